@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { MikroORM } from '@mikro-orm/core';
+import pino, { type Logger } from 'pino';
+import { openDatabase } from './model/orm.ts';
+import { PluginStateSchema, TenantSchema, UserSchema } from './model/entities.ts';
+import { Licensing, parsePublicKeys } from './licensing/license.ts';
+import { DbAuditService } from './audit.ts';
+import { AuthService, defaultAuthOptions, type AuthOptions } from './auth/auth-service.ts';
+import { CrudService } from './model/crud-service.ts';
+import { discoverPlugins, loadDefinition, readSiteConfig } from './kernel/discovery.ts';
+import { Kernel } from './kernel/kernel.ts';
+import { orderByDependencies } from './kernel/order.ts';
+import { MemoryBus } from './bus/memory-bus.ts';
+import { VENDOR_LICENSE_PUBLIC_KEY } from './licensing/vendor-key.ts';
+
+export const ACM_VERSION = '0.1.0';
+export const ROOT_DIR = resolve(import.meta.dirname, '..');
+
+export interface AcmOptions {
+  rootDir?: string;
+  site?: string;
+  dbUrl?: string;
+  dataDir?: string;
+  sqliteFile?: string;
+  /** PEM public keys trusted for license signatures, besides the vendor's. */
+  licenseKeys?: string[];
+  adminPassword?: string;
+  logger?: Logger;
+  now?: () => Date;
+  auth?: Partial<AuthOptions>;
+  /** Print the generated admin password (first start only). */
+  onAdminCreated?: (username: string, password: string, generated: boolean) => void;
+}
+
+export interface Acm {
+  orm: MikroORM;
+  kernel: Kernel;
+  license: Licensing;
+  auth: AuthService;
+  crud: CrudService;
+  audit: DbAuditService;
+  bus: MemoryBus;
+  logger: Logger;
+  site: string;
+  close(): Promise<void>;
+}
+
+/** Trusted license keys: the vendor's, ACM_LICENSE_PUBLIC_KEYS, and *.pem in <data>/license-keys. */
+function trustedKeys(opts: AcmOptions): string[] {
+  const keys = [VENDOR_LICENSE_PUBLIC_KEY, ...(opts.licenseKeys ?? [])];
+  if (process.env.ACM_LICENSE_PUBLIC_KEYS) keys.push(...process.env.ACM_LICENSE_PUBLIC_KEYS.split(/(?<=-----END PUBLIC KEY-----)/));
+  const dir = join(resolve(opts.dataDir ?? './data'), 'license-keys');
+  if (existsSync(dir)) for (const f of readdirSync(dir)) if (f.endsWith('.pem')) keys.push(readFileSync(join(dir, f), 'utf8'));
+  return keys;
+}
+
+/** The composition root: database, licensing, auth, plugins. Used by `acm serve`, the CLI and tests. */
+export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
+  const rootDir = opts.rootDir ?? ROOT_DIR;
+  const site = opts.site ?? 'demo';
+  const logger = opts.logger ?? pino({ level: process.env.ACM_LOG_LEVEL ?? 'info' });
+  const siteConfig = readSiteConfig(rootDir, site);
+  const discovered = await discoverPlugins(rootDir, site);
+  const plugins = await Promise.all(discovered.map(async (d) => ({ discovered: d, definition: await loadDefinition(d) })));
+  // Plugin tables are created in dependency order whether or not the plugin is enabled, so that
+  // enabling one later needs no restart; a disabled plugin never reads or writes them.
+  let migrationOrder = plugins;
+  try {
+    migrationOrder = orderByDependencies(plugins.map((p) => ({ id: p.discovered.manifest.id, requires: p.discovered.manifest.requires.plugins, p }))).map((n) => n.p);
+  } catch { /* a broken dependency is reported by the kernel when the plugin is enabled */ }
+  const orm = await openDatabase({
+    url: opts.dbUrl, dataDir: opts.dataDir, sqliteFile: opts.sqliteFile,
+    entities: migrationOrder.flatMap((p) => p.definition.entities ?? []),
+    migrations: {
+      sqlite: migrationOrder.flatMap((p) => p.definition.migrations?.sqlite ?? []),
+      mysql: migrationOrder.flatMap((p) => p.definition.migrations?.mysql ?? []),
+    },
+  });
+  try {
+    const now = opts.now ?? (() => new Date());
+    const license = new Licensing(parsePublicKeys(trustedKeys(opts)), now);
+    await license.load(orm.em.fork());
+    const audit = new DbAuditService(orm);
+    const auth = new AuthService(audit, { ...defaultAuthOptions, ...opts.auth });
+    await firstStart(orm, auth, opts);
+    const em = orm.em.fork();
+    const states = await em.find(PluginStateSchema, { site });
+    const bus = new MemoryBus();
+    const kernel = new Kernel({
+      site, siteConfig, orm, bus, logger, license, audit, plugins, version: ACM_VERSION,
+      savedStates: new Map(states.map((s) => [s.pluginId, s.enabled])),
+      async saveState(pluginId, enabled) {
+        const em2 = orm.em.fork();
+        const row = await em2.findOne(PluginStateSchema, { site, pluginId });
+        if (row) row.enabled = enabled;
+        else em2.create(PluginStateSchema, { site, pluginId, enabled, updatedAt: new Date() });
+        await em2.flush();
+      },
+    });
+    await kernel.start();
+    const crud = new CrudService(orm, license);
+    return {
+      orm, kernel, license, auth, crud, audit, bus, logger, site,
+      async close() {
+        await kernel.stop();
+        await orm.close(true);
+      },
+    };
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
+}
+
+/** A new instance gets the default tenant and an `admin` user. */
+async function firstStart(orm: MikroORM, auth: AuthService, opts: AcmOptions): Promise<void> {
+  const em = orm.em.fork();
+  if ((await em.count(TenantSchema)) === 0) {
+    em.create(TenantSchema, { name: 'default', description: 'The enterprise', createdAt: new Date(), updatedAt: new Date() });
+    await em.flush();
+  }
+  if ((await em.count(UserSchema)) === 0) {
+    const given = opts.adminPassword ?? process.env.ACM_ADMIN_PASSWORD;
+    const password = given ?? randomBytes(12).toString('base64url');
+    await auth.createUser(em, { username: 'admin', password, role: 'admin', fullName: 'Administrator' });
+    opts.onAdminCreated?.('admin', password, given === undefined);
+  }
+}

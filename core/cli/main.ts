@@ -1,0 +1,215 @@
+import { Command, Option } from 'commander';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { z } from 'zod';
+import { createAcm, ACM_VERSION, type Acm } from '../app.ts';
+import { createHttpApp, listen, UserInput } from '../http/server.ts';
+import { resources } from '../model/resources.ts';
+import { parseInput } from '../model/crud-service.ts';
+import { generateLicenseKeys, issueLicense, LicensePayloadSchema } from '../licensing/license.ts';
+import { AcmError, ValidationError } from '../../sdk/errors.ts';
+import type { Principal } from '../../sdk/plugin.ts';
+import { printObject, printRows } from './output.ts';
+import { UserSchema } from '../model/entities.ts';
+
+/** Settings from the environment, documented in the README. */
+function envOptions() {
+  return {
+    site: process.env.ACM_SITE ?? 'demo',
+    dbUrl: process.env.ACM_DB_URL,
+    dataDir: process.env.ACM_DATA_DIR ?? './data',
+  };
+}
+
+/** The operator at the console acts as an administrator; the audit log names the OS user. */
+function operator(): Principal {
+  return { userId: 0, username: `cli:${userInfo().username}`, role: 'admin', tenantId: null, permissions: ['*'], scopes: [], can: () => true };
+}
+
+async function withAcm<T>(fn: (acm: Acm) => Promise<T>, quiet = true): Promise<T> {
+  const acm = await createAcm({
+    ...envOptions(),
+    logger: quiet ? (await import('pino')).default({ level: 'warn' }) : undefined,
+    onAdminCreated: (u, p, generated) => { if (generated) console.error(`Created user "${u}" with password: ${p}\n(shown once; change it with: acm users passwd ${u})`); },
+  });
+  try {
+    return await fn(acm);
+  } finally {
+    await acm.close();
+  }
+}
+
+/** `key=value` pairs into an object; values that parse as JSON (numbers, true, arrays) are taken as such. */
+function parseSets(sets: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of sets) {
+    const i = s.indexOf('=');
+    if (i < 1) throw new ValidationError([{ field: s, message: 'expected key=value' }]);
+    const raw = s.slice(i + 1);
+    let v: unknown = raw;
+    if (/^(-?\d+(\.\d+)?|true|false|null|\[.*\]|\{.*\})$/.test(raw)) { try { v = JSON.parse(raw); } catch { v = raw; } }
+    out[s.slice(0, i)] = v;
+  }
+  return out;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function buildProgram(): Command {
+  const program = new Command('acm').version(ACM_VERSION).description('Asterisk Cluster Manager').showHelpAfterError();
+
+  program.command('serve').description('run the HTTP API and the plugins')
+    .option('-p, --port <port>', 'port to listen on', process.env.PORT ?? '8080')
+    .option('--host <host>', 'address to listen on', process.env.ACM_HOST ?? '0.0.0.0')
+    .option('--demo', 'run the demo enterprise when the database is empty')
+    .action(async (opts: { port: string; host: string }) => {
+      const acm = await createAcm({
+        ...envOptions(),
+        onAdminCreated: (u, p, generated) => console.log(generated ? `Created user "${u}" with password: ${p} (shown once)` : `Created user "${u}" with the password from ACM_ADMIN_PASSWORD`),
+      });
+      const server = await listen(createHttpApp(acm), Number(opts.port), opts.host);
+      acm.logger.info({ port: Number(opts.port), site: acm.site }, 'acm is listening');
+      const stop = async () => {
+        server.close();
+        await acm.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  const db = program.command('db').description('database');
+  db.command('migrate').description('apply pending migrations').action(() => withAcm(async (acm) => {
+    const done = await acm.orm.getMigrator().getExecutedMigrations();
+    console.log(`database is at ${done.length} migrations (${done.at(-1)?.name ?? 'none'})`);
+  }));
+
+  const users = program.command('users').description('user accounts');
+  users.command('list').option('--json').action((o: { json?: boolean }) => withAcm(async (acm) => {
+    const rows = await acm.orm.em.fork().find(UserSchema, {}, { orderBy: { username: 'asc' } });
+    printRows(rows.map((u) => ({ id: u.id, username: u.username, role: u.role, tenantId: u.tenantId, scopes: u.scopes, enabled: u.enabled, totp: !!u.totpSecret })), ['id', 'username', 'role', 'tenantId', 'scopes', 'enabled', 'totp'], !!o.json);
+  }));
+  users.command('add <username>').requiredOption('--role <role>', 'admin, helpdesk, viewer or a custom role')
+    .option('--password <password>', 'password (else ACM_NEW_PASSWORD)').option('--tenant <id>').option('--scope <type:id>', 'limit to site:1, cluster:2 or group:3 (repeatable)', collect)
+    .action((username: string, o: { role: string; password?: string; tenant?: string; scope?: string[] }) => withAcm(async (acm) => {
+      const input = parseInput(UserInput, {
+        username, role: o.role, password: o.password ?? process.env.ACM_NEW_PASSWORD ?? '',
+        tenantId: o.tenant ? Number(o.tenant) : undefined,
+        scopes: (o.scope ?? []).map((s) => { const [type, id] = s.split(':'); return { type, id: Number(id) }; }),
+      });
+      const u = await acm.auth.createUser(acm.orm.em.fork(), input);
+      await acm.audit.record({ action: 'user.create', target: 'user', targetId: u.id, username: operator().username, after: { username, role: o.role } });
+      console.log(`created user ${u.username} (${u.role})`);
+    }));
+  users.command('passwd <username>').option('--password <password>', 'new password (else ACM_NEW_PASSWORD)')
+    .action((username: string, o: { password?: string }) => withAcm(async (acm) => {
+      const { password } = parseInput(UserInput.pick({ password: true }), { password: o.password ?? process.env.ACM_NEW_PASSWORD ?? '' });
+      await acm.auth.setPassword(acm.orm.em.fork(), username, password);
+      await acm.audit.record({ action: 'user.passwd', target: 'user', targetId: username, username: operator().username });
+      console.log(`password changed for ${username}; their sessions are closed`);
+    }));
+
+  const plugins = program.command('plugins').description('plugins of this site');
+  plugins.command('list').option('--json').action((o: { json?: boolean }) => withAcm(async (acm) => {
+    printRows(acm.kernel.list() as unknown as Record<string, unknown>[], ['id', 'title', 'version', 'source', 'enabled', 'licensed', 'started'], !!o.json);
+  }));
+  for (const action of ['enable', 'disable'] as const) {
+    plugins.command(`${action} <id>`).action((id: string) => withAcm(async (acm) => {
+      acm.license.assertWritable();
+      await (action === 'enable' ? acm.kernel.enable(id) : acm.kernel.disable(id));
+      await acm.audit.record({ action: `plugin.${action}`, target: 'plugin', targetId: id, username: operator().username });
+      console.log(`plugin ${id} ${action}d`);
+    }));
+  }
+
+  const license = program.command('license').description('licensing');
+  license.command('show').option('--json').action((o: { json?: boolean }) => withAcm(async (acm) => printObject(acm.license.info() as unknown as Record<string, unknown>, !!o.json)));
+  license.command('install <file>').action((file: string) => withAcm(async (acm) => {
+    const info = await acm.license.install(acm.orm.em.fork(), readFileSync(file, 'utf8'));
+    await acm.audit.record({ action: 'license.install', target: 'license', username: operator().username, after: info });
+    printObject(info as unknown as Record<string, unknown>, false);
+  }));
+  license.command('keygen').description('make an Ed25519 key pair for signing licenses')
+    .requiredOption('--out <prefix>', 'writes <prefix>.key (private) and <prefix>.pub')
+    .action((o: { out: string }) => {
+      const k = generateLicenseKeys();
+      writeFileSync(`${o.out}.key`, k.privateKeyPem, { mode: 0o600 });
+      writeFileSync(`${o.out}.pub`, k.publicKeyPem);
+      console.log(`wrote ${o.out}.key and ${o.out}.pub; trust the public key with ACM_LICENSE_PUBLIC_KEYS or <data>/license-keys/`);
+    });
+  license.command('issue').description('sign a license with a private key')
+    .requiredOption('--key <file>', 'Ed25519 private key (PEM)').requiredOption('--customer <name>')
+    .addOption(new Option('--type <type>').choices(['full', 'evaluation']).default('full'))
+    .option('--features <list>', 'comma-separated plugin ids, or *', '*').option('--max-extensions <n>')
+    .option('--days <n>', 'valid for n days (omit for no expiry)').option('--out <file>', 'write here instead of stdout')
+    .action((o: { key: string; customer: string; type: 'full' | 'evaluation'; features: string; maxExtensions?: string; days?: string; out?: string }) => {
+      const now = new Date();
+      const payload = parseInput(LicensePayloadSchema, {
+        id: `lic-${now.getTime()}`, customer: o.customer, type: o.type, features: o.features.split(',').map((f) => f.trim()).filter(Boolean),
+        maxExtensions: o.maxExtensions ? Number(o.maxExtensions) : null, issuedAt: now.toISOString(),
+        expiresAt: o.days ? new Date(now.getTime() + Number(o.days) * 86_400_000).toISOString() : null,
+      });
+      const text = issueLicense(readFileSync(o.key, 'utf8'), payload);
+      if (o.out) writeFileSync(o.out, text);
+      else process.stdout.write(text);
+    });
+
+  for (const res of resources) {
+    const cmd = program.command(res.name).description(`${res.name}: list, get, add, update, delete, copy`);
+    const listCols = ['id', ...Object.keys(res.input.shape).filter((k) => !res.secrets.includes(k)).slice(0, 6)];
+    cmd.command('list').option('-q, --query <text>').option('--sort <col>').option('--page <n>').option('--page-size <n>')
+      .option('--filter <key=value>', 'e.g. clusterId=1 (repeatable)', collect).option('--json')
+      .action((o: { query?: string; sort?: string; page?: string; pageSize?: string; filter?: string[]; json?: boolean }) => withAcm(async (acm) => {
+        const page = await acm.crud.list(operator(), res, { q: o.query, sort: o.sort, page: o.page, pageSize: o.pageSize, ...parseSets(o.filter) });
+        printRows(page.items, listCols, !!o.json);
+        if (!o.json) console.log(`${page.items.length} of ${page.total} (page ${page.page})`);
+      }));
+    cmd.command('get <id>').option('--json').action((id: string, o: { json?: boolean }) => withAcm(async (acm) => {
+      printObject(await acm.crud.get(operator(), res, Number(id)), !!o.json);
+    }));
+    const writeCmd = (name: string, args: string, run: (acm: Acm, id: number, body: Record<string, unknown>) => Promise<Record<string, unknown> | void>) =>
+      cmd.command(`${name}${args}`).option('--set <key=value>', 'a field (repeatable)', collect).option('--data <json>', 'all fields as JSON').option('--json')
+        .action((...a: unknown[]) => {
+          const id = args ? Number(a[0]) : 0;
+          const o = a[args ? 1 : 0] as { set?: string[]; data?: string; json?: boolean };
+          return withAcm(async (acm) => {
+            const body = { ...(o.data ? (JSON.parse(o.data) as Record<string, unknown>) : {}), ...parseSets(o.set) };
+            const out = await run(acm, id, body);
+            if (out) printObject(out, !!o.json);
+            else console.log(`deleted ${res.singular} ${id}`);
+          });
+        });
+    writeCmd('add', '', (acm, _id, body) => acm.crud.create({ user: operator() }, res, body, resources));
+    writeCmd('update', ' <id>', (acm, id, body) => acm.crud.update({ user: operator() }, res, id, body, resources));
+    writeCmd('copy', ' <id>', (acm, id, body) => acm.crud.copy({ user: operator() }, res, id, body, resources));
+    cmd.command('delete <id>').action((id: string) => withAcm(async (acm) => {
+      await acm.crud.remove({ user: operator() }, res, Number(id));
+      console.log(`deleted ${res.singular} ${id}`);
+    }));
+  }
+  return program;
+}
+
+/** Exit codes: 0 ok, 1 failure, 2 bad input. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      console.error(`error: ${err.title}`);
+      for (const p of err.problems) console.error(`  ${p.field}: ${p.message}`);
+      process.exitCode = 2;
+    } else if (err instanceof AcmError) {
+      console.error(`error: ${err.message}`);
+      process.exitCode = 1;
+    } else if (err instanceof z.ZodError || err instanceof SyntaxError) {
+      console.error(`error: ${err.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(err);
+      process.exitCode = 1;
+    }
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,185 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { z } from 'zod';
+import type { Server } from 'node:http';
+import type { Acm } from '../app.ts';
+import { ACM_VERSION } from '../app.ts';
+import { problemMiddleware } from './problem.ts';
+import { openApiDocument } from './openapi.ts';
+import { resources } from '../model/resources.ts';
+import { parseInput } from '../model/crud-service.ts';
+import { SESSION_COOKIE } from '../auth/auth-service.ts';
+import { BUILTIN_ROLES } from '../auth/roles.ts';
+import { AuditEventSchema, UserSchema } from '../model/entities.ts';
+import { ForbiddenError, UnauthorizedError } from '../../sdk/errors.ts';
+import type { Principal } from '../../sdk/plugin.ts';
+
+const LoginInput = z.strictObject({ username: z.string().min(1).max(80), password: z.string().min(1).max(1024), totp: z.string().max(10).optional() });
+const PluginToggle = z.strictObject({ id: z.string().min(1) });
+const TokenInput = z.strictObject({ name: z.string().min(1).max(80), ttlDays: z.number().int().positive().max(3650).optional() });
+export const UserInput = z.strictObject({
+  username: z.string().regex(/^[A-Za-z0-9_.@-]{1,80}$/, 'letters, digits and _.@- only'),
+  password: z.string().min(10, 'at least 10 characters').max(1024),
+  role: z.string().min(1).max(40),
+  tenantId: z.number().int().positive().nullish(),
+  scopes: z.array(z.strictObject({ type: z.enum(['site', 'cluster', 'group']), id: z.number().int().positive() })).default([]),
+  fullName: z.string().max(120).optional(),
+  email: z.email().optional(),
+});
+const AuditQuery = z.object({
+  q: z.string().max(200).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+function principal(ctx: Koa.Context): Principal {
+  const p = ctx.state.principal as Principal | undefined;
+  if (!p) throw new UnauthorizedError();
+  return p;
+}
+
+function need(ctx: Koa.Context, permission: string): Principal {
+  const p = principal(ctx);
+  if (!p.can(permission)) throw new ForbiddenError(`missing permission ${permission}`);
+  return p;
+}
+
+/** The koa application: core API, plugin routes, problem+json errors. */
+export function createHttpApp(acm: Acm): Koa {
+  const app = new Koa({ proxy: process.env.ACM_TRUST_PROXY === '1' });
+  const router = new Router({ prefix: '/api' });
+  const { orm, auth, crud, kernel, license } = acm;
+
+  app.use(problemMiddleware(acm.logger));
+  app.use(bodyParser({ enableTypes: ['json', 'text'], jsonLimit: '2mb', textLimit: '20mb', encoding: 'utf-8' }));
+  app.use(async (ctx, next) => {
+    const bearer = /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1];
+    const token = bearer ?? ctx.cookies.get(SESSION_COOKIE);
+    if (token) ctx.state.principal = (await auth.authenticate(orm.em.fork(), token)) ?? undefined;
+    await next();
+  });
+
+  router.get('/health', (ctx) => { ctx.body = { status: 'ok' }; });
+  router.get('/openapi.json', (ctx) => { ctx.body = openApiDocument(resources, ACM_VERSION); });
+
+  router.post('/auth/login', async (ctx) => {
+    const parsed = LoginInput.safeParse(ctx.request.body);
+    // A malformed login is a failed login: the same answer, no hint.
+    if (!parsed.success) throw new UnauthorizedError();
+    const { token, user, expiresAt } = await auth.login(orm.em.fork(), { ...parsed.data, ip: ctx.ip });
+    ctx.cookies.set(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, expires: expiresAt, overwrite: true });
+    ctx.body = { username: user.username, role: user.role, expiresAt };
+  });
+  router.post('/auth/logout', async (ctx) => {
+    const token = ctx.cookies.get(SESSION_COOKIE);
+    if (token) await auth.logout(orm.em.fork(), token);
+    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', expires: new Date(0) });
+    ctx.status = 204;
+  });
+  router.get('/auth/me', (ctx) => {
+    const p = principal(ctx);
+    ctx.body = { userId: p.userId, username: p.username, role: p.role, tenantId: p.tenantId, scopes: p.scopes, permissions: p.permissions };
+  });
+  router.post('/auth/tokens', async (ctx) => {
+    const p = principal(ctx);
+    const input = parseInput(TokenInput, ctx.request.body);
+    const token = await auth.createToken(orm.em.fork(), p.userId, input.name, input.ttlDays);
+    await acm.audit.record({ action: 'auth.token.create', target: 'user', targetId: p.userId, username: p.username, userId: p.userId, after: { name: input.name }, ip: ctx.ip });
+    ctx.status = 201;
+    ctx.body = { name: input.name, token };
+  });
+  router.post('/auth/totp', async (ctx) => {
+    const p = principal(ctx);
+    ctx.body = await auth.enableTotp(orm.em.fork(), p.userId);
+    await acm.audit.record({ action: 'auth.totp.enable', target: 'user', targetId: p.userId, username: p.username, userId: p.userId, ip: ctx.ip });
+  });
+
+  router.get('/users', async (ctx) => {
+    const p = need(ctx, 'core.user:read');
+    const users = await orm.em.fork().find(UserSchema, p.tenantId === null ? {} : { tenantId: p.tenantId }, { orderBy: { username: 'asc' } });
+    ctx.body = { items: users.map(({ passwordHash: _h, totpSecret, ...u }) => ({ ...u, totp: !!totpSecret })), total: users.length, page: 1, pageSize: users.length };
+  });
+  router.post('/users', async (ctx) => {
+    const p = need(ctx, 'core.user:write');
+    const input = parseInput(UserInput, ctx.request.body);
+    if (p.tenantId !== null && input.tenantId !== undefined && input.tenantId !== p.tenantId) throw new ForbiddenError('not your tenant');
+    const user = await auth.createUser(orm.em.fork(), { ...input, tenantId: p.tenantId ?? input.tenantId ?? null });
+    await acm.audit.record({ action: 'user.create', target: 'user', targetId: user.id, username: p.username, userId: p.userId, after: { username: user.username, role: user.role }, ip: ctx.ip });
+    ctx.status = 201;
+    ctx.body = { id: user.id, username: user.username, role: user.role, tenantId: user.tenantId, scopes: user.scopes };
+  });
+  router.get('/roles', (ctx) => {
+    need(ctx, 'core.user:read');
+    ctx.body = Object.entries(BUILTIN_ROLES).map(([name, r]) => ({ name, ...r }));
+  });
+
+  router.get('/plugins', (ctx) => {
+    principal(ctx);
+    ctx.body = kernel.list();
+  });
+  for (const action of ['enable', 'disable'] as const) {
+    router.post(`/plugins/${action}`, async (ctx) => {
+      const p = need(ctx, 'core.plugin:write');
+      license.assertWritable();
+      const { id } = parseInput(PluginToggle, ctx.request.body);
+      ctx.body = action === 'enable' ? await kernel.enable(id) : await kernel.disable(id);
+      await acm.audit.record({ action: `plugin.${action}`, target: 'plugin', targetId: id, username: p.username, userId: p.userId, ip: ctx.ip });
+    });
+  }
+
+  router.get('/license', (ctx) => {
+    principal(ctx);
+    ctx.body = license.info();
+  });
+  router.post('/license', async (ctx) => {
+    const p = need(ctx, 'core.license:write');
+    const text = typeof ctx.request.body === 'string' ? ctx.request.body : JSON.stringify(ctx.request.body);
+    ctx.body = await license.install(orm.em.fork(), text);
+    await acm.audit.record({ action: 'license.install', target: 'license', username: p.username, userId: p.userId, after: ctx.body, ip: ctx.ip });
+  });
+
+  router.get('/audit', async (ctx) => {
+    const p = need(ctx, 'core.audit:read');
+    const q = parseInput(AuditQuery, ctx.query);
+    const where: Record<string, unknown> = p.tenantId === null ? {} : { tenantId: p.tenantId };
+    if (q.q) {
+      const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.$or = [{ username: { $like: like } }, { action: { $like: like } }, { target: { $like: like } }, { targetId: { $like: like } }];
+    }
+    const [items, total] = await orm.em.fork().findAndCount(AuditEventSchema, where, { orderBy: { id: 'desc' }, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+    ctx.body = { items, total, page: q.page, pageSize: q.pageSize };
+  });
+
+  for (const res of resources) {
+    const id = (ctx: Koa.Context) => Number((ctx.params as { id: string }).id);
+    const actor = (ctx: Koa.Context) => ({ user: principal(ctx), ip: ctx.ip });
+    router.get(`/${res.name}`, async (ctx) => { ctx.body = await crud.list(principal(ctx), res, ctx.query as Record<string, unknown>); });
+    router.post(`/${res.name}`, async (ctx) => {
+      ctx.body = await crud.create(actor(ctx), res, ctx.request.body, resources);
+      ctx.status = 201;
+    });
+    router.get(`/${res.name}/:id`, async (ctx) => { ctx.body = await crud.get(principal(ctx), res, id(ctx)); });
+    router.put(`/${res.name}/:id`, async (ctx) => { ctx.body = await crud.update(actor(ctx), res, id(ctx), ctx.request.body, resources); });
+    router.delete(`/${res.name}/:id`, async (ctx) => {
+      await crud.remove(actor(ctx), res, id(ctx));
+      ctx.status = 204;
+    });
+    router.post(`/${res.name}/:id/copy`, async (ctx) => {
+      ctx.body = await crud.copy(actor(ctx), res, id(ctx), ctx.request.body, resources);
+      ctx.status = 201;
+    });
+  }
+
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use(kernel.pluginRoutes());
+  return app;
+}
+
+export function listen(app: Koa, port: number, host = '0.0.0.0'): Promise<Server> {
+  return new Promise((resolveListen, reject) => {
+    const server = app.listen(port, host, () => resolveListen(server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,301 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import Router, { type RouterMiddleware } from '@koa/router';
+import type { MikroORM } from '@mikro-orm/core';
+import type { Logger } from 'pino';
+import type { Command } from 'commander';
+import type { Middleware } from 'koa';
+import type { Manifest } from '../../sdk/manifest.ts';
+import type { PluginContext, PluginDefinition, Principal, RouteContext } from '../../sdk/plugin.ts';
+import type { ExtensionPoint, ServiceRef } from '../../sdk/refs.ts';
+import type { EventBus } from '../../sdk/bus.ts';
+import type { AuditService, KernelInfo, LicenseService } from '../../sdk/core-services.ts';
+import { coreServices } from '../../sdk/core-services.ts';
+import { ConflictError, ForbiddenError, NotFoundError, PluginError, UnauthorizedError } from '../../sdk/errors.ts';
+import { orderByDependencies } from './order.ts';
+import { siteEntry, type DiscoveredPlugin, type SiteConfig } from './discovery.ts';
+
+export interface KernelDeps {
+  site: string;
+  siteConfig: SiteConfig;
+  orm: MikroORM;
+  bus: EventBus;
+  logger: Logger;
+  license: LicenseService;
+  audit: AuditService;
+  plugins: { discovered: DiscoveredPlugin; definition: PluginDefinition }[];
+  /** Enable/disable choices saved by admins, over site.yaml. */
+  savedStates: Map<string, boolean>;
+  saveState(pluginId: string, enabled: boolean): Promise<void>;
+  version: string;
+}
+
+interface Registration { point: string; key: string }
+
+/** Everything one active plugin added, so disabling it removes exactly that. */
+interface PluginRuntime {
+  manifest: Manifest;
+  definition: PluginDefinition;
+  source: DiscoveredPlugin['source'];
+  container?: Container;
+  router?: Router;
+  registrations: Registration[];
+  provided: string[];
+  jobs: { name: string; intervalMs: number; fn: () => Promise<void> | void; timer?: NodeJS.Timeout; running: boolean }[];
+  startHooks: (() => Promise<void> | void)[];
+  stopHooks: (() => Promise<void> | void)[];
+  cli: ((group: Command) => void)[];
+  started: boolean;
+}
+
+export interface PluginSummary {
+  id: string; title: string; version: string; description?: string; source: string;
+  enabled: boolean; licensed: boolean; started: boolean; requires: string[]; ui: Manifest['ui'];
+}
+
+/**
+ * The plugin kernel: keeps the plugins the site enables and the license allows, orders them by
+ * `requires`, runs setup then start, and can enable or disable one while running.
+ */
+export class Kernel {
+  readonly container = new Container();
+  private runtimes = new Map<string, PluginRuntime>();
+  private points = new Map<string, Map<string, { plugin: string; value: unknown }>>();
+  private providers = new Map<string, string>();
+  private enabled = new Map<string, boolean>();
+  private order: string[] = [];
+  readonly startedAt = new Date();
+
+  constructor(private deps: KernelDeps) {
+    for (const { discovered, definition } of deps.plugins) {
+      const id = discovered.manifest.id;
+      this.runtimes.set(id, {
+        manifest: discovered.manifest, definition, source: discovered.source, registrations: [], provided: [],
+        jobs: [], startHooks: [], stopHooks: [], cli: [], started: false,
+      });
+      this.enabled.set(id, deps.savedStates.get(id) ?? siteEntry(deps.siteConfig, id).enabled);
+    }
+    const info: KernelInfo = {
+      version: deps.version, site: deps.site, startedAt: this.startedAt,
+      plugins: () => this.list().map(({ id, title, version, enabled, licensed, started }) => ({ id, title, version, enabled, licensed, started })),
+    };
+    this.container.bind(coreServices.license.id).toConstantValue(deps.license);
+    this.container.bind(coreServices.audit.id).toConstantValue(deps.audit);
+    this.container.bind(coreServices.kernel.id).toConstantValue(info);
+  }
+
+  private licensed(m: Manifest): boolean {
+    return !m.license || this.deps.license.allows(m.license);
+  }
+
+  /** Active = enabled for the site and licensed. */
+  private wanted(): PluginRuntime[] {
+    return [...this.runtimes.values()].filter((r) => this.enabled.get(r.manifest.id) && this.licensed(r.manifest));
+  }
+
+  async start(): Promise<void> {
+    for (const r of this.runtimes.values()) {
+      if (this.enabled.get(r.manifest.id) && !this.licensed(r.manifest)) {
+        this.deps.logger.warn({ plugin: r.manifest.id }, 'plugin enabled but not in the license; not started');
+      }
+    }
+    const wanted = this.wanted();
+    const ordered = orderByDependencies(
+      wanted.map((r) => ({ id: r.manifest.id, requires: r.manifest.requires.plugins, r })),
+      new Set(this.runtimes.keys()),
+    );
+    for (const { r } of ordered) await this.setup(r);
+    for (const { r } of ordered) await this.startOne(r);
+    this.order = ordered.map((o) => o.id);
+  }
+
+  async stop(): Promise<void> {
+    for (const id of [...this.order].reverse()) await this.stopOne(this.runtimes.get(id)!);
+    this.order = [];
+  }
+
+  private async setup(r: PluginRuntime): Promise<void> {
+    const id = r.manifest.id;
+    const settingsRaw = siteEntry(this.deps.siteConfig, id).settings;
+    let settings: unknown = settingsRaw;
+    if (r.manifest.settings) {
+      const parsed = r.manifest.settings.safeParse(settingsRaw ?? {});
+      if (!parsed.success) {
+        throw new PluginError(`plugin "${id}": invalid settings in site.yaml: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      }
+      settings = parsed.data;
+    }
+    r.container = new Container({ parent: this.container });
+    r.router = new Router({ prefix: `/api/plugins/${id}` });
+    const ctx = this.contextFor(r, settings);
+    try {
+      await r.definition.setup(ctx as PluginContext<any>);
+    } catch (err) {
+      this.undo(r);
+      if (err instanceof PluginError) throw err;
+      throw new PluginError(`plugin "${id}" failed in setup: ${(err as Error).message}`);
+    }
+  }
+
+  private async startOne(r: PluginRuntime): Promise<void> {
+    for (const hook of r.startHooks) await hook();
+    for (const job of r.jobs) {
+      job.timer = setInterval(() => {
+        if (job.running) return;
+        job.running = true;
+        Promise.resolve().then(job.fn).catch((err: Error) => this.deps.logger.error({ plugin: r.manifest.id, job: job.name, err: err.message }, 'job failed'))
+          .finally(() => { job.running = false; });
+      }, job.intervalMs);
+      job.timer.unref();
+    }
+    r.started = true;
+  }
+
+  private async stopOne(r: PluginRuntime): Promise<void> {
+    for (const job of r.jobs) clearInterval(job.timer);
+    for (const hook of [...r.stopHooks].reverse()) {
+      try { await hook(); } catch (err) { this.deps.logger.error({ plugin: r.manifest.id, err: (err as Error).message }, 'stop hook failed'); }
+    }
+    this.undo(r);
+  }
+
+  /** Removes everything a plugin registered. */
+  private undo(r: PluginRuntime): void {
+    for (const { point, key } of r.registrations) this.points.get(point)?.delete(key);
+    for (const ref of r.provided) this.providers.delete(ref);
+    Object.assign(r, { registrations: [], provided: [], jobs: [], startHooks: [], stopHooks: [], cli: [], started: false, router: undefined, container: undefined });
+  }
+
+  private contextFor(r: PluginRuntime, settings: unknown): PluginContext<unknown> {
+    const id = r.manifest.id;
+    const kernel = this;
+    const needsWrite = (method: string) => method !== 'GET';
+    return {
+      id,
+      site: this.deps.site,
+      settings,
+      logger: this.deps.logger.child({ plugin: id }),
+      bus: this.deps.bus,
+      db: { em: () => this.deps.orm.em.fork() },
+      http: {
+        route(method, path, permission, handler) {
+          if (!permission.startsWith(`${id}.`) && !permission.startsWith('core.')) {
+            throw new PluginError(`plugin "${id}": route ${method} ${path} names permission "${permission}" of another plugin`);
+          }
+          const mw: RouterMiddleware = async (koa) => {
+            const user = koa.state.principal as Principal | undefined;
+            if (!user) throw new UnauthorizedError();
+            if (!user.can(permission)) throw new ForbiddenError(`missing permission ${permission}`);
+            if (needsWrite(method)) kernel.deps.license.assertWritable();
+            const rc: RouteContext = {
+              koa, user, params: koa.params as Record<string, string>,
+              query: koa.query as Record<string, string | undefined>,
+              body: (koa.request as { body?: unknown }).body,
+            };
+            const result = await handler(rc);
+            if (result !== undefined) koa.body = result;
+          };
+          r.router![method.toLowerCase() as 'get'](path, mw);
+        },
+      },
+      jobs: { every: (intervalMs, name, fn) => { r.jobs.push({ name, intervalMs, fn, running: false }); } },
+      cli: { commands: (register) => { r.cli.push(register); } },
+      lifecycle: { onStart: (fn) => { r.startHooks.push(fn); }, onStop: (fn) => { r.stopHooks.push(fn); } },
+      get<T>(ref: ServiceRef<T>): T {
+        const owner = kernel.providers.get(ref.id);
+        if (owner) {
+          if (owner !== id && !r.manifest.requires.plugins.includes(owner)) {
+            throw new PluginError(`plugin "${id}" uses service "${ref.id}" of "${owner}" without requiring "${owner}"`);
+          }
+          return kernel.runtimes.get(owner)!.container!.get<T>(ref.id);
+        }
+        if (!kernel.container.isBound(ref.id)) throw new PluginError(`plugin "${id}": no service "${ref.id}" (is its plugin enabled and required?)`);
+        return kernel.container.get<T>(ref.id);
+      },
+      provide<T>(ref: ServiceRef<T>, impl: T): void {
+        const owner = kernel.providers.get(ref.id);
+        if (owner) throw new PluginError(`service "${ref.id}" is provided twice: by "${owner}" and "${id}"`);
+        r.container!.bind(ref.id).toConstantValue(impl);
+        kernel.providers.set(ref.id, id);
+        r.provided.push(ref.id);
+      },
+      extend<T>(point: ExtensionPoint<T>, key: string, value: T): void {
+        let entries = kernel.points.get(point.id);
+        if (!entries) kernel.points.set(point.id, (entries = new Map()));
+        const prev = entries.get(key);
+        if (prev) throw new PluginError(`extension point "${point.id}": key "${key}" registered twice, by "${prev.plugin}" and "${id}"`);
+        entries.set(key, { plugin: id, value });
+        r.registrations.push({ point: point.id, key });
+      },
+      registrations<T>(point: ExtensionPoint<T>): ReadonlyMap<string, T> {
+        return kernel.registrations(point);
+      },
+    };
+  }
+
+  registrations<T>(point: ExtensionPoint<T>): ReadonlyMap<string, T> {
+    return new Map([...(this.points.get(point.id) ?? new Map()).entries()].map(([k, v]) => [k, v.value as T]));
+  }
+
+  list(): PluginSummary[] {
+    return [...this.runtimes.values()].map((r) => ({
+      id: r.manifest.id, title: r.manifest.title, version: r.manifest.version, description: r.manifest.description,
+      source: r.source, enabled: this.enabled.get(r.manifest.id) ?? false, licensed: this.licensed(r.manifest),
+      started: r.started, requires: r.manifest.requires.plugins, ui: r.manifest.ui,
+    })).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  isActive(id: string): boolean {
+    return this.runtimes.get(id)?.started ?? false;
+  }
+
+  /** Koa middleware serving `/api/plugins/<id>/…` for active plugins; anything else is 404. */
+  pluginRoutes(): Middleware {
+    return async (koa, next) => {
+      const m = /^\/api\/plugins\/([a-z][a-z0-9-]*)(\/|$)/.exec(koa.path);
+      if (!m) return next();
+      const r = this.runtimes.get(m[1]!);
+      if (!r?.started || !r.router) throw new NotFoundError(`no plugin "${m[1]}" is active`);
+      await r.router.routes()(koa as any, async () => {
+        throw new NotFoundError(`${koa.method} ${koa.path} not found`);
+      });
+    };
+  }
+
+  cliRegistrars(): { id: string; title: string; register: (group: Command) => void }[] {
+    return this.order.flatMap((id) => {
+      const r = this.runtimes.get(id)!;
+      return r.cli.map((register) => ({ id, title: r.manifest.title, register }));
+    });
+  }
+
+  async enable(id: string): Promise<PluginSummary> {
+    const r = this.runtimes.get(id);
+    if (!r) throw new NotFoundError(`no plugin "${id}"`);
+    if (!this.licensed(r.manifest)) throw new ForbiddenError(`plugin "${id}" is not in the license`);
+    const inactive = r.manifest.requires.plugins.filter((d) => !this.isActive(d));
+    if (inactive.length) throw new ConflictError(`plugin "${id}" requires ${inactive.map((d) => `"${d}"`).join(', ')}; enable ${inactive.length > 1 ? 'them' : 'it'} first`);
+    if (!r.started) {
+      await this.setup(r);
+      await this.startOne(r);
+      this.order.push(id);
+    }
+    this.enabled.set(id, true);
+    await this.deps.saveState(id, true);
+    return this.list().find((p) => p.id === id)!;
+  }
+
+  async disable(id: string): Promise<PluginSummary> {
+    const r = this.runtimes.get(id);
+    if (!r) throw new NotFoundError(`no plugin "${id}"`);
+    const dependents = this.order.filter((o) => this.runtimes.get(o)!.manifest.requires.plugins.includes(id));
+    if (dependents.length) throw new ConflictError(`plugin "${id}" is required by ${dependents.map((d) => `"${d}"`).join(', ')}; disable ${dependents.length > 1 ? 'them' : 'it'} first`);
+    if (r.started) {
+      await this.stopOne(r);
+      this.order = this.order.filter((o) => o !== id);
+    }
+    this.enabled.set(id, false);
+    await this.deps.saveState(id, false);
+    return this.list().find((p) => p.id === id)!;
+  }
+}

@@ -1,0 +1,71 @@
+import { MikroORM, type EntitySchema, type MigrationObject, type Options } from '@mikro-orm/core';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { MySqlDriver } from '@mikro-orm/mysql';
+import { Migrator } from '@mikro-orm/migrations';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { coreEntities } from './entities.ts';
+import { sqliteMigrations } from './migrations/sqlite/index.ts';
+import { mysqlMigrations } from './migrations/mysql/index.ts';
+
+export type DbKind = 'sqlite' | 'mysql';
+
+export interface DbOptions {
+  /** `mysql://user:pass@host:port/db` selects MySQL/MariaDB; otherwise SQLite under dataDir. */
+  url?: string;
+  dataDir?: string;
+  /** SQLite file name inside dataDir (default acm.db); `:memory:` for throw-away databases. */
+  sqliteFile?: string;
+  /** Entities and migrations contributed by plugins, appended after the core's. */
+  entities?: EntitySchema<any>[];
+  migrations?: { sqlite: MigrationObject[]; mysql: MigrationObject[] };
+  debug?: boolean;
+}
+
+export function dbKind(url?: string): DbKind {
+  return url && /^(mysql|mariadb):\/\//.test(url) ? 'mysql' : 'sqlite';
+}
+
+export function ormOptions(opts: DbOptions): Options {
+  const kind = dbKind(opts.url);
+  const entities = [...coreEntities, ...(opts.entities ?? [])];
+  const migrationsList = kind === 'mysql'
+    ? [...mysqlMigrations, ...(opts.migrations?.mysql ?? [])]
+    : [...sqliteMigrations, ...(opts.migrations?.sqlite ?? [])];
+  const common: Options = {
+    entities,
+    extensions: [Migrator],
+    migrations: {
+      tableName: 'acm_migrations',
+      migrationsList,
+      path: resolve(import.meta.dirname, 'migrations', kind),
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    debug: opts.debug ?? false,
+    // The services decide what to load; nothing is discovered from the file system at runtime.
+    discovery: { warnWhenNoEntities: true },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+  };
+  if (kind === 'mysql') {
+    return { ...common, driver: MySqlDriver, clientUrl: opts.url!.replace(/^mariadb:/, 'mysql:') };
+  }
+  const file = opts.sqliteFile ?? 'acm.db';
+  let dbName = file;
+  if (file !== ':memory:') {
+    const dir = resolve(opts.dataDir ?? './data');
+    mkdirSync(dir, { recursive: true });
+    dbName = join(dir, file);
+  }
+  return { ...common, driver: LibSqlDriver, dbName };
+}
+
+/** Opens the database and applies pending migrations (never schema-sync). */
+export async function openDatabase(opts: DbOptions): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(opts));
+  await orm.getMigrator().up();
+  return orm;
+}

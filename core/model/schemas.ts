@@ -1,0 +1,179 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { configText } from '../../sdk/config-text.ts';
+
+/**
+ * Input schemas of the core objects: the one definition shared by the API, the CLI and CSV
+ * import (and the OpenAPI document). Status columns written by the live poller are not inputs.
+ */
+const id = z.coerce.number().int().positive();
+const text = (max = 255) => configText(max);
+const opt = <T extends z.ZodType>(s: T) => s.nullish();
+const yesNo = z.enum(['yes', 'no']);
+
+/** Object names that become config section names or context names. */
+export const objectName = z.string().min(1).max(80).regex(/^[A-Za-z0-9][A-Za-z0-9_.+@-]*$/, 'letters, digits and -_.+@ only, starting with a letter or digit');
+const displayName = text(80).pipe(z.string().min(1, 'is required'));
+
+/** Extension numbers: digits, with the `*`/`#` feature-code forms Asterisk dials. */
+export const extensionNumber = z.string().regex(/^[*#]{0,2}[0-9]+[*#0-9]*$/, 'digits, optionally with * or # as in feature codes').max(20);
+
+const ipAddress = z.string().refine((v) => isIP(v) !== 0, 'not an IP address');
+/** A network as Asterisk ACLs take it: address, address/prefix or address/netmask. */
+export const network = z.string().refine((v) => {
+  const [addr, mask, ...rest] = v.split('/');
+  if (rest.length || !addr || isIP(addr) === 0) return false;
+  if (mask === undefined) return true;
+  if (/^\d+$/.test(mask)) return Number(mask) <= (isIP(addr) === 4 ? 32 : 128);
+  return isIP(mask) === 4;
+}, 'expected an address, address/prefix or address/netmask');
+
+/** Codec names Asterisk 20 knows (`core show codecs`), plus `all` for allow/disallow. */
+export const KNOWN_CODECS = [
+  'all', 'ulaw', 'alaw', 'gsm', 'g722', 'g729', 'g726', 'g726aal2', 'g723', 'g719', 'ilbc', 'speex', 'speex16', 'speex32',
+  'opus', 'slin', 'slin16', 'lpc10', 'adpcm', 'siren7', 'siren14', 'testlaw', 'codec2', 'h261', 'h263', 'h263p', 'h264',
+  'h265', 'mpeg4', 'vp8', 'vp9', 'red', 't140', 't140red', 'jpeg', 'png', 'silk',
+];
+export const codecList = z.string().max(100).refine(
+  (v) => v.split(/[,&]/).map((c) => c.trim()).filter(Boolean).every((c) => KNOWN_CODECS.includes(c.replace(/^!/, ''))),
+  `unknown codec; known: ${KNOWN_CODECS.join(', ')}`,
+);
+const callGroups = z.string().max(40).regex(/^(\d{1,2}(-\d{1,2})?)(,\d{1,2}(-\d{1,2})?)*$/, 'group numbers 0-63, e.g. 1,3-5');
+
+export const TenantInput = z.strictObject({
+  name: objectName,
+  description: opt(text()),
+  dialPrefix: opt(z.string().regex(/^[0-9]{1,16}$/, 'digits only')),
+});
+
+export const SiteInput = z.strictObject({
+  tenantId: id.optional(),
+  name: objectName,
+  description: opt(text()),
+  timezone: opt(z.string().regex(/^[A-Za-z_]+(\/[A-Za-z_+-]+)*$/, 'an IANA time zone such as America/New_York')),
+});
+
+export const ClusterInput = z.strictObject({
+  siteId: id,
+  name: objectName,
+  description: opt(text()),
+  vip: opt(ipAddress),
+  asteriskConfigDir: opt(z.string().regex(/^\/[A-Za-z0-9_./-]*$/, 'an absolute path')),
+});
+
+export const ServerInput = z.strictObject({
+  clusterId: id,
+  name: objectName,
+  host: z.string().min(1).max(255).regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address'),
+  role: opt(z.enum(['primary', 'secondary', 'member'])),
+  sshPort: z.coerce.number().int().min(1).max(65535).default(22),
+  sshUser: opt(z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'a Unix user name')),
+  sshPassword: opt(z.string().max(255)),
+  sshPrivateKey: opt(z.string().max(16384)),
+  sshHostKey: opt(z.string().regex(/^(SHA256:)?[A-Za-z0-9+/=]{20,}$/, 'SHA256 fingerprint of the host key')),
+  amiPort: z.coerce.number().int().min(1).max(65535).default(5038),
+  amiUser: opt(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits and -_. only')),
+  amiSecret: opt(z.string().max(255)),
+  ariPort: opt(z.coerce.number().int().min(1).max(65535)),
+  ariUser: opt(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits and -_. only')),
+  ariPassword: opt(z.string().max(255)),
+  sipPort: opt(z.coerce.number().int().min(1).max(65535)),
+  enabled: z.boolean().default(true),
+});
+
+export const GroupInput = z.strictObject({
+  tenantId: id.optional(),
+  name: objectName,
+  description: opt(text()),
+  context: opt(objectName),
+  rights: opt(z.array(objectName).max(50)),
+  templateExtensionId: opt(id),
+});
+
+export const ExtensionInput = z.strictObject({
+  clusterId: id,
+  groupId: opt(id),
+  name: displayName,
+  extension: extensionNumber,
+  callerId: opt(text(80)),
+  defaultUser: opt(objectName),
+  authUser: opt(z.string().max(22).regex(/^[A-Za-z0-9_.+@-]+$/, 'letters, digits and -_.+@ only')),
+  secret: opt(z.string().min(8, 'at least 8 characters').max(80).pipe(text(80))),
+  mailbox: opt(z.string().max(50).regex(/^[0-9]+(@[A-Za-z0-9_-]+)?$/, 'box number, optionally @context')),
+  vmSecret: opt(z.string().regex(/^[0-9]{4,22}$/, '4 to 22 digits')),
+  accountCode: opt(z.string().max(20).regex(/^[A-Za-z0-9_.-]*$/, 'letters, digits and -_. only')),
+  context: opt(objectName),
+  amaFlags: opt(z.enum(['default', 'omit', 'billing', 'documentation'])),
+  callGroup: opt(callGroups),
+  canReinvite: opt(z.enum(['yes', 'no', 'nonat', 'update'])),
+  defaultIp: opt(ipAddress),
+  dtmfMode: opt(z.enum(['rfc4733', 'rfc2833', 'inband', 'info', 'auto', 'auto_info'])),
+  fromUser: opt(z.string().max(80).regex(/^[A-Za-z0-9_.+-]*$/, 'letters, digits and -_.+ only')),
+  fromDomain: opt(z.string().max(80).regex(/^[A-Za-z0-9.-]*$/, 'a domain name')),
+  host: opt(z.string().max(255).regex(/^(dynamic|[A-Za-z0-9.:-]+)$/, '"dynamic" or a host')),
+  insecure: opt(z.enum(['port', 'invite', 'port,invite', 'no'])),
+  language: opt(z.string().regex(/^[a-z]{2}(_[A-Z]{2})?$/, 'a language code such as en or en_US')),
+  md5Secret: opt(z.string().regex(/^[a-f0-9]{32}$/, '32 hex digits')),
+  nat: opt(z.enum(['yes', 'no', 'force_rport', 'comedia', 'force_rport,comedia', 'auto_force_rport', 'auto_comedia'])),
+  acl: opt(objectName),
+  deny: opt(network),
+  permit: opt(network),
+  mask: opt(ipAddress),
+  pickupGroup: opt(callGroups),
+  port: opt(z.string().regex(/^[0-9]{1,5}$/, 'a port number')),
+  qualify: opt(z.string().regex(/^(yes|no|[0-9]{1,5})$/, 'yes, no or milliseconds')),
+  restrictCid: opt(yesNo),
+  rtpTimeout: opt(z.string().regex(/^[0-9]{1,5}$/, 'seconds')),
+  rtpHoldTimeout: opt(z.string().regex(/^[0-9]{1,5}$/, 'seconds')),
+  type: opt(z.enum(['friend', 'peer', 'user'])),
+  disallow: opt(codecList),
+  allow: opt(codecList),
+  musicOnHold: opt(objectName),
+  canCallForward: opt(yesNo),
+  callLimit: opt(z.coerce.number().int().min(0).max(99)),
+  phoneProv: opt(text()),
+  phoneMac: opt(z.string().regex(/^([0-9A-Fa-f]{2}[:-]?){5}[0-9A-Fa-f]{2}$/, 'a MAC address')),
+  profile: opt(objectName.max(15)),
+  protocol: opt(z.enum(['pjsip', 'sip', 'iax2'])),
+  encryption: opt(yesNo),
+  fallback: opt(text(80)),
+  queue: opt(objectName),
+  cfwdSet: opt(yesNo),
+  cfwdTo: opt(z.string().max(40).regex(/^[0-9*#+]+$/, 'a number to forward to')),
+  callbackExtension: opt(extensionNumber.max(15)),
+  directory: opt(yesNo),
+});
+
+export const TrunkInput = z.strictObject({
+  clusterId: id,
+  name: objectName,
+  host: opt(z.string().max(255).regex(/^[A-Za-z0-9.:-]+$/, 'a host name or IP address')),
+  port: opt(z.coerce.number().int().min(1).max(65535)),
+  transport: opt(z.enum(['udp', 'tcp', 'tls'])),
+  username: opt(z.string().max(80).regex(/^[A-Za-z0-9_.+@-]+$/, 'letters, digits and -_.+@ only')),
+  secret: opt(z.string().max(255).pipe(text())),
+  fromDomain: opt(z.string().max(255).regex(/^[A-Za-z0-9.-]*$/, 'a domain name')),
+  fromUser: opt(z.string().max(80).regex(/^[A-Za-z0-9_.+-]*$/, 'letters, digits and -_.+ only')),
+  register: z.boolean().default(false),
+  codecs: opt(codecList),
+  acl: opt(objectName),
+  context: opt(objectName),
+  maxChannels: opt(z.coerce.number().int().min(1).max(100000)),
+  dialPrefix: opt(z.string().regex(/^[0-9*#]{0,16}$/, 'digits')),
+  outboundPatterns: opt(z.array(z.string().regex(/^_?[0-9XNZ.!*#+[\]-]+$/, 'a dialplan pattern such as _9NXXNXXXXXX')).max(50)),
+  qualify: z.boolean().default(true),
+});
+
+export const AclInput = z.strictObject({
+  tenantId: id.optional(),
+  name: objectName,
+  description: opt(text()),
+  rules: z.array(z.strictObject({ action: z.enum(['permit', 'deny']), network })).min(1, 'at least one rule'),
+});
+
+export const ListQuery = z.object({
+  q: z.string().max(200).optional(),
+  sort: z.string().max(80).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(50),
+});

@@ -1,0 +1,19 @@
+/** The acm SDK: the only module plugins and site modules import. */
+export { definePlugin } from './plugin.ts';
+export type {
+  PluginContext, PluginDefinition, PluginHttp, PluginDb, PluginJobs, PluginCli, PluginLifecycle, RouteContext,
+  Principal, HttpMethod,
+} from './plugin.ts';
+export { defineManifest, CONTRACT_VERSION } from './manifest.ts';
+export type { Manifest, ManifestInput, UiPage } from './manifest.ts';
+export { createServiceRef, createExtensionPoint } from './refs.ts';
+export type { ServiceRef, ExtensionPoint } from './refs.ts';
+export { statusTiles } from './status.ts';
+export type { StatusTile, StatusTileProvider, TileState } from './status.ts';
+export { coreServices } from './core-services.ts';
+export type { LicenseInfo, LicenseService, AuditService, AuditRecord, KernelInfo } from './core-services.ts';
+export type { EventBus, BusMessage, BusHandler } from './bus.ts';
+export * from './errors.ts';
+export { z } from 'zod';
+export { EntitySchema } from '@mikro-orm/core';
+export { configText, configTextProblem, confValue, confName, UnsafeConfigValueError } from './config-text.ts';
