@@ -13,6 +13,7 @@ export function configTextProblem(value: string): string | null {
   if (/^\s*[[\]]/.test(value)) return 'must not start with "[" or "]" (starts a config section)';
   if (/#\s*(include|tryinclude|exec)/i.test(value)) return 'must not contain #include, #tryinclude or #exec';
   // Other control characters have no business in config and confuse terminals and logs.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) return 'must not contain control characters';
   return null;
 }

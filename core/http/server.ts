@@ -52,7 +52,17 @@ export function createHttpApp(acm: Acm): Koa {
   const { orm, auth, crud, kernel, license } = acm;
 
   app.use(problemMiddleware(acm.logger));
-  app.use(bodyParser({ enableTypes: ['json', 'text'], jsonLimit: '2mb', textLimit: '20mb', encoding: 'utf-8' }));
+  const parseBody = bodyParser({ enableTypes: ['json', 'text'], jsonLimit: '2mb', textLimit: '20mb', encoding: 'utf-8' });
+  app.use(async (ctx, next) => {
+    let parsed = false;
+    try {
+      await parseBody(ctx, async () => { parsed = true; await next(); });
+    } catch (err) {
+      // An unreadable login body is a failed login like any other: same answer, no hint.
+      if (!parsed && ctx.path === '/api/auth/login') throw new UnauthorizedError();
+      throw err;
+    }
+  });
   app.use(async (ctx, next) => {
     const bearer = /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1];
     const token = bearer ?? ctx.cookies.get(SESSION_COOKIE);

@@ -168,6 +168,8 @@ export class Kernel {
 
   private contextFor(r: PluginRuntime, settings: unknown): PluginContext<unknown> {
     const id = r.manifest.id;
+    // The context's methods are plain functions handed to plugin code; they reach the kernel here.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const kernel = this;
     const needsWrite = (method: string) => method !== 'GET';
     return {

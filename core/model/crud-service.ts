@@ -68,10 +68,10 @@ export class CrudService {
       visible: async (entity, id) => {
         const res = resources(entity);
         const where = res ? this.scopeWhere(user, res) : user.tenantId !== null ? { tenantId: user.tenantId } : {};
-        return (await em.findOne(entity, { ...where, id } as FilterQuery<any>)) as Record<string, any> | null;
+        return (await em.findOne(entity, { $and: [where, { id }] } as FilterQuery<any>)) as Record<string, any> | null;
       },
       defaultTenantId: async () => {
-        const t = await em.findOne(TenantSchema, {}, { orderBy: { id: 'asc' } });
+        const [t] = await em.find(TenantSchema, {}, { orderBy: { id: 'asc' }, limit: 1 });
         if (!t) throw new ValidationError([{ field: 'tenantId', message: 'no tenant exists yet' }]);
         return t.id;
       },
@@ -112,7 +112,7 @@ export class CrudService {
 
   private async find(em: EntityManager, user: Principal, res: ResourceDef, id: number): Promise<Record<string, any>> {
     if (!Number.isInteger(id) || id < 1) throw new NotFoundError(`no ${res.singular} ${id}`);
-    const row = await em.findOne(res.entity, { ...this.scopeWhere(user, res), id } as FilterQuery<any>);
+    const row = await em.findOne(res.entity, { $and: [this.scopeWhere(user, res), { id }] } as FilterQuery<any>);
     if (!row) throw new NotFoundError(`no ${res.singular} ${id}`);
     return row as Record<string, any>;
   }

@@ -11,7 +11,9 @@ export const col = {
   /** A reference to another row's id; integrity is checked by the services (see DESIGN-NOTES). */
   ref: (opts: Prop = {}): Prop => ({ type: 'integer', nullable: true, index: true, ...opts }),
   bool: (dflt = false): Prop => ({ type: 'boolean', default: dflt }),
-  json: (opts: Prop = {}): Prop => ({ type: 'json', nullable: true, ...opts }),
+  // Stored as text: MariaDB's JSON is LONGTEXT and mysql2 hands it back unparsed, so MikroORM
+  // must do the (de)serialising itself on every driver.
+  json: (opts: Prop = {}): Prop => ({ type: 'json', columnType: 'mediumtext', nullable: true, ...opts }),
   date: (opts: Prop = {}): Prop => ({ type: 'datetime', nullable: true, ...opts }),
   created: (): Prop => ({ type: 'datetime', onCreate: () => new Date() }),
   updated: (): Prop => ({ type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() }),

@@ -1,18 +1,18 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123081645_initial extends Migration {
+export class Migration20261123081937_initial extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table \`acls\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` integer not null, \`name\` text not null, \`description\` text null, \`rules\` json not null);`);
+    this.addSql(`create table \`acls\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` integer not null, \`name\` text not null, \`description\` text null, \`rules\` mediumtext not null);`);
     this.addSql(`create index \`acls_tenant_id_index\` on \`acls\` (\`tenant_id\`);`);
     this.addSql(`create unique index \`acls_tenant_id_name_unique\` on \`acls\` (\`tenant_id\`, \`name\`);`);
 
-    this.addSql(`create table \`audit_events\` (\`id\` integer not null primary key autoincrement, \`at\` datetime not null, \`tenant_id\` integer null, \`user_id\` integer null, \`username\` text null, \`action\` text not null, \`target\` text null, \`target_id\` text null, \`before\` json null, \`after\` json null, \`ip\` text null);`);
+    this.addSql(`create table \`audit_events\` (\`id\` integer not null primary key autoincrement, \`at\` datetime not null, \`tenant_id\` integer null, \`user_id\` integer null, \`username\` text null, \`action\` text not null, \`target\` text null, \`target_id\` text null, \`before\` mediumtext null, \`after\` mediumtext null, \`ip\` text null);`);
     this.addSql(`create index \`audit_events_tenant_id_index\` on \`audit_events\` (\`tenant_id\`);`);
     this.addSql(`create index \`audit_events_user_id_index\` on \`audit_events\` (\`user_id\`);`);
     this.addSql(`create index \`audit_events_at_index\` on \`audit_events\` (\`at\`);`);
 
-    this.addSql(`create table \`change_set_entries\` (\`id\` integer not null primary key autoincrement, \`tenant_id\` integer not null, \`cluster_id\` integer null, \`entity\` text not null, \`entity_id\` integer not null, \`action\` text not null, \`before\` json null, \`after\` json null, \`user_id\` integer null, \`username\` text null, \`created_at\` datetime not null, \`revision_id\` integer null);`);
+    this.addSql(`create table \`change_set_entries\` (\`id\` integer not null primary key autoincrement, \`tenant_id\` integer not null, \`cluster_id\` integer null, \`entity\` text not null, \`entity_id\` integer not null, \`action\` text not null, \`before\` mediumtext null, \`after\` mediumtext null, \`user_id\` integer null, \`username\` text null, \`created_at\` datetime not null, \`revision_id\` integer null);`);
     this.addSql(`create index \`change_set_entries_tenant_id_index\` on \`change_set_entries\` (\`tenant_id\`);`);
     this.addSql(`create index \`change_set_entries_cluster_id_index\` on \`change_set_entries\` (\`cluster_id\`);`);
     this.addSql(`create index \`change_set_entries_user_id_index\` on \`change_set_entries\` (\`user_id\`);`);
@@ -32,7 +32,7 @@ export class Migration20261123081645_initial extends Migration {
     this.addSql(`create index \`extensions_tenant_id_extension_index\` on \`extensions\` (\`tenant_id\`, \`extension\`);`);
     this.addSql(`create unique index \`extensions_cluster_id_extension_unique\` on \`extensions\` (\`cluster_id\`, \`extension\`);`);
 
-    this.addSql(`create table \`extension_groups\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` integer not null, \`name\` text not null, \`description\` text null, \`context\` text null, \`rights\` json null, \`template_extension_id\` integer null);`);
+    this.addSql(`create table \`extension_groups\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` integer not null, \`name\` text not null, \`description\` text null, \`context\` text null, \`rights\` mediumtext null, \`template_extension_id\` integer null);`);
     this.addSql(`create index \`extension_groups_tenant_id_index\` on \`extension_groups\` (\`tenant_id\`);`);
     this.addSql(`create index \`extension_groups_template_extension_id_index\` on \`extension_groups\` (\`template_extension_id\`);`);
     this.addSql(`create unique index \`extension_groups_tenant_id_name_unique\` on \`extension_groups\` (\`tenant_id\`, \`name\`);`);
@@ -42,7 +42,7 @@ export class Migration20261123081645_initial extends Migration {
     this.addSql(`create table \`plugin_states\` (\`id\` integer not null primary key autoincrement, \`site\` text not null, \`plugin_id\` text not null, \`enabled\` integer not null default true, \`updated_at\` datetime not null);`);
     this.addSql(`create unique index \`plugin_states_site_plugin_id_unique\` on \`plugin_states\` (\`site\`, \`plugin_id\`);`);
 
-    this.addSql(`create table \`roles\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`name\` text not null, \`description\` text null, \`permissions\` json not null);`);
+    this.addSql(`create table \`roles\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`name\` text not null, \`description\` text null, \`permissions\` mediumtext not null);`);
     this.addSql(`create unique index \`roles_name_unique\` on \`roles\` (\`name\`);`);
 
     this.addSql(`create table \`servers\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` integer not null, \`site_id\` integer not null, \`cluster_id\` integer not null, \`name\` text not null, \`host\` text not null, \`role\` text null, \`ssh_port\` integer not null default 22, \`ssh_user\` text null, \`ssh_password\` text null, \`ssh_private_key\` text null, \`ssh_host_key\` text null, \`ami_port\` integer not null default 5038, \`ami_user\` text null, \`ami_secret\` text null, \`ari_port\` integer null, \`ari_user\` text null, \`ari_password\` text null, \`sip_port\` integer null, \`enabled\` integer not null default true);`);
@@ -62,15 +62,33 @@ export class Migration20261123081645_initial extends Migration {
     this.addSql(`create table \`tenants\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`name\` text not null, \`description\` text null, \`dial_prefix\` text null);`);
     this.addSql(`create unique index \`tenants_name_unique\` on \`tenants\` (\`name\`);`);
 
-    this.addSql(`create table \`trunks\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` integer not null, \`site_id\` integer not null, \`cluster_id\` integer not null, \`name\` text not null, \`host\` text null, \`port\` integer null, \`transport\` text null, \`username\` text null, \`secret\` text null, \`from_domain\` text null, \`from_user\` text null, \`register\` integer not null default false, \`codecs\` text null, \`acl\` text null, \`context\` text null, \`max_channels\` integer null, \`dial_prefix\` text null, \`outbound_patterns\` json null, \`qualify\` integer not null default true, \`registration_status\` text null);`);
+    this.addSql(`create table \`trunks\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` integer not null, \`site_id\` integer not null, \`cluster_id\` integer not null, \`name\` text not null, \`host\` text null, \`port\` integer null, \`transport\` text null, \`username\` text null, \`secret\` text null, \`from_domain\` text null, \`from_user\` text null, \`register\` integer not null default false, \`codecs\` text null, \`acl\` text null, \`context\` text null, \`max_channels\` integer null, \`dial_prefix\` text null, \`outbound_patterns\` mediumtext null, \`qualify\` integer not null default true, \`registration_status\` text null);`);
     this.addSql(`create index \`trunks_tenant_id_index\` on \`trunks\` (\`tenant_id\`);`);
     this.addSql(`create index \`trunks_site_id_index\` on \`trunks\` (\`site_id\`);`);
     this.addSql(`create index \`trunks_cluster_id_index\` on \`trunks\` (\`cluster_id\`);`);
     this.addSql(`create unique index \`trunks_cluster_id_name_unique\` on \`trunks\` (\`cluster_id\`, \`name\`);`);
 
-    this.addSql(`create table \`users\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` integer null, \`username\` text not null, \`password_hash\` text not null, \`role\` text not null, \`scopes\` json not null, \`totp_secret\` text null, \`last_login_at\` datetime null, \`enabled\` integer not null default true, \`full_name\` text null, \`email\` text null);`);
+    this.addSql(`create table \`users\` (\`id\` integer not null primary key autoincrement, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` integer null, \`username\` text not null, \`password_hash\` text not null, \`role\` text not null, \`scopes\` mediumtext not null, \`totp_secret\` text null, \`last_login_at\` datetime null, \`enabled\` integer not null default true, \`full_name\` text null, \`email\` text null);`);
     this.addSql(`create index \`users_tenant_id_index\` on \`users\` (\`tenant_id\`);`);
     this.addSql(`create unique index \`users_username_unique\` on \`users\` (\`username\`);`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql('drop table if exists `users`;');
+    this.addSql('drop table if exists `trunks`;');
+    this.addSql('drop table if exists `tenants`;');
+    this.addSql('drop table if exists `sites`;');
+    this.addSql('drop table if exists `sessions`;');
+    this.addSql('drop table if exists `servers`;');
+    this.addSql('drop table if exists `roles`;');
+    this.addSql('drop table if exists `plugin_states`;');
+    this.addSql('drop table if exists `licenses`;');
+    this.addSql('drop table if exists `extension_groups`;');
+    this.addSql('drop table if exists `extensions`;');
+    this.addSql('drop table if exists `clusters`;');
+    this.addSql('drop table if exists `change_set_entries`;');
+    this.addSql('drop table if exists `audit_events`;');
+    this.addSql('drop table if exists `acls`;');
   }
 
 }

@@ -1,0 +1,187 @@
+/**
+ * AMI wire framing: a streaming parser (bytes in, messages out) and a serializer.
+ *
+ * A message is `Name: value` lines separated by CRLF and ended by an empty line (CRLF CRLF).
+ * Facts from a real Asterisk 20 (tests/fixtures/asterisk20):
+ * - the connection starts with a banner line `Asterisk Call Manager/9.0.0\r\n` not followed by
+ *   an empty line;
+ * - some messages put a bare LF before the closing CRLFs (`...9999\n\r\n\r\n`): values are
+ *   trimmed of trailing `\r`/`\n`;
+ * - header names repeat (`Output:` of `Command`), so headers are kept as an ordered multimap.
+ *
+ * Malformed input never throws: lines without `:` are counted and dropped; a frame without any
+ * valid header is counted and dropped; a buffer that grows past `maxFrameBytes` without a frame
+ * end is discarded (counted as truncated).
+ */
+
+/** An AMI message: ordered headers, names compared case-insensitively like Asterisk does. */
+export class AmiMessage {
+  constructor(readonly headers: Array<[string, string]> = []) {}
+
+  /** First value of a header (case-insensitive name), or undefined. */
+  get(name: string): string | undefined {
+    const n = name.toLowerCase();
+    for (const [k, v] of this.headers) if (k.toLowerCase() === n) return v;
+    return undefined;
+  }
+
+  /** Every value of a repeated header, in order. */
+  getAll(name: string): string[] {
+    const n = name.toLowerCase();
+    return this.headers.filter(([k]) => k.toLowerCase() === n).map(([, v]) => v);
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  /** `Response` or `Event` value. */
+  get kind(): 'response' | 'event' | 'action' | 'unknown' {
+    const first = this.headers[0]?.[0].toLowerCase();
+    if (this.has('Response') && first !== 'event') return 'response';
+    if (this.has('Event')) return 'event';
+    if (this.has('Action')) return 'action';
+    return 'unknown';
+  }
+
+  /** Plain object: first value per header name (original spelling of the first occurrence). */
+  toObject(): Record<string, string> {
+    const out: Record<string, string> = {};
+    const seen = new Set<string>();
+    for (const [k, v] of this.headers) {
+      const l = k.toLowerCase();
+      if (seen.has(l)) continue;
+      seen.add(l);
+      out[k] = v;
+    }
+    return out;
+  }
+
+  /** Serialise with CRLF framing (ends with the empty line). */
+  serialize(): string {
+    return serializeAmi(this.headers);
+  }
+}
+
+/** Build a frame: `Name: value\r\n` per header then `\r\n`. Values must not contain CR/LF. */
+export function serializeAmi(headers: Array<[string, string]> | Record<string, string | string[] | number | undefined>): string {
+  const list: Array<[string, string]> = Array.isArray(headers) ? headers : [];
+  if (!Array.isArray(headers)) {
+    for (const [k, v] of Object.entries(headers)) {
+      if (v === undefined) continue;
+      if (Array.isArray(v)) for (const x of v) list.push([k, x]);
+      else list.push([k, String(v)]);
+    }
+  }
+  let s = '';
+  for (const [k, v] of list) s += `${k}: ${v}\r\n`;
+  return s + '\r\n';
+}
+
+/** Counters a parser keeps; exposed by the client as part of its stats. */
+export interface AmiParserCounters {
+  frames: number;
+  malformedLines: number;
+  malformedFrames: number;
+  truncatedFrames: number;
+}
+
+export interface AmiParserOptions {
+  /** Expect a banner line first (client side). Default true. */
+  expectBanner?: boolean;
+  /** Drop the buffer when it grows past this without a frame end. Default 4 MiB. */
+  maxFrameBytes?: number;
+}
+
+const BANNER_RE = /^[A-Za-z][^\r\n:]*\/\d+(\.\d+)*$/; // "Asterisk Call Manager/9.0.0"
+
+/** Streaming parser: feed chunks with `push`, get complete messages back. */
+export class AmiFrameParser {
+  private buf = '';
+  private bannerPending: boolean;
+  private readonly maxFrameBytes: number;
+  banner: string | undefined;
+  readonly counters: AmiParserCounters = { frames: 0, malformedLines: 0, malformedFrames: 0, truncatedFrames: 0 };
+
+  constructor(opts: AmiParserOptions = {}) {
+    this.bannerPending = opts.expectBanner ?? true;
+    this.maxFrameBytes = opts.maxFrameBytes ?? 4 * 1024 * 1024;
+  }
+
+  /** Feed bytes; returns the messages completed by them. Never throws. */
+  push(chunk: Buffer | string): AmiMessage[] {
+    this.buf += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    const out: AmiMessage[] = [];
+    if (this.bannerPending) {
+      const nl = this.buf.indexOf('\r\n');
+      if (nl < 0) {
+        if (this.buf.length > 1024) this.bannerPending = false; // not a banner; parse as frames
+        else return out;
+      } else {
+        const line = this.buf.slice(0, nl);
+        if (BANNER_RE.test(line)) {
+          this.banner = line;
+          this.buf = this.buf.slice(nl + 2);
+        }
+        this.bannerPending = false;
+      }
+    }
+    for (;;) {
+      const end = this.buf.indexOf('\r\n\r\n');
+      if (end < 0) break;
+      const text = this.buf.slice(0, end);
+      this.buf = this.buf.slice(end + 4);
+      const msg = this.parseFrame(text);
+      if (msg) out.push(msg);
+    }
+    // Stray leading CRLFs between frames are harmless; drop them so they don't grow the buffer.
+    while (this.buf.startsWith('\r\n')) this.buf = this.buf.slice(2);
+    if (this.buf.length > this.maxFrameBytes) {
+      this.counters.truncatedFrames++;
+      this.buf = '';
+    }
+    return out;
+  }
+
+  /** Bytes held waiting for a frame end (e.g. a truncated frame at socket close). */
+  get pendingBytes(): number {
+    return this.buf.length;
+  }
+
+  /** Forget buffered bytes (at disconnect); a partial frame counts as truncated. */
+  reset(expectBanner = true): void {
+    if (this.buf.trim().length > 0) this.counters.truncatedFrames++;
+    this.buf = '';
+    this.bannerPending = expectBanner;
+  }
+
+  private parseFrame(text: string): AmiMessage | undefined {
+    const headers: Array<[string, string]> = [];
+    let bad = 0;
+    for (const rawLine of text.split('\r\n')) {
+      // Bare-LF quirk: a line may carry an extra "\n" (or a lone "\n" line). Trim it away.
+      const line = rawLine.replace(/[\r\n]+$/, '');
+      if (line.length === 0) continue;
+      const colon = line.indexOf(':');
+      if (colon <= 0) {
+        bad++;
+        continue;
+      }
+      const name = line.slice(0, colon).trim();
+      if (name.length === 0 || /\s/.test(name)) {
+        bad++;
+        continue;
+      }
+      let value = line.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      headers.push([name, value.replace(/[\r\n]+$/, '')]);
+    }
+    this.counters.malformedLines += bad;
+    if (headers.length === 0) {
+      if (text.trim().length > 0) this.counters.malformedFrames++;
+      return undefined;
+    }
+    this.counters.frames++;
+    return new AmiMessage(headers);
+  }
+}

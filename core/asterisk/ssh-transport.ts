@@ -1,0 +1,258 @@
+/**
+ * SSH/SFTP transport to an Asterisk server (ssh2 Client): config file push with atomic
+ * replace, reads, and remote commands.
+ *
+ * `writeFileAtomic(path, content)`: write `<path>.acm-tmp-<random>`, check the size (stat) and
+ * the SHA-256 (read back), then rename over `path` — with `posix-rename@openssh.com` when the
+ * server offers it (atomic), else unlink + rename (a short window without the file). The temp
+ * file is removed on any failure. An empty or truncated pjsip.conf deletes every endpoint on
+ * reload, so nothing is renamed unless the bytes on the server are exactly the bytes rendered.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import ssh2 from 'ssh2';
+import type { ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
+import { AtomicWriteVerifyError, HostKeyMismatchError, SftpError, SshError, SshTimeoutError } from './errors.ts';
+
+const { Client } = ssh2;
+
+export interface SshTransportOptions {
+  host: string;
+  port?: number;
+  username: string;
+  password?: string;
+  privateKey?: string | Buffer;
+  passphrase?: string;
+  /** Pinned host key: base64 SHA-256 of the key blob (as `ssh-keygen -lf` prints after `SHA256:`). */
+  hostKeySha256?: string;
+  /** Custom verifier (key blob) -> accept?; used when hostKeySha256 is not set. */
+  hostVerifier?: (key: Buffer) => boolean;
+  /** Handshake/auth timeout (bounded to 1..60 s). Default 10 s. */
+  readyTimeoutMs?: number;
+  /** Per-command timeout of exec(). Default 30 s. */
+  execTimeoutMs?: number;
+}
+
+export interface ExecResult {
+  code: number | null;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+}
+
+const sha256b64 = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('base64');
+const sha256hex = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');
+const strip = (s: string) => s.replace(/^SHA256:/, '').replace(/=+$/, '');
+
+export class SshTransport {
+  private client: InstanceType<typeof Client> | undefined;
+  private sftpP: Promise<SFTPWrapper> | undefined;
+  /** Host key fingerprint (base64 SHA-256) seen at the last connect. */
+  seenHostKeySha256: string | undefined;
+  /** Whether the last atomic write used posix-rename (true) or unlink+rename (false). */
+  lastRenameAtomic: boolean | undefined;
+
+  constructor(private readonly opts: SshTransportOptions) {}
+
+  async connect(): Promise<void> {
+    if (this.client) return;
+    const c = new Client();
+    let mismatch: HostKeyMismatchError | undefined;
+    const readyTimeout = Math.min(60_000, Math.max(1000, this.opts.readyTimeoutMs ?? 10_000));
+    const cfg: ConnectConfig = {
+      host: this.opts.host,
+      port: this.opts.port ?? 22,
+      username: this.opts.username,
+      password: this.opts.password,
+      privateKey: this.opts.privateKey,
+      passphrase: this.opts.passphrase,
+      readyTimeout,
+      hostVerifier: (key: Buffer) => {
+        const fp = sha256b64(key);
+        this.seenHostKeySha256 = fp;
+        if (this.opts.hostKeySha256 !== undefined) {
+          if (strip(this.opts.hostKeySha256) !== strip(fp)) {
+            mismatch = new HostKeyMismatchError(this.opts.hostKeySha256, fp);
+            return false;
+          }
+          return true;
+        }
+        return this.opts.hostVerifier ? this.opts.hostVerifier(key) : true;
+      },
+    };
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        c.end();
+        reject(new SshTimeoutError(`SSH connect to ${this.opts.host} timed out`));
+      }, readyTimeout + 1000);
+      c.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      c.once('error', (e: Error & { level?: string }) => {
+        clearTimeout(timer);
+        if (mismatch) reject(mismatch);
+        else if (/timed out/i.test(e.message)) reject(new SshTimeoutError(e.message));
+        else reject(new SshError(`SSH connect to ${this.opts.host} failed: ${e.message}`, { level: e.level }));
+      });
+      c.connect(cfg);
+    });
+    c.on('error', () => {});
+    c.on('close', () => {
+      if (this.client === c) {
+        this.client = undefined;
+        this.sftpP = undefined;
+      }
+    });
+    this.client = c;
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    this.sftpP = undefined;
+    if (!c) return;
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, 1000);
+      c.once('close', () => {
+        clearTimeout(t);
+        r();
+      });
+      c.end();
+    });
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    if (!this.client) return Promise.reject(new SshError('SSH not connected'));
+    const c = this.client;
+    this.sftpP ??= new Promise<SFTPWrapper>((resolve, reject) => {
+      c.sftp((err, s) => (err ? reject(new SshError(`SFTP subsystem failed: ${err.message}`)) : resolve(s)));
+    });
+    this.sftpP.catch(() => (this.sftpP = undefined));
+    return this.sftpP;
+  }
+
+  private static wrap(p: string, op: string) {
+    return (e: unknown) => {
+      const err = e as Error & { code?: number };
+      return new SftpError(`SFTP ${op} ${p} failed: ${err.message}`, p, typeof err.code === 'number' ? err.code : undefined);
+    };
+  }
+
+  async readFile(p: string): Promise<Buffer> {
+    const s = await this.sftp();
+    return new Promise((resolve, reject) => s.readFile(p, (e, data) => (e ? reject(SshTransport.wrap(p, 'read')(e)) : resolve(data))));
+  }
+
+  async stat(p: string): Promise<Stats> {
+    const s = await this.sftp();
+    return new Promise((resolve, reject) => s.stat(p, (e, st) => (e ? reject(SshTransport.wrap(p, 'stat')(e)) : resolve(st))));
+  }
+
+  async exists(p: string): Promise<boolean> {
+    try {
+      await this.stat(p);
+      return true;
+    } catch (e) {
+      if (e instanceof SftpError && e.sftpCode === 2) return false;
+      throw e;
+    }
+  }
+
+  async unlink(p: string): Promise<void> {
+    const s = await this.sftp();
+    await new Promise<void>((resolve, reject) => s.unlink(p, (e) => (e ? reject(SshTransport.wrap(p, 'unlink')(e)) : resolve())));
+  }
+
+  /** mkdir -p (existing directories are fine). */
+  async mkdirp(dir: string): Promise<void> {
+    const s = await this.sftp();
+    const parts = path.posix.normalize(dir).split('/').filter(Boolean);
+    let cur = dir.startsWith('/') ? '' : '.';
+    for (const part of parts) {
+      cur = `${cur}/${part}`;
+      if (await this.exists(cur)) continue;
+      await new Promise<void>((resolve, reject) =>
+        s.mkdir(cur, (e) => {
+          if (!e) return resolve();
+          // raced with another creator?
+          this.exists(cur).then((ok) => (ok ? resolve() : reject(SshTransport.wrap(cur, 'mkdir')(e))), reject);
+        }),
+      );
+    }
+  }
+
+  private async writeAll(s: SFTPWrapper, p: string, data: Buffer): Promise<void> {
+    await new Promise<void>((resolve, reject) => s.writeFile(p, data, (e) => (e ? reject(SshTransport.wrap(p, 'write')(e)) : resolve())));
+  }
+
+  private async rename(s: SFTPWrapper, from: string, to: string): Promise<void> {
+    let posix = true;
+    try {
+      await new Promise<void>((resolve, reject) => s.ext_openssh_rename(from, to, (e) => (e ? reject(e) : resolve())));
+    } catch (e) {
+      if (!/does not support/i.test((e as Error).message)) throw SshTransport.wrap(to, 'posix-rename')(e);
+      posix = false;
+    }
+    if (!posix) {
+      try {
+        await this.unlink(to);
+      } catch (e) {
+        if (!(e instanceof SftpError && e.sftpCode === 2)) throw e;
+      }
+      await new Promise<void>((resolve, reject) => s.rename(from, to, (e) => (e ? reject(SshTransport.wrap(to, 'rename')(e)) : resolve())));
+    }
+    this.lastRenameAtomic = posix;
+  }
+
+  /** Write `content` to `p` atomically (temp file, size + SHA-256 check, rename). */
+  async writeFileAtomic(p: string, content: string | Buffer): Promise<{ bytes: number; sha256: string }> {
+    const s = await this.sftp();
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    const tmp = `${p}.acm-tmp-${crypto.randomBytes(6).toString('hex')}`;
+    const want = sha256hex(data);
+    try {
+      await this.writeAll(s, tmp, data);
+      const st = await this.stat(tmp);
+      if (st.size !== data.length) throw new AtomicWriteVerifyError(p, `size ${st.size} != ${data.length}`);
+      const back = await this.readFile(tmp);
+      const got = sha256hex(back);
+      if (got !== want) throw new AtomicWriteVerifyError(p, `sha256 ${got} != ${want}`);
+      await this.rename(s, tmp, p);
+      return { bytes: data.length, sha256: want };
+    } catch (e) {
+      await this.unlink(tmp).catch(() => {});
+      throw e;
+    }
+  }
+
+  /** Run a command; resolves with exit code and output (no throw on non-zero exit). */
+  async exec(cmd: string, o: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    if (!this.client) throw new SshError('SSH not connected');
+    const c = this.client;
+    const ms = o.timeoutMs ?? this.opts.execTimeoutMs ?? 30_000;
+    return new Promise<ExecResult>((resolve, reject) => {
+      c.exec(cmd, (err, ch) => {
+        if (err) return reject(new SshError(`exec failed: ${err.message}`));
+        let stdout = '';
+        let stderr = '';
+        let code: number | null = null;
+        let signal: string | undefined;
+        const timer = setTimeout(() => {
+          ch.close();
+          reject(new SshTimeoutError(`exec '${cmd}' timed out after ${ms} ms`));
+        }, ms);
+        ch.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+        ch.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+        ch.on('exit', (c2: number | null, sig?: string) => {
+          code = c2;
+          signal = sig ?? undefined;
+        });
+        ch.on('close', () => {
+          clearTimeout(timer);
+          resolve({ code, signal, stdout, stderr });
+        });
+      });
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { createExtensionPoint } from './refs.ts';
+
+/**
+ * The commit contract: a plugin that owns an Asterisk config file (confbridge.conf, queues.conf …)
+ * contributes fragments rendered from a read-only, fully loaded view of one cluster. The core
+ * writes them under its include dir (`acm/<file>`) beside its own files and reloads `reload`.
+ *
+ * Every value a contributor writes must go through `confValue`/`confName` (sdk/config-text.ts).
+ */
+
+export interface TenantView {
+  readonly id: number; readonly name: string; readonly description?: string | null; readonly dialPrefix?: string | null;
+}
+export interface SiteView {
+  readonly id: number; readonly tenantId: number; readonly name: string; readonly description?: string | null;
+  readonly timezone?: string | null;
+}
+export interface ClusterView {
+  readonly id: number; readonly tenantId: number; readonly siteId: number; readonly name: string;
+  readonly description?: string | null; readonly vip?: string | null; readonly asteriskConfigDir?: string | null;
+}
+/** A server as plugins see it: no SSH/AMI/ARI credentials. */
+export interface ServerView {
+  readonly id: number; readonly tenantId: number; readonly siteId: number; readonly clusterId: number;
+  readonly name: string; readonly host: string; readonly role?: string | null; readonly sipPort?: number | null;
+  readonly enabled: boolean;
+}
+export interface GroupView {
+  readonly id: number; readonly tenantId: number; readonly name: string; readonly description?: string | null;
+  readonly context?: string | null; readonly rights?: readonly string[] | null; readonly templateExtensionId?: number | null;
+}
+/** The extension: the seed's 66 fields (`extension` is the number). */
+export interface ExtensionView {
+  readonly id: number; readonly tenantId: number; readonly siteId: number; readonly clusterId: number;
+  readonly groupId?: number | null; readonly name: string; readonly extension: string;
+  readonly callerId?: string | null; readonly defaultUser?: string | null; readonly authUser?: string | null;
+  readonly secret?: string | null; readonly mailbox?: string | null; readonly vmSecret?: string | null;
+  readonly accountCode?: string | null; readonly context?: string | null; readonly amaFlags?: string | null;
+  readonly callGroup?: string | null; readonly canReinvite?: string | null; readonly defaultIp?: string | null;
+  readonly dtmfMode?: string | null; readonly fromUser?: string | null; readonly fromDomain?: string | null;
+  readonly fullContact?: string | null; readonly host?: string | null; readonly insecure?: string | null;
+  readonly language?: string | null; readonly md5Secret?: string | null; readonly nat?: string | null;
+  readonly acl?: string | null; readonly deny?: string | null; readonly permit?: string | null; readonly mask?: string | null;
+  readonly pickupGroup?: string | null; readonly port?: string | null; readonly qualify?: string | null;
+  readonly restrictCid?: string | null; readonly rtpTimeout?: string | null; readonly rtpHoldTimeout?: string | null;
+  readonly type?: string | null; readonly disallow?: string | null; readonly allow?: string | null;
+  readonly musicOnHold?: string | null; readonly regSeconds?: number | null; readonly ipAddr?: string | null;
+  readonly canCallForward?: string | null; readonly callLimit?: number | null; readonly lastMs?: number | null;
+  readonly userAgent?: string | null; readonly regServer?: string | null; readonly phoneProv?: string | null;
+  readonly phoneMac?: string | null; readonly profile?: string | null; readonly protocol?: string | null;
+  readonly encryption?: string | null; readonly fallback?: string | null; readonly extStatus?: number | null;
+  readonly agentStatus?: string | null; readonly queue?: string | null; readonly callsDin?: number | null;
+  readonly callsQin?: number | null; readonly callsOut?: number | null; readonly vmUnread?: number | null;
+  readonly vmOld?: number | null; readonly cfwdSet?: string | null; readonly cfwdTo?: string | null;
+  readonly callbackExtension?: string | null; readonly directory?: string | null;
+}
+export interface TrunkView {
+  readonly id: number; readonly tenantId: number; readonly siteId: number; readonly clusterId: number;
+  readonly name: string; readonly host?: string | null; readonly port?: number | null; readonly transport?: string | null;
+  readonly username?: string | null; readonly secret?: string | null; readonly fromDomain?: string | null;
+  readonly fromUser?: string | null; readonly register: boolean; readonly codecs?: string | null;
+  readonly acl?: string | null; readonly context?: string | null; readonly maxChannels?: number | null;
+  readonly dialPrefix?: string | null; readonly outboundPatterns?: readonly string[] | null; readonly qualify: boolean;
+  readonly registrationStatus?: string | null;
+}
+export interface AclView {
+  readonly id: number; readonly tenantId: number; readonly name: string; readonly description?: string | null;
+  readonly rules: readonly { readonly action: 'permit' | 'deny'; readonly network: string }[];
+}
+
+/** One cluster, fully loaded: groups and ACLs of the whole tenant, the rest of the cluster only. */
+export interface ClusterSnapshotView {
+  readonly tenant: TenantView;
+  readonly site: SiteView;
+  readonly cluster: ClusterView;
+  readonly servers: readonly ServerView[];
+  readonly groups: readonly GroupView[];
+  readonly extensions: readonly ExtensionView[];
+  readonly trunks: readonly TrunkView[];
+  readonly acls: readonly AclView[];
+}
+
+export interface ConfigFragment {
+  /** File name relative to acm's include dir, e.g. `confbridge.conf` (written as `acm/confbridge.conf`). */
+  file: string;
+  content: string;
+  /** Asterisk module to reload when the file changed, e.g. `app_confbridge.so`. */
+  reload: string;
+}
+
+export interface ConfigContributor {
+  render(snapshot: ClusterSnapshotView): ConfigFragment[] | Promise<ConfigFragment[]>;
+}
+
+export const commitContributors = createExtensionPoint<ConfigContributor>('core.commitContributors');

@@ -1,0 +1,767 @@
+/**
+ * Simulated AMI server (TCP, CRLF framing) answering like the recorded Asterisk 20.
+ * See DIFFERENCES.md for what it knowingly does differently.
+ */
+import net from 'node:net';
+import { createHash } from 'node:crypto';
+import { AmiFrameParser, type AmiMessage } from '../../../core/asterisk/ami-parser.ts';
+import { AMI_BANNER, BUILD_LINE, ASTERISK_VERSION } from './defaults.ts';
+import { type Fields, type PbxState, type SimAmiEvent, type SimChannel } from './state.ts';
+import { renderPjsipShowEndpoints } from './cli-render.ts';
+
+/** An AMI account. `read`/`write`: class lists or 'all' (default 'all'). */
+export interface SimAmiUser {
+  secret: string;
+  read?: string[] | 'all';
+  write?: string[] | 'all';
+}
+
+export interface AmiServerOptions {
+  users: Record<string, SimAmiUser>;
+  /** Delay before `Authentication failed` (real: ~1 s). */
+  authFailDelayMs: number;
+}
+
+interface Session {
+  socket: net.Socket;
+  parser: AmiFrameParser;
+  user?: string;
+  /** Event classes this session receives (after Events/Login filter); undefined = none. */
+  eventClasses: Set<string> | 'all' | undefined;
+  closing: boolean;
+  /** Login failed: everything else on this connection is ignored until it closes. */
+  dead: boolean;
+}
+
+/** Write classes an action needs (any one suffices); [] = class-free. */
+const ACTION_CLASSES: Record<string, string[]> = {
+  ping: [], logoff: [], login: [], challenge: [], events: [], listcommands: [], queuestatus: [], queuesummary: [],
+  command: ['command'],
+  corestatus: ['system', 'reporting'], coresettings: ['system', 'reporting'], status: ['system', 'call', 'reporting'],
+  coreshowchannels: ['system', 'reporting'], originate: ['originate'], hangup: ['system', 'call'], redirect: ['call'],
+  reload: ['system', 'config'], moduleload: ['system'], modulecheck: ['system'],
+  dbget: ['system', 'reporting'], dbput: ['system'], dbdel: ['system'], dbdeltree: ['system'],
+  confbridgelist: ['reporting'], confbridgelistrooms: ['reporting'], extensionstate: ['call', 'reporting'],
+  mailboxcount: ['call', 'reporting'], pjsipshowendpoints: ['system'], pjsipshowendpoint: ['system'],
+  pjsipshowaors: ['system'], pjsipshowauths: ['system'], pjsipshowcontacts: ['system'],
+};
+
+const ALL_CLASSES = ['system', 'call', 'log', 'verbose', 'command', 'agent', 'user', 'config', 'dtmf', 'reporting', 'cdr', 'dialplan', 'originate', 'agi', 'cc', 'aoc', 'test', 'security', 'message'];
+
+export class AmiServer {
+  private server: net.Server | undefined;
+  private sessions = new Set<Session>();
+  private timers = new Set<NodeJS.Timeout>();
+  private readonly onStateEvent = (e: SimAmiEvent) => this.broadcast(e);
+  /** Fault switches (see SimulatedAsterisk). */
+  slowResponsesMs = 0;
+  neverAnswer = false;
+  private dropAfterItems: number | undefined;
+  port = 0;
+
+  constructor(private readonly state: PbxState, private readonly opts: AmiServerOptions) {}
+
+  async start(port: number, host = '127.0.0.1'): Promise<number> {
+    this.server = net.createServer((s) => this.accept(s));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, host, () => resolve());
+    });
+    this.port = (this.server.address() as net.AddressInfo).port;
+    this.state.on('ami', this.onStateEvent);
+    return this.port;
+  }
+
+  async stop(): Promise<void> {
+    this.state.off('ami', this.onStateEvent);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const s of this.sessions) s.socket.destroy();
+    this.sessions.clear();
+    const srv = this.server;
+    this.server = undefined;
+    if (srv) await new Promise<void>((r) => srv.close(() => r()));
+  }
+
+  /** Close the socket after the next list action has sent `n` items. */
+  dropAfterNextListItems(n: number): void {
+    this.dropAfterItems = n;
+  }
+
+  /** Write raw bytes to every connected AMI client. */
+  sendRaw(data: string | Buffer): void {
+    for (const s of this.sessions) if (!s.socket.destroyed) s.socket.write(data);
+  }
+
+  /** Number of connected sockets. */
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Drop every client connection (the server keeps listening). */
+  dropAll(): void {
+    for (const s of this.sessions) s.socket.destroy();
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  private accept(socket: net.Socket): void {
+    const s: Session = { socket, parser: new AmiFrameParser({ expectBanner: false }), eventClasses: undefined, closing: false, dead: false };
+    this.sessions.add(s);
+    socket.setNoDelay(true);
+    socket.on('error', () => {});
+    socket.on('close', () => this.sessions.delete(s));
+    socket.write(`${AMI_BANNER}\r\n`);
+    socket.on('data', (chunk) => {
+      for (const m of s.parser.push(chunk)) {
+        if (s.closing || s.dead) return;
+        if (this.neverAnswer) continue;
+        if (this.slowResponsesMs > 0) this.later(this.slowResponsesMs, () => this.handle(s, m));
+        else this.handle(s, m);
+      }
+    });
+  }
+
+  private write(s: Session, text: string): void {
+    if (!s.socket.destroyed && !s.closing) s.socket.write(text);
+  }
+
+  private writeFinal(s: Session, text: string): void {
+    if (!s.socket.destroyed) s.socket.write(text);
+  }
+
+  private frame(fields: Fields): string {
+    let out = '';
+    for (const [k, v] of fields) out += `${k}: ${v}\r\n`;
+    return out + '\r\n';
+  }
+
+  private respond(s: Session, m: AmiMessage, response: string, fields: Fields = []): void {
+    const id = m.get('ActionID');
+    this.write(s, this.frame([['Response', response], ...(id !== undefined ? [['ActionID', id] as [string, string]] : []), ...fields]));
+  }
+
+  private error(s: Session, m: AmiMessage, message: string): void {
+    this.respond(s, m, 'Error', [['Message', message]]);
+  }
+
+  /**
+   * A list answer: Success + `EventList: start`, items, `<complete>` event.
+   * `idPos`: where ActionID goes in items ('second' for PJSIP/channel lists, 'last' for queue/DB).
+   */
+  private list(s: Session, m: AmiMessage, message: string, items: Array<{ event: string; fields: Fields }>, complete: string, idPos: 'second' | 'last', extraComplete: Fields = []): void {
+    const id = m.get('ActionID');
+    const idf: Fields = id !== undefined ? [['ActionID', id]] : [];
+    this.respond(s, m, 'Success', [['EventList', 'start'], ['Message', message]]);
+    const drop = this.dropAfterItems;
+    this.dropAfterItems = undefined;
+    let n = 0;
+    for (const it of items) {
+      if (drop !== undefined && n >= drop) break;
+      const fields: Fields = idPos === 'second' ? [['Event', it.event], ...idf, ...it.fields] : [['Event', it.event], ...it.fields, ...idf];
+      this.write(s, this.frame(fields));
+      n++;
+    }
+    if (drop !== undefined) {
+      s.socket.destroy();
+      return;
+    }
+    this.write(s, this.frame([['Event', complete], ...idf, ['EventList', 'Complete'], ['ListItems', String(items.length)], ...extraComplete]));
+  }
+
+  private userCan(s: Session, action: string): boolean {
+    const need = ACTION_CLASSES[action];
+    if (!need || need.length === 0) return true;
+    const u = s.user ? this.opts.users[s.user] : undefined;
+    const w = u?.write ?? 'all';
+    if (w === 'all') return true;
+    return need.some((c) => w.includes(c));
+  }
+
+  private setEvents(s: Session, mode: string | undefined): void {
+    const u = s.user ? this.opts.users[s.user] : undefined;
+    const readAll = (u?.read ?? 'all') === 'all';
+    const read = new Set(readAll ? ALL_CLASSES : (u?.read as string[]));
+    const v = (mode ?? 'on').trim().toLowerCase();
+    if (v === 'off' || v === 'no' || v === 'false' || v === '0') s.eventClasses = undefined;
+    else if (v === 'on' || v === 'yes' || v === 'true' || v === '1' || v === 'all') s.eventClasses = readAll ? 'all' : read;
+    else s.eventClasses = new Set(v.split(',').map((x) => x.trim()).filter((x) => read.has(x)));
+  }
+
+  private takes(s: Session, cls: string): boolean {
+    if (!s.user || s.eventClasses === undefined) return false;
+    return s.eventClasses === 'all' || s.eventClasses.has(cls);
+  }
+
+  private broadcast(e: SimAmiEvent): void {
+    const text = this.frame([['Event', e.name], ['Privilege', `${e.privilege},all`], ['SystemName', this.state.systemName], ...e.fields]);
+    for (const s of this.sessions) if (this.takes(s, e.privilege)) this.write(s, text);
+  }
+
+  // --- actions ---------------------------------------------------------------------
+  private handle(s: Session, m: AmiMessage): void {
+    const actionRaw = m.get('Action');
+    if (actionRaw === undefined) {
+      this.error(s, m, 'Missing action in request');
+      return;
+    }
+    const action = actionRaw.toLowerCase();
+    if (!s.user && action !== 'login' && action !== 'challenge') {
+      this.error(s, m, 'Permission denied');
+      return;
+    }
+    const h = (this as unknown as Record<string, ((s: Session, m: AmiMessage) => void) | undefined>)[`a_${action}`];
+    if (typeof h !== 'function') {
+      this.error(s, m, `Invalid/unknown command: ${actionRaw}. Use Action: ListCommands to show available commands.`);
+      return;
+    }
+    if (!this.userCan(s, action)) {
+      this.error(s, m, 'Permission denied');
+      return;
+    }
+    try {
+      h.call(this, s, m);
+    } catch (e) {
+      this.error(s, m, `Internal simulator error: ${(e as Error).message}`);
+    }
+  }
+
+  a_login(s: Session, m: AmiMessage): void {
+    const user = m.get('Username') ?? '';
+    const u = this.opts.users[user];
+    if (!u || u.secret !== (m.get('Secret') ?? '')) {
+      s.dead = true;
+      this.later(this.opts.authFailDelayMs, () => {
+        const id = m.get('ActionID');
+        this.writeFinal(s, this.frame([['Response', 'Error'], ...(id !== undefined ? [['ActionID', id] as [string, string]] : []), ['Message', 'Authentication failed']]));
+        s.closing = true;
+        s.socket.end();
+      });
+      return;
+    }
+    s.user = user;
+    this.setEvents(s, m.get('Events'));
+    this.respond(s, m, 'Success', [['Message', 'Authentication accepted']]);
+    if (this.takes(s, 'system')) {
+      const now = Date.now();
+      this.write(s, this.frame([
+        ['Event', 'FullyBooted'], ['Privilege', 'system,all'],
+        ['Uptime', String(Math.floor((now - this.state.startedAt.getTime()) / 1000))],
+        ['LastReload', String(Math.floor((now - this.state.lastReloadAt.getTime()) / 1000))],
+        ['Status', 'Fully Booted'],
+      ]));
+    }
+    const tv = new Date().toISOString().replace('Z', '+0000');
+    const addr = s.socket.address() as net.AddressInfo;
+    this.state.emitAmi('SuccessfulAuth', 'security', [
+      ['EventTV', tv], ['Severity', 'Informational'], ['Service', 'AMI'], ['EventVersion', '1'], ['AccountID', user],
+      ['SessionID', `0x${(s.socket.remotePort ?? 0).toString(16).padStart(12, '0')}`],
+      ['LocalAddress', `IPV4/TCP/${addr.address}/${addr.port}`],
+      ['RemoteAddress', `IPV4/TCP/${s.socket.remoteAddress ?? ''}/${s.socket.remotePort ?? 0}`],
+      ['UsingPassword', '0'], ['SessionTV', tv],
+    ]);
+  }
+
+  a_logoff(s: Session, m: AmiMessage): void {
+    this.respond(s, m, 'Goodbye', [['Message', 'Thanks for all the fish.']]);
+    s.closing = true;
+    s.socket.end();
+  }
+
+  a_ping(s: Session, m: AmiMessage): void {
+    const now = Date.now();
+    this.respond(s, m, 'Success', [['Ping', 'Pong'], ['Timestamp', `${Math.floor(now / 1000)}.${String((now % 1000) * 1000).padStart(6, '0')}`]]);
+  }
+
+  a_events(s: Session, m: AmiMessage): void {
+    this.setEvents(s, m.get('EventMask'));
+    this.respond(s, m, 'Success', [['Events', s.eventClasses === undefined ? 'Off' : 'On']]);
+  }
+
+  a_listcommands(s: Session, m: AmiMessage): void {
+    const names = Object.getOwnPropertyNames(AmiServer.prototype).filter((n) => n.startsWith('a_')).map((n) => n.slice(2));
+    this.respond(s, m, 'Success', names.map((n) => [n, `(simulated)  (Priv: ${(ACTION_CLASSES[n] ?? []).join(',') || '<none>'})`]));
+  }
+
+  a_command(s: Session, m: AmiMessage): void {
+    const cmd = (m.get('Command') ?? '').trim();
+    const out = this.cli(cmd);
+    if (out === undefined) {
+      const words = cmd.split(/\s+/).slice(0, 2).join(' ');
+      this.respond(s, m, 'Error', [['Message', 'Command output follows'], ['Output', `No such command '${cmd}' (type 'core show help ${words}' for other possible commands)`]]);
+      return;
+    }
+    this.respond(s, m, 'Success', [['Message', 'Command output follows'], ...out.map((l) => ['Output', l] as [string, string])]);
+  }
+
+  /** CLI commands the simulator knows; undefined = unknown command. */
+  cli(cmd: string): string[] | undefined {
+    const c = cmd.replace(/\s+/g, ' ').toLowerCase();
+    if (c === 'core show version') return [BUILD_LINE];
+    if (c === 'pjsip show endpoints') return renderPjsipShowEndpoints(this.state);
+    if (c === 'dialplan reload') {
+      this.state.reloadModule('pbx_config.so');
+      return ['Dialplan reloaded.'];
+    }
+    let mm = /^module reload (\S+)$/.exec(c);
+    if (mm) {
+      const mod = mm[1] ?? '';
+      const r = this.state.reloadModule(mod);
+      if (!r.ok && r.message === 'No such module') return [`The module '${mod}' could not be reloaded because it does not exist.`];
+      if (!r.ok) return [`The module '${mod}' reported a reload failure`];
+      return [`Module '${mod}' reloaded successfully.`];
+    }
+    if (c === 'core show uptime seconds') {
+      const now = Date.now();
+      return [`System uptime: ${Math.floor((now - this.state.startedAt.getTime()) / 1000)}`, `Last reload: ${Math.floor((now - this.state.lastReloadAt.getTime()) / 1000)}`];
+    }
+    mm = /^dialplan show (\S+)$/.exec(c);
+    if (mm) {
+      const ctx = this.state.dialplan.contexts.get(cmd.split(/\s+/)[2] ?? '');
+      if (!ctx) return [`There is no existence of '${mm[1]}' context`];
+      const lines = [`[ Context '${ctx.name}' created by 'pbx_config' ]`];
+      for (const e of ctx.extensions.values()) {
+        e.priorities.forEach((p, i) => {
+          const head = i === 0 ? `  '${e.exten}' =>`.padEnd(20) : ''.padEnd(20);
+          lines.push(`${head}${p.priority}. ${`${p.app}(${p.data})`.padEnd(38)}[${p.file}:${p.line}]`);
+        });
+      }
+      return lines;
+    }
+    return undefined;
+  }
+
+  a_coresettings(s: Session, m: AmiMessage): void {
+    this.respond(s, m, 'Success', [
+      ['AMIversion', '9.0.0'], ['AsteriskVersion', ASTERISK_VERSION], ['SystemName', this.state.systemName],
+      ['CoreMaxCalls', '0'], ['CoreMaxLoadAvg', '0.000000'], ['CoreRunUser', ''], ['CoreRunGroup', ''],
+      ['CoreMaxFilehandles', '0'], ['CoreRealTimeEnabled', 'No'], ['CoreCDRenabled', 'Yes'], ['CoreHTTPenabled', 'No'],
+      ['SoundsSearchCustomDir', 'No'],
+    ]);
+  }
+
+  a_corestatus(s: Session, m: AmiMessage): void {
+    const st = this.state.startedAt.toISOString();
+    const rl = this.state.lastReloadAt.toISOString();
+    this.respond(s, m, 'Success', [
+      ['CoreStartupDate', st.slice(0, 10)], ['CoreStartupTime', st.slice(11, 19)],
+      ['CoreReloadDate', rl.slice(0, 10)], ['CoreReloadTime', rl.slice(11, 19)],
+      ['CoreCurrentCalls', String(this.state.channels.size)], ['CoreProcessedCalls', String(this.state.processedCalls)],
+    ]);
+  }
+
+  private channelItem(c: SimChannel): Fields {
+    const dur = Math.floor((Date.now() - c.createdAt) / 1000);
+    const hms = [Math.floor(dur / 3600), Math.floor((dur % 3600) / 60), dur % 60].map((x) => String(x).padStart(2, '0')).join(':');
+    return [...this.state.channelFields(c), ['Application', c.app], ['ApplicationData', c.appData], ['Duration', hms], ['BridgeId', c.bridgeId]];
+  }
+
+  a_coreshowchannels(s: Session, m: AmiMessage): void {
+    const items = [...this.state.channels.values()].map((c) => ({ event: 'CoreShowChannel', fields: this.channelItem(c) }));
+    this.list(s, m, 'Channels will follow', items, 'CoreShowChannelsComplete', 'second');
+  }
+
+  a_status(s: Session, m: AmiMessage): void {
+    const want = m.get('Channel');
+    const chans = [...this.state.channels.values()].filter((c) => !want || c.name === want);
+    const items = chans.map((c) => ({ event: 'Status', fields: [...this.state.channelFields(c), ['Type', c.name.split('/')[0] ?? ''], ['DNID', ''], ['EffectiveConnectedLineNum', c.connectedNum || '<unknown>'], ['EffectiveConnectedLineName', c.connectedName || '<unknown>'], ['TimeToHangup', '0'], ['BridgeID', c.bridgeId], ['Application', c.app], ['Data', c.appData], ['Nativeformats', '(ulaw)'], ['Readformat', 'ulaw'], ['Readtrans', ''], ['Writeformat', 'ulaw'], ['Writetrans', ''], ['Callgroup', '0'], ['Pickupgroup', '0'], ['Seconds', String(Math.floor((Date.now() - c.createdAt) / 1000))]] as Fields }));
+    this.list(s, m, 'Channel status will follow', items, 'StatusComplete', 'last', [['Items', String(items.length)]]);
+  }
+
+  // --- PJSIP -------------------------------------------------------------------------
+  a_pjsipshowendpoints(s: Session, m: AmiMessage): void {
+    const names = this.state.endpointNames();
+    if (names.length === 0) {
+      this.error(s, m, 'No endpoints found\n');
+      return;
+    }
+    const items = names.map((n) => {
+      const e = this.state.pjsip.get('endpoint', n)!;
+      const contacts = this.state.endpointContacts(n).map((c) => `${c.aor}/${c.uri},`).join('');
+      return {
+        event: 'EndpointList',
+        fields: [
+          ['ObjectType', 'endpoint'], ['ObjectName', n], ['Transport', e.options.transport ?? ''], ['Aor', e.options.aors ?? ''],
+          ['Auths', e.options.auth ?? ''], ['OutboundAuths', e.options.outbound_auth ?? ''], ['Contacts', contacts],
+          ['DeviceState', this.state.endpointDeviceState(n)], ['ActiveChannels', String(this.state.endpointChannels(n).length)],
+        ] as Fields,
+      };
+    });
+    this.list(s, m, 'A listing of Endpoints follows, presented as EndpointList events', items, 'EndpointListComplete', 'second');
+  }
+
+  a_pjsipshowendpoint(s: Session, m: AmiMessage): void {
+    const name = m.get('Endpoint') ?? '';
+    const e = this.state.pjsip.get('endpoint', name);
+    if (!e) {
+      // Real Asterisk 20 puts a bare LF at the end of this message (fact 2).
+      this.error(s, m, `Unable to retrieve endpoint ${name}\n`);
+      return;
+    }
+    const items: Array<{ event: string; fields: Fields }> = [];
+    items.push({
+      event: 'EndpointDetail',
+      fields: [
+        ['ObjectType', 'endpoint'], ['ObjectName', name],
+        ...Object.entries(e.options).map(([k, v]) => [camel(k), v] as [string, string]),
+        ['DeviceState', this.state.endpointDeviceState(name)], ['ActiveChannels', String(this.state.endpointChannels(name).length)],
+      ],
+    });
+    for (const a of this.state.endpointAuths(name)) {
+      const o = this.state.pjsip.get('auth', a);
+      if (o) items.push({ event: 'AuthDetail', fields: [['ObjectType', 'auth'], ['ObjectName', a], ...Object.entries(o.options).map(([k, v]) => [camel(k), v] as [string, string]), ['EndpointName', name]] });
+    }
+    for (const a of this.state.endpointAors(name)) {
+      const o = this.state.pjsip.get('aor', a);
+      if (!o) continue;
+      const contacts = this.state.aorContacts(a);
+      items.push({ event: 'AorDetail', fields: [['ObjectType', 'aor'], ['ObjectName', a], ['MaxContacts', o.options.max_contacts ?? '0'], ['TotalContacts', String(contacts.length)], ['ContactsRegistered', String(contacts.filter((c) => !c.permanent).length)], ['Contacts', contacts.map((c) => `${c.aor}/${c.uri}`).join(',')], ['EndpointName', name]] });
+      for (const c of contacts) items.push({ event: 'ContactStatusDetail', fields: [['AOR', a], ['URI', c.uri], ['Status', 'NonQualified'], ['RoundtripUsec', 'N/A'], ['EndpointName', name]] });
+    }
+    this.list(s, m, 'Following are Events for each object associated with the Endpoint', items, 'EndpointDetailComplete', 'second');
+  }
+
+  a_pjsipshowaors(s: Session, m: AmiMessage): void {
+    const aors = this.state.pjsip.list('aor');
+    if (aors.length === 0) {
+      this.error(s, m, 'No AORs found\n');
+      return;
+    }
+    const items = aors.map((o) => ({
+      event: 'AorList',
+      fields: [
+        ['ObjectType', 'aor'], ['ObjectName', o.name], ['MinimumExpiration', o.options.minimum_expiration ?? '60'],
+        ['DefaultExpiration', o.options.default_expiration ?? '3600'], ['QualifyTimeout', '3.000000'], ['Qualify2xxOnly', 'false'],
+        ['Mailboxes', o.options.mailboxes ?? ''], ['SupportPath', 'false'], ['RemoveUnavailable', 'false'], ['VoicemailExtension', ''],
+        ['MaxContacts', o.options.max_contacts ?? '0'], ['AuthenticateQualify', 'false'],
+        ['Contacts', this.state.aorContacts(o.name).map((c) => `${c.aor}/${c.uri}`).join(',')],
+        ['MaximumExpiration', o.options.maximum_expiration ?? '7200'], ['QualifyFrequency', o.options.qualify_frequency ?? '0'],
+        ['RemoveExisting', 'false'], ['OutboundProxy', ''],
+      ] as Fields,
+    }));
+    this.list(s, m, 'A listing of AORs follows, presented as AorList events', items, 'AorListComplete', 'second');
+  }
+
+  a_pjsipshowauths(s: Session, m: AmiMessage): void {
+    const auths = this.state.pjsip.list('auth');
+    if (auths.length === 0) {
+      this.error(s, m, 'No Auths found\n');
+      return;
+    }
+    const items = auths.map((o) => ({
+      event: 'AuthList',
+      fields: [
+        ['ObjectType', 'auth'], ['ObjectName', o.name], ['OauthSecret', ''], ['PasswordDigest', ''], ['SupportedAlgorithmsUas', 'MD5'],
+        ['RefreshToken', ''], ['Username', o.options.username ?? ''], ['Md5Cred', o.options.md5_cred ?? ''], ['Realm', o.options.realm ?? ''],
+        ['AuthType', o.options.auth_type ?? 'userpass'], ['Password', o.options.password ?? ''], ['SupportedAlgorithmsUac', 'MD5'],
+        ['NonceLifetime', o.options.nonce_lifetime ?? '32'], ['OauthClientid', ''],
+      ] as Fields,
+    }));
+    this.list(s, m, 'A listing of Auths follows, presented as AuthList events', items, 'AuthListComplete', 'second');
+  }
+
+  a_pjsipshowcontacts(s: Session, m: AmiMessage): void {
+    const regs = [...this.state.contacts.values()].flat();
+    if (regs.length === 0) {
+      this.error(s, m, 'No Contacts found\n');
+      return;
+    }
+    const items = regs.map((c) => {
+      const endpoint = this.state.endpointNames().find((e) => this.state.endpointAors(e).includes(c.aor)) ?? '';
+      return {
+        event: 'ContactList',
+        fields: [
+          ['ObjectType', 'contact'], ['ObjectName', `${c.aor};@${md5(c.uri)}`], ['ViaAddr', c.viaAddr], ['QualifyTimeout', '3.000000'],
+          ['Qualify2xxOnly', 'false'], ['CallId', c.callId], ['RegServer', this.state.systemName], ['PruneOnBoot', 'no'], ['Path', ''],
+          ['Endpoint', endpoint], ['ViaPort', String(c.viaPort)], ['AuthenticateQualify', 'no'], ['Uri', c.uri], ['QualifyFrequency', '0'],
+          ['UserAgent', c.userAgent], ['ExpirationTime', String(c.expiresAt)], ['OutboundProxy', ''], ['Status', 'NonQualified'],
+          ['RoundtripUsec', 'N/A'],
+        ] as Fields,
+      };
+    });
+    this.list(s, m, 'A listing of Contacts follows, presented as ContactList events', items, 'ContactListComplete', 'second');
+  }
+
+  // --- queues ------------------------------------------------------------------------
+  a_queuestatus(s: Session, m: AmiMessage): void {
+    const want = m.get('Queue');
+    const member = m.get('Member');
+    const items: Array<{ event: string; fields: Fields }> = [];
+    for (const q of this.state.queues.values()) {
+      if (want && q.name !== want) continue;
+      items.push({
+        event: 'QueueParams',
+        fields: [['Queue', q.name], ['Max', '0'], ['Strategy', q.strategy], ['Calls', String(q.calls)], ['Holdtime', '0'], ['TalkTime', '0'], ['Completed', String(q.completed)], ['Abandoned', String(q.abandoned)], ['ServiceLevel', '0'], ['ServicelevelPerf', '0.0'], ['ServicelevelPerf2', '0.0'], ['Weight', '0']],
+      });
+      for (const mem of q.members) {
+        if (member && mem.iface !== member) continue;
+        items.push({
+          event: 'QueueMember',
+          fields: [['Queue', q.name], ['Name', mem.name], ['Location', mem.iface], ['StateInterface', mem.iface], ['Membership', mem.membership], ['Penalty', String(mem.penalty)], ['CallsTaken', String(mem.callsTaken)], ['LastCall', String(mem.lastCall)], ['LastPause', '0'], ['LoginTime', String(mem.loginTime)], ['InCall', String(mem.inCall)], ['Status', String(mem.status)], ['Paused', String(mem.paused)], ['PausedReason', ''], ['Wrapuptime', '0']],
+        });
+      }
+    }
+    this.list(s, m, 'Queue status will follow', items, 'QueueStatusComplete', 'last');
+  }
+
+  a_queuesummary(s: Session, m: AmiMessage): void {
+    const want = m.get('Queue');
+    const items = [...this.state.queues.values()].filter((q) => !want || q.name === want).map((q) => ({
+      event: 'QueueSummary',
+      fields: [['Queue', q.name], ['LoggedIn', String(q.members.length)], ['Available', String(q.members.filter((x) => x.status === 1 && !x.paused).length)], ['Callers', String(q.calls)], ['HoldTime', '0'], ['TalkTime', '0'], ['LongestHoldTime', '0']] as Fields,
+    }));
+    this.list(s, m, 'Queue summary will follow', items, 'QueueSummaryComplete', 'last');
+  }
+
+  // --- calls -------------------------------------------------------------------------
+  a_originate(s: Session, m: AmiMessage): void {
+    const chan = m.get('Channel');
+    if (!chan) {
+      this.error(s, m, 'Channel not specified');
+      return;
+    }
+    const app = m.get('Application');
+    const exten = m.get('Exten');
+    if (!app && !exten) {
+      this.error(s, m, 'Exten not specified');
+      return;
+    }
+    const async = /^(true|yes|1|on)$/i.test(m.get('Async') ?? '');
+    const tech = chan.split('/')[0] ?? '';
+    const resource = chan.slice(tech.length + 1);
+    const endpoint = tech.toUpperCase() === 'PJSIP' ? resource : undefined;
+    const reachable = endpoint ? this.state.pjsip.get('endpoint', endpoint) !== undefined && this.state.endpointContacts(endpoint).length > 0 : tech.toLowerCase() === 'local';
+    const cid = /^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$/.exec(m.get('CallerID') ?? '');
+    const id = m.get('ActionID');
+    const fail = () => {
+      if (async) {
+        this.state.emitAmi('OriginateResponse', 'call', [...(id ? [['ActionID', id] as [string, string]] : []), ['Response', 'Failure'], ['Channel', chan], ['Context', m.get('Context') ?? ''], ['Exten', exten ?? ''], ['Reason', '0'], ['Uniqueid', '<null>'], ['CallerIDNum', '<unknown>'], ['CallerIDName', '<unknown>']]);
+      } else this.error(s, m, 'Originate failed');
+    };
+    if (async) this.respond(s, m, 'Success', [['Message', 'Originate successfully queued']]);
+    this.later(async ? 5 : 0, () => {
+      if (!reachable) {
+        fail();
+        return;
+      }
+      const name = tech.toLowerCase() === 'local' ? `${chan}-${this.state.newChannelSuffix()};1` : `${chan}-${this.state.newChannelSuffix()}`;
+      const c = this.state.newChannel({ name, endpoint, callerIdNum: cid?.[2] ?? '', callerIdName: cid?.[1] ?? '', context: m.get('Context') ?? 'default', exten: exten ?? 's' });
+      this.state.setChannelState(c, 5);
+      this.state.setChannelState(c, 6);
+      c.app = app ?? '';
+      c.appData = m.get('Data') ?? '';
+      this.state.emitAmi('OriginateResponse', 'call', [...(id ? [['ActionID', id] as [string, string]] : []), ['Response', 'Success'], ['Channel', c.name], ...(app ? [['Application', app], ['Data', c.appData]] as Fields : [['Context', c.context], ['Exten', c.exten]] as Fields), ['Reason', '4'], ['Uniqueid', c.uniqueid], ['CallerIDNum', c.callerIdNum || '<unknown>'], ['CallerIDName', c.callerIdName || '<unknown>']]);
+      if (!async) this.respond(s, m, 'Success', [['Message', 'Originate successfully queued']]);
+      if (app && /^wait$/i.test(app)) {
+        const secs = Number(c.appData) || 1;
+        this.later(Math.min(secs, 30) * 1000, () => this.state.hangup(c, 16, { destination: c.exten }));
+      }
+    });
+  }
+
+  private findChannel(name: string | undefined): SimChannel | undefined {
+    if (!name) return undefined;
+    if (name.startsWith('/') && name.endsWith('/') && name.length > 2) {
+      const re = new RegExp(name.slice(1, -1));
+      return [...this.state.channels.values()].find((c) => re.test(c.name));
+    }
+    return this.state.channels.get(name) ?? [...this.state.channels.values()].find((c) => c.uniqueid === name);
+  }
+
+  a_hangup(s: Session, m: AmiMessage): void {
+    const c = this.findChannel(m.get('Channel'));
+    if (!c) {
+      this.error(s, m, 'No such channel');
+      return;
+    }
+    this.state.hangup(c, Number(m.get('Cause') ?? 16) || 16, { destination: c.exten });
+    this.respond(s, m, 'Success', [['Message', 'Channel Hungup']]);
+  }
+
+  a_redirect(s: Session, m: AmiMessage): void {
+    const c = this.findChannel(m.get('Channel'));
+    if (!c) {
+      this.error(s, m, `Channel does not exist: ${m.get('Channel') ?? ''}`);
+      return;
+    }
+    c.context = m.get('Context') ?? c.context;
+    c.exten = m.get('Exten') ?? c.exten;
+    c.priority = Number(m.get('Priority') ?? 1) || 1;
+    this.state.emitAmi('Newexten', 'dialplan', [...this.state.channelFields(c), ['Extension', c.exten], ['Application', 'AppDial2'], ['AppData', '(Outgoing Line)']]);
+    this.respond(s, m, 'Success', [['Message', 'Redirect successful']]);
+  }
+
+  // --- modules -----------------------------------------------------------------------
+  a_reload(s: Session, m: AmiMessage): void {
+    const mod = m.get('Module');
+    if (!mod) {
+      for (const x of ['res_pjsip.so', 'pbx_config.so']) this.state.reloadModule(x);
+      this.respond(s, m, 'Success', [['Message', 'Module Reloaded']]);
+      return;
+    }
+    const r = this.state.reloadModule(mod);
+    if (r.message === 'No such module') {
+      this.error(s, m, 'No such module');
+      return;
+    }
+    if (r.ok) this.respond(s, m, 'Success', [['Message', r.message]]);
+    else this.error(s, m, r.message);
+    this.state.emitAmi('Reload', 'system', [['Module', mod], ['Status', String(r.status)]]);
+  }
+
+  a_moduleload(s: Session, m: AmiMessage): void {
+    const mod = m.get('Module') ?? '';
+    const type = (m.get('LoadType') ?? '').toLowerCase();
+    if (type === 'reload') {
+      if (!mod) {
+        this.respond(s, m, 'Success', [['Message', 'Module reloaded.']]);
+        return;
+      }
+      const r = this.state.reloadModule(mod);
+      if (r.message === 'No such module') this.error(s, m, 'Module not found.');
+      else if (!r.ok) this.error(s, m, 'An unknown error occurred');
+      else this.respond(s, m, 'Success', [['Message', 'Module reloaded.']]);
+      return;
+    }
+    if (type === 'load') {
+      this.state.loadedModules.add(mod);
+      this.respond(s, m, 'Success', [['Message', 'Module loaded.']]);
+      return;
+    }
+    if (type === 'unload') {
+      if (!this.state.loadedModules.delete(mod)) this.error(s, m, 'Could not unload module.');
+      else this.respond(s, m, 'Success', [['Message', 'Module unloaded.']]);
+      return;
+    }
+    this.error(s, m, 'Incomplete ModuleLoad action.');
+  }
+
+  a_modulecheck(s: Session, m: AmiMessage): void {
+    const mod = m.get('Module') ?? '';
+    if (!this.state.hasModule(mod)) {
+      this.error(s, m, 'Module not loaded');
+      return;
+    }
+    this.respond(s, m, 'Success', [['Version', '']]);
+  }
+
+  // --- AstDB -------------------------------------------------------------------------
+  a_dbget(s: Session, m: AmiMessage): void {
+    const fam = m.get('Family') ?? '';
+    const key = m.get('Key') ?? '';
+    const v = this.state.db.get(`/${fam}/${key}`);
+    if (v === undefined) {
+      this.error(s, m, 'Database entry not found');
+      return;
+    }
+    this.list(s, m, 'Result will follow', [{ event: 'DBGetResponse', fields: [['Family', fam], ['Key', key], ['Val', v]] }], 'DBGetComplete', 'last');
+  }
+
+  a_dbput(s: Session, m: AmiMessage): void {
+    const fam = m.get('Family');
+    const key = m.get('Key');
+    if (!fam || !key) {
+      this.error(s, m, fam ? 'No key specified' : 'No family specified');
+      return;
+    }
+    this.state.db.set(`/${fam}/${key}`, m.get('Val') ?? '');
+    this.respond(s, m, 'Success', [['Message', 'Updated database successfully']]);
+  }
+
+  a_dbdel(s: Session, m: AmiMessage): void {
+    if (!this.state.db.delete(`/${m.get('Family') ?? ''}/${m.get('Key') ?? ''}`)) {
+      this.error(s, m, 'Database entry could not be deleted');
+      return;
+    }
+    this.respond(s, m, 'Success', [['Message', 'Key deleted successfully']]);
+  }
+
+  a_dbdeltree(s: Session, m: AmiMessage): void {
+    const prefix = `/${m.get('Family') ?? ''}${m.get('Key') ? `/${m.get('Key')}` : ''}`;
+    let n = 0;
+    for (const k of [...this.state.db.keys()]) if (k === prefix || k.startsWith(prefix + '/')) {
+        this.state.db.delete(k);
+        n++;
+      }
+    if (n === 0) this.error(s, m, 'Database entry could not be deleted');
+    else this.respond(s, m, 'Success', [['Message', 'Key tree deleted successfully']]);
+  }
+
+  // --- conferences -------------------------------------------------------------------
+  a_confbridgelist(s: Session, m: AmiMessage): void {
+    const conf = m.get('Conference') ?? '';
+    if (!conf) {
+      this.error(s, m, 'No Conference name provided.');
+      return;
+    }
+    const members = this.state.conferences.get(conf) ?? [];
+    if (members.length === 0) {
+      this.error(s, m, 'No active conferences.');
+      return;
+    }
+    const items = members.map((x) => {
+      const c = this.state.channels.get(x.channel);
+      const chanFields: Fields = c ? this.state.channelFields(c) : [['Channel', x.channel], ['Uniqueid', x.uniqueid]];
+      return {
+        event: 'ConfbridgeList',
+        fields: [['Conference', conf], ['Admin', x.admin ? 'Yes' : 'No'], ['MarkedUser', x.admin ? 'Yes' : 'No'], ['WaitMarked', 'No'], ['EndMarked', 'No'], ['EndMarkedAny', 'No'], ['Waiting', 'No'], ['Muted', 'No'], ['Talking', 'No'], ['AnsweredTime', String(Math.floor((Date.now() - x.joinedAt) / 1000))], ...chanFields] as Fields,
+      };
+    });
+    this.list(s, m, 'Confbridge user list will follow', items, 'ConfbridgeListComplete', 'second');
+  }
+
+  a_confbridgelistrooms(s: Session, m: AmiMessage): void {
+    const rooms = [...this.state.conferences.entries()].filter(([, mem]) => mem.length > 0);
+    if (rooms.length === 0) {
+      this.error(s, m, 'No active conferences.');
+      return;
+    }
+    const items = rooms.map(([name, mem]) => ({ event: 'ConfbridgeListRooms', fields: [['Conference', name], ['Parties', String(mem.length)], ['Marked', String(mem.filter((x) => x.admin).length)], ['Locked', 'No'], ['Muted', 'No']] as Fields }));
+    this.list(s, m, 'Confbridge conferences will follow', items, 'ConfbridgeListRoomsComplete', 'second');
+  }
+
+  // --- misc --------------------------------------------------------------------------
+  a_extensionstate(s: Session, m: AmiMessage): void {
+    const exten = m.get('Exten') ?? '';
+    const context = m.get('Context') ?? 'default';
+    const hint = this.state.dialplan.hint(context, exten);
+    if (!hint) {
+      this.respond(s, m, 'Success', [['Message', 'Extension Status'], ['Exten', exten], ['Context', context], ['Hint', ''], ['Status', '-1'], ['StatusText', 'Unknown']]);
+      return;
+    }
+    const dev = /^PJSIP\/(.+)$/.exec(hint);
+    let status = 0;
+    let text = 'Idle';
+    if (dev) {
+      const st = this.state.endpointDeviceState(dev[1] ?? '');
+      const map: Record<string, [number, string]> = { Unavailable: [4, 'Unavailable'], 'In use': [1, 'InUse'], Ringing: [8, 'Ringing'] };
+      const hit = map[st];
+      if (hit) [status, text] = hit;
+    }
+    this.respond(s, m, 'Success', [['Message', 'Extension Status'], ['Exten', exten], ['Context', context], ['Hint', hint], ['Status', String(status)], ['StatusText', text]]);
+  }
+
+  a_mailboxcount(s: Session, m: AmiMessage): void {
+    const mb = m.get('Mailbox') ?? '';
+    if (!mb) {
+      this.error(s, m, 'Mailbox not specified');
+      return;
+    }
+    const c = this.state.mailboxes.get(mb) ?? { urgent: 0, newMsgs: 0, old: 0 };
+    this.respond(s, m, 'Success', [['Message', 'Mailbox Message Count'], ['Mailbox', mb], ['UrgMessages', String(c.urgent)], ['NewMessages', String(c.newMsgs)], ['OldMessages', String(c.old)]]);
+  }
+}
+
+function md5(s: string): string {
+  return createHash('md5').update(s).digest('hex');
+}
+
+function camel(k: string): string {
+  return k.split('_').map((w) => (w[0]?.toUpperCase() ?? '') + w.slice(1)).join('');
+}

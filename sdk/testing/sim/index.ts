@@ -1,0 +1,253 @@
+/**
+ * SimulatedAsterisk: an in-process stand-in for an Asterisk 20 server (AMI, ARI, SFTP/SSH and
+ * optionally SIP OPTIONS over UDP) for tests, demos and `acm sim`. Listens on 127.0.0.1 with
+ * OS-chosen ports by default; `stop()` releases every socket, timer and temp directory.
+ * What it knowingly does differently from Asterisk 20 is listed in DIFFERENCES.md.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AmiServer, type SimAmiUser } from './ami-server.ts';
+import { AriServer } from './ari-server.ts';
+import { SftpServer } from './sftp-server.ts';
+import { SipUdpServer } from './sip-udp.ts';
+import { PbxState, type Fields } from './state.ts';
+import { DEFAULT_EXTENSIONS_CONF, DEFAULT_PJSIP_CONF, DEFAULT_SYSTEM_NAME } from './defaults.ts';
+import { CallGenerator, type CallGeneratorOptions } from './call-generator.ts';
+
+export { PbxState } from './state.ts';
+export { CallGenerator } from './call-generator.ts';
+export type { CallGeneratorOptions } from './call-generator.ts';
+export type { SimAmiUser } from './ami-server.ts';
+export { parseConfig, dirSource, mapSource } from './config-parser.ts';
+
+/** Accounts of the simulator. Defaults are the recorded server's: acmtest / acmari. */
+export interface SimUsers {
+  /** AMI users: name -> secret, or a full SimAmiUser with read/write classes. */
+  ami?: Record<string, string | SimAmiUser>;
+  /** ARI users: name -> password. */
+  ari?: Record<string, string>;
+  /** SSH/SFTP users: name -> password. */
+  ssh?: Record<string, string>;
+}
+
+/** Options of SimulatedAsterisk.start(). Ports: 0 = OS-chosen; -1 (or omitted sshPort/sipPort) = disabled. */
+export interface SimOptions {
+  amiPort?: number;
+  ariPort?: number;
+  /** Default 0 (enabled). -1 disables SSH/SFTP. */
+  sshPort?: number;
+  /** SIP OPTIONS responder over UDP; default disabled (-1). */
+  sipPort?: number;
+  host?: string;
+  systemName?: string;
+  users?: SimUsers;
+  /** Delay before `Authentication failed` (default 1000 ms like the real server). */
+  authFailDelayMs?: number;
+  /** Initial config files (relative to /etc/asterisk). Default: the recorded pjsip.conf and extensions.conf. */
+  configFiles?: Record<string, string>;
+  /** Registered contacts at start: aor -> contact URI. Default { '6101': 'sip:6101@127.0.0.1:5071' } (as recorded). */
+  registrations?: Record<string, string>;
+  /** Queues at start: name -> static member interfaces. Default { ussales: ['PJSIP/6101'] }. */
+  queues?: Record<string, string[]>;
+}
+
+/** Ports after start. `ssh`/`sip` are 0 when disabled. */
+export interface SimPorts {
+  ami: number;
+  ari: number;
+  ssh: number;
+  sip: number;
+}
+
+export class SimulatedAsterisk {
+  state!: PbxState;
+  ami!: AmiServer;
+  ari!: AriServer;
+  sftp: SftpServer | undefined;
+  sip: SipUdpServer | undefined;
+  private generators = new Set<CallGenerator>();
+  private tmpDir: string | undefined;
+  private started = false;
+  readonly ports: SimPorts = { ami: 0, ari: 0, ssh: 0, sip: 0 };
+  /** Effective users (after defaults). */
+  users!: Required<SimUsers>;
+  private opts: SimOptions = {};
+
+  /** Root of the simulated filesystem; `/etc/asterisk` is `configRoot`. */
+  get fsRoot(): string {
+    if (!this.tmpDir) throw new Error('simulator not started');
+    return this.tmpDir;
+  }
+
+  get configRoot(): string {
+    return path.join(this.fsRoot, 'etc', 'asterisk');
+  }
+
+  /** base64 SHA-256 of the SSH host key (for HostKey pinning), when SSH is enabled. */
+  get hostKeySha256(): string | undefined {
+    return this.sftp?.hostKeySha256;
+  }
+
+  async start(opts: SimOptions = {}): Promise<SimPorts> {
+    if (this.started) throw new Error('already started');
+    this.opts = opts;
+    const host = opts.host ?? '127.0.0.1';
+    this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'acm-sim-'));
+    fs.mkdirSync(this.configRoot, { recursive: true });
+    const files = opts.configFiles ?? { 'pjsip.conf': DEFAULT_PJSIP_CONF, 'extensions.conf': DEFAULT_EXTENSIONS_CONF };
+    for (const [name, body] of Object.entries(files)) {
+      const p = path.join(this.configRoot, name);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      fs.writeFileSync(p, body);
+    }
+    this.users = {
+      ami: opts.users?.ami ?? { acmtest: 'acmtest-Secret1' },
+      ari: opts.users?.ari ?? { acmari: 'acmari-Secret1' },
+      ssh: opts.users?.ssh ?? { asterisk: 'asterisk-Secret1' },
+    };
+    this.state = new PbxState(opts.systemName ?? DEFAULT_SYSTEM_NAME, this.configRoot);
+    this.state.loadAll();
+    const regs = opts.registrations ?? { '6101': 'sip:6101@127.0.0.1:5071' };
+    for (const [aor, uri] of Object.entries(regs)) this.state.register(aor, uri, { callId: 'acm-cff47095@127.0.0.1', userAgent: 'acm-sipreg-test/0.1' });
+    const loginTime = Math.floor(Date.now() / 1000);
+    for (const [q, members] of Object.entries(opts.queues ?? { ussales: ['PJSIP/6101'] })) {
+      this.state.queues.set(q, {
+        name: q, strategy: 'ringall', calls: 0, completed: 0, abandoned: 0,
+        members: members.map((iface) => ({ iface, name: iface, membership: 'static', penalty: 0, callsTaken: 0, lastCall: 0, loginTime, inCall: 0, status: this.memberStatus(iface), paused: 0 })),
+      });
+    }
+    const amiUsers: Record<string, SimAmiUser> = {};
+    for (const [u, v] of Object.entries(this.users.ami)) amiUsers[u] = typeof v === 'string' ? { secret: v } : v;
+    this.ami = new AmiServer(this.state, { users: amiUsers, authFailDelayMs: opts.authFailDelayMs ?? 1000 });
+    this.ari = new AriServer(this.state, { users: this.users.ari });
+    try {
+      this.ports.ami = await this.ami.start(opts.amiPort ?? 0, host);
+      this.ports.ari = await this.ari.start(opts.ariPort ?? 0, host);
+      if ((opts.sshPort ?? 0) >= 0) {
+        this.sftp = new SftpServer({ users: this.users.ssh, fsRoot: this.fsRoot, runCli: (c) => this.ami.cli(c) });
+        this.ports.ssh = await this.sftp.start(opts.sshPort ?? 0, host);
+      }
+      if ((opts.sipPort ?? -1) >= 0) {
+        this.sip = new SipUdpServer();
+        this.ports.sip = await this.sip.start(opts.sipPort ?? 0, host);
+      }
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+    this.started = true;
+    return { ...this.ports };
+  }
+
+  /** Stop everything (sockets, timers, generators) and delete the temp filesystem. */
+  async stop(): Promise<void> {
+    for (const g of this.generators) g.stop();
+    this.generators.clear();
+    await Promise.allSettled([this.ami?.stop(), this.ari?.stop(), this.sftp?.stop(), this.sip?.stop()]);
+    this.sftp = undefined;
+    this.sip = undefined;
+    if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
+    this.tmpDir = undefined;
+    this.started = false;
+  }
+
+  /**
+   * Stop and start again on the same ports, keeping the config files (a server restart).
+   * Runtime state (contacts, channels, AstDB) is reset like a real restart.
+   */
+  async restart(downMs = 0): Promise<SimPorts> {
+    const files: Record<string, string> = {};
+    const walk = (dir: string, rel: string) => {
+      for (const f of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (f.isDirectory()) walk(path.join(dir, f.name), path.join(rel, f.name));
+        else files[path.join(rel, f.name)] = fs.readFileSync(path.join(dir, f.name), 'utf8');
+      }
+    };
+    walk(this.configRoot, '');
+    const ports = { ...this.ports };
+    await this.stop();
+    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+    return this.start({ ...this.opts, configFiles: files, amiPort: ports.ami, ariPort: ports.ari, sshPort: this.opts.sshPort === -1 ? -1 : ports.ssh, sipPort: this.opts.sipPort === undefined || this.opts.sipPort < 0 ? -1 : ports.sip });
+  }
+
+  // --- fault injection -----------------------------------------------------------------
+  /** Close the AMI socket in the middle of the next list, after `n` items. */
+  dropAfterNextListItems(n: number): void {
+    this.ami.dropAfterNextListItems(n);
+  }
+
+  /** Delay every AMI answer by this many ms (0 = off). */
+  set slowResponsesMs(ms: number) {
+    this.ami.slowResponsesMs = ms;
+  }
+
+  get slowResponsesMs(): number {
+    return this.ami.slowResponsesMs;
+  }
+
+  /** Accept AMI actions but never answer them. */
+  set neverAnswer(v: boolean) {
+    this.ami.neverAnswer = v;
+  }
+
+  get neverAnswer(): boolean {
+    return this.ami.neverAnswer;
+  }
+
+  /** Write raw bytes to every AMI client (truncated/malformed frames). */
+  sendGarbage(frame: string | Buffer): void {
+    this.ami.sendRaw(frame);
+  }
+
+  /** Emit an AMI event to every session that takes its class (default class 'system'). */
+  emit(event: string, headers: Record<string, string> | Fields = {}, privilege = 'system'): void {
+    this.state.emitAmi(event, privilege, Array.isArray(headers) ? headers : Object.entries(headers));
+  }
+
+  /** Drop every AMI client connection (the listener stays up). */
+  dropAmiConnections(): void {
+    this.ami.dropAll();
+  }
+
+  // --- helpers ---------------------------------------------------------------------------
+  /** Write a config file directly (as if pushed by hand); takes effect on the next reload. */
+  writeConfig(rel: string, body: string): void {
+    const p = path.join(this.configRoot, rel);
+    fs.mkdirSync(path.dirname(p), { recursive: true });
+    fs.writeFileSync(p, body);
+  }
+
+  readConfig(rel: string): string | undefined {
+    try {
+      return fs.readFileSync(path.join(this.configRoot, rel), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Start a scripted call generator (stopped automatically by stop()). */
+  startCallGenerator(o: CallGeneratorOptions): CallGenerator {
+    const g = new CallGenerator(this.state, o);
+    this.generators.add(g);
+    g.start();
+    return g;
+  }
+
+  /** Put a new channel into Stasis(app): StasisStart to the app's WebSocket. */
+  stasisStart(app: string, o: { endpoint?: string; args?: string[] } = {}): string {
+    const endpoint = o.endpoint ?? this.state.endpointNames()[0];
+    const c = this.state.newChannel({ name: `PJSIP/${endpoint ?? 'anonymous'}-${this.state.newChannelSuffix()}`, endpoint, callerIdNum: endpoint ?? '', exten: '700' });
+    this.state.setChannelState(c, 6);
+    c.app = 'Stasis';
+    c.appData = [app, ...(o.args ?? [])].join(',');
+    this.state.emitAri({ type: 'StasisStart', application: app, args: o.args ?? [], channel: this.state.ariChannel(c) });
+    return c.uniqueid;
+  }
+
+  private memberStatus(iface: string): number {
+    const m = /^PJSIP\/(.+)$/.exec(iface);
+    if (!m) return 0;
+    return this.state.endpointContacts(m[1] ?? '').length > 0 ? 1 : 5;
+  }
+}

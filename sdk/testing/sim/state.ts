@@ -1,0 +1,376 @@
+/**
+ * The simulated PBX state shared by the AMI, ARI, SFTP and SIP fronts: pjsip objects and
+ * contacts, dialplan, channels, queues, AstDB, conferences, mailboxes. Emits
+ * 'ami' ({name, privilege, fields}) for AMI sessions and 'ari' (event object) for ARI apps.
+ */
+import { EventEmitter } from 'node:events';
+import crypto from 'node:crypto';
+import { dirSource } from './config-parser.ts';
+import { Dialplan } from './dialplan.ts';
+import { PjsipStore, parseCallerId } from './pjsip.ts';
+import { LOADED_MODULES } from './defaults.ts';
+
+export type Fields = Array<[string, string]>;
+
+/** An AMI event as produced by the state. */
+export interface SimAmiEvent {
+  name: string;
+  /** Privilege class, e.g. 'system', 'call', 'agent', 'security', 'cdr'. */
+  privilege: string;
+  fields: Fields;
+}
+
+export interface SimContact {
+  aor: string;
+  uri: string;
+  viaAddr: string;
+  viaPort: number;
+  callId: string;
+  userAgent: string;
+  expiresAt: number;
+}
+
+export interface SimChannel {
+  name: string;
+  uniqueid: string;
+  linkedid: string;
+  state: number;
+  callerIdNum: string;
+  callerIdName: string;
+  connectedNum: string;
+  connectedName: string;
+  context: string;
+  exten: string;
+  priority: number;
+  app: string;
+  appData: string;
+  createdAt: number;
+  answeredAt?: number;
+  bridgeId: string;
+  endpoint?: string;
+}
+
+export interface SimQueueMember {
+  iface: string;
+  name: string;
+  membership: 'static' | 'dynamic';
+  penalty: number;
+  callsTaken: number;
+  lastCall: number;
+  loginTime: number;
+  inCall: number;
+  status: number;
+  paused: number;
+}
+
+export interface SimQueue {
+  name: string;
+  strategy: string;
+  members: SimQueueMember[];
+  calls: number;
+  completed: number;
+  abandoned: number;
+}
+
+export interface SimConferenceMember {
+  channel: string;
+  uniqueid: string;
+  callerIdNum: string;
+  callerIdName: string;
+  admin: boolean;
+  joinedAt: number;
+}
+
+export const CHANNEL_STATE_DESC: Record<number, string> = { 0: 'Down', 1: 'Rsrvd', 2: 'OffHook', 3: 'Dialing', 4: 'Ring', 5: 'Ringing', 6: 'Up', 7: 'Busy' };
+
+export class PbxState extends EventEmitter {
+  readonly pjsip = new PjsipStore();
+  readonly dialplan = new Dialplan();
+  /** Registered (dynamic) contacts keyed by aor. */
+  readonly contacts = new Map<string, SimContact[]>();
+  readonly channels = new Map<string, SimChannel>();
+  readonly queues = new Map<string, SimQueue>();
+  readonly db = new Map<string, string>();
+  readonly conferences = new Map<string, SimConferenceMember[]>();
+  readonly mailboxes = new Map<string, { urgent: number; newMsgs: number; old: number }>();
+  /** ARI apps with a connected WebSocket (name -> count of sockets). */
+  readonly ariApps = new Map<string, number>();
+  readonly loadedModules = new Set(LOADED_MODULES);
+  readonly startedAt = new Date();
+  lastReloadAt = new Date();
+  processedCalls = 0;
+  private seq = 0;
+  private localSeq = 0;
+  /** Log lines (what Asterisk would have logged), for tests and debugging. */
+  readonly log: string[] = [];
+
+  constructor(readonly systemName: string, readonly configRoot: string) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  // --- ids ---------------------------------------------------------------------------
+  /** `<systemname>-<epoch>.<seq>` like Asterisk with systemname set. */
+  newUniqueid(): string {
+    return `${this.systemName}-${Math.floor(Date.now() / 1000)}.${this.seq++}`;
+  }
+
+  newChannelSuffix(): string {
+    return (this.localSeq++).toString(16).padStart(8, '0');
+  }
+
+  // --- events ------------------------------------------------------------------------
+  emitAmi(name: string, privilege: string, fields: Fields): void {
+    this.emit('ami', { name, privilege, fields } satisfies SimAmiEvent);
+  }
+
+  emitAri(event: Record<string, unknown>): void {
+    this.emit('ari', { ...event, timestamp: ariTimestamp(new Date()), asterisk_id: '02:fc:00:00:00:01' });
+  }
+
+  // --- config ------------------------------------------------------------------------
+  /** Reload a module the way Asterisk 20 does; returns the AMI answer and Reload event status. */
+  reloadModule(module: string): { ok: boolean; message: string; status: number } {
+    const mod = module.endsWith('.so') || !module.includes('_') ? module : `${module}.so`;
+    if (!this.loadedModules.has(mod)) return { ok: false, message: 'No such module', status: 2 };
+    this.lastReloadAt = new Date();
+    if (mod === 'res_pjsip.so') {
+      const rep = this.pjsip.reload(dirSource(this.configRoot));
+      this.log.push(...rep.log);
+      this.afterPjsipReload();
+      return { ok: true, message: 'Module Reloaded', status: 0 };
+    }
+    if (mod === 'pbx_config.so') {
+      const rep = this.dialplan.reload(dirSource(this.configRoot));
+      this.log.push(...rep.log);
+      if (rep.rejected) return { ok: false, message: 'An unknown error occurred', status: 3 };
+      return { ok: true, message: 'Module Reloaded', status: 0 };
+    }
+    return { ok: true, message: 'Module Reloaded', status: 0 };
+  }
+
+  /** Initial load (at start). */
+  loadAll(): void {
+    this.pjsip.reload(dirSource(this.configRoot));
+    this.dialplan.reload(dirSource(this.configRoot));
+    this.afterPjsipReload();
+  }
+
+  private afterPjsipReload(): void {
+    // Registered contacts are kept by aor name (Asterisk persists them in AstDB): an aor that
+    // disappears and comes back gets its contacts back, and a new endpoint naming that aor
+    // "takes over" its registration (README: newline injection).
+  }
+
+  // --- endpoints ---------------------------------------------------------------------
+  endpointNames(): string[] {
+    return this.pjsip.list('endpoint').map((e) => e.name);
+  }
+
+  endpointAors(name: string): string[] {
+    const e = this.pjsip.get('endpoint', name);
+    return (e?.options.aors ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  }
+
+  endpointAuths(name: string): string[] {
+    const e = this.pjsip.get('endpoint', name);
+    return (e?.options.auth ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  }
+
+  /** Contacts of an aor: permanent `contact=` ones then registered ones, as `{aor, uri}`. */
+  aorContacts(aor: string): Array<{ aor: string; uri: string; permanent: boolean; reg?: SimContact }> {
+    const obj = this.pjsip.get('aor', aor);
+    if (!obj) return [];
+    const out: Array<{ aor: string; uri: string; permanent: boolean; reg?: SimContact }> = [];
+    for (const c of this.contacts.get(aor) ?? []) out.push({ aor, uri: c.uri, permanent: false, reg: c });
+    for (const uri of obj.multi.contact ?? []) out.push({ aor, uri, permanent: true });
+    return out;
+  }
+
+  endpointContacts(name: string): Array<{ aor: string; uri: string; permanent: boolean; reg?: SimContact }> {
+    return this.endpointAors(name).flatMap((a) => this.aorContacts(a));
+  }
+
+  endpointChannels(name: string): SimChannel[] {
+    return [...this.channels.values()].filter((c) => c.endpoint === name);
+  }
+
+  /** Device state text as in PJSIPShowEndpoints ('Not in use', 'Unavailable', 'In use', 'Ringing'). */
+  endpointDeviceState(name: string): string {
+    const chans = this.endpointChannels(name);
+    if (chans.some((c) => c.state === 5)) return 'Ringing';
+    if (chans.length > 0) return 'In use';
+    return this.endpointContacts(name).length > 0 ? 'Not in use' : 'Unavailable';
+  }
+
+  endpointCallerId(name: string): { name: string; num: string } | undefined {
+    return parseCallerId(this.pjsip.get('endpoint', name)?.options.callerid);
+  }
+
+  /** Register (or refresh) a contact; emits ContactStatus/PeerStatus/DeviceStateChange like PJSIP. */
+  register(aor: string, uri: string, o: { viaAddr?: string; viaPort?: number; callId?: string; userAgent?: string; expires?: number } = {}): boolean {
+    if (!this.pjsip.get('aor', aor)) return false;
+    const list = this.contacts.get(aor) ?? [];
+    const existing = list.find((c) => c.uri === uri);
+    const url = /@([^:;>]+)(?::(\d+))?/.exec(uri);
+    const c: SimContact = {
+      aor,
+      uri,
+      viaAddr: o.viaAddr ?? url?.[1] ?? '127.0.0.1',
+      viaPort: o.viaPort ?? Number(url?.[2] ?? 5060),
+      callId: o.callId ?? `sim-${crypto.randomBytes(4).toString('hex')}@127.0.0.1`,
+      userAgent: o.userAgent ?? 'acm-sim/0.1',
+      expiresAt: Math.floor(Date.now() / 1000) + (o.expires ?? 3600),
+    };
+    if (existing) Object.assign(existing, c);
+    else list.push(c);
+    this.contacts.set(aor, list);
+    if (!existing) {
+      const endpoint = this.endpointNames().find((e) => this.endpointAors(e).includes(aor)) ?? aor;
+      this.emitAmi('PeerStatus', 'system', [['ChannelType', 'PJSIP'], ['Peer', `PJSIP/${endpoint}`], ['PeerStatus', 'Reachable']]);
+      this.emitAmi('ContactStatus', 'system', [['URI', uri], ['ContactStatus', 'NonQualified'], ['AOR', aor], ['EndpointName', endpoint], ['RoundtripUsec', '0']]);
+      this.emitAmi('DeviceStateChange', 'call', [['Device', `PJSIP/${endpoint}`], ['State', 'NOT_INUSE']]);
+      this.emitAri({ type: 'ContactStatusChange', endpoint: this.ariEndpoint(endpoint), contact_info: { uri, contact_status: 'NonQualified', aor, roundtrip_usec: '0' } });
+    }
+    return true;
+  }
+
+  /** Remove a registered contact (expiry/unregister). */
+  unregister(aor: string, uri?: string): void {
+    const list = this.contacts.get(aor) ?? [];
+    const gone = list.filter((c) => uri === undefined || c.uri === uri);
+    this.contacts.set(aor, list.filter((c) => !gone.includes(c)));
+    const endpoint = this.endpointNames().find((e) => this.endpointAors(e).includes(aor)) ?? aor;
+    for (const c of gone) {
+      this.emitAmi('PeerStatus', 'system', [['ChannelType', 'PJSIP'], ['Peer', `PJSIP/${endpoint}`], ['PeerStatus', 'Unreachable']]);
+      this.emitAmi('DeviceStateChange', 'call', [['Device', `PJSIP/${endpoint}`], ['State', 'UNAVAILABLE']]);
+      this.emitAmi('ContactStatus', 'system', [['URI', c.uri], ['ContactStatus', 'Removed'], ['AOR', aor], ['EndpointName', endpoint], ['RoundtripUsec', '0']]);
+    }
+  }
+
+  ariEndpoint(name: string): Record<string, unknown> {
+    return {
+      technology: 'PJSIP',
+      resource: name,
+      state: this.endpointContacts(name).length > 0 ? 'online' : 'offline',
+      channel_ids: this.endpointChannels(name).map((c) => c.uniqueid),
+    };
+  }
+
+  // --- channels ----------------------------------------------------------------------
+  channelFields(c: SimChannel, prefix = ''): Fields {
+    return [
+      [`${prefix}Channel`, c.name],
+      [`${prefix}ChannelState`, String(c.state)],
+      [`${prefix}ChannelStateDesc`, CHANNEL_STATE_DESC[c.state] ?? 'Unknown'],
+      [`${prefix}CallerIDNum`, c.callerIdNum || '<unknown>'],
+      [`${prefix}CallerIDName`, c.callerIdName || '<unknown>'],
+      [`${prefix}ConnectedLineNum`, c.connectedNum || '<unknown>'],
+      [`${prefix}ConnectedLineName`, c.connectedName || '<unknown>'],
+      [`${prefix}Language`, 'en'],
+      [`${prefix}AccountCode`, ''],
+      [`${prefix}Context`, c.context],
+      [`${prefix}Exten`, c.exten],
+      [`${prefix}Priority`, String(c.priority)],
+      [`${prefix}Uniqueid`, c.uniqueid],
+      [`${prefix}Linkedid`, c.linkedid],
+    ];
+  }
+
+  ariChannel(c: SimChannel): Record<string, unknown> {
+    return {
+      id: c.uniqueid,
+      name: c.name,
+      state: CHANNEL_STATE_DESC[c.state] ?? 'Unknown',
+      protocol_id: '',
+      caller: { name: c.callerIdName, number: c.callerIdNum },
+      connected: { name: c.connectedName, number: c.connectedNum },
+      accountcode: '',
+      dialplan: { context: c.context, exten: c.exten, priority: c.priority, app_name: c.app, app_data: c.appData },
+      creationtime: ariTimestamp(new Date(c.createdAt)),
+      language: 'en',
+    };
+  }
+
+  /** Create a channel and emit Newchannel. */
+  newChannel(o: { name: string; endpoint?: string; callerIdNum?: string; callerIdName?: string; context?: string; exten?: string; linkedid?: string; state?: number }): SimChannel {
+    const uniqueid = this.newUniqueid();
+    const c: SimChannel = {
+      name: o.name,
+      uniqueid,
+      linkedid: o.linkedid ?? uniqueid,
+      state: o.state ?? 0,
+      callerIdNum: o.callerIdNum ?? '',
+      callerIdName: o.callerIdName ?? '',
+      connectedNum: '',
+      connectedName: '',
+      context: o.context ?? 'from-internal',
+      exten: o.exten ?? 's',
+      priority: 1,
+      app: '',
+      appData: '',
+      createdAt: Date.now(),
+      bridgeId: '',
+      endpoint: o.endpoint,
+    };
+    this.channels.set(c.name, c);
+    this.emitAmi('Newchannel', 'call', this.channelFields(c));
+    if (c.endpoint) this.emitAmi('DeviceStateChange', 'call', [['Device', `PJSIP/${c.endpoint}`], ['State', 'INUSE']]);
+    return c;
+  }
+
+  setChannelState(c: SimChannel, state: number): void {
+    c.state = state;
+    if (state === 6 && !c.answeredAt) c.answeredAt = Date.now();
+    this.emitAmi('Newstate', 'call', this.channelFields(c));
+  }
+
+  /** Hang up a channel: Hangup event (+ Cdr for the originating side), DeviceStateChange. */
+  hangup(c: SimChannel, cause = 16, cdr?: { destination: string; destChannel?: string; disposition?: string }): void {
+    if (!this.channels.delete(c.name)) return;
+    this.processedCalls++;
+    const causeTxt: Record<number, string> = { 0: 'Unknown', 16: 'Normal Clearing', 17: 'User busy', 19: 'No answer', 21: 'Call Rejected' };
+    if (cdr) {
+      const end = new Date();
+      const start = new Date(c.createdAt);
+      const dur = Math.round((end.getTime() - c.createdAt) / 1000);
+      const bill = c.answeredAt ? Math.round((end.getTime() - c.answeredAt) / 1000) : 0;
+      this.emitAmi('Cdr', 'cdr', [
+        ['AccountCode', ''],
+        ['Source', c.callerIdNum],
+        ['Destination', cdr.destination],
+        ['DestinationContext', c.context],
+        ['CallerID', `"${c.callerIdName}" <${c.callerIdNum}>`],
+        ['Channel', c.name],
+        ['DestinationChannel', cdr.destChannel ?? ''],
+        ['LastApplication', c.app || 'Dial'],
+        ['LastData', c.appData],
+        ['StartTime', cdrTime(start)],
+        ['AnswerTime', c.answeredAt ? cdrTime(new Date(c.answeredAt)) : ''],
+        ['EndTime', cdrTime(end)],
+        ['Duration', String(dur)],
+        ['BillableSeconds', String(bill)],
+        ['Disposition', cdr.disposition ?? (c.answeredAt ? 'ANSWERED' : 'NO ANSWER')],
+        ['AMAFlags', 'DOCUMENTATION'],
+        ['UniqueID', c.uniqueid],
+        ['UserField', ''],
+      ]);
+    }
+    this.emitAmi('Hangup', 'call', [...this.channelFields(c), ['Cause', String(cause)], ['Cause-txt', causeTxt[cause] ?? 'Unknown']]);
+    if (c.endpoint) this.emitAmi('DeviceStateChange', 'call', [['Device', `PJSIP/${c.endpoint}`], ['State', this.endpointContacts(c.endpoint).length > 0 ? 'NOT_INUSE' : 'UNAVAILABLE']]);
+    if (c.app === 'Stasis') this.emitAri({ type: 'StasisEnd', application: c.appData.split(',')[0] ?? '', channel: this.ariChannel(c) });
+  }
+
+  /** The module name list for ModuleCheck/Reload (with `.so`). */
+  hasModule(m: string): boolean {
+    return this.loadedModules.has(m) || this.loadedModules.has(`${m}.so`);
+  }
+}
+
+export function ariTimestamp(d: Date): string {
+  return d.toISOString().replace('Z', '+0000');
+}
+
+function cdrTime(d: Date): string {
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
