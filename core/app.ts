@@ -14,6 +14,8 @@ import { Kernel } from './kernel/kernel.ts';
 import { orderByDependencies } from './kernel/order.ts';
 import { MemoryBus } from './bus/memory-bus.ts';
 import { VENDOR_LICENSE_PUBLIC_KEY } from './licensing/vendor-key.ts';
+import { AsteriskConnections, defaultConnectionOptions, type ConnectionOptions } from './asterisk/connections.ts';
+import { LiveState } from './live/live-state.ts';
 
 export const ACM_VERSION = '0.1.0';
 export const ROOT_DIR = resolve(import.meta.dirname, '..');
@@ -30,6 +32,11 @@ export interface AcmOptions {
   logger?: Logger;
   now?: () => Date;
   auth?: Partial<AuthOptions>;
+  /** Connect to the Asterisk servers (default true; tests without servers turn it off). */
+  connectServers?: boolean;
+  connection?: Partial<ConnectionOptions>;
+  /** Runs after the database is ready and before servers are connected (the demo seeds here). */
+  beforeConnect?: (acm: Acm) => Promise<void>;
   /** Print the generated admin password (first start only). */
   onAdminCreated?: (username: string, password: string, generated: boolean) => void;
 }
@@ -42,6 +49,8 @@ export interface Acm {
   crud: CrudService;
   audit: DbAuditService;
   bus: MemoryBus;
+  connections: AsteriskConnections;
+  live: LiveState;
   logger: Logger;
   site: string;
   close(): Promise<void>;
@@ -101,13 +110,21 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     });
     await kernel.start();
     const crud = new CrudService(orm, license);
-    return {
-      orm, kernel, license, auth, crud, audit, bus, logger, site,
+    const connections = new AsteriskConnections(orm, bus, logger, { ...defaultConnectionOptions, ...opts.connection });
+    const live = new LiveState(orm, bus, logger);
+    const acm: Acm = {
+      orm, kernel, license, auth, crud, audit, bus, connections, live, logger, site,
       async close() {
+        await connections.stop();
+        await live.stop();
         await kernel.stop();
         await orm.close(true);
       },
     };
+    await opts.beforeConnect?.(acm);
+    await live.start();
+    if (opts.connectServers !== false) await connections.start();
+    return acm;
   } catch (err) {
     await orm.close(true);
     throw err;

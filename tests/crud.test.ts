@@ -111,7 +111,7 @@ describe('CRUD', () => {
 
   it('404s for unknown ids and 422 for a missing parent', async () => {
     expect((await k.admin.json('GET', '/api/trunks/99999')).status).toBe(404);
-    const orphan = await k.admin.json('POST', '/api/servers', { clusterId: 99999, name: 'x', host: '10.1.1.1' });
+    const orphan = await k.admin.json('POST', '/api/servers', { clusterId: 99999, name: 'x', host: '127.0.0.13' });
     expect(orphan.status).toBe(422);
     expect(orphan.body.problems).toEqual([{ field: 'clusterId', message: 'no cluster 99999' }]);
   });

@@ -224,6 +224,21 @@ export class AmiClient {
     }
   }
 
+  /**
+   * Connects and keeps the connection up for good: a failed first attempt goes into the same
+   * back-off loop as a dropped connection. Never rejects; watch `events` ('connected',
+   * 'disconnected', 'reconnected', 'error').
+   */
+  start(): void {
+    this.connect().catch((e: Error) => {
+      if (this.state === 'closed') return;
+      this.state = 'connecting';
+      if (e instanceof AmiAuthError) this.events.emit('error', e);
+      this.events.emit('disconnected', e);
+      this.scheduleReconnect();
+    });
+  }
+
   /** Log off (best effort), stop reconnecting and close. Pending actions reject. */
   async close(): Promise<void> {
     const wasConnected = this.state === 'connected';

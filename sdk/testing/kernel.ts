@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { createAcm, type Acm, type AcmOptions } from '../../core/app.ts';
 import { createHttpApp, listen } from '../../core/http/server.ts';
+import { attachEvents } from '../../core/http/events.ts';
 
 export const TEST_ADMIN_PASSWORD = 'admin-password-for-tests';
 
@@ -86,10 +87,11 @@ export function httpClient(url: string): TestClient {
 export async function startTestKernel(opts: AcmOptions = {}): Promise<TestKernel> {
   const db = await testDatabase();
   const acm = await createAcm({
-    dbUrl: db.dbUrl, dataDir: db.dataDir, adminPassword: TEST_ADMIN_PASSWORD,
+    dbUrl: db.dbUrl, dataDir: db.dataDir, adminPassword: TEST_ADMIN_PASSWORD, connectServers: false,
     logger: pino({ level: process.env.ACM_TEST_LOG ?? 'silent' }), ...opts,
   }).catch(async (err) => { await db.drop(); throw err; });
   const server = await listen(createHttpApp(acm), 0, '127.0.0.1');
+  attachEvents(server, acm);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const admin = httpClient(url);
   const status = await admin.login('admin', TEST_ADMIN_PASSWORD);

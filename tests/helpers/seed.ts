@@ -13,8 +13,8 @@ export async function seedSite(c: TestClient, prefix: string, tenantId?: number)
   const site = await create(c, 'sites', { name: `${prefix}site`, ...(tenantId ? { tenantId } : {}) });
   const cluster = await create(c, 'clusters', { siteId: site.id, name: `${prefix}cl`, vip: '10.0.0.10' });
   const servers = [
-    await create(c, 'servers', { clusterId: cluster.id, name: `${prefix}ast1`, host: '10.0.0.11', amiUser: 'acm', amiSecret: 'topsecret1', sshPassword: 'sshpass' }),
-    await create(c, 'servers', { clusterId: cluster.id, name: `${prefix}ast2`, host: '10.0.0.12', amiUser: 'acm', amiSecret: 'topsecret2' }),
+    await create(c, 'servers', { clusterId: cluster.id, name: `${prefix}ast1`, host: '127.0.0.11', amiUser: 'acm', amiSecret: 'topsecret1', sshPassword: 'sshpass' }),
+    await create(c, 'servers', { clusterId: cluster.id, name: `${prefix}ast2`, host: '127.0.0.12', amiUser: 'acm', amiSecret: 'topsecret2' }),
   ];
   const group = await create(c, 'groups', { name: `${prefix}Sales`, context: `${prefix}sales`, ...(tenantId ? { tenantId } : {}) });
   const acl = await create(c, 'acls', { name: `${prefix}office`, rules: [{ action: 'deny', network: '0.0.0.0/0' }, { action: 'permit', network: '10.0.0.0/8' }], ...(tenantId ? { tenantId } : {}) });

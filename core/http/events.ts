@@ -1,0 +1,77 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Acm } from '../app.ts';
+import { SESSION_COOKIE } from '../auth/auth-service.ts';
+import type { Principal } from '../../sdk/plugin.ts';
+
+/** Where a live message belongs, for tenant and scope checks. */
+interface Placed { tenantId?: number; siteId?: number; clusterId?: number; groupId?: number | null }
+
+export function visibleTo(p: Principal, m: Placed): boolean {
+  if (p.tenantId !== null && m.tenantId !== undefined && m.tenantId !== p.tenantId) return false;
+  if (!p.scopes.length) return true;
+  return p.scopes.some((s) => {
+    const v = s.type === 'site' ? m.siteId : s.type === 'cluster' ? m.clusterId : m.groupId;
+    return v === s.id;
+  });
+}
+
+function tokenOf(req: IncomingMessage): string | undefined {
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (bearer) return bearer;
+  const url = new URL(req.url ?? '/', 'http://x');
+  const q = url.searchParams.get('token');
+  if (q) return q;
+  const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim()).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  return cookie?.slice(SESSION_COOKIE.length + 1);
+}
+
+/**
+ * `GET /api/events` (WebSocket): live changes of extensions, trunks and servers as JSON
+ * messages, each filtered by the caller's tenant and scope. Login by session cookie, bearer
+ * token or `?token=` (for clients that cannot set headers).
+ */
+export function attachEvents(server: Server, acm: Acm): { clients(): number; close(): void } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const sockets = new Map<WebSocket, Principal>();
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/api/events') {
+      socket.destroy();
+      return;
+    }
+    const token = tokenOf(req);
+    void (token ? acm.auth.authenticate(acm.orm.em.fork(), token) : Promise.resolve(null)).then((p) => {
+      if (!p) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n{"type":"urn:acm:unauthorized","title":"Unauthorized","status":401,"detail":"Authentication required"}');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        sockets.set(ws, p);
+        ws.on('close', () => sockets.delete(ws));
+        ws.on('error', () => sockets.delete(ws));
+        ws.send(JSON.stringify({ type: 'hello', servers: acm.connections.status().filter((s) => visibleTo(p, s)) }));
+      });
+    }).catch(() => socket.destroy());
+  });
+  const send = (type: string) => (msg: { data: Placed }) => {
+    const text = JSON.stringify(type === 'server' ? { type, ...msg.data } : msg.data);
+    for (const [ws, p] of sockets) {
+      // A client that cannot keep up is dropped rather than buffered without bound.
+      if (ws.bufferedAmount > 1_000_000) ws.terminate();
+      else if (visibleTo(p, msg.data)) ws.send(text);
+    }
+  };
+  const unsubs = [
+    acm.bus.subscribe<Placed>('acm.live.>', send('live')),
+    acm.bus.subscribe<Placed>('acm.status.server', send('server')),
+  ];
+  server.on('close', () => { for (const u of unsubs) u(); wss.close(); });
+  return {
+    clients: () => sockets.size,
+    close() {
+      for (const u of unsubs) u();
+      for (const ws of sockets.keys()) ws.terminate();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,215 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { Logger } from 'pino';
+import type { BusMessage, EventBus } from '../../sdk/bus.ts';
+import { ExtensionSchema, ServerSchema, TrunkSchema } from '../model/entities.ts';
+import type { AmiBusEvent } from '../asterisk/ami-client.ts';
+
+/** The status columns of an extension that follow the servers (seed fields 42-64). */
+export interface ExtensionLive {
+  extStatus: number | null;
+  agentStatus: string | null;
+  callsDin: number;
+  callsQin: number;
+  callsOut: number;
+  vmUnread: number | null;
+  vmOld: number | null;
+  fullContact: string | null;
+  ipAddr: string | null;
+  lastMs: number | null;
+  userAgent: string | null;
+  regSeconds: number | null;
+  regServer: string | null;
+}
+
+/** One change pushed to browsers and scripts (`acm.live.extension`). */
+export interface ExtensionChange {
+  type: 'extension';
+  id: number;
+  extension: string;
+  tenantId: number;
+  siteId: number;
+  clusterId: number;
+  groupId: number | null;
+  changes: Partial<ExtensionLive>;
+}
+
+/** Asterisk device states (`DeviceStateChange` State:) as ExtensionState status codes. */
+const DEVICE_STATE: Record<string, number> = {
+  NOT_INUSE: 0, INUSE: 1, BUSY: 2, INVALID: -1, UNKNOWN: -1, UNAVAILABLE: 4, RINGING: 8, RINGINUSE: 9, ONHOLD: 16,
+};
+
+/** QueueMemberStatus `Status:` (AST_DEVICE_*) in words. */
+const MEMBER_STATUS: Record<string, string> = {
+  '0': 'unknown', '1': 'available', '2': 'in use', '3': 'busy', '4': 'invalid', '5': 'unavailable', '6': 'ringing', '7': 'ringing', '8': 'on hold',
+};
+
+interface Known {
+  id: number; extension: string; tenantId: number; siteId: number; clusterId: number; groupId: number | null;
+  live: ExtensionLive;
+}
+
+/** `PJSIP/6101-0000000a` → `6101`; `PJSIP/6101` → `6101`; anything else → null. */
+export function endpointOf(channelOrDevice: string | undefined): string | null {
+  if (!channelOrDevice) return null;
+  const m = /^PJSIP\/(.+?)(?:-[0-9a-f]{8})?$/.exec(channelOrDevice);
+  return m ? m[1]! : null;
+}
+
+/**
+ * Keeps the live columns of extensions, servers and trunks current from AMI events on the bus.
+ * Events are applied in memory at once and published as changes; the database is written in
+ * batches (`flushEveryMs`), only for rows that changed.
+ */
+export class LiveState {
+  /** `<clusterId>:<endpoint>` → extension. */
+  private byEndpoint = new Map<string, Known>();
+  private serverCluster = new Map<number, number>();
+  private dirty = new Set<Known>();
+  private pendingQueueCalls = new Set<string>();
+  private trunkStatus = new Map<number, string>();
+  private unsub: (() => void)[] = [];
+  private timer?: NodeJS.Timeout;
+  stats = { applied: 0, ignored: 0, flushes: 0 };
+
+  constructor(private orm: MikroORM, private bus: EventBus, private logger: Logger, private flushEveryMs = 1000) {}
+
+  async start(): Promise<void> {
+    await this.reload();
+    this.unsub.push(this.bus.subscribe<AmiBusEvent>('acm.*.*.*.ami.*', (m) => this.apply(m)));
+    this.timer = setInterval(() => void this.flush().catch((err: Error) => this.logger.error({ err: err.message }, 'live state flush failed')), this.flushEveryMs);
+    this.timer.unref();
+  }
+
+  /** Re-reads which extensions and servers exist (after edits or a commit). */
+  async reload(): Promise<void> {
+    const em = this.orm.em.fork();
+    const servers = await em.find(ServerSchema, {}, { fields: ['id', 'clusterId'] });
+    this.serverCluster = new Map(servers.map((s) => [s.id, s.clusterId]));
+    const exts = await em.find(ExtensionSchema, {});
+    const next = new Map<string, Known>();
+    for (const e of exts) {
+      const prev = this.byEndpoint.get(`${e.clusterId}:${e.extension}`);
+      next.set(`${e.clusterId}:${e.extension}`, {
+        id: e.id, extension: e.extension, tenantId: e.tenantId, siteId: e.siteId, clusterId: e.clusterId, groupId: e.groupId ?? null,
+        live: prev?.live ?? {
+          extStatus: e.extStatus ?? null, agentStatus: e.agentStatus ?? null, callsDin: e.callsDin ?? 0, callsQin: e.callsQin ?? 0,
+          callsOut: e.callsOut ?? 0, vmUnread: e.vmUnread ?? null, vmOld: e.vmOld ?? null, fullContact: e.fullContact ?? null,
+          ipAddr: e.ipAddr ?? null, lastMs: e.lastMs ?? null, userAgent: e.userAgent ?? null, regSeconds: e.regSeconds ?? null,
+          regServer: e.regServer ?? null,
+        },
+      });
+    }
+    this.byEndpoint = next;
+  }
+
+  /** Applies one AMI event from the bus (`acm.<tenant>.<cluster>.<server>.ami.<Event>`). */
+  apply(msg: BusMessage<AmiBusEvent>): void {
+    const parts = msg.subject.split('.');
+    const serverId = Number(parts[3]);
+    const clusterId = this.serverCluster.get(serverId) ?? Number(parts[2]);
+    const f = msg.data.fields;
+    const find = (endpoint: string | null) => (endpoint ? this.byEndpoint.get(`${clusterId}:${endpoint}`) : undefined);
+    switch (msg.data.event) {
+      case 'DeviceStateChange': {
+        const k = find(endpointOf(f.Device));
+        const code = f.State === undefined ? undefined : DEVICE_STATE[f.State];
+        return this.change(k, code === undefined ? {} : { extStatus: code });
+      }
+      case 'ContactStatus': {
+        const k = find(f.EndpointName ?? f.AOR ?? null);
+        if (!k) return this.change(undefined, {});
+        if (f.ContactStatus === 'Removed') return this.change(k, { fullContact: null, ipAddr: null, lastMs: null, regServer: null });
+        const host = /@(\[[^\]]+\]|[^:;>]+)/.exec(f.URI ?? '')?.[1]?.replace(/^\[|\]$/g, '') ?? null;
+        const rtt = Number(f.RoundtripUsec);
+        return this.change(k, {
+          fullContact: f.URI ?? null, ipAddr: host, lastMs: Number.isFinite(rtt) ? Math.round(rtt / 1000) : null, regServer: String(serverId),
+          ...(f.UserAgent ? { userAgent: f.UserAgent } : {}),
+        });
+      }
+      case 'QueueMemberStatus': {
+        const k = find(endpointOf(f.Interface ?? f.StateInterface));
+        const paused = f.Paused === '1';
+        return this.change(k, { agentStatus: paused ? 'paused' : (MEMBER_STATUS[f.Status ?? ''] ?? null) });
+      }
+      case 'AgentCalled': {
+        const ep = endpointOf(f.Interface ?? f.DestChannel);
+        if (ep) this.pendingQueueCalls.add(`${clusterId}:${ep}`);
+        return this.change(undefined, {});
+      }
+      case 'DialBegin': {
+        const callee = endpointOf(f.DestChannel);
+        const caller = find(endpointOf(f.Channel));
+        if (caller) this.change(caller, { callsOut: caller.live.callsOut + 1 });
+        const k = find(callee);
+        if (!k) return caller ? undefined : this.change(undefined, {});
+        const key = `${clusterId}:${callee}`;
+        if (this.pendingQueueCalls.delete(key)) return this.change(k, { callsQin: k.live.callsQin + 1 });
+        return this.change(k, { callsDin: k.live.callsDin + 1 });
+      }
+      case 'MessageWaiting': {
+        const box = /^(\d+)(@|$)/.exec(f.Mailbox ?? '')?.[1] ?? null;
+        const k = find(box);
+        return this.change(k, { vmUnread: Number(f.New ?? 0), vmOld: Number(f.Old ?? 0) });
+      }
+      case 'Registry': {
+        void this.trunkRegistry(clusterId, f);
+        return;
+      }
+      default:
+        this.stats.ignored++;
+    }
+  }
+
+  private change(k: Known | undefined, patch: Partial<ExtensionLive>): void {
+    if (!k) {
+      this.stats.ignored++;
+      return;
+    }
+    const changes: Partial<ExtensionLive> = {};
+    for (const [key, v] of Object.entries(patch) as [keyof ExtensionLive, never][]) {
+      if (k.live[key] !== v) {
+        (changes as Record<string, unknown>)[key] = v;
+        (k.live as unknown as Record<string, unknown>)[key] = v;
+      }
+    }
+    this.stats.applied++;
+    if (!Object.keys(changes).length) return;
+    this.dirty.add(k);
+    const change: ExtensionChange = { type: 'extension', id: k.id, extension: k.extension, tenantId: k.tenantId, siteId: k.siteId, clusterId: k.clusterId, groupId: k.groupId, changes };
+    this.bus.publish('acm.live.extension', change);
+  }
+
+  private async trunkRegistry(clusterId: number, f: Record<string, string>): Promise<void> {
+    const em = this.orm.em.fork();
+    const trunks = await em.find(TrunkSchema, { clusterId, register: true });
+    const domain = f.Domain?.replace(/^sip:/, '').split(':')[0];
+    const t = trunks.find((x) => x.host === domain || f.Username?.includes(x.username ?? '\0'));
+    if (!t || !f.Status) return;
+    if (this.trunkStatus.get(t.id) === f.Status) return;
+    this.trunkStatus.set(t.id, f.Status);
+    await em.nativeUpdate(TrunkSchema, { id: t.id }, { registrationStatus: f.Status });
+    this.bus.publish('acm.live.trunk', { type: 'trunk', id: t.id, tenantId: t.tenantId, siteId: t.siteId, clusterId, changes: { registrationStatus: f.Status } });
+  }
+
+  /** The live columns of one extension (for tests and the status views). */
+  get(clusterId: number, extension: string): ExtensionLive | undefined {
+    return this.byEndpoint.get(`${clusterId}:${extension}`)?.live;
+  }
+
+  /** Writes changed rows to the database in one transaction. */
+  async flush(): Promise<void> {
+    if (!this.dirty.size) return;
+    const rows = [...this.dirty];
+    this.dirty.clear();
+    await this.orm.em.fork().transactional(async (em) => {
+      for (const k of rows) await em.nativeUpdate(ExtensionSchema, { id: k.id }, { ...k.live });
+    });
+    this.stats.flushes++;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    for (const u of this.unsub) u();
+    await this.flush();
+  }
+}
