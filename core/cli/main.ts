@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { z } from 'zod';
 import { createAcm, ACM_VERSION, type Acm } from '../app.ts';
-import { createHttpApp, listen, UserInput } from '../http/server.ts';
+import { createHttpApp, listen, statusByCluster, UserInput } from '../http/server.ts';
+import { attachEvents } from '../http/events.ts';
 import { resources } from '../model/resources.ts';
 import { parseInput } from '../model/crud-service.ts';
 import { generateLicenseKeys, issueLicense, LicensePayloadSchema } from '../licensing/license.ts';
@@ -26,9 +27,9 @@ function operator(): Principal {
   return { userId: 0, username: `cli:${userInfo().username}`, role: 'admin', tenantId: null, permissions: ['*'], scopes: [], can: () => true };
 }
 
-async function withAcm<T>(fn: (acm: Acm) => Promise<T>, quiet = true): Promise<T> {
+async function withAcm<T>(fn: (acm: Acm) => Promise<T>, quiet = true, connectServers = false): Promise<T> {
   const acm = await createAcm({
-    ...envOptions(),
+    ...envOptions(), connectServers,
     logger: quiet ? (await import('pino')).default({ level: 'warn' }) : undefined,
     onAdminCreated: (u, p, generated) => { if (generated) console.error(`Created user "${u}" with password: ${p}\n(shown once; change it with: acm users passwd ${u})`); },
   });
@@ -39,7 +40,18 @@ async function withAcm<T>(fn: (acm: Acm) => Promise<T>, quiet = true): Promise<T
   }
 }
 
-/** `key=value` pairs into an object; values that parse as JSON (numbers, true, arrays) are taken as such. */
+function formatDuration(seconds: number): string {
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return d ? `${d}d ${h}h` : h ? `${h}h ${m}m` : `${m}m ${seconds % 60}s`;
+}
+
+/**
+ * `key=value` pairs into an object. `true`, `false`, `null`, JSON arrays and objects are taken
+ * as such; everything else stays text (numbers too: extension numbers like 0044 are text, and
+ * the schemas coerce the numeric fields).
+ */
 function parseSets(sets: string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const s of sets) {
@@ -47,7 +59,7 @@ function parseSets(sets: string[] = []): Record<string, unknown> {
     if (i < 1) throw new ValidationError([{ field: s, message: 'expected key=value' }]);
     const raw = s.slice(i + 1);
     let v: unknown = raw;
-    if (/^(-?\d+(\.\d+)?|true|false|null|\[.*\]|\{.*\})$/.test(raw)) { try { v = JSON.parse(raw); } catch { v = raw; } }
+    if (/^(true|false|null|\[.*\]|\{.*\})$/.test(raw)) { try { v = JSON.parse(raw); } catch { v = raw; } }
     out[s.slice(0, i)] = v;
   }
   return out;
@@ -68,6 +80,7 @@ export function buildProgram(): Command {
         onAdminCreated: (u, p, generated) => console.log(generated ? `Created user "${u}" with password: ${p} (shown once)` : `Created user "${u}" with the password from ACM_ADMIN_PASSWORD`),
       });
       const server = await listen(createHttpApp(acm), Number(opts.port), opts.host);
+      attachEvents(server, acm);
       acm.logger.info({ port: Number(opts.port), site: acm.site }, 'acm is listening');
       const stop = async () => {
         server.close();
@@ -76,6 +89,31 @@ export function buildProgram(): Command {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+    });
+
+  program.command('status').description('every cluster with its servers: connected, version, uptime')
+    .option('--wait <seconds>', 'how long to wait for connections', '5').option('--json')
+    .action((o: { wait: string; json?: boolean }) => withAcm(async (acm) => {
+      await acm.connections.waitConnected(Number(o.wait) * 1000);
+      const clusters = await statusByCluster(acm, operator());
+      if (o.json) return printRows(clusters as unknown as Record<string, unknown>[], [], true);
+      printRows(clusters.flatMap((c) => (c.servers.length ? c.servers : [undefined]).map((s) => ({
+        cluster: c.name, server: s?.name ?? '(no servers)', host: s?.host, state: s ? (s.connected ? 'connected' : 'DOWN') : '',
+        version: s?.version, uptime: s?.uptimeSeconds == null ? '' : formatDuration(s.uptimeSeconds), error: s?.lastError,
+      }))), ['cluster', 'server', 'host', 'state', 'version', 'uptime', 'error'], false);
+    }, true, true));
+
+  program.command('sim').description('run a simulated Asterisk 20 (AMI, ARI, SFTP, SIP OPTIONS) for tests and demos')
+    .option('--ami-port <port>', 'AMI port (0 = any free)', '5038').option('--ari-port <port>', 'ARI port', '8088')
+    .option('--ssh-port <port>', 'SFTP port, -1 = off', '2222').option('--sip-port <port>', 'SIP UDP port, -1 = off', '-1')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1').option('--name <systemname>', 'Asterisk systemname', 'acm-sim')
+    .option('--seed <n>', 'run the seeded call generator')
+    .action(async (o: { amiPort: string; ariPort: string; sshPort: string; sipPort: string; host: string; name: string; seed?: string }) => {
+      const { runSim } = await import('../../sdk/testing/sim/cli.ts');
+      await runSim({
+        amiPort: Number(o.amiPort), ariPort: Number(o.ariPort), sshPort: Number(o.sshPort), sipPort: Number(o.sipPort),
+        host: o.host, systemName: o.name, generatorSeed: o.seed === undefined ? undefined : Number(o.seed), handleSignals: true,
+      });
     });
 
   const db = program.command('db').description('database');

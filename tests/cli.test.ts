@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { join, resolve } from 'node:path';
+import { testDatabase } from '../sdk/testing/kernel.ts';
+import { generateLicenseKeys } from '../core/licensing/license.ts';
+import { writeFileSync } from 'node:fs';
+
+const run = promisify(execFile);
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'acm.mjs');
+let db: Awaited<ReturnType<typeof testDatabase>>;
+
+async function acm(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ACM_DATA_DIR: db.dataDir, ...(db.dbUrl ? { ACM_DB_URL: db.dbUrl } : {}), ACM_ADMIN_PASSWORD: 'cli-admin-password', ACM_LOG_LEVEL: 'warn', ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => { db = await testDatabase(); });
+afterAll(async () => { await db?.drop(); });
+
+describe('acm command line', () => {
+  it('adds and lists core objects with --json, validating like the API', async () => {
+    const site = await acm(['sites', 'add', '--set', 'name=tpa', '--json']);
+    expect(site.code).toBe(0);
+    const siteId = JSON.parse(site.stdout).id as number;
+    const cluster = JSON.parse((await acm(['clusters', 'add', '--data', JSON.stringify({ siteId, name: 'tpa1' }), '--json'])).stdout);
+    const ext = await acm(['extensions', 'add', '--set', `clusterId=${cluster.id}`, '--set', 'name=Ann Lee', '--set', 'extension=6120', '--json']);
+    expect(ext.code).toBe(0);
+    expect(JSON.parse(ext.stdout)).toMatchObject({ name: 'Ann Lee', extension: '6120', clusterId: cluster.id });
+    const bad = await acm(['extensions', 'add', '--set', `clusterId=${cluster.id}`, '--set', 'name=Bad', '--set', 'extension=61x', '--set', 'allow=ulaw,nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('extension: digits, optionally with * or # as in feature codes');
+    expect(bad.stderr).toMatch(/allow: unknown codec/);
+    const list = await acm(['extensions', 'list', '-q', '6120', '--json']);
+    expect(JSON.parse(list.stdout).map((e: any) => e.extension)).toEqual(['6120']);
+  }, 120_000);
+
+  it('manages users, plugins and the license', async () => {
+    const add = await acm(['users', 'add', 'alice', '--role', 'helpdesk', '--scope', 'cluster:1'], { ACM_NEW_PASSWORD: 'alice-password-1' });
+    expect(add.code).toBe(0);
+    const users = JSON.parse((await acm(['users', 'list', '--json'])).stdout);
+    expect(users.map((u: any) => [u.username, u.role])).toEqual([['admin', 'admin'], ['alice', 'helpdesk']]);
+    const dis = await acm(['plugins', 'disable', 'status']);
+    expect(dis.stdout).toContain('plugin status disabled');
+    const plugins = JSON.parse((await acm(['plugins', 'list', '--json'])).stdout);
+    expect(plugins.find((p: any) => p.id === 'status')).toMatchObject({ enabled: false, started: false });
+    const keys = generateLicenseKeys();
+    const keyFile = join(db.dataDir, 'vendor.key');
+    writeFileSync(keyFile, keys.privateKeyPem);
+    const issued = await acm(['license', 'issue', '--key', keyFile, '--customer', 'ACME', '--features', 'status,ha', '--days', '365', '--out', join(db.dataDir, 'acme.lic')]);
+    expect(issued.code).toBe(0);
+    const untrusted = await acm(['license', 'install', join(db.dataDir, 'acme.lic')]);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toContain('license signature is not valid for any trusted key');
+    const installed = await acm(['license', 'install', join(db.dataDir, 'acme.lic')], { ACM_LICENSE_PUBLIC_KEYS: keys.publicKeyPem });
+    expect(installed.code).toBe(0);
+    const show = JSON.parse((await acm(['license', 'show', '--json'], { ACM_LICENSE_PUBLIC_KEYS: keys.publicKeyPem })).stdout);
+    expect(show).toMatchObject({ type: 'full', customer: 'ACME', features: ['status', 'ha'], daysRemaining: 365 });
+  }, 120_000);
+});
