@@ -47,6 +47,10 @@ describe('CRUD', () => {
     expect(byName.items.map((e: any) => e.name)).toEqual(['Agent 03']);
     const byNumber = (await k.admin.json('GET', '/api/extensions?q=6100&sort=clusterId')).body;
     expect(byNumber.items.map((e: any) => e.clusterId)).toEqual([a.cluster.id, b.cluster.id]);
+    const literal = (await k.admin.json('GET', '/api/acls?q=aoff')).body;
+    expect(literal.items.map((x: any) => x.name)).toEqual(['aoffice']);
+    expect((await k.admin.json('GET', '/api/acls?q=a_ffice')).body.total).toBe(0);
+    expect((await k.admin.json('GET', '/api/acls?q=%25')).body.total).toBe(0);
     const bad = await k.admin.json('GET', '/api/extensions?sort=secret');
     expect(bad.status).toBe(422);
     expect(bad.body.problems).toEqual([{ field: 'sort', message: 'cannot sort by "secret"' }]);

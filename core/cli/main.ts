@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { z } from 'zod';
-import { createAcm, ACM_VERSION, type Acm } from '../app.ts';
+import { createAcm, ACM_VERSION, ROOT_DIR, type Acm } from '../app.ts';
+import { startDemo, type RunningDemo } from '../demo/demo.ts';
 import { createHttpApp, listen, statusByCluster, UserInput } from '../http/server.ts';
 import { attachEvents } from '../http/events.ts';
 import { resources } from '../model/resources.ts';
@@ -73,10 +74,15 @@ export function buildProgram(): Command {
   program.command('serve').description('run the HTTP API and the plugins')
     .option('-p, --port <port>', 'port to listen on', process.env.PORT ?? '8080')
     .option('--host <host>', 'address to listen on', process.env.ACM_HOST ?? '0.0.0.0')
-    .option('--demo', 'run the demo enterprise when the database is empty')
-    .action(async (opts: { port: string; host: string }) => {
+    .option('--demo', 'run the site on simulated Asterisk servers, loading sites/<site>/seed.yaml into an empty database')
+    .action(async (opts: { port: string; host: string; demo?: boolean }) => {
+      let demo: RunningDemo | undefined;
       const acm = await createAcm({
         ...envOptions(),
+        beforeConnect: opts.demo ? async (a) => {
+          demo = await startDemo(a, ROOT_DIR);
+          a.logger.info({ simulators: demo.simulators.size, seeded: demo.seeded }, 'demo enterprise running on simulated Asterisk servers');
+        } : undefined,
         onAdminCreated: (u, p, generated) => console.log(generated ? `Created user "${u}" with password: ${p} (shown once)` : `Created user "${u}" with the password from ACM_ADMIN_PASSWORD`),
       });
       const server = await listen(createHttpApp(acm), Number(opts.port), opts.host);
@@ -85,6 +91,7 @@ export function buildProgram(): Command {
       const stop = async () => {
         server.close();
         await acm.close();
+        await demo?.stop();
         process.exit(0);
       };
       process.once('SIGINT', stop);

@@ -54,11 +54,11 @@ export function attachEvents(server: Server, acm: Acm): { clients(): number; clo
     }).catch(() => socket.destroy());
   });
   const send = (type: string) => (msg: { data: Placed }) => {
-    const text = JSON.stringify(type === 'server' ? { type, ...msg.data } : msg.data);
+    let text: string | undefined;
     for (const [ws, p] of sockets) {
       // A client that cannot keep up is dropped rather than buffered without bound.
       if (ws.bufferedAmount > 1_000_000) ws.terminate();
-      else if (visibleTo(p, msg.data)) ws.send(text);
+      else if (visibleTo(p, msg.data)) ws.send((text ??= JSON.stringify(type === 'server' ? { type, ...msg.data } : msg.data)));
     }
   };
   const unsubs = [

@@ -9,6 +9,7 @@ import { problemMiddleware } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
 import { resource, resources } from '../model/resources.ts';
 import { parseInput } from '../model/crud-service.ts';
+import { containsText } from '../model/search.ts';
 import { SESSION_COOKIE } from '../auth/auth-service.ts';
 import { BUILTIN_ROLES } from '../auth/roles.ts';
 import { AuditEventSchema, UserSchema } from '../model/entities.ts';
@@ -172,10 +173,7 @@ export function createHttpApp(acm: Acm): Koa {
     const p = need(ctx, 'core.audit:read');
     const q = parseInput(AuditQuery, ctx.query);
     const where: Record<string, unknown> = p.tenantId === null ? {} : { tenantId: p.tenantId };
-    if (q.q) {
-      const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.$or = [{ username: { $like: like } }, { action: { $like: like } }, { target: { $like: like } }, { targetId: { $like: like } }];
-    }
+    if (q.q) Object.assign(where, containsText(orm, 'AuditEvent', ['username', 'action', 'target', 'targetId'], q.q));
     const [items, total] = await orm.em.fork().findAndCount(AuditEventSchema, where, { orderBy: { id: 'desc' }, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
     ctx.body = { items, total, page: q.page, pageSize: q.pageSize };
   });

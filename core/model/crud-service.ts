@@ -5,6 +5,7 @@ import type { LicenseService } from '../../sdk/core-services.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
 import { AuditEventSchema, ChangeSetEntrySchema, ExtensionSchema, TenantSchema } from './entities.ts';
 import { ListQuery } from './schemas.ts';
+import { containsText } from './search.ts';
 import type { ParentLookup, ResourceDef } from './resources.ts';
 
 export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
@@ -92,10 +93,7 @@ export class CrudService {
       if (!Number.isInteger(n)) throw new ValidationError([{ field: f, message: 'expected an id' }]);
       and.push({ [f]: n });
     }
-    if (q.q) {
-      const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      and.push({ $or: res.search.map((c) => ({ [c]: { $like: like } })) });
-    }
+    if (q.q) and.push(containsText(this.orm, res.entity.meta.className, res.search, q.q));
     if (and.length) where.$and = and;
     let orderBy: Record<string, 'asc' | 'desc'> = { id: 'asc' };
     if (q.sort) {

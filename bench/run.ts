@@ -1,0 +1,7 @@
+/** `npm run bench [-- --json FILE] [--only=NAME]`: every benchmark, as a table beside its baseline. */
+import { runBenches } from './harness.ts';
+import { amiIngest } from './ami-ingest.bench.ts';
+import { wsFanout } from './ws-fanout.bench.ts';
+
+await runBenches([amiIngest, wsFanout], process.argv.slice(2));
+process.exit(0);

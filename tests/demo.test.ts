@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type RunningDemo } from '../core/demo/demo.ts';
+import { ROOT_DIR } from '../core/app.ts';
+import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
+
+let k: TestKernel;
+let demo: RunningDemo | undefined;
+
+beforeAll(async () => {
+  k = await startTestKernel({
+    connectServers: true,
+    connection: { keepAliveMs: 0, actionTimeoutMs: 3000, reconnect: { initialMs: 100, maxMs: 500 } },
+    beforeConnect: async (acm) => { demo = await startDemo(acm, ROOT_DIR, { stepMs: 20 }); },
+  });
+}, 60_000);
+afterAll(async () => {
+  await k?.stop();
+  await demo?.stop();
+});
+
+describe('the demo enterprise', () => {
+  it('starts with every simulated server connected', async () => {
+    expect(demo!.simulators.size).toBe(10);
+    expect(await k.acm.connections.waitConnected(15_000)).toBe(10);
+    const status = (await k.admin.json('GET', '/api/status')).body as any[];
+    expect(status.map((c) => c.name)).toEqual(['ams', 'lon', 'sfo', 'tpa1', 'tpa2']);
+    expect(status.every((c) => c.connected === 2 && c.total === 2)).toBe(true);
+    expect(status[3].servers.map((s: any) => [s.name, s.version])).toEqual([['tpa1-ast1', '20.20.1'], ['tpa1-ast2', '20.20.1']]);
+  });
+
+  it('has live status moving', async () => {
+    const changes: unknown[] = [];
+    const off = k.acm.bus.subscribe('acm.live.extension', (m) => changes.push(m.data));
+    const end = Date.now() + 10_000;
+    while (changes.length < 20 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    off();
+    expect(changes.length).toBeGreaterThanOrEqual(20);
+    await k.acm.live.flush();
+    const moving = (await k.admin.json('GET', '/api/extensions?pageSize=200')).body.items.filter((e: any) => e.callsDin || e.callsOut || e.extStatus !== null);
+    expect(moving.length).toBeGreaterThan(0);
+  });
+});
