@@ -16,16 +16,22 @@
 
 /** An AMI message: ordered headers, names compared case-insensitively like Asterisk does. */
 export class AmiMessage {
-  constructor(readonly headers: Array<[string, string]> = []) {}
+  /** First value of each header, under its name as sent (built while parsing). */
+  private fields: Record<string, string> | undefined;
 
-  /** First value of a header (case-insensitive name), or undefined. */
+  constructor(readonly headers: Array<[string, string]> = [], fields?: Record<string, string>) {
+    this.fields = fields;
+  }
+
   get(name: string): string | undefined {
+    // Fast path: header names are almost always sent in their canonical case.
+    const exact = this.toObject()[name];
+    if (exact !== undefined) return exact;
     const n = name.toLowerCase();
     for (const [k, v] of this.headers) if (k.toLowerCase() === n) return v;
     return undefined;
   }
 
-  /** Every value of a repeated header, in order. */
   getAll(name: string): string[] {
     const n = name.toLowerCase();
     return this.headers.filter(([k]) => k.toLowerCase() === n).map(([, v]) => v);
@@ -35,7 +41,6 @@ export class AmiMessage {
     return this.get(name) !== undefined;
   }
 
-  /** `Response` or `Event` value. */
   get kind(): 'response' | 'event' | 'action' | 'unknown' {
     const first = this.headers[0]?.[0].toLowerCase();
     if (this.has('Response') && first !== 'event') return 'response';
@@ -44,8 +49,9 @@ export class AmiMessage {
     return 'unknown';
   }
 
-  /** Plain object: first value per header name (original spelling of the first occurrence). */
+  /** First value per header name (case-insensitive: the first spelling wins). Cached; do not mutate. */
   toObject(): Record<string, string> {
+    if (this.fields) return this.fields;
     const out: Record<string, string> = {};
     const seen = new Set<string>();
     for (const [k, v] of this.headers) {
@@ -54,10 +60,10 @@ export class AmiMessage {
       seen.add(l);
       out[k] = v;
     }
+    this.fields = out;
     return out;
   }
 
-  /** Serialise with CRLF framing (ends with the empty line). */
   serialize(): string {
     return serializeAmi(this.headers);
   }
@@ -157,10 +163,17 @@ export class AmiFrameParser {
 
   private parseFrame(text: string): AmiMessage | undefined {
     const headers: Array<[string, string]> = [];
+    const fields: Record<string, string> = {};
+    let repeated = false;
     let bad = 0;
-    for (const rawLine of text.split('\r\n')) {
-      // Bare-LF quirk: a line may carry an extra "\n" (or a lone "\n" line). Trim it away.
-      const line = rawLine.replace(/[\r\n]+$/, '');
+    let pos = 0;
+    while (pos <= text.length) {
+      let eol = text.indexOf('\r\n', pos);
+      if (eol < 0) eol = text.length;
+      let line = text.slice(pos, eol);
+      pos = eol + 2;
+      // Bare-LF quirk: a line may carry an extra "\n" (or be a lone "\n"). Trim it away.
+      while (line.length && (line.charCodeAt(line.length - 1) === 10 || line.charCodeAt(line.length - 1) === 13)) line = line.slice(0, -1);
       if (line.length === 0) continue;
       const colon = line.indexOf(':');
       if (colon <= 0) {
@@ -172,9 +185,10 @@ export class AmiFrameParser {
         bad++;
         continue;
       }
-      let value = line.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      headers.push([name, value.replace(/[\r\n]+$/, '')]);
+      const value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
+      headers.push([name, value]);
+      if (fields[name] === undefined) fields[name] = value;
+      else repeated = true;
     }
     this.counters.malformedLines += bad;
     if (headers.length === 0) {
@@ -182,6 +196,7 @@ export class AmiFrameParser {
       return undefined;
     }
     this.counters.frames++;
-    return new AmiMessage(headers);
+    // With a repeated header under another spelling the case-insensitive rule needs the slow path.
+    return new AmiMessage(headers, repeated ? undefined : fields);
   }
 }
