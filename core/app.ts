@@ -16,6 +16,8 @@ import { MemoryBus } from './bus/memory-bus.ts';
 import { VENDOR_LICENSE_PUBLIC_KEY } from './licensing/vendor-key.ts';
 import { AsteriskConnections, defaultConnectionOptions, type ConnectionOptions } from './asterisk/connections.ts';
 import { LiveState } from './live/live-state.ts';
+import { amiService, modelService, sshService } from './services/plugin-services.ts';
+import { coreServices } from '../sdk/core-services.ts';
 
 export const ACM_VERSION = '0.1.0';
 export const ROOT_DIR = resolve(import.meta.dirname, '..');
@@ -97,8 +99,14 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     const em = orm.em.fork();
     const states = await em.find(PluginStateSchema, { site });
     const bus = new MemoryBus();
+    const connections = new AsteriskConnections(orm, bus, logger, { ...defaultConnectionOptions, ...opts.connection });
     const kernel = new Kernel({
       site, siteConfig, orm, bus, logger, license, audit, plugins, version: ACM_VERSION,
+      services: {
+        [coreServices.ami.id]: amiService(bus, connections),
+        [coreServices.ssh.id]: sshService(orm),
+        [coreServices.model.id]: modelService(orm),
+      },
       savedStates: new Map(states.map((s) => [s.pluginId, s.enabled])),
       async saveState(pluginId, enabled) {
         const em2 = orm.em.fork();
@@ -110,7 +118,6 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     });
     await kernel.start();
     const crud = new CrudService(orm, license);
-    const connections = new AsteriskConnections(orm, bus, logger, { ...defaultConnectionOptions, ...opts.connection });
     const live = new LiveState(orm, bus, logger);
     const acm: Acm = {
       orm, kernel, license, auth, crud, audit, bus, connections, live, logger, site,

@@ -1,4 +1,5 @@
 import { createServiceRef } from './refs.ts';
+import type { ClusterSnapshotView, ClusterView, ServerView } from './commit.ts';
 
 export interface LicenseInfo {
   type: 'evaluation' | 'full' | 'none';
@@ -43,8 +44,50 @@ export interface KernelInfo {
   plugins(): { id: string; title: string; version: string; enabled: boolean; licensed: boolean; started: boolean }[];
 }
 
+/** One AMI event from one server. */
+export interface AmiEvent {
+  serverId: number;
+  clusterId: number;
+  tenantId: number;
+  event: string;
+  /** First value of each header. */
+  fields: Record<string, string>;
+  /** Every header in order (repeated ones kept). */
+  headers: [string, string][];
+  receivedAt: number;
+}
+
+export interface AmiService {
+  /** Subscribes to an event by name (`*` for all); returns the unsubscribe function. */
+  on(event: string, handler: (e: AmiEvent) => void): () => void;
+  /** Sends an action to one server; resolves with the response's headers (first values). */
+  action(serverId: number, action: string, headers?: Record<string, string>): Promise<Record<string, string>>;
+  /** A list action (…Complete collected); resolves with each item's headers. */
+  list(serverId: number, action: string, headers?: Record<string, string>, emptyOnError?: string[]): Promise<Record<string, string>[]>;
+  /** A CLI command; resolves with its output lines. */
+  command(serverId: number, cli: string): Promise<string[]>;
+  /** Servers of a cluster (or all) that are connected now. */
+  connected(clusterId?: number): { serverId: number; clusterId: number; name: string }[];
+}
+
+export interface SshService {
+  exec(serverId: number, command: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  readFile(serverId: number, path: string): Promise<string>;
+  writeFileAtomic(serverId: number, path: string, content: string): Promise<void>;
+}
+
+/** Read-only access to the core model, as plugins may see it (no server credentials). */
+export interface ModelService {
+  clusters(): Promise<ClusterView[]>;
+  servers(clusterId?: number): Promise<ServerView[]>;
+  snapshot(clusterId: number): Promise<ClusterSnapshotView>;
+}
+
 /** Every core service a plugin may ask for, in one place. */
 export const coreServices = {
+  ami: createServiceRef<AmiService>('core.ami'),
+  ssh: createServiceRef<SshService>('core.ssh'),
+  model: createServiceRef<ModelService>('core.model'),
   license: createServiceRef<LicenseService>('core.license'),
   audit: createServiceRef<AuditService>('core.audit'),
   kernel: createServiceRef<KernelInfo>('core.kernel'),

@@ -1,7 +1,7 @@
 /** The acm SDK: the only module plugins and site modules import. */
 export { definePlugin } from './plugin.ts';
 export type {
-  PluginContext, PluginDefinition, PluginHttp, PluginDb, PluginJobs, PluginCli, PluginLifecycle, RouteContext,
+  PluginContext, PluginDefinition, PluginHttp, PluginDb, PluginJobs, PluginCli, PluginLifecycle, PluginAmi, PluginCommit, RouteContext,
   Principal, HttpMethod,
 } from './plugin.ts';
 export { defineManifest, CONTRACT_VERSION } from './manifest.ts';
@@ -11,7 +11,14 @@ export type { ServiceRef, ExtensionPoint } from './refs.ts';
 export { statusTiles } from './status.ts';
 export type { StatusTile, StatusTileProvider, TileState } from './status.ts';
 export { coreServices } from './core-services.ts';
-export type { LicenseInfo, LicenseService, AuditService, AuditRecord, KernelInfo } from './core-services.ts';
+export type {
+  LicenseInfo, LicenseService, AuditService, AuditRecord, KernelInfo, AmiEvent, AmiService, SshService, ModelService,
+} from './core-services.ts';
+export { commitContributors } from './commit.ts';
+export type {
+  ConfigFragment, ConfigContributor, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
+  ExtensionView, TrunkView, AclView,
+} from './commit.ts';
 export type { EventBus, BusMessage, BusHandler } from './bus.ts';
 export * from './errors.ts';
 export { z } from 'zod';

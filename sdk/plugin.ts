@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import type { ManifestInput } from './manifest.ts';
 import type { ExtensionPoint, ServiceRef } from './refs.ts';
 import type { EventBus } from './bus.ts';
+import type { AmiEvent } from './core-services.ts';
+import type { ConfigContributor } from './commit.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -49,6 +51,18 @@ export interface PluginCli {
   commands(register: (group: Command) => void): void;
 }
 
+export interface PluginAmi {
+  /** Handles an AMI event by name (`*` = all) from every server while the plugin runs. */
+  on(event: string, handler: (e: AmiEvent) => void): void;
+}
+
+export interface PluginCommit {
+  /** Contributes config files rendered per cluster at every commit (key = the plugin id). */
+  contribute(contributor: ConfigContributor): void;
+  /** The same under `<plugin>.<key>`, for a plugin that contributes several renderers. */
+  contributeAs(key: string, contributor: ConfigContributor): void;
+}
+
 export interface PluginLifecycle {
   onStart(fn: () => Promise<void> | void): void;
   onStop(fn: () => Promise<void> | void): void;
@@ -63,6 +77,8 @@ export interface PluginContext<Settings = unknown> {
   readonly db: PluginDb;
   readonly bus: EventBus;
   readonly jobs: PluginJobs;
+  readonly ami: PluginAmi;
+  readonly commit: PluginCommit;
   readonly cli: PluginCli;
   readonly lifecycle: PluginLifecycle;
   /** A core service, or a service of a plugin this one `requires`. */

@@ -8,14 +8,13 @@ import type { ClusterSnapshot } from './snapshot.ts';
 export async function loadSnapshot(em: EntityManager, clusterId: number): Promise<ClusterSnapshot> {
   const cluster = await em.findOneOrFail(ClusterSchema, { id: clusterId });
   const byId = { orderBy: { id: 'asc' as const } };
-  const [tenant, site, servers, groups, extensions, trunks, acls] = await Promise.all([
-    em.findOneOrFail(TenantSchema, { id: cluster.tenantId }),
-    em.findOneOrFail(SiteSchema, { id: cluster.siteId }),
-    em.find(ServerSchema, { clusterId }, byId),
-    em.find(GroupSchema, { tenantId: cluster.tenantId }, byId),
-    em.find(ExtensionSchema, { clusterId }, byId),
-    em.find(TrunkSchema, { clusterId }, byId),
-    em.find(AclSchema, { tenantId: cluster.tenantId }, byId),
-  ]);
+  // One query after the other: an EntityManager (and SQLite's single connection) is not for concurrent use.
+  const tenant = await em.findOneOrFail(TenantSchema, { id: cluster.tenantId });
+  const site = await em.findOneOrFail(SiteSchema, { id: cluster.siteId });
+  const servers = await em.find(ServerSchema, { clusterId }, byId);
+  const groups = await em.find(GroupSchema, { tenantId: cluster.tenantId }, byId);
+  const extensions = await em.find(ExtensionSchema, { clusterId }, byId);
+  const trunks = await em.find(TrunkSchema, { clusterId }, byId);
+  const acls = await em.find(AclSchema, { tenantId: cluster.tenantId }, byId);
   return { tenant, site, cluster, servers, groups, extensions, trunks, acls };
 }

@@ -10,7 +10,8 @@ import type { PluginContext, PluginDefinition, Principal, RouteContext } from '.
 import type { ExtensionPoint, ServiceRef } from '../../sdk/refs.ts';
 import type { EventBus } from '../../sdk/bus.ts';
 import type { AuditService, KernelInfo, LicenseService } from '../../sdk/core-services.ts';
-import { coreServices } from '../../sdk/core-services.ts';
+import { coreServices, type AmiService } from '../../sdk/core-services.ts';
+import { commitContributors } from '../../sdk/commit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PluginError, UnauthorizedError } from '../../sdk/errors.ts';
 import { orderByDependencies } from './order.ts';
 import { siteEntry, type DiscoveredPlugin, type SiteConfig } from './discovery.ts';
@@ -23,6 +24,8 @@ export interface KernelDeps {
   logger: Logger;
   license: LicenseService;
   audit: AuditService;
+  /** Further core services by ref id (AMI, SSH, model…). */
+  services: Record<string, unknown>;
   plugins: { discovered: DiscoveredPlugin; definition: PluginDefinition }[];
   /** Enable/disable choices saved by admins, over site.yaml. */
   savedStates: Map<string, boolean>;
@@ -82,6 +85,7 @@ export class Kernel {
     this.container.bind(coreServices.license.id).toConstantValue(deps.license);
     this.container.bind(coreServices.audit.id).toConstantValue(deps.audit);
     this.container.bind(coreServices.kernel.id).toConstantValue(info);
+    for (const [id, impl] of Object.entries(deps.services)) this.container.bind(id).toConstantValue(impl);
   }
 
   private licensed(m: Manifest): boolean {
@@ -201,6 +205,27 @@ export class Kernel {
         },
       },
       jobs: { every: (intervalMs, name, fn) => { r.jobs.push({ name, intervalMs, fn, running: false }); } },
+      ami: {
+        on(event, handler) {
+          // Subscribed at start, dropped at stop, so a disabled plugin hears nothing.
+          let off: (() => void) | undefined;
+          r.startHooks.push(() => { off = (kernel.container.get(coreServices.ami.id) as AmiService).on(event, handler); });
+          r.stopHooks.push(() => off?.());
+        },
+      },
+      commit: {
+        contribute(contributor) {
+          this.contributeAs(id, contributor);
+        },
+        contributeAs(key, contributor) {
+          const full = key === id ? id : `${id}.${key}`;
+          const entries = kernel.points.get(commitContributors.id) ?? new Map();
+          kernel.points.set(commitContributors.id, entries);
+          if (entries.has(full)) throw new PluginError(`commit contributor "${full}" registered twice`);
+          entries.set(full, { plugin: id, value: contributor });
+          r.registrations.push({ point: commitContributors.id, key: full });
+        },
+      },
       cli: { commands: (register) => { r.cli.push(register); } },
       lifecycle: { onStart: (fn) => { r.startHooks.push(fn); }, onStop: (fn) => { r.stopHooks.push(fn); } },
       get<T>(ref: ServiceRef<T>): T {

@@ -1,0 +1,163 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { configTextProblem, UnsafeConfigValueError } from '../../sdk/config-text.ts';
+import type { Extension, Trunk } from '../model/entities.ts';
+import { renderCluster, type RenderedFile } from './render/index.ts';
+import { RenderError, tenantPrefix } from './render/common.ts';
+import { validateCluster } from './validate.ts';
+import { tpa1 } from '../../tests/golden/fixture.ts';
+import type { ClusterSnapshot } from './snapshot.ts';
+
+/**
+ * For hostile strings in every text field of an extension and a trunk: either configTextProblem
+ * rejects the value (the API refuses it, and the validator reports it), or the renderer refuses
+ * it, or the rendered files hold no section or directive beyond the expected ones and every line
+ * is one acm writes (comment, header, known option, dialplan line).
+ */
+
+const EXTENSION_TEXT_FIELDS: (keyof Extension)[] = [
+  'name', 'extension', 'callerId', 'defaultUser', 'authUser', 'secret', 'mailbox', 'vmSecret', 'accountCode', 'context',
+  'amaFlags', 'callGroup', 'canReinvite', 'defaultIp', 'dtmfMode', 'fromUser', 'fromDomain', 'fullContact', 'host',
+  'insecure', 'language', 'md5Secret', 'nat', 'acl', 'deny', 'permit', 'mask', 'pickupGroup', 'port', 'qualify',
+  'restrictCid', 'rtpTimeout', 'rtpHoldTimeout', 'type', 'disallow', 'allow', 'musicOnHold', 'ipAddr', 'canCallForward',
+  'userAgent', 'regServer', 'phoneProv', 'phoneMac', 'profile', 'protocol', 'encryption', 'fallback', 'agentStatus',
+  'queue', 'cfwdSet', 'cfwdTo', 'callbackExtension', 'directory',
+];
+const TRUNK_TEXT_FIELDS = [
+  'name', 'host', 'transport', 'username', 'secret', 'fromDomain', 'fromUser', 'codecs', 'acl', 'context', 'dialPrefix',
+  'outboundPatterns', 'registrationStatus',
+] as const;
+/** Fields that decide which sections exist; any other field must leave the headers exactly as they were. */
+const STRUCTURAL_EXT = new Set<string>(['extension', 'mailbox', 'musicOnHold', 'secret', 'md5Secret']);
+const STRUCTURAL_TRUNK = new Set<string>(['name', 'host', 'transport', 'username', 'secret']);
+
+const hostilePiece = fc.constantFrom(
+  '\n', '\r', '\r\n', '[', ']', ';', '#include', '#exec', '#tryinclude', '\0', '\n[evil]\ntype = endpoint\ncontext = evil-ctx',
+  '\n#exec /bin/sh', ' [evil]', '[evil]', '${SHELL(id)}', '$[1+1]', ',', ')', '(', '"', '\\', '=>', '=', ' same => n,System(id)',
+  '\u2028', '\u0085', '\t', 'exten => 1,1,System(id)', ';--', '--;', 'all', 'ulaw', '6101', 'dynamic', 'yes',
+);
+const hostile = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(fc.string({ maxLength: 8 }), hostilePiece, fc.string({ maxLength: 8 }), hostilePiece).map((p) => p.join('')) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+  { weight: 1, arbitrary: hostilePiece },
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_.+@-]{1,12}$/) },
+);
+
+const headerRe = /^\[([A-Za-z0-9][A-Za-z0-9_.+@-]*)\](\(!\)|\(([A-Za-z0-9][A-Za-z0-9_.+@-]*)\))?$/;
+const PJSIP_KEYS = new Set([
+  'type', 'protocol', 'bind', 'context', 'disallow', 'allow', 'callerid', 'callerid_privacy', 'auth', 'aors', 'direct_media',
+  'disable_direct_media_on_nat', 'direct_media_method', 'dtmf_mode', 'force_rport', 'rewrite_contact', 'rtp_symmetric',
+  'rtp_timeout', 'rtp_timeout_hold', 'call_group', 'pickup_group', 'mailboxes', 'language', 'accountcode', 'moh_suggest',
+  'from_user', 'from_domain', 'media_encryption', 'device_state_busy_at', 'acl', 'deny', 'permit', 'auth_type', 'username',
+  'password', 'md5_cred', 'max_contacts', 'remove_existing', 'qualify_frequency', 'qualify_timeout', 'contact', 'transport',
+  'outbound_auth', 'endpoint', 'match', 'server_uri', 'client_uri', 'contact_user', 'retry_interval', 'expiration',
+]);
+const KEYS: Record<string, (line: string) => boolean> = {
+  'acm/pjsip.acm.conf': (l) => { const m = /^([a-z_0-9]+) = \S/.exec(l); return !!m && PJSIP_KEYS.has(m[1]!); },
+  'acm/acl.acm.conf': (l) => /^(deny|permit) = \S/.test(l),
+  'acm/musiconhold.acm.conf': (l) => /^(mode|directory) = \S/.test(l),
+  'acm/res_parking.acm.conf': (l) => /^(context|parkext|parkpos|parkingtime) => \S/.test(l),
+  'acm/voicemail.acm.conf': (l) => /^[0-9]+ => [0-9]+(,[^,]+)?$/.test(l),
+  'acm/extensions.acm.conf': (l) => /^(exten => [^,]+,(hint|1),\S|include => \S| same => n(\([a-z]+\))?,[A-Za-z]+\(.*\)$)/.test(l),
+};
+
+function headersOf(files: RenderedFile[]): string[] {
+  return files.flatMap((f) => f.content.split('\n').filter((l) => /^\s*\[/.test(l)).map((l) => `${f.name}:${l}`));
+}
+
+/** Every section name a snapshot may legitimately produce, computed from its fields (not by the renderer). */
+function allowedSectionNames(s: ClusterSnapshot): Set<string> {
+  const p = tenantPrefix(s.tenant);
+  const out = new Set(['transport-udp', 'transport-tcp', ...['internal', 'local', 'longdistance', 'international', 'parking', 'default'].map((n) => p + n)]);
+  for (const g of s.groups) { out.add(`${p}grp-${g.name}`); if (g.context) out.add(p + g.context); }
+  for (const e of s.extensions) {
+    out.add(p + e.extension);
+    if (e.mailbox?.includes('@')) out.add(p + e.mailbox.split('@')[1]);
+    if (e.musicOnHold) out.add(p + e.musicOnHold);
+  }
+  for (const t of s.trunks) out.add(p + t.name);
+  for (const a of s.acls) out.add(p + a.name);
+  return out;
+}
+
+/** Every line is one acm writes; every section is named after an object of the snapshot; no directives. */
+function assertOnlyExpectedConfig(files: RenderedFile[], s: ClusterSnapshot): void {
+  const allowed = allowedSectionNames(s);
+  for (const f of files) {
+    const lineOk = KEYS[f.name]!;
+    for (const line of f.content.split('\n')) {
+      if (line === '' || line.startsWith('; ')) continue;
+      expect(line, `${f.name}: directive`).not.toMatch(/^\s*#/);
+      if (/^\s*\[/.test(line)) {
+        const m = headerRe.exec(line);
+        expect(m, `${f.name}: malformed header ${JSON.stringify(line)}`).not.toBeNull();
+        expect(allowed.has(m![1]!), `${f.name}: unexpected section ${JSON.stringify(line)}`).toBe(true);
+        if (m![3]) expect(allowed.has(m![3]), `${f.name}: unexpected template ${line}`).toBe(true);
+        continue;
+      }
+      expect(lineOk(line), `${f.name}: unexpected line ${JSON.stringify(line)}`).toBe(true);
+      if (f.name === 'acm/extensions.acm.conf') {
+        // No substitution but the ones acm writes itself.
+        const rest = line.replace(/\$\{EXTEN(:\d+)?\}|\$\{DIALSTATUS\}|\$\{CALLERID\(num\)\}|\$\["\$\{DIALSTATUS\}" = "[A-Z]+"( \| "\$\{DIALSTATUS\}" = "[A-Z]+")?\]/g, '');
+        expect(rest, `dialplan substitution in ${JSON.stringify(line)}`).not.toMatch(/\$/);
+      }
+    }
+  }
+}
+
+function check(tenantId: number, target: 'extension' | 'trunk', index: number, field: string, value: string): void {
+  const s = tpa1(tenantId);
+  const baseline = headersOf(renderCluster(tpa1(tenantId)));
+  const row = (target === 'extension' ? s.extensions[index]! : s.trunks[index]!) as unknown as Record<string, unknown>;
+  if (field === 'outboundPatterns') (row as unknown as Trunk).outboundPatterns = [value, '_9NXXNXXXXXX'];
+  else row[field] = value;
+
+  if (configTextProblem(value)) {
+    // The API refuses it; the validator lists it on that field.
+    const problems = validateCluster(s);
+    const object = target === 'extension' ? `extension ${(row as unknown as Extension).extension}` : `trunk ${(row as unknown as Trunk).name}`;
+    expect(problems.some((p) => p.object === object && (p.field === field || p.field === `${field}[0]`))).toBe(true);
+    return;
+  }
+  let files: RenderedFile[];
+  try {
+    files = renderCluster(s);
+  } catch (err) {
+    if (err instanceof UnsafeConfigValueError || err instanceof RenderError) return; // refused: nothing written
+    throw err;
+  }
+  assertOnlyExpectedConfig(files, s);
+  const structural = target === 'extension' ? STRUCTURAL_EXT.has(field) : STRUCTURAL_TRUNK.has(field);
+  if (!structural) expect(headersOf(files)).toEqual(baseline);
+}
+
+describe('property: hostile text never creates config', () => {
+  it('in every text field of an extension', () => {
+    fc.assert(fc.property(
+      fc.constantFrom(1, 7), fc.integer({ min: 0, max: 5 }), fc.constantFrom(...EXTENSION_TEXT_FIELDS), hostile,
+      (tenantId, index, field, value) => check(tenantId, 'extension', index, field, value),
+    ), { numRuns: 1500 });
+  });
+  it('in every text field of a trunk', () => {
+    fc.assert(fc.property(
+      fc.constantFrom(1, 7), fc.integer({ min: 0, max: 1 }), fc.constantFrom(...TRUNK_TEXT_FIELDS), hostile,
+      (tenantId, index, field, value) => check(tenantId, 'trunk', index, field, value),
+    ), { numRuns: 800 });
+  });
+  it('the line checker itself catches an injected section, directive or option', () => {
+    const s = tpa1();
+    const good = renderCluster(s);
+    expect(() => assertOnlyExpectedConfig(good, s)).not.toThrow();
+    const tamper = (from: string, to: string) => good.map((f) => (f.name === 'acm/pjsip.acm.conf' ? { ...f, content: f.content.replace(from, to) } : f));
+    expect(() => assertOnlyExpectedConfig(tamper('callerid = "Alice Smith" <6101>', 'callerid = Alice\n[evil]\ntype = endpoint'), s)).toThrow(/unexpected section/);
+    expect(() => assertOnlyExpectedConfig(tamper('language = en', 'language = en\n#exec /bin/sh'), s)).toThrow(/directive/);
+    expect(() => assertOnlyExpectedConfig(tamper('language = en', 'language = en\nfoo_bar_option = yes'), s)).toThrow(/unexpected line/);
+  });
+  it('the recorded injection is refused at every step', () => {
+    const value = 'Alice <6101>\n[evil]\ntype = endpoint\ncontext = evil-ctx';
+    expect(configTextProblem(value)).not.toBeNull();
+    const s = tpa1();
+    s.extensions[0]!.callerId = value;
+    expect(() => renderCluster(s)).toThrow(UnsafeConfigValueError);
+  });
+});

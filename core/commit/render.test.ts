@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { UnsafeConfigValueError } from '../../sdk/config-text.ts';
+import type { ConfigContributor } from '../../sdk/commit.ts';
+import { collectFragments, renderCluster, renderIncludeStubs, sortByReloadOrder } from './render/index.ts';
+import { classifyPattern, patternMatches, RenderError, tenantPrefix } from './render/common.ts';
+import { renderDialplan } from './render/dialplan.ts';
+import { renderPjsip } from './render/pjsip.ts';
+import { renderVoicemail } from './render/voicemail.ts';
+import { renderAcl } from './render/acl.ts';
+import { toPluginView } from './snapshot.ts';
+import { tpa1 } from '../../tests/golden/fixture.ts';
+import type { ClusterSnapshot } from './snapshot.ts';
+
+const ext = (s: ClusterSnapshot, n: string) => s.extensions.find((e) => e.extension === n)!;
+
+describe('tenantPrefix', () => {
+  it('is empty for the default tenant and t<id>- otherwise', () => {
+    expect(tenantPrefix({ id: 1 })).toBe('');
+    expect(tenantPrefix({ id: 42 })).toBe('t42-');
+  });
+});
+
+describe('unsafe values that slip past the API make the renderers throw', () => {
+  const cases: [string, (s: ClusterSnapshot) => void, (s: ClusterSnapshot) => unknown][] = [
+    ['a newline in callerid (the recorded [evil] endpoint)', (s) => { ext(s, '6101').callerId = 'Alice <6101>\n[evil]\ntype = endpoint'; }, renderPjsip],
+    ['a comment in a password', (s) => { ext(s, '6101').secret = 'abc;def'; }, renderPjsip],
+    ['#exec in a display name (voicemail)', (s) => { ext(s, '6101').name = 'x #exec /bin/sh'; }, renderVoicemail],
+    ['a section in an ACL network', (s) => { s.acls[0]!.rules[0]!.network = '[evil]'; }, renderAcl],
+    ['a bad context name', (s) => { ext(s, '6101').context = 'a b'; }, renderPjsip],
+    ['a bad endpoint name', (s) => { ext(s, '6101').extension = '61]01'; }, renderPjsip],
+    ['a function call as forward target', (s) => { ext(s, '6102').cfwdTo = '${SHELL(id)}'; }, renderDialplan],
+    ['an application argument break-out as forward target', (s) => { ext(s, '6102').cfwdTo = '1),System(id'; }, renderDialplan],
+    ['a non-pattern as outbound pattern', (s) => { s.trunks[0]!.outboundPatterns = ['_9X,1,System(id)']; }, renderDialplan],
+    ['a NUL in a trunk user', (s) => { s.trunks[0]!.fromUser = 'a\0b'; }, renderPjsip],
+  ];
+  for (const [name, mutate, render] of cases) {
+    it(name, () => {
+      const s = tpa1();
+      mutate(s);
+      expect(() => render(s)).toThrow();
+      try {
+        render(s);
+      } catch (err) {
+        expect(err instanceof UnsafeConfigValueError || err instanceof RenderError).toBe(true);
+      }
+      expect(() => renderCluster(s)).toThrow();
+    });
+  }
+  it('enum values without a PJSIP equivalent are refused, not guessed (direct_media = maybe became false)', () => {
+    const s = tpa1();
+    ext(s, '6101').canReinvite = 'maybe';
+    expect(() => renderPjsip(s)).toThrow(RenderError);
+  });
+});
+
+describe('plugin fragments', () => {
+  const frag = (file: string, content: string, source: string, reload = 'app_confbridge.so') => ({ file, content, reload, source });
+
+  it('are merged per file in contributor key order under a source comment', () => {
+    const files = renderCluster(tpa1(), [
+      frag('confbridge.conf', '[zeta]\ntype = bridge\n', 'zeta-plugin'),
+      frag('confbridge.conf', '[alpha]\ntype = bridge', 'alpha-plugin'),
+    ]);
+    const cb = files.find((f) => f.name === 'acm/confbridge.conf')!;
+    expect(cb.reload).toBe('app_confbridge.so');
+    expect(cb.content).toBe('; from plugin contributor alpha-plugin\n[alpha]\ntype = bridge\n\n; from plugin contributor zeta-plugin\n[zeta]\ntype = bridge\n');
+    expect(files.map((f) => f.name)).toEqual([...files.map((f) => f.name)].sort());
+  });
+  it('may not target a core-owned file, leave the include dir, or carry directives', () => {
+    expect(() => renderCluster(tpa1(), [frag('pjsip.acm.conf', '', 'p', 'res_pjsip.so')])).toThrow(/owned by the core/);
+    expect(() => renderCluster(tpa1(), [frag('../pjsip.conf', '', 'p')])).toThrow(/plain file name/);
+    expect(() => renderCluster(tpa1(), [frag('x.conf', '[a]\n#exec /bin/sh\n', 'p')])).toThrow(/directives/);
+    expect(() => renderCluster(tpa1(), [frag('x.conf', '', 'p', 'app_x.so'), frag('x.conf', '', 'q', 'app_y.so')])).toThrow(/reloaded with/);
+  });
+  it('collectFragments asks contributors in key order with a frozen view without credentials', async () => {
+    const seen: string[] = [];
+    const contributor = (key: string): ConfigContributor => ({
+      render(view) {
+        seen.push(key);
+        expect(Object.isFrozen(view.extensions)).toBe(true);
+        expect(JSON.stringify(view.servers)).not.toMatch(/secret/);
+        return [{ file: 'queues.conf', content: `; ${key}\n`, reload: 'app_queue.so' }];
+      },
+    });
+    const out = await collectFragments(tpa1(), new Map([['b.queues', contributor('b.queues')], ['a.queues', contributor('a.queues')]]));
+    expect(seen).toEqual(['a.queues', 'b.queues']);
+    expect(out.map((f) => f.source)).toEqual(['a.queues', 'b.queues']);
+  });
+  it('toPluginView leaves the original snapshot alone', () => {
+    const s = tpa1();
+    const v = toPluginView(s);
+    expect(s.servers[0]!.amiSecret).toBe('ami-secret');
+    expect(v.servers[0]).not.toHaveProperty('amiSecret');
+  });
+});
+
+describe('helpers', () => {
+  it('matches dialplan patterns as Asterisk does', () => {
+    expect(patternMatches('_9NXXNXXXXXX', '98135550199')).toBe(true);
+    expect(patternMatches('_9NXXNXXXXXX', '91135550199')).toBe(false);
+    expect(patternMatches('_9011.', '9011')).toBe(false);
+    expect(patternMatches('_9011.', '901144')).toBe(true);
+    expect(patternMatches('_61[0-2]X', '6125')).toBe(true);
+    expect(patternMatches('_61[0-2]X', '6135')).toBe(false);
+    expect(patternMatches('6101', '6101')).toBe(true);
+  });
+  it('classifies outbound patterns into rights after the dial prefix', () => {
+    expect(classifyPattern('_9NXXNXXXXXX', '9')).toBe('local');
+    expect(classifyPattern('_91NXXNXXXXXX', '9')).toBe('longdistance');
+    expect(classifyPattern('_9011.', '9')).toBe('international');
+    expect(classifyPattern('_00.', null)).toBe('international');
+  });
+  it('orders reloads so referenced objects load first', () => {
+    expect(sortByReloadOrder(['pbx_config.so', 'app_queue.so', 'res_pjsip.so', 'acl'])).toEqual(['acl', 'res_pjsip.so', 'app_queue.so', 'pbx_config.so']);
+  });
+  it('stubs include every core file', () => {
+    const stubs = renderIncludeStubs();
+    expect(stubs.map((s) => s.file)).toEqual(['acl.conf', 'extensions.conf', 'musiconhold.conf', 'pjsip.conf', 'res_parking.conf', 'voicemail.conf']);
+    for (const s of stubs) expect(s.content).toMatch(/^#include acm\/[a-z_]+\.acm\.conf$/m);
+  });
+});

@@ -1,0 +1,140 @@
+import type { ClusterSnapshotView, ExtensionView, GroupView, TenantView, TrunkView } from '../../../sdk/commit.ts';
+import {
+  byExtension, byName, classifyPattern, ConfWriter, dialplanToken, extensionContext, fileHeader, groupsById, names,
+  RenderError, RESERVED_SECTIONS, RIGHT_ORDER, stripCount, voicemailBox, type OutboundRight,
+} from './common.ts';
+import { confName } from '../../../sdk/config-text.ts';
+import { parkingOf } from './features.ts';
+
+export const DIALPLAN_FILE = 'acm/extensions.acm.conf';
+
+/** Seconds an extension rings before voicemail (or the forward target before giving up). */
+export const RING_TIMEOUT = 20;
+/** Feature codes acm puts in every tenant's internal context. */
+export const FEATURE_CODES: Record<string, string> = { '*97': 'voicemail main menu' };
+
+/** Rights a group gets when it names none. */
+export const DEFAULT_RIGHTS = ['internal'];
+
+/** Group rights in include order: acm's fixed order first, any other right after it by name. */
+export function orderedRights(rights: readonly string[] | null | undefined): string[] {
+  const list = [...new Set(rights && rights.length ? rights : DEFAULT_RIGHTS)];
+  const rank = (r: string) => {
+    const i = (RIGHT_ORDER as readonly string[]).indexOf(r);
+    return i < 0 ? RIGHT_ORDER.length : i;
+  };
+  return list.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** One outbound route: a pattern and the trunks that carry it, tried in trunk-name order. */
+export interface OutboundRoute { right: OutboundRight; pattern: string; trunks: TrunkView[] }
+
+export function outboundRoutes(s: ClusterSnapshotView): OutboundRoute[] {
+  const routes = new Map<string, OutboundRoute>();
+  for (const tr of [...s.trunks].sort(byName)) {
+    for (const pattern of tr.outboundPatterns ?? []) {
+      const right = classifyPattern(pattern, tr.dialPrefix);
+      const key = `${right}\u0000${pattern}`;
+      const route = routes.get(key) ?? { right, pattern, trunks: [] };
+      route.trunks.push(tr);
+      routes.set(key, route);
+    }
+  }
+  return [...routes.values()].sort((a, b) => (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0));
+}
+
+/**
+ * extensions.conf contexts of one cluster:
+ *  - `[internal]`: every extension (hint + Dial + voicemail), feature codes, the parking lot;
+ *  - `[local]`, `[longdistance]`, `[international]`: outbound routes by trunk pattern;
+ *  - one context per group (`[grp-<name>]` or the group's `context`) including its rights in order.
+ * All names carry the tenant prefix. No user text reaches an application argument except through
+ * `dialplanToken` (numbers and object names only; see common.ts).
+ */
+export function renderDialplan(s: ClusterSnapshotView): string {
+  const t = s.tenant;
+  const w = new ConfWriter(RESERVED_SECTIONS.extensions);
+  fileHeader(w, s, 'extensions.conf contexts');
+  const groups = groupsById(s);
+
+  // internal
+  const internal = names.internal(t);
+  w.blank().comment(`extensions of cluster ${s.cluster.name}`);
+  w.section(internal);
+  for (const e of [...s.extensions].sort(byExtension)) {
+    renderExtension(w, t, e, e.groupId ? groups.get(e.groupId) : undefined);
+  }
+  w.blank().comment('feature codes');
+  w.raw(`exten => *97,1,VoiceMailMain(\${CALLERID(num)}@${names.context(t, 'default', 'voicemail context')})`);
+  w.same('n,Hangup()');
+  const parking = parkingOf(t);
+  w.blank().comment(`parking lot ${parking.lot}: park on ${parking.parkext}, spaces ${parking.first}-${parking.last}`);
+  w.raw(`include => ${parking.context}`);
+
+  // outbound rights
+  const routes = outboundRoutes(s);
+  for (const right of ['local', 'longdistance', 'international'] as const) {
+    w.blank().comment(`outbound right ${right}`);
+    w.section(names.context(t, right));
+    for (const route of routes.filter((r) => r.right === right)) renderRoute(w, t, route);
+  }
+
+  // group contexts (several groups naming one context share the first one's rights; the validator reports it)
+  const seen = new Set<string>();
+  for (const g of [...s.groups].sort(byName)) {
+    const ctx = names.groupContext(t, g);
+    if (seen.has(ctx)) continue;
+    seen.add(ctx);
+    const rights = orderedRights(g.rights);
+    w.blank().comment(`group ${g.name} (id ${g.id}) - rights: ${rights.map((r) => confName(r, 'right')).join(', ')}`);
+    w.section(ctx);
+    for (const r of rights) w.raw(`include => ${names.context(t, r, 'right')}`);
+  }
+  return w.toString();
+}
+
+function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: GroupView | undefined): void {
+  const num = dialplanToken(e.extension, 'extension');
+  const endpoint = names.endpoint(t, e);
+  const vm = voicemailBox(t, e);
+  const mailbox = vm ? dialplanToken(`${vm.box}@${vm.context}`, 'mailbox') : null;
+  w.blank().comment(`extension ${num} (id ${e.id})${group ? ` - group ${group.name}` : ''}`);
+  w.raw(`exten => ${num},hint,PJSIP/${endpoint}`);
+  if (e.cfwdSet === 'yes' && e.cfwdTo) {
+    // Forwarded: ring the target with the extension's own rights (its calling context).
+    const target = dialplanToken(e.cfwdTo, 'cfwdTo');
+    const ctx = extensionContext(t, e, group);
+    w.raw(`exten => ${num},1,Dial(Local/${target}@${ctx},${RING_TIMEOUT * 3})`);
+    if (mailbox) w.same(`n,VoiceMail(${mailbox},u)`);
+    w.same('n,Hangup()');
+    return;
+  }
+  w.raw(`exten => ${num},1,Dial(PJSIP/${endpoint},${RING_TIMEOUT})`);
+  if (mailbox) {
+    w.same('n,GotoIf($["${DIALSTATUS}" = "BUSY"]?busy)');
+    w.same(`n,VoiceMail(${mailbox},u)`);
+    w.same('n,Hangup()');
+    w.same(`n(busy),VoiceMail(${mailbox},b)`);
+  }
+  w.same('n,Hangup()');
+}
+
+function renderRoute(w: ConfWriter, t: TenantView, route: OutboundRoute): void {
+  const pattern = dialplanPattern(route.pattern);
+  w.blank().comment(`${route.pattern} via ${route.trunks.map((tr) => `trunk ${names.trunk(t, tr)} (id ${tr.id})`).join(', then ')}`);
+  route.trunks.forEach((tr, i) => {
+    const strip = stripCount(route.pattern, tr.dialPrefix);
+    const dial = `Dial(PJSIP/\${EXTEN${strip ? `:${strip}` : ''}}@${names.trunk(t, tr)})`;
+    if (i === 0) w.raw(`exten => ${pattern},1,${dial}`);
+    else w.same(`n,${dial}`);
+    // Fail over to the next trunk only when this one could not take the call.
+    if (i < route.trunks.length - 1) w.same('n,GotoIf($["${DIALSTATUS}" = "CHANUNAVAIL" | "${DIALSTATUS}" = "CONGESTION"]?:done)');
+  });
+  w.same(route.trunks.length > 1 ? 'n(done),Hangup()' : 'n,Hangup()');
+}
+
+/** An outbound pattern as an extension: `_` + pattern characters only (no `,`, `(`, `$`, `;`…). */
+export function dialplanPattern(pattern: string): string {
+  if (!/^_?[0-9XNZxnz.!*#+[\]-]+$/.test(pattern)) throw new RenderError('outbound pattern', undefined, `"${pattern.slice(0, 40)}" is not a dialplan pattern`);
+  return pattern;
+}

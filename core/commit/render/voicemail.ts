@@ -1,0 +1,33 @@
+import type { ClusterSnapshotView, ExtensionView } from '../../../sdk/commit.ts';
+import { byExtension, ConfWriter, fileHeader, RenderError, RESERVED_SECTIONS, voicemailBox } from './common.ts';
+
+export const VOICEMAIL_FILE = 'acm/voicemail.acm.conf';
+
+/**
+ * voicemail.conf boxes: `[<context>]` then `box => password,full name` (email, pager and options
+ * are left out). voicemail.conf splits the value on `,`, so a comma in the display name would
+ * shift it into the e-mail field: commas are written as spaces. A box without vmSecret gets the
+ * box number as password (the validator reports it).
+ */
+export function renderVoicemail(s: ClusterSnapshotView): string {
+  const w = new ConfWriter(RESERVED_SECTIONS.voicemail);
+  fileHeader(w, s, 'voicemail.conf mailboxes');
+  const contexts = new Map<string, { box: string; e: ExtensionView }[]>();
+  for (const e of [...s.extensions].sort(byExtension)) {
+    const vm = voicemailBox(s.tenant, e);
+    if (!vm) continue;
+    contexts.set(vm.context, [...(contexts.get(vm.context) ?? []), { box: vm.box, e }]);
+  }
+  for (const ctx of [...contexts.keys()].sort()) {
+    w.blank().section(ctx);
+    const boxes = contexts.get(ctx)!.sort((a, b) => a.box.length - b.box.length || (a.box < b.box ? -1 : a.box > b.box ? 1 : a.e.id - b.e.id));
+    for (const { box, e } of boxes) {
+      w.comment(`extension ${e.extension} (id ${e.id})`);
+      const password = e.vmSecret || box;
+      if (!/^[0-9]+$/.test(password)) throw new RenderError(`extension ${e.extension}`, 'vmSecret', 'must be digits');
+      const fullName = e.name.replace(/,/g, ' ').replace(/\s+/g, ' ').trim();
+      w.arrow(box, fullName ? `${password},${fullName}` : password, 'name');
+    }
+  }
+  return w.toString();
+}
