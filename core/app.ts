@@ -18,6 +18,8 @@ import { AsteriskConnections, defaultConnectionOptions, type ConnectionOptions }
 import { LiveState } from './live/live-state.ts';
 import { amiService, modelService, sshService } from './services/plugin-services.ts';
 import { coreServices } from '../sdk/core-services.ts';
+import { commitContributors } from '../sdk/commit.ts';
+import { CommitService } from './commit/commit-service.ts';
 
 export const ACM_VERSION = '0.1.0';
 export const ROOT_DIR = resolve(import.meta.dirname, '..');
@@ -53,6 +55,7 @@ export interface Acm {
   bus: MemoryBus;
   connections: AsteriskConnections;
   live: LiveState;
+  commits: CommitService;
   logger: Logger;
   site: string;
   close(): Promise<void>;
@@ -119,8 +122,9 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     await kernel.start();
     const crud = new CrudService(orm, license);
     const live = new LiveState(orm, bus, logger);
+    const commits = new CommitService(orm, () => kernel.registrations(commitContributors), connections, bus, logger);
     const acm: Acm = {
-      orm, kernel, license, auth, crud, audit, bus, connections, live, logger, site,
+      orm, kernel, license, auth, crud, audit, bus, connections, live, commits, logger, site,
       async close() {
         await connections.stop();
         await live.stop();

@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { Acm } from '../app.ts';
 import { ACM_VERSION } from '../app.ts';
 import { problemMiddleware } from './problem.ts';
+import { commitRoutes } from './commit-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { resource, resources } from '../model/resources.ts';
 import { parseInput } from '../model/crud-service.ts';
@@ -177,6 +178,8 @@ export function createHttpApp(acm: Acm): Koa {
     const [items, total] = await orm.em.fork().findAndCount(AuditEventSchema, where, { orderBy: { id: 'desc' }, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
     ctx.body = { items, total, page: q.page, pageSize: q.pageSize };
   });
+
+  commitRoutes(router, acm, principal);
 
   for (const res of resources) {
     const id = (ctx: Koa.Context) => Number((ctx.params as { id: string }).id);

@@ -240,7 +240,40 @@ export const PluginStateSchema = new EntitySchema<PluginState>({
   properties: { id: col.id(), site: col.reqStr(80), pluginId: col.reqStr(80), enabled: col.bool(true), updatedAt: col.updated() },
 });
 
+/** A rendered file's content, stored once per distinct content (revisions share unchanged files). */
+export interface ConfigBlob { sha256: string; content: string; size: number }
+export const ConfigBlobSchema = new EntitySchema<ConfigBlob>({
+  name: 'ConfigBlob',
+  tableName: 'config_blobs',
+  properties: { sha256: { type: 'string', length: 64, primary: true }, content: { type: 'text', columnType: 'longtext' }, size: col.int({ nullable: false }) },
+});
+
+export interface RevisionFileRef { name: string; sha256: string; reload: string; size: number }
+
+/**
+ * One committed, rendered set of config files for one cluster: the backup. `deployed` = it went
+ * onto every server; `failed` = it was rolled back (`error` says why); `pending` = in progress.
+ * The newest `deployed` revision of a cluster is what its servers run.
+ */
+export interface Revision {
+  id: number; tenantId: number; clusterId: number; status: 'pending' | 'deployed' | 'failed';
+  author: string; userId?: number | null; createdAt: Date; files: RevisionFileRef[]; changed: string[];
+  changeIds: number[]; error?: string | null; rollbackOf?: number | null; previousId?: number | null;
+}
+export const RevisionSchema = new EntitySchema<Revision>({
+  name: 'Revision',
+  tableName: 'revisions',
+  indexes: [{ properties: ['clusterId', 'status'] }],
+  properties: {
+    id: col.id(), tenantId: col.ref({ nullable: false }), clusterId: col.ref({ nullable: false }), status: col.reqStr(10),
+    author: col.reqStr(80), userId: col.ref(), createdAt: col.created(), files: col.json({ nullable: false }),
+    changed: col.json({ nullable: false }), changeIds: col.json({ nullable: false }), error: col.text(), rollbackOf: col.ref(),
+    previousId: col.ref(),
+  },
+});
+
 export const coreEntities = [
   TenantSchema, SiteSchema, ClusterSchema, ServerSchema, GroupSchema, ExtensionSchema, TrunkSchema, AclSchema,
   ChangeSetEntrySchema, AuditEventSchema, UserSchema, RoleSchema, SessionSchema, LicenseRecordSchema, PluginStateSchema,
+  ConfigBlobSchema, RevisionSchema,
 ];

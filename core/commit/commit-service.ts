@@ -1,0 +1,259 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { Logger } from 'pino';
+import type { EventBus } from '../../sdk/bus.ts';
+import type { Principal } from '../../sdk/plugin.ts';
+import type { ConfigContributor } from '../../sdk/commit.ts';
+import { NotFoundError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
+import type { AsteriskConnections } from '../asterisk/connections.ts';
+import {
+  ChangeSetEntrySchema, ClusterSchema, ConfigBlobSchema, ExtensionSchema, RevisionSchema, ServerSchema,
+  type Cluster, type Revision, type RevisionFileRef, type Server,
+} from '../model/entities.ts';
+import { sshTo } from '../services/plugin-services.ts';
+import { loadSnapshot } from './load-snapshot.ts';
+import { asView } from './snapshot.ts';
+import { collectFragments, renderCluster, sha256, sortByReloadOrder, type RenderedFile } from './render/index.ts';
+import { collectMailboxes } from './render/common.ts';
+import { validateCluster } from './validate.ts';
+import { ServerPush } from './push.ts';
+import { expectedState, verifyServer } from './verify.ts';
+
+export interface CommitOutcome {
+  id: number | null;
+  clusterId: number;
+  cluster: string;
+  status: 'deployed' | 'unchanged' | 'failed' | 'changed';
+  /** Files that changed (pushed, or that would be with dryRun). */
+  files: string[];
+  error?: string;
+  dryRun?: boolean;
+}
+
+interface Prepared {
+  cluster: Cluster;
+  files: RenderedFile[];
+  deployed: Revision | null;
+  changed: RenderedFile[];
+  /** Files the deployed revision had that this one lacks: emptied, never deleted (an #include may name them). */
+  dropped: string[];
+}
+
+export interface Actor { user: Principal; ip?: string | null }
+
+/**
+ * The commit pipeline: render → validate → diff → store the revision (the backup) → push to
+ * every server of the cluster → reload only what changed → verify by state → roll the whole
+ * cluster back on any failure. Commits of one cluster run one after the other.
+ */
+export class CommitService {
+  private queues = new Map<number, Promise<unknown>>();
+
+  constructor(
+    private orm: MikroORM,
+    private contributors: () => ReadonlyMap<string, ConfigContributor>,
+    private connections: AsteriskConnections,
+    private bus: EventBus,
+    private logger: Logger,
+  ) {}
+
+  private progress(clusterId: number, step: string, detail: Record<string, unknown> = {}): void {
+    this.bus.publish(`acm.commit.${clusterId}`, { type: 'commit', clusterId, step, ...detail });
+  }
+
+  /** Runs `fn` after every earlier commit of the cluster has finished. */
+  private serialised<T>(clusterId: number, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(clusterId) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(fn);
+    this.queues.set(clusterId, next);
+    void next.finally(() => { if (this.queues.get(clusterId) === next) this.queues.delete(clusterId); }).catch(() => undefined);
+    return next;
+  }
+
+  async deployedRevision(em: EntityManager, clusterId: number): Promise<Revision | null> {
+    const [rev] = await em.find(RevisionSchema, { clusterId, status: 'deployed' }, { orderBy: { id: 'desc' }, limit: 1 });
+    return rev ?? null;
+  }
+
+  /** Mailboxes (`box@context`) defined on the tenant's other clusters, for the roaming-duplicate rule. */
+  private async mailboxesElsewhere(em: EntityManager, snapshot: Awaited<ReturnType<typeof loadSnapshot>>): Promise<Map<string, string[]>> {
+    const others = await em.find(ExtensionSchema, { tenantId: snapshot.tenant.id, clusterId: { $ne: snapshot.cluster.id }, mailbox: { $ne: null } }, { orderBy: { id: 'asc' } });
+    const clusters = new Map((await em.find(ClusterSchema, { tenantId: snapshot.tenant.id })).map((c) => [c.id, c.name]));
+    const out = new Map<string, string[]>();
+    const byCluster = new Map<number, typeof others>();
+    for (const e of others) byCluster.set(e.clusterId, [...(byCluster.get(e.clusterId) ?? []), e]);
+    for (const [clusterId, exts] of byCluster) {
+      for (const key of collectMailboxes({ tenant: snapshot.tenant, extensions: exts } as never)) {
+        out.set(key, [...(out.get(key) ?? []), clusters.get(clusterId) ?? String(clusterId)]);
+      }
+    }
+    return out;
+  }
+
+  /** Renders and validates one cluster and diffs it with what its servers run. */
+  async prepare(clusterId: number): Promise<Prepared | { cluster: Cluster; problems: FieldProblem[] }> {
+    const em = this.orm.em.fork();
+    const snapshot = await loadSnapshot(em, clusterId);
+    const view = asView(snapshot);
+    const fragments = await collectFragments(view, this.contributors());
+    let files: RenderedFile[] | undefined;
+    let renderError: string | undefined;
+    try {
+      files = renderCluster(view, fragments);
+    } catch (err) {
+      renderError = (err as Error).message;
+    }
+    // The validator names the object and field behind a render error, so it runs either way.
+    const problems = validateCluster(view, files, await this.mailboxesElsewhere(em, snapshot), { clusterName: snapshot.cluster.name });
+    if (!problems.length && (renderError || !files)) problems.push({ object: `cluster ${snapshot.cluster.name}`, message: renderError ?? 'rendering failed' });
+    if (problems.length || !files) {
+      return {
+        cluster: snapshot.cluster,
+        problems: problems.map((p) => ({ field: `${snapshot.cluster.name}: ${p.object}${p.field ? ` (${p.field})` : ''}`, message: p.message })),
+      };
+    }
+    const deployed = await this.deployedRevision(em, clusterId);
+    const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
+    const changed = files.filter((f) => before.get(f.name) !== f.sha256);
+    const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
+    return { cluster: snapshot.cluster, files, deployed, changed, dropped };
+  }
+
+  /**
+   * `POST /api/commit`: every cluster the user may see (or one); nothing is pushed anywhere if
+   * any cluster fails validation. `allChanges` (a commit of every cluster) also settles the
+   * tenant-wide changes (groups, ACLs), which otherwise wait for it.
+   */
+  async commit(actor: Actor, clusterIds: number[], opts: { dryRun?: boolean; allChanges?: boolean } = {}): Promise<CommitOutcome[]> {
+    const prepared: Prepared[] = [];
+    const problems: FieldProblem[] = [];
+    for (const id of clusterIds) {
+      const p = await this.prepare(id);
+      if ('problems' in p) problems.push(...p.problems);
+      else prepared.push(p);
+    }
+    if (problems.length) throw new ValidationError(problems, `validation failed; nothing was pushed: ${problems.length} problem(s)`);
+    const out: CommitOutcome[] = [];
+    for (const p of prepared) {
+      if (opts.dryRun) {
+        out.push({ id: p.deployed?.id ?? null, clusterId: p.cluster.id, cluster: p.cluster.name, status: p.changed.length || p.dropped.length ? 'changed' : 'unchanged', files: [...p.changed.map((f) => f.name), ...p.dropped], dryRun: true });
+        continue;
+      }
+      // Render again inside the cluster's turn, so a commit queued behind another sees its result.
+      out.push(await this.serialised(p.cluster.id, async () => {
+        const fresh = await this.prepare(p.cluster.id);
+        if ('problems' in fresh) throw new ValidationError(fresh.problems);
+        return this.deploy(actor, fresh, { allChanges: opts.allChanges });
+      }));
+    }
+    return out;
+  }
+
+  /** Commits an earlier revision's files again (`POST /api/revisions/:id/rollback`). */
+  async rollback(actor: Actor, revisionId: number): Promise<CommitOutcome> {
+    const em = this.orm.em.fork();
+    const target = await em.findOne(RevisionSchema, { id: revisionId });
+    if (!target) throw new NotFoundError(`no revision ${revisionId}`);
+    return this.serialised(target.clusterId, async () => {
+      const em2 = this.orm.em.fork();
+      const cluster = await em2.findOneOrFail(ClusterSchema, { id: target.clusterId });
+      const files = await this.filesOf(em2, target);
+      const deployed = await this.deployedRevision(em2, cluster.id);
+      const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
+      const changed = files.filter((f) => before.get(f.name) !== f.sha256);
+      const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
+      return this.deploy(actor, { cluster, files, deployed, changed, dropped }, { rollbackOf: target.id });
+    });
+  }
+
+  async filesOf(em: EntityManager, rev: Revision): Promise<RenderedFile[]> {
+    const blobs = new Map((await em.find(ConfigBlobSchema, { sha256: { $in: rev.files.map((f) => f.sha256) } })).map((b) => [b.sha256, b.content]));
+    return rev.files.map((f) => ({ name: f.name, reload: f.reload, sha256: f.sha256, content: blobs.get(f.sha256) ?? '' }));
+  }
+
+  private async deploy(actor: Actor, p: Prepared, opts: { allChanges?: boolean; rollbackOf?: number }): Promise<CommitOutcome> {
+    const em = this.orm.em.fork();
+    const clusterId = p.cluster.id;
+    const pending = await em.find(ChangeSetEntrySchema, {
+      revisionId: null, tenantId: p.cluster.tenantId,
+      ...(opts.allChanges ? {} : { clusterId }),
+    }, { orderBy: { id: 'asc' } });
+    const changeIds = pending.filter((c) => opts.allChanges || c.clusterId === clusterId).map((c) => c.id);
+    const toWrite = [...p.changed, ...p.dropped.map((name) => {
+      const ref = p.deployed!.files.find((f) => f.name === name)!;
+      return { name, content: '', reload: ref.reload, sha256: sha256('') };
+    })];
+    if (!toWrite.length) {
+      if (changeIds.length && p.deployed) await em.nativeUpdate(ChangeSetEntrySchema, { id: { $in: changeIds } }, { revisionId: p.deployed.id });
+      this.progress(clusterId, 'unchanged');
+      return { id: p.deployed?.id ?? null, clusterId, cluster: p.cluster.name, status: 'unchanged', files: [] };
+    }
+    // The revision is stored before anything is pushed: it is the backup.
+    for (const f of p.files) {
+      if (!(await em.findOne(ConfigBlobSchema, { sha256: f.sha256 }))) em.create(ConfigBlobSchema, { sha256: f.sha256, content: f.content, size: Buffer.byteLength(f.content) });
+    }
+    const files: RevisionFileRef[] = p.files.map((f) => ({ name: f.name, sha256: f.sha256, reload: f.reload, size: Buffer.byteLength(f.content) }));
+    const rev = em.create(RevisionSchema, {
+      tenantId: p.cluster.tenantId, clusterId, status: 'pending', author: actor.user.username, userId: actor.user.userId || null,
+      createdAt: new Date(), files, changed: toWrite.map((f) => f.name), changeIds, rollbackOf: opts.rollbackOf ?? null,
+      previousId: p.deployed?.id ?? null,
+    });
+    await em.flush();
+    this.progress(clusterId, 'stored', { revisionId: rev.id, files: rev.changed });
+
+    const error = await this.pushToCluster(p, toWrite, rev.id);
+    rev.status = error ? 'failed' : 'deployed';
+    rev.error = error ?? null;
+    if (!error && changeIds.length) await em.nativeUpdate(ChangeSetEntrySchema, { id: { $in: changeIds } }, { revisionId: rev.id });
+    await em.flush();
+    this.progress(clusterId, rev.status, { revisionId: rev.id, error });
+    return { id: rev.id, clusterId, cluster: p.cluster.name, status: rev.status as 'deployed' | 'failed', files: rev.changed, ...(error ? { error } : {}) };
+  }
+
+  /** Pushes, reloads and verifies every server; on any failure puts every server back. Returns the error, if any. */
+  private async pushToCluster(p: Prepared, toWrite: RenderedFile[], revisionId: number): Promise<string | undefined> {
+    const em = this.orm.em.fork();
+    const servers = await em.find(ServerSchema, { clusterId: p.cluster.id, enabled: true }, { orderBy: { id: 'asc' } });
+    const configDir = p.cluster.asteriskConfigDir ?? '/etc/asterisk';
+    const modules = sortByReloadOrder(toWrite.map((f) => f.reload));
+    const expected = expectedState(p.files);
+    const previous = p.deployed ? expectedState(await this.filesOf(em, p.deployed)) : { endpoints: [], contexts: [] };
+    const removed = previous.endpoints.filter((e) => !expected.endpoints.includes(e));
+    // Plugin fragments first: the core files do not include them, the site's main files do.
+    const ordered = [...toWrite].sort((a, b) => Number(a.name.endsWith('.acm.conf')) - Number(b.name.endsWith('.acm.conf')) || a.name.localeCompare(b.name));
+    const pushes: { server: Server; push: ServerPush; close(): Promise<void> }[] = [];
+    let failure: string | undefined;
+    try {
+      for (const server of servers) {
+        this.progress(p.cluster.id, 'push', { revisionId, server: server.name });
+        const client = this.connections.client(server.id);
+        if (!client?.connected) throw new Error(`${server.name}: not connected over AMI`);
+        const ssh = await sshTo(server).catch((err: Error) => { throw new Error(`${server.name}: ${err.message}`); });
+        const push = new ServerPush(ssh, configDir);
+        pushes.push({ server, push, close: () => ssh.close() });
+        await push.write(ordered).catch((err: Error) => { throw new Error(`${server.name}: push failed: ${err.message}`); });
+        for (const m of modules) {
+          this.progress(p.cluster.id, 'reload', { revisionId, server: server.name, module: m });
+          await client.reload(m).catch((err: Error) => { throw new Error(`${server.name}: reload ${m} failed: ${err.message}`); });
+        }
+        const problems = await verifyServer(client, expected, removed);
+        if (problems.length) throw new Error(`${server.name}: ${problems.join('; ')}`);
+      }
+    } catch (err) {
+      failure = (err as Error).message;
+      this.logger.warn({ cluster: p.cluster.name, err: failure }, 'commit failed; rolling the cluster back');
+      this.progress(p.cluster.id, 'rollback', { revisionId, error: failure });
+      for (const { server, push } of pushes) {
+        try {
+          await push.restore();
+          const client = this.connections.client(server.id);
+          for (const m of modules) await client?.reload(m).catch(() => undefined);
+        } catch (restoreErr) {
+          failure += `; restoring ${server.name} failed: ${(restoreErr as Error).message}`;
+        }
+      }
+    } finally {
+      for (const x of pushes) await x.close().catch(() => undefined);
+    }
+    return failure;
+  }
+}
