@@ -28,6 +28,15 @@ describe('the demo enterprise', () => {
     expect(status[3].servers.map((s: any) => [s.name, s.version])).toEqual([['tpa1-ast1', '20.20.1'], ['tpa1-ast2', '20.20.1']]);
   });
 
+  it('deploys the rendered configuration to every simulator', async () => {
+    const outcomes = await demo!.deploy();
+    for (const o of outcomes) if (o.error) console.error(o.cluster, o.error);
+    expect(outcomes.map((o) => [o.cluster, o.status])).toEqual([['tpa1', 'deployed'], ['tpa2', 'deployed'], ['sfo', 'deployed'], ['lon', 'deployed'], ['ams', 'deployed']]);
+    const tpa1 = demo!.simulators.get('tpa1-ast2')!;
+    expect(tpa1.state.endpointNames()).toEqual(expect.arrayContaining(['6101', '6109', '5101', 'TELNYX-2']));
+    expect((await k.admin.json('GET', '/api/changes')).body.total).toBe(0);
+  });
+
   it('has live status moving', async () => {
     const changes: unknown[] = [];
     const off = k.acm.bus.subscribe('acm.live.extension', (m) => changes.push(m.data));

@@ -9,10 +9,11 @@ import { attachEvents } from '../http/events.ts';
 import { resources } from '../model/resources.ts';
 import { parseInput } from '../model/crud-service.ts';
 import { generateLicenseKeys, issueLicense, LicensePayloadSchema } from '../licensing/license.ts';
-import { AcmError, ValidationError } from '../../sdk/errors.ts';
+import { AcmError, NotFoundError, ValidationError } from '../../sdk/errors.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import { printObject, printRows } from './output.ts';
-import { UserSchema } from '../model/entities.ts';
+import { ChangeSetEntrySchema, ClusterSchema, RevisionSchema, UserSchema } from '../model/entities.ts';
+import { revisionDiff, visibleClusterIds } from '../http/commit-routes.ts';
 
 /** Settings from the environment, documented in the README. */
 function envOptions() {
@@ -39,6 +40,12 @@ async function withAcm<T>(fn: (acm: Acm) => Promise<T>, quiet = true, connectSer
   } finally {
     await acm.close();
   }
+}
+
+async function clusterIdByName(acm: Acm, name: string): Promise<number> {
+  const c = await acm.orm.em.fork().findOne(ClusterSchema, { name });
+  if (!c) throw new NotFoundError(`no cluster "${name}"`);
+  return c.id;
 }
 
 function formatDuration(seconds: number): string {
@@ -87,6 +94,10 @@ export function buildProgram(): Command {
       });
       const server = await listen(createHttpApp(acm), Number(opts.port), opts.host);
       attachEvents(server, acm);
+      if (demo) {
+        const outcomes = await demo.deploy();
+        acm.logger.info({ clusters: outcomes.map((o) => `${o.cluster}: ${o.status}${o.error ? ` (${o.error})` : ''}`) }, 'demo configuration deployed');
+      }
       acm.logger.info({ port: Number(opts.port), site: acm.site }, 'acm is listening');
       const stop = async () => {
         server.close();
@@ -122,6 +133,62 @@ export function buildProgram(): Command {
         host: o.host, systemName: o.name, generatorSeed: o.seed === undefined ? undefined : Number(o.seed), handleSignals: true,
       });
     });
+
+  program.command('changes').description('changes waiting to be committed').option('--cluster <name>').option('--json')
+    .action((o: { cluster?: string; json?: boolean }) => withAcm(async (acm) => {
+      const clusterId = o.cluster ? await clusterIdByName(acm, o.cluster) : undefined;
+      const ids = await visibleClusterIds(acm, operator(), clusterId);
+      const rows = await acm.orm.em.fork().find(ChangeSetEntrySchema, { revisionId: null, $or: [{ clusterId: { $in: ids } }, ...(clusterId ? [] : [{ clusterId: null }])] } as never, { orderBy: { id: 'asc' } });
+      printRows(rows.map((c) => ({ id: c.id, when: c.createdAt.toISOString(), who: c.username, what: `${c.action} ${c.entity} ${c.entityId}`, clusterId: c.clusterId })), ['id', 'when', 'who', 'what', 'clusterId'], !!o.json);
+    }));
+
+  program.command('commit').description('render, validate, push and reload the configuration of every cluster (or one)')
+    .option('--cluster <name>').option('--dry-run', 'show what would change, push nothing').option('--wait <seconds>', 'wait for AMI connections', '10').option('--json')
+    .action((o: { cluster?: string; dryRun?: boolean; wait: string; json?: boolean }) => withAcm(async (acm) => {
+      acm.license.assertWritable();
+      const clusterId = o.cluster ? await clusterIdByName(acm, o.cluster) : undefined;
+      if (!o.dryRun) await acm.connections.waitConnected(Number(o.wait) * 1000);
+      const off = acm.bus.subscribe<{ clusterId: number; step: string; server?: string; module?: string }>('acm.commit.>', (m) => {
+        if (!o.json) process.stderr.write(`  cluster ${m.data.clusterId}: ${m.data.step}${m.data.server ? ` ${m.data.server}` : ''}${m.data.module ? ` ${m.data.module}` : ''}\n`);
+      });
+      try {
+        const ids = await visibleClusterIds(acm, operator(), clusterId);
+        const revisions = await acm.commits.commit({ user: operator() }, ids, { dryRun: !!o.dryRun, allChanges: clusterId === undefined });
+        await acm.audit.record({ action: o.dryRun ? 'commit.dry-run' : 'commit', target: 'cluster', targetId: o.cluster ?? 'all', username: operator().username, after: { revisions } });
+        printRows(revisions.map((r) => ({ ...r, files: r.files.join(' ') })), ['cluster', 'status', 'id', 'files', 'error'], !!o.json);
+        if (revisions.some((r) => r.status === 'failed')) process.exitCode = 1;
+      } finally {
+        off();
+      }
+    }, true, true));
+
+  program.command('revisions').description('committed revisions (the configuration backups)').option('--cluster <name>').option('--json')
+    .action((o: { cluster?: string; json?: boolean }) => withAcm(async (acm) => {
+      const ids = await visibleClusterIds(acm, operator(), o.cluster ? await clusterIdByName(acm, o.cluster) : undefined);
+      const rows = await acm.orm.em.fork().find(RevisionSchema, { clusterId: { $in: ids } }, { orderBy: { id: 'desc' }, limit: 200 });
+      printRows(rows.map((r) => ({ id: r.id, clusterId: r.clusterId, when: r.createdAt.toISOString(), author: r.author, status: r.status, changed: r.changed.join(' '), error: r.error, rollbackOf: r.rollbackOf })), ['id', 'clusterId', 'when', 'author', 'status', 'changed', 'rollbackOf', 'error'], !!o.json);
+    }));
+
+  program.command('diff <revision> [against]').description('unified diff of a revision against another (default: the one before it)')
+    .action((rev: string, against?: string) => withAcm(async (acm) => {
+      const em = acm.orm.em.fork();
+      const r = await em.findOne(RevisionSchema, { id: Number(rev) });
+      if (!r) throw new NotFoundError(`no revision ${rev}`);
+      const otherId = against ? Number(against) : r.previousId;
+      const other = otherId ? await em.findOne(RevisionSchema, { id: otherId }) : null;
+      process.stdout.write(await revisionDiff(acm, r, other));
+    }));
+
+  program.command('rollback <revision>').description('commit an earlier revision again on every server of its cluster')
+    .option('--wait <seconds>', 'wait for AMI connections', '10')
+    .action((rev: string, o: { wait: string }) => withAcm(async (acm) => {
+      acm.license.assertWritable();
+      await acm.connections.waitConnected(Number(o.wait) * 1000);
+      const outcome = await acm.commits.rollback({ user: operator() }, Number(rev));
+      await acm.audit.record({ action: 'commit.rollback', target: 'revision', targetId: rev, username: operator().username, after: outcome });
+      printObject(outcome as unknown as Record<string, unknown>, false);
+      if (outcome.status === 'failed') process.exitCode = 1;
+    }, true, true));
 
   const db = program.command('db').description('database');
   db.command('migrate').description('apply pending migrations').action(() => withAcm(async (acm) => {

@@ -90,7 +90,7 @@ export class CommitService {
   }
 
   /** Renders and validates one cluster and diffs it with what its servers run. */
-  async prepare(clusterId: number): Promise<Prepared | { cluster: Cluster; problems: FieldProblem[] }> {
+  async prepare(clusterId: number, force = false): Promise<Prepared | { cluster: Cluster; problems: FieldProblem[] }> {
     const em = this.orm.em.fork();
     const snapshot = await loadSnapshot(em, clusterId);
     const view = asView(snapshot);
@@ -113,7 +113,7 @@ export class CommitService {
     }
     const deployed = await this.deployedRevision(em, clusterId);
     const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
-    const changed = files.filter((f) => before.get(f.name) !== f.sha256);
+    const changed = force ? files : files.filter((f) => before.get(f.name) !== f.sha256);
     const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
     return { cluster: snapshot.cluster, files, deployed, changed, dropped };
   }
@@ -121,9 +121,10 @@ export class CommitService {
   /**
    * `POST /api/commit`: every cluster the user may see (or one); nothing is pushed anywhere if
    * any cluster fails validation. `allChanges` (a commit of every cluster) also settles the
-   * tenant-wide changes (groups, ACLs), which otherwise wait for it.
+   * tenant-wide changes (groups, ACLs), which otherwise wait for it. `force` pushes every file
+   * even if unchanged (a server rebuilt from scratch).
    */
-  async commit(actor: Actor, clusterIds: number[], opts: { dryRun?: boolean; allChanges?: boolean } = {}): Promise<CommitOutcome[]> {
+  async commit(actor: Actor, clusterIds: number[], opts: { dryRun?: boolean; allChanges?: boolean; force?: boolean } = {}): Promise<CommitOutcome[]> {
     const prepared: Prepared[] = [];
     const problems: FieldProblem[] = [];
     for (const id of clusterIds) {
@@ -140,7 +141,7 @@ export class CommitService {
       }
       // Render again inside the cluster's turn, so a commit queued behind another sees its result.
       out.push(await this.serialised(p.cluster.id, async () => {
-        const fresh = await this.prepare(p.cluster.id);
+        const fresh = await this.prepare(p.cluster.id, opts.force);
         if ('problems' in fresh) throw new ValidationError(fresh.problems);
         return this.deploy(actor, fresh, { allChanges: opts.allChanges });
       }));

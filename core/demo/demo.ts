@@ -1,12 +1,19 @@
 import { join } from 'node:path';
 import type { Acm } from '../app.ts';
-import { ServerSchema } from '../model/entities.ts';
+import { ClusterSchema, ServerSchema } from '../model/entities.ts';
+import { renderIncludeStubs } from '../commit/render/index.ts';
+import type { CommitOutcome } from '../commit/commit-service.ts';
 import { SimulatedAsterisk } from '../../sdk/testing/sim/index.ts';
-import { applySeed, loadSeedFile, type SeedCounts } from './seed.ts';
+import { applySeed, DEMO_SEED_PRINCIPAL, loadSeedFile, type SeedCounts } from './seed.ts';
+
+/** The simulators start as a site's servers would: hand-written main files that #include acm's. */
+const MAIN_FILES = Object.fromEntries(renderIncludeStubs().map((s) => [s.file, `; ${s.file}: hand-written by the site\n${s.content}`]));
 
 export interface RunningDemo {
   simulators: Map<string, SimulatedAsterisk>;
   seeded: SeedCounts;
+  /** Pushes the configuration to every simulator (call once the servers are connected). */
+  deploy(): Promise<CommitOutcome[]>;
   stop(): Promise<void>;
 }
 
@@ -24,7 +31,7 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
     for (const cluster of seed.clusters) {
       for (const server of cluster.servers) {
         const sim = new SimulatedAsterisk();
-        const p = await sim.start({ systemName: server.name, registrations: {}, queues: {} });
+        const p = await sim.start({ systemName: server.name, registrations: {}, queues: {}, configFiles: MAIN_FILES });
         simulators.set(server.name, sim);
         ports.set(server.name, { host: '127.0.0.1', amiPort: p.ami, ariPort: p.ari, sshPort: p.ssh, ...(sim.hostKeySha256 ? { sshHostKey: sim.hostKeySha256 } : {}) });
       }
@@ -45,6 +52,12 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
     }
     return {
       simulators, seeded,
+      async deploy() {
+        // Fresh simulators hold no acm files yet: push every cluster's config in full.
+        await acm.connections.waitConnected(15_000);
+        const clusters = await acm.orm.em.fork().find(ClusterSchema, {}, { orderBy: { id: 'asc' } });
+        return acm.commits.commit({ user: DEMO_SEED_PRINCIPAL }, clusters.map((c) => c.id), { force: true, allChanges: true });
+      },
       async stop() {
         await Promise.all([...simulators.values()].map((s) => s.stop()));
       },

@@ -24,6 +24,17 @@ export async function visibleClusterIds(acm: Acm, user: Principal, only?: number
   return rows.map((c) => c.id);
 }
 
+/** Unified diff of every file that differs between two revisions (or from nothing). */
+export async function revisionDiff(acm: Acm, rev: Revision, against: Revision | null): Promise<string> {
+  const em = acm.orm.em.fork();
+  const a = new Map((against ? await acm.commits.filesOf(em, against) : []).map((f) => [f.name, f.content]));
+  const b = new Map((await acm.commits.filesOf(em, rev)).map((f) => [f.name, f.content]));
+  return [...new Set([...a.keys(), ...b.keys()])].sort()
+    .filter((n) => a.get(n) !== b.get(n))
+    .map((n) => createTwoFilesPatch(`${against ? `r${against.id}` : 'empty'}/${n}`, `r${rev.id}/${n}`, a.get(n) ?? '', b.get(n) ?? ''))
+    .join('');
+}
+
 /** Changes waiting, commits, revisions (the backups), their files and diffs, and rollback. */
 export function commitRoutes(router: Router, acm: Acm, principal: (ctx: Koa.Context) => Principal): void {
   const need = (ctx: Koa.Context, permission: string) => {
@@ -93,21 +104,14 @@ export function commitRoutes(router: Router, acm: Acm, principal: (ctx: Koa.Cont
   router.get('/revisions/:id/diff', async (ctx) => {
     const user = need(ctx, 'core.revision:read');
     const rev = await revision(ctx, user);
-    const em = acm.orm.em.fork();
     const againstId = ctx.query.against === undefined ? rev.previousId : Number(ctx.query.against);
     let against: Revision | null = null;
     if (againstId) {
       ctx.params.id = String(againstId);
       against = await revision(ctx, user);
     }
-    const a = new Map((against ? await acm.commits.filesOf(em, against) : []).map((f) => [f.name, f.content]));
-    const b = new Map((await acm.commits.filesOf(em, rev)).map((f) => [f.name, f.content]));
-    const names = [...new Set([...a.keys(), ...b.keys()])].sort();
-    const patches = names
-      .filter((n) => a.get(n) !== b.get(n))
-      .map((n) => createTwoFilesPatch(`${against ? `r${against.id}` : 'empty'}/${n}`, `r${rev.id}/${n}`, a.get(n) ?? '', b.get(n) ?? ''));
     ctx.type = 'text/x-diff; charset=utf-8';
-    ctx.body = patches.join('');
+    ctx.body = await revisionDiff(acm, rev, against);
   });
 
   router.post('/revisions/:id/rollback', async (ctx) => {

@@ -39,12 +39,27 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
+function isPackageRoot(dir: string, name: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === name;
+  } catch {
+    return false;
+  }
+}
+
 function vendorDirs(): Map<string, string> {
   const require = createRequire(import.meta.url);
   const dirs = new Map<string, string>();
   for (const pkg of VENDOR) {
-    // Each package's main entry sits at its root (lit/index.js, lit-html/lit-html.js, …).
-    dirs.set(pkg, dirname(require.resolve(pkg)));
+    // Node resolves to the packages' node/ builds: walk up to the package root, whose files are
+    // the browser builds the import map points at.
+    let dir = dirname(require.resolve(pkg));
+    while (!isPackageRoot(dir, pkg)) {
+      const up = dirname(dir);
+      if (up === dir) throw new Error(`cannot find the ${pkg} package`);
+      dir = up;
+    }
+    dirs.set(pkg, dir);
   }
   return dirs;
 }

@@ -43,6 +43,8 @@ const ENDPOINT_OPTS = [
   'stir_shaken', 'stir_shaken_profile', 'allow_unauthenticated_options', 'ignore_183_without_sdp',
   'send_connected_line', 'geoloc_incoming_call_profile', 'geoloc_outgoing_call_profile', 'redirect_method',
   'subscribe_context', 'trust_connected_line', 'overlap_dial', 'faxdetect_timeout', 'ice_support',
+  // Endpoint ACL options (res_pjsip "acl", "deny", "permit" and the contact_* forms).
+  'acl', 'deny', 'permit', 'contact_acl', 'contact_deny', 'contact_permit',
 ];
 const AOR_OPTS = [
   'max_contacts', 'contact', 'remove_existing', 'remove_unavailable', 'qualify_frequency', 'qualify_timeout',
