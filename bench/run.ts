@@ -2,6 +2,7 @@
 import { runBenches } from './harness.ts';
 import { amiIngest } from './ami-ingest.bench.ts';
 import { wsFanout } from './ws-fanout.bench.ts';
+import { commitPipeline } from './commit.bench.ts';
 
-await runBenches([amiIngest, wsFanout], process.argv.slice(2));
+await runBenches([amiIngest, wsFanout, commitPipeline], process.argv.slice(2));
 process.exit(0);

@@ -31,6 +31,8 @@ export interface CommitOutcome {
 
 interface Prepared {
   cluster: Cluster;
+  /** The newest ChangeSet entry when the model was read: later edits belong to the next commit. */
+  changesUpTo: number;
   files: RenderedFile[];
   deployed: Revision | null;
   changed: RenderedFile[];
@@ -92,6 +94,7 @@ export class CommitService {
   /** Renders and validates one cluster and diffs it with what its servers run. */
   async prepare(clusterId: number, force = false): Promise<Prepared | { cluster: Cluster; problems: FieldProblem[] }> {
     const em = this.orm.em.fork();
+    const [lastChange] = await em.find(ChangeSetEntrySchema, {}, { orderBy: { id: 'desc' }, limit: 1, fields: ['id'] });
     const snapshot = await loadSnapshot(em, clusterId);
     const view = asView(snapshot);
     const fragments = await collectFragments(view, this.contributors());
@@ -115,7 +118,7 @@ export class CommitService {
     const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
     const changed = force ? files : files.filter((f) => before.get(f.name) !== f.sha256);
     const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
-    return { cluster: snapshot.cluster, files, deployed, changed, dropped };
+    return { cluster: snapshot.cluster, changesUpTo: lastChange?.id ?? 0, files, deployed, changed, dropped };
   }
 
   /**
@@ -139,11 +142,16 @@ export class CommitService {
         out.push({ id: p.deployed?.id ?? null, clusterId: p.cluster.id, cluster: p.cluster.name, status: p.changed.length || p.dropped.length ? 'changed' : 'unchanged', files: [...p.changed.map((f) => f.name), ...p.dropped], dryRun: true });
         continue;
       }
-      // Render again inside the cluster's turn, so a commit queued behind another sees its result.
       out.push(await this.serialised(p.cluster.id, async () => {
-        const fresh = await this.prepare(p.cluster.id, opts.force);
-        if ('problems' in fresh) throw new ValidationError(fresh.problems);
-        return this.deploy(actor, fresh, { allChanges: opts.allChanges });
+        // A commit queued behind another must diff against what that one deployed: render again.
+        const current = await this.deployedRevision(this.orm.em.fork(), p.cluster.id);
+        let ready: Prepared = p;
+        if ((current?.id ?? null) !== (p.deployed?.id ?? null)) {
+          const fresh = await this.prepare(p.cluster.id, opts.force);
+          if ('problems' in fresh) throw new ValidationError(fresh.problems);
+          ready = fresh;
+        }
+        return this.deploy(actor, ready, { allChanges: opts.allChanges });
       }));
     }
     return out;
@@ -162,7 +170,7 @@ export class CommitService {
       const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
       const changed = files.filter((f) => before.get(f.name) !== f.sha256);
       const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
-      return this.deploy(actor, { cluster, files, deployed, changed, dropped }, { rollbackOf: target.id });
+      return this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, changed, dropped }, { rollbackOf: target.id });
     });
   }
 
@@ -175,7 +183,7 @@ export class CommitService {
     const em = this.orm.em.fork();
     const clusterId = p.cluster.id;
     const pending = await em.find(ChangeSetEntrySchema, {
-      revisionId: null, tenantId: p.cluster.tenantId,
+      revisionId: null, tenantId: p.cluster.tenantId, id: { $lte: p.changesUpTo },
       ...(opts.allChanges ? {} : { clusterId }),
     }, { orderBy: { id: 'asc' } });
     const changeIds = pending.filter((c) => opts.allChanges || c.clusterId === clusterId).map((c) => c.id);

@@ -114,6 +114,7 @@ function checkFragmentContent(obj: string, content: string): void {
 export async function collectFragments(
   snapshot: ClusterSnapshotView, contributors: ReadonlyMap<string, ConfigContributor>,
 ): Promise<SourcedFragment[]> {
+  if (!contributors.size) return [];
   const view = toPluginView(snapshot);
   const out: SourcedFragment[] = [];
   for (const key of [...contributors.keys()].sort()) {
