@@ -58,6 +58,8 @@ export interface Acm {
   commits: CommitService;
   logger: Logger;
   site: string;
+  /** The project root the plugins were discovered in. */
+  rootDir: string;
   close(): Promise<void>;
 }
 
@@ -124,7 +126,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     const live = new LiveState(orm, bus, logger);
     const commits = new CommitService(orm, () => kernel.registrations(commitContributors), connections, bus, logger);
     const acm: Acm = {
-      orm, kernel, license, auth, crud, audit, bus, connections, live, commits, logger, site,
+      orm, kernel, license, auth, crud, audit, bus, connections, live, commits, logger, site, rootDir,
       async close() {
         await connections.stop();
         await live.stop();

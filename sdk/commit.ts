@@ -92,4 +92,15 @@ export interface ConfigContributor {
   render(snapshot: ClusterSnapshotView): ConfigFragment[] | Promise<ConfigFragment[]>;
 }
 
+/** The default tenant (an enterprise install) keeps plain object and context names. */
+export const DEFAULT_TENANT_ID = 1;
+
+/**
+ * The prefix of every object and context name of a tenant: none for the default tenant,
+ * `t<id>-` for the others, so hosted tenants' dialplans never meet.
+ */
+export function tenantPrefix(tenant: { readonly id: number }): string {
+  return tenant.id === DEFAULT_TENANT_ID ? '' : `t${tenant.id}-`;
+}
+
 export const commitContributors = createExtensionPoint<ConfigContributor>('core.commitContributors');

@@ -14,7 +14,7 @@ export { coreServices } from './core-services.ts';
 export type {
   LicenseInfo, LicenseService, AuditService, AuditRecord, KernelInfo, AmiEvent, AmiService, SshService, ModelService,
 } from './core-services.ts';
-export { commitContributors } from './commit.ts';
+export { commitContributors, tenantPrefix, DEFAULT_TENANT_ID } from './commit.ts';
 export type {
   ConfigFragment, ConfigContributor, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
   ExtensionView, TrunkView, AclView,
@@ -22,5 +22,7 @@ export type {
 export type { EventBus, BusMessage, BusHandler } from './bus.ts';
 export * from './errors.ts';
 export { z } from 'zod';
-export { EntitySchema } from '@mikro-orm/core';
+export { EntitySchema, raw } from '@mikro-orm/core';
+export type { EntityManager, FilterQuery, MigrationObject } from '@mikro-orm/core';
+export { Migration } from '@mikro-orm/migrations';
 export { configText, configTextProblem, confValue, confName, UnsafeConfigValueError } from './config-text.ts';

@@ -98,7 +98,7 @@ describe('kernel', () => {
 
   it('does not start a plugin the license does not cover', async () => {
     const keys = generateLicenseKeys();
-    const root = pluginRoot([{ id: 'fax', license: 'fax' }, { id: 'free' }], 'name: test\nplugins:\n  fax: true\n  free: true\n');
+    const root = pluginRoot([{ id: 'fax', license: 'fax' }, { id: 'free' }, { id: 'faxtile', requires: ['fax'] }], 'name: test\nplugins:\n  fax: true\n  free: true\n  faxtile: true\n');
     cleanups.push(root.remove);
     const db = await testDatabase();
     cleanups.push(() => db.drop());
@@ -115,6 +115,8 @@ describe('kernel', () => {
     cleanups.push(() => second.close());
     expect(second.kernel.isActive('fax')).toBe(false);
     expect(second.kernel.isActive('free')).toBe(true);
+    // Its dependent is skipped too, and acm still starts.
+    expect(second.kernel.isActive('faxtile')).toBe(false);
     await expect(second.kernel.enable('fax')).rejects.toThrow('plugin "fax" is not in the license');
   });
 

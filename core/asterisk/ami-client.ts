@@ -115,7 +115,7 @@ export interface AmiBusEvent {
 /** Event names acm knows; anything else is counted as unknown. Extend via options.knownEvents. */
 export const KNOWN_AMI_EVENTS: ReadonlySet<string> = new Set([
   'FullyBooted', 'Shutdown', 'Reload', 'SuccessfulAuth', 'ChallengeSent', 'ChallengeResponseFailed',
-  'InvalidAccountID', 'InvalidPassword', 'FailedACL', 'RequestBadFormat', 'RequestNotAllowed',
+  'InvalidAccountID', 'InvalidPassword', 'FailedACL', 'RequestBadFormat', 'RequestNotAllowed', 'InvalidTransport', 'RequestNotSupported',
   'UnexpectedAddress', 'AuthMethodNotAllowed', 'SessionLimit', 'MemoryLimit', 'LoadAverageLimit',
   'ContactStatus', 'PeerStatus', 'DeviceStateChange', 'ExtensionStatus', 'PresenceStatus',
   'Registry', 'Newchannel', 'Newstate', 'Newexten', 'NewCallerid', 'NewConnectedLine',

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { z } from 'zod';
 import { createAcm, ACM_VERSION, ROOT_DIR, type Acm } from '../app.ts';
 import { startDemo, type RunningDemo } from '../demo/demo.ts';
+import { discoverPlugins } from '../kernel/discovery.ts';
 import { createHttpApp, listen, statusByCluster, UserInput } from '../http/server.ts';
 import { attachEvents } from '../http/events.ts';
 import { resources } from '../model/resources.ts';
@@ -32,7 +33,8 @@ function operator(): Principal {
 async function withAcm<T>(fn: (acm: Acm) => Promise<T>, quiet = true, connectServers = false): Promise<T> {
   const acm = await createAcm({
     ...envOptions(), connectServers,
-    logger: quiet ? (await import('pino')).default({ level: 'warn' }) : undefined,
+    // Logs go to stderr so that --json output on stdout stays clean.
+    logger: (await import('pino')).default({ level: quiet ? 'warn' : (process.env.ACM_LOG_LEVEL ?? 'info') }, (await import('pino')).default.destination(2)),
     onAdminCreated: (u, p, generated) => { if (generated) console.error(`Created user "${u}" with password: ${p}\n(shown once; change it with: acm users passwd ${u})`); },
   });
   try {
@@ -302,9 +304,33 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * `acm <plugin-id> …`: commands a plugin registered through `ctx.cli.commands`. They run
+ * inside a started acm (connected to the servers), since their handlers use the plugin's services.
+ */
+async function runPluginCommand(argv: string[]): Promise<boolean> {
+  const id = argv[2];
+  if (!id || id.startsWith('-')) return false;
+  const env = envOptions();
+  const discovered = await discoverPlugins(ROOT_DIR, env.site);
+  const plugin = discovered.find((p) => p.manifest.id === id);
+  if (!plugin) return false;
+  await withAcm(async (acm) => {
+    const registrars = acm.kernel.cliRegistrars().filter((r) => r.id === id);
+    if (!registrars.length) throw new NotFoundError(`plugin "${id}" is not running or has no commands (acm plugins list)`);
+    await acm.connections.waitConnected(5000);
+    const program = new Command('acm').showHelpAfterError();
+    const group = program.command(id).description(plugin.manifest.title);
+    for (const r of registrars) r.register(group);
+    await program.parseAsync(argv);
+  }, true, true);
+  return true;
+}
+
 /** Exit codes: 0 ok, 1 failure, 2 bad input. */
 export async function main(argv: string[]): Promise<void> {
   try {
+    if (await runPluginCommand(argv)) return;
     await buildProgram().parseAsync(argv);
   } catch (err) {
     if (err instanceof ValidationError) {

@@ -7,6 +7,7 @@ import type { Acm } from '../app.ts';
 import { ACM_VERSION } from '../app.ts';
 import { problemMiddleware } from './problem.ts';
 import { commitRoutes } from './commit-routes.ts';
+import { uiMiddleware } from './ui.ts';
 import { openApiDocument } from './openapi.ts';
 import { resource, resources } from '../model/resources.ts';
 import { parseInput } from '../model/crud-service.ts';
@@ -204,6 +205,7 @@ export function createHttpApp(acm: Acm): Koa {
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(kernel.pluginRoutes());
+  app.use(uiMiddleware(acm, { rootDir: acm.rootDir }));
   return app;
 }
 

@@ -103,7 +103,16 @@ export class Kernel {
         this.deps.logger.warn({ plugin: r.manifest.id }, 'plugin enabled but not in the license; not started');
       }
     }
-    const wanted = this.wanted();
+    let wanted = this.wanted();
+    // A plugin whose dependency the license leaves out is skipped, not fatal: a license change
+    // must never stop acm. (A dependency that is missing or disabled stays a start-up error.)
+    for (;;) {
+      const ids = new Set(wanted.map((r) => r.manifest.id));
+      const blocked = wanted.filter((r) => r.manifest.requires.plugins.some((d) => !ids.has(d) && this.runtimes.has(d) && this.enabled.get(d) && !this.licensed(this.runtimes.get(d)!.manifest)));
+      if (!blocked.length) break;
+      for (const r of blocked) this.deps.logger.warn({ plugin: r.manifest.id }, 'plugin not started: a plugin it requires is not in the license');
+      wanted = wanted.filter((r) => !blocked.includes(r));
+    }
     const ordered = orderByDependencies(
       wanted.map((r) => ({ id: r.manifest.id, requires: r.manifest.requires.plugins, r })),
       new Set(this.runtimes.keys()),

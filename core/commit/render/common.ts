@@ -4,11 +4,9 @@ import type {
 } from '../../../sdk/commit.ts';
 
 /** The default tenant's objects keep their plain names; every other tenant's get `t<id>-`. */
-export const DEFAULT_TENANT_ID = 1;
 
-export function tenantPrefix(tenant: Pick<TenantView, 'id'>): string {
-  return tenant.id === DEFAULT_TENANT_ID ? '' : `t${tenant.id}-`;
-}
+export { DEFAULT_TENANT_ID, tenantPrefix } from '../../../sdk/commit.ts';
+import { tenantPrefix } from '../../../sdk/commit.ts';
 
 /** A tenant object or context name: prefixed, then checked as a section name. */
 export function tenantName(tenant: Pick<TenantView, 'id'>, name: string, field = 'name'): string {

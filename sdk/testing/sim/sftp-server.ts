@@ -33,12 +33,20 @@ export class SftpServer {
   readonly requests: Record<string, number> = {};
 
   constructor(private readonly opts: SftpServerOptions) {
-    const kp = utils.generateKeyPairSync('ed25519');
-    this.hostKey = kp.private;
-    const parsed = utils.parseKey(kp.public);
-    if (parsed instanceof Error) throw parsed;
-    const pk = Array.isArray(parsed) ? parsed[0] : parsed;
-    this.hostKeySha256 = crypto.createHash('sha256').update(pk!.getPublicSSH()).digest('base64');
+    // ssh2 now and then generates an ed25519 key its own parser rejects (about 1 in 500): draw again.
+    for (let attempt = 1; ; attempt++) {
+      const kp = utils.generateKeyPairSync('ed25519');
+      const parsed = utils.parseKey(kp.public);
+      const pub = utils.parseKey(kp.private);
+      if (parsed instanceof Error || pub instanceof Error) {
+        if (attempt < 20) continue;
+        throw parsed instanceof Error ? parsed : pub;
+      }
+      const pk = Array.isArray(parsed) ? parsed[0] : parsed;
+      this.hostKey = kp.private;
+      this.hostKeySha256 = crypto.createHash('sha256').update(pk!.getPublicSSH()).digest('base64');
+      break;
+    }
   }
 
   async start(port: number, host = '127.0.0.1'): Promise<number> {

@@ -1,0 +1,301 @@
+// @ts-check
+import { LitElement, html, nothing } from 'lit';
+import { api, can, live, notifyChanged, sessionRestored, setMe, ApiError } from './api.js';
+import { RESOURCES } from './pages.js';
+import './form.js';
+
+/**
+ * @typedef {object} NavItem
+ * @property {string} path   route after '#'
+ * @property {string} title
+ * @property {string} section
+ * @property {string} [plugin]  plugin id for plugin pages
+ * @property {string} [element]
+ * @property {string} [module]
+ */
+
+/** The core pages, each shown when the user holds its permission. */
+const CORE_PAGES = [
+  { path: '/group-status', title: 'Group status', section: 'Status', permission: 'core.extension:read' },
+  { path: '/server-status', title: 'Server status', section: 'Status', permission: 'core.server:read' },
+  ...RESOURCES.filter((r) => !['clusters', 'servers', 'sites', 'tenants'].includes(r.name))
+    .map((r) => ({ path: `/${r.name}`, title: r.title, section: 'Configuration', permission: `${r.permission}:read` })),
+  ...RESOURCES.filter((r) => ['sites', 'clusters', 'servers', 'tenants'].includes(r.name))
+    .map((r) => ({ path: `/${r.name}`, title: r.title, section: 'System', permission: `${r.permission}:read` })),
+  { path: '/users', title: 'Users', section: 'System', permission: 'core.user:read' },
+  { path: '/plugins', title: 'Plugins', section: 'System', permission: 'core.plugin:read' },
+  { path: '/audit', title: 'Audit log', section: 'System', permission: 'core.audit:read' },
+];
+
+const routeOf = () => (location.hash.replace(/^#/, '') || '/').replace(/\/+$/, '') || '/';
+
+/**
+ * `<acm-app>`: the shell — login, header (user, role, changes waiting, Commit, logout),
+ * navigation from the core pages and the enabled plugins' manifests (filtered by permission),
+ * the routed page, the session-expiry login overlay and the status line.
+ */
+export class AcmApp extends LitElement {
+  static properties = {
+    me: { state: true },
+    plugins: { state: true },
+    route: { state: true },
+    changes: { state: true },
+    expired: { state: true },
+    loginError: { state: true },
+    busy: { state: true },
+    commit: { state: true },
+    toasts: { state: true },
+    navOpen: { state: true },
+  };
+
+  constructor() {
+    super();
+    /** @type {any} null = not known yet, false = logged out */
+    this.me = null;
+    /** @type {any[]} */
+    this.plugins = [];
+    this.route = routeOf();
+    /** @type {number | null} changes waiting; null when the server has no /api/changes */
+    this.changes = null;
+    this.expired = false;
+    this.loginError = '';
+    this.busy = false;
+    /** @type {null | {state: 'running' | 'done' | 'error', revisions?: any[], error?: string}} */
+    this.commit = null;
+    /** @type {{id: number, message: string, kind: string}[]} */
+    this.toasts = [];
+    this.navOpen = false;
+    /** @type {Map<string, HTMLElement>} plugin page elements, kept while their route is shown */
+    this.pluginEls = new Map();
+    this.toastSeq = 0;
+  }
+
+  createRenderRoot() { return this; }
+
+  connectedCallback() {
+    super.connectedCallback();
+    this.replaceChildren();
+    window.addEventListener('hashchange', () => { this.route = routeOf(); this.navOpen = false; });
+    window.addEventListener('acm-session-expired', () => { this.expired = true; this.loginError = ''; });
+    window.addEventListener('acm-changed', () => void this.loadChanges());
+    window.addEventListener('acm-plugins-changed', () => void this.loadPlugins());
+    window.addEventListener('acm-toast', (e) => this.addToast(/** @type {CustomEvent} */ (e).detail));
+    void this.start();
+    this.timer = setInterval(() => { if (this.me && !this.expired) void this.loadChanges(); }, 20000);
+  }
+
+  async start() {
+    try {
+      const me = await api('GET', '/api/auth/me', undefined, { reauth: false });
+      await this.loggedIn(me);
+    } catch {
+      this.me = false;
+    }
+  }
+
+  /** @param {any} me */
+  async loggedIn(me) {
+    setMe(me);
+    this.me = me;
+    await Promise.all([this.loadPlugins(), this.loadChanges()]);
+  }
+
+  async loadPlugins() {
+    try { this.plugins = await api('GET', '/api/plugins'); } catch { this.plugins = []; }
+  }
+
+  async loadChanges() {
+    try {
+      const r = await fetch('/api/changes', { credentials: 'same-origin', headers: { accept: 'application/json' } });
+      if (r.status === 404 || r.status === 405) { this.changes = null; return; }
+      if (!r.ok) return;
+      const body = await r.json();
+      this.changes = typeof body.total === 'number' ? body.total : (body.items ?? []).length;
+    } catch { /* keep the last count */ }
+  }
+
+  /** @param {{message: string, kind: string}} t */
+  addToast(t) {
+    const id = ++this.toastSeq;
+    this.toasts = [...this.toasts, { id, ...t }];
+    setTimeout(() => { this.toasts = this.toasts.filter((x) => x.id !== id); }, t.kind === 'error' ? 8000 : 4000);
+  }
+
+  /** @returns {NavItem[]} */
+  get nav() {
+    /** @type {NavItem[]} */
+    const items = [];
+    for (const p of this.plugins) {
+      if (!p.started) continue;
+      for (const page of p.ui ?? []) {
+        if (!can(page.permission)) continue;
+        items.push({ path: page.path, title: page.title, section: 'Status', plugin: p.id, element: page.element, module: page.module });
+      }
+    }
+    items.sort((a, b) => (a.path === '/' ? -1 : b.path === '/' ? 1 : 0));
+    for (const c of CORE_PAGES) if (can(c.permission)) items.push(c);
+    return items;
+  }
+
+  /** @param {SubmitEvent} e */
+  async login(e) {
+    e.preventDefault();
+    const form = /** @type {HTMLFormElement} */ (e.target);
+    const data = Object.fromEntries(new FormData(form));
+    if (!data.totp) delete data.totp;
+    this.busy = true;
+    this.loginError = '';
+    try {
+      await api('POST', '/api/auth/login', data, { reauth: false });
+      const me = await api('GET', '/api/auth/me', undefined, { reauth: false });
+      form.reset();
+      const wasExpired = this.expired;
+      this.expired = false;
+      await this.loggedIn(me);
+      if (wasExpired) {
+        live.restart();
+        sessionRestored();
+      }
+    } catch (err) {
+      // One message for every failure: no hint which part was wrong.
+      this.loginError = err instanceof ApiError && err.status === 429 ? 'Too many attempts. Wait a while, then try again.' : 'Sign-in failed. Check your details and try again.';
+      await this.updateComplete;
+      /** @type {HTMLInputElement | null} */ (form.querySelector('input[name=password]'))?.select();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async logout() {
+    try { await api('POST', '/api/auth/logout', undefined, { reauth: false }); } catch { /* gone anyway */ }
+    live.close();
+    setMe(null);
+    this.me = false;
+    this.pluginEls.clear();
+    location.hash = '#/';
+  }
+
+  async doCommit() {
+    this.commit = { state: 'running' };
+    try {
+      const res = await api('POST', '/api/commit', {});
+      notifyChanged();
+      this.commit = { state: 'done', revisions: res?.revisions ?? [] };
+    } catch (err) {
+      this.commit = { state: 'error', error: err instanceof ApiError && err.status === 404 ? 'Commit is not available on this server.' : err instanceof Error ? err.message : String(err) };
+    }
+    void this.loadChanges();
+  }
+
+  /** @param {boolean} overlay */
+  loginForm(overlay) {
+    return html`<form class="login-form" @submit=${this.login} aria-labelledby=${overlay ? 'relogin-title' : 'login-title'}>
+      ${overlay ? html`<h2 id="relogin-title">Your session has ended</h2><p>Sign in again to carry on; your unsaved work is kept.</p>`
+        : html`<h1 id="login-title"><span class="logo" aria-hidden="true">✱</span> acm</h1><p class="subtitle">Asterisk Cluster Manager</p>`}
+      <div class="field"><label for="login-user-${overlay}">User name</label>
+        <input id="login-user-${overlay}" name="username" autocomplete="username" required .value=${overlay && this.me ? this.me.username : ''}></div>
+      <div class="field"><label for="login-pass-${overlay}">Password</label>
+        <input id="login-pass-${overlay}" name="password" type="password" autocomplete="current-password" required></div>
+      <div class="field"><label for="login-totp-${overlay}">One-time code <small>(only if two-factor is on)</small></label>
+        <input id="login-totp-${overlay}" name="totp" inputmode="numeric" autocomplete="one-time-code" maxlength="10"></div>
+      <p class="login-error" role="alert">${this.loginError}</p>
+      <button type="submit" class="primary wide" ?disabled=${this.busy}>${this.busy ? 'Signing in…' : 'Sign in'}</button>
+    </form>`;
+  }
+
+  page() {
+    const route = this.route;
+    const nav = this.nav;
+    const [, first = '', ...rest] = route.split('/');
+    const res = RESOURCES.find((r) => r.name === first);
+    if (res && can(`${res.permission}:read`)) return html`<acm-resource-page .def=${res} .sub=${rest.join('/')}></acm-resource-page>`;
+    if (first === 'group-status' && can('core.extension:read')) return html`<acm-group-status></acm-group-status>`;
+    if (first === 'server-status') return html`<acm-server-status></acm-server-status>`;
+    if (first === 'users' && can('core.user:read')) return html`<acm-users-page .sub=${rest.join('/')}></acm-users-page>`;
+    if (first === 'audit' && can('core.audit:read')) return html`<acm-audit-page></acm-audit-page>`;
+    if (first === 'plugins' && can('core.plugin:read')) return html`<acm-plugins-page></acm-plugins-page>`;
+    const page = nav.find((n) => n.plugin && n.path === route);
+    if (page) return this.pluginPage(page);
+    if (route === '/') {
+      return html`<header class="page-head"><h1>Welcome, ${this.me.username}</h1></header>
+        <p>No home page plugin is enabled. Pick a page from the menu.</p>`;
+    }
+    return html`<header class="page-head"><h1>Not found</h1></header><p>There is no page here, or your role may not open it. <a href="#/">Home</a></p>`;
+  }
+
+  /** @param {NavItem} page */
+  pluginPage(page) {
+    const key = `${page.plugin}:${page.element}`;
+    let el = this.pluginEls.get(key);
+    if (!el) {
+      el = document.createElement(/** @type {string} */ (page.element));
+      el.classList.add('plugin-page');
+      this.pluginEls.set(key, el);
+      if (!customElements.get(/** @type {string} */ (page.element))) {
+        const url = `/plugins/${page.plugin}/${String(page.module).replace(/^\.\//, '')}`;
+        import(url).catch((err) => {
+          console.warn(`plugin page ${url} failed to load`, err);
+          /** @type {HTMLElement} */ (el).textContent = `This page could not be loaded (${page.plugin}).`;
+        });
+      }
+    }
+    return el;
+  }
+
+  commitDialog() {
+    const c = this.commit;
+    if (!c) return nothing;
+    const cname = (/** @type {any} */ id) => this.clusterNames?.get(id) ?? `cluster ${id}`;
+    return html`<div class="overlay" role="dialog" aria-modal="true" aria-labelledby="commit-title">
+      <div class="dialog commit-dialog">
+        <h2 id="commit-title">Commit</h2>
+        ${c.state === 'running' ? html`<p>Rendering and deploying the configuration…</p><progress aria-label="Commit in progress"></progress>` : nothing}
+        ${c.state === 'error' ? html`<p class="alert error" role="alert">${c.error}</p>` : nothing}
+        ${c.state === 'done' ? html`
+          ${c.revisions?.length ? html`<table class="grid commit-results"><thead><tr><th scope="col">Cluster</th><th scope="col">Result</th><th scope="col" class="num">Files</th><th scope="col">Reason</th></tr></thead>
+            <tbody>${c.revisions.map((r) => html`<tr data-cluster=${r.clusterId}><td>${r.cluster ?? cname(r.clusterId)}</td>
+              <td><span class="badge ${r.status === 'deployed' ? 'green' : r.status === 'failed' ? 'red' : 'grey'}">${r.status}</span></td>
+              <td class="num">${Array.isArray(r.files) ? r.files.length : r.files ?? ''}</td><td>${r.error ?? ''}</td></tr>`)}</tbody></table>`
+            : html`<p>Nothing to deploy: every cluster is up to date.</p>`}` : nothing}
+        <div class="buttons"><button type="button" class="primary" ?disabled=${c.state === 'running'} @click=${() => { this.commit = null; }}>Close</button></div>
+      </div></div>`;
+  }
+
+  render() {
+    if (this.me === null) return html`<p class="boot">Loading…</p>`;
+    if (this.me === false) return html`<main class="login-page">${this.loginForm(false)}</main>`;
+    const nav = this.nav;
+    const sections = [...new Set(nav.map((n) => n.section))];
+    const current = (/** @type {string} */ p) => (p === '/' ? this.route === '/' : this.route === p || this.route.startsWith(`${p}/`));
+    return html`
+      <a class="skip" href="#main" @click=${(/** @type {Event} */ e) => { e.preventDefault(); /** @type {HTMLElement | null} */ (this.querySelector('#main'))?.focus(); }}>Skip to content</a>
+      <div class="app" ?inert=${this.expired || !!this.commit}>
+        <header class="topbar">
+          <button type="button" class="menu-toggle" aria-expanded=${this.navOpen ? 'true' : 'false'} aria-controls="nav" @click=${() => { this.navOpen = !this.navOpen; }}>Menu</button>
+          <a class="brand" href="#/"><span class="logo" aria-hidden="true">✱</span> acm</a>
+          <span class="spacer"></span>
+          ${this.changes !== null ? html`<span class="changes ${this.changes ? 'pending' : ''}" aria-live="polite"><span class="count">${this.changes}</span> ${this.changes === 1 ? 'change' : 'changes'} waiting</span>` : nothing}
+          ${can('core.commit:write') ? html`<button type="button" class="primary commit" @click=${() => this.doCommit()} ?disabled=${this.changes === 0}>Commit</button>` : nothing}
+          <span class="user" title=${this.me.tenantId ? `tenant ${this.me.tenantId}` : 'all tenants'}><span class="username">${this.me.username}</span> <span class="role">${this.me.role}</span></span>
+          <button type="button" class="logout" @click=${() => this.logout()}>Log out</button>
+        </header>
+        <nav id="nav" class="sidenav ${this.navOpen ? 'open' : ''}" aria-label="Main">
+          ${sections.map((s) => html`<h2>${s}</h2><ul>${nav.filter((n) => n.section === s).map((n) => html`<li><a href="#${n.path}" aria-current=${current(n.path) ? 'page' : 'false'}>${n.title}</a></li>`)}</ul>`)}
+        </nav>
+        <main id="main" tabindex="-1">${this.page()}</main>
+      </div>
+      ${this.expired ? html`<div class="overlay" role="dialog" aria-modal="true" aria-labelledby="relogin-title"><div class="dialog">${this.loginForm(true)}</div></div>` : nothing}
+      ${this.commitDialog()}
+      <div class="toasts" role="status" aria-live="polite">${this.toasts.map((t) => html`<p class="toast ${t.kind}">${t.message}</p>`)}</div>`;
+  }
+
+  /** @param {Map<string, unknown>} changed */
+  updated(changed) {
+    if (changed.has('expired') && this.expired) /** @type {HTMLElement | null} */ (this.querySelector('.overlay input[name=password]'))?.focus();
+    if (changed.has('route') && changed.get('route') !== undefined) /** @type {HTMLElement | null} */ (this.querySelector('#main'))?.focus({ preventScroll: true });
+    if (changed.has('commit') && this.commit && !this.clusterNames) {
+      void api('GET', '/api/clusters?pageSize=1000').then((r) => { this.clusterNames = new Map(r.items.map((/** @type {any} */ c) => [c.clusterId ?? c.id, c.name])); this.requestUpdate(); }).catch(() => {});
+    }
+  }
+}
+customElements.define('acm-app', AcmApp);

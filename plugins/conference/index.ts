@@ -1,0 +1,147 @@
+import {
+  coreServices, definePlugin, NotFoundError, z, type Principal, type RouteContext,
+} from '../../sdk/index.ts';
+import { manifest } from './manifest.ts';
+import { conferenceService, pinPolicies, type ConferenceService } from './api/index.ts';
+import { RoomSchema, type Room } from './entities.ts';
+import { migrations } from './migrations/index.ts';
+import { RoomStore, parse, toView } from './rooms.ts';
+import { renderFragments } from './render.ts';
+import { LIVE_EVENTS, LiveRooms } from './live.ts';
+import { Scheduler } from './scheduler.ts';
+import { listRecordings } from './recordings.ts';
+import { registerCli } from './cli.ts';
+
+const ChannelBody = z.strictObject({ channel: z.string().min(1).max(200).regex(/^[^\r\n]+$/, 'one line') });
+const MuteBody = ChannelBody.extend({ muted: z.boolean().default(true) });
+
+/**
+ * The conference manager: the SDK's reference plugin. It owns a table (entities + migrations),
+ * serves routes under /api/plugins/conference, contributes confbridge.conf and a dialplan file
+ * to every commit, follows ConfBridge AMI events, runs a scheduler job, adds CLI commands,
+ * exposes an extension point (`conference.pinPolicies`) and provides a service.
+ */
+export default definePlugin({
+  manifest,
+  entities: [RoomSchema],
+  migrations,
+  setup(ctx) {
+    const ami = ctx.get(coreServices.ami);
+    const ssh = ctx.get(coreServices.ssh);
+    const model = ctx.get(coreServices.model);
+    const audit = ctx.get(coreServices.audit);
+    const settings = ctx.settings;
+
+    const store = new RoomStore({ em: () => ctx.db.em(), clusters: () => model.clusters(), policies: () => ctx.registrations(pinPolicies) });
+    const live = new LiveRooms();
+    const scheduler = new Scheduler({
+      rooms: () => store.all(), setOpen: (id, open, at) => store.setOpen(id, open, at), ami, logger: ctx.logger,
+    });
+    const record = (c: RouteContext, action: string, room: Room, before?: unknown, after?: unknown) => audit.record({
+      action: `conference.room.${action}`, target: 'conference.room', targetId: room.id, before, after,
+      username: c.user.username, userId: c.user.userId, tenantId: room.tenantId, ip: c.koa.ip,
+    });
+    const id = (c: RouteContext) => Number(c.params.id);
+
+    // --- rooms ---------------------------------------------------------------------------
+    ctx.http.route('GET', '/rooms', 'conference.room:read', (c) => store.list(c.user, c.query));
+    ctx.http.route('GET', '/rooms/:id', 'conference.room:read', async (c) => toView(await store.row(c.user, id(c))));
+    ctx.http.route('POST', '/rooms', 'conference.room:write', async (c) => {
+      const room = await store.create(c.user, c.body);
+      await scheduler.run(new Date(), (r) => r.id === room.id);
+      const view = toView(await store.row(c.user, room.id));
+      await record(c, 'create', room, undefined, view);
+      c.koa.status = 201;
+      return view;
+    });
+    ctx.http.route('PUT', '/rooms/:id', 'conference.room:write', async (c) => {
+      const { before, after } = await store.update(c.user, id(c), c.body);
+      if (before.number !== after.number || before.clusterId !== after.clusterId) await scheduler.forget(before);
+      await scheduler.run(new Date(), (r) => r.id === after.id);
+      const view = toView(await store.row(c.user, after.id));
+      await record(c, 'update', after, before, view);
+      return view;
+    });
+    ctx.http.route('DELETE', '/rooms/:id', 'conference.room:write', async (c) => {
+      const room = await store.remove(c.user, id(c));
+      await scheduler.forget(room);
+      await record(c, 'delete', room, toView(room));
+      c.koa.status = 204;
+    });
+
+    // --- live ----------------------------------------------------------------------------
+    for (const event of LIVE_EVENTS) ctx.ami.on(event, (e) => live.handle(e));
+    ctx.lifecycle.onStop(() => live.clear());
+
+    const participants = async (user: Principal, roomId: number, refresh: boolean) => {
+      const room = await store.row(user, roomId);
+      if (refresh) return live.resync(ami, room.clusterId, room.number);
+      return live.get(room.clusterId, room.number);
+    };
+    ctx.http.route('GET', '/rooms/:id/participants', 'conference.room:read', (c) =>
+      participants(c.user, id(c), c.query.refresh === '1' || c.query.refresh === 'true'));
+
+    /** The server a member is on: from its join event, else the first connected one of the cluster. */
+    const serverFor = (room: Room, channel: string) => {
+      const known = live.find(room.clusterId, room.number, channel)?.serverId;
+      const server = known ?? ami.connected(room.clusterId)[0]?.serverId;
+      if (server === undefined) throw new NotFoundError(`no connected server in cluster ${room.clusterId}`);
+      return server;
+    };
+    ctx.http.route('POST', '/rooms/:id/mute', 'conference.room:write', async (c) => {
+      const room = await store.row(c.user, id(c));
+      const body = parse(MuteBody, c.body);
+      await ami.action(serverFor(room, body.channel), body.muted ? 'ConfbridgeMute' : 'ConfbridgeUnmute', { Conference: room.number, Channel: body.channel });
+      await record(c, body.muted ? 'mute' : 'unmute', room, undefined, { channel: body.channel });
+      return { ok: true };
+    });
+    ctx.http.route('POST', '/rooms/:id/kick', 'conference.room:write', async (c) => {
+      const room = await store.row(c.user, id(c));
+      const body = parse(ChannelBody, c.body);
+      await ami.action(serverFor(room, body.channel), 'ConfbridgeKick', { Conference: room.number, Channel: body.channel });
+      await record(c, 'kick', room, undefined, { channel: body.channel });
+      return { ok: true };
+    });
+    ctx.http.route('GET', '/rooms/:id/recordings', 'conference.room:read', async (c) => {
+      const room = await store.row(c.user, id(c));
+      const servers = (await model.servers(room.clusterId)).filter((s) => s.enabled).map((s) => s.id);
+      return listRecordings(ssh, servers, settings.recordingsDir, room.number);
+    });
+
+    // --- scheduler -----------------------------------------------------------------------
+    ctx.jobs.every(settings.scheduleEverySeconds * 1000, 'conference.schedule', async () => { await scheduler.run(new Date()); });
+    ctx.http.route('POST', '/schedule/run', 'conference.room:write', () => scheduler.run(new Date()));
+
+    // --- config --------------------------------------------------------------------------
+    ctx.commit.contribute({
+      async render(snapshot) {
+        return renderFragments(snapshot, await store.all(snapshot.cluster.id), settings);
+      },
+    });
+
+    // --- CLI -----------------------------------------------------------------------------
+    ctx.cli.commands((group) => registerCli(group, {
+      list: (user, q) => store.list(user, q),
+      create: async (user, body) => {
+        const room = await store.create(user, body);
+        await scheduler.run(new Date(), (r) => r.id === room.id);
+        return toView(room);
+      },
+      remove: async (user, roomId) => { await scheduler.forget(await store.remove(user, roomId)); },
+      participants: (user, roomId) => participants(user, roomId, ami.connected().length > 0),
+      print: (line) => console.log(line),
+    }));
+
+    // --- service for other plugins -------------------------------------------------------
+    const service: ConferenceService = {
+      rooms: async (clusterId) => (await store.all(clusterId)).map(toView),
+      participants: async (roomId) => {
+        const room = (await store.all()).find((r) => r.id === roomId);
+        if (!room) throw new NotFoundError(`no conference room ${roomId}`);
+        return live.get(room.clusterId, room.number);
+      },
+      runSchedule: (at) => scheduler.run(at ?? new Date()),
+    };
+    ctx.provide(conferenceService, service);
+  },
+});

@@ -1,0 +1,167 @@
+import { confName, confValue, tenantPrefix, type ClusterSnapshotView, type ConfigFragment } from '../../sdk/index.ts';
+import type { Room } from './entities.ts';
+
+export const CONFBRIDGE_FILE = 'confbridge.conf';
+export const DIALPLAN_FILE = 'extensions-conference.conf';
+/** AstDB family the scheduler writes `open`/`closed` into, one key per room number. */
+export const ASTDB_FAMILY = 'acm-conference';
+
+export interface RenderOptions {
+  recordingsDir: string;
+  pinAttempts: number;
+}
+
+/** Section names of one room (confbridge.conf) — the room number is digits only. */
+export const profileNames = (number: string) => {
+  const base = confName(`acm-conf-${number}`, 'number');
+  return { bridge: `${base}-bridge`, user: `${base}-user`, admin: `${base}-admin`, menu: `${base}-menu`, adminMenu: `${base}-admin-menu`, recording: base };
+};
+
+
+class Writer {
+  private lines: string[] = [];
+  comment(text: string): this { this.lines.push(`; ${confValue(text, 'comment')}`); return this; }
+  section(name: string): this {
+    if (this.lines.length) this.lines.push('');
+    this.lines.push(`[${confName(name, 'section')}]`);
+    return this;
+  }
+  set(key: string, value: string | number | boolean, field = key): this {
+    this.lines.push(`${key} = ${confValue(value, field)}`);
+    return this;
+  }
+  raw(line: string): this { this.lines.push(line); return this; }
+  toString(): string { return this.lines.length ? `${this.lines.join('\n')}\n` : ''; }
+}
+
+const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+const digits = (v: string, field: string) => {
+  if (!/^[0-9]+$/.test(v)) throw new Error(`${field} must be digits`);
+  return v;
+};
+
+function byNumber(rooms: readonly Room[]): Room[] {
+  return [...rooms].sort((a, b) => a.number.length - b.number.length || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+}
+
+/** confbridge.conf: per room a bridge profile, a user and an admin profile, a user and an admin menu. */
+export function renderConfbridge(snapshot: ClusterSnapshotView, rooms: readonly Room[], opts: RenderOptions): string {
+  const w = new Writer();
+  if (!rooms.length) return '';
+  w.comment(`ConfBridge rooms of cluster ${snapshot.cluster.name} (rendered by acm, edits are overwritten)`);
+  for (const r of byNumber(rooms)) {
+    const n = profileNames(r.number);
+    w.section(n.bridge).set('type', 'bridge');
+    if (r.description) w.comment(r.description);
+    if (r.maxUsers) w.set('max_members', r.maxUsers, 'maxUsers');
+    w.set('video_mode', r.videoMode, 'videoMode');
+    w.set('record_conference', yesNo(r.record), 'record');
+    if (r.record) {
+      // Asterisk appends -<epoch> before the extension (record_file_timestamp, default yes).
+      w.set('record_file', `${opts.recordingsDir.replace(/\/+$/, '')}/${n.recording}.wav`, 'recordingsDir');
+      w.set('record_file_timestamp', 'yes');
+    }
+
+    w.section(n.user).set('type', 'user')
+      .set('talk_detection_events', 'yes')
+      .set('announce_user_count', 'yes')
+      .set('music_on_hold_when_empty', 'yes');
+
+    w.section(n.admin).set('type', 'user')
+      .set('admin', 'yes')
+      .set('marked', 'yes')
+      .set('talk_detection_events', 'yes')
+      .set('announce_user_count', 'yes');
+
+    w.section(n.menu).set('type', 'menu')
+      .set('*', 'playback_and_continue(conf-usermenu)')
+      .set('*1', 'toggle_mute')
+      .set('1', 'toggle_mute')
+      .set('*4', 'decrease_listening_volume')
+      .set('*6', 'increase_listening_volume');
+
+    w.section(n.adminMenu).set('type', 'menu')
+      .set('*', 'playback_and_continue(conf-adminmenu)')
+      .set('*1', 'toggle_mute')
+      .set('1', 'toggle_mute')
+      .set('*2', 'admin_toggle_conference_lock')
+      .set('*3', 'admin_kick_last')
+      .set('*4', 'decrease_listening_volume')
+      .set('*6', 'increase_listening_volume')
+      .set('*8', 'admin_toggle_mute_participants');
+  }
+  return w.toString();
+}
+
+/**
+ * The dialplan: context `conferences` (tenant-prefixed) with one extension per room number and
+ * per external number, included from the tenant's internal context and every trunk context so
+ * extensions and inbound DIDs reach it. Callers get in only while the scheduler has the room
+ * `open` in AstDB; with a PIN set they are asked for it (Read) and the PIN decides user or admin.
+ */
+export function renderConferenceDialplan(snapshot: ClusterSnapshotView, rooms: readonly Room[], opts: RenderOptions): string {
+  if (!rooms.length) return '';
+  const p = tenantPrefix(snapshot.tenant);
+  const ctx = confName(`${p}conferences`, 'context');
+  const w = new Writer();
+  w.comment(`ConfBridge rooms of cluster ${snapshot.cluster.name} (rendered by acm, edits are overwritten)`);
+
+  const callers = new Set<string>([`${p}internal`]);
+  for (const t of [...snapshot.trunks].sort((a, b) => a.id - b.id)) callers.add(`${p}${t.context || 'internal'}`);
+  for (const c of [...callers].sort()) w.section(c).raw(`include => ${ctx}`);
+
+  w.section(ctx);
+  for (const r of byNumber(rooms)) {
+    const num = digits(r.number, 'number');
+    const n = profileNames(num);
+    const bridge = (profile: string, menu: string) => `ConfBridge(${num},${n.bridge},${profile},${menu})`;
+    w.raw('');
+    w.comment(`room ${num}${r.description ? `: ${r.description}` : ''}`);
+    w.raw(`exten => ${num},1,NoOp(acm conference ${num})`);
+    w.raw(` same => n,GotoIf($["\${DB(${ASTDB_FAMILY}/${num})}" = "open"]?open)`);
+    w.raw(' same => n,Answer()');
+    w.raw(' same => n,Playback(conf-locked)');
+    w.raw(' same => n,Hangup()');
+    const userPin = r.userPin ? digits(r.userPin, 'userPin') : null;
+    const adminPin = r.adminPin ? digits(r.adminPin, 'adminPin') : null;
+    if (!userPin && !adminPin) {
+      w.raw(` same => n(open),${bridge(n.user, n.menu)}`);
+      w.raw(' same => n,Hangup()');
+    } else {
+      w.raw(' same => n(open),Answer()');
+      w.raw(' same => n,Set(ACM_CONF_TRIES=0)');
+      w.raw(' same => n(pin),Read(ACM_CONF_PIN,conf-getpin,16,,1,10)');
+      if (adminPin) w.raw(` same => n,GotoIf($["\${ACM_CONF_PIN}" = "${adminPin}"]?admin)`);
+      // Without a user PIN, callers who just press # (or wait) join as users.
+      w.raw(` same => n,GotoIf($["\${ACM_CONF_PIN}" = "${userPin ?? ''}"]?user)`);
+      w.raw(' same => n,Set(ACM_CONF_TRIES=$[${ACM_CONF_TRIES} + 1])');
+      w.raw(` same => n,GotoIf($[\${ACM_CONF_TRIES} < ${opts.pinAttempts}]?retry)`);
+      w.raw(' same => n,Playback(conf-invalidpin)');
+      w.raw(' same => n,Hangup()');
+      w.raw(' same => n(retry),Playback(conf-invalidpin)');
+      w.raw(' same => n,Goto(pin)');
+      if (adminPin) {
+        w.raw(` same => n(admin),${bridge(n.admin, n.adminMenu)}`);
+        w.raw(' same => n,Hangup()');
+      }
+      w.raw(` same => n(user),${bridge(n.user, n.menu)}`);
+      w.raw(' same => n,Hangup()');
+    }
+    if (r.externalNumber) {
+      const did = confValue(r.externalNumber, 'externalNumber');
+      if (!/^\+?[0-9]+$/.test(did)) throw new Error('externalNumber must be digits with an optional leading +');
+      w.raw(`exten => ${did},1,Goto(${ctx},${num},1)`);
+    }
+  }
+  return w.toString();
+}
+
+/** The plugin's fragments for one cluster: nothing at all when the cluster has no rooms. */
+export function renderFragments(snapshot: ClusterSnapshotView, rooms: readonly Room[], opts: RenderOptions): ConfigFragment[] {
+  const mine = rooms.filter((r) => r.clusterId === snapshot.cluster.id);
+  if (!mine.length) return [];
+  return [
+    { file: CONFBRIDGE_FILE, content: renderConfbridge(snapshot, mine, opts), reload: 'app_confbridge.so' },
+    { file: DIALPLAN_FILE, content: renderConferenceDialplan(snapshot, mine, opts), reload: 'pbx_config.so' },
+  ];
+}

@@ -1,0 +1,119 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ClusterSnapshotView } from '../../../sdk/index.ts';
+import { renderFragments } from '../render.ts';
+import { isOpen } from '../schedule.ts';
+import { parseListing } from '../recordings.ts';
+import type { Room } from '../entities.ts';
+
+const GOLDEN = join(import.meta.dirname, 'golden');
+
+/** Compares with the golden file; `UPDATE_GOLDEN=1` rewrites it. */
+function golden(name: string, actual: string): void {
+  const file = join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+const snapshot = (tenantId = 1): ClusterSnapshotView => ({
+  tenant: { id: tenantId, name: tenantId === 1 ? 'default' : 'acme' },
+  site: { id: 1, tenantId, name: 'london' },
+  cluster: { id: 7, tenantId, siteId: 1, name: 'lon' },
+  servers: [], groups: [], extensions: [], acls: [],
+  trunks: [
+    { id: 1, tenantId, siteId: 1, clusterId: 7, name: 'TELNYX-1', register: true, qualify: true, context: 'from-telnyx', maxChannels: 40 },
+    { id: 2, tenantId, siteId: 1, clusterId: 7, name: 'backup', register: false, qualify: true },
+  ],
+});
+
+let nextId = 1;
+const room = (r: Partial<Room>): Room => ({
+  id: nextId++, tenantId: 1, siteId: 1, clusterId: 7, number: '8600', startsAt: new Date('2018-05-30T00:00:00Z'),
+  recurrence: 'none', record: false, videoMode: 'none', open: false, createdAt: new Date(0), updatedAt: new Date(0), ...r,
+});
+
+/** The seed's three bookings, plus an admin-PIN-only room. */
+const rooms = [
+  room({ number: '8602', recurrence: 'weekly', externalNumber: '16465701658', owner: 'keith', account: 'UKSales', description: 'weekly chat on UKSales', maxUsers: 10, userPin: '1234', adminPin: '908172' }),
+  room({ number: '8608', recurrence: 'weekly', externalNumber: '+16465708008', account: 'USSales', description: 'weekly chat on USSales', maxUsers: 16 }),
+  room({ number: '8603', startsAt: new Date('2018-05-22T14:00:00Z'), endsAt: new Date('2018-06-23T00:00:00Z'), account: 'USSales', description: 'TPA site move', maxUsers: 10, userPin: '1234', record: true, videoMode: 'follow_talker' }),
+  room({ number: '8610', adminPin: '55667788', videoMode: 'first_marked' }),
+  room({ number: '9999', clusterId: 8 }),
+];
+const opts = { recordingsDir: '/var/spool/asterisk/confbridge/', pinAttempts: 3 };
+
+describe('conference rendering', () => {
+  it('renders confbridge.conf profiles and menus and the dialplan (golden)', () => {
+    const fragments = renderFragments(snapshot(), rooms, opts);
+    expect(fragments.map((f) => [f.file, f.reload])).toEqual([['confbridge.conf', 'app_confbridge.so'], ['extensions-conference.conf', 'pbx_config.so']]);
+    golden('confbridge.conf', fragments[0]!.content);
+    golden('extensions-conference.conf', fragments[1]!.content);
+    // room 9999 is on another cluster
+    expect(fragments.map((f) => f.content).join('')).not.toContain('9999');
+  });
+
+  it('prefixes contexts of other tenants like the core does', () => {
+    const [, dialplan] = renderFragments(snapshot(3), [room({ number: '4000', tenantId: 3 })], opts);
+    expect(dialplan!.content).toContain('[t3-internal]\ninclude => t3-conferences');
+    expect(dialplan!.content).toContain('[t3-from-telnyx]\ninclude => t3-conferences');
+    expect(dialplan!.content).toContain('[t3-conferences]');
+  });
+
+  it('contributes nothing for a cluster without rooms', () => {
+    expect(renderFragments(snapshot(), [room({ clusterId: 99 })], opts)).toEqual([]);
+  });
+
+  it('refuses unsafe text rather than writing it', () => {
+    expect(() => renderFragments(snapshot(), [room({ description: 'x\n[evil]' })], opts)).toThrow(/line break/);
+  });
+});
+
+describe('conference schedule', () => {
+  const at = (s: string) => new Date(s);
+  it('a one-off booking is open from start to end', () => {
+    const w = { startsAt: at('2018-05-22T14:00:00Z'), endsAt: at('2018-06-23T00:00:00Z'), recurrence: 'none' };
+    expect(isOpen(w, at('2018-05-22T13:59:59Z'))).toBe(false);
+    expect(isOpen(w, at('2018-05-22T14:00:00Z'))).toBe(true);
+    expect(isOpen(w, at('2018-06-22T23:59:59Z'))).toBe(true);
+    expect(isOpen(w, at('2018-06-23T00:00:00Z'))).toBe(false);
+    expect(isOpen({ startsAt: at('2018-01-01T00:00:00Z'), recurrence: 'none' }, at('2030-01-01T00:00:00Z'))).toBe(true);
+  });
+
+  it('weekly rooms open on the weekday of their start for the duration (default a day)', () => {
+    const w = { startsAt: at('2018-05-30T09:00:00Z'), recurrence: 'weekly', durationMinutes: 60 };
+    expect(isOpen(w, at('2018-06-06T09:30:00Z'))).toBe(true);
+    expect(isOpen(w, at('2018-06-06T10:00:00Z'))).toBe(false);
+    expect(isOpen(w, at('2018-06-07T09:30:00Z'))).toBe(false);
+    const allDay = { startsAt: at('2018-05-30T00:00:00Z'), recurrence: 'weekly' };
+    expect(isOpen(allDay, at('2026-11-25T23:00:00Z'))).toBe(true); // a Wednesday
+    expect(isOpen(allDay, at('2026-11-26T00:00:00Z'))).toBe(false);
+  });
+
+  it('daily and monthly recurrences, and the series end', () => {
+    const daily = { startsAt: at('2026-01-01T08:00:00Z'), recurrence: 'daily', durationMinutes: 30, endsAt: at('2026-02-01T00:00:00Z') };
+    expect(isOpen(daily, at('2026-01-15T08:10:00Z'))).toBe(true);
+    expect(isOpen(daily, at('2026-01-15T08:40:00Z'))).toBe(false);
+    expect(isOpen(daily, at('2026-02-03T08:10:00Z'))).toBe(false);
+    const monthly = { startsAt: at('2026-01-31T12:00:00Z'), recurrence: 'monthly', durationMinutes: 60 };
+    expect(isOpen(monthly, at('2026-02-28T12:30:00Z'))).toBe(true); // clamped to the month's last day
+    expect(isOpen(monthly, at('2026-03-31T12:30:00Z'))).toBe(true);
+    expect(isOpen(monthly, at('2026-03-30T12:30:00Z'))).toBe(false);
+  });
+});
+
+describe('conference recordings', () => {
+  it('lists the room\'s files from `ls -ln`', () => {
+    const out = [
+      'total 12',
+      '-rw-r--r-- 1 0 0 480044 Nov 23 08:00 acm-conf-8603-1795420800.wav',
+      '-rw-r--r-- 1 0 0 1044 Nov 23 09:00 acm-conf-86030-1795424400.wav',
+      '-rw-r--r-- 1 0 0 2048 Nov 23 09:00 acm-conf-8603-1795424400.wav',
+      'drwxr-xr-x 2 0 0 4096 Nov 23 09:00 acm-conf-8603-dir',
+    ].join('\n');
+    expect(parseListing(out, '8603')).toEqual([
+      { file: 'acm-conf-8603-1795424400.wav', bytes: 2048, startedAt: '2026-11-23T09:00:00.000Z' },
+      { file: 'acm-conf-8603-1795420800.wav', bytes: 480044, startedAt: '2026-11-23T08:00:00.000Z' },
+    ]);
+  });
+});

@@ -1,0 +1,63 @@
+import { defineManifest, z } from '../../sdk/index.ts';
+
+const Target = z.strictObject({
+  /** Delivery channel; acm hands the message to whatever listens on the bus subject. */
+  type: z.enum(['email', 'sms', 'webhook', 'syslog']),
+  to: z.string().min(1).max(255),
+  /** Only alerts at or above this level reach this target (default: routing.notifyLevel). */
+  minLevel: z.number().int().min(0).max(16).optional(),
+});
+
+/** Settings under `plugins.security.settings` in site.yaml. */
+export const SecuritySettings = z.strictObject({
+  routing: z.strictObject({
+    /** Alerts at or above this level show in the NOC view (OSSEC: "level 5 and above to the NOC"). */
+    nocLevel: z.number().int().min(0).max(16).default(5),
+    /** Alerts at or above this level go to the notification targets (OSSEC: "7 and above: email/SMS"). */
+    notifyLevel: z.number().int().min(0).max(16).default(7),
+    /** The same alert (source, rule, source IP, location) within this window is counted, not re-sent. */
+    dedupSeconds: z.number().int().min(0).max(86_400).default(300),
+    targets: z.array(Target).max(50).default([]),
+  }).prefault({}),
+  asterisk: z.strictObject({
+    /** Failed authentications from one address within `windowSeconds` that raise a brute-force alert. */
+    bruteForceThreshold: z.number().int().min(1).max(100_000).default(10),
+    windowSeconds: z.number().int().min(1).max(86_400).default(600),
+    /** Most source addresses kept in memory (least recently seen dropped first). */
+    maxSources: z.number().int().min(10).max(1_000_000).default(10_000),
+  }).prefault({}),
+  ingest: z.strictObject({
+    /** Alert files on the acm host tailed every `pollSeconds` (e.g. /var/ossec/logs/alerts/alerts.json). */
+    files: z.array(z.string().regex(/^\/[A-Za-z0-9_./-]+$/, 'an absolute path')).max(20).default([]),
+    pollSeconds: z.number().int().min(1).max(3600).default(10),
+    /** Most bytes read from one file per poll. */
+    maxBytesPerPoll: z.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  }).prefault({}),
+  posture: z.strictObject({
+    /** Collect fail2ban/firewall posture of every enabled server every N seconds (0 = only on demand). */
+    pollSeconds: z.number().int().min(0).max(86_400).default(0),
+    /** The iptables chain blacklisted addresses go into. */
+    blacklistChain: z.string().regex(/^[A-Za-z0-9_-]{1,28}$/, 'an iptables chain name').default('BLACKLIST'),
+  }).prefault({}),
+  audit: z.strictObject({
+    /** Passwords shorter than this are reported. */
+    minPasswordLength: z.number().int().min(1).max(128).default(10),
+  }).prefault({}),
+});
+export type SecuritySettings = z.output<typeof SecuritySettings>;
+
+export const manifest = defineManifest({
+  id: 'security',
+  title: 'Security',
+  version: '1.0.0',
+  contract: 1,
+  description: 'Config audit, Asterisk security events, OSSEC/Wazuh alerts, fail2ban and firewall posture per server.',
+  permissions: [
+    'security.audit:read',
+    'security.alerts:read',
+    'security.alerts:write',
+    'security.posture:read',
+    'security.blacklist:write',
+  ],
+  settings: SecuritySettings,
+});

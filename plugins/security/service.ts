@@ -1,0 +1,409 @@
+/**
+ * The plugin's state and behaviour, independent of HTTP: alert routing with deduplication,
+ * Asterisk event counters, posture collection over SSH, the blacklist and the audit.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  AuditService, ClusterView, EventBus, ModelService, Principal, ServerView, SshService,
+} from '../../sdk/index.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../sdk/index.ts';
+import type { Logger } from 'pino';
+import type { EntityManager } from '../../sdk/index.ts';
+import type { SecuritySettings } from './manifest.ts';
+import { SecurityAlertSchema, type SecurityAlertRow } from './entities.ts';
+import { auditSnapshots, RULES, summarize, openTo, type Finding } from './audit.ts';
+import { parseAlertText, type ParsedAlert } from './alerts.ts';
+import { SourceTracker, toSecurityEvent, EVENT_LEVELS, type SecurityEvent } from './asterisk-events.ts';
+import {
+  blacklistCommand, blacklistOf, parseFail2banJail, parseFail2banStatus, parseIptablesList, parseIptablesRules,
+  parseManagerConf, parseNftRuleset, validateBlacklistAddress, type Fail2banJail, type FirewallChain, type NftSet,
+} from './posture.ts';
+import type { AlertView } from './api/index.ts';
+
+export interface AlertInput {
+  source: 'wazuh' | 'ossec' | 'asterisk';
+  ruleId: string;
+  level: number;
+  location: string;
+  srcIp: string | null;
+  description: string;
+  time: string | null;
+  agent?: string | null;
+  user?: string | null;
+  groups?: string[];
+  serverId?: number | null;
+  clusterId?: number | null;
+  tenantId?: number | null;
+}
+
+export interface Notification {
+  at: string;
+  target: { type: string; to: string };
+  alert: AlertView;
+}
+
+export interface ServerPosture {
+  serverId: number;
+  server: string;
+  clusterId: number;
+  collectedAt: string;
+  errors: string[];
+  fail2ban: { jails: Fail2banJail[]; banned: number } | null;
+  iptables: { chains: FirewallChain[]; policies: Record<string, string | null> } | null;
+  nft: { chains: FirewallChain[]; sets: NftSet[] } | null;
+  blacklist: { chain: string; addresses: { address: string; packets: number | null; bytes: number | null }[] } | null;
+  amiFindings: Finding[];
+  /** Raw command output by section, shown on demand. */
+  raw: Record<string, string>;
+}
+
+/** One exec per server; a fixed script: nothing from a request reaches it. */
+export const POSTURE_SCRIPT = [
+  "echo '@@acm f2b'; fail2ban-client status 2>&1",
+  "for j in $(fail2ban-client status 2>/dev/null | sed -n 's/.*Jail list:[[:space:]]*//p' | tr ',' ' '); do echo \"@@acm f2b-jail\"; fail2ban-client status \"$j\" 2>&1; done",
+  "echo '@@acm iptables-L'; iptables -w -L -v -n -x 2>&1",
+  "echo '@@acm iptables-S'; iptables -w -S 2>&1",
+  "echo '@@acm nft'; nft list ruleset 2>&1",
+  "echo '@@acm end'",
+].join('; ');
+
+/** Splits the script's output into sections (`f2b-jail` may repeat). */
+export function splitSections(stdout: string): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  let cur: { name: string; lines: string[] } | null = null;
+  for (const line of stdout.split('\n')) {
+    const m = /^@@acm (\S+)$/.exec(line);
+    if (m) {
+      if (cur) out.push({ name: cur.name, text: cur.lines.join('\n') });
+      cur = m[1] === 'end' ? null : { name: m[1]!, lines: [] };
+      continue;
+    }
+    cur?.lines.push(line);
+  }
+  if (cur) out.push({ name: cur.name, text: cur.lines.join('\n') });
+  return out;
+}
+
+const notInstalled = (t: string) => /command not found|not found|No such file|Permission denied|Failed to access socket|Is fail2ban-server running|can't initialize|Operation not permitted/i.test(t);
+
+/** Parses the posture script's output; every section that fails is an error, not an exception. */
+export function parsePosture(stdout: string, chain: string): Pick<ServerPosture, 'errors' | 'fail2ban' | 'iptables' | 'nft' | 'blacklist' | 'raw'> {
+  const errors: string[] = [];
+  const raw: Record<string, string> = {};
+  const sections = splitSections(stdout);
+  let fail2ban: ServerPosture['fail2ban'] = null;
+  let iptables: ServerPosture['iptables'] = null;
+  let nft: ServerPosture['nft'] = null;
+  const jails: Fail2banJail[] = [];
+  for (const s of sections) {
+    raw[s.name] = raw[s.name] === undefined ? s.text : `${raw[s.name]}\n${s.text}`;
+    try {
+      switch (s.name) {
+        case 'f2b': parseFail2banStatus(s.text); fail2ban = { jails, banned: 0 }; break;
+        case 'f2b-jail': jails.push(parseFail2banJail(s.text)); break;
+        case 'iptables-L': {
+          const chains = parseIptablesList(s.text);
+          iptables = { chains, policies: Object.fromEntries(chains.filter((c) => c.policy).map((c) => [c.name, c.policy])) };
+          break;
+        }
+        case 'iptables-S': parseIptablesRules(s.text); break;
+        case 'nft': if (s.text.trim()) nft = parseNftRuleset(s.text); break;
+        default: break;
+      }
+    } catch (err) {
+      const first = s.text.trim().split('\n')[0]?.slice(0, 160) ?? '';
+      errors.push(`${s.name}: ${notInstalled(s.text) ? first : (err as Error).message}`);
+    }
+  }
+  if (fail2ban) (fail2ban as { banned: number }).banned = jails.reduce((n, j) => n + j.currentlyBanned, 0);
+  const blacklist = iptables ? { chain, addresses: blacklistOf((iptables as { chains: FirewallChain[] }).chains, chain) } : null;
+  return { errors, fail2ban, iptables, nft, blacklist, raw };
+}
+
+export interface SecurityDeps {
+  settings: SecuritySettings;
+  logger: Logger;
+  em: () => EntityManager;
+  bus: EventBus;
+  model: ModelService;
+  ssh: SshService;
+  audit: AuditService;
+  now?: () => number;
+}
+
+export function rowToView(r: SecurityAlertRow): AlertView {
+  return {
+    id: r.id, source: r.source, ruleId: r.ruleId, level: r.level, location: r.location, srcIp: r.srcIp ?? null,
+    description: r.description, time: r.eventTime ? new Date(r.eventTime).toISOString() : null,
+    firstSeen: new Date(r.firstSeen).toISOString(), lastSeen: new Date(r.lastSeen).toISOString(), count: r.count,
+    serverId: r.serverId ?? null, clusterId: r.clusterId ?? null, agent: r.agent ?? null, user: r.userName ?? null,
+    groups: r.groups ?? [], noc: !!r.noc, notified: !!r.notified,
+  };
+}
+
+export class Security {
+  readonly tracker: SourceTracker;
+  readonly outbox: Notification[] = [];
+  readonly postures = new Map<number, ServerPosture>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+  private now: () => number;
+  stats = { alertsStored: 0, alertsDeduplicated: 0, notificationsSent: 0, dropped: 0 };
+
+  constructor(private d: SecurityDeps) {
+    this.now = d.now ?? Date.now;
+    this.tracker = new SourceTracker(d.settings.asterisk, this.now);
+  }
+
+  /* ------------------------------------------------------------------ scope */
+
+  canSeeCluster(user: Principal | undefined, c: Pick<ClusterView, 'id' | 'tenantId' | 'siteId'>): boolean {
+    if (!user) return true;
+    if (user.tenantId !== null && user.tenantId !== c.tenantId) return false;
+    if (!user.scopes.length) return true;
+    return user.scopes.some((s) => (s.type === 'site' && s.id === c.siteId) || (s.type === 'cluster' && s.id === c.id));
+  }
+
+  async visibleClusters(user?: Principal): Promise<ClusterView[]> {
+    return (await this.d.model.clusters()).filter((c) => this.canSeeCluster(user, c));
+  }
+
+  async serverFor(user: Principal | undefined, serverId: number): Promise<ServerView> {
+    const server = (await this.d.model.servers()).find((s) => s.id === serverId);
+    if (!server) throw new NotFoundError(`no server ${serverId}`);
+    const cluster = (await this.d.model.clusters()).find((c) => c.id === server.clusterId);
+    if (!cluster || !this.canSeeCluster(user, cluster)) throw new NotFoundError(`no server ${serverId}`);
+    return server;
+  }
+
+  /* ------------------------------------------------------------------ audit */
+
+  async audit(user?: Principal, clusterId?: number): Promise<{ findings: Finding[]; summary: ReturnType<typeof summarize>; rules: typeof RULES; clusters: number }> {
+    let clusters = await this.visibleClusters(user);
+    if (clusterId !== undefined) {
+      clusters = clusters.filter((c) => c.id === clusterId);
+      if (!clusters.length) throw new NotFoundError(`no cluster ${clusterId}`);
+    }
+    const snapshots = await Promise.all(clusters.map((c) => this.d.model.snapshot(c.id)));
+    const ids = new Set(clusters.map((c) => c.id));
+    const findings = [
+      ...auditSnapshots(snapshots, { minPasswordLength: this.d.settings.audit.minPasswordLength }),
+      ...[...this.postures.values()].filter((p) => ids.has(p.clusterId)).flatMap((p) => p.amiFindings),
+    ];
+    return { findings, summary: summarize(findings), rules: RULES, clusters: clusters.length };
+  }
+
+  /* ------------------------------------------------------------------ alerts */
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    this.pending++;
+    const p = this.queue.then(fn, fn).finally(() => { this.pending--; });
+    this.queue = p.catch((err: Error) => this.d.logger.error({ err: err.message }, 'security alert write failed'));
+    return p;
+  }
+
+  /** Waits for queued alert writes (bounded by the queue itself). */
+  async flush(): Promise<void> {
+    await this.queue;
+  }
+
+  dedupKey(a: AlertInput): string {
+    return createHash('sha256').update([a.source, a.ruleId, a.srcIp ?? '', a.location, a.serverId ?? ''].join('\u0000')).digest('hex').slice(0, 40);
+  }
+
+  /** Stores (or counts) one alert and routes it; resolves with the stored row. */
+  route(a: AlertInput): Promise<AlertView> {
+    return this.enqueue(async () => {
+      const { routing } = this.d.settings;
+      const em = this.d.em();
+      const now = new Date(this.now());
+      const key = this.dedupKey(a);
+      const since = new Date(now.getTime() - routing.dedupSeconds * 1000);
+      const existing = routing.dedupSeconds > 0
+        ? await em.findOne(SecurityAlertSchema, { dedupKey: key, lastSeen: { $gte: since } }, { orderBy: { id: 'desc' } })
+        : null;
+      if (existing) {
+        existing.count += 1;
+        existing.lastSeen = now;
+        await em.flush();
+        this.stats.alertsDeduplicated++;
+        return rowToView(existing);
+      }
+      const row = em.create(SecurityAlertSchema, {
+        firstSeen: now, lastSeen: now, source: a.source, tenantId: a.tenantId ?? null, clusterId: a.clusterId ?? null,
+        serverId: a.serverId ?? null, ruleId: a.ruleId.slice(0, 64), level: a.level, location: a.location.slice(0, 512),
+        srcIp: a.srcIp, description: a.description, eventTime: a.time ? new Date(a.time) : null, agent: a.agent?.slice(0, 255) ?? null,
+        userName: a.user?.slice(0, 128) ?? null, groups: a.groups?.length ? a.groups : null, count: 1, dedupKey: key,
+        noc: a.level >= routing.nocLevel, notified: a.level >= routing.notifyLevel,
+      });
+      await em.flush();
+      this.stats.alertsStored++;
+      const view = rowToView(row);
+      if (row.notified) this.notify(view, a.tenantId ?? 0);
+      return view;
+    });
+  }
+
+  private notify(alert: AlertView, tenantId: number): void {
+    const { routing } = this.d.settings;
+    const targets = routing.targets.filter((t) => alert.level >= (t.minLevel ?? routing.notifyLevel));
+    // The bus carries the notification to whatever delivers mail/SMS (a site module, a relay…).
+    for (const t of targets) {
+      const n: Notification = { at: new Date(this.now()).toISOString(), target: { type: t.type, to: t.to }, alert };
+      this.outbox.push(n);
+      if (this.outbox.length > 200) this.outbox.shift();
+      this.stats.notificationsSent++;
+      this.d.bus.publish(`acm.${tenantId}.${alert.clusterId ?? 0}.${alert.serverId ?? 0}.security.notify`, n);
+    }
+    if (!targets.length) this.d.bus.publish(`acm.${tenantId}.${alert.clusterId ?? 0}.${alert.serverId ?? 0}.security.notify`, { at: new Date(this.now()).toISOString(), target: null, alert });
+  }
+
+  /** Ingests a text of OSSEC/Wazuh alerts; every line is either stored or reported. */
+  async ingest(text: string): Promise<{ lines: number; accepted: number; deduplicated: number; errors: { line: number; error: string }[]; alerts: { line: number; id: number; level: number; noc: boolean; notified: boolean }[] }> {
+    const parsed = parseAlertText(text);
+    const out = { lines: parsed.lines, accepted: 0, deduplicated: 0, errors: [...parsed.errors], alerts: [] as { line: number; id: number; level: number; noc: boolean; notified: boolean }[] };
+    for (const { line, alert } of parsed.alerts) {
+      try {
+        const view = await this.route(fromParsed(alert));
+        out.accepted++;
+        if (view.count > 1) out.deduplicated++;
+        out.alerts.push({ line, id: view.id, level: view.level, noc: view.noc, notified: view.notified });
+      } catch (err) {
+        out.errors.push({ line, error: `not stored: ${(err as Error).message}` });
+      }
+    }
+    out.errors.sort((a, b) => a.line - b.line);
+    return out;
+  }
+
+  async alerts(filter: { minLevel?: number; limit?: number; view?: 'noc' | 'all'; user?: Principal } = {}): Promise<AlertView[]> {
+    await this.flush();
+    const where: Record<string, unknown> = {};
+    if (filter.view === 'noc') where.noc = true;
+    if (filter.minLevel !== undefined) where.level = { $gte: filter.minLevel };
+    const rows = await this.d.em().find(SecurityAlertSchema, where, { orderBy: { lastSeen: 'desc', id: 'desc' }, limit: Math.min(Math.max(filter.limit ?? 200, 1), 1000) });
+    const user = filter.user;
+    if (!user || (user.tenantId === null && !user.scopes.length)) return rows.map(rowToView);
+    const visible = new Set((await this.visibleClusters(user)).map((c) => c.id));
+    // Alerts with no cluster (from OSSEC/Wazuh managers) are for unscoped administrators only.
+    return rows.filter((r) => r.clusterId !== null && r.clusterId !== undefined && visible.has(r.clusterId)).map(rowToView);
+  }
+
+  async alertCounts(): Promise<{ total: number; noc: number; notify: number; last24h: number; byServer: Record<string, number> }> {
+    await this.flush();
+    const em = this.d.em();
+    const since = new Date(this.now() - 86_400_000);
+    const rows = await em.find(SecurityAlertSchema, { lastSeen: { $gte: since } }, { fields: ['level', 'count', 'serverId', 'noc', 'notified'] as never, limit: 10_000 });
+    const byServer: Record<string, number> = {};
+    let noc = 0;
+    let notify = 0;
+    let last24h = 0;
+    for (const r of rows) {
+      last24h += r.count;
+      if (r.noc) noc += r.count;
+      if (r.notified) notify += r.count;
+      if (r.serverId) byServer[r.serverId] = (byServer[r.serverId] ?? 0) + r.count;
+    }
+    return { total: await em.count(SecurityAlertSchema, {}), noc, notify, last24h, byServer };
+  }
+
+  /* ------------------------------------------------------------------ Asterisk events */
+
+  onAmiEvent(e: { event: string; serverId: number; clusterId: number; tenantId: number; fields: Record<string, string>; receivedAt: number }): SecurityEvent {
+    const ev = toSecurityEvent(e);
+    const { crossed, recentFailures } = this.tracker.record(ev);
+    const src = ev.remote?.ip ?? null;
+    const base = { serverId: ev.serverId, clusterId: ev.clusterId, tenantId: ev.tenantId, srcIp: src, time: ev.time, user: ev.accountId || null };
+    if (ev.level >= 3 && (EVENT_LEVELS[ev.event] !== undefined)) {
+      void this.route({
+        ...base, source: 'asterisk', ruleId: `asterisk.${ev.event}`, level: ev.level, location: `server ${ev.serverId ?? '?'} ${ev.service || 'unknown'}`,
+        description: `${ev.event} from ${src ?? 'unknown address'} (${ev.service || 'unknown service'}${ev.accountId ? `, account ${ev.accountId}` : ''})`,
+      }).catch(() => undefined);
+    }
+    if (crossed && src) {
+      void this.route({
+        ...base, source: 'asterisk', ruleId: 'asterisk.brute-force', level: 10, location: `server ${ev.serverId ?? '?'}`,
+        description: `${recentFailures} failed authentications from ${src} within ${this.d.settings.asterisk.windowSeconds}s (last: ${ev.event})`,
+      }).catch(() => undefined);
+    }
+    return ev;
+  }
+
+  /* ------------------------------------------------------------------ posture */
+
+  async collect(server: ServerView, timeoutMs = 30_000): Promise<ServerPosture> {
+    const chain = this.d.settings.posture.blacklistChain;
+    const base = { serverId: server.id, server: server.name, clusterId: server.clusterId, collectedAt: new Date(this.now()).toISOString(), amiFindings: [] as Finding[] };
+    let posture: ServerPosture;
+    try {
+      let timer: NodeJS.Timeout | undefined;
+      const r = await Promise.race([
+        this.d.ssh.exec(server.id, POSTURE_SCRIPT),
+        new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+      ]).finally(() => clearTimeout(timer));
+      posture = { ...base, ...parsePosture(r.stdout, chain) };
+    } catch (err) {
+      posture = { ...base, errors: [`ssh: ${(err as Error).message}`], fail2ban: null, iptables: null, nft: null, blacklist: null, raw: {} };
+    }
+    // AMI users (manager.conf): permit=0.0.0.0/0 and friends.
+    try {
+      const cluster = (await this.d.model.clusters()).find((c) => c.id === server.clusterId);
+      const dir = cluster?.asteriskConfigDir || '/etc/asterisk';
+      const text = await this.d.ssh.readFile(server.id, `${dir}/manager.conf`);
+      posture.amiFindings = amiFindings(parseManagerConf(text), server, cluster?.name ?? String(server.clusterId));
+    } catch (err) {
+      posture.errors.push(`manager.conf: ${(err as Error).message}`);
+    }
+    this.postures.set(server.id, posture);
+    return posture;
+  }
+
+  async collectAll(user?: Principal): Promise<ServerPosture[]> {
+    const clusters = new Set((await this.visibleClusters(user)).map((c) => c.id));
+    const servers = (await this.d.model.servers()).filter((s) => s.enabled && clusters.has(s.clusterId));
+    const out: ServerPosture[] = [];
+    // Two at a time: the host has two cores and each exec is an SSH handshake.
+    for (let i = 0; i < servers.length; i += 2) out.push(...await Promise.all(servers.slice(i, i + 2).map((s) => this.collect(s))));
+    return out;
+  }
+
+  async blacklist(user: Principal, ip: string | null, serverId: number, action: 'add' | 'remove', input: unknown): Promise<{ address: string; chain: string; ok: boolean; output: string }> {
+    if (!user.can('security.blacklist:write')) throw new ForbiddenError('missing permission security.blacklist:write');
+    const server = await this.serverFor(user, serverId);
+    let v: { address: string; family: 4 | 6 };
+    try {
+      v = validateBlacklistAddress(input);
+    } catch (err) {
+      throw new ValidationError([{ field: 'address', message: (err as Error).message }]);
+    }
+    const chain = this.d.settings.posture.blacklistChain;
+    const cmd = blacklistCommand(action, v.address, v.family, chain);
+    const r = await this.d.ssh.exec(server.id, cmd);
+    const ok = r.code === 0;
+    await this.d.audit.record({
+      action: `security.blacklist.${action}`, target: 'server', targetId: server.id, after: { address: v.address, chain, ok },
+      username: user.username, userId: user.userId, tenantId: user.tenantId, ip,
+    });
+    return { address: v.address, chain, ok, output: (r.stdout + r.stderr).slice(0, 4000) };
+  }
+}
+
+function fromParsed(a: ParsedAlert): AlertInput {
+  return { source: a.source, ruleId: a.ruleId, level: a.level, location: a.location, srcIp: a.srcIp, description: a.description, time: a.time, agent: a.agent, user: a.user, groups: a.groups };
+}
+
+export function amiFindings(users: ReturnType<typeof parseManagerConf>, server: ServerView, clusterName: string): Finding[] {
+  const out: Finding[] = [];
+  for (const u of users) {
+    const object = { type: 'ami-user' as const, name: `${u.name}@${server.name}` };
+    const base = { clusterId: server.clusterId, cluster: clusterName, object };
+    const rules = [...u.deny.map((n) => ({ action: 'deny' as const, network: n })), ...u.permit.map((n) => ({ action: 'permit' as const, network: n }))];
+    if (!rules.length && !u.acl.length) {
+      out.push({ ...base, rule: 'ami.no-permit', severity: 'high', message: `AMI user ${u.name} has no deny/permit: any address may log in`, fix: 'Add deny=0.0.0.0/0.0.0.0 and permit=<acm address>/255.255.255.255 to the user in manager.conf.' });
+    } else if (rules.length && openTo(rules).length) {
+      out.push({ ...base, rule: 'ami.permit-any', severity: 'critical', message: `AMI user ${u.name} is reachable from any address (permit 0.0.0.0/0 or no wide deny)`, fix: 'Use deny=0.0.0.0/0.0.0.0 then permit only the acm servers.' });
+    }
+    if (u.secretWeak) out.push({ ...base, rule: 'ami.weak-secret', severity: 'high', message: `AMI user ${u.name} has a short, all-digit or name-like secret`, fix: 'Set a random secret of at least 20 characters.' });
+  }
+  return out;
+}

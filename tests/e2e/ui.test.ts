@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SessionSchema } from '../../core/model/entities.ts';
+import { TEST_ADMIN_PASSWORD } from '../../sdk/testing/kernel.ts';
+import { startUi, type UiHarness } from './harness.ts';
+
+/**
+ * The web app end to end in headless Chromium against a real server with the demo enterprise
+ * (SQLite, simulated Asterisk servers, live calls). One browser for the file; waits are bounded.
+ */
+let h: UiHarness;
+let page: Page;
+const SHOTS = process.env.ACM_SCREENSHOTS ?? '/tmp';
+
+beforeAll(async () => {
+  h = await startUi({ demo: true });
+  page = await h.newPage();
+}, 60_000);
+afterAll(async () => { await h?.stop(); });
+
+/** expect.poll with a bounded wait long enough for a loaded CI machine. */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 8000, interval: 50 });
+const rowsText = (p: Page) => p.locator('acm-table tbody tr').allInnerTexts();
+const firstColumn = async (p: Page) => (await p.locator('acm-table tbody tr td:first-child').allInnerTexts()).map((t) => t.trim());
+
+describe('serving the web app', () => {
+  it('sends the shell with a strict CSP and serves only what it should', async () => {
+    const res = await fetch(h.url + '/');
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    const html = await res.text();
+    expect(html).toContain('<script type="importmap">');
+    expect(html).not.toMatch(/<script>(?!\s*$)/);
+    expect((await fetch(h.url + '/vendor/lit/index.js')).status).toBe(200);
+    expect((await fetch(h.url + '/vendor/@lit/reactive-element/reactive-element.js')).status).toBe(200);
+    expect((await fetch(h.url + '/ui/app.js')).headers.get('content-type')).toContain('text/javascript');
+    expect((await fetch(h.url + '/plugins/status/ui/status-home.js')).status).toBe(200);
+    for (const bad of ['/vendor/lit/package.json', '/vendor/lit/%2e%2e/%2e%2e/package.json', '/vendor/lit/..%2f..%2fpackage.json',
+      '/ui/..%2fhttp%2fui.ts', '/vendor/zod/index.js', '/plugins/status/manifest.ts', '/plugins/status/ui/%2e%2e/index.ts', '/plugins/nope/ui/x.js']) {
+      expect((await fetch(h.url + bad)).status, bad).toBe(404);
+    }
+    expect((await fetch(h.url + '/api/nothing')).headers.get('content-type')).toContain('problem+json');
+  });
+});
+
+describe('the web app', () => {
+  it('refuses a bad login with a generic message, then logs in and shows the navigation', async () => {
+    await page.goto(h.url + '/');
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await poll(() => page.locator('.login-error').innerText()).toBe('Sign-in failed. Check your details and try again.');
+    await page.getByLabel('Password').fill(TEST_ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.waitFor();
+    for (const name of ['Home', 'Group status', 'Server status', 'Extensions', 'Trunks', 'Access lists', 'Clusters', 'Users', 'Audit log']) {
+      expect(await nav.getByRole('link', { name, exact: true }).count(), name).toBe(1);
+    }
+    expect(await page.locator('.topbar .username').innerText()).toBe('admin');
+    expect(await page.locator('.topbar .role').innerText()).toMatch(/admin/i);
+  });
+
+  it('shows the home page tiles', async () => {
+    await page.locator('acm-status-home .tile').first().waitFor();
+    const tile = page.locator('acm-status-home .tile[data-tile="acm-health"]');
+    expect(await tile.getAttribute('class')).toMatch(/\b(green|orange|red)\b/);
+    expect(await tile.locator('.tile-summary').innerText()).toMatch(/plugins running/);
+    await tile.getByRole('button').click();
+    await page.locator('#tile-details dl.details').first().waitFor();
+    await page.screenshot({ path: `${SHOTS}/acm-home.png`, fullPage: true });
+  });
+
+  it('sorts, searches and paginates the extensions table', async () => {
+    await page.goto(h.url + '/#/extensions');
+    await page.locator('acm-table tbody tr[data-id]').first().waitFor();
+    const total = (await h.k.admin.json('GET', '/api/extensions?pageSize=1')).body.total as number;
+    expect(total).toBeGreaterThan(25);
+    await page.getByRole('button', { name: 'Extension', exact: true }).click();
+    await poll(() => page.locator('th[data-key=extension]').getAttribute('aria-sort')).toBe('ascending');
+    await poll(async () => { const c = await firstColumn(page); return c.length === 25 && c.every((v, i) => i === 0 || c[i - 1]! <= v); }).toBe(true);
+    const asc = await firstColumn(page);
+    await page.getByRole('button', { name: 'Extension', exact: true }).click();
+    await poll(() => page.locator('th[data-key=extension]').getAttribute('aria-sort')).toBe('descending');
+    await poll(async () => (await firstColumn(page))[0] !== asc[0]).toBe(true);
+    const desc = await firstColumn(page);
+    expect(desc.every((v, i) => i === 0 || desc[i - 1]! >= v)).toBe(true);
+
+    await page.getByRole('button', { name: 'Next' }).click();
+    await poll(() => page.locator('.pager .count').innerText()).toMatch(/^26–\d+ of \d+/);
+    expect((await firstColumn(page))[0]! < desc[24]!).toBe(true);
+
+    const sample = (await h.k.admin.json('GET', '/api/extensions?pageSize=1&sort=name')).body.items[0];
+    await page.getByLabel('Search Extensions').fill(sample.name);
+    await poll(async () => { const r = await rowsText(page); return r.length > 0 && r.every((t) => t.includes(sample.name)); }).toBe(true);
+    expect(await page.locator('.pager .count').innerText()).toMatch(/^1–/);
+    await page.getByLabel('Search Extensions').fill('');
+    await poll(async () => (await rowsText(page)).length).toBe(25);
+  });
+
+  it('adds an extension: the API\'s message shows at the bad field, a good one lands in the table', async () => {
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.locator('acm-object-form form').waitFor();
+    await page.getByLabel('Cluster').selectOption({ label: 'tpa2' });
+    await page.getByLabel(/^Extension\b/).fill('12ab');
+    await page.getByLabel(/^Name\b/).fill('Erin Example');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const err = page.locator('.field[data-field=extension] .field-error');
+    await err.waitFor();
+    expect(await err.innerText()).toMatch(/digits/);
+    expect(await page.getByLabel(/^Extension\b/).getAttribute('aria-invalid')).toBe('true');
+    await page.screenshot({ path: `${SHOTS}/acm-extension-form-error.png`, fullPage: true });
+
+    await page.getByLabel(/^Extension\b/).fill('7990');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.waitForURL(/#\/extensions$/);
+    await page.getByLabel('Search Extensions').fill('7990');
+    await poll(() => firstColumn(page)).toEqual(['7990']);
+    expect((await rowsText(page))[0]).toContain('Erin Example');
+  });
+
+  it('copies and deletes an extension', async () => {
+    await page.getByRole('button', { name: 'Copy 7990 Erin Example' }).click();
+    await page.locator('acm-object-form form').waitFor();
+    expect(await page.getByLabel(/^Extension\b/).inputValue()).toBe('');
+    expect(await page.getByLabel(/^Name\b/).inputValue()).toBe('Erin Example');
+    await page.getByLabel(/^Extension\b/).fill('7991');
+    await page.getByLabel(/^Name\b/).fill('Finn Example');
+    await page.getByRole('button', { name: 'Save copy' }).click();
+    await page.waitForURL(/#\/extensions$/);
+    await page.getByLabel('Search Extensions').fill('799');
+    await poll(() => firstColumn(page)).toEqual(['7990', '7991']);
+    const copy = (await h.k.admin.json('GET', '/api/extensions?q=7991')).body.items[0];
+    expect(copy.clusterId).toBe((await h.k.admin.json('GET', '/api/extensions?q=7990')).body.items[0].clusterId);
+
+    await page.getByRole('button', { name: 'Delete 7991 Finn Example' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await poll(() => firstColumn(page)).toEqual(['7990']);
+    expect((await h.k.admin.json('GET', '/api/extensions?q=7991')).body.total).toBe(0);
+  });
+
+  it('shows the extension form grouped, and takes a screenshot', async () => {
+    const id = (await h.k.admin.json('GET', '/api/extensions?q=7990')).body.items[0].id;
+    await page.goto(`${h.url}/#/extensions/${id}/edit`);
+    await page.locator('acm-object-form form').waitFor();
+    const legends = await page.locator('fieldset.section legend').allInnerTexts();
+    expect(legends).toEqual(['Identity', 'Phone & authentication', 'Voicemail', 'Rights & contexts', 'Groups', 'Media, NAT & codecs', 'ACL', 'Provisioning', 'Roaming & fallback']);
+    expect(await page.getByLabel(/^Extension\b/).inputValue()).toBe('7990');
+    await page.screenshot({ path: `${SHOTS}/acm-extension-form.png`, fullPage: true });
+  });
+
+  it('keeps a half-filled form over a session expiry and saves it after the new login', async () => {
+    const id = (await h.k.admin.json('GET', '/api/extensions?q=7990')).body.items[0].id;
+    await page.getByLabel(/^Caller ID/).fill('Erin <7990>');
+    await h.k.acm.orm.em.fork().nativeDelete(SessionSchema, {});
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const overlay = page.locator('.overlay[role=dialog]');
+    await overlay.waitFor();
+    expect(await overlay.innerText()).toMatch(/session has ended/);
+    expect(await page.getByLabel(/^Caller ID/).inputValue()).toBe('Erin <7990>');
+    await overlay.getByLabel('Password').fill(TEST_ADMIN_PASSWORD);
+    await overlay.getByRole('button', { name: 'Sign in' }).click();
+    await overlay.waitFor({ state: 'detached' });
+    await page.waitForURL(/#\/extensions$/);
+    await h.k.admin.login('admin', TEST_ADMIN_PASSWORD);
+    expect((await h.k.admin.json('GET', `/api/extensions/${id}`)).body.callerId).toBe('Erin <7990>');
+  });
+
+  it('updates the group status view live', async () => {
+    await page.goto(h.url + '/#/group-status');
+    const row = page.locator('acm-group-status tbody tr[data-id]').first();
+    await row.waitFor();
+    const id = Number(await row.getAttribute('data-id'));
+    const ext = (await h.k.admin.json('GET', `/api/extensions/${id}`)).body;
+    // Publish until the page's WebSocket (connected asynchronously) delivers it; bounded.
+    const deadline = Date.now() + 5000;
+    let seen = false;
+    while (!seen && Date.now() < deadline) {
+      h.k.acm.bus.publish('acm.live.extension', {
+        type: 'extension', id, extension: ext.extension, tenantId: ext.tenantId, siteId: ext.siteId, clusterId: ext.clusterId, groupId: ext.groupId ?? null,
+        changes: { agentStatus: 'e2e-break', vmUnread: 42 },
+      });
+      seen = await page.locator(`acm-group-status tr[data-id="${id}"] td.agent`, { hasText: 'e2e-break' }).waitFor({ timeout: 500 }).then(() => true, () => false);
+    }
+    expect(seen).toBe(true);
+    expect(await page.locator(`acm-group-status tr[data-id="${id}"]`).innerText()).toContain('42');
+    await page.screenshot({ path: `${SHOTS}/acm-group-status.png` });
+  });
+
+  it('commits: shows the changes waiting, the progress and the result per cluster', async () => {
+    await page.goto(h.url + '/#/');
+    const badge = page.locator('.topbar .changes .count');
+    await poll(async () => Number(await badge.innerText())).toBeGreaterThan(0);
+    // The UI's contract with POST /api/commit, answered here so the three outcomes show (and the
+    // test does not depend on the simulators' deploy timing); the badge then re-reads /api/changes.
+    let release = () => {};
+    const held = new Promise<void>((r) => { release = r; });
+    await page.route('**/api/commit', async (route) => {
+      await held;
+      await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ revisions: [
+        { id: 11, clusterId: 1, cluster: 'tpa1', status: 'deployed', files: ['acm/pjsip.acm.conf', 'acm/extensions.acm.conf'] },
+        { id: null, clusterId: 2, cluster: 'tpa2', status: 'unchanged', files: [] },
+        { id: 12, clusterId: 3, cluster: 'sfo', status: 'failed', files: ['acm/pjsip.acm.conf'], error: 'sfo-ast2: SFTP write failed' },
+      ] }) });
+    });
+    await page.getByRole('button', { name: 'Commit', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Commit' });
+    await dialog.locator('progress').waitFor();
+    release();
+    await dialog.locator('table.commit-results tbody tr').first().waitFor();
+    const rows = await dialog.locator('table.commit-results tbody tr').allInnerTexts();
+    expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual(['tpa1 deployed 2', 'tpa2 unchanged 0', 'sfo failed 1 sfo-ast2: SFTP write failed']);
+    await page.screenshot({ path: `${SHOTS}/acm-commit.png` });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.unroute('**/api/commit');
+  });
+
+  it('drops a disabled plugin\'s page from the navigation', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Home', exact: true }).count()).toBe(1);
+    await page.goto(h.url + '/#/plugins');
+    await page.locator('tr[data-plugin=status]').getByRole('button', { name: 'Disable' }).click();
+    await poll(() => nav.getByRole('link', { name: 'Home', exact: true }).count()).toBe(0);
+    expect((await fetch(h.url + '/plugins/status/ui/status-home.js')).status).toBe(404);
+    await page.locator('tr[data-plugin=status]').getByRole('button', { name: 'Enable' }).click();
+    await poll(() => nav.getByRole('link', { name: 'Home', exact: true }).count()).toBe(1);
+  });
+
+  it('shows server status', async () => {
+    await page.goto(h.url + '/#/server-status');
+    await page.locator('acm-server-status .cluster-status').first().waitFor();
+    expect(await page.locator('acm-server-status h2').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/^tpa1/)]));
+  });
+
+  it('logged no console errors', () => {
+    expect(h.consoleErrors).toEqual([]);
+  });
+});
