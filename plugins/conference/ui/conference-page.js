@@ -1,4 +1,3 @@
-/* global customElements, confirm */
 // The conference manager page: bookings table, booking form and a live room view.
 // Self-contained Lit element; the shell loads it for the manifest's `ui` entry.
 import { LitElement, html, css } from 'lit';
