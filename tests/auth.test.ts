@@ -113,3 +113,29 @@ describe('login', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 });
+
+describe('users', () => {
+  it('changes role, scope and password, ending the user\'s sessions, and refuses to lose the last admin', async () => {
+    k = await startTestKernel();
+    const created = await k.admin.json('POST', '/api/users', { username: 'bea', password: 'bea-password-1', role: 'viewer' });
+    expect(created.status).toBe(201);
+    expect(created.body).not.toHaveProperty('passwordHash');
+    const bea = k.client();
+    expect(await bea.login('bea', 'bea-password-1')).toBe(200);
+    expect((await bea.json('POST', '/api/sites', { name: 'x' })).status).toBe(403);
+    const upd = await k.admin.json('PUT', `/api/users/${created.body.id}`, { role: 'admin', password: 'bea-password-2' });
+    expect(upd.body).toMatchObject({ role: 'admin', username: 'bea' });
+    expect((await bea.json('GET', '/api/sites')).status).toBe(401);
+    expect(await bea.login('bea', 'bea-password-1')).toBe(401);
+    expect(await bea.login('bea', 'bea-password-2')).toBe(200);
+    expect((await bea.json('POST', '/api/sites', { name: 'x' })).status).toBe(201);
+    const me = (await k.admin.json('GET', '/api/auth/me')).body;
+    expect((await k.admin.json('DELETE', `/api/users/${me.userId}`)).status).toBe(409);
+    expect((await bea.json('PUT', `/api/users/${created.body.id}`, { role: 'viewer' })).status).toBe(200);
+    const last = await k.admin.json('PUT', `/api/users/${me.userId}`, { role: 'viewer' });
+    expect(last.status).toBe(409);
+    expect(last.body.detail).toBe('this is the last enabled admin');
+    expect((await k.admin.json('DELETE', `/api/users/${created.body.id}`)).status).toBe(204);
+    expect((await k.admin.json('GET', `/api/users/${created.body.id}`)).status).toBe(404);
+  });
+});

@@ -7,6 +7,7 @@ import type { Acm } from '../app.ts';
 import { ACM_VERSION } from '../app.ts';
 import { problemMiddleware } from './problem.ts';
 import { commitRoutes } from './commit-routes.ts';
+import { userRoutes } from './user-routes.ts';
 import { uiMiddleware } from './ui.ts';
 import { openApiDocument } from './openapi.ts';
 import { resource, resources } from '../model/resources.ts';
@@ -22,15 +23,6 @@ import type { ServerStatus } from '../asterisk/connections.ts';
 const LoginInput = z.strictObject({ username: z.string().min(1).max(80), password: z.string().min(1).max(1024), totp: z.string().max(10).optional() });
 const PluginToggle = z.strictObject({ id: z.string().min(1) });
 const TokenInput = z.strictObject({ name: z.string().min(1).max(80), ttlDays: z.number().int().positive().max(3650).optional() });
-export const UserInput = z.strictObject({
-  username: z.string().regex(/^[A-Za-z0-9_.@-]{1,80}$/, 'letters, digits and _.@- only'),
-  password: z.string().min(10, 'at least 10 characters').max(1024),
-  role: z.string().min(1).max(40),
-  tenantId: z.number().int().positive().nullish(),
-  scopes: z.array(z.strictObject({ type: z.enum(['site', 'cluster', 'group']), id: z.number().int().positive() })).default([]),
-  fullName: z.string().max(120).optional(),
-  email: z.email().optional(),
-});
 const AuditQuery = z.object({
   q: z.string().max(200).optional(),
   page: z.coerce.number().int().min(1).default(1),
@@ -123,20 +115,7 @@ export function createHttpApp(acm: Acm): Koa {
     await acm.audit.record({ action: 'auth.totp.enable', target: 'user', targetId: p.userId, username: p.username, userId: p.userId, ip: ctx.ip });
   });
 
-  router.get('/users', async (ctx) => {
-    const p = need(ctx, 'core.user:read');
-    const users = await orm.em.fork().find(UserSchema, p.tenantId === null ? {} : { tenantId: p.tenantId }, { orderBy: { username: 'asc' } });
-    ctx.body = { items: users.map(({ passwordHash: _h, totpSecret, ...u }) => ({ ...u, totp: !!totpSecret })), total: users.length, page: 1, pageSize: users.length };
-  });
-  router.post('/users', async (ctx) => {
-    const p = need(ctx, 'core.user:write');
-    const input = parseInput(UserInput, ctx.request.body);
-    if (p.tenantId !== null && input.tenantId !== undefined && input.tenantId !== p.tenantId) throw new ForbiddenError('not your tenant');
-    const user = await auth.createUser(orm.em.fork(), { ...input, tenantId: p.tenantId ?? input.tenantId ?? null });
-    await acm.audit.record({ action: 'user.create', target: 'user', targetId: user.id, username: p.username, userId: p.userId, after: { username: user.username, role: user.role }, ip: ctx.ip });
-    ctx.status = 201;
-    ctx.body = { id: user.id, username: user.username, role: user.role, tenantId: user.tenantId, scopes: user.scopes };
-  });
+  userRoutes(router, acm, need);
   router.get('/roles', (ctx) => {
     need(ctx, 'core.user:read');
     ctx.body = Object.entries(BUILTIN_ROLES).map(([name, r]) => ({ name, ...r }));
