@@ -15,7 +15,7 @@ import { parseInput } from '../model/crud-service.ts';
 import { containsText } from '../model/search.ts';
 import { SESSION_COOKIE } from '../auth/auth-service.ts';
 import { BUILTIN_ROLES } from '../auth/roles.ts';
-import { AuditEventSchema, UserSchema } from '../model/entities.ts';
+import { AuditEventSchema } from '../model/entities.ts';
 import { ForbiddenError, UnauthorizedError } from '../../sdk/errors.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import type { ServerStatus } from '../asterisk/connections.ts';
