@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import pino, { type Logger } from 'pino';
 import { openDatabase } from './model/orm.ts';
@@ -9,7 +9,8 @@ import { Licensing, parsePublicKeys } from './licensing/license.ts';
 import { DbAuditService } from './audit.ts';
 import { AuthService, defaultAuthOptions, type AuthOptions } from './auth/auth-service.ts';
 import { CrudService } from './model/crud-service.ts';
-import { discoverPlugins, loadDefinition, readSiteConfig } from './kernel/discovery.ts';
+import { discoverPlugins, loadDefinition, readSiteConfig, siteEntry, type DiscoveredPlugin } from './kernel/discovery.ts';
+import type { PluginDefinition } from '../sdk/plugin.ts';
 import { Kernel } from './kernel/kernel.ts';
 import { orderByDependencies } from './kernel/order.ts';
 import { MemoryBus } from './bus/memory-bus.ts';
@@ -18,7 +19,7 @@ import { AsteriskConnections, defaultConnectionOptions, type ConnectionOptions }
 import { LiveState } from './live/live-state.ts';
 import { amiService, modelService, sshService } from './services/plugin-services.ts';
 import { coreServices } from '../sdk/core-services.ts';
-import { commitContributors } from '../sdk/commit.ts';
+import { commitContributors, commitValidators } from '../sdk/commit.ts';
 import { CommitService } from './commit/commit-service.ts';
 
 export const ACM_VERSION = '0.1.0';
@@ -78,8 +79,20 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
   const site = opts.site ?? 'demo';
   const logger = opts.logger ?? pino({ level: process.env.ACM_LOG_LEVEL ?? 'info' });
   const siteConfig = readSiteConfig(rootDir, site);
-  const discovered = await discoverPlugins(rootDir, site);
-  const plugins = await Promise.all(discovered.map(async (d) => ({ discovered: d, definition: await loadDefinition(d) })));
+  // A broken plugin the site does not enable is skipped with a warning; an enabled one stops start-up.
+  const brokenUnlessEnabled = (dir: string, err: Error) => {
+    if (siteEntry(siteConfig, basename(dir)).enabled) throw err;
+    logger.warn({ plugin: basename(dir), err: err.message }, 'plugin skipped: it is broken and not enabled for this site');
+  };
+  const discovered = await discoverPlugins(rootDir, site, brokenUnlessEnabled);
+  const plugins: { discovered: DiscoveredPlugin; definition: PluginDefinition }[] = [];
+  for (const d of discovered) {
+    try {
+      plugins.push({ discovered: d, definition: await loadDefinition(d) });
+    } catch (err) {
+      brokenUnlessEnabled(d.dir, err as Error);
+    }
+  }
   // Plugin tables are created in dependency order whether or not the plugin is enabled, so that
   // enabling one later needs no restart; a disabled plugin never reads or writes them.
   let migrationOrder = plugins;
@@ -124,7 +137,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     await kernel.start();
     const crud = new CrudService(orm, license);
     const live = new LiveState(orm, bus, logger);
-    const commits = new CommitService(orm, () => kernel.registrations(commitContributors), connections, bus, logger);
+    const commits = new CommitService(orm, () => kernel.registrations(commitContributors), () => kernel.registrations(commitValidators), connections, bus, logger);
     const acm: Acm = {
       orm, kernel, license, auth, crud, audit, bus, connections, live, commits, logger, site, rootDir,
       async close() {

@@ -92,6 +92,21 @@ export interface ConfigContributor {
   render(snapshot: ClusterSnapshotView): ConfigFragment[] | Promise<ConfigFragment[]>;
 }
 
+/** A problem a plugin finds in a cluster before it is pushed. `error` blocks the commit; `warning` does not. */
+export interface CommitProblem {
+  object: string;
+  field?: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface CommitValidator {
+  validate(snapshot: ClusterSnapshotView): CommitProblem[] | Promise<CommitProblem[]>;
+}
+
+/** Plugin checks run at every commit, after the core's own validation. */
+export const commitValidators = createExtensionPoint<CommitValidator>('core.commitValidators');
+
 /** The default tenant (an enterprise install) keeps plain object and context names. */
 export const DEFAULT_TENANT_ID = 1;
 

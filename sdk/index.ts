@@ -14,9 +14,9 @@ export { coreServices } from './core-services.ts';
 export type {
   LicenseInfo, LicenseService, AuditService, AuditRecord, KernelInfo, AmiEvent, AmiService, SshService, ModelService,
 } from './core-services.ts';
-export { commitContributors, tenantPrefix, DEFAULT_TENANT_ID } from './commit.ts';
+export { commitContributors, commitValidators, tenantPrefix, DEFAULT_TENANT_ID } from './commit.ts';
 export type {
-  ConfigFragment, ConfigContributor, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
+  ConfigFragment, ConfigContributor, CommitProblem, CommitValidator, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
   ExtensionView, TrunkView, AclView,
 } from './commit.ts';
 export type { EventBus, BusMessage, BusHandler } from './bus.ts';

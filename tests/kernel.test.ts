@@ -60,8 +60,13 @@ describe('kernel', () => {
   });
 
   it('refuses a manifest with an unknown key or a foreign permission', async () => {
-    const err = await bootFails([{ id: 'bad', manifestExtra: "colour: 'red'," }], 'name: test\nplugins: {}\n');
+    const err = await bootFails([{ id: 'bad', manifestExtra: "colour: 'red'," }], 'name: test\nplugins:\n  bad: true\n');
     expect(err.message).toMatch(/invalid manifest in .*bad\/manifest.ts: .*colour/);
+  });
+
+  it('skips a broken plugin the site does not enable', async () => {
+    const k = await boot([{ id: 'bad', manifestExtra: "colour: 'red'," }, { id: 'good' }], 'name: test\nplugins:\n  good: true\n');
+    expect(k.acm.kernel.list().map((p) => p.id)).toEqual(['good']);
   });
 
   it('fails start when two plugins register the same extension-point key', async () => {

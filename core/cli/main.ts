@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { createAcm, ACM_VERSION, ROOT_DIR, type Acm } from '../app.ts';
 import { startDemo, type RunningDemo } from '../demo/demo.ts';
 import { discoverPlugins } from '../kernel/discovery.ts';
+import { registerBatchCommands } from './batch-commands.ts';
 import { createHttpApp, listen, statusByCluster } from '../http/server.ts';
 import { UserInput } from '../http/user-routes.ts';
 import { attachEvents } from '../http/events.ts';
@@ -302,6 +303,7 @@ export function buildProgram(): Command {
       console.log(`deleted ${res.singular} ${id}`);
     }));
   }
+  registerBatchCommands(program, withAcm, operator);
   return program;
 }
 

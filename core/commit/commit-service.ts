@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../sdk/bus.ts';
 import type { Principal } from '../../sdk/plugin.ts';
-import type { ConfigContributor } from '../../sdk/commit.ts';
+import type { CommitValidator, ConfigContributor } from '../../sdk/commit.ts';
 import { NotFoundError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import {
@@ -11,7 +11,7 @@ import {
 } from '../model/entities.ts';
 import { sshTo } from '../services/plugin-services.ts';
 import { loadSnapshot } from './load-snapshot.ts';
-import { asView } from './snapshot.ts';
+import { asView, toPluginView } from './snapshot.ts';
 import { collectFragments, renderCluster, sha256, sortByReloadOrder, type RenderedFile } from './render/index.ts';
 import { collectMailboxes } from './render/common.ts';
 import { validateCluster } from './validate.ts';
@@ -53,6 +53,7 @@ export class CommitService {
   constructor(
     private orm: MikroORM,
     private contributors: () => ReadonlyMap<string, ConfigContributor>,
+    private validators: () => ReadonlyMap<string, CommitValidator>,
     private connections: AsteriskConnections,
     private bus: EventBus,
     private logger: Logger,
@@ -108,6 +109,15 @@ export class CommitService {
     // The validator names the object and field behind a render error, so it runs either way.
     const problems = validateCluster(view, files, await this.mailboxesElsewhere(em, snapshot), { clusterName: snapshot.cluster.name });
     if (!problems.length && (renderError || !files)) problems.push({ object: `cluster ${snapshot.cluster.name}`, message: renderError ?? 'rendering failed' });
+    const validators = this.validators();
+    if (validators.size) {
+      const pluginView = toPluginView(view);
+      for (const [key, v] of [...validators.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        for (const p of await v.validate(pluginView)) {
+          if (p.severity === 'error') problems.push({ object: p.object, ...(p.field ? { field: p.field } : {}), message: `${p.message} (${key})` });
+        }
+      }
+    }
     if (problems.length || !files) {
       return {
         cluster: snapshot.cluster,

@@ -7,6 +7,7 @@ import type { Acm } from '../app.ts';
 import { ACM_VERSION } from '../app.ts';
 import { problemMiddleware } from './problem.ts';
 import { commitRoutes } from './commit-routes.ts';
+import { batchRoutes } from './batch-routes.ts';
 import { userRoutes } from './user-routes.ts';
 import { uiMiddleware } from './ui.ts';
 import { openApiDocument } from './openapi.ts';
@@ -160,6 +161,8 @@ export function createHttpApp(acm: Acm): Koa {
   });
 
   commitRoutes(router, acm, principal);
+  // Before the generic routes: /extensions/export.csv must not be taken for /extensions/:id.
+  batchRoutes(router, acm, principal);
 
   for (const res of resources) {
     const id = (ctx: Koa.Context) => Number((ctx.params as { id: string }).id);
@@ -184,7 +187,7 @@ export function createHttpApp(acm: Acm): Koa {
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(kernel.pluginRoutes());
-  app.use(uiMiddleware(acm, { rootDir: acm.rootDir }));
+  app.use(uiMiddleware(acm));
   return app;
 }
 

@@ -6,7 +6,6 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { Middleware } from 'koa';
 import type { Acm } from '../app.ts';
 import { ROOT_DIR } from '../app.ts';
-import { discoverPlugins } from '../kernel/discovery.ts';
 
 /**
  * The web app, served without a bundler (DESIGN §7): `GET /` is the shell page with an import
@@ -18,13 +17,9 @@ import { discoverPlugins } from '../kernel/discovery.ts';
 
 export interface UiOptions {
   /** Root of the installation (for plugin discovery); default the repository root. */
-  rootDir?: string;
-  /** Where the shell's files are; default `<rootDir>/core/ui`. */
+  /** Where the shell's files are; default acm's own `core/ui`. */
   uiDir?: string;
-  /**
-   * The directory of a plugin (the one holding manifest.ts), or undefined when unknown. Default:
-   * found once by reading the manifests under `<rootDir>/plugins` and `sites/<site>/modules`.
-   */
+  /** The directory of a plugin (the one holding manifest.ts); default: where the kernel found it. */
   pluginDir?: (id: string) => string | undefined | Promise<string | undefined>;
 }
 
@@ -157,15 +152,11 @@ function securityHeaders(ctx: Parameters<Middleware>[0], csp: string): void {
 
 /** koa middleware serving the web app; mount after the API routes. */
 export function uiMiddleware(acm: Pick<Acm, 'kernel' | 'site'>, opts: UiOptions = {}): Middleware {
-  const rootDir = opts.rootDir ?? ROOT_DIR;
-  const uiDir = opts.uiDir ?? join(rootDir, 'core', 'ui');
+  // The shell is part of acm's code; plugin pages come from wherever the kernel found the plugin.
+  const uiDir = opts.uiDir ?? join(ROOT_DIR, 'core', 'ui');
   const vendor = vendorDirs();
   const { html, csp } = shellPage();
-  let discovered: Promise<Map<string, string>> | undefined;
-  const pluginDir = opts.pluginDir ?? (async (id: string) => {
-    discovered ??= discoverPlugins(rootDir, acm.site).then((list) => new Map(list.map((d) => [d.manifest.id, d.dir])));
-    return (await discovered).get(id);
-  });
+  const pluginDir = opts.pluginDir ?? ((id: string) => acm.kernel.pluginDir(id));
   // Read once: a missing shell is a broken installation and should fail at start-up.
   readFileSync(join(uiDir, 'app.js'));
 

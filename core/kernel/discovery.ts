@@ -13,8 +13,11 @@ export interface DiscoveredPlugin {
   source: 'plugins' | 'site';
 }
 
-/** Reads every manifest under plugins/* and sites/<site>/modules/* without running plugin code. */
-export async function discoverPlugins(rootDir: string, site: string): Promise<DiscoveredPlugin[]> {
+/**
+ * Reads every manifest under plugins/* and sites/<site>/modules/* without running plugin code.
+ * `onError` decides about a folder whose manifest is broken: rethrow (the default) or skip it.
+ */
+export async function discoverPlugins(rootDir: string, site: string, onError: (dir: string, err: Error) => void = (_d, e) => { throw e; }): Promise<DiscoveredPlugin[]> {
   const found: DiscoveredPlugin[] = [];
   const roots: [string, DiscoveredPlugin['source']][] = [
     [join(rootDir, 'plugins'), 'plugins'],
@@ -26,8 +29,14 @@ export async function discoverPlugins(rootDir: string, site: string): Promise<Di
       const dir = join(root, name);
       const manifestFile = join(dir, 'manifest.ts');
       if (!statSync(dir).isDirectory() || !existsSync(manifestFile)) continue;
-      const mod = (await import(pathToFileURL(manifestFile).href)) as { manifest?: unknown };
-      const manifest = checkManifest(mod.manifest, manifestFile);
+      let manifest: Manifest;
+      try {
+        const mod = (await import(pathToFileURL(manifestFile).href)) as { manifest?: unknown };
+        manifest = checkManifest(mod.manifest, manifestFile);
+      } catch (err) {
+        onError(dir, err as Error);
+        continue;
+      }
       const twin = found.find((p) => p.manifest.id === manifest.id);
       if (twin) throw new PluginError(`plugin id "${manifest.id}" is declared twice: ${twin.dir} and ${dir}`);
       found.push({ manifest, dir, source });

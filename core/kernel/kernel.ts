@@ -40,6 +40,7 @@ interface PluginRuntime {
   manifest: Manifest;
   definition: PluginDefinition;
   source: DiscoveredPlugin['source'];
+  dir: string;
   container?: Container;
   router?: Router;
   registrations: Registration[];
@@ -73,7 +74,7 @@ export class Kernel {
     for (const { discovered, definition } of deps.plugins) {
       const id = discovered.manifest.id;
       this.runtimes.set(id, {
-        manifest: discovered.manifest, definition, source: discovered.source, registrations: [], provided: [],
+        manifest: discovered.manifest, definition, source: discovered.source, dir: discovered.dir, registrations: [], provided: [],
         jobs: [], startHooks: [], stopHooks: [], cli: [], started: false,
       });
       this.enabled.set(id, deps.savedStates.get(id) ?? siteEntry(deps.siteConfig, id).enabled);
@@ -279,6 +280,11 @@ export class Kernel {
       source: r.source, enabled: this.enabled.get(r.manifest.id) ?? false, licensed: this.licensed(r.manifest),
       started: r.started, requires: r.manifest.requires.plugins, ui: r.manifest.ui,
     })).sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** The folder a plugin was found in (its `ui/` pages are served from there). */
+  pluginDir(id: string): string | undefined {
+    return this.runtimes.get(id)?.dir;
   }
 
   isActive(id: string): boolean {

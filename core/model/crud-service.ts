@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { Principal } from '../../sdk/plugin.ts';
 import type { LicenseService } from '../../sdk/core-services.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
-import { AuditEventSchema, ChangeSetEntrySchema, ExtensionSchema, TenantSchema } from './entities.ts';
+import { ExtensionSchema } from './entities.ts';
+import { assertExtensionQuota, needPermission, parentLookup, recordWrite, scopeProblem, scopeWhere, serializeRow, uniqueProblems } from './crud-rules.ts';
 import { ListQuery } from './schemas.ts';
 import { containsText } from './search.ts';
-import type { ParentLookup, ResourceDef } from './resources.ts';
+import type { ResourceDef } from './resources.ts';
 
 export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
 
@@ -39,44 +40,15 @@ export class CrudService {
 
   /** Rows of `res` the user may see, as a filter. */
   scopeWhere(user: Principal, res: ResourceDef): Record<string, unknown> {
-    const where: Record<string, unknown> = {};
-    if (user.tenantId !== null) where[res.entity === TenantSchema ? 'id' : 'tenantId'] = user.tenantId;
-    const ors = user.scopes
-      .map((s) => ({ col: res.scopeColumns[s.type], id: s.id }))
-      .filter((s): s is { col: string; id: number } => s.col !== undefined)
-      .map((s) => ({ [s.col]: s.id }));
-    if (ors.length) where.$or = ors;
-    return where;
+    return scopeWhere(user, res);
   }
 
   private need(user: Principal, res: ResourceDef, verb: 'read' | 'write'): void {
-    const p = `${res.permission}:${verb}`;
-    if (!user.can(p)) throw new ForbiddenError(`missing permission ${p}`);
-    if (res.entity === TenantSchema && user.tenantId !== null && verb === 'write') throw new ForbiddenError('only the provider manages tenants');
+    needPermission(user, res, verb);
   }
 
   serialize(res: ResourceDef, row: Record<string, any>): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(row)) {
-      if (res.secrets.includes(k)) out[`${k}Set`] = v !== null && v !== undefined && v !== '';
-      else out[k] = v;
-    }
-    return out;
-  }
-
-  private lookup(em: EntityManager, user: Principal, resources: (e: unknown) => ResourceDef | undefined): ParentLookup {
-    return {
-      visible: async (entity, id) => {
-        const res = resources(entity);
-        const where = res ? this.scopeWhere(user, res) : user.tenantId !== null ? { tenantId: user.tenantId } : {};
-        return (await em.findOne(entity, { $and: [where, { id }] } as FilterQuery<any>)) as Record<string, any> | null;
-      },
-      defaultTenantId: async () => {
-        const [t] = await em.find(TenantSchema, {}, { orderBy: { id: 'asc' }, limit: 1 });
-        if (!t) throw new ValidationError([{ field: 'tenantId', message: 'no tenant exists yet' }]);
-        return t.id;
-      },
-    };
+    return serializeRow(res, row);
   }
 
   async list(user: Principal, res: ResourceDef, rawQuery: Record<string, unknown>): Promise<Page<Record<string, unknown>>> {
@@ -160,7 +132,7 @@ export class CrudService {
         if (n) throw new ConflictError(`${res.singular} ${id} still has ${n} ${child.label}; delete or move them first`);
       }
       em.remove(row);
-      this.record(em, actor, res, 'delete', row, null);
+      recordWrite(em, actor, res, 'delete', row, null);
     });
   }
 
@@ -174,17 +146,17 @@ export class CrudService {
     actor: Actor, res: ResourceDef, all: ResourceDef[], kind: 'create' | 'update',
     existing: Record<string, any> | null, input: Record<string, any>, note?: string,
   ): Promise<Record<string, unknown>> {
-    const byEntity = (e: unknown) => all.find((r) => r.entity === e);
     try {
       return await this.em().transactional(async (em) => {
-        const placement = await res.place(input, this.lookup(em, actor.user, byEntity), actor.user);
+        const placement = await res.place(input, parentLookup(em, actor.user, all), actor.user);
         if ('field' in placement) throw new ValidationError([placement]);
         const props = res.entity.meta.properties as Record<string, unknown>;
         const values = Object.fromEntries(Object.entries({ ...input, ...placement }).filter(([k]) => k in props && k !== 'id')) as Record<string, any>;
-        this.assertInScope(actor.user, res, values, existing);
-        const problems = [...(await this.uniqueProblems(em, res, values, existing?.id)), ...((await res.check?.(em, values)) ?? [])];
+        const outOfScope = scopeProblem(actor.user, res, values, existing);
+        if (outOfScope) throw new ForbiddenError(outOfScope);
+        const problems = [...(await uniqueProblems(em, res, [{ values, selfId: existing?.id }])), ...((await res.check?.(em, values)) ?? [])];
         if (problems.length) throw new ValidationError(problems);
-        if (kind === 'create' && res.entity === ExtensionSchema) await this.assertExtensionQuota(em);
+        if (kind === 'create' && res.entity === ExtensionSchema) await assertExtensionQuota(em, this.license, 1);
         let row: Record<string, any>;
         const before = existing ? this.serialize(res, { ...existing }) : null;
         if (existing) {
@@ -195,60 +167,12 @@ export class CrudService {
           row = em.create(res.entity, { ...values, createdAt: new Date(), updatedAt: new Date() }) as Record<string, any>;
         }
         await em.flush();
-        this.record(em, actor, res, kind, before, row, note);
+        recordWrite(em, actor, res, kind, before, row, note);
         return this.serialize(res, row);
       });
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) throw new ConflictError(`${res.singular} conflicts with an existing one`);
       throw err;
     }
-  }
-
-  private assertInScope(user: Principal, res: ResourceDef, values: Record<string, any>, existing: Record<string, any> | null): void {
-    if (!user.scopes.length) return;
-    const ok = (row: Record<string, any>) => user.scopes.some((s) => {
-      const col = res.scopeColumns[s.type];
-      return col !== undefined && col !== 'id' && row[col] === s.id;
-    });
-    const mapped = user.scopes.some((s) => res.scopeColumns[s.type] && res.scopeColumns[s.type] !== 'id');
-    if (!mapped) {
-      if (!existing) throw new ForbiddenError(`your scope does not allow creating ${res.name}`);
-      return;
-    }
-    if (!ok(values)) throw new ForbiddenError(`this ${res.singular} would be outside your scope`);
-  }
-
-  private async uniqueProblems(em: EntityManager, res: ResourceDef, values: Record<string, any>, selfId?: number): Promise<FieldProblem[]> {
-    const problems: FieldProblem[] = [];
-    for (const cols of res.unique) {
-      const where = Object.fromEntries(cols.map((c) => [c, values[c]]));
-      const clash = (await em.findOne(res.entity, where as FilterQuery<any>)) as Record<string, any> | null;
-      if (clash && clash.id !== selfId) {
-        const field = cols[cols.length - 1]!;
-        problems.push({ field, message: `"${values[field]}" is already used${cols.includes('clusterId') ? ' in this cluster' : ''} (${res.singular} ${clash.id})` });
-      }
-    }
-    return problems;
-  }
-
-  private async assertExtensionQuota(em: EntityManager): Promise<void> {
-    const max = this.license.info().maxExtensions;
-    if (max !== null && (await em.count(ExtensionSchema, {})) >= max) {
-      throw new ForbiddenError(`the license allows ${max} extensions`);
-    }
-  }
-
-  private record(em: EntityManager, actor: Actor, res: ResourceDef, action: 'create' | 'update' | 'delete', before: Record<string, any> | null, after: Record<string, any> | null, note?: string): void {
-    const row = (after ?? before)!;
-    const tenantId = res.entity === TenantSchema ? row.id : row.tenantId;
-    const snapshot = (r: Record<string, any> | null) => (r ? this.serialize(res, { ...r }) : null);
-    em.create(ChangeSetEntrySchema, {
-      tenantId, clusterId: res.clusterOf(row), entity: res.singular, entityId: row.id, action,
-      before: snapshot(before), after: snapshot(after), userId: actor.user.userId, username: actor.user.username, createdAt: new Date(),
-    });
-    em.create(AuditEventSchema, {
-      at: new Date(), tenantId, userId: actor.user.userId, username: actor.user.username, action: `${res.singular}.${action}`,
-      target: res.singular, targetId: String(row.id), before: snapshot(before), after: note ? { ...snapshot(after), note } : snapshot(after), ip: actor.ip ?? null,
-    });
   }
 }

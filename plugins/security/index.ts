@@ -1,4 +1,4 @@
-import { BadRequestError, coreServices, definePlugin, statusTiles, z, type RouteContext } from '../../sdk/index.ts';
+import { BadRequestError, commitValidators, coreServices, definePlugin, statusTiles, z, type RouteContext } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
 import { securityEntities } from './entities.ts';
 import { sqliteMigrations } from './migrations/sqlite.ts';
@@ -7,7 +7,7 @@ import { Security, type ServerPosture } from './service.ts';
 import { SECURITY_EVENTS } from './asterisk-events.ts';
 import { FileTailer } from './tail.ts';
 import { securityService, type SecurityService } from './api/index.ts';
-import type { Finding } from './audit.ts';
+import { auditSnapshots, type Finding } from './audit.ts';
 
 const id = z.coerce.number().int().positive();
 const AlertQuery = z.object({
@@ -161,6 +161,14 @@ export default definePlugin({
     ctx.lifecycle.onStop(() => sec.flush());
 
     /* ---------------------------------------------------------------- tile + service */
+    if (ctx.settings.audit.blockCommitOnCritical) {
+      ctx.extend(commitValidators, 'security.audit', {
+        validate: (snapshot) => auditSnapshots([snapshot], { minPasswordLength: ctx.settings.audit.minPasswordLength })
+          .filter((f) => f.severity === 'critical')
+          .map((f) => ({ object: `${f.object.type} ${f.object.name}`, message: `${f.message}; fix: ${f.fix}`, severity: 'error' as const })),
+      });
+    }
+
     ctx.extend(statusTiles, 'security', {
       title: 'Security',
       order: 20,

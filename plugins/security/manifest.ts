@@ -42,6 +42,8 @@ export const SecuritySettings = z.strictObject({
   audit: z.strictObject({
     /** Passwords shorter than this are reported. */
     minPasswordLength: z.number().int().min(1).max(128).default(10),
+    /** Refuse a commit while the cluster has critical findings (weak or shared passwords, open ACLs…). */
+    blockCommitOnCritical: z.boolean().default(false),
   }).prefault({}),
 });
 export type SecuritySettings = z.output<typeof SecuritySettings>;

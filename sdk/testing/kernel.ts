@@ -8,6 +8,7 @@ import pino from 'pino';
 import { createAcm, type Acm, type AcmOptions } from '../../core/app.ts';
 import { createHttpApp, listen } from '../../core/http/server.ts';
 import { attachEvents } from '../../core/http/events.ts';
+import { generateLicenseKeys, issueLicense } from '../../core/licensing/license.ts';
 
 export const TEST_ADMIN_PASSWORD = 'admin-password-for-tests';
 
@@ -80,16 +81,30 @@ export function httpClient(url: string): TestClient {
   return c;
 }
 
+export interface TestKernelOptions extends AcmOptions {
+  /** Install a signed full license (all features) instead of the 30-day evaluation, e.g. past its 100 extensions. */
+  fullLicense?: { maxExtensions?: number | null };
+}
+
 /**
  * Boots acm with its real database, plugins and HTTP API on a free loopback port — the harness
  * for core tests and for plugin authors' own tests.
  */
-export async function startTestKernel(opts: AcmOptions = {}): Promise<TestKernel> {
+export async function startTestKernel(opts: TestKernelOptions = {}): Promise<TestKernel> {
   const db = await testDatabase();
+  const { fullLicense, ...acmOpts } = opts;
+  const keys = fullLicense ? generateLicenseKeys() : undefined;
   const acm = await createAcm({
     dbUrl: db.dbUrl, dataDir: db.dataDir, adminPassword: TEST_ADMIN_PASSWORD, connectServers: false,
-    logger: pino({ level: process.env.ACM_TEST_LOG ?? 'silent' }), ...opts,
+    logger: pino({ level: process.env.ACM_TEST_LOG ?? 'silent' }), ...acmOpts,
+    licenseKeys: [...(acmOpts.licenseKeys ?? []), ...(keys ? [keys.publicKeyPem] : [])],
   }).catch(async (err) => { await db.drop(); throw err; });
+  if (keys && fullLicense) {
+    await acm.license.install(acm.orm.em.fork(), issueLicense(keys.privateKeyPem, {
+      id: 'test', customer: 'tests', type: 'full', features: ['*'], maxExtensions: fullLicense.maxExtensions ?? null,
+      issuedAt: new Date().toISOString(), expiresAt: null,
+    }));
+  }
   const server = await listen(createHttpApp(acm), 0, '127.0.0.1');
   attachEvents(server, acm);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
