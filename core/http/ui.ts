@@ -16,7 +16,6 @@ import { ROOT_DIR } from '../app.ts';
  */
 
 export interface UiOptions {
-  /** Root of the installation (for plugin discovery); default the repository root. */
   /** Where the shell's files are; default acm's own `core/ui`. */
   uiDir?: string;
   /** The directory of a plugin (the one holding manifest.ts); default: where the kernel found it. */
