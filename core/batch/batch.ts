@@ -14,6 +14,7 @@ import { parkingOf } from '../commit/render/features.ts';
 import type { ClusterSnapshotView, ExtensionView } from '../../sdk/commit.ts';
 import { createMany, type ManyRow } from './create-many.ts';
 import { needPermission } from '../model/crud-rules.ts';
+import { addTo } from '../util/group.ts';
 
 /**
  * Batch configuration: many extensions at once from a template (a group's template extension,
@@ -110,7 +111,7 @@ export async function dialplanConflicts(em: EntityManager, clusterId: number, nu
 /** Groups a reason → numbers map into one problem per reason. */
 function conflictProblems(field: string, where: string, conflicts: Map<string, string>): FieldProblem[] {
   const byReason = new Map<string, string[]>();
-  for (const [n, why] of conflicts) byReason.set(why, [...(byReason.get(why) ?? []), n]);
+  for (const [n, why] of conflicts) addTo(byReason, why, n);
   return [...byReason].map(([why, ns]) => ({ field, message: `${where}: ${ns.length === 1 ? 'number' : 'numbers'} ${compressNumbers(ns)} would collide with ${why}` }));
 }
 

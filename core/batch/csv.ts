@@ -8,6 +8,7 @@ import { ExtensionInput } from '../model/schemas.ts';
 import { resource, resources } from '../model/resources.ts';
 import { createMany, type ManyRow } from './create-many.ts';
 import { BATCH_PROGRESS_SUBJECT, dialplanConflicts, freshPin, freshSecret } from './batch.ts';
+import { addTo } from '../util/group.ts';
 
 /**
  * CSV import and export of extensions (RFC 4180: `,` separated, `"` quoted with `""` for a quote,
@@ -174,7 +175,7 @@ export async function importExtensions(acm: Acm, actor: Actor, text: string, opt
   const clusterById = new Map(clusters.map((c) => [c.id, c]));
   const byName = <T extends { name: string }>(rows: T[]) => {
     const m = new Map<string, T[]>();
-    for (const r of rows) m.set(r.name, [...(m.get(r.name) ?? []), r]);
+    for (const r of rows) addTo(m, r.name, r);
     return m;
   };
   const clustersByName = byName(clusters);

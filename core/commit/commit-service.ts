@@ -16,6 +16,7 @@ import { collectFragments, renderCluster, sha256, sortByReloadOrder, type Render
 import { collectMailboxes } from './render/common.ts';
 import { validateCluster } from './validate.ts';
 import { ServerPush } from './push.ts';
+import { addTo } from '../util/group.ts';
 import { expectedState, verifyServer } from './verify.ts';
 
 export interface CommitOutcome {
@@ -83,10 +84,10 @@ export class CommitService {
     const clusters = new Map((await em.find(ClusterSchema, { tenantId: snapshot.tenant.id })).map((c) => [c.id, c.name]));
     const out = new Map<string, string[]>();
     const byCluster = new Map<number, typeof others>();
-    for (const e of others) byCluster.set(e.clusterId, [...(byCluster.get(e.clusterId) ?? []), e]);
+    for (const e of others) addTo(byCluster, e.clusterId, e);
     for (const [clusterId, exts] of byCluster) {
       for (const key of collectMailboxes({ tenant: snapshot.tenant, extensions: exts } as never)) {
-        out.set(key, [...(out.get(key) ?? []), clusters.get(clusterId) ?? String(clusterId)]);
+        addTo(out, key, clusters.get(clusterId) ?? String(clusterId));
       }
     }
     return out;

@@ -1,5 +1,6 @@
 import type { ClusterSnapshotView, TenantView } from '../../../sdk/commit.ts';
 import { byExtension, ConfWriter, fileHeader, names, RESERVED_SECTIONS } from './common.ts';
+import { addTo } from '../../util/group.ts';
 
 export const PARKING_FILE = 'acm/res_parking.acm.conf';
 export const MOH_FILE = 'acm/musiconhold.acm.conf';
@@ -37,7 +38,7 @@ export function mohClasses(s: ClusterSnapshotView): Map<string, string[]> {
     if (!e.musicOnHold) continue;
     const cls = names.mohClass(s.tenant, e.musicOnHold);
     if (cls === 'default') continue;
-    classes.set(cls, [...(classes.get(cls) ?? []), e.extension]);
+    addTo(classes, cls, e.extension);
   }
   return new Map([...classes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

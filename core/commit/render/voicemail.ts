@@ -1,5 +1,6 @@
 import type { ClusterSnapshotView, ExtensionView } from '../../../sdk/commit.ts';
 import { byExtension, ConfWriter, fileHeader, RenderError, RESERVED_SECTIONS, voicemailBox } from './common.ts';
+import { addTo } from '../../util/group.ts';
 
 export const VOICEMAIL_FILE = 'acm/voicemail.acm.conf';
 
@@ -16,7 +17,7 @@ export function renderVoicemail(s: ClusterSnapshotView): string {
   for (const e of [...s.extensions].sort(byExtension)) {
     const vm = voicemailBox(s.tenant, e);
     if (!vm) continue;
-    contexts.set(vm.context, [...(contexts.get(vm.context) ?? []), { box: vm.box, e }]);
+    addTo(contexts, vm.context, { box: vm.box, e });
   }
   for (const ctx of [...contexts.keys()].sort()) {
     w.blank().section(ctx);
