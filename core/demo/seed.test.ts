@@ -89,7 +89,6 @@ describe('applying the demo seed', () => {
   let k: TestKernel;
   let seed: DemoSeed;
   let first: SeedCounts;
-  let ms: number;
   const simPorts = (name: string) => {
     const i = ['tpa1', 'tpa2', 'sfo', 'lon', 'ams'].indexOf(name.split('-')[0]!) * 2 + (name.endsWith('ast2') ? 1 : 0);
     return { host: '127.0.0.2', amiPort: 15038 + i, ariPort: 18088 + i, sshPort: 12022 + i, ...(name === 'tpa1-ast1' ? { sipPort: 15060 } : {}) };
@@ -98,17 +97,14 @@ describe('applying the demo seed', () => {
   beforeAll(async () => {
     k = await startTestKernel();
     seed = loadSeedFile(SEED_FILE);
-    const t = performance.now();
     first = await applySeed(k.acm, seed, simPorts);
-    ms = performance.now() - t;
   });
   afterAll(async () => { await k?.stop(); });
 
   const em = () => k.acm.orm.em.fork();
 
-  it('creates every object, quickly', async () => {
+  it('creates every object', async () => {
     expect(first).toEqual(EXPECTED);
-    expect(ms).toBeLessThan(process.env.ACM_TEST_MYSQL ? 20_000 : 5_000);
     const e = em();
     expect({
       sites: await e.count(SiteSchema), clusters: await e.count(ClusterSchema), servers: await e.count(ServerSchema), groups: await e.count(GroupSchema),
