@@ -194,6 +194,10 @@ export function createHttpApp(acm: Acm): Koa {
 export function listen(app: Koa, port: number, host = '0.0.0.0'): Promise<Server> {
   return new Promise((resolveListen, reject) => {
     const server = app.listen(port, host, () => resolveListen(server));
+    // Longer than the clients' and proxies' idle timeouts, so the server is never the side that
+    // closes a kept-alive connection just as a client reuses it.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.once('error', reject);
   });
 }
