@@ -3,6 +3,8 @@ import { LitElement, html, nothing } from 'lit';
 import { api, can, live, notifyChanged, sessionRestored, setMe, ApiError } from './api.js';
 import { RESOURCES } from './pages.js';
 import './form.js';
+import './revisions.js';
+import './batch.js';
 
 /**
  * @typedef {object} NavItem
@@ -20,6 +22,8 @@ const CORE_PAGES = [
   { path: '/server-status', title: 'Server status', section: 'Status', permission: 'core.server:read' },
   ...RESOURCES.filter((r) => !['clusters', 'servers', 'sites', 'tenants'].includes(r.name))
     .map((r) => ({ path: `/${r.name}`, title: r.title, section: 'Configuration', permission: `${r.permission}:read` })),
+  { path: '/batch', title: 'Batch', section: 'Configuration', permission: 'core.extension:write' },
+  { path: '/revisions', title: 'Revisions', section: 'Configuration', permission: 'core.revision:read' },
   ...RESOURCES.filter((r) => ['sites', 'clusters', 'servers', 'tenants'].includes(r.name))
     .map((r) => ({ path: `/${r.name}`, title: r.title, section: 'System', permission: `${r.permission}:read` })),
   { path: '/users', title: 'Users', section: 'System', permission: 'core.user:read' },
@@ -214,6 +218,8 @@ export class AcmApp extends LitElement {
     if (first === 'users' && can('core.user:read')) return html`<acm-users-page .sub=${rest.join('/')}></acm-users-page>`;
     if (first === 'audit' && can('core.audit:read')) return html`<acm-audit-page></acm-audit-page>`;
     if (first === 'plugins' && can('core.plugin:read')) return html`<acm-plugins-page></acm-plugins-page>`;
+    if (first === 'revisions' && can('core.revision:read')) return html`<acm-revisions-page .sub=${rest.join('/')}></acm-revisions-page>`;
+    if (first === 'batch' && can('core.extension:write')) return html`<acm-batch-page></acm-batch-page>`;
     const page = nav.find((n) => n.plugin && n.path === route);
     if (page) return this.pluginPage(page);
     if (route === '/') {

@@ -242,3 +242,201 @@ describe('the web app', () => {
     expect(h.consoleErrors).toEqual([]);
   });
 });
+
+/**
+ * Revisions, rollback and the batch page against the demo's simulated servers: a real commit
+ * (SFTP push, reload, verify) of a change made in the browser, its revision, diff and files, a
+ * rollback, and a batch validated and submitted. Own browser context; state from the tests above
+ * (pending changes) is deployed first so the new revision has a previous one to diff against.
+ */
+describe('revisions, rollback and batch', () => {
+  let p: Page;
+  let tpa1: { id: number; name: string };
+  let ext: { id: number; extension: string; callerId: string | null; name: string };
+  const newCid = `"Diff Check" <e2e-${process.pid}>`;
+  let pushedFile = '';
+  const slow = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 100 });
+
+  beforeAll(async () => {
+    // The extension the form tests added has no SIP secret: the commit validator (rightly) refuses it.
+    for (const e of (await h.k.admin.json('GET', '/api/extensions?q=7990')).body.items as { id: number }[]) {
+      expect((await h.k.admin.json('DELETE', `/api/extensions/${e.id}`)).status).toBeLessThan(300);
+    }
+    const pushed = await h.demo!.deploy().catch((err) => { throw new Error(`${err.message}: ${JSON.stringify(err.problems)}`); });
+    expect(pushed.filter((o) => o.status === 'failed')).toEqual([]);
+    const clusters = (await h.k.admin.json('GET', '/api/clusters?pageSize=100')).body.items as { id: number; name: string }[];
+    tpa1 = clusters.find((c) => c.name === 'tpa1')!;
+    ext = (await h.k.admin.json('GET', `/api/extensions?clusterId=${tpa1.id}&pageSize=1&sort=extension`)).body.items[0];
+    p = await h.newPage();
+    await h.login(p);
+  }, 60_000);
+
+  it('commits a change made in the browser: its cluster deploys for real, the others are unchanged', async () => {
+    await p.goto(`${h.url}/#/extensions/${ext.id}/edit`);
+    await p.locator('acm-object-form form').waitFor();
+    await p.getByLabel(/^Caller ID/).fill(newCid);
+    await p.getByRole('button', { name: 'Save', exact: true }).click();
+    await p.waitForURL(/#\/extensions$/);
+    await poll(async () => Number(await p.locator('.topbar .changes .count').innerText())).toBeGreaterThan(0);
+    await p.getByRole('button', { name: 'Commit', exact: true }).click();
+    const dialog = p.getByRole('dialog', { name: 'Commit' });
+    await dialog.locator('table.commit-results tbody tr').first().waitFor({ timeout: 30_000 });
+    const row = dialog.locator(`table.commit-results tr[data-cluster="${tpa1.id}"]`);
+    expect((await row.innerText()).replace(/\s+/g, ' ').trim()).toMatch(/^tpa1 deployed \d+/);
+    const others = await dialog.locator(`table.commit-results tbody tr:not([data-cluster="${tpa1.id}"]) .badge`).allInnerTexts();
+    expect(others.every((s) => s === 'unchanged')).toBe(true);
+    await p.screenshot({ path: `${SHOTS}/acm-commit-real.png` });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await poll(() => p.locator('.topbar .changes .count').innerText()).toBe('0');
+    // Pushed to both servers of tpa1 (the simulators' /etc/asterisk).
+    const rev = (await h.k.admin.json('GET', `/api/revisions?clusterId=${tpa1.id}&pageSize=1`)).body.items[0];
+    pushedFile = (rev.changed as string[]).find((f) => h.demo!.simulators.get('tpa1-ast1')!.readConfig(f)?.includes(newCid)) ?? '';
+    expect(pushedFile).not.toBe('');
+    expect(h.demo!.simulators.get('tpa1-ast2')!.readConfig(pushedFile)).toContain(newCid);
+  });
+
+  it('lists the revision, shows its diff line by line and its files', async () => {
+    const latest = (await h.k.admin.json('GET', `/api/revisions?clusterId=${tpa1.id}&pageSize=1`)).body.items[0];
+    expect(latest).toMatchObject({ status: 'deployed', author: 'admin' });
+    expect(latest.previousId).toBeGreaterThan(0);
+    await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Revisions', exact: true }).click();
+    await p.locator('acm-revisions-page acm-table tbody tr[data-id]').first().waitFor();
+    await p.getByRole('combobox', { name: 'Cluster' }).selectOption({ label: 'tpa1' });
+    await poll(() => p.locator('acm-revisions-page acm-table tbody tr[data-id]').first().getAttribute('data-id')).toBe(String(latest.id));
+    const first = p.locator(`acm-revisions-page tr[data-id="${latest.id}"]`);
+    const cells = await first.locator('td').allInnerTexts();
+    expect(cells[2]).toBe('tpa1');
+    expect(cells[3]).toBe('admin');
+    expect(cells[4]).toBe('deployed');
+    expect(await first.locator('.badge.green').count()).toBe(1);
+    expect(cells[5]).toContain(latest.changed[0]);
+
+    await first.getByRole('link', { name: String(latest.id) }).click();
+    await p.waitForURL(new RegExp(`#/revisions/${latest.id}$`));
+    const added = p.locator('acm-diff-view tr.add', { hasText: newCid });
+    await added.waitFor();
+    expect(await added.locator('td.mark').innerText()).toBe('+');
+    const file = p.locator('acm-diff-view section.diff-file', { has: p.locator('tr.add', { hasText: newCid }) });
+    const removed = file.locator('tr.del', { hasText: /callerid/ });
+    expect(await removed.count()).toBeGreaterThan(0);
+    expect(await removed.first().locator('td.mark').innerText()).toBe('-');
+    expect(await removed.first().innerText()).not.toContain(newCid);
+    // Config text is shown as text, never markup: the quotes and angle brackets survive.
+    expect(await added.locator('td.code').innerText()).toContain(newCid);
+    await p.screenshot({ path: `${SHOTS}/acm-revision-diff.png`, fullPage: true });
+
+    const fileName = (await file.getAttribute('data-file'))!;
+    await p.getByRole('tab', { name: /^Files/ }).click();
+    await p.getByRole('list', { name: `Files of revision ${latest.id}` }).getByRole('button', { name: new RegExp(fileName.replace(/[.]/g, '\\.')) }).click();
+    const pane = p.locator('pre.file-content');
+    await poll(() => pane.innerText()).toContain(newCid);
+    expect(await pane.getAttribute('aria-label')).toBe(`Content of ${fileName}`);
+    await p.screenshot({ path: `${SHOTS}/acm-revision-files.png`, fullPage: true });
+  });
+
+  it('rolls back to the previous revision after a confirmation naming the revision and the cluster', async () => {
+    const latest = (await h.k.admin.json('GET', `/api/revisions?clusterId=${tpa1.id}&pageSize=1`)).body.items[0];
+    const prev = latest.previousId as number;
+    await p.locator('.rev-summary').getByRole('link', { name: String(prev), exact: true }).click();
+    await p.waitForURL(new RegExp(`#/revisions/${prev}$`));
+    await p.getByRole('button', { name: 'Roll back to this revision' }).click();
+    const confirm = p.getByRole('dialog', { name: 'Confirm' });
+    expect(await confirm.innerText()).toMatch(new RegExp(`cluster tpa1 to revision ${prev}\\b`));
+    // Cancelling does nothing.
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect((await h.k.admin.json('GET', `/api/revisions?clusterId=${tpa1.id}&pageSize=1`)).body.items[0].id).toBe(latest.id);
+
+    await p.getByRole('button', { name: 'Roll back to this revision' }).click();
+    await p.getByRole('dialog', { name: 'Confirm' }).getByRole('button', { name: 'Roll back' }).click();
+    const outcome = p.locator('acm-revision-detail .outcome[data-status]');
+    await slow(() => outcome.getAttribute('data-status').catch(() => null)).toBe('deployed');
+    const rolled = (await h.k.admin.json('GET', `/api/revisions?clusterId=${tpa1.id}&pageSize=1`)).body.items[0];
+    expect(rolled).toMatchObject({ status: 'deployed', rollbackOf: prev, previousId: latest.id });
+    expect(await outcome.innerText()).toContain(`revision ${rolled.id}`);
+    // Both servers of tpa1 run the old caller ID again.
+    for (const server of ['tpa1-ast1', 'tpa1-ast2']) expect(h.demo!.simulators.get(server)!.readConfig(pushedFile), server).not.toContain(newCid);
+
+    await p.goto(`${h.url}/#/revisions`);
+    const row = p.locator(`acm-revisions-page tr[data-id="${rolled.id}"]`);
+    await row.waitFor();
+    expect((await row.locator('td').allInnerTexts())[6]).toBe(String(prev));
+    await p.screenshot({ path: `${SHOTS}/acm-revisions.png`, fullPage: true });
+  });
+
+  it('validates a batch (INVALID for a taken number with the API\'s message, VALID for a free range) and submits it', async () => {
+    const probe = await h.k.admin.json('POST', '/api/batch/validate', {});
+    await p.goto(`${h.url}/#/batch`);
+    if (probe.status === 404) {
+      const msg = p.locator('acm-batch-page .not-available');
+      await msg.waitFor();
+      expect(await msg.innerText()).toMatch(/not available/);
+      expect(await p.getByRole('button', { name: 'Validate' }).count()).toBe(0);
+      await p.screenshot({ path: `${SHOTS}/acm-batch.png`, fullPage: true });
+      return;
+    }
+    expect(probe.status).toBe(200);
+    const group = (await h.k.admin.json('GET', '/api/groups?q=USSales')).body.items[0];
+    await p.getByLabel('Template group').selectOption({ label: 'USSales' });
+    await p.getByRole('group', { name: 'Clusters' }).getByLabel('tpa1', { exact: true }).check();
+    await p.getByLabel('From', { exact: true }).fill(ext.extension);
+    await p.getByLabel('To', { exact: true }).fill(ext.extension);
+    const submit = p.getByRole('button', { name: 'Submit', exact: true });
+    expect(await submit.isDisabled()).toBe(true);
+    await p.getByRole('button', { name: 'Validate' }).click();
+    const result = p.locator('acm-batch-page .batch-result.validation');
+    await poll(() => result.getAttribute('data-valid').catch(() => null)).toBe('false');
+    expect(await result.locator('.verdict').innerText()).toBe('INVALID');
+    const api = (await h.k.admin.json('POST', '/api/batch/validate', { templateGroupId: group.id, clusterIds: [tpa1.id], from: ext.extension, to: ext.extension })).body;
+    expect(api.valid).toBe(false);
+    const messages = await result.locator('ul.problems li').allInnerTexts();
+    for (const pr of api.problems as { message: string }[]) expect(messages.some((m) => m.includes(pr.message))).toBe(true);
+    expect(messages.join('\n')).toMatch(new RegExp(`number ${ext.extension} is already used`));
+    expect(await p.getByLabel('From', { exact: true }).getAttribute('aria-invalid')).toBe('false');
+    expect(await submit.isDisabled()).toBe(true);
+    await p.screenshot({ path: `${SHOTS}/acm-batch-invalid.png`, fullPage: true });
+
+    // A free range: VALID with the count; Submit only while the inputs are the validated ones.
+    const from = '7950'; const to = '7952';
+    expect((await h.k.admin.json('GET', `/api/extensions?clusterId=${tpa1.id}&q=795`)).body.total).toBe(0);
+    await p.getByLabel('From', { exact: true }).fill(from);
+    await p.getByLabel('To', { exact: true }).fill(to);
+    await p.getByLabel('Name pattern').fill('Batch {n} {cluster}');
+    await p.getByRole('button', { name: 'Validate' }).click();
+    await poll(() => result.getAttribute('data-valid').catch(() => null)).toBe('true');
+    expect(await result.locator('.verdict').innerText()).toBe('VALID');
+    expect(await result.locator('.count-line').innerText()).toBe('3 extensions will be created.');
+    expect(await submit.isEnabled()).toBe(true);
+    await p.getByLabel('To', { exact: true }).fill('7953');
+    expect(await submit.isDisabled()).toBe(true);
+    await p.getByLabel('To', { exact: true }).fill(to);
+    expect(await submit.isEnabled()).toBe(true);
+    await p.screenshot({ path: `${SHOTS}/acm-batch.png`, fullPage: true });
+    await submit.click();
+    const created = p.locator('acm-batch-page .batch-result.created .created-count');
+    await slow(() => created.innerText().catch(() => '')).toBe('3');
+    const made = (await h.k.admin.json('GET', `/api/extensions?clusterId=${tpa1.id}&q=795&sort=extension`)).body.items as { extension: string; name: string; groupId: number }[];
+    expect(made.map((e) => [e.extension, e.name, e.groupId])).toEqual([7950, 7951, 7952].map((n) => [String(n), `Batch ${n} tpa1`, group.id]));
+    expect(await submit.isDisabled()).toBe(true);
+    await p.screenshot({ path: `${SHOTS}/acm-batch-created.png`, fullPage: true });
+  });
+
+  it('says the batch page is not available when the server has no batch API', async () => {
+    await p.route('**/api/batch/**', (route) => route.fulfill({ status: 404, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404 }) }));
+    try {
+      await p.goto(`${h.url}/#/batch`);
+      await p.reload();
+      const msg = p.locator('acm-batch-page .not-available');
+      await msg.waitFor();
+      expect(await msg.innerText()).toMatch(/not available/);
+      expect(await p.getByRole('button', { name: 'Validate' }).count()).toBe(0);
+    } finally {
+      await p.unroute('**/api/batch/**');
+    }
+  });
+
+  it('logged no console errors on these pages', () => {
+    expect(h.consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,76 @@
+import { Migration, type MigrationObject } from '../../../sdk/index.ts';
+
+/**
+ * The HA plugin's migrations, per driver. SQL generated from entities.ts with MikroORM's schema
+ * generator (tools/schema-sql.ts: SQLite in memory; MariaDB 127.0.0.1:3306) and pasted here;
+ * never edit one that has shipped — add the next.
+ */
+class HaInitialSqlite extends Migration {
+  override async up(): Promise<void> {
+    this.addSql("create table `ha_events` (`id` integer not null primary key autoincrement, `group_id` integer null, `server_id` integer null, `node` text null, `instance` text null, `state` text not null, `message` text null, `at` datetime not null);");
+    this.addSql("create index `ha_events_group_id_index` on `ha_events` (`group_id`);");
+    this.addSql("create index `ha_events_at_index` on `ha_events` (`at`);");
+    this.addSql("create table `ha_groups` (`id` integer not null primary key autoincrement, `tenant_id` integer not null, `cluster_id` integer not null, `name` text not null, `description` text null, `services` mediumtext not null, `witness` text null, `trunks` mediumtext not null, `sip_port` integer not null default 5060, `ami_port` integer not null default 5038, `advert_int` real not null default 1, `check_interval` integer not null default 1, `check_fall` integer not null default 2, `check_rise` integer not null default 2, `created_at` datetime not null, `updated_at` datetime not null);");
+    this.addSql("create index `ha_groups_tenant_id_index` on `ha_groups` (`tenant_id`);");
+    this.addSql("create index `ha_groups_cluster_id_index` on `ha_groups` (`cluster_id`);");
+    this.addSql("create unique index `ha_groups_cluster_id_name_unique` on `ha_groups` (`cluster_id`, `name`);");
+    this.addSql("create table `ha_nodes` (`id` integer not null primary key autoincrement, `group_id` integer not null, `server_id` integer not null, `priority` integer not null, `interface` text not null, `source_address` text not null, `replication_address` text null, `created_at` datetime not null, `updated_at` datetime not null);");
+    this.addSql("create index `ha_nodes_group_id_index` on `ha_nodes` (`group_id`);");
+    this.addSql("create index `ha_nodes_server_id_index` on `ha_nodes` (`server_id`);");
+    this.addSql("create unique index `ha_nodes_group_id_server_id_unique` on `ha_nodes` (`group_id`, `server_id`);");
+    this.addSql("create table `ha_notify_targets` (`id` integer not null primary key autoincrement, `group_id` integer not null, `type` text not null, `target` text not null, `enabled` integer not null default true, `created_at` datetime not null, `updated_at` datetime not null);");
+    this.addSql("create index `ha_notify_targets_group_id_index` on `ha_notify_targets` (`group_id`);");
+    this.addSql("create table `ha_sync_paths` (`id` integer not null primary key autoincrement, `group_id` integer not null, `path` text not null, `excludes` mediumtext not null, `created_at` datetime not null, `updated_at` datetime not null);");
+    this.addSql("create index `ha_sync_paths_group_id_index` on `ha_sync_paths` (`group_id`);");
+    this.addSql("create table `ha_vips` (`id` integer not null primary key autoincrement, `group_id` integer not null, `kind` text not null, `address` text not null, `prefix` integer not null, `interface` text null, `virtual_router_id` integer not null, `created_at` datetime not null, `updated_at` datetime not null);");
+    this.addSql("create index `ha_vips_group_id_index` on `ha_vips` (`group_id`);");
+    this.addSql("create unique index `ha_vips_group_id_virtual_router_id_unique` on `ha_vips` (`group_id`, `virtual_router_id`);");
+  }
+
+  override async down(): Promise<void> {
+    this.addSql("drop table if exists `ha_events`;");
+    this.addSql("drop table if exists `ha_groups`;");
+    this.addSql("drop table if exists `ha_nodes`;");
+    this.addSql("drop table if exists `ha_notify_targets`;");
+    this.addSql("drop table if exists `ha_sync_paths`;");
+    this.addSql("drop table if exists `ha_vips`;");
+  }
+}
+
+class HaInitialMysql extends Migration {
+  override async up(): Promise<void> {
+    this.addSql("create table `ha_events` (`id` int unsigned not null auto_increment primary key, `group_id` int null, `server_id` int null, `node` varchar(64) null, `instance` varchar(64) null, `state` varchar(16) not null, `message` varchar(500) null, `at` datetime not null) default character set utf8mb4 engine = InnoDB;");
+    this.addSql("alter table `ha_events` add index `ha_events_group_id_index`(`group_id`);");
+    this.addSql("alter table `ha_events` add index `ha_events_at_index`(`at`);");
+    this.addSql("create table `ha_groups` (`id` int unsigned not null auto_increment primary key, `tenant_id` int not null, `cluster_id` int not null, `name` varchar(64) not null, `description` varchar(255) null, `services` mediumtext not null, `witness` varchar(64) null, `trunks` mediumtext not null, `sip_port` int not null default 5060, `ami_port` int not null default 5038, `advert_int` float not null default 1, `check_interval` int not null default 1, `check_fall` int not null default 2, `check_rise` int not null default 2, `created_at` datetime not null, `updated_at` datetime not null) default character set utf8mb4 engine = InnoDB;");
+    this.addSql("alter table `ha_groups` add index `ha_groups_tenant_id_index`(`tenant_id`);");
+    this.addSql("alter table `ha_groups` add index `ha_groups_cluster_id_index`(`cluster_id`);");
+    this.addSql("alter table `ha_groups` add unique `ha_groups_cluster_id_name_unique`(`cluster_id`, `name`);");
+    this.addSql("create table `ha_nodes` (`id` int unsigned not null auto_increment primary key, `group_id` int not null, `server_id` int not null, `priority` int not null, `interface` varchar(15) not null, `source_address` varchar(64) not null, `replication_address` varchar(64) null, `created_at` datetime not null, `updated_at` datetime not null) default character set utf8mb4 engine = InnoDB;");
+    this.addSql("alter table `ha_nodes` add index `ha_nodes_group_id_index`(`group_id`);");
+    this.addSql("alter table `ha_nodes` add index `ha_nodes_server_id_index`(`server_id`);");
+    this.addSql("alter table `ha_nodes` add unique `ha_nodes_group_id_server_id_unique`(`group_id`, `server_id`);");
+    this.addSql("create table `ha_notify_targets` (`id` int unsigned not null auto_increment primary key, `group_id` int not null, `type` varchar(10) not null, `target` varchar(255) not null, `enabled` tinyint(1) not null default true, `created_at` datetime not null, `updated_at` datetime not null) default character set utf8mb4 engine = InnoDB;");
+    this.addSql("alter table `ha_notify_targets` add index `ha_notify_targets_group_id_index`(`group_id`);");
+    this.addSql("create table `ha_sync_paths` (`id` int unsigned not null auto_increment primary key, `group_id` int not null, `path` varchar(255) not null, `excludes` mediumtext not null, `created_at` datetime not null, `updated_at` datetime not null) default character set utf8mb4 engine = InnoDB;");
+    this.addSql("alter table `ha_sync_paths` add index `ha_sync_paths_group_id_index`(`group_id`);");
+    this.addSql("create table `ha_vips` (`id` int unsigned not null auto_increment primary key, `group_id` int not null, `kind` varchar(10) not null, `address` varchar(64) not null, `prefix` int not null, `interface` varchar(15) null, `virtual_router_id` int not null, `created_at` datetime not null, `updated_at` datetime not null) default character set utf8mb4 engine = InnoDB;");
+    this.addSql("alter table `ha_vips` add index `ha_vips_group_id_index`(`group_id`);");
+    this.addSql("alter table `ha_vips` add unique `ha_vips_group_id_virtual_router_id_unique`(`group_id`, `virtual_router_id`);");
+  }
+
+  override async down(): Promise<void> {
+    this.addSql("drop table if exists `ha_events`;");
+    this.addSql("drop table if exists `ha_groups`;");
+    this.addSql("drop table if exists `ha_nodes`;");
+    this.addSql("drop table if exists `ha_notify_targets`;");
+    this.addSql("drop table if exists `ha_sync_paths`;");
+    this.addSql("drop table if exists `ha_vips`;");
+  }
+}
+
+const NAME = 'ha_Migration20261201120000_initial';
+export const migrations: { sqlite: MigrationObject[]; mysql: MigrationObject[] } = {
+  sqlite: [{ name: NAME, class: HaInitialSqlite }],
+  mysql: [{ name: NAME, class: HaInitialMysql }],
+};

@@ -1,0 +1,109 @@
+import * as nodeFs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
+import type { TestKernel } from '../../../sdk/testing/kernel.ts';
+import { bootKernel, create } from './harness.ts';
+
+const SITE = 'name: test\nplugins:\n  status: true\n  ha:\n    enabled: true\n    settings:\n      stateDir: /var/lib/acm-ha\n      pollSeconds: 0\n      checkAmi: { username: hacheck, secret: hacheck-Secret1 }\n';
+let k: TestKernel & { removeRoot(): void };
+const sims: SimulatedAsterisk[] = [];
+let cluster: Record<string, any>;
+const servers: Record<string, any>[] = [];
+const P = '/api/plugins/ha';
+
+beforeAll(async () => {
+  k = await bootKernel(['status', 'ha'], SITE, { connectServers: true, connection: { actionTimeoutMs: 2000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } } } as never);
+  const site = await create(k.admin, '/api/sites', { name: 'lon' });
+  cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
+  for (const name of ['ast1', 'ast2']) {
+    const sim = new SimulatedAsterisk();
+    const ports = await sim.start({ authFailDelayMs: 50 });
+    sims.push(sim);
+    servers.push(await create(k.admin, '/api/servers', {
+      clusterId: cluster.id, name: `lon-${name}`, host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
+      sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1',
+    }).catch(async () => create(k.admin, '/api/servers', { clusterId: cluster.id, name: `lon-${name}`, host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' })));
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await k?.stop();
+  k?.removeRoot();
+  for (const s of sims) await s.stop();
+});
+
+describe('HA model API', () => {
+  let group: Record<string, any>;
+  it('creates a group with nodes, VIPs, synced paths and notification targets; audits it', async () => {
+    group = await create(k.admin, `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair', witness: '192.168.0.1', trunks: [{ name: 'talktalk', address: '172.20.15.1' }] });
+    expect(group).toMatchObject({ name: 'lon-pair', services: ['ami', 'sip'], advertInt: 1, checkFall: 2, sipPort: 5060 });
+    await create(k.admin, `${P}/groups/${group.id}/nodes`, { serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
+    await create(k.admin, `${P}/groups/${group.id}/nodes`, { serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' });
+    const vip = await create(k.admin, `${P}/groups/${group.id}/vips`, { kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
+    await create(k.admin, `${P}/groups/${group.id}/sync-paths`, { path: '/etc/asterisk', excludes: ['*.tmp'] });
+    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'syslog', target: '192.168.0.5:514' });
+    const full = (await k.admin.json('GET', `${P}/groups/${group.id}`)).body;
+    expect(full.nodes.map((n: any) => n.priority)).toEqual([150, 100]);
+    expect(full.vips).toHaveLength(1);
+    expect(full.syncPaths[0]).toMatchObject({ path: '/etc/asterisk', excludes: ['*.tmp'] });
+    const put = await k.admin.json('PUT', `${P}/vips/${vip.id}`, { prefix: 25 });
+    expect(put.status).toBe(200);
+    expect(put.body.prefix).toBe(25);
+    const auditLog = JSON.stringify((await k.admin.json('GET', '/api/audit?q=ha.')).body);
+    expect(auditLog).toContain('ha.group.create');
+    expect(auditLog).toContain('ha.vip.update');
+  });
+
+  it('answers 422 naming the bad fields, 409 on duplicates, 404 on unknown ids', async () => {
+    const bad = await k.admin.json('POST', `${P}/groups`, { clusterId: cluster.id, name: 'x y', witness: 'gateway', advertInt: 0, colour: 1 });
+    expect(bad.status).toBe(422);
+    const fields = bad.body.problems.map((p: any) => p.field).sort();
+    expect(fields).toEqual(['advertInt', 'colour', 'name', 'witness']);
+    const vip = await k.admin.json('POST', `${P}/groups/${group.id}/vips`, { kind: 'fax', address: '10.0.0.300', prefix: 40, virtualRouterId: 256, interface: 'eth0\n[x]' });
+    expect(vip.status).toBe(422);
+    expect(vip.body.problems.map((p: any) => p.field).sort()).toEqual(['address', 'interface', 'kind', 'virtualRouterId']);
+    expect((await k.admin.json('POST', `${P}/groups/${group.id}/vips`, { kind: 'web', address: '192.168.0.219', prefix: 24, virtualRouterId: 51 })).status).toBe(409);
+    const prio = await k.admin.json('POST', `${P}/groups/${group.id}/nodes`, { serverId: 9999, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.9' });
+    expect(prio.status).toBe(422);
+    expect(prio.body.problems[0].field).toBe('serverId');
+    const path = await k.admin.json('POST', `${P}/groups/${group.id}/sync-paths`, { path: '/etc/../root', excludes: ['$(rm)'] });
+    expect(path.body.problems.map((p: any) => p.field).sort()).toEqual(['excludes.0', 'path']);
+    expect((await k.admin.json('GET', `${P}/groups/9999`)).status).toBe(404);
+    expect((await k.admin.json('POST', `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' })).status).toBe(409);
+  });
+
+  it('renders keepalived.conf and node.json per node, secrets masked', async () => {
+    const r = await k.admin.json('GET', `${P}/groups/${group.id}/config`);
+    expect(r.status).toBe(200);
+    const [a, b] = r.body.items;
+    expect(a.keepalived).toContain('unicast_src_ip 192.168.0.216');
+    expect(a.keepalived).toMatch(/unicast_peer \{\n\s+192\.168\.0\.215\n/);
+    expect(b.keepalived).toContain('priority 100');
+    expect(a.node).toMatchObject({ primary: true, witness: { address: '192.168.0.1' }, ami: { username: 'hacheck', secret: '********' } });
+    expect(JSON.stringify(r.body)).not.toContain('hacheck-Secret1');
+  });
+
+  it('reports status from what the nodes wrote (vrrp.json/check.json) in plain words; the tile follows', async () => {
+    const write = (i: number, file: string, data: unknown) => {
+      const fs = nodeFs;
+      const dir = `${sims[i]!.fsRoot}/var/lib/acm-ha`;
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(`${dir}/${file}`, JSON.stringify(data));
+    };
+    const inst = `acm_${group.id}_voice_51`;
+    write(0, 'vrrp.json', { [inst]: { state: 'MASTER', at: new Date().toISOString() } });
+    write(1, 'vrrp.json', { [inst]: { state: 'BACKUP', at: new Date().toISOString() } });
+    write(0, 'check.json', { ok: true, at: new Date().toISOString(), items: [] });
+    let st = (await k.admin.json('GET', `${P}/status`)).body.groups[0];
+    expect(st.nodes[0].reachable, JSON.stringify(st.nodes[0])).toBe(true);
+    expect(st).toMatchObject({ state: 'normal', words: 'NOW IN NORMAL STATE', replication: 'lon-ast1 -> lon-ast2' });
+    expect(st.vips[0].heldBy).toEqual(['lon-ast1']);
+    write(0, 'vrrp.json', { [inst]: { state: 'BACKUP', at: new Date().toISOString() } });
+    write(1, 'vrrp.json', { [inst]: { state: 'MASTER', at: new Date().toISOString() } });
+    st = (await k.admin.json('GET', `${P}/status`)).body.groups[0];
+    expect(st.state).toBe('failover');
+    expect(st.words).toMatch(/^FAILOVER ACTIVE ON SECONDARY \(lon-ast2\) - PRIMARY HEALTHY/);
+    const tiles = JSON.stringify((await k.admin.json('GET', '/api/status')).body ?? {});
+    if (tiles.includes('Service availability')) expect(tiles).toContain('orange');
+  });
+});
