@@ -51,7 +51,13 @@ export function ormOptions(opts: DbOptions): Options {
     forceUtcTimezone: true,
   };
   if (kind === 'mysql') {
-    return { ...common, driver: MySqlDriver, clientUrl: opts.url!.replace(/^mariadb:/, 'mysql:') };
+    // knex logs to stdout by default; its only routine message here is MySQL's note that DDL in a
+    // migration commits implicitly. Logs go to stderr so the CLI's --json output stays clean.
+    const toStderr = (m: unknown) => process.stderr.write(`${String(m)}\n`);
+    return {
+      ...common, driver: MySqlDriver, clientUrl: opts.url!.replace(/^mariadb:/, 'mysql:'),
+      driverOptions: { log: { warn: toStderr, error: toStderr, deprecate: toStderr, debug: () => undefined } },
+    };
   }
   const file = opts.sqliteFile ?? 'acm.db';
   let dbName = file;
