@@ -60,6 +60,8 @@ describe('the web app', () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.waitFor();
     for (const name of ['Home', 'Group status', 'Server status', 'Extensions', 'Trunks', 'Access lists', 'Clusters', 'Users', 'Audit log']) {
+      // Plugin pages join the menu when /api/plugins answers: wait for each entry, then count it.
+      await nav.getByRole('link', { name, exact: true }).first().waitFor();
       expect(await nav.getByRole('link', { name, exact: true }).count(), name).toBe(1);
     }
     expect(await page.locator('.topbar .username').innerText()).toBe('admin');
