@@ -33,8 +33,16 @@ export interface AuditRecord {
   ip?: string | null;
 }
 
+/** One audit event as plugins read it (before/after left out: they may hold configuration). */
+export interface AuditEntry {
+  id: number; at: Date; action: string; username?: string | null; userId?: number | null; tenantId?: number | null;
+  target?: string | null; targetId?: string | null; ip?: string | null;
+}
+
 export interface AuditService {
   record(event: AuditRecord): Promise<void>;
+  /** Newest first: events whose action starts with `actionPrefix` (e.g. `auth.login`), optionally of one tenant. */
+  list(query: { actionPrefix?: string; since?: Date; tenantId?: number | null; limit?: number }): Promise<AuditEntry[]>;
 }
 
 export interface KernelInfo {

@@ -6,6 +6,7 @@ import { createAcm, ACM_VERSION, ROOT_DIR, type Acm } from '../app.ts';
 import { startDemo, type RunningDemo } from '../demo/demo.ts';
 import { discoverPlugins } from '../kernel/discovery.ts';
 import { registerBatchCommands } from './batch-commands.ts';
+import { startBackupSchedule } from '../backup/backup.ts';
 import { createHttpApp, listen, statusByCluster } from '../http/server.ts';
 import { UserInput } from '../http/user-routes.ts';
 import { attachEvents } from '../http/events.ts';
@@ -50,6 +51,24 @@ async function clusterIdByName(acm: Acm, name: string): Promise<number> {
   const c = await acm.orm.em.fork().findOne(ClusterSchema, { name });
   if (!c) throw new NotFoundError(`no cluster "${name}"`);
   return c.id;
+}
+
+/**
+ * Scheduled backups when ACM_BACKUP_DIR (a local directory) or ACM_BACKUP_SFTP
+ * (user@host[:port]:/path) is set: every ACM_BACKUP_EVERY_HOURS (default 24), keeping
+ * ACM_BACKUP_KEEP archives (default 7).
+ */
+function scheduledBackups(acm: Acm): { stop(): void } | undefined {
+  const dir = process.env.ACM_BACKUP_DIR;
+  const sftp = process.env.ACM_BACKUP_SFTP;
+  if (!dir && !sftp) return undefined;
+  const schedule = startBackupSchedule(acm, {
+    everyMs: Number(process.env.ACM_BACKUP_EVERY_HOURS ?? 24) * 3_600_000,
+    keep: Number(process.env.ACM_BACKUP_KEEP ?? 7),
+    ...(dir ? { dir } : { sftp }),
+  });
+  acm.logger.info({ to: dir ?? sftp }, 'scheduled backups on');
+  return schedule;
 }
 
 function formatDuration(seconds: number): string {
@@ -102,9 +121,12 @@ export function buildProgram(): Command {
         const outcomes = await demo.deploy();
         acm.logger.info({ clusters: outcomes.map((o) => `${o.cluster}: ${o.status}${o.error ? ` (${o.error})` : ''}`) }, 'demo configuration deployed');
       }
-      acm.logger.info({ port: Number(opts.port), site: acm.site }, 'acm is listening');
+      const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
+      console.log(`acm is running at http://${shown}:${opts.port}/ (site ${acm.site})`);
+      const backups = scheduledBackups(acm);
       const stop = async () => {
         server.close();
+        backups?.stop();
         await acm.close();
         await demo?.stop();
         process.exit(0);

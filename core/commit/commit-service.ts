@@ -60,8 +60,9 @@ export class CommitService {
     private logger: Logger,
   ) {}
 
-  private progress(clusterId: number, step: string, detail: Record<string, unknown> = {}): void {
-    this.bus.publish(`acm.commit.${clusterId}`, { type: 'commit', clusterId, step, ...detail });
+  /** Progress of a cluster's commit, on `acm.commit.<cluster>` (the WebSocket forwards it to those who see the cluster). */
+  private progress(cluster: Cluster, step: string, detail: Record<string, unknown> = {}): void {
+    this.bus.publish(`acm.commit.${cluster.id}`, { type: 'commit', clusterId: cluster.id, tenantId: cluster.tenantId, siteId: cluster.siteId, step, ...detail });
   }
 
   /** Runs `fn` after every earlier commit of the cluster has finished. */
@@ -204,7 +205,7 @@ export class CommitService {
     })];
     if (!toWrite.length) {
       if (changeIds.length && p.deployed) await em.nativeUpdate(ChangeSetEntrySchema, { id: { $in: changeIds } }, { revisionId: p.deployed.id });
-      this.progress(clusterId, 'unchanged');
+      this.progress(p.cluster, 'unchanged');
       return { id: p.deployed?.id ?? null, clusterId, cluster: p.cluster.name, status: 'unchanged', files: [] };
     }
     // The revision is stored before anything is pushed: it is the backup.
@@ -218,14 +219,14 @@ export class CommitService {
       previousId: p.deployed?.id ?? null,
     });
     await em.flush();
-    this.progress(clusterId, 'stored', { revisionId: rev.id, files: rev.changed });
+    this.progress(p.cluster, 'stored', { revisionId: rev.id, files: rev.changed });
 
     const error = await this.pushToCluster(p, toWrite, rev.id);
     rev.status = error ? 'failed' : 'deployed';
     rev.error = error ?? null;
     if (!error && changeIds.length) await em.nativeUpdate(ChangeSetEntrySchema, { id: { $in: changeIds } }, { revisionId: rev.id });
     await em.flush();
-    this.progress(clusterId, rev.status, { revisionId: rev.id, error });
+    this.progress(p.cluster, rev.status, { revisionId: rev.id, error });
     return { id: rev.id, clusterId, cluster: p.cluster.name, status: rev.status as 'deployed' | 'failed', files: rev.changed, ...(error ? { error } : {}) };
   }
 
@@ -244,7 +245,7 @@ export class CommitService {
     let failure: string | undefined;
     try {
       for (const server of servers) {
-        this.progress(p.cluster.id, 'push', { revisionId, server: server.name });
+        this.progress(p.cluster, 'push', { revisionId, server: server.name });
         const client = this.connections.client(server.id);
         if (!client?.connected) throw new Error(`${server.name}: not connected over AMI`);
         const ssh = await sshTo(server).catch((err: Error) => { throw new Error(`${server.name}: ${err.message}`); });
@@ -252,7 +253,7 @@ export class CommitService {
         pushes.push({ server, push, close: () => ssh.close() });
         await push.write(ordered).catch((err: Error) => { throw new Error(`${server.name}: push failed: ${err.message}`); });
         for (const m of modules) {
-          this.progress(p.cluster.id, 'reload', { revisionId, server: server.name, module: m });
+          this.progress(p.cluster, 'reload', { revisionId, server: server.name, module: m });
           await client.reload(m).catch((err: Error) => { throw new Error(`${server.name}: reload ${m} failed: ${err.message}`); });
         }
         const problems = await verifyServer(client, expected, removed);
@@ -261,7 +262,7 @@ export class CommitService {
     } catch (err) {
       failure = (err as Error).message;
       this.logger.warn({ cluster: p.cluster.name, err: failure }, 'commit failed; rolling the cluster back');
-      this.progress(p.cluster.id, 'rollback', { revisionId, error: failure });
+      this.progress(p.cluster, 'rollback', { revisionId, error: failure });
       for (const { server, push } of pushes) {
         try {
           await push.restore();

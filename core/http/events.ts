@@ -64,6 +64,12 @@ export function attachEvents(server: Server, acm: Acm): { clients(): number; clo
   const unsubs = [
     acm.bus.subscribe<Placed>('acm.live.>', send('live')),
     acm.bus.subscribe<Placed>('acm.status.server', send('server')),
+    acm.bus.subscribe<Placed>('acm.commit.>', send('commit')),
+    // Batch and import progress goes to the user who started it.
+    acm.bus.subscribe<{ kind: string; done: number; total: number; username?: string }>('acm.batch.progress', (msg) => {
+      const text = JSON.stringify({ type: 'batch', ...msg.data });
+      for (const [ws, p] of sockets) if (p.username === msg.data.username) ws.send(text);
+    }),
   ];
   server.on('close', () => { for (const u of unsubs) u(); wss.close(); });
   return {

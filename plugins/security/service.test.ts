@@ -24,7 +24,7 @@ function fixture() {
       readFile: async () => '[acm]\nsecret=123456\ndeny=0.0.0.0/0.0.0.0\npermit=0.0.0.0/0.0.0.0\n',
       writeFileAtomic: async () => undefined,
     },
-    audit: { record: async (r) => { audits.push(r); } },
+    audit: { record: async (r) => { audits.push(r); }, list: async () => [] },
   });
   const admin = { userId: 1, username: 'admin', role: 'admin', tenantId: null, permissions: ['*'], scopes: [], can: () => true };
   return { sec, execs, audits, server, admin };
