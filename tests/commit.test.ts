@@ -125,7 +125,9 @@ describe('commit pipeline', () => {
 
   it('refuses to push config that would inject sections, listing the problem', async () => {
     const em = k.acm.orm.em.fork();
+    // Straight into the database, past the API's validation; such a write must tell the commit service.
     await em.nativeUpdate(ExtensionSchema, { id: alice.id }, { callerId: 'Alice <6101>\n[evil]\ntype=endpoint' });
+    k.acm.commits.invalidate(cluster.id);
     const before = fileOn(sims[0]!, 'acm/pjsip.acm.conf');
     const res = await k.admin.json('POST', '/api/commit', { clusterId: cluster.id });
     expect(res.status).toBe(422);
@@ -133,6 +135,7 @@ describe('commit pipeline', () => {
     expect(res.body.problems[0].message).toMatch(/line break/);
     expect(fileOn(sims[0]!, 'acm/pjsip.acm.conf')).toBe(before);
     await em.nativeUpdate(ExtensionSchema, { id: alice.id }, { callerId: 'Alice Smith <6101>' });
+    k.acm.commits.invalidate(cluster.id);
   });
 
   it('serialises concurrent commits of one cluster', async () => {

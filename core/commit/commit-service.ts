@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../sdk/bus.ts';
 import type { Principal } from '../../sdk/plugin.ts';
-import type { CommitValidator, ConfigContributor } from '../../sdk/commit.ts';
+import type { ClusterSnapshotView, CommitValidator, ConfigContributor } from '../../sdk/commit.ts';
 import { NotFoundError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import {
@@ -12,7 +12,7 @@ import {
 import { sshTo } from '../services/plugin-services.ts';
 import { loadSnapshot } from './load-snapshot.ts';
 import { asView, toPluginView } from './snapshot.ts';
-import { collectFragments, renderCluster, sha256, sortByReloadOrder, type RenderedFile } from './render/index.ts';
+import { collectFragments, mergeFragments, renderCoreFiles, sha256, sortByReloadOrder, type RenderedFile } from './render/index.ts';
 import { collectMailboxes } from './render/common.ts';
 import { validateCluster } from './validate.ts';
 import { ServerPush } from './push.ts';
@@ -94,44 +94,74 @@ export class CommitService {
     return out;
   }
 
+  /**
+   * What the last prepare of each cluster read and rendered, valid while no change was recorded
+   * since (every write through acm records one; live-status updates change no config). An
+   * unchanged re-commit then costs the plugins' fragments and a hash compare, not a full render.
+   */
+  private cache = new Map<number, { changesUpTo: number; view: ClusterSnapshotView; core: RenderedFile[]; mailboxes: Map<string, string[]> }>();
+
+  /** Forgets cached renders (after writes that bypass acm's API, such as a restore). */
+  invalidate(clusterId?: number): void {
+    if (clusterId === undefined) this.cache.clear();
+    else this.cache.delete(clusterId);
+  }
+
   /** Renders and validates one cluster and diffs it with what its servers run. */
   async prepare(clusterId: number, force = false): Promise<Prepared | { cluster: Cluster; problems: FieldProblem[] }> {
     const em = this.orm.em.fork();
     const [lastChange] = await em.find(ChangeSetEntrySchema, {}, { orderBy: { id: 'desc' }, limit: 1, fields: ['id'] });
-    const snapshot = await loadSnapshot(em, clusterId);
-    const view = asView(snapshot);
-    const fragments = await collectFragments(view, this.contributors());
-    let files: RenderedFile[] | undefined;
+    const changesUpTo = lastChange?.id ?? 0;
+    const cached = this.cache.get(clusterId);
+    const fresh = force || !cached || cached.changesUpTo !== changesUpTo;
+    let view: ClusterSnapshotView;
+    let core: RenderedFile[] | undefined;
+    let mailboxes: Map<string, string[]>;
     let renderError: string | undefined;
+    if (fresh) {
+      const snapshot = await loadSnapshot(em, clusterId);
+      // Frozen from here on: core renderers, plugin contributors and validators all read it.
+      view = toPluginView(asView(snapshot));
+      mailboxes = await this.mailboxesElsewhere(em, snapshot);
+      try {
+        core = renderCoreFiles(view);
+      } catch (err) {
+        renderError = (err as Error).message;
+      }
+    } else {
+      ({ view, core, mailboxes } = cached!);
+    }
+    const cluster = view.cluster as Cluster;
+    let files: RenderedFile[] | undefined;
     try {
-      files = renderCluster(view, fragments);
+      files = core && mergeFragments(core, await collectFragments(view, this.contributors()));
     } catch (err) {
-      renderError = (err as Error).message;
+      renderError ??= (err as Error).message;
     }
     // The validator names the object and field behind a render error, so it runs either way.
-    const problems = validateCluster(view, files, await this.mailboxesElsewhere(em, snapshot), { clusterName: snapshot.cluster.name });
-    if (!problems.length && (renderError || !files)) problems.push({ object: `cluster ${snapshot.cluster.name}`, message: renderError ?? 'rendering failed' });
+    const problems = validateCluster(view, files, mailboxes, { clusterName: cluster.name });
+    if (!problems.length && (renderError || !files)) problems.push({ object: `cluster ${cluster.name}`, message: renderError ?? 'rendering failed' });
     const validators = this.validators();
-    if (validators.size) {
-      const pluginView = toPluginView(view);
-      for (const [key, v] of [...validators.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        for (const p of await v.validate(pluginView)) {
-          if (p.severity === 'error') problems.push({ object: p.object, ...(p.field ? { field: p.field } : {}), message: `${p.message} (${key})` });
-        }
+    for (const [key, v] of [...validators.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const p of await v.validate(view)) {
+        if (p.severity === 'error') problems.push({ object: p.object, ...(p.field ? { field: p.field } : {}), message: `${p.message} (${key})` });
       }
     }
-    if (problems.length || !files) {
+    if (problems.length || !files || !core) {
+      this.cache.delete(clusterId);
       return {
-        cluster: snapshot.cluster,
-        problems: problems.map((p) => ({ field: `${snapshot.cluster.name}: ${p.object}${p.field ? ` (${p.field})` : ''}`, message: p.message })),
+        cluster,
+        problems: problems.map((p) => ({ field: `${cluster.name}: ${p.object}${p.field ? ` (${p.field})` : ''}`, message: p.message })),
       };
     }
+    this.cache.set(clusterId, { changesUpTo, view, core, mailboxes });
     const deployed = await this.deployedRevision(em, clusterId);
     const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
     const changed = force ? files : files.filter((f) => before.get(f.name) !== f.sha256);
     const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
-    return { cluster: snapshot.cluster, changesUpTo: lastChange?.id ?? 0, files, deployed, changed, dropped };
+    return { cluster, changesUpTo, files, deployed, changed, dropped };
   }
+
 
   /**
    * `POST /api/commit`: every cluster the user may see (or one); nothing is pushed anywhere if

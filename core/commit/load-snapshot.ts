@@ -10,19 +10,28 @@ import type { ClusterSnapshot } from './snapshot.ts';
  * entity hydration and the identity map: loading 10,000 extensions that way is many times faster.
  */
 async function rows<T extends object>(em: EntityManager, schema: EntitySchema<T>, where: FilterQuery<T>): Promise<T[]> {
-  const list = await (em as SqlEntityManager).createQueryBuilder(schema).select('*').where(where).orderBy({ id: 'asc' } as never).execute('all', true) as Record<string, unknown>[];
-  // Column types the driver hands back raw (JSON text, 0/1 booleans) get their JS values here.
+  const qb = (em as SqlEntityManager).createQueryBuilder(schema).select('*').where(where).orderBy({ id: 'asc' } as never);
+  const raw = await qb.execute('all', false) as Record<string, unknown>[];
+  // Column names to property names, and the values the driver hands back raw (JSON text,
+  // 0/1 booleans, date strings) to their JS types — once per column, not per row.
   const platform = em.getPlatform();
-  const props = em.getMetadata().get(schema.meta.className).props;
-  const convert = props.filter((p) => p.customType || p.runtimeType === 'boolean');
-  for (const row of list) {
-    for (const p of convert) {
-      const v = row[p.name];
-      if (v === null || v === undefined) continue;
-      row[p.name] = p.customType ? p.customType.convertToJSValue(v, platform) : Boolean(v);
+  const columns = em.getMetadata().get(schema.meta.className).props
+    .filter((p) => p.fieldNames?.length === 1)
+    .map((p) => ({
+      field: p.fieldNames[0]!, name: p.name,
+      convert: p.customType ? (v: unknown) => p.customType!.convertToJSValue(v, platform)
+        : p.runtimeType === 'boolean' ? (v: unknown) => Boolean(v)
+        : p.runtimeType === 'Date' ? (v: unknown) => (v instanceof Date ? v : new Date(v as string | number))
+        : undefined,
+    }));
+  return raw.map((r) => {
+    const out: Record<string, unknown> = {};
+    for (const c of columns) {
+      const v = r[c.field];
+      out[c.name] = v === null || v === undefined || !c.convert ? v : c.convert(v);
     }
-  }
-  return list as T[];
+    return out as T;
+  });
 }
 
 async function one<T extends object>(em: EntityManager, schema: EntitySchema<T>, id: number): Promise<T> {

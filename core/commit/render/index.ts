@@ -71,11 +71,20 @@ const MODULE_NAME = /^[A-Za-z0-9_]+(\.so)?$/;
  * Throws `UnsafeConfigValueError`/`RenderError` rather than write anything unsafe.
  */
 export function renderCluster(snapshot: ClusterSnapshotView, contributors: readonly (ConfigFragment | SourcedFragment)[] = []): RenderedFile[] {
-  const files: RenderedFile[] = CORE_FILES.map((f) => {
+  return mergeFragments(renderCoreFiles(snapshot), contributors);
+}
+
+/** The core's own files for one cluster (all of them, empty or not), in CORE_FILES order. */
+export function renderCoreFiles(snapshot: ClusterSnapshotView): RenderedFile[] {
+  return CORE_FILES.map((f) => {
     const content = f.render(snapshot);
     return { name: f.name, content, reload: f.reload, sha256: sha256(content) };
   });
+}
 
+/** Adds the plugins' fragments to the core's files (see renderCluster); sorted by file name. */
+export function mergeFragments(coreFiles: readonly RenderedFile[], contributors: readonly (ConfigFragment | SourcedFragment)[]): RenderedFile[] {
+  const files: RenderedFile[] = [...coreFiles];
   const byFile = new Map<string, { reload: string; parts: { source: string; content: string }[] }>();
   const fragments = contributors.map((f, i) => ({ ...f, source: 'source' in f && f.source ? f.source : `fragment-${i + 1}`, i }));
   fragments.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.i - b.i));
