@@ -51,7 +51,11 @@ export const amiIngest: Bench = {
   name: 'AMI event ingest',
   async run() {
     const bytes = eventBytes(EVENTS);
-    const raw = await rawReadRate(bytes);
+    // Medians of several runs: one pass over loopback takes tens of milliseconds and varies a lot.
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const raws: number[] = [];
+    for (let i = 0; i < 5; i++) raws.push(await rawReadRate(bytes));
+    const raw = median(raws);
     const sim = new SimulatedAsterisk();
     const ports = await sim.start({ sshPort: -1, registrations: {}, queues: {} });
     const k = await benchKernel({ connectServers: true, connection: { keepAliveMs: 0 } });
@@ -64,15 +68,19 @@ export const amiIngest: Bench = {
       await k.acm.connections.sync();
       if ((await k.acm.connections.waitConnected(5000)) !== 1) throw new Error('bench server did not connect');
       const stats = k.acm.live.stats;
-      const before = stats.applied + stats.ignored;
-      const start = performance.now();
-      sim.sendGarbage(bytes);
-      const deadline = Date.now() + 60_000;
-      while (stats.applied + stats.ignored - before < EVENTS) {
-        if (Date.now() > deadline) throw new Error(`only ${stats.applied + stats.ignored - before} of ${EVENTS} events applied`);
-        await new Promise((r) => setImmediate(r));
+      const rates: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        const before = stats.applied + stats.ignored;
+        const start = performance.now();
+        sim.sendGarbage(bytes);
+        const deadline = Date.now() + 60_000;
+        while (stats.applied + stats.ignored - before < EVENTS) {
+          if (Date.now() > deadline) throw new Error(`only ${stats.applied + stats.ignored - before} of ${EVENTS} events applied`);
+          await new Promise((r) => setImmediate(r));
+        }
+        rates.push(EVENTS / ((performance.now() - start) / 1000));
       }
-      const rate = EVENTS / ((performance.now() - start) / 1000);
+      const rate = median(rates);
       return [
         { name: 'AMI ingest: events parsed and applied to live state', value: rate, unit: 'events/s', baseline: raw, target: 20_000, better: 'higher', note: `${((rate / raw) * 100).toFixed(0)}% of raw socket read (goal ≥ 25%)` },
         { name: 'AMI ingest: share of raw socket read rate', value: (rate / raw) * 100, unit: '%', baseline: 100, target: 25, better: 'higher' },

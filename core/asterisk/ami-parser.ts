@@ -132,14 +132,17 @@ export class AmiFrameParser {
         this.bannerPending = false;
       }
     }
+    // Walk the buffer with an offset and cut the unparsed rest once: slicing the buffer after every
+    // frame would copy (or chain) the rest of the chunk once per frame.
+    let pos = 0;
     for (;;) {
-      const end = this.buf.indexOf('\r\n\r\n');
+      const end = this.buf.indexOf('\r\n\r\n', pos);
       if (end < 0) break;
-      const text = this.buf.slice(0, end);
-      this.buf = this.buf.slice(end + 4);
-      const msg = this.parseFrame(text);
+      const msg = this.parseFrame(this.buf.slice(pos, end));
+      pos = end + 4;
       if (msg) out.push(msg);
     }
+    if (pos > 0) this.buf = this.buf.slice(pos);
     // Stray leading CRLFs between frames are harmless; drop them so they don't grow the buffer.
     while (this.buf.startsWith('\r\n')) this.buf = this.buf.slice(2);
     if (this.buf.length > this.maxFrameBytes) {

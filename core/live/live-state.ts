@@ -104,9 +104,13 @@ export class LiveState {
 
   /** Applies one AMI event from the bus (`acm.<tenant>.<cluster>.<server>.ami.<Event>`). */
   apply(msg: BusMessage<AmiBusEvent>): void {
-    const parts = msg.subject.split('.');
-    const serverId = Number(parts[3]);
-    const clusterId = this.serverCluster.get(serverId) ?? Number(parts[2]);
+    // acm.<tenant>.<cluster>.<server>.ami.<Event>, read without splitting (this runs per event).
+    const subject = msg.subject;
+    const a = subject.indexOf('.', 4);
+    const b = subject.indexOf('.', a + 1);
+    const c = subject.indexOf('.', b + 1);
+    const serverId = Number(subject.slice(b + 1, c));
+    const clusterId = this.serverCluster.get(serverId) ?? Number(subject.slice(a + 1, b));
     const f = msg.data.fields;
     const find = (endpoint: string | null) => (endpoint ? this.byEndpoint.get(`${clusterId}:${endpoint}`) : undefined);
     switch (msg.data.event) {
@@ -165,15 +169,17 @@ export class LiveState {
       this.stats.ignored++;
       return;
     }
-    const changes: Partial<ExtensionLive> = {};
-    for (const [key, v] of Object.entries(patch) as [keyof ExtensionLive, never][]) {
-      if (k.live[key] !== v) {
-        (changes as Record<string, unknown>)[key] = v;
-        (k.live as unknown as Record<string, unknown>)[key] = v;
+    let changes: Record<string, unknown> | undefined;
+    const live = k.live as unknown as Record<string, unknown>;
+    for (const key in patch) {
+      const v = (patch as Record<string, unknown>)[key];
+      if (live[key] !== v) {
+        (changes ??= {})[key] = v;
+        live[key] = v;
       }
     }
     this.stats.applied++;
-    if (!Object.keys(changes).length) return;
+    if (!changes) return;
     this.dirty.add(k);
     const change: ExtensionChange = { type: 'extension', id: k.id, extension: k.extension, tenantId: k.tenantId, siteId: k.siteId, clusterId: k.clusterId, groupId: k.groupId, changes };
     this.bus.publish('acm.live.extension', change);
