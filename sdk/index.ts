@@ -21,6 +21,9 @@ export type {
 } from './commit.ts';
 export type { EventBus, BusMessage, BusHandler } from './bus.ts';
 export * from './errors.ts';
+export { parseInput, zodProblems } from './validation.ts';
+export { visibleTo, visibleClusters } from './scope.ts';
+export type { Placed } from './scope.ts';
 export { z } from 'zod';
 export { EntitySchema, raw } from '@mikro-orm/core';
 export type { EntityManager, FilterQuery, MigrationObject } from '@mikro-orm/core';

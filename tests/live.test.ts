@@ -3,17 +3,8 @@ import WebSocket from 'ws';
 import { SimulatedAsterisk } from '../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { create } from './helpers/seed.ts';
+import { waitUntil as until } from '../sdk/testing/wait.ts';
 
-/** Polls `fn` until it returns a truthy value (bounded). */
-async function until<T>(fn: () => T | Promise<T>, what: string, ms = 5000): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 let sim: SimulatedAsterisk;
 let k: TestKernel;

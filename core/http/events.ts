@@ -3,18 +3,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Acm } from '../app.ts';
 import { SESSION_COOKIE } from '../auth/auth-service.ts';
 import type { Principal } from '../../sdk/plugin.ts';
+import { visibleTo, type Placed } from '../../sdk/scope.ts';
 
-/** Where a live message belongs, for tenant and scope checks. */
-interface Placed { tenantId?: number; siteId?: number; clusterId?: number; groupId?: number | null }
-
-export function visibleTo(p: Principal, m: Placed): boolean {
-  if (p.tenantId !== null && m.tenantId !== undefined && m.tenantId !== p.tenantId) return false;
-  if (!p.scopes.length) return true;
-  return p.scopes.some((s) => {
-    const v = s.type === 'site' ? m.siteId : s.type === 'cluster' ? m.clusterId : m.groupId;
-    return v === s.id;
-  });
-}
+export { visibleTo } from '../../sdk/scope.ts';
 
 function tokenOf(req: IncomingMessage): string | undefined {
   const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];

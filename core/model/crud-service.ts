@@ -1,8 +1,8 @@
 import { UniqueConstraintViolationException, type EntityManager, type FilterQuery, type MikroORM } from '@mikro-orm/core';
-import { z } from 'zod';
 import type { Principal } from '../../sdk/plugin.ts';
 import type { LicenseService } from '../../sdk/core-services.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../sdk/errors.ts';
+import { parseInput } from '../../sdk/validation.ts';
 import { ExtensionSchema } from './entities.ts';
 import { assertExtensionQuota, needPermission, parentLookup, recordWrite, scopeProblem, scopeWhere, serializeRow, uniqueProblems } from './crud-rules.ts';
 import { ListQuery } from './schemas.ts';
@@ -13,19 +13,7 @@ export interface Page<T> { items: T[]; total: number; page: number; pageSize: nu
 
 export interface Actor { user: Principal; ip?: string | null }
 
-/** Turns a zod failure into field problems a person can act on. */
-export function zodProblems(err: z.ZodError): FieldProblem[] {
-  return err.issues.flatMap((i) => {
-    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ field: [...i.path, k].join('.'), message: 'unknown field' }));
-    return [{ field: i.path.join('.') || '(body)', message: i.message }];
-  });
-}
-
-export function parseInput<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success) throw new ValidationError(zodProblems(r.error));
-  return r.data;
-}
+export { parseInput, zodProblems } from '../../sdk/validation.ts';
 
 /**
  * Create, read, update, delete and copy for every core object, with tenant and scope

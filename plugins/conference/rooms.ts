@@ -1,7 +1,6 @@
-import { raw, type EntityManager, type FilterQuery } from '../../sdk/index.ts';
 import {
-  configText, ConflictError, ForbiddenError, NotFoundError, ValidationError, z,
-  type ClusterView, type FieldProblem, type Principal,
+  configText, ConflictError, ForbiddenError, NotFoundError, parseInput, raw, ValidationError, visibleClusters, z,
+  type ClusterView, type EntityManager, type FieldProblem, type FilterQuery, type Principal,
 } from '../../sdk/index.ts';
 import { RECURRENCES, VIDEO_MODES, type PinPolicy, type RoomView } from './api/index.ts';
 import { RoomSchema, type Room } from './entities.ts';
@@ -46,18 +45,8 @@ export const ListQuery = z.object({
 const SORTABLE = ['number', 'clusterId', 'startsAt', 'endsAt', 'recurrence', 'owner', 'account', 'description', 'maxUsers', 'open', 'createdAt', 'updatedAt'];
 const SEARCHED: (keyof Room)[] = ['number', 'description', 'owner', 'account', 'externalNumber'];
 
-export function zodProblems(err: z.ZodError): FieldProblem[] {
-  return err.issues.flatMap((i) => {
-    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ field: [...i.path, k].join('.'), message: 'unknown field' }));
-    return [{ field: i.path.join('.') || '(body)', message: i.message }];
-  });
-}
-
-export function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const r = schema.safeParse(body ?? {});
-  if (!r.success) throw new ValidationError(zodProblems(r.error));
-  return r.data;
-}
+/** The SDK's parser: 422 naming each bad field. */
+export const parse = parseInput;
 
 export function toView(r: Room): RoomView {
   return {
@@ -71,15 +60,6 @@ export function toView(r: Room): RoomView {
   };
 }
 
-/** Clusters a caller may see: their tenant, narrowed by cluster/site scopes when they have any. */
-export function visibleClusters(user: Principal, clusters: readonly ClusterView[]): ClusterView[] {
-  return clusters.filter((c) => {
-    if (user.tenantId !== null && c.tenantId !== user.tenantId) return false;
-    const scopes = user.scopes.filter((s) => s.type === 'cluster' || s.type === 'site');
-    if (!user.scopes.length) return true;
-    return scopes.some((s) => (s.type === 'cluster' ? c.id === s.id : c.siteId === s.id));
-  });
-}
 
 export interface RoomStoreDeps {
   em(): EntityManager;

@@ -8,16 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel, type TestClient } from '../../sdk/testing/kernel.ts';
+import { waitUntil as until } from '../../sdk/testing/wait.ts';
 
-async function until<T>(fn: () => T | Promise<T>, what: string, ms = 8000): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function create(c: TestClient, things: string, body: Record<string, unknown>): Promise<Record<string, any>> {
   const res = await c.json('POST', `/api/${things}`, body);

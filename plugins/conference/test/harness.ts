@@ -2,6 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startTestKernel, type TestClient, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { waitUntil } from '../../../sdk/testing/wait.ts';
+
+export const until = waitUntil;
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
@@ -43,16 +46,6 @@ export async function create(c: TestClient, path: string, body: Record<string, u
   return res.body;
 }
 
-/** Polls `fn` until it returns a truthy value (bounded). */
-export async function until<T>(fn: () => T | Promise<T>, what: string, ms = 5000): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** AMI events of a recording (CRLF frames) as header lists, to replay with `sim.emit`. */
 export function amiEvents(text: string): { event: string; headers: [string, string][]; privilege: string }[] {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startTestKernel, type TestClient, type TestKernel } from '../../../../sdk/testing/kernel.ts';
 import { kbpsFor } from './utilization.ts';
+import { waitUntil as until } from '../../../../sdk/testing/wait.ts';
 
 const REPO = resolve(import.meta.dirname, '../../../..');
 
@@ -28,15 +29,6 @@ async function create(c: TestClient, path: string, body: Record<string, unknown>
   return res.body;
 }
 
-async function until<T>(fn: () => T | Promise<T>, what: string, ms = 5000): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 let sim: SimulatedAsterisk;
 let k: TestKernel;
