@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../core/demo/demo.ts';
 import { ROOT_DIR } from '../core/app.ts';
 import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
+import { waitUntil } from '../sdk/testing/wait.ts';
 
 let k: TestKernel;
 let demo: RunningDemo | undefined;
@@ -47,5 +48,12 @@ describe('the demo enterprise', () => {
     await k.acm.live.flush();
     const moving = (await k.admin.json('GET', '/api/extensions?pageSize=200')).body.items.filter((e: any) => e.callsDin || e.callsOut || e.extStatus !== null);
     expect(moving.length).toBeGreaterThan(0);
+    // Outside calls ride the ITSP trunks: the site module's tile counts them.
+    const itsp = await waitUntil(async () => {
+      const tiles = (await k.admin.json('GET', '/api/plugins/status/tiles')).body as { id: string; summary: string }[];
+      const t = tiles.find((x) => x.id === 'itsp-utilization');
+      return t && !t.summary.startsWith('0 trunk calls') ? t : null;
+    }, 'a trunk call on the ITSP tile', 10_000);
+    expect(itsp.summary).toMatch(/^\d+ trunk calls?, [\d.]+ % of 190 channels/);
   });
 });

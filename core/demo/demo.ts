@@ -46,8 +46,10 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
     for (const cluster of seed.clusters) {
       const primary = cluster.servers.find((s) => s.role === 'primary') ?? cluster.servers[0];
       const endpoints = seed.extensions.filter((e) => e.cluster === cluster.name).map((e) => e.extension);
+      // Outside calls ride the cluster's ITSP trunks, so the ITSP-utilization tile moves too.
+      const trunks = seed.trunks.filter((t) => t.cluster === cluster.name && t.maxChannels).map((t) => t.name);
       if (primary && endpoints.length) {
-        simulators.get(primary.name)!.startCallGenerator({ seed: 1000 + n++, endpoints, stepMs: opts.stepMs ?? 1500, maxSteps: Number.MAX_SAFE_INTEGER });
+        simulators.get(primary.name)!.startCallGenerator({ seed: 1000 + n++, endpoints, trunks, stepMs: opts.stepMs ?? 1500, maxSteps: Number.MAX_SAFE_INTEGER });
       }
     }
     return {

@@ -14,6 +14,8 @@ export interface CallGeneratorOptions {
   seed: number;
   /** Endpoint names to use; default: every endpoint of the simulator at start. */
   endpoints?: string[];
+  /** Trunk endpoint names outside calls use (`PJSIP/<trunk>-…` channels); default `trunk`. */
+  trunks?: string[];
   /** Queue used for queue calls; default: the first queue. */
   queue?: string;
   /** Interval between steps for start(); default 50 ms. */
@@ -78,6 +80,10 @@ export class CallGenerator {
     this.calls = [];
   }
 
+  private trunk(): string {
+    return this.pick(this.o.trunks ?? []) ?? 'trunk';
+  }
+
   private pick<T>(xs: readonly T[]): T | undefined {
     if (xs.length === 0) return undefined;
     return xs[Math.floor(this.rnd() * xs.length)];
@@ -131,10 +137,10 @@ export class CallGenerator {
     let b: SimChannel | undefined;
     if (dir === 'outbound') {
       a = this.state.newChannel({ name: `PJSIP/${ep}-${sfx}`, endpoint: ep, callerIdNum: ep, callerIdName: `Ext ${ep}`, exten: ext, state: 4 });
-      b = this.state.newChannel({ name: `PJSIP/trunk-${this.state.newChannelSuffix()}`, callerIdNum: ext, exten: ext, linkedid: a.uniqueid });
+      b = this.state.newChannel({ name: `PJSIP/${this.trunk()}-${this.state.newChannelSuffix()}`, callerIdNum: ext, exten: ext, linkedid: a.uniqueid });
       this.stats.outbound++;
     } else {
-      a = this.state.newChannel({ name: `PJSIP/trunk-${sfx}`, callerIdNum: ext, callerIdName: `Caller ${ext}`, exten: ep, state: 4, context: 'from-trunk' });
+      a = this.state.newChannel({ name: `PJSIP/${this.trunk()}-${sfx}`, callerIdNum: ext, callerIdName: `Caller ${ext}`, exten: ep, state: 4, context: 'from-trunk' });
       b = this.state.newChannel({ name: `PJSIP/${ep}-${this.state.newChannelSuffix()}`, endpoint: ep, callerIdNum: ep, exten: ep, linkedid: a.uniqueid });
       this.stats.inbound++;
     }
@@ -150,7 +156,7 @@ export class CallGenerator {
     const queue = q ? this.state.queues.get(q) : undefined;
     if (!queue) return;
     const ext = String(5550000 + Math.floor(this.rnd() * 10000));
-    const a = this.state.newChannel({ name: `PJSIP/trunk-${this.state.newChannelSuffix()}`, callerIdNum: ext, callerIdName: `Caller ${ext}`, exten: '600', state: 6 });
+    const a = this.state.newChannel({ name: `PJSIP/${this.trunk()}-${this.state.newChannelSuffix()}`, callerIdNum: ext, callerIdName: `Caller ${ext}`, exten: '600', state: 6 });
     a.app = 'Queue';
     a.appData = queue.name;
     queue.calls++;
