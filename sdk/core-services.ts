@@ -78,10 +78,27 @@ export interface AmiService {
   connected(clusterId?: number): { serverId: number; clusterId: number; name: string }[];
 }
 
+export interface SshFileInfo { size: number; mtimeMs: number; isFile: boolean; isDirectory: boolean }
+
+/** Several file operations on one server over one SSH connection. */
+export interface SshSession {
+  exec(command: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  readFile(path: string): Promise<Buffer>;
+  /** Temp name, size and hash checked, then renamed. */
+  writeFileAtomic(path: string, content: string | Buffer): Promise<void>;
+  /** null when the path does not exist. */
+  stat(path: string): Promise<SshFileInfo | null>;
+  readdir(path: string): Promise<(SshFileInfo & { name: string })[]>;
+  mkdirp(path: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+}
+
 export interface SshService {
   exec(serverId: number, command: string): Promise<{ code: number | null; stdout: string; stderr: string }>;
   readFile(serverId: number, path: string): Promise<string>;
   writeFileAtomic(serverId: number, path: string, content: string): Promise<void>;
+  /** Runs `fn` with one connection to the server (closed afterwards, whatever happens). */
+  session<T>(serverId: number, fn: (s: SshSession) => Promise<T>): Promise<T>;
 }
 
 /** Read-only access to the core model, as plugins may see it (no server credentials). */

@@ -12,7 +12,7 @@ export { statusTiles } from './status.ts';
 export type { StatusTile, StatusTileProvider, TileState } from './status.ts';
 export { coreServices } from './core-services.ts';
 export type {
-  LicenseInfo, LicenseService, AuditService, AuditRecord, AuditEntry, KernelInfo, AmiEvent, AmiService, SshService, ModelService,
+  LicenseInfo, LicenseService, AuditService, AuditRecord, AuditEntry, KernelInfo, AmiEvent, AmiService, SshService, SshSession, SshFileInfo, ModelService,
 } from './core-services.ts';
 export { commitContributors, commitValidators, tenantPrefix, DEFAULT_TENANT_ID } from './commit.ts';
 export type {

@@ -8,6 +8,7 @@
  * file is removed on any failure. An empty or truncated pjsip.conf deletes every endpoint on
  * reload, so nothing is renamed unless the bytes on the server are exactly the bytes rendered.
  */
+import type { FileEntryWithStats } from 'ssh2';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import ssh2 from 'ssh2';
@@ -157,6 +158,16 @@ export class SshTransport {
       if (e instanceof SftpError && e.sftpCode === 2) return false;
       throw e;
     }
+  }
+
+  /** Entries of a directory (without `.` and `..`), with their attributes. */
+  async readdir(p: string): Promise<{ name: string; size: number; mtimeMs: number; isFile: boolean; isDirectory: boolean }[]> {
+    const s = await this.sftp();
+    const list = await new Promise<FileEntryWithStats[]>((resolve, reject) => s.readdir(p, (e, l) => (e ? reject(SshTransport.wrap(p, 'readdir')(e)) : resolve(l))));
+    return list.filter((x) => x.filename !== '.' && x.filename !== '..').map((x) => ({
+      name: x.filename, size: x.attrs.size, mtimeMs: x.attrs.mtime * 1000,
+      isFile: x.attrs.isFile(), isDirectory: x.attrs.isDirectory(),
+    }));
   }
 
   async unlink(p: string): Promise<void> {

@@ -64,7 +64,22 @@ export function sshService(orm: MikroORM): SshService {
       await t.close();
     }
   };
+  const info = (st: { size: number; mtime: number; isFile(): boolean; isDirectory(): boolean }) => ({
+    size: st.size, mtimeMs: st.mtime * 1000, isFile: st.isFile(), isDirectory: st.isDirectory(),
+  });
   return {
+    session: (id, fn) => withServer(id, (t) => fn({
+      exec: async (cmd) => {
+        const r = await t.exec(cmd);
+        return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+      },
+      readFile: (path) => t.readFile(path),
+      writeFileAtomic: async (path, content) => { await t.writeFileAtomic(path, content); },
+      stat: async (path) => ((await t.exists(path)) ? info(await t.stat(path)) : null),
+      readdir: (path) => t.readdir(path),
+      mkdirp: (path) => t.mkdirp(path),
+      unlink: (path) => t.unlink(path),
+    })),
     exec: (id, cmd) => withServer(id, async (t) => {
       const r = await t.exec(cmd);
       return { code: r.code, stdout: r.stdout, stderr: r.stderr };

@@ -31,6 +31,31 @@ const CORE_PAGES = [
   { path: '/audit', title: 'Audit log', section: 'System', permission: 'core.audit:read' },
 ];
 
+/**
+ * @typedef {object} ClusterProgress
+ * @property {number} clusterId
+ * @property {string} step   last step of the cluster: stored, push, reload, deployed, failed, unchanged, rollback
+ * @property {Map<string, {step: string, module?: string, modules: string[]}>} servers
+ * @property {string} [error]
+ */
+
+/** A commit step in words, for the progress table and the log. */
+function stepText(/** @type {any} */ m) {
+  switch (m.step) {
+    case 'stored': return `revision ${m.revisionId ?? ''} stored`.replace('  ', ' ');
+    case 'push': return 'pushing files';
+    case 'reload': return `reloading ${m.module ?? ''}`.trim();
+    case 'deployed': return 'deployed';
+    case 'unchanged': return 'unchanged';
+    case 'failed': return `failed${m.error ? `: ${m.error}` : ''}`;
+    case 'rollback': return `rolling back${m.error ? ` (${m.error})` : ''}`;
+    default: return String(m.step ?? '');
+  }
+}
+
+/** Commit steps → badge colour. */
+const STEP_COLOURS = /** @type {Record<string, string>} */ ({ deployed: 'green', unchanged: 'grey', failed: 'red', rollback: 'red' });
+
 const routeOf = () => (location.hash.replace(/^#/, '') || '/').replace(/\/+$/, '') || '/';
 
 /**
@@ -64,7 +89,12 @@ export class AcmApp extends LitElement {
     this.expired = false;
     this.loginError = '';
     this.busy = false;
-    /** @type {null | {state: 'running' | 'done' | 'error', revisions?: any[], error?: string}} */
+    /**
+     * The commit dialog: its state, the API's answer (revisions, or the error with every problem
+     * on a 422), and the progress the WebSocket reported per cluster and server meanwhile.
+     * @type {null | {state: 'running' | 'done' | 'error', revisions?: any[], error?: string, problems?: {field: string, message: string}[],
+     *   progress: Map<number, ClusterProgress>, log: {clusterId: number, server: string, text: string}[]}}
+     */
     this.commit = null;
     /** @type {{id: number, message: string, kind: string}[]} */
     this.toasts = [];
@@ -101,6 +131,9 @@ export class AcmApp extends LitElement {
   async loggedIn(me) {
     setMe(me);
     this.me = me;
+    // Commit progress comes over the shared WebSocket: listen while logged in, so the socket is
+    // open before a commit starts and its first steps are not missed.
+    this.offLive ??= live.subscribe((m) => this.onLive(m));
     await Promise.all([this.loadPlugins(), this.loadChanges()]);
   }
 
@@ -172,6 +205,8 @@ export class AcmApp extends LitElement {
 
   async logout() {
     try { await api('POST', '/api/auth/logout', undefined, { reauth: false }); } catch { /* gone anyway */ }
+    this.offLive?.();
+    this.offLive = undefined;
     live.close();
     setMe(null);
     this.me = false;
@@ -179,14 +214,39 @@ export class AcmApp extends LitElement {
     location.hash = '#/';
   }
 
+  /** `{type: 'commit', clusterId, step, server?, module?, revisionId?, error?}` while the dialog is open. */
+  onLive(/** @type {any} */ m) {
+    const c = this.commit;
+    if (!c || m?.type !== 'commit' || typeof m.clusterId !== 'number') return;
+    const progress = new Map(c.progress);
+    const prev = progress.get(m.clusterId);
+    /** @type {ClusterProgress} */
+    const cp = { clusterId: m.clusterId, step: m.step, servers: new Map(prev?.servers ?? []), error: m.error ?? prev?.error };
+    if (m.server) {
+      const sp = cp.servers.get(m.server);
+      const modules = [...(sp?.modules ?? [])];
+      if (m.step === 'reload' && m.module) modules.push(m.module);
+      cp.servers.set(m.server, { step: m.step, module: m.module, modules });
+    } else if (['deployed', 'failed'].includes(m.step)) {
+      // The cluster's end: every server that got its files is done (or rolled back).
+      for (const [name, sp] of cp.servers) cp.servers.set(name, { ...sp, step: m.step === 'deployed' ? 'done' : 'rolled back' });
+    }
+    progress.set(m.clusterId, cp);
+    this.commit = { ...c, progress, log: [...c.log, { clusterId: m.clusterId, server: m.server ?? '', text: stepText(m) }].slice(-200) };
+  }
+
+  /** @param {number} id */
+  clusterName(id) { return this.clusterNames?.get(id) ?? `cluster ${id}`; }
+
   async doCommit() {
-    this.commit = { state: 'running' };
+    this.commit = { state: 'running', progress: new Map(), log: [] };
     try {
       const res = await api('POST', '/api/commit', {});
       notifyChanged();
-      this.commit = { state: 'done', revisions: res?.revisions ?? [] };
+      this.commit = { ...this.commit, state: 'done', revisions: res?.revisions ?? [] };
     } catch (err) {
-      this.commit = { state: 'error', error: err instanceof ApiError && err.status === 404 ? 'Commit is not available on this server.' : err instanceof Error ? err.message : String(err) };
+      const error = err instanceof ApiError && err.status === 404 ? 'Commit is not available on this server.' : err instanceof Error ? err.message : String(err);
+      this.commit = { ...this.commit, state: 'error', error, problems: err instanceof ApiError ? err.problems : [] };
     }
     void this.loadChanges();
   }
@@ -251,18 +311,34 @@ export class AcmApp extends LitElement {
   commitDialog() {
     const c = this.commit;
     if (!c) return nothing;
-    const cname = (/** @type {any} */ id) => this.clusterNames?.get(id) ?? `cluster ${id}`;
+    const cname = (/** @type {any} */ id) => this.clusterName(id);
+    const serverStep = (/** @type {{step: string, module?: string, modules: string[]}} */ sp) => (sp.step === 'push' ? 'pushing files'
+      : sp.step === 'reload' ? `reloading ${sp.module ?? ''}`.trim()
+        : sp.step === 'done' ? `pushed${sp.modules.length ? `, reloaded ${sp.modules.join(', ')}` : ''}`
+          : sp.step === 'rollback' ? 'rolling back' : sp.step);
+    const serversOf = (/** @type {ClusterProgress | undefined} */ cp) => (cp?.servers.size
+      ? html`<ul class="server-steps">${[...cp.servers].map(([name, sp]) => html`<li data-server=${name} data-step=${sp.step}><span class="server-name">${name}</span> ${serverStep(sp)}</li>`)}</ul>`
+      : nothing);
+    const progressRows = [...c.progress.values()];
     return html`<div class="overlay" role="dialog" aria-modal="true" aria-labelledby="commit-title">
       <div class="dialog commit-dialog">
         <h2 id="commit-title">Commit</h2>
-        ${c.state === 'running' ? html`<p>Rendering and deploying the configuration…</p><progress aria-label="Commit in progress"></progress>` : nothing}
-        ${c.state === 'error' ? html`<p class="alert error" role="alert">${c.error}</p>` : nothing}
+        ${c.state === 'running' ? html`<p>Rendering, validating and deploying the configuration…</p><progress aria-label="Commit in progress"></progress>
+          ${progressRows.length ? html`<div class="table-wrap"><table class="grid compact commit-progress" aria-live="polite"><caption class="visually-hidden">Progress per cluster</caption>
+            <thead><tr><th scope="col">Cluster</th><th scope="col">Step</th><th scope="col">Servers</th></tr></thead>
+            <tbody>${progressRows.map((cp) => html`<tr data-cluster=${cp.clusterId} data-step=${cp.step}><td>${cname(cp.clusterId)}</td>
+              <td><span class="badge ${STEP_COLOURS[cp.step] ?? 'orange'}">${cp.step}</span></td><td>${serversOf(cp)}</td></tr>`)}</tbody></table></div>` : nothing}` : nothing}
+        ${c.state === 'error' ? html`<p class="alert error" role="alert">${c.error}</p>
+          ${c.problems?.length ? html`<p>Fix ${c.problems.length === 1 ? 'this problem' : `these ${c.problems.length} problems`}, then commit again:</p>
+            <ul class="problems commit-problems">${c.problems.map((p) => html`<li>${p.field ? html`<span class="problem-field">${p.field}</span>` : nothing}${p.message}</li>`)}</ul>` : nothing}` : nothing}
         ${c.state === 'done' ? html`
-          ${c.revisions?.length ? html`<table class="grid commit-results"><thead><tr><th scope="col">Cluster</th><th scope="col">Result</th><th scope="col" class="num">Files</th><th scope="col">Reason</th></tr></thead>
+          ${c.revisions?.length ? html`<div class="table-wrap"><table class="grid commit-results"><thead><tr><th scope="col">Cluster</th><th scope="col">Result</th><th scope="col" class="num">Files</th><th scope="col">Reason</th></tr></thead>
             <tbody>${c.revisions.map((r) => html`<tr data-cluster=${r.clusterId}><td>${r.cluster ?? cname(r.clusterId)}</td>
               <td><span class="badge ${r.status === 'deployed' ? 'green' : r.status === 'failed' ? 'red' : 'grey'}">${r.status}</span></td>
-              <td class="num">${Array.isArray(r.files) ? r.files.length : r.files ?? ''}</td><td>${r.error ?? ''}</td></tr>`)}</tbody></table>`
+              <td class="num">${Array.isArray(r.files) ? r.files.length : r.files ?? ''}</td><td>${r.error ?? ''}</td></tr>`)}</tbody></table></div>`
             : html`<p>Nothing to deploy: every cluster is up to date.</p>`}` : nothing}
+        ${c.log.length && c.state !== 'running' ? html`<details class="commit-log"><summary>Steps (${c.log.length})</summary>
+          <ol>${c.log.map((l) => html`<li>${[cname(l.clusterId), l.server].filter(Boolean).join(' · ')}: ${l.text}</li>`)}</ol></details>` : nothing}
         <div class="buttons"><button type="button" class="primary" ?disabled=${c.state === 'running'} @click=${() => { this.commit = null; }}>Close</button></div>
       </div></div>`;
   }
@@ -280,12 +356,15 @@ export class AcmApp extends LitElement {
           <button type="button" class="menu-toggle" aria-expanded=${this.navOpen ? 'true' : 'false'} aria-controls="nav" @click=${() => { this.navOpen = !this.navOpen; }}>Menu</button>
           <a class="brand" href="#/"><span class="logo" aria-hidden="true">✱</span> acm</a>
           <span class="spacer"></span>
-          ${this.changes !== null ? html`<span class="changes ${this.changes ? 'pending' : ''}" aria-live="polite"><span class="count">${this.changes}</span> ${this.changes === 1 ? 'change' : 'changes'} waiting</span>` : nothing}
+          ${this.changes !== null ? html`<span class="changes ${this.changes ? 'pending' : ''}" aria-live="polite" title="${this.changes} ${this.changes === 1 ? 'change' : 'changes'} waiting for a commit"><span class="count">${this.changes}</span><span class="words"> ${this.changes === 1 ? 'change' : 'changes'} waiting</span></span>` : nothing}
           ${can('core.commit:write') ? html`<button type="button" class="primary commit" @click=${() => this.doCommit()} ?disabled=${this.changes === 0}>Commit</button>` : nothing}
           <span class="user" title=${this.me.tenantId ? `tenant ${this.me.tenantId}` : 'all tenants'}><span class="username">${this.me.username}</span> <span class="role">${this.me.role}</span></span>
           <button type="button" class="logout" @click=${() => this.logout()}>Log out</button>
         </header>
-        <nav id="nav" class="sidenav ${this.navOpen ? 'open' : ''}" aria-label="Main">
+        ${this.navOpen ? html`<div class="nav-scrim" @click=${() => { this.navOpen = false; }}></div>` : nothing}
+        <nav id="nav" class="sidenav ${this.navOpen ? 'open' : ''}" aria-label="Main" @keydown=${(/** @type {KeyboardEvent} */ e) => {
+          if (e.key === 'Escape' && this.navOpen) { this.navOpen = false; /** @type {HTMLElement | null} */ (this.querySelector('.menu-toggle'))?.focus(); }
+        }}>
           ${sections.map((s) => html`<h2>${s}</h2><ul>${nav.filter((n) => n.section === s).map((n) => html`<li><a href="#${n.path}" aria-current=${current(n.path) ? 'page' : 'false'}>${n.title}</a></li>`)}</ul>`)}
         </nav>
         <main id="main" tabindex="-1">${this.page()}</main>

@@ -56,6 +56,8 @@ export class AcmBatchPage extends LitElement {
     /** @type {null | {created: number, count: number}} */
     this.created = null;
     this.error = '';
+    /** Whether `batch` messages belong to the submit shown. */
+    this.tracking = false;
   }
 
   createRenderRoot() { return this; }
@@ -66,11 +68,24 @@ export class AcmBatchPage extends LitElement {
     void Promise.all([refOptions('groupId'), refOptions('templateExtensionId'), refOptions('clusterId')])
       .then(([g, e, c]) => { this.groups = g; this.extensions = e; this.clusters = c; });
     void this.probe();
+    // Progress of our submit: `{type: 'batch', kind: 'batch', done, total}` goes only to the user
+    // who started it. Listening from the page's start keeps the socket open before Submit.
+    this.offLive = live.subscribe((m) => this.onLive(m));
   }
 
   disconnectedCallback() {
     super.disconnectedCallback();
     this.offLive?.();
+    this.offLive = undefined;
+  }
+
+  /** @param {any} m */
+  onLive(m) {
+    if (!this.tracking || m?.type !== 'batch' || (m.kind && m.kind !== 'batch')) return;
+    if (typeof m.done !== 'number' || typeof m.total !== 'number' || m.total <= 0) return;
+    // Messages may overtake each other only in theory: never let the bar run backwards.
+    if (this.progress && this.progress.total === m.total && this.progress.done > m.done) return;
+    this.progress = { done: Math.min(m.done, m.total), total: m.total };
   }
 
   /** Whether the server has the batch API: an empty validation writes nothing. */
@@ -141,12 +156,8 @@ export class AcmBatchPage extends LitElement {
     this.submitting = true;
     this.progress = null;
     this.error = '';
-    // Progress, when the server forwards the batch's `{done, total}` events on /api/events.
-    this.offLive = live.subscribe((m) => {
-      if (m && (m.type === 'batch' || m.kind === 'batch' || m.type === 'batch.progress') && typeof m.done === 'number' && typeof m.total === 'number') {
-        this.progress = { done: m.done, total: m.total };
-      }
-    });
+    // Progress is shown from Submit until the inputs change (the last message may come after the answer).
+    this.tracking = true;
     try {
       const res = await api('POST', '/api/batch/submit', JSON.parse(key));
       this.created = { created: res?.created ?? 0, count };
@@ -160,8 +171,6 @@ export class AcmBatchPage extends LitElement {
       else this.error = err instanceof Error ? err.message : String(err);
     } finally {
       this.submitting = false;
-      this.offLive?.();
-      this.offLive = undefined;
     }
   }
 
@@ -182,6 +191,7 @@ export class AcmBatchPage extends LitElement {
   set(name, value) {
     /** @type {any} */ (this)[name] = value;
     this.created = null;
+    this.tracking = false;
   }
 
   /** @param {number} id @param {boolean} on */
@@ -190,18 +200,21 @@ export class AcmBatchPage extends LitElement {
     if (on) s.add(id); else s.delete(id);
     this.clusterIds = s;
     this.created = null;
+    this.tracking = false;
   }
 
   resultView() {
     if (this.submitting) {
       const p = this.progress;
       return html`<section class="batch-result" aria-live="polite"><p>Creating ${this.validation?.count ?? ''} extensions…</p>
-        ${p ? html`<progress max=${p.total} .value=${p.done} aria-label="Batch progress"></progress><p class="muted">${p.done} of ${p.total}</p>` : html`<progress aria-label="Batch in progress"></progress>`}</section>`;
+        ${p ? html`<progress class="batch-progress" max=${p.total} .value=${p.done} aria-label="Batch progress"></progress><p class="muted progress-text">${p.done} of ${p.total} written</p>` : html`<progress aria-label="Batch in progress"></progress>`}</section>`;
     }
     if (this.created) {
+      const p = this.progress;
       return html`<section class="batch-result created" role="status"><p><span class="verdict valid">DONE</span>
         Created <strong class="created-count">${this.created.created}</strong> ${this.created.created === 1 ? 'extension' : 'extensions'}.
-        They wait in the changes: press Commit to deploy them. <a href="#/extensions">Extensions</a></p></section>`;
+        They wait in the changes: press Commit to deploy them. <a href="#/extensions">Extensions</a></p>
+        ${p ? html`<progress class="batch-progress" max=${p.total} .value=${p.done} aria-label="Batch progress"></progress><p class="muted progress-text">${p.done} of ${p.total} written</p>` : nothing}</section>`;
     }
     const v = this.validation;
     if (!v) return nothing;

@@ -191,4 +191,49 @@ export const HaEventSchema = new EntitySchema<HaEvent>({
   },
 });
 
-export const haEntities = [HaGroupSchema, HaNodeSchema, HaVipSchema, HaSyncPathSchema, HaNotifyTargetSchema, HaEventSchema];
+
+/**
+ * The notification outbox: one row per (state change, target); `dedupeKey` is unique per target
+ * so an event collected twice (acm restarted, the same events.jsonl line read again) is sent once.
+ * status: pending (waiting for a transport or a retry), sent, failed (gave up), skipped.
+ */
+export interface HaNotification {
+  id: number;
+  groupId: number;
+  targetId: number;
+  type: string;
+  target: string;
+  dedupeKey: string;
+  subject: string;
+  body: string;
+  status: string;
+  attempts: number;
+  lastError?: string | null;
+  nextAt: Date;
+  createdAt: Date;
+  sentAt?: Date | null;
+}
+
+export const HaNotificationSchema = new EntitySchema<HaNotification>({
+  name: 'HaNotification',
+  tableName: 'ha_notifications',
+  uniques: [{ properties: ['targetId', 'dedupeKey'] }],
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    groupId: { type: 'integer', index: true },
+    targetId: { type: 'integer' },
+    type: { type: 'string', length: 10 },
+    target: { type: 'string', length: 255 },
+    dedupeKey: { type: 'string', length: 191 },
+    subject: { type: 'string', length: 255 },
+    body: { type: 'text' },
+    status: { type: 'string', length: 10, index: true },
+    attempts: { type: 'integer', default: 0 },
+    lastError: { type: 'string', length: 500, nullable: true },
+    nextAt: { type: 'datetime' },
+    createdAt: { type: 'datetime', onCreate: () => new Date() },
+    sentAt: { type: 'datetime', nullable: true },
+  },
+});
+
+export const haEntities = [HaGroupSchema, HaNodeSchema, HaVipSchema, HaSyncPathSchema, HaNotifyTargetSchema, HaEventSchema, HaNotificationSchema];

@@ -4,7 +4,9 @@ import {
 } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
 import { haService, type HaGroupStatus, type HaService } from './api/index.ts';
-import { HaEventSchema, haEntities, type HaGroup } from './entities.ts';
+import { HaEventSchema, HaGroupSchema, haEntities, HaNotificationSchema, HaNotifyTargetSchema, type HaGroup, type HaNotification } from './entities.ts';
+import { backoffSeconds, deliver, MAX_ATTEMPTS, SENDABLE, subjectOf, type Notice } from './notify.ts';
+import { sessionTransport, SyncEngine, type SyncConflict, type SyncJob, type SyncReport } from './sync.ts';
 import { migrations } from './migrations/index.ts';
 import { CHILDREN, groupView, HaStore, parse, rowView, type ChildKind } from './store.ts';
 import { renderGroup } from './nodeconfig.ts';
@@ -13,6 +15,7 @@ import { nodeProgram } from './node/main.ts';
 
 const operator: Principal = { userId: 0, username: 'cli', role: 'admin', tenantId: null, permissions: ['*'], scopes: [], can: () => true };
 const FailoverBody = z.strictObject({ serverId: z.number().int().positive() });
+const SyncBody = z.strictObject({ full: z.boolean().default(false) });
 
 /**
  * High availability: HA groups of a cluster's servers share VIPs through keepalived (VRRP).
@@ -146,31 +149,101 @@ export default definePlugin({
       const ok = r.code === 0;
       await record(c, 'group.failover', 'group', g.id, g.tenantId, undefined, { serverId: body.serverId, ok });
       ctx.bus.publish(`acm.${g.tenantId}.${g.clusterId}.${body.serverId}.ha.failover`, { groupId: g.id, serverId: body.serverId, ok, by: c.user.username });
-      await ctx.db.em().insert(HaEventSchema, { groupId: g.id, serverId: body.serverId, node: null, instance: null, state: 'FAILOVER', message: `operator ${c.user.username} moved the services off server ${body.serverId}${ok ? '' : ` (failed: ${(r.stderr || r.stdout).trim().slice(0, 200)})`}`, at: new Date() });
+      const at = new Date();
+      await event(g, { serverId: body.serverId, node: null, instance: null, state: 'FAILOVER', message: `operator ${c.user.username} moved the services off server ${body.serverId}${ok ? '' : ` (failed: ${(r.stderr || r.stdout).trim().slice(0, 200)})`}`, at }, `op:${g.id}:${body.serverId}:${at.toISOString()}`);
+      await drain();
       return { ok, output: (r.stdout + r.stderr).trim().slice(0, 2000) };
+    });
+
+    // --- notifications: every state change into the outbox, once per target ------------------
+    /** Records an event in ha_events, publishes it and queues it for the group's targets (deduplicated by `key`). */
+    const event = async (g: HaGroup, e: { serverId: number | null; node: string | null; instance: string | null; state: string; message: string; at: Date }, key: string) => {
+      const em = ctx.db.em();
+      await em.insert(HaEventSchema, { groupId: g.id, ...e });
+      const notice: Notice = { group: g.name, groupId: g.id, node: e.node, serverId: e.serverId, instance: e.instance, state: e.state, message: e.message, at: e.at.toISOString() };
+      ctx.bus.publish(`acm.${g.tenantId}.${g.clusterId}.${e.serverId ?? 0}.ha.event`, notice);
+      await enqueue(g, notice, key);
+    };
+    const enqueue = async (g: HaGroup, n: Notice, key: string) => {
+      const em = ctx.db.em();
+      const targets = await em.find(HaNotifyTargetSchema, { groupId: g.id, enabled: true });
+      const dedupeKey = key.slice(0, 191);
+      for (const t of targets) {
+        if (await em.findOne(HaNotificationSchema, { targetId: t.id, dedupeKey })) continue;
+        const byNode = t.type === 'syslog' && s.syslogFrom === 'nodes' && n.serverId !== null && n.instance !== null;
+        const sendable = (SENDABLE as readonly string[]).includes(t.type);
+        try {
+          await em.insert(HaNotificationSchema, {
+            groupId: g.id, targetId: t.id, type: t.type, target: t.target, dedupeKey, subject: subjectOf(n), body: JSON.stringify(n),
+            status: byNode ? 'skipped' : 'pending', attempts: 0, nextAt: new Date(), createdAt: new Date(),
+            lastError: byNode ? 'sent by the node (syslogFrom: nodes)' : sendable ? null : `no ${t.type} transport in acm: waiting in the outbox`,
+          });
+        } catch { /* the unique (target, key) index: queued by a concurrent round */ }
+      }
+    };
+    let draining: Promise<void> | undefined;
+    /** Sends what is due (syslog, webhook); failures retry with backoff, then give up. */
+    const drain = () => (draining ??= (async () => {
+      try {
+        const em = ctx.db.em();
+        const due = await em.find(HaNotificationSchema, { status: 'pending', type: { $in: [...SENDABLE] }, nextAt: { $lte: new Date() } }, { orderBy: { id: 'asc' }, limit: 100 });
+        for (const item of due) {
+          try {
+            await deliver(item.type, item.target, JSON.parse(item.body) as Notice);
+            Object.assign(item, { status: 'sent', sentAt: new Date(), attempts: item.attempts + 1, lastError: null });
+          } catch (e) {
+            const attempts = item.attempts + 1;
+            Object.assign(item, { attempts, lastError: (e as Error).message.slice(0, 500), status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', nextAt: new Date(Date.now() + backoffSeconds(attempts) * 1000) });
+          }
+          await em.flush();
+        }
+      } finally {
+        draining = undefined;
+      }
+    })());
+    ctx.jobs.every(2000, 'ha.notify', drain);
+    const notificationView = (n: HaNotification) => ({ ...n, body: JSON.parse(n.body) as Notice, nextAt: n.nextAt.toISOString(), createdAt: n.createdAt.toISOString(), sentAt: n.sentAt ? n.sentAt.toISOString() : null });
+    ctx.http.route('GET', '/notifications', 'ha.group:read', async (c) => {
+      const groups = (await store.groups(c.user)).map((g) => g.id);
+      const where: Record<string, unknown> = { groupId: { $in: groups } };
+      if (c.query.status) where.status = String(c.query.status);
+      const items = await ctx.db.em().find(HaNotificationSchema, where as never, { orderBy: { id: 'desc' }, limit: Math.min(Number(c.query.limit ?? 200) || 200, 1000) });
+      return { items: items.map(notificationView), total: items.length };
     });
 
     // --- events (history from every node) -----------------------------------------------
     const offsets = new Map<number, number>();
     const collect = async () => {
       const em = ctx.db.em();
+      // (each event goes through event(): ha_events, the bus, the outbox)
       for (const g of await store.allGroups()) {
         for (const n of (await store.full(g.id)).nodes) {
           const text = await ssh.readFile(n.serverId, join(s.stateDir, 'events.jsonl')).catch(() => null);
           if (text === null) continue;
           const from = offsets.get(n.serverId) ?? 0;
           const lines = text.split('\n').filter(Boolean);
+          const fresh: { at: string; node: string; instance: string; state: string; type: string }[] = [];
           for (const l of lines.slice(from > lines.length ? 0 : from)) {
             try {
               const e = JSON.parse(l) as { at: string; node: string; instance: string; state: string; type: string };
-              em.create(HaEventSchema, { groupId: g.id, serverId: n.serverId, node: e.node, instance: e.instance, state: e.state, message: `${e.node}: ${e.type.toLowerCase()} ${e.instance} is now ${e.state}`, at: new Date(e.at) });
-              ctx.bus.publish(`acm.${g.tenantId}.${g.clusterId}.${n.serverId}.ha.state`, { groupId: g.id, ...e });
+              if (typeof e.at === 'string' && !Number.isNaN(Date.parse(e.at)) && typeof e.state === 'string') fresh.push(e);
             } catch { /* a torn line: skipped */ }
+          }
+          // Events acm already has (it restarted and reads the history again) are not recorded twice.
+          const key = (at: string | Date, instance: string | null | undefined, state: string) => `${new Date(at).toISOString()}|${instance ?? ''}|${state}`;
+          const known = fresh.length ? new Set((await em.find(HaEventSchema, { serverId: n.serverId, at: { $gte: new Date(Math.min(...fresh.map((e) => Date.parse(e.at)))) } })).map((e) => key(e.at, e.instance, e.state))) : new Set<string>();
+          for (const e of fresh) {
+            const k = key(e.at, e.instance, e.state);
+            if (known.has(k)) continue;
+            known.add(k);
+            const message = `${e.node}: ${String(e.type).toLowerCase()} ${e.instance} is now ${e.state}`;
+            await event(g, { serverId: n.serverId, node: String(e.node).slice(0, 64), instance: String(e.instance).slice(0, 64), state: e.state.slice(0, 16), message, at: new Date(e.at) }, `ev:${n.serverId}:${k}`);
+            ctx.bus.publish(`acm.${g.tenantId}.${g.clusterId}.${n.serverId}.ha.state`, { groupId: g.id, ...e });
           }
           offsets.set(n.serverId, lines.length);
         }
       }
-      await em.flush();
+      await drain();
     };
     if (s.pollSeconds > 0) ctx.jobs.every(s.pollSeconds * 1000, 'ha.collect', collect);
     ctx.http.route('POST', '/collect', 'ha.group:write', async () => { await collect(); return { ok: true }; });
@@ -178,6 +251,67 @@ export default definePlugin({
       const groups = (await store.groups(c.user)).map((g) => g.id);
       const items = await ctx.db.em().find(HaEventSchema, { groupId: { $in: groups } }, { orderBy: { at: 'desc', id: 'desc' }, limit: Math.min(Number(c.query.limit ?? 200) || 200, 1000) });
       return { items: items.map((e) => ({ ...e, at: e.at.toISOString() })) };
+    });
+
+    // --- file sync: the active node's synced paths to the standbys ------------------------------
+    // One SFTP session per node and round (listing, reading, writing, deleting over one connection).
+    const transport = sessionTransport((sid, fn) => ssh.session(sid, fn));
+    const onConflict = (job: SyncJob, c: SyncConflict) => {
+      const groupId = Number(job.key.split(':')[0]);
+      void (async () => {
+        const g = await ctx.db.em().findOne(HaGroupSchema, { id: groupId });
+        if (!g) return;
+        const at = new Date();
+        await event(g, { serverId: c.peer, node: null, instance: null, state: 'SYNC_CONFLICT', message: `${c.path} on server ${c.peer}: ${c.reason}`.slice(0, 500), at }, `sync:${job.key}:${c.peer}:${c.path}:${c.since}`);
+        await drain();
+      })().catch((e: Error) => ctx.logger.warn({ err: e.message }, 'ha: recording a sync conflict failed'));
+    };
+    const engine = new SyncEngine(transport, { onConflict });
+    const syncState = new Map<number, { at: string; active: number | null; direction: string; paused?: string }>();
+    const activeOf = (st: HaGroupStatus): number | null => {
+      if (st.state !== 'normal' && st.state !== 'failover') return null;
+      const holders = new Set(st.vips.flatMap((v) => v.heldBy));
+      if (holders.size !== 1) return null;
+      const name = [...holders][0];
+      return st.nodes.find((n) => n.name === name)?.serverId ?? null;
+    };
+    /** One sync round of a group: paused unless exactly one node holds every VIP. */
+    const syncGroup = async (g: HaGroup, o: { full?: boolean } = {}): Promise<SyncReport[]> => {
+      const f = await store.full(g.id);
+      if (!f.syncPaths.length) return [];
+      const [st] = await statusOf([g]);
+      const active = activeOf(st!);
+      const names = new Map(st!.nodes.map((n) => [n.serverId, n.name]));
+      if (!active) {
+        syncState.set(g.id, { at: new Date().toISOString(), active: null, direction: 'stopped', paused: `no single active node (${st!.words}): nothing copied` });
+        return [];
+      }
+      const peers = f.nodes.map((n) => n.serverId);
+      syncState.set(g.id, { at: new Date().toISOString(), active, direction: `${names.get(active)} -> ${peers.filter((p) => p !== active).map((p) => names.get(p)).join(', ')}` });
+      const out: SyncReport[] = [];
+      for (const p of f.syncPaths) {
+        const key = `${g.id}:${p.id}`;
+        if (o.full) engine.resync(key);
+        out.push(await engine.run({ key, root: p.path, excludes: p.excludes, active, peers }));
+      }
+      return out;
+    };
+    const syncAll = async () => { for (const g of await store.allGroups()) await syncGroup(g).catch((e: Error) => ctx.logger.warn({ group: g.name, err: e.message }, 'ha: sync round failed')); };
+    if (s.syncSeconds > 0) ctx.jobs.every(s.syncSeconds * 1000, 'ha.sync', syncAll);
+    const syncView = async (g: HaGroup) => {
+      const f = await store.full(g.id);
+      return {
+        groupId: g.id, ...((syncState.get(g.id) ?? { at: null, active: null, direction: 'not run yet' }) as { at: string | null; active: number | null; direction: string; paused?: string }),
+        paths: f.syncPaths.map((p) => ({ id: p.id, path: p.path, excludes: p.excludes, last: engine.last.get(`${g.id}:${p.id}`) ?? null })),
+        conflicts: engine.openConflicts(`${g.id}:`),
+      };
+    };
+    ctx.http.route('GET', '/groups/:id/sync', 'ha.group:read', async (c) => syncView(await store.group(c.user, id(c))));
+    ctx.http.route('POST', '/groups/:id/sync', 'ha.group:write', async (c) => {
+      const g = await store.group(c.user, id(c));
+      const body = parse(SyncBody, c.body);
+      const reports = await syncGroup(g, body);
+      return { ...(await syncView(g)), reports };
     });
 
     // --- status tile ----------------------------------------------------------------------
@@ -209,6 +343,22 @@ export default definePlugin({
             for (const v of g.vips) console.log(`  ${v.kind} VIP ${v.address}/${v.prefix}: ${v.heldBy.join(', ') || 'NOT HELD'}`);
             console.log(`  replication: ${g.replication}`);
           }
+        });
+      group.command('sync').description('one file sync round of every group (active -> standby)').option('--full', 'compare every file (a full resync)').option('--json')
+        .action(async (o: { full?: boolean; json?: boolean }) => {
+          for (const g of await store.groups(operator)) {
+            const reports = await syncGroup(g, { full: !!o.full });
+            const v = await syncView(g);
+            if (o.json) { console.log(JSON.stringify({ ...v, reports }, null, 2)); continue; }
+            console.log(`${g.name}: ${v.paused ?? `direction ${v.direction}`}`);
+            for (const r of reports) console.log(`  ${r.root}: ${r.copied.length} copied, ${r.deleted.length} deleted, ${r.conflicts.length} conflict(s), ${r.orphans.length} orphan(s)${r.errors.length ? `, errors: ${r.errors.join('; ')}` : ''} (${r.ms} ms)`);
+            for (const c of v.conflicts) console.log(`  CONFLICT ${c.path} on server ${c.peer}: ${c.reason}`);
+          }
+        });
+      group.command('notifications').description('the notification outbox').option('-n, --lines <n>', 'last N', '50')
+        .action(async (o: { lines: string }) => {
+          const rows = await ctx.db.em().find(HaNotificationSchema, {}, { orderBy: { id: 'desc' }, limit: Number(o.lines) || 50 });
+          for (const r of rows.reverse()) console.log(`${r.createdAt.toISOString()}  ${r.status.padEnd(7)}  ${r.type}:${r.target}  ${r.subject}${r.lastError ? `  (${r.lastError})` : ''}`);
         });
       group.command('events').description('state changes collected from the nodes').option('-n, --lines <n>', 'last N', '50')
         .action(async (o: { lines: string }) => {

@@ -11,6 +11,10 @@ export const HaSettings = z.strictObject({
   checkAmi: z.strictObject({ username: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/), secret: z.string().min(1).max(128).regex(/^[^\r\n]+$/) }).optional(),
   /** How often node state (check.json, vrrp.json, events.jsonl) is collected over SFTP, seconds (0 = off). */
   pollSeconds: z.number().int().min(0).max(3600).default(10),
+  /** How often the synced paths are compared and copied active -> standby, seconds (0 = off). */
+  syncSeconds: z.number().min(0).max(3600).default(2),
+  /** Who sends syslog notifications: acm from its outbox (default), the nodes themselves (works while acm is down), or both. */
+  syslogFrom: z.enum(['acm', 'nodes', 'both']).default('acm'),
 });
 export type HaSettings = z.output<typeof HaSettings>;
 

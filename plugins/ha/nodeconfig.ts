@@ -44,7 +44,7 @@ export function renderGroup(b: GroupBundle, servers: readonly ServerView[], s: H
       sip: g.services.includes('sip') ? { host: '127.0.0.1', port: server.sipPort ?? g.sipPort } : null,
       witness: g.witness ? { address: g.witness, port: null } : null,
       trunks: g.trunks.map((t) => ({ name: t.name, address: t.address ?? null, port: null, interface: t.interface ?? null })),
-      syslog: b.notifyTargets.filter((t) => t.enabled && t.type === 'syslog').flatMap((t) => {
+      syslog: s.syslogFrom === 'acm' ? [] : b.notifyTargets.filter((t) => t.enabled && t.type === 'syslog').flatMap((t) => {
         const m = /^([0-9a-fA-F:.]+?)(?::(\d+))?$/.exec(t.target);
         return m ? [{ host: m[1]!, port: Number(m[2] ?? 514) }] : [];
       }),

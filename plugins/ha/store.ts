@@ -4,6 +4,7 @@ import {
   type ClusterView, type EntityManager, type EntitySchema, type FieldProblem, type Principal, type ServerView,
 } from '../../sdk/index.ts';
 import { NOTIFY_TYPES, SERVICES, VIP_KINDS } from './api/index.ts';
+import { targetProblem } from './notify.ts';
 import {
   HaGroupSchema, HaNodeSchema, HaNotifyTargetSchema, HaSyncPathSchema, HaVipSchema,
   type HaGroup, type HaNode, type HaNotifyTarget, type HaSyncPath, type HaVip,
@@ -51,6 +52,9 @@ export const NotifyTargetInput = z.strictObject({
   type: z.enum(NOTIFY_TYPES),
   target: configText(255).pipe(z.string().min(1)),
   enabled: z.boolean().default(true),
+}).superRefine((t, ctx) => {
+  const problem = targetProblem(t.type, t.target);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['target'], message: problem });
 });
 
 export function zodProblems(err: z.ZodError): FieldProblem[] {

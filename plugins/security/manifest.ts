@@ -61,5 +61,6 @@ export const manifest = defineManifest({
     'security.posture:read',
     'security.blacklist:write',
   ],
+  ui: [{ path: '/security', title: 'Security', element: 'acm-security-page', module: './ui/security-page.js', permission: 'security.audit:read' }],
   settings: SecuritySettings,
 });

@@ -23,6 +23,7 @@ function fixture() {
       },
       readFile: async () => '[acm]\nsecret=123456\ndeny=0.0.0.0/0.0.0.0\npermit=0.0.0.0/0.0.0.0\n',
       writeFileAtomic: async () => undefined,
+      session: async () => { throw new Error('no sessions in this test'); },
     },
     audit: { record: async (r) => { audits.push(r); }, list: async () => [] },
   });

@@ -3,7 +3,7 @@ import { createServiceRef } from '../../../sdk/index.ts';
 
 export const VIP_KINDS = ['voice', 'web', 'trunk'] as const;
 export const SERVICES = ['ami', 'sip'] as const;
-export const NOTIFY_TYPES = ['email', 'syslog', 'snmp', 'webhook'] as const;
+export const NOTIFY_TYPES = ['email', 'syslog', 'snmp', 'webhook', 'sms'] as const;
 
 export interface HaVipStatus { kind: string; address: string; prefix: number; virtualRouterId: number; heldBy: string[] }
 export interface HaNodeStatus {

@@ -69,8 +69,36 @@ class HaInitialMysql extends Migration {
   }
 }
 
+/** The notification outbox (ha_notifications). */
+class HaOutboxSqlite extends Migration {
+  override async up(): Promise<void> {
+    this.addSql("create table `ha_notifications` (`id` integer not null primary key autoincrement, `group_id` integer not null, `target_id` integer not null, `type` text not null, `target` text not null, `dedupe_key` text not null, `subject` text not null, `body` text not null, `status` text not null, `attempts` integer not null default 0, `last_error` text null, `next_at` datetime not null, `created_at` datetime not null, `sent_at` datetime null);");
+    this.addSql("create index `ha_notifications_group_id_index` on `ha_notifications` (`group_id`);");
+    this.addSql("create index `ha_notifications_status_index` on `ha_notifications` (`status`);");
+    this.addSql("create unique index `ha_notifications_target_id_dedupe_key_unique` on `ha_notifications` (`target_id`, `dedupe_key`);");
+  }
+
+  override async down(): Promise<void> {
+    this.addSql("drop table if exists `ha_notifications`;");
+  }
+}
+
+class HaOutboxMysql extends Migration {
+  override async up(): Promise<void> {
+    this.addSql("create table `ha_notifications` (`id` int unsigned not null auto_increment primary key, `group_id` int not null, `target_id` int not null, `type` varchar(10) not null, `target` varchar(255) not null, `dedupe_key` varchar(191) not null, `subject` varchar(255) not null, `body` text not null, `status` varchar(10) not null, `attempts` int not null default 0, `last_error` varchar(500) null, `next_at` datetime not null, `created_at` datetime not null, `sent_at` datetime null) default character set utf8mb4 engine = InnoDB;");
+    this.addSql("alter table `ha_notifications` add index `ha_notifications_group_id_index`(`group_id`);");
+    this.addSql("alter table `ha_notifications` add index `ha_notifications_status_index`(`status`);");
+    this.addSql("alter table `ha_notifications` add unique `ha_notifications_target_id_dedupe_key_unique`(`target_id`, `dedupe_key`);");
+  }
+
+  override async down(): Promise<void> {
+    this.addSql("drop table if exists `ha_notifications`;");
+  }
+}
+
 const NAME = 'ha_Migration20261201120000_initial';
+const OUTBOX = 'ha_Migration20261215120000_outbox';
 export const migrations: { sqlite: MigrationObject[]; mysql: MigrationObject[] } = {
-  sqlite: [{ name: NAME, class: HaInitialSqlite }],
-  mysql: [{ name: NAME, class: HaInitialMysql }],
+  sqlite: [{ name: NAME, class: HaInitialSqlite }, { name: OUTBOX, class: HaOutboxSqlite }],
+  mysql: [{ name: NAME, class: HaInitialMysql }, { name: OUTBOX, class: HaOutboxMysql }],
 };

@@ -9,7 +9,7 @@ import dgram from 'node:dgram';
 import { appendFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { z } from '../../../sdk/index.ts';
+import { z } from 'zod';
 import { amiPing, interfaceUp, reach, sipOptions, type ProbeResult } from './probes.ts';
 
 const Ip = z.string().refine((s) => /^[0-9a-fA-F:.]+$/.test(s) && s.length <= 45, 'an IP address');

@@ -44,12 +44,15 @@ export function nodeProgram(print: (s: string) => void = (s) => console.log(s)):
   return program;
 }
 
-if (process.argv[1] && /node[/\\]main\.ts$/.test(process.argv[1])) {
+/** Runs the agent on `argv` (process.argv form) and sets the exit code. */
+export async function runNodeProgram(argv: string[] = process.argv): Promise<void> {
   try {
-    await nodeProgram().parseAsync(process.argv);
+    await nodeProgram().parseAsync(argv);
   } catch (e) {
     const err = e as { exitCode?: number; code?: string; message: string };
     if (err.code?.startsWith('commander.')) process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
     else { console.error(`acm-ha: ${err.message}`); process.exitCode = 2; }
   }
 }
+
+if (process.argv[1] && /node[/\\]main\.ts$/.test(process.argv[1])) await runNodeProgram();

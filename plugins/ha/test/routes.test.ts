@@ -1,0 +1,199 @@
+/**
+ * The HA routes against a kernel and two simulated Asterisk servers: node events collected into
+ * ha_events once (also when the history is read again), published on the bus, delivered through
+ * the outbox to syslog (a UDP listener) and a webhook (a local HTTP server), email/SMS pending;
+ * /deploy, /failover, /sync, /events.
+ */
+import dgram from 'node:dgram';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
+import type { TestKernel } from '../../../sdk/testing/kernel.ts';
+import { bootKernel, create } from './harness.ts';
+
+const SITE = 'name: test\nplugins:\n  ha:\n    enabled: true\n    settings:\n      stateDir: /var/lib/acm-ha\n      pollSeconds: 0\n      syncSeconds: 0\n';
+const P = '/api/plugins/ha';
+let k: TestKernel & { removeRoot(): void };
+const sims: SimulatedAsterisk[] = [];
+const servers: Record<string, any>[] = [];
+let group: Record<string, any>;
+let udp: dgram.Socket;
+const syslog: string[] = [];
+let web: http.Server;
+const hooks: any[] = [];
+let hookStatus = 200;
+const bus: { subject: string; data: any }[] = [];
+
+async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${ms} ms: ${what}`);
+}
+const writeState = (i: number, file: string, text: string) => {
+  const dir = join(sims[i]!.fsRoot, 'var/lib/acm-ha');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, file), text);
+};
+const ev = (at: string, instance: string, state: string, node = 'lon-ast1') => JSON.stringify({ at, node, type: 'INSTANCE', instance, state, priority: 150 });
+
+beforeAll(async () => {
+  udp = dgram.createSocket('udp4');
+  udp.on('message', (m) => syslog.push(m.toString('utf8')));
+  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+  web = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      hooks.push({ method: req.method, url: req.url, type: req.headers['content-type'], body: JSON.parse(body || 'null') });
+      res.statusCode = hookStatus;
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => web.listen(0, '127.0.0.1', () => r()));
+  k = await bootKernel(['ha'], SITE);
+  k.acm.bus.subscribe('acm.>', (m) => { if (m.subject.includes('.ha.')) bus.push(m as never); });
+  const site = await create(k.admin, '/api/sites', { name: 'lon' });
+  const cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
+  for (const name of ['ast1', 'ast2']) {
+    const sim = new SimulatedAsterisk();
+    const ports = await sim.start({ authFailDelayMs: 50, sshPort: 0 });
+    sims.push(sim);
+    servers.push(await create(k.admin, '/api/servers', {
+      clusterId: cluster.id, name: `lon-${name}`, host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
+      sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1',
+    }));
+  }
+  group = await create(k.admin, `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' });
+  await create(k.admin, `${P}/groups/${group.id}/nodes`, { serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
+  await create(k.admin, `${P}/groups/${group.id}/nodes`, { serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' });
+  await create(k.admin, `${P}/groups/${group.id}/vips`, { kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
+}, 60_000);
+
+afterAll(async () => {
+  await k?.stop();
+  k?.removeRoot();
+  for (const s of sims) await s.stop();
+  udp?.close();
+  await new Promise((r) => web?.close(r));
+});
+
+describe('notifications', () => {
+  it('validates targets per type', async () => {
+    const bad = async (type: string, target: string) => (await k.admin.json('POST', `${P}/groups/${group.id}/notify-targets`, { type, target })).body.problems?.[0]?.field;
+    expect(await bad('syslog', 'not a host!')).toBe('target');
+    expect(await bad('webhook', 'ftp://x/')).toBe('target');
+    expect(await bad('webhook', 'http://user:pw@x/')).toBe('target');
+    expect(await bad('email', 'nobody')).toBe('target');
+    expect(await bad('sms', '0123')).toBe('target');
+  });
+
+  it('collected node events go to ha_events once, to the bus, and through the outbox to syslog and a webhook; email and SMS wait', async () => {
+    const port = (udp.address() as { port: number }).port;
+    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'syslog', target: `127.0.0.1:${port}` });
+    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'webhook', target: `http://127.0.0.1:${(web.address() as { port: number }).port}/hook` });
+    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'email', target: 'noc@example.com' });
+    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'sms', target: '+447700900123' });
+    const inst = `acm_${group.id}_voice_51`;
+    writeState(0, 'events.jsonl', `${ev('2026-01-05T10:00:00.000Z', inst, 'BACKUP')}\n${ev('2026-01-05T10:00:03.000Z', inst, 'MASTER')}\n`);
+    expect((await k.admin.json('POST', `${P}/collect`)).status).toBe(200);
+    const events = (await k.admin.json('GET', `${P}/events`)).body.items;
+    expect(events.map((e: any) => e.state)).toEqual(['MASTER', 'BACKUP']);
+    expect(events[0]).toMatchObject({ node: 'lon-ast1', instance: inst, at: '2026-01-05T10:00:03.000Z' });
+    await until(() => syslog.length >= 2 && hooks.length >= 2, 5000, 'syslog and webhook deliveries');
+    // RFC 5424: <PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG; daemon.warning for MASTER
+    const master = syslog.find((l) => l.includes('state="MASTER"'))!;
+    expect(master).toMatch(/^<28>1 2026-01-05T10:00:03\.000Z \S+ acm-ha \d+ MASTER \[acmha@32473 group="lon-pair" node="lon-ast1" instance="acm_\d+_voice_51" state="MASTER"\] lon-ast1: instance acm_\d+_voice_51 is now MASTER$/);
+    expect(syslog.find((l) => l.includes('state="BACKUP"'))).toMatch(/^<29>1 /);
+    expect(hooks[0]).toMatchObject({ method: 'POST', url: '/hook', type: 'application/json' });
+    expect(hooks.map((h) => h.body.state).sort()).toEqual(['BACKUP', 'MASTER']);
+    expect(hooks[0].body).toMatchObject({ source: 'acm-ha', group: 'lon-pair', node: 'lon-ast1' });
+    const out = (await k.admin.json('GET', `${P}/notifications`)).body.items;
+    expect(out).toHaveLength(8);
+    const by = (type: string) => out.filter((n: any) => n.type === type).map((n: any) => n.status);
+    expect(by('syslog')).toEqual(['sent', 'sent']);
+    expect(by('webhook')).toEqual(['sent', 'sent']);
+    expect(by('email')).toEqual(['pending', 'pending']);
+    expect(by('sms')).toEqual(['pending', 'pending']);
+    expect(out.find((n: any) => n.type === 'email').lastError).toMatch(/no email transport/);
+    expect(bus.filter((m) => m.subject.endsWith('.ha.event')).map((m) => m.data.state).sort()).toEqual(['BACKUP', 'MASTER']);
+  });
+
+  it('the same history read again (rotation, acm restart) is not recorded or sent twice; a failing webhook is retried later', async () => {
+    const inst = `acm_${group.id}_voice_51`;
+    // A rotated/rewritten file: fewer lines than acm has read -> read from the start again.
+    hookStatus = 500;
+    writeState(0, 'events.jsonl', `${ev('2026-01-05T10:00:03.000Z', inst, 'MASTER')}\n`);
+    await k.admin.json('POST', `${P}/collect`);
+    writeState(0, 'events.jsonl', `${ev('2026-01-05T10:00:03.000Z', inst, 'MASTER')}\n${ev('2026-01-05T10:07:00.000Z', inst, 'FAULT')}\n`);
+    await k.admin.json('POST', `${P}/collect`);
+    const events = (await k.admin.json('GET', `${P}/events`)).body.items;
+    expect(events.map((e: any) => e.state)).toEqual(['FAULT', 'MASTER', 'BACKUP']);
+    const out = (await k.admin.json('GET', `${P}/notifications`)).body.items;
+    expect(out).toHaveLength(12);
+    await until(async () => (await k.admin.json('GET', `${P}/notifications?status=pending`)).body.items.find((n: any) => n.type === 'webhook' && n.attempts === 1), 5000, 'a failed webhook attempt');
+    const failed = (await k.admin.json('GET', `${P}/notifications?status=pending`)).body.items.find((n: any) => n.type === 'webhook');
+    expect(failed.lastError).toMatch(/HTTP 500/);
+    expect(Date.parse(failed.nextAt)).toBeGreaterThan(Date.now());
+    expect(syslog.filter((l) => l.includes('state="FAULT"'))).toHaveLength(1);
+    expect(syslog).toHaveLength(3);
+    hookStatus = 200;
+  });
+});
+
+describe('routes', () => {
+  it('/deploy writes node.json and keepalived.conf to every node and reports the reload', async () => {
+    for (const s of sims) { mkdirSync(join(s.fsRoot, 'etc/acm-ha'), { recursive: true }); mkdirSync(join(s.fsRoot, 'etc/keepalived'), { recursive: true }); }
+    const r = await k.admin.json('POST', `${P}/groups/${group.id}/deploy`);
+    expect(r.status).toBe(200);
+    expect(r.body.results.map((x: any) => x.server)).toEqual(['lon-ast1', 'lon-ast2']);
+    // the simulator has no systemctl: deployed, but the reload is reported as failed
+    expect(r.body.results[0]).toMatchObject({ ok: false, error: expect.stringMatching(/systemctl/) });
+    const conf = readFileSync(join(sims[1]!.fsRoot, 'etc/keepalived/keepalived.conf'), 'utf8');
+    expect(conf).toContain('priority 100');
+    expect(conf).toContain('unicast_src_ip 192.168.0.215');
+    const node = JSON.parse(readFileSync(join(sims[0]!.fsRoot, 'etc/acm-ha/node.json'), 'utf8'));
+    expect(node).toMatchObject({ node: 'lon-ast1', primary: true, syslog: [] });
+    const audit = JSON.stringify((await k.admin.json('GET', '/api/audit?q=ha.group.deploy')).body);
+    expect(audit).toContain('ha.group.deploy');
+  });
+
+  it('/failover runs the agent on the node, records the event and notifies; a non-member is refused', async () => {
+    const bad = await k.admin.json('POST', `${P}/groups/${group.id}/failover`, { serverId: 9999 });
+    expect(bad.status).toBe(422);
+    const r = await k.admin.json('POST', `${P}/groups/${group.id}/failover`, { serverId: servers[0]!.id });
+    expect(r.status).toBe(200);
+    expect(r.body.ok).toBe(false); // no agent on the simulator
+    const events = (await k.admin.json('GET', `${P}/events`)).body.items;
+    expect(events[0]).toMatchObject({ state: 'FAILOVER', serverId: servers[0]!.id });
+    expect(events[0].message).toMatch(/operator admin moved the services off/);
+    await until(() => syslog.some((l) => l.includes('state="FAILOVER"')), 5000, 'FAILOVER on syslog');
+  });
+
+  it('/sync pauses without a single active node, then copies the active node\'s files over one SFTP session', async () => {
+    await create(k.admin, `${P}/groups/${group.id}/sync-paths`, { path: '/etc/asterisk', excludes: ['*.tmp'] });
+    const inst = `acm_${group.id}_voice_51`;
+    writeState(0, 'vrrp.json', JSON.stringify({ [inst]: { state: 'MASTER', at: new Date().toISOString() } }));
+    writeState(1, 'vrrp.json', JSON.stringify({ [inst]: { state: 'MASTER', at: new Date().toISOString() } }));
+    let r = await k.admin.json('POST', `${P}/groups/${group.id}/sync`, {});
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ active: null, direction: 'stopped' });
+    expect(r.body.paused).toMatch(/SPLIT BRAIN/);
+    writeState(1, 'vrrp.json', JSON.stringify({ [inst]: { state: 'BACKUP', at: new Date().toISOString() } }));
+    sims[0]!.writeConfig('only-on-active.conf', '; written on the active node\n');
+    sims[0]!.writeConfig('scratch.tmp', 'excluded\n');
+    r = await k.admin.json('POST', `${P}/groups/${group.id}/sync`, { full: true });
+    expect(r.body).toMatchObject({ active: servers[0]!.id, direction: 'lon-ast1 -> lon-ast2' });
+    expect(r.body.reports[0].errors).toEqual([]);
+    expect(r.body.reports[0].copied).toEqual([{ peer: servers[1]!.id, path: '/etc/asterisk/only-on-active.conf' }]);
+    expect(sims[1]!.readConfig('only-on-active.conf')).toBe('; written on the active node\n');
+    expect(sims[1]!.readConfig('scratch.tmp')).toBeUndefined();
+    expect((await k.admin.json('GET', `${P}/groups/${group.id}/sync`)).body.paths[0].last.errors).toEqual([]);
+    expect((await k.admin.json('POST', `${P}/groups/${group.id}/sync`, { fast: true })).status).toBe(422);
+  });
+});
