@@ -86,6 +86,8 @@ export interface ConfigFragment {
   content: string;
   /** Asterisk module to reload when the file changed, e.g. `app_confbridge.so`. */
   reload: string;
+  /** The site's main file that must `#include` this one (e.g. `confbridge.conf`); listed by `acm includes`. */
+  includeFrom?: string;
 }
 
 export interface ConfigContributor {

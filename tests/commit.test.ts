@@ -158,3 +158,12 @@ describe('commit pipeline', () => {
     expect(list.items.map((r: any) => r.status)).toEqual(['deployed', 'deployed', 'deployed', 'failed', 'failed', 'deployed', 'deployed']);
   });
 });
+
+describe('include lines', () => {
+  it('lists what each main file must #include', async () => {
+    const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${cluster.id}`)).body as { file: string; content: string }[];
+    expect(stubs.map((s) => s.file)).toEqual(['acl.conf', 'extensions.conf', 'musiconhold.conf', 'pjsip.conf', 'res_parking.conf', 'voicemail.conf']);
+    expect(stubs.find((s) => s.file === 'pjsip.conf')!.content).toMatch(/^#include acm\/pjsip\.acm\.conf$/m);
+    expect((await k.admin.json('GET', '/api/commit/includes')).status).toBe(422);
+  });
+});

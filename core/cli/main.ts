@@ -17,7 +17,7 @@ import { AcmError, NotFoundError, ValidationError } from '../../sdk/errors.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import { printObject, printRows } from './output.ts';
 import { ChangeSetEntrySchema, ClusterSchema, RevisionSchema, UserSchema } from '../model/entities.ts';
-import { revisionDiff, visibleClusterIds } from '../http/commit-routes.ts';
+import { includeStubs, revisionDiff, visibleClusterIds } from '../http/commit-routes.ts';
 
 /** Settings from the environment, documented in the README. */
 function envOptions() {
@@ -187,6 +187,12 @@ export function buildProgram(): Command {
         off();
       }
     }, true, true));
+
+  program.command('includes').description('the #include lines each main config file of a cluster needs (core and plugin files)')
+    .requiredOption('--cluster <name>')
+    .action((o: { cluster: string }) => withAcm(async (acm) => {
+      for (const stub of await includeStubs(acm, await clusterIdByName(acm, o.cluster))) console.log(`# ${stub.file}\n${stub.content}`);
+    }));
 
   program.command('revisions').description('committed revisions (the configuration backups)').option('--cluster <name>').option('--json')
     .action((o: { cluster?: string; json?: boolean }) => withAcm(async (acm) => {

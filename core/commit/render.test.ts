@@ -119,3 +119,18 @@ describe('helpers', () => {
     for (const s of stubs) expect(s.content).toMatch(/^#include acm\/[a-z_]+\.acm\.conf$/m);
   });
 });
+
+describe('include stubs', () => {
+  it('adds plugin files to the main file they name, next to the core files', () => {
+    const stubs = renderIncludeStubs([
+      { name: 'acm/confbridge.conf', reload: 'app_confbridge.so', includeFrom: 'confbridge.conf' },
+      { name: 'acm/extensions-conference.conf', reload: 'pbx_config.so', includeFrom: 'extensions.conf' },
+      { name: 'acm/unincluded.conf', reload: 'x.so' },
+    ]);
+    expect(stubs.map((s) => s.file)).toEqual(['acl.conf', 'confbridge.conf', 'extensions.conf', 'musiconhold.conf', 'pjsip.conf', 'res_parking.conf', 'voicemail.conf']);
+    const ext = stubs.find((s) => s.file === 'extensions.conf')!.content;
+    expect(ext.match(/^#include .*$/gm)).toEqual(['#include acm/extensions.acm.conf', '#include acm/extensions-conference.conf']);
+    expect(stubs.find((s) => s.file === 'confbridge.conf')!.content).toMatch(/^#include acm\/confbridge\.conf$/m);
+    expect(JSON.stringify(stubs)).not.toContain('unincluded');
+  });
+});

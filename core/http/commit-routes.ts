@@ -6,7 +6,8 @@ import type { Acm } from '../app.ts';
 import { parseInput } from '../model/crud-service.ts';
 import { resource } from '../model/resources.ts';
 import { ChangeSetEntrySchema, ClusterSchema, RevisionSchema, type Revision } from '../model/entities.ts';
-import { ForbiddenError, NotFoundError } from '../../sdk/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../sdk/errors.ts';
+import { renderIncludeStubs } from '../commit/render/index.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 
 const CommitInput = z.strictObject({ clusterId: z.number().int().positive().optional(), dryRun: z.boolean().default(false) });
@@ -33,6 +34,12 @@ export async function revisionDiff(acm: Acm, rev: Revision, against: Revision | 
     .filter((n) => a.get(n) !== b.get(n))
     .map((n) => createTwoFilesPatch(`${against ? `r${against.id}` : 'empty'}/${n}`, `r${rev.id}/${n}`, a.get(n) ?? '', b.get(n) ?? ''))
     .join('');
+}
+
+export async function includeStubs(acm: Acm, clusterId: number): Promise<{ file: string; content: string }[]> {
+  const p = await acm.commits.prepare(clusterId);
+  if ('problems' in p) throw new ValidationError(p.problems, 'the cluster does not render; fix these first');
+  return renderIncludeStubs(p.files);
 }
 
 /** Changes waiting, commits, revisions (the backups), their files and diffs, and rollback. */
@@ -70,6 +77,15 @@ export function commitRoutes(router: Router, acm: Acm, principal: (ctx: Koa.Cont
     const revisions = await acm.commits.commit({ user, ip: ctx.ip }, clusters, { dryRun: input.dryRun, allChanges: input.clusterId === undefined });
     await acm.audit.record({ action: input.dryRun ? 'commit.dry-run' : 'commit', target: 'cluster', targetId: input.clusterId ?? 'all', username: user.username, userId: user.userId, after: { revisions }, ip: ctx.ip });
     ctx.body = { revisions };
+  });
+
+  // What each main config file of a cluster's servers must #include (core and plugin files).
+  router.get('/commit/includes', async (ctx) => {
+    const user = need(ctx, 'core.revision:read');
+    const q = parseInput(PageQuery, ctx.query);
+    if (!q.clusterId) throw new ValidationError([{ field: 'clusterId', message: 'is required' }]);
+    await visibleClusterIds(acm, user, q.clusterId);
+    ctx.body = await includeStubs(acm, q.clusterId);
   });
 
   router.get('/revisions', async (ctx) => {

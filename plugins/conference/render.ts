@@ -161,7 +161,7 @@ export function renderFragments(snapshot: ClusterSnapshotView, rooms: readonly R
   const mine = rooms.filter((r) => r.clusterId === snapshot.cluster.id);
   if (!mine.length) return [];
   return [
-    { file: CONFBRIDGE_FILE, content: renderConfbridge(snapshot, mine, opts), reload: 'app_confbridge.so' },
-    { file: DIALPLAN_FILE, content: renderConferenceDialplan(snapshot, mine, opts), reload: 'pbx_config.so' },
+    { file: CONFBRIDGE_FILE, content: renderConfbridge(snapshot, mine, opts), reload: 'app_confbridge.so', includeFrom: 'confbridge.conf' },
+    { file: DIALPLAN_FILE, content: renderConferenceDialplan(snapshot, mine, opts), reload: 'pbx_config.so', includeFrom: 'extensions.conf' },
   ];
 }

@@ -18,6 +18,8 @@ export interface RenderedFile {
   reload: string;
   /** SHA-256 of the UTF-8 content, hex. */
   sha256: string;
+  /** For plugin files: the main file the site includes it from. */
+  includeFrom?: string;
 }
 
 /** A plugin fragment with the key it was contributed under (its order and its source comment). */
@@ -85,7 +87,7 @@ export function renderCoreFiles(snapshot: ClusterSnapshotView): RenderedFile[] {
 /** Adds the plugins' fragments to the core's files (see renderCluster); sorted by file name. */
 export function mergeFragments(coreFiles: readonly RenderedFile[], contributors: readonly (ConfigFragment | SourcedFragment)[]): RenderedFile[] {
   const files: RenderedFile[] = [...coreFiles];
-  const byFile = new Map<string, { reload: string; parts: { source: string; content: string }[] }>();
+  const byFile = new Map<string, { reload: string; includeFrom?: string; parts: { source: string; content: string }[] }>();
   const fragments = contributors.map((f, i) => ({ ...f, source: 'source' in f && f.source ? f.source : `fragment-${i + 1}`, i }));
   fragments.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.i - b.i));
   for (const f of fragments) {
@@ -95,9 +97,11 @@ export function mergeFragments(coreFiles: readonly RenderedFile[], contributors:
     if (CORE_FILE_NAMES.includes(name)) throw new RenderError(obj, 'file', `${name} is owned by the core`);
     if (!MODULE_NAME.test(f.reload)) throw new RenderError(obj, 'reload', `"${f.reload}" is not a module name`);
     checkFragmentContent(obj, f.content);
-    const entry = byFile.get(name) ?? { reload: f.reload, parts: [] };
+    if (f.includeFrom !== undefined && !/^[a-z0-9_-]+\.conf$/.test(f.includeFrom)) throw new RenderError(obj, 'includeFrom', `"${f.includeFrom}" is not a main config file name`);
+    const entry: { reload: string; includeFrom?: string; parts: { source: string; content: string }[] } = byFile.get(name) ?? { reload: f.reload, parts: [] };
     if (entry.reload !== f.reload) throw new RenderError(obj, 'reload', `${name} is reloaded with ${entry.reload} by another contributor, not ${f.reload}`);
     entry.parts.push({ source: f.source, content: f.content });
+    entry.includeFrom ??= f.includeFrom;
     byFile.set(name, entry);
   }
   for (const [name, entry] of byFile) {
@@ -105,7 +109,7 @@ export function mergeFragments(coreFiles: readonly RenderedFile[], contributors:
       const head = new ConfWriter().comment(`from plugin contributor ${p.source}`).toString();
       return head + (p.content.endsWith('\n') || p.content === '' ? p.content : `${p.content}\n`);
     }).join('\n');
-    files.push({ name, content, reload: entry.reload, sha256: sha256(content) });
+    files.push({ name, content, reload: entry.reload, sha256: sha256(content), ...(entry.includeFrom ? { includeFrom: entry.includeFrom } : {}) });
   }
   return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -141,23 +145,31 @@ export interface IncludeStub { file: string; content: string }
  * included file before any reload, because a missing `#include` target makes Asterisk reject
  * the whole main file.
  */
-export function renderIncludeStubs(): IncludeStub[] {
-  return CORE_FILES.map((f) => {
+export function renderIncludeStubs(pluginFiles: readonly Pick<RenderedFile, 'name' | 'reload' | 'includeFrom'>[] = []): IncludeStub[] {
+  const wanted = [
+    ...CORE_FILES.map((f) => ({ name: f.name, reload: f.reload, main: f.main, core: true })),
+    ...pluginFiles.filter((f) => f.includeFrom).map((f) => ({ name: f.name, reload: f.reload, main: f.includeFrom!, core: false })),
+  ];
+  const stubs = wanted.map((f) => {
     const lines = [
       `; --- add at the end of ${f.main} (acm renders ${f.name}; reload: ${f.reload}) ---`,
     ];
-    if (f.main === 'pjsip.conf') {
+    if (f.core && f.main === 'pjsip.conf') {
       lines.push('; acm renders transport-udp (and transport-tcp when a trunk uses TCP): remove hand-written transports of the same name.');
     }
-    if (f.main === 'extensions.conf') {
+    if (f.core && f.main === 'extensions.conf') {
       lines.push('; acm renders the contexts internal, local, longdistance, international and one per group (t<id>- prefixed for other tenants).');
     }
-    if (f.main === 'voicemail.conf') {
+    if (f.core && f.main === 'voicemail.conf') {
       lines.push('; acm renders the mailboxes of its extensions: remove hand-written boxes of the same number and context (Asterisk ignores duplicates).');
     }
     lines.push(`#include ${f.name}`);
     return { file: f.main, content: `${lines.join('\n')}\n` };
-  }).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  });
+  // One stub per main file, its #include lines together.
+  const byMain = new Map<string, string>();
+  for (const st of stubs) byMain.set(st.file, (byMain.get(st.file) ?? '') + st.content);
+  return [...byMain.entries()].map(([file, content]) => ({ file, content })).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 export { renderPjsip, renderDialplan, renderVoicemail, renderAcl, renderParking, renderMusicOnHold };
