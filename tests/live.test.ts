@@ -62,6 +62,18 @@ describe('live state', () => {
     expect(row).toMatchObject({ extStatus: 1, callsDin: 1, callsQin: 1, ipAddr: '127.0.0.1' });
   });
 
+  it('follows trunk registrations (PJSIP outbound registration events)', async () => {
+    const trunk = await create(k.admin, 'trunks', { clusterId: cluster.id, name: 'ITSP', host: 'sip.example.net', register: true, username: 'acct7', secret: 'trunk-secret-7' });
+    sim.emit('Registry', { ChannelType: 'PJSIP', Username: 'sip:acct7@sip.example.net:5060', Domain: 'sip:sip.example.net:5060', Status: 'Registered' });
+    const row = await until(async () => {
+      const t = (await k.admin.json('GET', `/api/trunks/${trunk.id}`)).body;
+      return t.registrationStatus === 'Registered' ? t : null;
+    }, 'the trunk to show Registered');
+    expect(row.secretSet).toBe(true);
+    sim.emit('Registry', { ChannelType: 'PJSIP', Username: 'sip:acct7@sip.example.net:5060', Domain: 'sip:sip.example.net:5060', Status: 'Rejected' });
+    await until(async () => (await k.admin.json('GET', `/api/trunks/${trunk.id}`)).body.registrationStatus === 'Rejected', 'Rejected');
+  });
+
   it('pushes changes over the /api/events WebSocket, only to those allowed to see them', async () => {
     const token = (await k.admin.json('POST', '/api/auth/tokens', { name: 'ws' })).body.token as string;
     const other = await create(k.admin, 'tenants', { name: 'othertenant' });
