@@ -5,7 +5,8 @@ import {
 import { manifest } from './manifest.ts';
 import { haService, type HaGroupStatus, type HaService } from './api/index.ts';
 import { HaEventSchema, HaGroupSchema, haEntities, HaNotificationSchema, HaNotifyTargetSchema, type HaGroup, type HaNotification } from './entities.ts';
-import { backoffSeconds, deliver, MAX_ATTEMPTS, SENDABLE, subjectOf, type Notice } from './notify.ts';
+import { backoffSeconds, deliver, MAX_ATTEMPTS, sendableTypes, subjectOf, type Notice } from './notify.ts';
+import { instanceName } from './render.ts';
 import { sessionTransport, SyncEngine, type SyncConflict, type SyncJob, type SyncReport } from './sync.ts';
 import { migrations } from './migrations/index.ts';
 import { CHILDREN, groupView, HaStore, parse, rowView, type ChildKind } from './store.ts';
@@ -123,12 +124,12 @@ export default definePlugin({
     // --- status --------------------------------------------------------------------------
     const readJson = async (serverId: number, file: string) => JSON.parse(await ssh.readFile(serverId, join(s.stateDir, file)));
     const nodeState = async (serverId: number): Promise<NodeState> => {
-      try {
-        const [vrrp, check] = await Promise.all([readJson(serverId, 'vrrp.json').catch(() => ({})), readJson(serverId, 'check.json').catch(() => null)]);
-        return { vrrp, check, reachable: true };
-      } catch (e) {
-        return { vrrp: {}, check: null, reachable: false, error: (e as Error).message };
-      }
+      // A missing file is a node that has not reported yet; any other failure (SSH down) is an unreachable node.
+      const missing = (e: unknown) => /no such file|ENOENT|not found|does not exist/i.test(String((e as Error)?.message ?? e));
+      const [vrrp, check] = await Promise.allSettled([readJson(serverId, 'vrrp.json'), readJson(serverId, 'check.json')]);
+      const failure = [vrrp, check].find((r): r is PromiseRejectedResult => r.status === 'rejected' && !missing(r.reason) && !(r.reason instanceof SyntaxError));
+      if (failure && vrrp.status === 'rejected' && check.status === 'rejected') return { vrrp: {}, check: null, reachable: false, error: String((failure.reason as Error)?.message ?? failure.reason).slice(0, 300) };
+      return { vrrp: vrrp.status === 'fulfilled' ? vrrp.value : {}, check: check.status === 'fulfilled' ? check.value : null, reachable: true };
     };
     const statusOf = async (groups: HaGroup[]): Promise<HaGroupStatus[]> => Promise.all(groups.map(async (g) => {
       const f = await store.full(g.id);
@@ -160,7 +161,10 @@ export default definePlugin({
     const event = async (g: HaGroup, e: { serverId: number | null; node: string | null; instance: string | null; state: string; message: string; at: Date }, key: string) => {
       const em = ctx.db.em();
       await em.insert(HaEventSchema, { groupId: g.id, ...e });
-      const notice: Notice = { group: g.name, groupId: g.id, node: e.node, serverId: e.serverId, instance: e.instance, state: e.state, message: e.message, at: e.at.toISOString() };
+      const { vips: all } = await store.full(g.id);
+      const mine = all.filter((v) => instanceName(g.id, v.kind, v.virtualRouterId) === e.instance);
+      const vips = (mine.length ? mine : all).map((v) => `${v.address}/${v.prefix}`);
+      const notice: Notice = { group: g.name, groupId: g.id, node: e.node, serverId: e.serverId, instance: e.instance, state: e.state, message: e.message, at: e.at.toISOString(), vips };
       ctx.bus.publish(`acm.${g.tenantId}.${g.clusterId}.${e.serverId ?? 0}.ha.event`, notice);
       await enqueue(g, notice, key);
     };
@@ -171,25 +175,25 @@ export default definePlugin({
       for (const t of targets) {
         if (await em.findOne(HaNotificationSchema, { targetId: t.id, dedupeKey })) continue;
         const byNode = t.type === 'syslog' && s.syslogFrom === 'nodes' && n.serverId !== null && n.instance !== null;
-        const sendable = (SENDABLE as readonly string[]).includes(t.type);
+        const sendable = sendableTypes(s).includes(t.type);
         try {
           await em.insert(HaNotificationSchema, {
             groupId: g.id, targetId: t.id, type: t.type, target: t.target, dedupeKey, subject: subjectOf(n), body: JSON.stringify(n),
             status: byNode ? 'skipped' : 'pending', attempts: 0, nextAt: new Date(), createdAt: new Date(),
-            lastError: byNode ? 'sent by the node (syslogFrom: nodes)' : sendable ? null : `no ${t.type} transport in acm: waiting in the outbox`,
+            lastError: byNode ? 'sent by the node (syslogFrom: nodes)' : sendable ? null : t.type === 'email' ? 'no email transport: set plugins.ha.settings.email (SMTP relay) in site.yaml; waiting in the outbox' : `no ${t.type} transport in acm: waiting in the outbox`,
           });
         } catch { /* the unique (target, key) index: queued by a concurrent round */ }
       }
     };
     let draining: Promise<void> | undefined;
-    /** Sends what is due (syslog, webhook); failures retry with backoff, then give up. */
+    /** Sends what is due (syslog, webhook, SNMP, email when configured); failures retry with backoff, then give up. */
     const drain = () => (draining ??= (async () => {
       try {
         const em = ctx.db.em();
-        const due = await em.find(HaNotificationSchema, { status: 'pending', type: { $in: [...SENDABLE] }, nextAt: { $lte: new Date() } }, { orderBy: { id: 'asc' }, limit: 100 });
+        const due = await em.find(HaNotificationSchema, { status: 'pending', type: { $in: sendableTypes(s) }, nextAt: { $lte: new Date() } }, { orderBy: { id: 'asc' }, limit: 100 });
         for (const item of due) {
           try {
-            await deliver(item.type, item.target, JSON.parse(item.body) as Notice);
+            await deliver(item.type, item.target, JSON.parse(item.body) as Notice, s);
             Object.assign(item, { status: 'sent', sentAt: new Date(), attempts: item.attempts + 1, lastError: null });
           } catch (e) {
             const attempts = item.attempts + 1;
@@ -209,6 +213,26 @@ export default definePlugin({
       if (c.query.status) where.status = String(c.query.status);
       const items = await ctx.db.em().find(HaNotificationSchema, where as never, { orderBy: { id: 'desc' }, limit: Math.min(Number(c.query.limit ?? 200) || 200, 1000) });
       return { items: items.map(notificationView), total: items.length };
+    });
+    /** The outbox per target: how many sent / pending / failed / skipped, the last delivery and the last error. */
+    ctx.http.route('GET', '/notify-status', 'ha.group:read', async (c) => {
+      const groups = await store.groups(c.user);
+      const em = ctx.db.em();
+      const targets = await em.find(HaNotifyTargetSchema, { groupId: { $in: groups.map((g) => g.id) } }, { orderBy: { id: 'asc' } });
+      const sendable = sendableTypes(s);
+      const items = await Promise.all(targets.map(async (t) => {
+        const rows = await em.find(HaNotificationSchema, { targetId: t.id }, { orderBy: { id: 'desc' }, limit: 500 });
+        const count = (st: string) => rows.filter((r) => r.status === st).length;
+        const lastSent = rows.find((r) => r.status === 'sent');
+        const lastError = rows.find((r) => r.lastError && r.status !== 'sent' && r.status !== 'skipped');
+        return {
+          targetId: t.id, groupId: t.groupId, group: groups.find((g) => g.id === t.groupId)?.name ?? String(t.groupId), type: t.type, target: t.target, enabled: t.enabled,
+          transport: sendable.includes(t.type), sent: count('sent'), pending: count('pending'), failed: count('failed'), skipped: count('skipped'),
+          lastSentAt: lastSent?.sentAt ? lastSent.sentAt.toISOString() : null, lastError: lastError?.lastError ?? null,
+          state: count('failed') ? 'failing' : rows.some((r) => r.status === 'pending' && r.attempts > 0) ? 'retrying' : count('pending') ? 'waiting' : rows.length ? 'ok' : 'idle',
+        };
+      }));
+      return { items };
     });
 
     // --- events (history from every node) -----------------------------------------------
@@ -333,7 +357,24 @@ export default definePlugin({
     ctx.cli.commands((group) => {
       group.description('high availability (keepalived VRRP)');
       // The node agent's commands (check, notify, failover, verify, log) work the same under `acm ha`.
-      for (const cmd of nodeProgram().commands) group.addCommand(cmd);
+      // `log` on the acm host is the history of every node (below); `acm ha log --local` is this node's own.
+      for (const cmd of nodeProgram().commands) if (cmd.name() !== 'log') group.addCommand(cmd);
+      group.command('log').description('the HA history: state changes collected from every node and operator actions (--local: this node\'s own events.jsonl)')
+        .option('-n, --lines <n>', 'last N', '50').option('-g, --group <name>', 'one HA group').option('--local', "this node's own history (node agent)")
+        .option('-c, --config <file>', 'node config (with --local)', '/etc/acm-ha/node.json').option('--json')
+        .action(async (o: { lines: string; group?: string; local?: boolean; config: string; json?: boolean }) => {
+          const n = Math.min(Math.max(Number(o.lines) || 50, 1), 10_000);
+          if (o.local) { await nodeProgram().parseAsync(['node', 'acm-ha', 'log', '--config', o.config, '--lines', String(n)]); return; }
+          await collect().catch((e: Error) => console.error(`(collecting from the nodes failed: ${e.message}; showing what acm has)`));
+          const groups = await store.groups(operator);
+          const chosen = o.group ? groups.filter((g) => g.name === o.group) : groups;
+          if (o.group && !chosen.length) { console.error(`no HA group ${o.group}`); process.exitCode = 1; return; }
+          const names = new Map(groups.map((g) => [g.id, g.name]));
+          const rows = (await ctx.db.em().find(HaEventSchema, { groupId: { $in: chosen.map((g) => g.id) } }, { orderBy: { at: 'desc', id: 'desc' }, limit: n })).reverse();
+          if (o.json) { console.log(JSON.stringify(rows.map((e) => ({ ...e, group: names.get(e.groupId ?? 0) ?? null, at: e.at.toISOString() })), null, 2)); return; }
+          if (!rows.length) { console.log('no HA events recorded yet'); return; }
+          for (const e of rows) console.log(`${e.at.toISOString()}  ${(names.get(e.groupId ?? 0) ?? '-').padEnd(12)}  ${(e.node ?? '-').padEnd(12)}  ${(e.instance ?? '-').padEnd(18)}  ${e.state.padEnd(13)}  ${e.message ?? ''}`);
+        });
       group.command('status').description('every HA group: who holds each VIP, the state in plain words').option('--json')
         .action(async (o: { json?: boolean }) => {
           const st = await statusOf(await store.groups(operator));

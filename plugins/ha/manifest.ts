@@ -15,6 +15,24 @@ export const HaSettings = z.strictObject({
   syncSeconds: z.number().min(0).max(3600).default(2),
   /** Who sends syslog notifications: acm from its outbox (default), the nodes themselves (works while acm is down), or both. */
   syslogFrom: z.enum(['acm', 'nodes', 'both']).default('acm'),
+  /** The SMTP relay for email notifications; without it email targets wait in the outbox. */
+  email: z.strictObject({
+    host: z.string().regex(/^[A-Za-z0-9.:[\]-]{1,253}$/, 'a host name or address'),
+    port: z.number().int().min(1).max(65535).default(587),
+    /** TLS from the start (465); false: STARTTLS when offered. */
+    secure: z.boolean().default(false),
+    from: z.string().min(3).max(255).regex(/^[^\r\n]+@[^\r\n]+$/, 'a sender address ("acm HA <ha@example.com>" or ha@example.com)'),
+    /** SMTP AUTH; the password inline or (better) from an environment variable. */
+    auth: z.strictObject({ user: z.string().min(1).max(255), pass: z.string().min(1).max(255).optional(), passEnv: z.string().regex(/^[A-Z_][A-Z0-9_]{0,63}$/).optional() })
+      .refine((a) => a.pass !== undefined || a.passEnv !== undefined, 'needs pass or passEnv').optional(),
+    rejectUnauthorized: z.boolean().default(true),
+    timeoutMs: z.number().int().min(500).max(60_000).default(10_000),
+  }).optional(),
+  /** SNMP traps: community and version (targets are host[:port], default 162). */
+  snmp: z.strictObject({
+    community: z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/).default('public'),
+    version: z.enum(['1', '2c']).default('2c'),
+  }).default({ community: 'public', version: '2c' }),
 });
 export type HaSettings = z.output<typeof HaSettings>;
 
@@ -26,5 +44,6 @@ export const manifest = defineManifest({
   description: 'VIP failover with keepalived (VRRP), SIP-aware health checks, manual failback, status and notifications.',
   license: 'ha',
   permissions: ['ha.group:read', 'ha.group:write'],
+  ui: [{ path: '/ha', title: 'High availability', element: 'acm-ha-page', module: './ui/ha-page.js', permission: 'ha.group:read' }],
   settings: HaSettings,
 });

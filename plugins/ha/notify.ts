@@ -1,11 +1,26 @@
 /**
  * Notifications of HA state changes: what a target looks like per type, the messages, and the
- * senders acm has without extra packages — syslog (RFC 5424 over UDP) and webhook (HTTP POST of
- * JSON). Email, SMS and SNMP traps wait in the outbox as `pending` (no mailer/SNMP in the SDK).
+ * senders — syslog (RFC 5424 over UDP), webhook (HTTP POST of JSON), email (nodemailer over
+ * SMTP, when the `email` setting names a relay) and SNMP traps (net-snmp, v2c or v1). SMS has no
+ * sender: those wait in the outbox as `pending`.
+ *
+ * SNMP OIDs. acm has no IANA private enterprise number yet; the traps use 32473, the number IANA
+ * reserves for documentation (RFC 5612) and the one the syslog SD-ID `acmha@32473` uses — a
+ * placeholder, to be replaced by acm's own PEN (one constant, ENTERPRISE_OID):
+ *   1.3.6.1.4.1.32473.1.1.0.1   acmHaStateChange   (the trap: snmpTrapOID.0 in v2c, enterprise+specific 1 in v1)
+ *   1.3.6.1.4.1.32473.1.1.1.1   acmHaGroup         OCTET STRING  the HA group's name
+ *   1.3.6.1.4.1.32473.1.1.1.2   acmHaNode          OCTET STRING  the node (server) name, '' for group-wide events
+ *   1.3.6.1.4.1.32473.1.1.1.3   acmHaInstance      OCTET STRING  the keepalived vrrp_instance, '' when none
+ *   1.3.6.1.4.1.32473.1.1.1.4   acmHaState         OCTET STRING  the new state: MASTER, BACKUP, FAULT, FAILOVER, SYNC_CONFLICT, …
+ *   1.3.6.1.4.1.32473.1.1.1.5   acmHaVips          OCTET STRING  the VIPs concerned, comma-separated (address/prefix)
+ *   1.3.6.1.4.1.32473.1.1.1.6   acmHaMessage       OCTET STRING  the state change in words
+ *   1.3.6.1.4.1.32473.1.1.1.7   acmHaTime          OCTET STRING  when it happened (RFC 3339, UTC)
  */
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
+import nodemailer from 'nodemailer';
+import snmp, { type Session, type Varbind } from 'net-snmp';
 
 /** One state change as it goes out. */
 export interface Notice {
@@ -17,9 +32,31 @@ export interface Notice {
   state: string;
   message: string;
   at: string;
+  /** The VIPs concerned (address/prefix): the instance's VIP, or every VIP of the group. */
+  vips?: string[];
 }
 
-export const SENDABLE = ['syslog', 'webhook'] as const;
+/** The types acm always has a sender for; `email` joins when the `email` setting is there. */
+export const SENDABLE = ['syslog', 'webhook', 'snmp'] as const;
+
+/** The SMTP relay for email notifications (site.yaml `plugins.ha.settings.email`). */
+export interface EmailSettings {
+  host: string;
+  port: number;
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  from: string;
+  auth?: { user: string; pass?: string; passEnv?: string } | undefined;
+  /** Refuse a relay whose certificate does not verify (default true). */
+  rejectUnauthorized?: boolean;
+  timeoutMs?: number;
+}
+/** SNMP trap settings (site.yaml `plugins.ha.settings.snmp`). */
+export interface SnmpSettings { community: string; version: '1' | '2c' }
+export interface Transports { email?: EmailSettings | undefined; snmp?: SnmpSettings | undefined }
+
+/** Types that are sent under these settings. */
+export const sendableTypes = (t: Transports): string[] => [...SENDABLE, ...(t.email ? ['email'] : [])];
 
 const HOST_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*$/;
 
@@ -58,6 +95,22 @@ export function targetProblem(type: string, target: string): string | null {
 
 export function subjectOf(n: Notice): string {
   return `[acm HA] ${n.group}: ${n.node ? `${n.node} ` : ''}${n.instance ? `${n.instance} ` : ''}${n.state}`.slice(0, 255);
+}
+
+/** The plain-text body of an email: every field on its own line, then the message. */
+export function emailText(n: Notice): string {
+  return [
+    `HA group : ${n.group}`,
+    `node     : ${n.node ?? '(group)'}`,
+    `VIP      : ${n.vips?.length ? n.vips.join(', ') : '(none)'}`,
+    `instance : ${n.instance ?? '-'}`,
+    `new state: ${n.state}`,
+    `time     : ${n.at}`,
+    '',
+    n.message,
+    '',
+    '-- acm high availability',
+  ].join('\n');
 }
 
 const sdValue = (s: string) => s.replace(/["\\\]]/g, (c) => `\\${c}`);
@@ -99,10 +152,83 @@ export async function sendWebhook(url: string, n: Notice, timeoutMs = 5000): Pro
   if (res.status < 200 || res.status >= 300) throw new Error(`webhook answered HTTP ${res.status}`);
 }
 
-/** Sends one outbox item; false when the type has no sender in acm (it stays pending). */
-export async function deliver(type: string, target: string, n: Notice): Promise<boolean> {
+/** Sends one email through the configured SMTP relay (nodemailer). */
+export async function sendEmail(cfg: EmailSettings, to: string, n: Notice): Promise<void> {
+  if (targetProblem('email', to)) throw new Error('bad email address');
+  const pass = cfg.auth ? cfg.auth.pass ?? (cfg.auth.passEnv ? process.env[cfg.auth.passEnv] : undefined) : undefined;
+  if (cfg.auth && pass === undefined) throw new Error(`email: no SMTP password (set auth.pass or the environment variable ${cfg.auth.passEnv ?? '?'})`);
+  const timeout = cfg.timeoutMs ?? 10_000;
+  const transport = nodemailer.createTransport({
+    host: cfg.host, port: cfg.port, secure: cfg.secure,
+    ...(cfg.auth ? { auth: { user: cfg.auth.user, pass: pass! } } : {}),
+    tls: { rejectUnauthorized: cfg.rejectUnauthorized ?? true },
+    connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout,
+  });
+  try {
+    await transport.sendMail({
+      from: cfg.from, to, subject: subjectOf(n), text: emailText(n),
+      headers: { 'X-acm-ha-group': n.group, 'X-acm-ha-state': n.state },
+    });
+  } finally {
+    transport.close();
+  }
+}
+
+export const ENTERPRISE_OID = '1.3.6.1.4.1.32473';
+export const TRAP_OID = `${ENTERPRISE_OID}.1.1.0.1`;
+export const VARBIND_OIDS = {
+  group: `${ENTERPRISE_OID}.1.1.1.1`,
+  node: `${ENTERPRISE_OID}.1.1.1.2`,
+  instance: `${ENTERPRISE_OID}.1.1.1.3`,
+  state: `${ENTERPRISE_OID}.1.1.1.4`,
+  vips: `${ENTERPRISE_OID}.1.1.1.5`,
+  message: `${ENTERPRISE_OID}.1.1.1.6`,
+  time: `${ENTERPRISE_OID}.1.1.1.7`,
+} as const;
+
+export function trapVarbinds(n: Notice): Varbind[] {
+  const str = (oid: string, value: string) => ({ oid, type: snmp.ObjectType.OctetString, value: value.slice(0, 255) });
+  return [
+    str(VARBIND_OIDS.group, n.group), str(VARBIND_OIDS.node, n.node ?? ''), str(VARBIND_OIDS.instance, n.instance ?? ''),
+    str(VARBIND_OIDS.state, n.state), str(VARBIND_OIDS.vips, (n.vips ?? []).join(',')), str(VARBIND_OIDS.message, n.message),
+    str(VARBIND_OIDS.time, n.at),
+  ];
+}
+
+/**
+ * Sends one SNMP trap (v2c by default, v1 on request) to `host[:port]` (default 162). A trap is
+ * not acknowledged: "sent" means it left this host (an `inform` would need the receiver's ack).
+ */
+export function sendSnmpTrap(cfg: SnmpSettings, target: string, n: Notice, timeoutMs = 5000): Promise<void> {
+  const hp = hostPort(target, 162);
+  if (!hp) return Promise.reject(new Error(`bad SNMP target ${target}`));
+  return new Promise((resolve, reject) => {
+    let session: Session;
+    try {
+      session = snmp.createSession(hp.host, cfg.community, {
+        trapPort: hp.port, version: cfg.version === '1' ? snmp.Version1 : snmp.Version2c, transport: isIP(hp.host) === 6 ? 'udp6' : 'udp4',
+      });
+    } catch (e) { reject(e as Error); return; }
+    let done = false;
+    const finish = (e?: Error | null) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      try { session.close(); } catch { /* already closed */ }
+      if (e) reject(e); else resolve();
+    };
+    const timer = setTimeout(() => finish(new Error(`SNMP trap to ${target}: timed out`)), timeoutMs);
+    session.on('error', (e) => finish(e));
+    session.trap(TRAP_OID, trapVarbinds(n), (e) => finish(e));
+  });
+}
+
+/** Sends one outbox item; false when the type has no sender under these settings (it stays pending). */
+export async function deliver(type: string, target: string, n: Notice, t: Transports = {}): Promise<boolean> {
   if (type === 'syslog') { await sendSyslog(target, n); return true; }
   if (type === 'webhook') { await sendWebhook(target, n); return true; }
+  if (type === 'snmp') { await sendSnmpTrap(t.snmp ?? { community: 'public', version: '2c' }, target, n); return true; }
+  if (type === 'email' && t.email) { await sendEmail(t.email, target, n); return true; }
   return false;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The headline test: real keepalived (Debian) in two network namespaces joined by a veth pair,
+ * Operator failover/failback with real keepalived (Debian) in two network namespaces joined by a veth pair,
  * with the config acm renders. A holds the VIP; A's check fails -> B takes the VIP (measured);
  * A recovers -> B keeps it (nopreempt: no automatic failback); the operator's `failover` on B
  * (the agent's real code) moves it back. Needs root, ip netns and keepalived; skipped otherwise.

@@ -1,19 +1,23 @@
 /**
  * The HA routes against a kernel and two simulated Asterisk servers: node events collected into
  * ha_events once (also when the history is read again), published on the bus, delivered through
- * the outbox to syslog (a UDP listener) and a webhook (a local HTTP server), email/SMS pending;
+ * the outbox to syslog (a UDP listener), a webhook (a local HTTP server), email (an smtp-server)
+ * and SNMP traps (a net-snmp receiver), SMS pending; the outbox per target;
  * /deploy, /failover, /sync, /events.
  */
 import dgram from 'node:dgram';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import snmp, { type Notification, type Receiver } from 'net-snmp';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import type { TestKernel } from '../../../sdk/testing/kernel.ts';
 import { bootKernel, create } from './harness.ts';
 
-const SITE = 'name: test\nplugins:\n  ha:\n    enabled: true\n    settings:\n      stateDir: /var/lib/acm-ha\n      pollSeconds: 0\n      syncSeconds: 0\n';
+const SITE = (smtpPort: number) => `name: test\nplugins:\n  ha:\n    enabled: true\n    settings:\n      stateDir: /var/lib/acm-ha\n      pollSeconds: 0\n      syncSeconds: 0\n      email:\n        host: 127.0.0.1\n        port: ${smtpPort}\n        from: acm HA <ha@example.com>\n        timeoutMs: 3000\n      snmp:\n        community: acm-traps\n`;
 const P = '/api/plugins/ha';
 let k: TestKernel & { removeRoot(): void };
 const sims: SimulatedAsterisk[] = [];
@@ -25,6 +29,11 @@ let web: http.Server;
 const hooks: any[] = [];
 let hookStatus = 200;
 const bus: { subject: string; data: any }[] = [];
+let smtp: SMTPServer;
+const mails: { to: string[]; data: string }[] = [];
+let trapReceiver: Receiver;
+let trapPort = 0;
+const traps: Notification[] = [];
 
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms: number, what: string): Promise<T> {
   const end = Date.now() + ms;
@@ -56,7 +65,22 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => web.listen(0, '127.0.0.1', () => r()));
-  k = await bootKernel(['ha'], SITE);
+  smtp = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+    onData(stream, session, cb) {
+      let data = '';
+      stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
+      stream.on('end', () => { mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data }); cb(); });
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+  const probe = dgram.createSocket('udp4');
+  await new Promise<void>((r) => probe.bind(0, '127.0.0.1', () => r()));
+  trapPort = probe.address().port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  trapReceiver = snmp.createReceiver({ port: trapPort, address: '127.0.0.1', transport: 'udp4' }, (err, n) => { if (!err && n) traps.push(n); });
+  trapReceiver.getAuthorizer().addCommunity('acm-traps');
+  k = await bootKernel(['ha'], SITE((smtp.server.address() as AddressInfo).port));
   k.acm.bus.subscribe('acm.>', (m) => { if (m.subject.includes('.ha.')) bus.push(m as never); });
   const site = await create(k.admin, '/api/sites', { name: 'lon' });
   const cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
@@ -81,6 +105,8 @@ afterAll(async () => {
   for (const s of sims) await s.stop();
   udp?.close();
   await new Promise((r) => web?.close(r));
+  await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
+  await new Promise<void>((r) => { if (!trapReceiver) return r(); trapReceiver.close(() => r()); setTimeout(r, 1000); });
 });
 
 describe('notifications', () => {
@@ -93,19 +119,20 @@ describe('notifications', () => {
     expect(await bad('sms', '0123')).toBe('target');
   });
 
-  it('collected node events go to ha_events once, to the bus, and through the outbox to syslog and a webhook; email and SMS wait', async () => {
+  it('collected node events go to ha_events once, to the bus, and through the outbox to syslog, a webhook, email and SNMP; SMS waits', async () => {
     const port = (udp.address() as { port: number }).port;
     await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'syslog', target: `127.0.0.1:${port}` });
     await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'webhook', target: `http://127.0.0.1:${(web.address() as { port: number }).port}/hook` });
     await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'email', target: 'noc@example.com' });
     await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'sms', target: '+447700900123' });
+    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'snmp', target: `127.0.0.1:${trapPort}` });
     const inst = `acm_${group.id}_voice_51`;
     writeState(0, 'events.jsonl', `${ev('2026-01-05T10:00:00.000Z', inst, 'BACKUP')}\n${ev('2026-01-05T10:00:03.000Z', inst, 'MASTER')}\n`);
     expect((await k.admin.json('POST', `${P}/collect`)).status).toBe(200);
     const events = (await k.admin.json('GET', `${P}/events`)).body.items;
     expect(events.map((e: any) => e.state)).toEqual(['MASTER', 'BACKUP']);
     expect(events[0]).toMatchObject({ node: 'lon-ast1', instance: inst, at: '2026-01-05T10:00:03.000Z' });
-    await until(() => syslog.length >= 2 && hooks.length >= 2, 5000, 'syslog and webhook deliveries');
+    await until(() => syslog.length >= 2 && hooks.length >= 2 && mails.length >= 2 && traps.length >= 2, 8000, 'syslog, webhook, email and SNMP deliveries');
     // RFC 5424: <PRI>1 TIMESTAMP HOST APP PROCID MSGID [SD] MSG; daemon.warning for MASTER
     const master = syslog.find((l) => l.includes('state="MASTER"'))!;
     expect(master).toMatch(/^<28>1 2026-01-05T10:00:03\.000Z \S+ acm-ha \d+ MASTER \[acmha@32473 group="lon-pair" node="lon-ast1" instance="acm_\d+_voice_51" state="MASTER"\] lon-ast1: instance acm_\d+_voice_51 is now MASTER$/);
@@ -113,14 +140,30 @@ describe('notifications', () => {
     expect(hooks[0]).toMatchObject({ method: 'POST', url: '/hook', type: 'application/json' });
     expect(hooks.map((h) => h.body.state).sort()).toEqual(['BACKUP', 'MASTER']);
     expect(hooks[0].body).toMatchObject({ source: 'acm-ha', group: 'lon-pair', node: 'lon-ast1' });
+    // email: subject and body name group, node, VIP, new state, time
+    const mail = mails.find((m) => /Subject: .*MASTER/.test(m.data))!;
+    expect(mail.to).toEqual(['noc@example.com']);
+    expect(mail.data).toMatch(/^Subject: \[acm HA\] lon-pair: lon-ast1 acm_\d+_voice_51 MASTER$/m);
+    expect(mail.data).toContain('VIP      : 192.168.0.218/24');
+    expect(mail.data).toContain('time     : 2026-01-05T10:00:03.000Z');
+    // SNMP: the v2c trap's varbinds carry the state text
+    const states = traps.map((t) => t.pdu.varbinds.map((v) => (Buffer.isBuffer(v.value) ? v.value.toString('utf8') : String(v.value))));
+    expect(states.map((v) => v.find((x) => ['MASTER', 'BACKUP'].includes(x))).sort()).toEqual(['BACKUP', 'MASTER']);
+    expect(states.every((v) => v.includes('lon-pair') && v.includes('lon-ast1') && v.includes('192.168.0.218/24'))).toBe(true);
+    await until(async () => (await k.admin.json('GET', `${P}/notifications?status=pending`)).body.items.every((n: any) => n.type === 'sms'), 5000, 'the outbox to settle');
     const out = (await k.admin.json('GET', `${P}/notifications`)).body.items;
-    expect(out).toHaveLength(8);
+    expect(out).toHaveLength(10);
     const by = (type: string) => out.filter((n: any) => n.type === type).map((n: any) => n.status);
     expect(by('syslog')).toEqual(['sent', 'sent']);
     expect(by('webhook')).toEqual(['sent', 'sent']);
-    expect(by('email')).toEqual(['pending', 'pending']);
+    expect(by('email')).toEqual(['sent', 'sent']);
+    expect(by('snmp')).toEqual(['sent', 'sent']);
     expect(by('sms')).toEqual(['pending', 'pending']);
-    expect(out.find((n: any) => n.type === 'email').lastError).toMatch(/no email transport/);
+    expect(out.find((n: any) => n.type === 'sms').lastError).toMatch(/no sms transport/);
+    const perTarget = (await k.admin.json('GET', `${P}/notify-status`)).body.items;
+    expect(perTarget.map((t: any) => [t.type, t.state, t.sent, t.pending])).toEqual([
+      ['syslog', 'ok', 2, 0], ['webhook', 'ok', 2, 0], ['email', 'ok', 2, 0], ['sms', 'waiting', 0, 2], ['snmp', 'ok', 2, 0],
+    ]);
     expect(bus.filter((m) => m.subject.endsWith('.ha.event')).map((m) => m.data.state).sort()).toEqual(['BACKUP', 'MASTER']);
   });
 
@@ -135,14 +178,37 @@ describe('notifications', () => {
     const events = (await k.admin.json('GET', `${P}/events`)).body.items;
     expect(events.map((e: any) => e.state)).toEqual(['FAULT', 'MASTER', 'BACKUP']);
     const out = (await k.admin.json('GET', `${P}/notifications`)).body.items;
-    expect(out).toHaveLength(12);
+    expect(out).toHaveLength(15);
     await until(async () => (await k.admin.json('GET', `${P}/notifications?status=pending`)).body.items.find((n: any) => n.type === 'webhook' && n.attempts === 1), 5000, 'a failed webhook attempt');
     const failed = (await k.admin.json('GET', `${P}/notifications?status=pending`)).body.items.find((n: any) => n.type === 'webhook');
     expect(failed.lastError).toMatch(/HTTP 500/);
     expect(Date.parse(failed.nextAt)).toBeGreaterThan(Date.now());
+    expect((await k.admin.json('GET', `${P}/notify-status`)).body.items.find((t: any) => t.type === 'webhook')).toMatchObject({ state: 'retrying', lastError: expect.stringMatching(/HTTP 500/) });
     expect(syslog.filter((l) => l.includes('state="FAULT"'))).toHaveLength(1);
     expect(syslog).toHaveLength(3);
     hookStatus = 200;
+  });
+});
+
+describe('acm ha log', () => {
+  it('prints the collected history of every node with timestamps (oldest first), per group, as JSON too', async () => {
+    const { Command } = await import('commander');
+    const run = async (...args: string[]) => {
+      const group = new Command('ha').exitOverride();
+      for (const r of (k.acm as any).kernel.cliRegistrars().filter((x: any) => x.id === 'ha')) r.register(group);
+      const lines: string[] = [];
+      const orig = console.log;
+      console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
+      try { await group.parseAsync(['node', 'ha', ...args]); } finally { console.log = orig; }
+      return lines;
+    };
+    const out = await run('log', '-n', '3');
+    expect(out).toHaveLength(3);
+    expect(out[0]).toMatch(/^2026-01-05T10:00:00\.000Z\s+lon-pair\s+lon-ast1\s+acm_\d+_voice_51\s+BACKUP\s+lon-ast1: instance acm_\d+_voice_51 is now BACKUP$/);
+    expect(out[2]).toMatch(/^2026-01-05T10:07:00\.000Z .* FAULT /);
+    const json = JSON.parse((await run('log', '--json', '--group', 'lon-pair')).join('\n'));
+    expect(json.map((e: any) => e.state)).toEqual(['BACKUP', 'MASTER', 'FAULT']);
+    expect(json[0]).toMatchObject({ group: 'lon-pair', node: 'lon-ast1' });
   });
 });
 
