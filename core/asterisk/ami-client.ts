@@ -24,6 +24,7 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import type { EventBus } from '../../sdk/bus.ts';
 import { AmiFrameParser, AmiMessage, serializeAmi } from './ami-parser.ts';
+import { KNOWN_AMI_EVENTS } from './ami-events.ts';
 import {
   AmiActionError,
   AmiAuthError,
@@ -112,29 +113,6 @@ export interface AmiBusEvent {
   receivedAt: number;
 }
 
-/** Event names acm knows; anything else is counted as unknown. Extend via options.knownEvents. */
-export const KNOWN_AMI_EVENTS: ReadonlySet<string> = new Set([
-  'FullyBooted', 'Shutdown', 'Reload', 'SuccessfulAuth', 'ChallengeSent', 'ChallengeResponseFailed',
-  'InvalidAccountID', 'InvalidPassword', 'FailedACL', 'RequestBadFormat', 'RequestNotAllowed', 'InvalidTransport', 'RequestNotSupported',
-  'UnexpectedAddress', 'AuthMethodNotAllowed', 'SessionLimit', 'MemoryLimit', 'LoadAverageLimit',
-  'ContactStatus', 'PeerStatus', 'DeviceStateChange', 'ExtensionStatus', 'PresenceStatus',
-  'Registry', 'Newchannel', 'Newstate', 'Newexten', 'NewCallerid', 'NewConnectedLine',
-  'NewAccountCode', 'Rename', 'DialBegin', 'DialEnd', 'DialState', 'Hangup', 'HangupRequest',
-  'SoftHangupRequest', 'Hold', 'Unhold', 'VarSet', 'Cdr', 'CEL', 'OriginateResponse',
-  'BridgeCreate', 'BridgeDestroy', 'BridgeEnter', 'BridgeLeave', 'BridgeMerge', 'BridgeVideoSourceUpdate',
-  'LocalBridge', 'LocalOptimizationBegin', 'LocalOptimizationEnd', 'AttendedTransfer', 'BlindTransfer',
-  'DTMFBegin', 'DTMFEnd', 'MusicOnHoldStart', 'MusicOnHoldStop', 'MixMonitorStart', 'MixMonitorStop',
-  'QueueMemberStatus', 'QueueMemberAdded', 'QueueMemberRemoved', 'QueueMemberPause', 'QueueMemberPenalty',
-  'QueueMemberRinginuse', 'QueueCallerJoin', 'QueueCallerLeave', 'QueueCallerAbandon', 'AgentCalled',
-  'AgentConnect', 'AgentComplete', 'AgentDump', 'AgentRingNoAnswer', 'AgentLogin', 'AgentLogoff',
-  'ConfbridgeStart', 'ConfbridgeEnd', 'ConfbridgeJoin', 'ConfbridgeLeave', 'ConfbridgeTalking',
-  'ConfbridgeMute', 'ConfbridgeUnmute', 'ConfbridgeRecord', 'ConfbridgeStopRecord', 'MessageWaiting',
-  'MWIGet', 'VoicemailPasswordChange', 'FAXStatus', 'ReceiveFAX', 'SendFAX', 'UserEvent',
-  'DeviceStateListComplete', 'ExtensionStateListComplete', 'ChanSpyStart', 'ChanSpyStop',
-  'Pickup', 'ParkedCall', 'ParkedCallGiveUp', 'ParkedCallTimeOut', 'UnParkedCall', 'ModuleLoadReport',
-  'DNDState', 'AOC-D', 'AOC-E', 'AOC-S', 'NewPeerAccount', 'RTCPSent', 'RTCPReceived',
-  'TransportDetail', 'IdentifyDetail', 'EndpointDetail', 'AorDetail', 'AuthDetail', 'ContactStatusDetail',
-]);
 
 interface Pending {
   id: string;
@@ -152,6 +130,8 @@ interface Pending {
 type State = 'idle' | 'connecting' | 'connected' | 'closed';
 
 /** Typed AMI client; see file comment. */
+export { KNOWN_AMI_EVENTS } from './ami-events.ts';
+
 export class AmiClient {
   /** Emits 'event' (AmiMessage), 'event:<Name>' (AmiMessage), 'connected', 'disconnected' (Error),
    * 'reconnecting' ({attempt, delayMs}), 'unknownEvent' (AmiMessage), 'error' (Error). */

@@ -1,237 +1,18 @@
 /**
- * Simulated AMI server (TCP, CRLF framing) answering like the recorded Asterisk 20.
+ * Simulated AMI server (TCP, CRLF framing) answering like the recorded Asterisk 20: the actions.
  * See DIFFERENCES.md for what it knowingly does differently.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import { createHash } from 'node:crypto';
-import { AmiFrameParser, type AmiMessage } from '../../../core/asterisk/ami-parser.ts';
-import { AMI_BANNER, BUILD_LINE, ASTERISK_VERSION } from './defaults.ts';
-import { type Fields, type PbxState, type SimAmiEvent, type SimChannel } from './state.ts';
+import type { AmiMessage } from '../../../core/asterisk/ami-parser.ts';
+import { BUILD_LINE, ASTERISK_VERSION } from './defaults.ts';
+import type { Fields, SimChannel } from './state.ts';
 import { renderPjsipShowEndpoints } from './cli-render.ts';
+import { ACTION_CLASSES, AmiServerCore, type Session } from './ami-server-core.ts';
 
-/** An AMI account. `read`/`write`: class lists or 'all' (default 'all'). */
-export interface SimAmiUser {
-  secret: string;
-  read?: string[] | 'all';
-  write?: string[] | 'all';
-}
+export type { SimAmiUser, AmiServerOptions } from './ami-server-core.ts';
 
-export interface AmiServerOptions {
-  users: Record<string, SimAmiUser>;
-  /** Delay before `Authentication failed` (real: ~1 s). */
-  authFailDelayMs: number;
-}
-
-interface Session {
-  socket: net.Socket;
-  parser: AmiFrameParser;
-  user?: string;
-  /** Event classes this session receives (after Events/Login filter); undefined = none. */
-  eventClasses: Set<string> | 'all' | undefined;
-  closing: boolean;
-  /** Login failed: everything else on this connection is ignored until it closes. */
-  dead: boolean;
-}
-
-/** Write classes an action needs (any one suffices); [] = class-free. */
-const ACTION_CLASSES: Record<string, string[]> = {
-  ping: [], logoff: [], login: [], challenge: [], events: [], listcommands: [], queuestatus: [], queuesummary: [],
-  command: ['command'],
-  corestatus: ['system', 'reporting'], coresettings: ['system', 'reporting'], status: ['system', 'call', 'reporting'],
-  coreshowchannels: ['system', 'reporting'], originate: ['originate'], hangup: ['system', 'call'], redirect: ['call'],
-  reload: ['system', 'config'], moduleload: ['system'], modulecheck: ['system'],
-  dbget: ['system', 'reporting'], dbput: ['system'], dbdel: ['system'], dbdeltree: ['system'],
-  confbridgelist: ['reporting'], confbridgelistrooms: ['reporting'], extensionstate: ['call', 'reporting'],
-  mailboxcount: ['call', 'reporting'], pjsipshowendpoints: ['system'], pjsipshowendpoint: ['system'],
-  pjsipshowaors: ['system'], pjsipshowauths: ['system'], pjsipshowcontacts: ['system'],
-};
-
-const ALL_CLASSES = ['system', 'call', 'log', 'verbose', 'command', 'agent', 'user', 'config', 'dtmf', 'reporting', 'cdr', 'dialplan', 'originate', 'agi', 'cc', 'aoc', 'test', 'security', 'message'];
-
-export class AmiServer {
-  private server: net.Server | undefined;
-  private sessions = new Set<Session>();
-  private timers = new Set<NodeJS.Timeout>();
-  private readonly onStateEvent = (e: SimAmiEvent) => this.broadcast(e);
-  /** Fault switches (see SimulatedAsterisk). */
-  slowResponsesMs = 0;
-  neverAnswer = false;
-  private dropAfterItems: number | undefined;
-  port = 0;
-
-  constructor(private readonly state: PbxState, private readonly opts: AmiServerOptions) {}
-
-  async start(port: number, host = '127.0.0.1'): Promise<number> {
-    this.server = net.createServer((s) => this.accept(s));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, host, () => resolve());
-    });
-    this.port = (this.server.address() as net.AddressInfo).port;
-    this.state.on('ami', this.onStateEvent);
-    return this.port;
-  }
-
-  async stop(): Promise<void> {
-    this.state.off('ami', this.onStateEvent);
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    for (const s of this.sessions) s.socket.destroy();
-    this.sessions.clear();
-    const srv = this.server;
-    this.server = undefined;
-    if (srv) await new Promise<void>((r) => srv.close(() => r()));
-  }
-
-  /** Close the socket after the next list action has sent `n` items. */
-  dropAfterNextListItems(n: number): void {
-    this.dropAfterItems = n;
-  }
-
-  /** Write raw bytes to every connected AMI client. */
-  sendRaw(data: string | Buffer): void {
-    for (const s of this.sessions) if (!s.socket.destroyed) s.socket.write(data);
-  }
-
-  /** Number of connected sockets. */
-  get connectionCount(): number {
-    return this.sessions.size;
-  }
-
-  /** Drop every client connection (the server keeps listening). */
-  dropAll(): void {
-    for (const s of this.sessions) s.socket.destroy();
-  }
-
-  private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, ms);
-    this.timers.add(t);
-  }
-
-  private accept(socket: net.Socket): void {
-    const s: Session = { socket, parser: new AmiFrameParser({ expectBanner: false }), eventClasses: undefined, closing: false, dead: false };
-    this.sessions.add(s);
-    socket.setNoDelay(true);
-    socket.on('error', () => {});
-    socket.on('close', () => this.sessions.delete(s));
-    socket.write(`${AMI_BANNER}\r\n`);
-    socket.on('data', (chunk) => {
-      for (const m of s.parser.push(chunk)) {
-        if (s.closing || s.dead) return;
-        if (this.neverAnswer) continue;
-        if (this.slowResponsesMs > 0) this.later(this.slowResponsesMs, () => this.handle(s, m));
-        else this.handle(s, m);
-      }
-    });
-  }
-
-  private write(s: Session, text: string): void {
-    if (!s.socket.destroyed && !s.closing) s.socket.write(text);
-  }
-
-  private writeFinal(s: Session, text: string): void {
-    if (!s.socket.destroyed) s.socket.write(text);
-  }
-
-  private frame(fields: Fields): string {
-    let out = '';
-    for (const [k, v] of fields) out += `${k}: ${v}\r\n`;
-    return out + '\r\n';
-  }
-
-  private respond(s: Session, m: AmiMessage, response: string, fields: Fields = []): void {
-    const id = m.get('ActionID');
-    this.write(s, this.frame([['Response', response], ...(id !== undefined ? [['ActionID', id] as [string, string]] : []), ...fields]));
-  }
-
-  private error(s: Session, m: AmiMessage, message: string): void {
-    this.respond(s, m, 'Error', [['Message', message]]);
-  }
-
-  /**
-   * A list answer: Success + `EventList: start`, items, `<complete>` event.
-   * `idPos`: where ActionID goes in items ('second' for PJSIP/channel lists, 'last' for queue/DB).
-   */
-  private list(s: Session, m: AmiMessage, message: string, items: Array<{ event: string; fields: Fields }>, complete: string, idPos: 'second' | 'last', extraComplete: Fields = []): void {
-    const id = m.get('ActionID');
-    const idf: Fields = id !== undefined ? [['ActionID', id]] : [];
-    this.respond(s, m, 'Success', [['EventList', 'start'], ['Message', message]]);
-    const drop = this.dropAfterItems;
-    this.dropAfterItems = undefined;
-    let n = 0;
-    for (const it of items) {
-      if (drop !== undefined && n >= drop) break;
-      const fields: Fields = idPos === 'second' ? [['Event', it.event], ...idf, ...it.fields] : [['Event', it.event], ...it.fields, ...idf];
-      this.write(s, this.frame(fields));
-      n++;
-    }
-    if (drop !== undefined) {
-      s.socket.destroy();
-      return;
-    }
-    this.write(s, this.frame([['Event', complete], ...idf, ['EventList', 'Complete'], ['ListItems', String(items.length)], ...extraComplete]));
-  }
-
-  private userCan(s: Session, action: string): boolean {
-    const need = ACTION_CLASSES[action];
-    if (!need || need.length === 0) return true;
-    const u = s.user ? this.opts.users[s.user] : undefined;
-    const w = u?.write ?? 'all';
-    if (w === 'all') return true;
-    return need.some((c) => w.includes(c));
-  }
-
-  private setEvents(s: Session, mode: string | undefined): void {
-    const u = s.user ? this.opts.users[s.user] : undefined;
-    const readAll = (u?.read ?? 'all') === 'all';
-    const read = new Set(readAll ? ALL_CLASSES : (u?.read as string[]));
-    const v = (mode ?? 'on').trim().toLowerCase();
-    if (v === 'off' || v === 'no' || v === 'false' || v === '0') s.eventClasses = undefined;
-    else if (v === 'on' || v === 'yes' || v === 'true' || v === '1' || v === 'all') s.eventClasses = readAll ? 'all' : read;
-    else s.eventClasses = new Set(v.split(',').map((x) => x.trim()).filter((x) => read.has(x)));
-  }
-
-  private takes(s: Session, cls: string): boolean {
-    if (!s.user || s.eventClasses === undefined) return false;
-    return s.eventClasses === 'all' || s.eventClasses.has(cls);
-  }
-
-  private broadcast(e: SimAmiEvent): void {
-    const text = this.frame([['Event', e.name], ['Privilege', `${e.privilege},all`], ['SystemName', this.state.systemName], ...e.fields]);
-    for (const s of this.sessions) if (this.takes(s, e.privilege)) this.write(s, text);
-  }
-
-  // --- actions ---------------------------------------------------------------------
-  private handle(s: Session, m: AmiMessage): void {
-    const actionRaw = m.get('Action');
-    if (actionRaw === undefined) {
-      this.error(s, m, 'Missing action in request');
-      return;
-    }
-    const action = actionRaw.toLowerCase();
-    if (!s.user && action !== 'login' && action !== 'challenge') {
-      this.error(s, m, 'Permission denied');
-      return;
-    }
-    const h = (this as unknown as Record<string, ((s: Session, m: AmiMessage) => void) | undefined>)[`a_${action}`];
-    if (typeof h !== 'function') {
-      this.error(s, m, `Invalid/unknown command: ${actionRaw}. Use Action: ListCommands to show available commands.`);
-      return;
-    }
-    if (!this.userCan(s, action)) {
-      this.error(s, m, 'Permission denied');
-      return;
-    }
-    try {
-      h.call(this, s, m);
-    } catch (e) {
-      this.error(s, m, `Internal simulator error: ${(e as Error).message}`);
-    }
-  }
-
+export class AmiServer extends AmiServerCore {
   a_login(s: Session, m: AmiMessage): void {
     const user = m.get('Username') ?? '';
     const u = this.opts.users[user];
@@ -356,7 +137,7 @@ export class AmiServer {
     ]);
   }
 
-  private channelItem(c: SimChannel): Fields {
+  protected channelItem(c: SimChannel): Fields {
     const dur = Math.floor((Date.now() - c.createdAt) / 1000);
     const hms = [Math.floor(dur / 3600), Math.floor((dur % 3600) / 60), dur % 60].map((x) => String(x).padStart(2, '0')).join(':');
     return [...this.state.channelFields(c), ['Application', c.app], ['ApplicationData', c.appData], ['Duration', hms], ['BridgeId', c.bridgeId]];
@@ -565,7 +346,7 @@ export class AmiServer {
     });
   }
 
-  private findChannel(name: string | undefined): SimChannel | undefined {
+  protected findChannel(name: string | undefined): SimChannel | undefined {
     if (!name) return undefined;
     if (name.startsWith('/') && name.endsWith('/') && name.length > 2) {
       const re = new RegExp(name.slice(1, -1));

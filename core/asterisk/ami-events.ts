@@ -1,0 +1,23 @@
+/** Event names acm knows; anything else is counted as unknown. Extend via options.knownEvents. */
+export const KNOWN_AMI_EVENTS: ReadonlySet<string> = new Set([
+  'FullyBooted', 'Shutdown', 'Reload', 'SuccessfulAuth', 'ChallengeSent', 'ChallengeResponseFailed',
+  'InvalidAccountID', 'InvalidPassword', 'FailedACL', 'RequestBadFormat', 'RequestNotAllowed', 'InvalidTransport', 'RequestNotSupported',
+  'UnexpectedAddress', 'AuthMethodNotAllowed', 'SessionLimit', 'MemoryLimit', 'LoadAverageLimit',
+  'ContactStatus', 'PeerStatus', 'DeviceStateChange', 'ExtensionStatus', 'PresenceStatus',
+  'Registry', 'Newchannel', 'Newstate', 'Newexten', 'NewCallerid', 'NewConnectedLine',
+  'NewAccountCode', 'Rename', 'DialBegin', 'DialEnd', 'DialState', 'Hangup', 'HangupRequest',
+  'SoftHangupRequest', 'Hold', 'Unhold', 'VarSet', 'Cdr', 'CEL', 'OriginateResponse',
+  'BridgeCreate', 'BridgeDestroy', 'BridgeEnter', 'BridgeLeave', 'BridgeMerge', 'BridgeVideoSourceUpdate',
+  'LocalBridge', 'LocalOptimizationBegin', 'LocalOptimizationEnd', 'AttendedTransfer', 'BlindTransfer',
+  'DTMFBegin', 'DTMFEnd', 'MusicOnHoldStart', 'MusicOnHoldStop', 'MixMonitorStart', 'MixMonitorStop',
+  'QueueMemberStatus', 'QueueMemberAdded', 'QueueMemberRemoved', 'QueueMemberPause', 'QueueMemberPenalty',
+  'QueueMemberRinginuse', 'QueueCallerJoin', 'QueueCallerLeave', 'QueueCallerAbandon', 'AgentCalled',
+  'AgentConnect', 'AgentComplete', 'AgentDump', 'AgentRingNoAnswer', 'AgentLogin', 'AgentLogoff',
+  'ConfbridgeStart', 'ConfbridgeEnd', 'ConfbridgeJoin', 'ConfbridgeLeave', 'ConfbridgeTalking',
+  'ConfbridgeMute', 'ConfbridgeUnmute', 'ConfbridgeRecord', 'ConfbridgeStopRecord', 'MessageWaiting',
+  'MWIGet', 'VoicemailPasswordChange', 'FAXStatus', 'ReceiveFAX', 'SendFAX', 'UserEvent',
+  'DeviceStateListComplete', 'ExtensionStateListComplete', 'ChanSpyStart', 'ChanSpyStop',
+  'Pickup', 'ParkedCall', 'ParkedCallGiveUp', 'ParkedCallTimeOut', 'UnParkedCall', 'ModuleLoadReport',
+  'DNDState', 'AOC-D', 'AOC-E', 'AOC-S', 'NewPeerAccount', 'RTCPSent', 'RTCPReceived',
+  'TransportDetail', 'IdentifyDetail', 'EndpointDetail', 'AorDetail', 'AuthDetail', 'ContactStatusDetail',
+]);
