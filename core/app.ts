@@ -18,6 +18,7 @@ import { VENDOR_LICENSE_PUBLIC_KEY } from './licensing/vendor-key.ts';
 import { AsteriskConnections, defaultConnectionOptions, type ConnectionOptions } from './asterisk/connections.ts';
 import { LiveState } from './live/live-state.ts';
 import { amiService, modelService, sshService } from './services/plugin-services.ts';
+import { createNotifier, notifierSettingsFromEnv, type NotifierSettings } from './services/notifier.ts';
 import { coreServices } from '../sdk/core-services.ts';
 import { commitContributors, commitValidators } from '../sdk/commit.ts';
 import { CommitService } from './commit/commit-service.ts';
@@ -44,6 +45,8 @@ export interface AcmOptions {
   beforeConnect?: (acm: Acm) => Promise<void>;
   /** Print the generated admin password (first start only). */
   onAdminCreated?: (username: string, password: string, generated: boolean) => void;
+  /** The notifier's transports (default: from the environment, ACM_SMTP_URL and friends). */
+  notifier?: NotifierSettings;
 }
 
 export interface Acm {
@@ -109,6 +112,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
   });
   try {
     const now = opts.now ?? (() => new Date());
+    const notifier = createNotifier(opts.notifier ?? notifierSettingsFromEnv(process.env));
     const license = new Licensing(parsePublicKeys(trustedKeys(opts)), now);
     await license.load(orm.em.fork());
     const audit = new DbAuditService(orm);
@@ -124,6 +128,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
         [coreServices.ami.id]: amiService(bus, connections),
         [coreServices.ssh.id]: sshService(orm),
         [coreServices.model.id]: modelService(orm),
+        [coreServices.notifier.id]: notifier,
       },
       savedStates: new Map(states.map((s) => [s.pluginId, s.enabled])),
       async saveState(pluginId, enabled) {

@@ -108,6 +108,76 @@ export interface ModelService {
   snapshot(clusterId: number): Promise<ClusterSnapshotView>;
 }
 
+/** How a notification travels. */
+export type NotifyChannel = 'email' | 'syslog' | 'webhook' | 'snmp' | 'sms';
+/** info: syslog notice (5); warning: syslog warning (4); critical: syslog crit (2). */
+export type NotifySeverity = 'info' | 'warning' | 'critical';
+
+/**
+ * One notification to one recipient. `fields` are the structured part: syslog SD params (empty
+ * values left out), SNMP varbinds, email headers `X-<source>-<name>`, and the webhook's `fields`.
+ */
+export interface NotifyMessage {
+  channel: NotifyChannel;
+  /** email: an address; sms: E.164 (+4420…); webhook: an http(s) URL; syslog, snmp: host[:port] (UDP 514 / 162). */
+  to: string;
+  subject: string;
+  /** The body: the email's text, the syslog MSG (line breaks folded), the SMS text. */
+  text: string;
+  severity?: NotifySeverity;
+  fields?: Record<string, string>;
+  /** Who speaks: syslog APP-NAME, webhook `source` and User-Agent, email header prefix (default ACM_SYSLOG_APPNAME, else `acm`). */
+  source?: string;
+  /** When it happened, RFC 3339 (default now): the syslog TIMESTAMP, the webhook's and trap's time. */
+  at?: string;
+  /** Syslog: MSGID (default `-`) and the SD-ID the fields go under (default `acm@32473`). */
+  syslog?: { msgId?: string; sdId?: string };
+  /** SNMP: the trap OID and the OID of each field, in varbind order (default: the generic acmNotification trap). */
+  snmp?: { trapOid: string; varbinds: Record<string, string> };
+  /** Webhook: the JSON body's properties after `source` and `subject` (default: text, severity, at, fields). */
+  data?: Record<string, unknown>;
+}
+
+/** An SMTP relay (a plugin's own, or the core's from ACM_SMTP_URL / ACM_SMTP_FROM). */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** TLS from the start (465); false: STARTTLS when the server offers it. */
+  secure: boolean;
+  /** The sender: `ha@example.com` or `acm HA <ha@example.com>`. */
+  from: string;
+  /** SMTP AUTH; the password inline or from an environment variable. */
+  auth?: { user: string; pass?: string | undefined; passEnv?: string | undefined } | undefined;
+  /** Refuse a relay whose certificate does not verify (default true). */
+  rejectUnauthorized?: boolean | undefined;
+  timeoutMs?: number | undefined;
+}
+
+/** SNMP trap settings (the core's from ACM_SNMP_COMMUNITY / ACM_SNMP_VERSION, default public / 2c). */
+export interface SnmpSettings { community: string; version: '1' | '2c' }
+
+/** Per-call transport settings; each one given replaces the core's for that call. */
+export interface NotifyTransports {
+  smtp?: SmtpSettings | undefined;
+  snmp?: SnmpSettings | undefined;
+  /** The SMS gateway: a URL that takes a JSON POST `{to, text}` (core: ACM_SMS_WEBHOOK). */
+  smsWebhook?: string | undefined;
+}
+
+/**
+ * `sent`: handed over (a syslog datagram or a trap left this host; SMTP, the webhook or the SMS
+ * gateway accepted it). `pending`: not attempted, no transport for the channel (`error` says
+ * which setting is missing). `failed`: the attempt failed (`error`); retrying is the caller's call.
+ */
+export interface NotifyResult { status: 'sent' | 'pending' | 'failed'; error?: string }
+
+/** Delivers notifications: one attempt per call, no outbox (callers keep their own and retry). */
+export interface NotifierService {
+  send(message: NotifyMessage, transports?: NotifyTransports): Promise<NotifyResult>;
+  /** The channels that have a transport under the core settings and these overrides. */
+  channels(transports?: NotifyTransports): NotifyChannel[];
+}
+
 /** Every core service a plugin may ask for, in one place. */
 export const coreServices = {
   ami: createServiceRef<AmiService>('core.ami'),
@@ -116,4 +186,5 @@ export const coreServices = {
   license: createServiceRef<LicenseService>('core.license'),
   audit: createServiceRef<AuditService>('core.audit'),
   kernel: createServiceRef<KernelInfo>('core.kernel'),
+  notifier: createServiceRef<NotifierService>('core.notifier'),
 };

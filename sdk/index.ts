@@ -13,7 +13,9 @@ export type { StatusTile, StatusTileProvider, TileState } from './status.ts';
 export { coreServices } from './core-services.ts';
 export type {
   LicenseInfo, LicenseService, AuditService, AuditRecord, AuditEntry, KernelInfo, AmiEvent, AmiService, SshService, SshSession, SshFileInfo, ModelService,
+  NotifierService, NotifyChannel, NotifySeverity, NotifyMessage, NotifyResult, NotifyTransports, SmtpSettings, SnmpSettings,
 } from './core-services.ts';
+export { ACM_ENTERPRISE_OID, hostPort, notifyTargetProblem } from './notify.ts';
 export { commitContributors, commitValidators, tenantPrefix, DEFAULT_TENANT_ID } from './commit.ts';
 export type {
   ConfigFragment, ConfigContributor, CommitProblem, CommitValidator, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,

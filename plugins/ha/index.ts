@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import {
-  coreServices, definePlugin, statusTiles, ValidationError, z, type Principal, type RouteContext,
+  coreServices, definePlugin, statusTiles, ValidationError, z, type NotifyChannel, type Principal, type RouteContext,
 } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
 import { haService, type HaGroupStatus, type HaService } from './api/index.ts';
 import { HaEventSchema, HaGroupSchema, haEntities, HaNotificationSchema, HaNotifyTargetSchema, type HaGroup, type HaNotification } from './entities.ts';
-import { backoffSeconds, deliver, MAX_ATTEMPTS, sendableTypes, subjectOf, type Notice } from './notify.ts';
+import { backoffSeconds, haMessage, haTransports, MAX_ATTEMPTS, subjectOf, type Notice } from './notify.ts';
 import { instanceName } from './render.ts';
 import { sessionTransport, SyncEngine, type SyncConflict, type SyncJob, type SyncReport } from './sync.ts';
 import { migrations } from './migrations/index.ts';
@@ -33,7 +33,13 @@ export default definePlugin({
     const ssh = ctx.get(coreServices.ssh);
     const model = ctx.get(coreServices.model);
     const audit = ctx.get(coreServices.audit);
+    const notifier = ctx.get(coreServices.notifier);
     const s = ctx.settings;
+    /** The types with a transport: syslog, webhook, SNMP; email with an SMTP relay (ours or ACM_SMTP_URL); SMS with ACM_SMS_WEBHOOK. */
+    const sendableTypes = (): string[] => notifier.channels(haTransports(s));
+    const noTransport = (type: string) => type === 'email'
+      ? 'no email transport: set plugins.ha.settings.email (SMTP relay) in site.yaml, or ACM_SMTP_URL; waiting in the outbox'
+      : type === 'sms' ? 'no sms transport in acm (set ACM_SMS_WEBHOOK to an SMS gateway): waiting in the outbox' : `no ${type} transport in acm: waiting in the outbox`;
     const store = new HaStore({ em: () => ctx.db.em(), clusters: () => model.clusters(), servers: (c) => model.servers(c) });
     const id = (c: RouteContext, key = 'id') => Number(c.params[key]);
     const record = (c: RouteContext, action: string, target: string, targetId: number, tenantId: number, before?: unknown, after?: unknown) => audit.record({
@@ -175,29 +181,29 @@ export default definePlugin({
       for (const t of targets) {
         if (await em.findOne(HaNotificationSchema, { targetId: t.id, dedupeKey })) continue;
         const byNode = t.type === 'syslog' && s.syslogFrom === 'nodes' && n.serverId !== null && n.instance !== null;
-        const sendable = sendableTypes(s).includes(t.type);
+        const sendable = sendableTypes().includes(t.type);
         try {
           await em.insert(HaNotificationSchema, {
             groupId: g.id, targetId: t.id, type: t.type, target: t.target, dedupeKey, subject: subjectOf(n), body: JSON.stringify(n),
             status: byNode ? 'skipped' : 'pending', attempts: 0, nextAt: new Date(), createdAt: new Date(),
-            lastError: byNode ? 'sent by the node (syslogFrom: nodes)' : sendable ? null : t.type === 'email' ? 'no email transport: set plugins.ha.settings.email (SMTP relay) in site.yaml; waiting in the outbox' : `no ${t.type} transport in acm: waiting in the outbox`,
+            lastError: byNode ? 'sent by the node (syslogFrom: nodes)' : sendable ? null : noTransport(t.type),
           });
         } catch { /* the unique (target, key) index: queued by a concurrent round */ }
       }
     };
     let draining: Promise<void> | undefined;
-    /** Sends what is due (syslog, webhook, SNMP, email when configured); failures retry with backoff, then give up. */
+    /** Sends what is due through the core notifier (types with a transport); failures retry with backoff, then give up. */
     const drain = () => (draining ??= (async () => {
       try {
         const em = ctx.db.em();
-        const due = await em.find(HaNotificationSchema, { status: 'pending', type: { $in: sendableTypes(s) }, nextAt: { $lte: new Date() } }, { orderBy: { id: 'asc' }, limit: 100 });
+        const due = await em.find(HaNotificationSchema, { status: 'pending', type: { $in: sendableTypes() }, nextAt: { $lte: new Date() } }, { orderBy: { id: 'asc' }, limit: 100 });
         for (const item of due) {
-          try {
-            await deliver(item.type, item.target, JSON.parse(item.body) as Notice, s);
-            Object.assign(item, { status: 'sent', sentAt: new Date(), attempts: item.attempts + 1, lastError: null });
-          } catch (e) {
+          const r = await notifier.send(haMessage(item.type as NotifyChannel, item.target, JSON.parse(item.body) as Notice), haTransports(s));
+          if (r.status === 'sent') Object.assign(item, { status: 'sent', sentAt: new Date(), attempts: item.attempts + 1, lastError: null });
+          else if (r.status === 'pending') Object.assign(item, { lastError: r.error ?? noTransport(item.type), nextAt: new Date(Date.now() + 60_000) }); // not attempted
+          else {
             const attempts = item.attempts + 1;
-            Object.assign(item, { attempts, lastError: (e as Error).message.slice(0, 500), status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', nextAt: new Date(Date.now() + backoffSeconds(attempts) * 1000) });
+            Object.assign(item, { attempts, lastError: (r.error ?? 'failed').slice(0, 500), status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', nextAt: new Date(Date.now() + backoffSeconds(attempts) * 1000) });
           }
           await em.flush();
         }
@@ -219,7 +225,7 @@ export default definePlugin({
       const groups = await store.groups(c.user);
       const em = ctx.db.em();
       const targets = await em.find(HaNotifyTargetSchema, { groupId: { $in: groups.map((g) => g.id) } }, { orderBy: { id: 'asc' } });
-      const sendable = sendableTypes(s);
+      const sendable = sendableTypes();
       const items = await Promise.all(targets.map(async (t) => {
         const rows = await em.find(HaNotificationSchema, { targetId: t.id }, { orderBy: { id: 'desc' }, limit: 500 });
         const count = (st: string) => rows.filter((r) => r.status === st).length;

@@ -15,7 +15,7 @@ export const HaSettings = z.strictObject({
   syncSeconds: z.number().min(0).max(3600).default(2),
   /** Who sends syslog notifications: acm from its outbox (default), the nodes themselves (works while acm is down), or both. */
   syslogFrom: z.enum(['acm', 'nodes', 'both']).default('acm'),
-  /** The SMTP relay for email notifications; without it email targets wait in the outbox. */
+  /** The SMTP relay for email notifications; unset: the core's (ACM_SMTP_URL), and without either email targets wait in the outbox. */
   email: z.strictObject({
     host: z.string().regex(/^[A-Za-z0-9.:[\]-]{1,253}$/, 'a host name or address'),
     port: z.number().int().min(1).max(65535).default(587),
@@ -28,11 +28,11 @@ export const HaSettings = z.strictObject({
     rejectUnauthorized: z.boolean().default(true),
     timeoutMs: z.number().int().min(500).max(60_000).default(10_000),
   }).optional(),
-  /** SNMP traps: community and version (targets are host[:port], default 162). */
+  /** SNMP traps: community and version (targets are host[:port], default 162); unset: the core's (ACM_SNMP_COMMUNITY, ACM_SNMP_VERSION; public, 2c). */
   snmp: z.strictObject({
     community: z.string().min(1).max(64).regex(/^[\x21-\x7e]+$/).default('public'),
     version: z.enum(['1', '2c']).default('2c'),
-  }).default({ community: 'public', version: '2c' }),
+  }).optional(),
 });
 export type HaSettings = z.output<typeof HaSettings>;
 

@@ -1,10 +1,9 @@
 import { isIP } from 'node:net';
 import {
-  configText, ConflictError, NotFoundError, ValidationError, z,
+  configText, ConflictError, NotFoundError, notifyTargetProblem, ValidationError, z,
   type ClusterView, type EntityManager, type EntitySchema, type FieldProblem, type Principal, type ServerView,
 } from '../../sdk/index.ts';
 import { NOTIFY_TYPES, SERVICES, VIP_KINDS } from './api/index.ts';
-import { targetProblem } from './notify.ts';
 import {
   HaGroupSchema, HaNodeSchema, HaNotifyTargetSchema, HaSyncPathSchema, HaVipSchema,
   type HaGroup, type HaNode, type HaNotifyTarget, type HaSyncPath, type HaVip,
@@ -53,7 +52,7 @@ export const NotifyTargetInput = z.strictObject({
   target: configText(255).pipe(z.string().min(1)),
   enabled: z.boolean().default(true),
 }).superRefine((t, ctx) => {
-  const problem = targetProblem(t.type, t.target);
+  const problem = notifyTargetProblem(t.type, t.target);
   if (problem) ctx.addIssue({ code: 'custom', path: ['target'], message: problem });
 });
 

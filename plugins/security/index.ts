@@ -45,6 +45,7 @@ export default definePlugin({
     const sec = new Security({
       settings: s, logger: ctx.logger, em: () => ctx.db.em(), bus: ctx.bus,
       model: ctx.get(coreServices.model), ssh: ctx.get(coreServices.ssh), audit: ctx.get(coreServices.audit),
+      notifier: ctx.get(coreServices.notifier),
     });
 
     // Asterisk security events (AMI class `security`), one subscription per event name.
@@ -75,6 +76,7 @@ export default definePlugin({
     });
 
     ctx.http.route('GET', '/sources', 'security.alerts:read', () => ({ sources: sec.tracker.list(), totals: sec.tracker.totals }));
+    /** The outbox, newest first: each alert per target with its delivery status and error. */
     ctx.http.route('GET', '/notifications', 'security.alerts:read', () => ({ notifications: [...sec.outbox].reverse(), stats: sec.stats }));
 
     ctx.http.route('GET', '/status', 'security.posture:read', async (c) => {
@@ -158,7 +160,8 @@ export default definePlugin({
       });
     }
     if (s.posture.pollSeconds > 0) ctx.jobs.every(s.posture.pollSeconds * 1000, 'security.posture', async () => { await sec.collectAll(); });
-    ctx.lifecycle.onStop(() => sec.flush());
+    if (s.routing.targets.length) ctx.jobs.every(5000, 'security.notify-retry', () => sec.retryDue());
+    ctx.lifecycle.onStop(async () => { await sec.flush(); await sec.settle(); });
 
     /* ---------------------------------------------------------------- tile + service */
     if (ctx.settings.audit.blockCommitOnCritical) {

@@ -1,11 +1,18 @@
-import { defineManifest, z } from '../../sdk/index.ts';
+import { defineManifest, notifyTargetProblem, z } from '../../sdk/index.ts';
 
 const Target = z.strictObject({
-  /** Delivery channel; acm hands the message to whatever listens on the bus subject. */
+  /**
+   * Delivered by the core notifier (and published on the bus): email needs ACM_SMTP_URL, SMS
+   * ACM_SMS_WEBHOOK (without them the outbox shows `pending` and why); syslog and webhooks always.
+   */
   type: z.enum(['email', 'sms', 'webhook', 'syslog']),
+  /** An email address, an E.164 number, an http(s) URL, or host[:port] (syslog over UDP, default 514). */
   to: z.string().min(1).max(255),
   /** Only alerts at or above this level reach this target (default: routing.notifyLevel). */
   minLevel: z.number().int().min(0).max(16).optional(),
+}).superRefine((t, ctx) => {
+  const problem = notifyTargetProblem(t.type, t.to);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['to'], message: problem });
 });
 
 /** Settings under `plugins.security.settings` in site.yaml. */

@@ -26,6 +26,7 @@ function fixture() {
       session: async () => { throw new Error('no sessions in this test'); },
     },
     audit: { record: async (r) => { audits.push(r); }, list: async () => [] },
+    notifier: { send: async () => ({ status: 'sent' }), channels: () => [] },
   });
   const admin = { userId: 1, username: 'admin', role: 'admin', tenantId: null, permissions: ['*'], scopes: [], can: () => true };
   return { sec, execs, audits, server, admin };
@@ -55,5 +56,40 @@ describe('posture collection and blacklist over SSH', () => {
     await expect(sec.blacklist(scoped as any, null, 7, 'add', '1.2.3.4')).rejects.toThrow(/no server 7/);
     expect(execs).toHaveLength(1);
     expect(audits).toHaveLength(1);
+  });
+});
+
+describe('notification retries', () => {
+  it('a failed delivery is retried when due, up to MAX_ATTEMPTS; a missing transport is pending, not retried', async () => {
+    let now = Date.parse('2026-01-05T10:00:00Z');
+    const results: { status: 'sent' | 'pending' | 'failed'; error?: string }[] = [{ status: 'failed', error: 'webhook answered HTTP 502' }, { status: 'sent' }];
+    const sent: any[] = [];
+    const sec = new Security({
+      settings: SecuritySettings.parse({ routing: { targets: [{ type: 'webhook', to: 'http://127.0.0.1:9/hook' }, { type: 'sms', to: '+447700900123' }] } }),
+      logger: pino({ level: 'silent' }), em: () => { throw new Error('no db here'); }, bus: { publish: () => undefined, subscribe: () => () => undefined },
+      model: { clusters: async () => [], servers: async () => [], snapshot: async () => { throw new Error('unused'); } },
+      ssh: {} as any, audit: { record: async () => undefined, list: async () => [] },
+      notifier: {
+        channels: () => ['webhook'],
+        send: async (m) => { sent.push(m); return m.channel === 'sms' ? { status: 'pending', error: 'no SMS gateway configured' } : results.shift()!; },
+      },
+      now: () => now,
+    });
+    const alert = { id: 1, source: 'wazuh', ruleId: '5712', level: 10, location: '/var/log/auth.log', srcIp: '203.0.113.45', description: 'brute force', time: null, firstSeen: '2026-01-05T10:00:00.000Z', lastSeen: '2026-01-05T10:00:00.000Z', count: 1, serverId: null, clusterId: null, agent: null, user: null, groups: [], noc: true, notified: true };
+    (sec as any).notify(alert, 0);
+    await sec.settle();
+    const [hook, sms] = sec.outbox;
+    expect(hook).toMatchObject({ status: 'retrying', attempts: 1, error: 'webhook answered HTTP 502', nextAt: '2026-01-05T10:00:30.000Z' });
+    expect(sms).toMatchObject({ status: 'pending', attempts: 1, error: 'no SMS gateway configured' });
+    sec.retryDue();
+    await sec.settle();
+    expect(sent).toHaveLength(2); // not due yet
+    now += 30_000;
+    sec.retryDue();
+    await sec.settle();
+    expect(sent).toHaveLength(3);
+    expect(hook).toMatchObject({ status: 'sent', attempts: 2, error: null, sentAt: '2026-01-05T10:00:30.000Z' });
+    expect(sms!.status).toBe('pending');
+    expect(sec.stats).toMatchObject({ notificationsSent: 1, notificationsPending: 1, notificationsFailed: 0 });
   });
 });

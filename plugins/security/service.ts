@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type {
-  AuditService, ClusterView, EventBus, ModelService, Principal, ServerView, SshService,
+  AuditService, ClusterView, EventBus, ModelService, NotifierService, NotifyChannel, NotifyMessage, NotifySeverity, Principal, ServerView, SshService,
 } from '../../sdk/index.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../sdk/index.ts';
 import type { Logger } from 'pino';
@@ -36,10 +36,67 @@ export interface AlertInput {
   tenantId?: number | null;
 }
 
+/**
+ * One alert to one target, as the outbox shows it. `sending`: under way; `sent`: the notifier
+ * handed it over; `pending`: no transport for the type (`error` names the setting; not retried);
+ * `retrying`: an attempt failed, the next one at `nextAt`; `failed`: MAX_ATTEMPTS failed.
+ */
 export interface Notification {
   at: string;
   target: { type: string; to: string };
   alert: AlertView;
+  status: 'sending' | 'sent' | 'pending' | 'retrying' | 'failed';
+  error: string | null;
+  attempts: number;
+  sentAt: string | null;
+  nextAt: string | null;
+}
+
+/** Attempts per notification, and the wait before attempt n + 1 (30 s, 60 s, …). */
+export const MAX_ATTEMPTS = 4;
+export const retrySeconds = (attempts: number) => 30 * attempts;
+
+export const severityOf = (level: number): NotifySeverity => (level >= 12 ? 'critical' : level >= 7 ? 'warning' : 'info');
+
+/**
+ * The message of an alert for one target, through the core notifier. Syslog: app `acm-security`,
+ * MSGID `<source>.<rule>`, SD `acmsec@32473` (source, rule, level, srcip, location, server, cluster,
+ * agent, user); email: the subject and every detail on its own line; webhook: text, severity,
+ * at, fields and the whole alert; SMS: the subject.
+ */
+export function alertMessage(channel: NotifyChannel, to: string, a: AlertView): NotifyMessage {
+  const subject = `[acm security] level ${a.level} ${a.source}:${a.ruleId}${a.srcIp ? ` from ${a.srcIp}` : ''}: ${a.description}`.replace(/[\r\n]+/g, ' ').slice(0, 255);
+  const fields: Record<string, string> = {
+    source: a.source, rule: a.ruleId, level: String(a.level), srcip: a.srcIp ?? '', location: a.location,
+    server: a.serverId === null ? '' : String(a.serverId), cluster: a.clusterId === null ? '' : String(a.clusterId), agent: a.agent ?? '', user: a.user ?? '',
+  };
+  const at = a.time ?? a.firstSeen;
+  const line = `${a.description} (level ${a.level}, ${a.source} rule ${a.ruleId}${a.srcIp ? `, from ${a.srcIp}` : ''}, ${a.location})`;
+  const base = { channel, to, subject, text: line, severity: severityOf(a.level), source: 'acm-security', at, fields };
+  switch (channel) {
+    case 'email': return {
+      ...base,
+      text: [
+        `level    : ${a.level}${a.noc ? ' (NOC)' : ''}`,
+        `rule     : ${a.source} ${a.ruleId}`,
+        `source IP: ${a.srcIp ?? '-'}`,
+        `location : ${a.location}`,
+        ...(a.serverId !== null ? [`server   : ${a.serverId}${a.clusterId !== null ? ` (cluster ${a.clusterId})` : ''}`] : []),
+        ...(a.agent ? [`agent    : ${a.agent}`] : []),
+        ...(a.user ? [`user     : ${a.user}`] : []),
+        `time     : ${at}`,
+        '',
+        a.description,
+        '',
+        '-- acm security',
+      ].join('\n'),
+      fields: { source: a.source, rule: a.ruleId, level: String(a.level) },
+    };
+    case 'syslog': return { ...base, syslog: { msgId: `${a.source}.${a.ruleId}`, sdId: 'acmsec@32473' } };
+    case 'webhook': return { ...base, data: { text: line, severity: base.severity, at, fields, alert: a } };
+    case 'sms': return { ...base, text: subject };
+    default: return base;
+  }
 }
 
 export interface ServerPosture {
@@ -128,6 +185,8 @@ export interface SecurityDeps {
   model: ModelService;
   ssh: SshService;
   audit: AuditService;
+  /** Delivers the notifications (coreServices.notifier). */
+  notifier: NotifierService;
   now?: () => number;
 }
 
@@ -147,8 +206,9 @@ export class Security {
   readonly postures = new Map<number, ServerPosture>();
   private queue: Promise<unknown> = Promise.resolve();
   private pending = 0;
+  private deliveries = new Set<Promise<void>>();
   private now: () => number;
-  stats = { alertsStored: 0, alertsDeduplicated: 0, notificationsSent: 0, dropped: 0 };
+  stats = { alertsStored: 0, alertsDeduplicated: 0, notificationsSent: 0, notificationsFailed: 0, notificationsPending: 0, dropped: 0 };
 
   constructor(private d: SecurityDeps) {
     this.now = d.now ?? Date.now;
@@ -244,18 +304,60 @@ export class Security {
     });
   }
 
+  /** Queues the alert for each target at or above its level; delivery runs outside the alert queue. */
   private notify(alert: AlertView, tenantId: number): void {
     const { routing } = this.d.settings;
     const targets = routing.targets.filter((t) => alert.level >= (t.minLevel ?? routing.notifyLevel));
-    // The bus carries the notification to whatever delivers mail/SMS (a site module, a relay…).
+    const subject = `acm.${tenantId}.${alert.clusterId ?? 0}.${alert.serverId ?? 0}.security.notify`;
+    // The bus still carries each notification, for whatever else listens (a site module, a relay…).
     for (const t of targets) {
-      const n: Notification = { at: new Date(this.now()).toISOString(), target: { type: t.type, to: t.to }, alert };
+      const n: Notification = {
+        at: new Date(this.now()).toISOString(), target: { type: t.type, to: t.to }, alert,
+        status: 'sending', error: null, attempts: 0, sentAt: null, nextAt: null,
+      };
       this.outbox.push(n);
       if (this.outbox.length > 200) this.outbox.shift();
-      this.stats.notificationsSent++;
-      this.d.bus.publish(`acm.${tenantId}.${alert.clusterId ?? 0}.${alert.serverId ?? 0}.security.notify`, n);
+      this.d.bus.publish(subject, n);
+      this.deliver(n);
     }
-    if (!targets.length) this.d.bus.publish(`acm.${tenantId}.${alert.clusterId ?? 0}.${alert.serverId ?? 0}.security.notify`, { at: new Date(this.now()).toISOString(), target: null, alert });
+    if (!targets.length) this.d.bus.publish(subject, { at: new Date(this.now()).toISOString(), target: null, alert });
+  }
+
+  /** One attempt through the notifier; the outcome goes into the outbox entry. */
+  private deliver(n: Notification): void {
+    n.status = 'sending';
+    const p = (async () => {
+      const r = await this.d.notifier.send(alertMessage(n.target.type as NotifyChannel, n.target.to, n.alert));
+      n.attempts++;
+      n.error = r.error ?? null;
+      n.nextAt = null;
+      if (r.status === 'sent') {
+        Object.assign(n, { status: 'sent', sentAt: new Date(this.now()).toISOString() });
+        this.stats.notificationsSent++;
+      } else if (r.status === 'pending') {
+        n.status = 'pending';
+        this.stats.notificationsPending++;
+      } else if (n.attempts < MAX_ATTEMPTS) {
+        Object.assign(n, { status: 'retrying', nextAt: new Date(this.now() + retrySeconds(n.attempts) * 1000).toISOString() });
+      } else {
+        n.status = 'failed';
+        this.stats.notificationsFailed++;
+        this.d.logger.warn({ target: n.target, alert: n.alert.id, error: n.error }, 'security notification failed');
+      }
+    })().catch((err: Error) => { Object.assign(n, { status: 'failed', error: err.message }); });
+    this.deliveries.add(p);
+    void p.finally(() => this.deliveries.delete(p));
+  }
+
+  /** Retries the failed notifications that are due (a job runs this). */
+  retryDue(): void {
+    const now = this.now();
+    for (const n of this.outbox) if (n.status === 'retrying' && n.nextAt && Date.parse(n.nextAt) <= now) this.deliver(n);
+  }
+
+  /** Waits for the deliveries under way. */
+  async settle(): Promise<void> {
+    while (this.deliveries.size) await Promise.allSettled([...this.deliveries]);
   }
 
   /** Ingests a text of OSSEC/Wazuh alerts; every line is either stored or reported. */

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pino from 'pino';
-import { createAcm, type Acm, type AcmOptions } from '../../core/app.ts';
+import { createAcm, ROOT_DIR, type Acm, type AcmOptions } from '../../core/app.ts';
 import { createHttpApp, listen } from '../../core/http/server.ts';
 import { attachEvents } from '../../core/http/events.ts';
 import { generateLicenseKeys, issueLicense } from '../../core/licensing/license.ts';
@@ -121,4 +121,27 @@ export async function startTestKernel(opts: TestKernelOptions = {}): Promise<Tes
       await db.drop();
     },
   };
+}
+
+/**
+ * A kernel on a throw-away project root: stubs re-exporting the named real plugins and a
+ * site.yaml of the test's own (settings such as notification targets); removeRoot() deletes it.
+ */
+export async function startSiteKernel(plugins: string[], siteYaml: string, opts: TestKernelOptions = {}): Promise<TestKernel & { removeRoot(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'acm-site-root-'));
+  mkdirSync(join(dir, 'sites', 'test', 'modules'), { recursive: true });
+  for (const p of plugins) {
+    const real = join(ROOT_DIR, 'plugins', p);
+    mkdirSync(join(dir, 'plugins', p), { recursive: true });
+    writeFileSync(join(dir, 'plugins', p, 'manifest.ts'), `export { manifest } from ${JSON.stringify(join(real, 'manifest.ts'))};\n`);
+    writeFileSync(join(dir, 'plugins', p, 'index.ts'), `export { default } from ${JSON.stringify(join(real, 'index.ts'))};\n`);
+  }
+  writeFileSync(join(dir, 'sites', 'test', 'site.yaml'), siteYaml);
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    return Object.assign(await startTestKernel({ rootDir: dir, site: 'test', ...opts }), { removeRoot: remove });
+  } catch (e) {
+    remove();
+    throw e;
+  }
 }

@@ -1,86 +1,43 @@
 /**
- * Email (nodemailer) against a real SMTP server (smtp-server on 127.0.0.1) and SNMP traps
- * (net-snmp) against a net-snmp trap receiver on 127.0.0.1: what arrives names the group, the
- * node, the VIP, the new state and the time; failures reject (the outbox retries them).
+ * The HA messages through the core notifier (sdk/testing/notify.ts) to a real SMTP server
+ * (smtp-server on 127.0.0.1) and a net-snmp trap receiver on 127.0.0.1: what arrives names the
+ * group, the node, the VIP, the new state and the time; failures come back as `failed` (the
+ * outbox retries them). SMTP AUTH, relays and the transports themselves: core/services/notifier.test.ts.
  */
-import dgram from 'node:dgram';
-import type { AddressInfo } from 'node:net';
-import snmp, { type Notification, type Receiver } from 'net-snmp';
-import { SMTPServer } from 'smtp-server';
+import snmp from 'net-snmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver, emailText, sendEmail, sendSnmpTrap, TRAP_OID, VARBIND_OIDS, type Notice } from '../notify.ts';
+import {
+  createNotifier, mailParts, smtpReceiver, trapReceiver, until, varbindsOf, type SmtpReceiver, type TrapReceiver,
+} from '../../../sdk/testing/notify.ts';
+import { emailText, haMessage, haTransports, TRAP_OID, VARBIND_OIDS, type Notice } from '../notify.ts';
 
 const notice: Notice = {
   group: 'lon-pair', groupId: 1, node: 'lon-ast2', serverId: 2, instance: 'acm_1_voice_51', state: 'MASTER',
   message: 'lon-ast2: instance acm_1_voice_51 is now MASTER', at: '2026-01-05T10:00:03.000Z', vips: ['192.168.0.218/24'],
 };
 
-const mails: { from: string; to: string[]; data: string; user?: string }[] = [];
-let smtp: SMTPServer;
-let smtpPort = 0;
-let receiver: Receiver;
-let trapPort = 0;
-const traps: Notification[] = [];
-
-/** A free UDP port on 127.0.0.1 (bound, read, released). */
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-async function until<T>(fn: () => T | undefined, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const v = fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${ms} ms: ${what}`);
-}
+const notifier = createNotifier();
+let smtp: SmtpReceiver;
+let traps: TrapReceiver;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    secure: false, disabledCommands: ['STARTTLS'], authOptional: true, logger: false,
-    onAuth(auth, _session, cb) {
-      if (auth.username === 'acm' && auth.password === 'smtp-Secret1') cb(null, { user: auth.username });
-      else cb(new Error('Invalid username or password'));
-    },
-    onData(stream, session, cb) {
-      let data = '';
-      stream.on('data', (c: Buffer) => (data += c.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data, user: session.user as string | undefined });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
-
-  trapPort = await freeUdpPort();
-  receiver = snmp.createReceiver({ port: trapPort, address: '127.0.0.1', transport: 'udp4', includeAuthentication: true }, (err, n) => { if (!err && n) traps.push(n); });
-  receiver.getAuthorizer().addCommunity('acm-traps');
+  [smtp, traps] = await Promise.all([smtpReceiver(), trapReceiver('acm-traps')]);
 });
-
 afterAll(async () => {
-  await new Promise<void>((r) => smtp.close(() => r()));
-  await new Promise<void>((r) => { try { receiver.close(() => r()); } catch { r(); } setTimeout(r, 1000); });
+  await Promise.all([smtp?.close(), traps?.close()]);
 });
 
-describe('email (nodemailer over SMTP)', () => {
-  const cfg = () => ({ host: '127.0.0.1', port: smtpPort, secure: false, from: 'acm HA <ha@example.com>', timeoutMs: 3000 });
+describe('email', () => {
+  const email = () => ({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'acm HA <ha@example.com>', timeoutMs: 3000 });
 
   it('sends a message whose subject and body name the group, node, VIP, new state and time', async () => {
-    await sendEmail(cfg(), 'noc@example.com', notice);
-    const m = await until(() => mails.find((x) => x.to.includes('noc@example.com')), 5000, 'the mail');
+    expect(await notifier.send(haMessage('email', 'noc@example.com', notice), haTransports({ email: email() }))).toEqual({ status: 'sent' });
+    const m = await until(() => smtp.mails.find((x) => x.to.includes('noc@example.com')), 5000, 'the mail');
     expect(m.from).toBe('ha@example.com');
-    const [head, ...rest] = m.data.split(/\r?\n\r?\n/);
-    const body = rest.join('\n\n').replace(/=\r?\n/g, '');
+    const { head, body } = mailParts(m);
     expect(head).toMatch(/^Subject: \[acm HA\] lon-pair: lon-ast2 acm_1_voice_51 MASTER$/m);
     expect(head).toMatch(/^X-acm-ha-state: MASTER$/im);
+    expect(head).toMatch(/^X-acm-ha-group: lon-pair$/im);
     expect(body).toContain('HA group : lon-pair');
     expect(body).toContain('node     : lon-ast2');
     expect(body).toContain('VIP      : 192.168.0.218/24');
@@ -89,33 +46,23 @@ describe('email (nodemailer over SMTP)', () => {
     expect(emailText(notice)).toContain('lon-ast2: instance acm_1_voice_51 is now MASTER');
   });
 
-  it('logs in with SMTP AUTH (password from the environment); wrong credentials and a dead relay reject', async () => {
-    process.env.ACM_HA_TEST_SMTP_PASS = 'smtp-Secret1';
-    await sendEmail({ ...cfg(), auth: { user: 'acm', passEnv: 'ACM_HA_TEST_SMTP_PASS' } }, 'auth@example.com', notice);
-    const m = await until(() => mails.find((x) => x.to.includes('auth@example.com')), 5000, 'the authenticated mail');
-    expect(m.user).toBe('acm');
-    await expect(sendEmail({ ...cfg(), auth: { user: 'acm', pass: 'wrong' } }, 'x@example.com', notice)).rejects.toThrow(/Invalid|auth/i);
-    await expect(sendEmail({ ...cfg(), auth: { user: 'acm', passEnv: 'ACM_HA_TEST_NO_SUCH_VAR' } }, 'x@example.com', notice)).rejects.toThrow(/no SMTP password/);
-    await expect(sendEmail({ ...cfg(), port: await freeUdpPort() }, 'x@example.com', notice)).rejects.toThrow();
-    delete process.env.ACM_HA_TEST_SMTP_PASS;
-  });
-
-  it('deliver(): email goes out only with an email setting (else it stays pending)', async () => {
-    expect(await deliver('email', 'late@example.com', notice, {})).toBe(false);
-    expect(await deliver('email', 'late@example.com', notice, { email: cfg() })).toBe(true);
-    await until(() => mails.find((x) => x.to.includes('late@example.com')), 5000, 'the delivered mail');
+  it('goes out only with a relay (the email setting, or the core one); else it stays pending', async () => {
+    expect(notifier.channels(haTransports({}))).not.toContain('email');
+    expect((await notifier.send(haMessage('email', 'late@example.com', notice), haTransports({}))).status).toBe('pending');
+    expect(notifier.channels(haTransports({ email: email() }))).toContain('email');
+    expect((await notifier.send(haMessage('email', 'late@example.com', notice), haTransports({ email: email() }))).status).toBe('sent');
+    await until(() => smtp.mails.find((x) => x.to.includes('late@example.com')), 5000, 'the delivered mail');
   });
 });
 
-describe('SNMP traps (net-snmp)', () => {
-  const varbinds = (n: Notification) => Object.fromEntries(n.pdu.varbinds.map((v) => [v.oid, Buffer.isBuffer(v.value) ? v.value.toString('utf8') : v.value]));
-
+describe('SNMP traps', () => {
   it('a v2c trap carries the state change in the acm-ha varbinds', async () => {
-    await sendSnmpTrap({ community: 'acm-traps', version: '2c' }, `127.0.0.1:${trapPort}`, notice);
-    const t = await until(() => traps.find((x) => x.pdu.type === snmp.PduType.TrapV2), 5000, 'the v2c trap');
-    const vb = varbinds(t);
+    expect(await notifier.send(haMessage('snmp', traps.target, notice), haTransports({ snmp: { community: 'acm-traps', version: '2c' } }))).toEqual({ status: 'sent' });
+    const t = await until(() => traps.traps.find((x) => x.pdu.type === snmp.PduType.TrapV2), 5000, 'the v2c trap');
+    const vb = varbindsOf(t);
     expect(t.pdu.community).toBe('acm-traps');
     expect(vb['1.3.6.1.6.3.1.1.4.1.0']).toBe(TRAP_OID); // snmpTrapOID.0
+    expect(TRAP_OID).toBe('1.3.6.1.4.1.32473.1.1.0.1');
     expect(vb[VARBIND_OIDS.group]).toBe('lon-pair');
     expect(vb[VARBIND_OIDS.node]).toBe('lon-ast2');
     expect(vb[VARBIND_OIDS.instance]).toBe('acm_1_voice_51');
@@ -125,11 +72,21 @@ describe('SNMP traps (net-snmp)', () => {
     expect(vb[VARBIND_OIDS.message]).toMatch(/is now MASTER/);
   });
 
-  it('a v1 trap too; a bad target rejects', async () => {
-    await deliver('snmp', `127.0.0.1:${trapPort}`, { ...notice, state: 'FAULT', node: 'lon-ast1' }, { snmp: { community: 'acm-traps', version: '1' } });
-    const t = await until(() => traps.find((x) => x.pdu.type === snmp.PduType.Trap), 5000, 'the v1 trap');
-    expect(varbinds(t)[VARBIND_OIDS.state]).toBe('FAULT');
-    expect(varbinds(t)[VARBIND_OIDS.node]).toBe('lon-ast1');
-    await expect(sendSnmpTrap({ community: 'public', version: '2c' }, 'not a host!', notice)).rejects.toThrow(/bad SNMP target/);
+  it('a v1 trap too; a bad target fails', async () => {
+    const r = await notifier.send(haMessage('snmp', traps.target, { ...notice, state: 'FAULT', node: 'lon-ast1' }), haTransports({ snmp: { community: 'acm-traps', version: '1' } }));
+    expect(r.status).toBe('sent');
+    const t = await until(() => traps.traps.find((x) => x.pdu.type === snmp.PduType.Trap), 5000, 'the v1 trap');
+    expect(varbindsOf(t)[VARBIND_OIDS.state]).toBe('FAULT');
+    expect(varbindsOf(t)[VARBIND_OIDS.node]).toBe('lon-ast1');
+    expect(await notifier.send(haMessage('snmp', 'not a host!', notice))).toMatchObject({ status: 'failed', error: expect.stringMatching(/bad snmp target/) });
+  });
+});
+
+describe('syslog and webhook messages', () => {
+  it('syslog: app acm-ha, MSGID the state, SD acmha@32473 without empty node/instance; webhook: the notice itself', () => {
+    const group = haMessage('syslog', '127.0.0.1', { ...notice, node: null, instance: null, state: 'SYNC_CONFLICT' });
+    expect(group).toMatchObject({ source: 'acm-ha', severity: 'warning', syslog: { msgId: 'SYNC_CONFLICT', sdId: 'acmha@32473' }, fields: { group: 'lon-pair', node: '', instance: '', state: 'SYNC_CONFLICT' } });
+    expect(haMessage('syslog', '127.0.0.1', { ...notice, state: 'BACKUP' }).severity).toBe('info');
+    expect(haMessage('webhook', 'http://127.0.0.1/', notice).data).toEqual(notice);
   });
 });

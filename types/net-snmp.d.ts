@@ -1,4 +1,4 @@
-/** The part of net-snmp (3.x, no bundled types) the HA plugin and its tests use. */
+/** The part of net-snmp (3.x, no bundled types) the core notifier (core/services/notifier.ts) and its tests use. */
 declare module 'net-snmp' {
   export interface Varbind { oid: string; type: number; value: unknown }
   export interface Session {

@@ -1,0 +1,108 @@
+/**
+ * Alert notifications through the core notifier, end to end: a level-10 alert POSTed to
+ * /alerts reaches a webhook (a local HTTP server) and syslog (a UDP listener) once, also when
+ * posted again within the dedup window; SMS without a gateway and email without a relay wait
+ * as `pending` with the reason; a target's minLevel and the notifyLevel keep the rest out.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSiteKernel, type TestKernel } from '../../sdk/testing/kernel.ts';
+import { syslogReceiver, until, webhookReceiver, type SyslogReceiver, type WebhookReceiver } from '../../sdk/testing/notify.ts';
+
+const P = '/api/plugins/security';
+const wazuh = readFileSync(join(import.meta.dirname, 'fixtures', 'wazuh-alerts.json'), 'utf8').split('\n');
+const level10 = wazuh[1]!; // rule 5712, sshd brute force from 203.0.113.45
+const level5 = wazuh[0]!;
+
+let k: TestKernel & { removeRoot(): void };
+let syslog: SyslogReceiver;
+let web: WebhookReceiver;
+
+beforeAll(async () => {
+  [syslog, web] = await Promise.all([syslogReceiver(), webhookReceiver()]);
+  const site = [
+    'name: test',
+    'plugins:',
+    '  security:',
+    '    enabled: true',
+    '    settings:',
+    '      routing:',
+    '        nocLevel: 5',
+    '        notifyLevel: 7',
+    '        dedupSeconds: 300',
+    '        targets:',
+    `          - { type: webhook, to: "${web.url('/alerts')}" }`,
+    `          - { type: syslog, to: "${syslog.target}" }`,
+    '          - { type: sms, to: "+447700900123" }',
+    '          - { type: email, to: noc@example.com }',
+    `          - { type: webhook, to: "${web.url('/critical-only')}", minLevel: 12 }`,
+  ].join('\n');
+  // The notifier without ACM_* transports, whatever the environment says: no SMTP relay, no SMS gateway.
+  k = await startSiteKernel(['security'], `${site}\n`, { notifier: { snmp: { community: 'public', version: '2c' }, appName: 'acm' } });
+}, 60_000);
+
+afterAll(async () => {
+  await k?.stop();
+  k?.removeRoot();
+  await Promise.all([syslog?.close(), web?.close()]);
+});
+
+describe('alert notifications', () => {
+  it('a level-10 alert reaches the webhook and syslog exactly once, also when posted twice within the dedup window', async () => {
+    const first = await k.admin.json('POST', `${P}/alerts`, { text: level10 });
+    expect(first.body).toMatchObject({ accepted: 1, deduplicated: 0, alerts: [{ level: 10, noc: true, notified: true }] });
+    const second = await k.admin.json('POST', `${P}/alerts`, { text: level10 });
+    expect(second.body).toMatchObject({ accepted: 1, deduplicated: 1 });
+    await until(() => web.requests.length >= 1 && syslog.messages.length >= 1, 5000, 'the webhook and syslog deliveries');
+    await new Promise((r) => setTimeout(r, 500)); // a second delivery would be here by now
+    expect(web.requests).toHaveLength(1);
+    expect(syslog.messages).toHaveLength(1);
+
+    const hook = web.requests[0]!;
+    expect(hook).toMatchObject({ method: 'POST', url: '/alerts', type: 'application/json', userAgent: 'acm-security' });
+    expect(hook.body).toMatchObject({
+      source: 'acm-security', severity: 'warning', at: '2026-11-23T08:02:10.001Z',
+      subject: expect.stringMatching(/^\[acm security\] level 10 wazuh:5712 from 203\.0\.113\.45: sshd: brute force/),
+      fields: { source: 'wazuh', rule: '5712', level: '10', srcip: '203.0.113.45', location: '/var/log/auth.log', agent: 'ast15' },
+      alert: { ruleId: '5712', level: 10, srcIp: '203.0.113.45', notified: true },
+    });
+    // RFC 5424: daemon.warning, app acm-security, MSGID source.rule, SD acmsec@32473 (empty fields left out)
+    expect(syslog.messages[0]).toMatch(/^<28>1 2026-11-23T08:02:10\.001Z \S+ acm-security \d+ wazuh\.5712 \[acmsec@32473 source="wazuh" rule="5712" level="10" srcip="203\.0\.113\.45" location="\/var\/log\/auth\.log" agent="ast15" user="oracle"\] sshd: brute force trying to get access to the system\. Non existent user\. \(level 10, wazuh rule 5712, from 203\.0\.113\.45, \/var\/log\/auth\.log\)$/);
+  });
+
+  it('the outbox shows each target\'s status: sent, or pending with the reason; nothing for minLevel 12 or below notifyLevel', async () => {
+    await k.admin.json('POST', `${P}/alerts`, { text: level5 });
+    const out = await until(async () => {
+      const r = await k.admin.json('GET', `${P}/notifications`);
+      return r.body.notifications.every((n: any) => n.status !== 'sending') ? r.body : undefined;
+    }, 5000, 'the deliveries to settle');
+    const rows = out.notifications.map((n: any) => [n.target.type, n.target.to, n.status, n.error, n.attempts, n.alert.ruleId]);
+    expect(rows.sort()).toEqual([
+      ['email', 'noc@example.com', 'pending', expect.stringMatching(/no SMTP relay configured \(set ACM_SMTP_URL\)/), 1, '5712'],
+      ['sms', '+447700900123', 'pending', 'no SMS gateway configured', 1, '5712'],
+      ['syslog', syslog.target, 'sent', null, 1, '5712'],
+      ['webhook', web.url('/alerts'), 'sent', null, 1, '5712'],
+    ]);
+    expect(out.notifications.find((n: any) => n.status === 'sent').sentAt).toEqual(expect.any(String));
+    expect(out.stats).toMatchObject({ alertsStored: 2, alertsDeduplicated: 1, notificationsSent: 2, notificationsPending: 2, notificationsFailed: 0 });
+  });
+
+  it('a failing webhook is retried by the outbox, not by the notifier', async () => {
+    web.status = 500;
+    const text = level10.replaceAll('203.0.113.45', '198.51.100.7');
+    await k.admin.json('POST', `${P}/alerts`, { text });
+    const retrying = await until(async () => (await k.admin.json('GET', `${P}/notifications`)).body.notifications
+      .find((n: any) => n.target.type === 'webhook' && n.alert.srcIp === '198.51.100.7' && n.status === 'retrying'), 5000, 'a failed webhook attempt');
+    web.status = 200;
+    expect(retrying).toMatchObject({ attempts: 1, error: 'webhook answered HTTP 500' });
+    expect(Date.parse(retrying.nextAt)).toBeGreaterThan(Date.now());
+  });
+
+  it('refuses a site whose target does not fit its type', async () => {
+    const { SecuritySettings } = await import('./manifest.ts');
+    const r = SecuritySettings.safeParse({ routing: { targets: [{ type: 'syslog', to: 'not a host!' }, { type: 'sms', to: '0123' }] } });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => i.path.join('.'))).toEqual(['routing.targets.0.to', 'routing.targets.1.to']);
+  });
+});
