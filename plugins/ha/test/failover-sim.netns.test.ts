@@ -9,18 +9,19 @@
  * A's Asterisk comes back -> B keeps the VIP (nopreempt: failback waits for the operator).
  * Needs root, ip netns and keepalived; skipped otherwise. Everything bounded and cleaned up.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canRunNetns, ip, Keepaliveds, runTag, until as untilMs, vipHolders } from './netns-harness.ts';
 import { renderKeepalived } from '../render.ts';
 import { buildAgent } from '../node/build.ts';
 
-const can = process.getuid?.() === 0 && existsSync('/usr/sbin/keepalived') && spawnSync('ip', ['netns', 'list']).status === 0;
+const can = canRunNetns();
 const REPO = resolve(import.meta.dirname, '..', '..', '..');
 const RUN_TS = join(REPO, 'bin', 'run-ts.mjs');
-const tag = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+const tag = runTag();
 const net = 10 + ((process.pid + 53) % 200);
 const C = { ns: `acmha-c-${tag}`, br: `bc${tag}`.slice(0, 15), ip: `10.197.${net}.50` };
 const NODES = [
@@ -30,26 +31,18 @@ const NODES = [
 const VIP = `10.197.${net}.100`;
 const INSTANCE = 'acm_1_voice_61';
 const dir = `/run/acmha-sim-${tag}`;
-const procs: ChildProcess[] = [];
 const sims = new Map<string, ChildProcess>();
-const ip = (...args: string[]) => execFileSync('ip', args, { encoding: 'utf8', timeout: 5000 });
-const holds = (ns: string) => ip('-n', ns, '-o', 'addr', 'show').includes(` ${VIP}/`);
-const holders = () => NODES.filter((n) => holds(n.ns)).map((n) => n.key);
+const holds = (ns: string) => vipHolders([{ key: ns, ns }], VIP).length > 0;
+const holders = () => vipHolders(NODES, VIP);
+const keepaliveds = new Keepaliveds(dir);
+const until = (fn: () => boolean, ms: number, what: string) => untilMs(fn, ms, what, () => `VIP held by: ${holders().join(',') || 'nobody'}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(fn: () => boolean, ms: number, what: string): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < ms) {
-    if (fn()) return Date.now() - start;
-    await sleep(50);
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what} (VIP held by: ${holders().join(',') || 'nobody'})`);
-}
 
 /** Spawns `node bin/run-ts.mjs SCRIPT ARGS` in a namespace; resolves once it printed READY (bounded). */
 async function spawnTs(ns: string, script: string, args: string[], onLine?: (l: string) => void): Promise<ChildProcess> {
   const p = spawn('ip', ['netns', 'exec', ns, process.execPath, RUN_TS, join(import.meta.dirname, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: REPO });
-  procs.push(p);
+  keepaliveds.track(p);
   let err = '';
   p.stderr!.on('data', (c: Buffer) => { err = (err + c.toString('utf8')).slice(-2000); });
   const lines = createInterface({ input: p.stdout! });
@@ -69,18 +62,6 @@ const checkOf = (k: string): { ok: boolean; items: { name: string; ok: boolean }
   try { return JSON.parse(readFileSync(join(dir, k, 'state', 'check.json'), 'utf8')); } catch { return null; }
 };
 
-async function stopAll(): Promise<void> {
-  const alive = (p: ChildProcess) => p.exitCode === null && p.signalCode === null;
-  for (const p of procs) if (alive(p) && p.pid) { try { process.kill(p.pid, 'SIGTERM'); } catch { /* gone */ } }
-  const end = Date.now() + 5000;
-  while (procs.some(alive) && Date.now() < end) await sleep(100);
-  for (const p of procs) if (alive(p) && p.pid) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
-  for (const n of NODES) {
-    let pid = 0;
-    try { pid = Number(readFileSync(join(dir, n.key, 'vrrp.pid'), 'utf8').trim()) || 0; } catch { /* removed by keepalived */ }
-    if (pid) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-  }
-}
 
 beforeAll(async () => {
   if (!can) return;
@@ -125,10 +106,7 @@ beforeAll(async () => {
   }
   // A first, so it is the master when B starts (both are BACKUP + nopreempt).
   for (const n of NODES) {
-    const d = join(dir, n.key);
-    const log = openSync(join(d, 'keepalived.log'), 'a');
-    procs.push(spawn('ip', ['netns', 'exec', n.ns, '/usr/sbin/keepalived', '-n', '-l', '-D', '-P', '-G',
-      '-f', join(d, 'keepalived.conf'), '-p', join(d, 'keepalived.pid'), '-r', join(d, 'vrrp.pid')], { stdio: ['ignore', log, log] }));
+    keepaliveds.start(n);
     if (n.key === 'a') await until(() => holds(n.ns), 20_000, 'A to take the VIP at start').catch(() => {});
   }
 }, 60_000);
@@ -136,7 +114,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!can) return;
   try {
-    await stopAll();
+    await keepaliveds.stopAll(NODES);
   } finally {
     for (const n of NODES) spawnSync('ip', ['netns', 'del', n.ns]);
     spawnSync('ip', ['netns', 'del', C.ns]);

@@ -4,16 +4,17 @@
  * A recovers -> B keeps it (nopreempt: no automatic failback); the operator's `failover` on B
  * (the agent's real code) moves it back. Needs root, ip netns and keepalived; skipped otherwise.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canRunNetns, ip, Keepaliveds, runTag, until as untilMs, vipHolders } from './netns-harness.ts';
 import { renderKeepalived } from '../render.ts';
 import { failover, NodeConfig } from '../node/agent.ts';
 
-const can = process.getuid?.() === 0 && existsSync('/usr/sbin/keepalived') && spawnSync('ip', ['netns', 'list']).status === 0;
+const can = canRunNetns();
 const AGENT = resolve(import.meta.dirname, '..', 'node', 'acm-ha.mjs');
-const tag = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+const tag = runTag();
 const net = 10 + (process.pid % 200);
 const NODES = [
   { key: 'a', ns: `acmha-a-${tag}`, dev: `ha${tag}a`.slice(0, 15), ip: `10.199.${net}.1`, priority: 150 },
@@ -21,33 +22,13 @@ const NODES = [
 ];
 const VIP = `10.199.${net}.100`;
 const dir = `/run/acmha-${tag}`;
-const procs: ChildProcess[] = [];
-const ip = (...args: string[]) => execFileSync('ip', args, { encoding: 'utf8', timeout: 5000 });
-const holds = (ns: string) => ip('-n', ns, '-o', 'addr', 'show').includes(` ${VIP}/`);
-const holders = () => NODES.filter((n) => holds(n.ns)).map((n) => n.key);
+const holds = (ns: string) => vipHolders([{ key: ns, ns }], VIP).length > 0;
+const holders = () => vipHolders(NODES, VIP);
+const keepaliveds = new Keepaliveds(dir);
+const until = (fn: () => boolean, ms: number, what: string) => untilMs(fn, ms, what, () => `VIP held by: ${holders().join(',') || 'nobody'}`);
 const cfgOf = (n: (typeof NODES)[number]) => NodeConfig.parse(JSON.parse(readFileSync(join(dir, n.key, 'node.json'), 'utf8')));
 
-async function until(fn: () => boolean, ms: number, what: string): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < ms) {
-    if (fn()) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what} (VIP held by: ${holders().join(',') || 'nobody'})`);
-}
 
-async function stopAll(): Promise<void> {
-  for (const p of procs) if (p.exitCode === null && p.pid) { try { process.kill(p.pid, 'SIGTERM'); } catch { /* gone */ } }
-  const end = Date.now() + 5000;
-  while (procs.some((p) => p.exitCode === null && p.signalCode === null) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null && p.pid) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
-  // keepalived's VRRP child, should the parent have died first.
-  for (const n of NODES) {
-    let pid = 0;
-    try { pid = Number(readFileSync(join(dir, n.key, 'vrrp.pid'), 'utf8').trim()) || 0; } catch { /* removed by keepalived */ }
-    if (pid) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-  }
-}
 
 beforeAll(async () => {
   if (!can) return;
@@ -84,16 +65,14 @@ exec ${process.execPath} ${AGENT} "$@"
       vips: [{ kind: 'voice', address: VIP, prefix: 24, virtualRouterId: 51 }],
       agent, agentConfig: join(d, 'node.json'), scriptSecurity: false,
     }));
-    const log = openSync(join(d, 'keepalived.log'), 'a');
-    procs.push(spawn('ip', ['netns', 'exec', n.ns, '/usr/sbin/keepalived', '-n', '-l', '-D', '-P', '-G',
-      '-f', join(d, 'keepalived.conf'), '-p', join(d, 'keepalived.pid'), '-r', join(d, 'vrrp.pid')], { stdio: ['ignore', log, log] }));
+    keepaliveds.start(n);
   }
 }, 30_000);
 
 afterAll(async () => {
   if (!can) return;
   try {
-    await stopAll();
+    await keepaliveds.stopAll(NODES);
   } finally {
     for (const n of NODES) spawnSync('ip', ['netns', 'del', n.ns]);
     if (!process.env.ACM_HA_KEEP) rmSync(dir, { recursive: true, force: true });

@@ -8,15 +8,16 @@
  * stays backup (no failback).
  * Needs root, ip netns, iptables and keepalived; skipped otherwise.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canRunNetns, ip, Keepaliveds, runTag, until as untilMs, vipHolders } from './netns-harness.ts';
 import { renderKeepalived } from '../render.ts';
 import { buildAgent } from '../node/build.ts';
 
-const can = process.getuid?.() === 0 && existsSync('/usr/sbin/keepalived') && existsSync('/usr/sbin/iptables') && spawnSync('ip', ['netns', 'list']).status === 0;
-const tag = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 5)}`;
+const can = canRunNetns('/usr/sbin/iptables');
+const tag = runTag();
 const net = 10 + ((process.pid + 101) % 200);
 const W = { ns: `acmha-w-${tag}`, br: `br${tag}`.slice(0, 15), ip: `10.198.${net}.254` };
 const NODES = [
@@ -25,20 +26,12 @@ const NODES = [
 ];
 const VIP = `10.198.${net}.100`;
 const dir = `/run/acmha-part-${tag}`;
-const procs: ChildProcess[] = [];
-const ip = (...args: string[]) => execFileSync('ip', args, { encoding: 'utf8', timeout: 5000 });
-const holds = (ns: string) => ip('-n', ns, '-o', 'addr', 'show').includes(` ${VIP}/`);
-const holders = () => NODES.filter((n) => holds(n.ns)).map((n) => n.key);
+const holds = (ns: string) => vipHolders([{ key: ns, ns }], VIP).length > 0;
+const holders = () => vipHolders(NODES, VIP);
+const keepaliveds = new Keepaliveds(dir);
+const until = (fn: () => boolean, ms: number, what: string) => untilMs(fn, ms, what, () => `VIP held by: ${holders().join(',') || 'nobody'}`);
 const ipt = (ns: string, ...args: string[]) => execFileSync('ip', ['netns', 'exec', ns, 'iptables', ...args], { encoding: 'utf8', timeout: 5000 });
 
-async function until(fn: () => boolean, ms: number, what: string): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < ms) {
-    if (fn()) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what} (VIP held by: ${holders().join(',') || 'nobody'})`);
-}
 
 /** Samples the holders every ~100 ms for `ms`; every sample's holder list. */
 async function watch(ms: number): Promise<string[][]> {
@@ -51,17 +44,6 @@ async function watch(ms: number): Promise<string[][]> {
   return out;
 }
 
-async function stopAll(): Promise<void> {
-  for (const p of procs) if (p.exitCode === null && p.pid) { try { process.kill(p.pid, 'SIGTERM'); } catch { /* gone */ } }
-  const end = Date.now() + 5000;
-  while (procs.some((p) => p.exitCode === null && p.signalCode === null) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-  for (const p of procs) if (p.exitCode === null && p.signalCode === null && p.pid) { try { process.kill(p.pid, 'SIGKILL'); } catch { /* gone */ } }
-  for (const n of NODES) {
-    let pid = 0;
-    try { pid = Number(readFileSync(join(dir, n.key, 'vrrp.pid'), 'utf8').trim()) || 0; } catch { /* removed by keepalived */ }
-    if (pid) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
-  }
-}
 
 beforeAll(async () => {
   if (!can) return;
@@ -105,10 +87,7 @@ beforeAll(async () => {
   }
   // A first, so it is the master when B starts (both are BACKUP + nopreempt).
   for (const n of NODES) {
-    const d = join(dir, n.key);
-    const log = openSync(join(d, 'keepalived.log'), 'a');
-    procs.push(spawn('ip', ['netns', 'exec', n.ns, '/usr/sbin/keepalived', '-n', '-l', '-D', '-P', '-G',
-      '-f', join(d, 'keepalived.conf'), '-p', join(d, 'keepalived.pid'), '-r', join(d, 'vrrp.pid')], { stdio: ['ignore', log, log] }));
+    keepaliveds.start(n);
     if (n.key === 'a') await until(() => holds(n.ns), 20_000, 'A to take the VIP at start').catch(() => {});
   }
 }, 40_000);
@@ -116,7 +95,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!can) return;
   try {
-    await stopAll();
+    await keepaliveds.stopAll(NODES);
   } finally {
     for (const n of NODES) spawnSync('ip', ['netns', 'del', n.ns]);
     spawnSync('ip', ['netns', 'del', W.ns]);
