@@ -566,8 +566,10 @@ export class AmiClient {
         this.events.emit('unknownEvent', m);
         return;
       }
-      this.events.emit('event', m);
-      this.events.emit(`event:${name}`, m);
+      // Emitting costs even without listeners; this runs once per event.
+      if (this.events.listenerCount('event')) this.events.emit('event', m);
+      const named = `event:${name}`;
+      if (this.events.listenerCount(named)) this.events.emit(named, m);
       if (this.options.bus && this.options.subjectPrefix) {
         const payload: AmiBusEvent = { event: name, fields: m.toObject(), headers: m.headers, receivedAt: Date.now() };
         try {

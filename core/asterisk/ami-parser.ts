@@ -42,7 +42,11 @@ export class AmiMessage {
   }
 
   get kind(): 'response' | 'event' | 'action' | 'unknown' {
-    const first = this.headers[0]?.[0].toLowerCase();
+    // The usual frames start with their kind, spelled as Asterisk spells it.
+    const lead = this.headers[0]?.[0];
+    if (lead === 'Event') return 'event';
+    if (lead === 'Response') return 'response';
+    const first = lead?.toLowerCase();
     if (this.has('Response') && first !== 'event') return 'response';
     if (this.has('Event')) return 'event';
     if (this.has('Action')) return 'action';

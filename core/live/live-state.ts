@@ -102,6 +102,10 @@ export class LiveState {
     this.byEndpoint = next;
   }
 
+  private find(clusterId: number, endpoint: string | null): Known | undefined {
+    return endpoint ? this.byEndpoint.get(`${clusterId}:${endpoint}`) : undefined;
+  }
+
   /** Applies one AMI event from the bus (`acm.<tenant>.<cluster>.<server>.ami.<Event>`). */
   apply(msg: BusMessage<AmiBusEvent>): void {
     // acm.<tenant>.<cluster>.<server>.ami.<Event>, read without splitting (this runs per event).
@@ -112,15 +116,14 @@ export class LiveState {
     const serverId = Number(subject.slice(b + 1, c));
     const clusterId = this.serverCluster.get(serverId) ?? Number(subject.slice(a + 1, b));
     const f = msg.data.fields;
-    const find = (endpoint: string | null) => (endpoint ? this.byEndpoint.get(`${clusterId}:${endpoint}`) : undefined);
     switch (msg.data.event) {
       case 'DeviceStateChange': {
-        const k = find(endpointOf(f.Device));
+        const k = this.find(clusterId, endpointOf(f.Device));
         const code = f.State === undefined ? undefined : DEVICE_STATE[f.State];
         return this.change(k, code === undefined ? {} : { extStatus: code });
       }
       case 'ContactStatus': {
-        const k = find(f.EndpointName ?? f.AOR ?? null);
+        const k = this.find(clusterId, f.EndpointName ?? f.AOR ?? null);
         if (!k) return this.change(undefined, {});
         if (f.ContactStatus === 'Removed') return this.change(k, { fullContact: null, ipAddr: null, lastMs: null, regServer: null });
         const host = /@(\[[^\]]+\]|[^:;>]+)/.exec(f.URI ?? '')?.[1]?.replace(/^\[|\]$/g, '') ?? null;
@@ -131,7 +134,7 @@ export class LiveState {
         });
       }
       case 'QueueMemberStatus': {
-        const k = find(endpointOf(f.Interface ?? f.StateInterface));
+        const k = this.find(clusterId, endpointOf(f.Interface ?? f.StateInterface));
         const paused = f.Paused === '1';
         return this.change(k, { agentStatus: paused ? 'paused' : (MEMBER_STATUS[f.Status ?? ''] ?? null) });
       }
@@ -142,9 +145,9 @@ export class LiveState {
       }
       case 'DialBegin': {
         const callee = endpointOf(f.DestChannel);
-        const caller = find(endpointOf(f.Channel));
+        const caller = this.find(clusterId, endpointOf(f.Channel));
         if (caller) this.change(caller, { callsOut: caller.live.callsOut + 1 });
-        const k = find(callee);
+        const k = this.find(clusterId, callee);
         if (!k) return caller ? undefined : this.change(undefined, {});
         const key = `${clusterId}:${callee}`;
         if (this.pendingQueueCalls.delete(key)) return this.change(k, { callsQin: k.live.callsQin + 1 });
@@ -152,7 +155,7 @@ export class LiveState {
       }
       case 'MessageWaiting': {
         const box = /^(\d+)(@|$)/.exec(f.Mailbox ?? '')?.[1] ?? null;
-        const k = find(box);
+        const k = this.find(clusterId, box);
         return this.change(k, { vmUnread: Number(f.New ?? 0), vmOld: Number(f.Old ?? 0) });
       }
       case 'Registry': {
