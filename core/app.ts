@@ -122,6 +122,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     const states = await em.find(PluginStateSchema, { site });
     const bus = new MemoryBus();
     const connections = new AsteriskConnections(orm, bus, logger, { ...defaultConnectionOptions, ...opts.connection });
+    const live = new LiveState(orm, bus, logger);
     const kernel = new Kernel({
       site, siteConfig, orm, bus, logger, license, audit, plugins, version: ACM_VERSION,
       services: {
@@ -140,12 +141,25 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
       },
     });
     await kernel.start();
-    const crud = new CrudService(orm, license);
-    const live = new LiveState(orm, bus, logger);
+    // Servers and extensions added or changed through acm are followed at once (after a short
+    // pause, so a batch of writes costs one refresh).
+    let refresh: NodeJS.Timeout | undefined;
+    const modelChanged = (entity: string) => {
+      if (!['server', 'cluster', 'extension'].includes(entity)) return;
+      clearTimeout(refresh);
+      refresh = setTimeout(() => {
+        void live.reload().catch((err: Error) => logger.warn({ err: err.message }, 'live state reload failed'));
+        if (opts.connectServers !== false) void connections.sync().catch((err: Error) => logger.warn({ err: err.message }, 'server connections sync failed'));
+      }, 200);
+      refresh.unref();
+    };
+    bus.subscribe<{ entity: string }>('acm.model.changed', (m) => modelChanged(m.data.entity));
+    const crud = new CrudService(orm, license, (entity) => bus.publish('acm.model.changed', { entity }));
     const commits = new CommitService(orm, () => kernel.registrations(commitContributors), () => kernel.registrations(commitValidators), connections, bus, logger);
     const acm: Acm = {
       orm, kernel, license, auth, crud, audit, bus, connections, live, commits, logger, site, rootDir,
       async close() {
+        clearTimeout(refresh);
         await connections.stop();
         await live.stop();
         await kernel.stop();

@@ -74,6 +74,29 @@ describe('live state', () => {
     await until(async () => (await k.admin.json('GET', `/api/trunks/${trunk.id}`)).body.registrationStatus === 'Rejected', 'Rejected');
   });
 
+  it('follows servers and extensions added through the API, without a restart', async () => {
+    const second = new SimulatedAsterisk();
+    const ports = await second.start({ sshPort: -1, systemName: 'tpa1-ast3' });
+    try {
+      await create(k.admin, 'servers', { clusterId: cluster.id, name: 'tpa1-ast3', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' });
+      const carol = await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Carol', extension: '6103' });
+      await until(async () => {
+        const s = (await k.admin.json('GET', '/api/status')).body[0].servers.find((x: any) => x.name === 'tpa1-ast3');
+        return s?.connected;
+      }, 'the new server to connect');
+      await until(() => {
+        second.emit('DeviceStateChange', { Device: 'PJSIP/6103', State: 'BUSY' }, 'call');
+        return k.acm.live.get(cluster.id, '6103')?.extStatus === 2;
+      }, 'the new extension to follow the new server', 5000, 100);
+      expect(carol.extension).toBe('6103');
+      const servers = (await k.admin.json('GET', `/api/servers?clusterId=${cluster.id}&q=ast3`)).body.items;
+      expect((await k.admin.json('DELETE', `/api/servers/${servers[0].id}`)).status).toBe(204);
+      await until(async () => !(await k.admin.json('GET', '/api/status')).body[0].servers.some((x: any) => x.name === 'tpa1-ast3'), 'the deleted server to be dropped');
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('pushes changes over the /api/events WebSocket, only to those allowed to see them', async () => {
     const token = (await k.admin.json('POST', '/api/auth/tokens', { name: 'ws' })).body.token as string;
     const other = await create(k.admin, 'tenants', { name: 'othertenant' });

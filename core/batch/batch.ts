@@ -287,6 +287,7 @@ export async function submitBatch(acm: Acm, actor: Actor, body: unknown, onProgr
     if (err instanceof ValidationError) throw new ValidationError(collapse(err.problems, p.rows.map((r) => r.label)), err.message);
     throw err;
   }
+  acm.bus.publish('acm.model.changed', { entity: 'extension' });
   await acm.audit.record({
     action: 'extension.batch', target: 'extension', username: actor.user.username, userId: actor.user.userId,
     tenantId: actor.user.tenantId, after: { ...req, created: out.created }, ip: actor.ip ?? null,

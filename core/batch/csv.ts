@@ -251,6 +251,7 @@ export async function importExtensions(acm: Acm, actor: Actor, text: string, opt
         opts.onProgress?.(done, total);
       },
     });
+    if (out.created) acm.bus.publish('acm.model.changed', { entity: 'extension' });
     return result(data.length, out.created);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;

@@ -20,7 +20,8 @@ export { parseInput, zodProblems } from '../../sdk/validation.ts';
  * isolation, license checks, ChangeSet entries and the audit log in the same transaction.
  */
 export class CrudService {
-  constructor(private orm: MikroORM, private license: LicenseService) {}
+  /** `changed` hears of every committed write (entity name), e.g. to refresh live state and connections. */
+  constructor(private orm: MikroORM, private license: LicenseService, private changed: (entity: string) => void = () => undefined) {}
 
   private em(): EntityManager {
     return this.orm.em.fork();
@@ -122,6 +123,7 @@ export class CrudService {
       em.remove(row);
       recordWrite(em, actor, res, 'delete', row, null);
     });
+    this.changed(res.singular);
   }
 
   /** The input-schema fields of a stored row (ids of parents included). */
@@ -135,7 +137,7 @@ export class CrudService {
     existing: Record<string, any> | null, input: Record<string, any>, note?: string,
   ): Promise<Record<string, unknown>> {
     try {
-      return await this.em().transactional(async (em) => {
+      const out = await this.em().transactional(async (em) => {
         const placement = await res.place(input, parentLookup(em, actor.user, all), actor.user);
         if ('field' in placement) throw new ValidationError([placement]);
         const props = res.entity.meta.properties as Record<string, unknown>;
@@ -158,6 +160,8 @@ export class CrudService {
         recordWrite(em, actor, res, kind, before, row, note);
         return this.serialize(res, row);
       });
+      this.changed(res.singular);
+      return out;
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) throw new ConflictError(`${res.singular} conflicts with an existing one`);
       throw err;
