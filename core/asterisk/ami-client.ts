@@ -113,6 +113,27 @@ export interface AmiBusEvent {
   receivedAt: number;
 }
 
+/** The bus payload of an event; its `headers` list is only built when read. */
+class LazyBusEvent implements AmiBusEvent {
+  readonly #message: AmiMessage;
+
+  constructor(
+    public event: string,
+    public fields: Record<string, string>,
+    message: AmiMessage,
+    public receivedAt: number,
+  ) {
+    this.#message = message;
+  }
+
+  get headers(): Array<[string, string]> {
+    return this.#message.headers;
+  }
+
+  toJSON(): AmiBusEvent {
+    return { event: this.event, fields: this.fields, headers: this.headers, receivedAt: this.receivedAt };
+  }
+}
 
 interface Pending {
   id: string;
@@ -150,6 +171,8 @@ export class AmiClient {
   private attempt = 0;
   private readonly counters = { unknownEvents: 0, unmatchedResponses: 0, eventsIn: 0, actionsSent: 0, timeouts: 0, reconnects: 0 };
   private readonly parserTotals = { frames: 0, malformedLines: 0, malformedFrames: 0, truncatedFrames: 0 };
+  /** `event:<Name>` and the bus subject per event name, built once (only known names get here). */
+  private readonly eventNames = new Map<string, [string, string]>();
 
   constructor(private readonly options: AmiClientOptions) {
     this.opts = {
@@ -514,11 +537,25 @@ export class AmiClient {
     this.keepAliveTimer = undefined;
   }
 
+  private pendingFor(m: AmiMessage): Pending | undefined {
+    const id = m.get('ActionID');
+    return id !== undefined ? this.pending.get(id) : undefined;
+  }
+
+  private namesOf(name: string): [string, string] {
+    let names = this.eventNames.get(name);
+    if (names === undefined) {
+      names = [`event:${name}`, `${this.options.subjectPrefix}.ami.${name}`];
+      this.eventNames.set(name, names);
+    }
+    return names;
+  }
+
   private dispatch(m: AmiMessage): void {
     const kind = m.kind;
-    const id = m.get('ActionID');
-    const p = id !== undefined ? this.pending.get(id) : undefined;
     if (kind === 'response') {
+      const id = m.get('ActionID');
+      const p = id !== undefined ? this.pending.get(id) : undefined;
       if (!p) {
         this.counters.unmatchedResponses++;
         this.options.logger?.debug({ id }, 'ami response without pending action');
@@ -549,6 +586,8 @@ export class AmiClient {
       return;
     }
     if (kind === 'event') {
+      // Only a list in progress takes events by ActionID: with nothing pending, skip the lookup.
+      const p = this.pending.size === 0 ? undefined : this.pendingFor(m);
       if (p && p.list) {
         if ((m.get('EventList') ?? '').toLowerCase() === 'complete') {
           this.settle(p);
@@ -568,12 +607,13 @@ export class AmiClient {
       }
       // Emitting costs even without listeners; this runs once per event.
       if (this.events.listenerCount('event')) this.events.emit('event', m);
-      const named = `event:${name}`;
-      if (this.events.listenerCount(named)) this.events.emit(named, m);
+      const names = this.namesOf(name);
+      if (this.events.listenerCount(names[0])) this.events.emit(names[0], m);
       if (this.options.bus && this.options.subjectPrefix) {
-        const payload: AmiBusEvent = { event: name, fields: m.toObject(), headers: m.headers, receivedAt: Date.now() };
+        // The header list is built only if a subscriber reads it (fields is what most need).
+        const payload: AmiBusEvent = new LazyBusEvent(name, m.toObject(), m, Date.now());
         try {
-          this.options.bus.publish(`${this.options.subjectPrefix}.ami.${name}`, payload);
+          this.options.bus.publish(names[1], payload);
         } catch (e) {
           this.options.logger?.warn({ err: (e as Error).message }, 'bus publish failed');
         }

@@ -14,20 +14,59 @@
  * end is discarded (counted as truncated).
  */
 
+/** Stands for "headers not built yet" (parser-made messages build them on first use). */
+const LAZY: Array<[string, string]> = [];
+
 /** An AMI message: ordered headers, names compared case-insensitively like Asterisk does. */
 export class AmiMessage {
   /** First value of each header, under its name as sent (built while parsing). */
   private fields: Record<string, string> | undefined;
+  /** The ordered header list; undefined until first needed for a parsed message. */
+  private list: Array<[string, string]> | undefined;
+  /** Frame text (without the closing CRLF CRLF) the header list is built from on demand. */
+  private frame: string | undefined;
+  /** Name of the first header (what `kind` looks at), kept so `kind` needs no header list. */
+  private lead: string | undefined;
 
-  constructor(readonly headers: Array<[string, string]> = [], fields?: Record<string, string>) {
+  constructor(headers: Array<[string, string]> = [], fields?: Record<string, string>) {
     this.fields = fields;
+    this.list = headers === LAZY ? undefined : headers;
+    this.frame = undefined;
+    this.lead = undefined;
+  }
+
+  /** A parsed message: `fields` now, the header list from `frame` when first asked for. @internal */
+  static fromFrame(frame: string, fields: Record<string, string> | undefined, lead: string): AmiMessage {
+    const m = new AmiMessage(LAZY, fields);
+    m.frame = frame;
+    m.lead = lead;
+    return m;
+  }
+
+  /** Ordered headers (repeated names kept). Do not mutate. */
+  get headers(): Array<[string, string]> {
+    let list = this.list;
+    if (list === undefined) {
+      list = [];
+      scanFrame(this.frame!, 0, this.frame!.length, null, list);
+      this.list = list;
+      this.frame = undefined;
+    }
+    return list;
   }
 
   get(name: string): string | undefined {
     // Fast path: header names are almost always sent in their canonical case.
-    const exact = this.toObject()[name];
+    const fields = this.toObject();
+    const exact = fields[name];
     if (exact !== undefined) return exact;
     const n = name.toLowerCase();
+    if (this.list === undefined && n !== '__proto__') {
+      // The keys of `fields` are the header spellings in order of first appearance, each with
+      // its first value, so the first key matching is the first matching header.
+      for (const k in fields) if (k.toLowerCase() === n) return fields[k];
+      return undefined;
+    }
     for (const [k, v] of this.headers) if (k.toLowerCase() === n) return v;
     return undefined;
   }
@@ -43,7 +82,7 @@ export class AmiMessage {
 
   get kind(): 'response' | 'event' | 'action' | 'unknown' {
     // The usual frames start with their kind, spelled as Asterisk spells it.
-    const lead = this.headers[0]?.[0];
+    const lead = this.list === undefined ? this.lead : this.list[0]?.[0];
     if (lead === 'Event') return 'event';
     if (lead === 'Response') return 'response';
     const first = lead?.toLowerCase();
@@ -105,6 +144,134 @@ export interface AmiParserOptions {
 
 const BANNER_RE = /^[A-Za-z][^\r\n:]*\/\d+(\.\d+)*$/; // "Asterisk Call Manager/9.0.0"
 
+/** What `scanFrame` found besides the headers (module scratch: parsing is synchronous). */
+const scanned = { count: 0, bad: 0, repeated: false, lead: '', colon: -1 };
+const SPACE_RE = /\s/;
+
+/**
+ * Small string tables, bucketed by first character and length: a frame's names (and a few values,
+ * like the event name) are nearly always ones seen many times. Reusing one internalized string
+ * saves a copy and, when it is used as a property or map key, the hashing and string-table lookup.
+ * Bounded: SLOTS strings per bucket, none of 64+ characters; later ones are simply not kept.
+ */
+class StringTable {
+  private readonly buckets: Array<string[] | undefined> = new Array(128 * 64).fill(undefined);
+
+  /** The kept string equal to `buf[start, end)`, if any. */
+  find(buf: string, start: number, end: number): string | undefined {
+    const len = end - start;
+    if (len >= 64 || len === 0) return undefined;
+    const bucket = this.buckets[((buf.charCodeAt(start) & 127) << 6) | len];
+    if (bucket === undefined) return undefined;
+    for (let i = 0; i < bucket.length; i++) {
+      const s = bucket[i]!;
+      if (buf.startsWith(s, start)) return s;
+    }
+    return undefined;
+  }
+
+  /** Keeps `s` (if there is room) and returns the string to use: the internalized copy. */
+  keep(s: string): string {
+    if (s.length >= 64 || s.length === 0) return s;
+    const at = ((s.charCodeAt(0) & 127) << 6) | s.length;
+    const bucket = (this.buckets[at] ??= []);
+    if (bucket.length >= StringTable.SLOTS) return s;
+    // A property key comes back internalized: hashing and key lookups with it are then cheap.
+    const k = Object.keys({ [s]: 0 })[0]!;
+    bucket.push(k);
+    return k;
+  }
+
+  static readonly SLOTS = 4;
+}
+
+/** Plain header names (printable ASCII, no blanks). */
+const knownNames = new StringTable();
+/** Values of the `Event` header. */
+const knownEvents = new StringTable();
+
+/**
+ * Reads the header lines of the frame `buf[start, end)` (end = where its CRLF CRLF starts, or the
+ * end of the text) straight from the offsets: names and values are the only strings made.
+ * Fills `fields` (first value per name as sent) and/or `headers` (all, in order) and `scanned`.
+ * `colonFrom`: `scanned.colon` of the previous frame of the same `buf` (-1: unknown).
+ * Lines are split at CRLF; trailing CR/LF are trimmed (bare-LF quirk); a line without a name
+ * before `:` (or with blanks inside the name) is malformed.
+ */
+function scanFrame(buf: string, start: number, end: number, fields: Record<string, string> | null, headers: Array<[string, string]> | null, colonFrom = -1): void {
+  let count = 0;
+  let bad = 0;
+  let repeated = false;
+  let lead = '';
+  let pos = start;
+  // Where the next colon is, found once for many lines (and frames: a run of colon-less frames
+  // must not search the same stretch again for each, which would be quadratic).
+  let colonAt = colonFrom;
+  while (pos <= end) {
+    let eol = buf.indexOf('\r\n', pos);
+    if (eol < 0 || eol > end) eol = end;
+    let le = eol;
+    for (let c = buf.charCodeAt(le - 1); le > pos && (c === 10 || c === 13); c = buf.charCodeAt(le - 1)) le--;
+    const ls = pos;
+    pos = eol + 2;
+    if (le === ls) continue;
+    // The colon: one search serves every line up to it (lines without a colon stay linear).
+    if (colonAt < ls) {
+      colonAt = buf.indexOf(':', ls);
+      if (colonAt < 0) colonAt = buf.length;
+    }
+    const colon = colonAt;
+    if (colon >= le || colon === ls) {
+      bad++;
+      continue;
+    }
+    let name = knownNames.find(buf, ls, colon);
+    if (name === undefined) {
+      let plain = true;
+      for (let i = ls; i < colon; i++) {
+        const c = buf.charCodeAt(i);
+        if (c <= 32 || c >= 127) {
+          plain = false;
+          break;
+        }
+      }
+      name = buf.slice(ls, colon);
+      if (plain) name = knownNames.keep(name);
+      else {
+        name = name.trim();
+        if (name.length === 0 || SPACE_RE.test(name)) {
+          bad++;
+          continue;
+        }
+      }
+    }
+    const vs = colon + 1 < le && buf.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1;
+    let value: string;
+    if (name === 'Event') value = knownEvents.find(buf, vs, le) ?? knownEvents.keep(buf.slice(vs, le));
+    else value = buf.slice(vs, le);
+    if (count++ === 0) lead = name;
+    if (headers !== null) headers.push([name, value]);
+    if (fields !== null) {
+      if (fields[name] === undefined) fields[name] = value;
+      else repeated = true;
+    }
+  }
+  scanned.colon = colonAt;
+  scanned.count = count;
+  scanned.bad = bad;
+  scanned.repeated = repeated;
+  scanned.lead = lead;
+}
+
+/** Where the first CRLF CRLF of `held + text` starts (-1: none), given `held` has none. */
+function frameEndAcross(held: string, text: string): number {
+  const tail = held.length > 3 ? held.slice(-3) : held;
+  const k = (tail + text.slice(0, 3)).indexOf('\r\n\r\n');
+  if (k >= 0) return held.length - tail.length + k;
+  const e = text.indexOf('\r\n\r\n');
+  return e < 0 ? -1 : held.length + e;
+}
+
 /** Streaming parser: feed chunks with `push`, get complete messages back. */
 export class AmiFrameParser {
   private buf = '';
@@ -120,9 +287,11 @@ export class AmiFrameParser {
 
   /** Feed bytes; returns the messages completed by them. Never throws. */
   push(chunk: Buffer | string): AmiMessage[] {
-    this.buf += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    let text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     const out: AmiMessage[] = [];
+    let pos = 0;
     if (this.bannerPending) {
+      this.buf = this.buf.length === 0 ? text : this.buf + text;
       const nl = this.buf.indexOf('\r\n');
       if (nl < 0) {
         if (this.buf.length > 1024) this.bannerPending = false; // not a banner; parse as frames
@@ -135,18 +304,22 @@ export class AmiFrameParser {
         }
         this.bannerPending = false;
       }
+      text = this.buf;
+    } else if (this.buf.length !== 0) {
+      // A frame begun in an earlier chunk: finish it with just the head of this chunk, and parse
+      // the rest of the chunk where it is (appending the chunk would copy it into a new string).
+      const held = this.buf;
+      const end = frameEndAcross(held, text);
+      if (end < 0) text = held + text;
+      else {
+        pos = end + 4 - held.length;
+        this.walk(held + text.slice(0, pos), 0, out);
+      }
     }
-    // Walk the buffer with an offset and cut the unparsed rest once: slicing the buffer after every
-    // frame would copy (or chain) the rest of the chunk once per frame.
-    let pos = 0;
-    for (;;) {
-      const end = this.buf.indexOf('\r\n\r\n', pos);
-      if (end < 0) break;
-      const msg = this.parseFrame(this.buf.slice(pos, end));
-      pos = end + 4;
-      if (msg) out.push(msg);
-    }
-    if (pos > 0) this.buf = this.buf.slice(pos);
+    // Walk the text with an offset and cut the unparsed rest once: slicing after every frame would
+    // copy (or chain) the rest of the chunk once per frame.
+    pos = this.walk(text, pos, out);
+    this.buf = pos > 0 ? text.slice(pos) : text;
     // Stray leading CRLFs between frames are harmless; drop them so they don't grow the buffer.
     while (this.buf.startsWith('\r\n')) this.buf = this.buf.slice(2);
     if (this.buf.length > this.maxFrameBytes) {
@@ -154,6 +327,18 @@ export class AmiFrameParser {
       this.buf = '';
     }
     return out;
+  }
+
+  /** Parses the complete frames of `buf` from `pos` into `out`; returns where the rest begins. */
+  private walk(buf: string, pos: number, out: AmiMessage[]): number {
+    scanned.colon = -1;
+    for (;;) {
+      const end = buf.indexOf('\r\n\r\n', pos);
+      if (end < 0) return pos;
+      const msg = this.parseFrame(buf, pos, end, scanned.colon);
+      pos = end + 4;
+      if (msg) out.push(msg);
+    }
   }
 
   /** Bytes held waiting for a frame end (e.g. a truncated frame at socket close). */
@@ -168,42 +353,17 @@ export class AmiFrameParser {
     this.bannerPending = expectBanner;
   }
 
-  private parseFrame(text: string): AmiMessage | undefined {
-    const headers: Array<[string, string]> = [];
+  /** Parses the frame `buf[start, end)`; counts malformed lines and frames. */
+  private parseFrame(buf: string, start: number, end: number, colonFrom: number): AmiMessage | undefined {
     const fields: Record<string, string> = {};
-    let repeated = false;
-    let bad = 0;
-    let pos = 0;
-    while (pos <= text.length) {
-      let eol = text.indexOf('\r\n', pos);
-      if (eol < 0) eol = text.length;
-      let line = text.slice(pos, eol);
-      pos = eol + 2;
-      // Bare-LF quirk: a line may carry an extra "\n" (or be a lone "\n"). Trim it away.
-      while (line.length && (line.charCodeAt(line.length - 1) === 10 || line.charCodeAt(line.length - 1) === 13)) line = line.slice(0, -1);
-      if (line.length === 0) continue;
-      const colon = line.indexOf(':');
-      if (colon <= 0) {
-        bad++;
-        continue;
-      }
-      const name = line.slice(0, colon).trim();
-      if (name.length === 0 || /\s/.test(name)) {
-        bad++;
-        continue;
-      }
-      const value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
-      headers.push([name, value]);
-      if (fields[name] === undefined) fields[name] = value;
-      else repeated = true;
-    }
-    this.counters.malformedLines += bad;
-    if (headers.length === 0) {
-      if (text.trim().length > 0) this.counters.malformedFrames++;
+    scanFrame(buf, start, end, fields, null, colonFrom);
+    this.counters.malformedLines += scanned.bad;
+    if (scanned.count === 0) {
+      if (buf.slice(start, end).trim().length > 0) this.counters.malformedFrames++;
       return undefined;
     }
     this.counters.frames++;
     // With a repeated header under another spelling the case-insensitive rule needs the slow path.
-    return new AmiMessage(headers, repeated ? undefined : fields);
+    return AmiMessage.fromFrame(buf.slice(start, end), scanned.repeated ? undefined : fields, scanned.lead);
   }
 }

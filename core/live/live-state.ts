@@ -50,9 +50,44 @@ interface Known {
 
 /** `PJSIP/6101-0000000a` → `6101`; `PJSIP/6101` → `6101`; anything else → null. */
 export function endpointOf(channelOrDevice: string | undefined): string | null {
-  if (!channelOrDevice) return null;
-  const m = /^PJSIP\/(.+?)(?:-[0-9a-f]{8})?$/.exec(channelOrDevice);
-  return m ? m[1]! : null;
+  // Same result as /^PJSIP\/(.+?)(?:-[0-9a-f]{8})?$/ (this runs per event), without the regex.
+  if (!channelOrDevice || !channelOrDevice.startsWith('PJSIP/')) return null;
+  const n = channelOrDevice.length;
+  if (n === 6) return null;
+  for (let i = 6; i < n; i++) {
+    const c = channelOrDevice.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return null; // `.` does not match these
+  }
+  // The lazy name takes the shortest match: without the `-xxxxxxxx` channel suffix if it has one.
+  if (n >= 16 && channelOrDevice.charCodeAt(n - 9) === 45) {
+    let hex = true;
+    for (let i = n - 8; i < n; i++) {
+      const c = channelOrDevice.charCodeAt(i);
+      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) {
+        hex = false;
+        break;
+      }
+    }
+    if (hex) return channelOrDevice.slice(6, n - 9);
+  }
+  return channelOrDevice.slice(6);
+}
+
+/** The host of a contact URI: `sip:6101@10.0.0.5:5060` → `10.0.0.5`, `…@[::1]:5060` → `::1`. */
+function hostOf(uri: string): string | null {
+  // Usual case (a plain host right after the first `@`) without the regexes; same result.
+  const at = uri.indexOf('@');
+  if (at < 0) return null;
+  const c = uri.charCodeAt(at + 1);
+  if (at + 1 < uri.length && c !== 91 && c !== 58 && c !== 59 && c !== 62) {
+    let end = at + 1;
+    for (; end < uri.length; end++) {
+      const d = uri.charCodeAt(end);
+      if (d === 58 || d === 59 || d === 62) break;
+    }
+    return uri.charCodeAt(end - 1) === 93 ? uri.slice(at + 1, end - 1) : uri.slice(at + 1, end);
+  }
+  return /@(\[[^\]]+\]|[^:;>]+)/.exec(uri)?.[1]?.replace(/^\[|\]$/g, '') ?? null;
 }
 
 /**
@@ -61,9 +96,11 @@ export function endpointOf(channelOrDevice: string | undefined): string | null {
  * batches (`flushEveryMs`), only for rows that changed.
  */
 export class LiveState {
-  /** `<clusterId>:<endpoint>` → extension. */
-  private byEndpoint = new Map<string, Known>();
+  /** clusterId → endpoint → extension (nested: no key string to build per event). */
+  private byEndpoint = new Map<number, Map<string, Known>>();
   private serverCluster = new Map<number, number>();
+  /** Subject → server id and cluster id as written in it (`acm.<tenant>.<cluster>.<server>.…`). */
+  private subjectIds = new Map<string, { serverId: number; clusterId: number }>();
   private dirty = new Set<Known>();
   private pendingQueueCalls = new Set<string>();
   private trunkStatus = new Map<number, string>();
@@ -86,10 +123,12 @@ export class LiveState {
     const servers = await em.find(ServerSchema, {}, { fields: ['id', 'clusterId'] });
     this.serverCluster = new Map(servers.map((s) => [s.id, s.clusterId]));
     const exts = await em.find(ExtensionSchema, {});
-    const next = new Map<string, Known>();
+    const next = new Map<number, Map<string, Known>>();
     for (const e of exts) {
-      const prev = this.byEndpoint.get(`${e.clusterId}:${e.extension}`);
-      next.set(`${e.clusterId}:${e.extension}`, {
+      const prev = this.byEndpoint.get(e.clusterId)?.get(e.extension);
+      let inCluster = next.get(e.clusterId);
+      if (!inCluster) next.set(e.clusterId, (inCluster = new Map()));
+      inCluster.set(e.extension, {
         id: e.id, extension: e.extension, tenantId: e.tenantId, siteId: e.siteId, clusterId: e.clusterId, groupId: e.groupId ?? null,
         live: prev?.live ?? {
           extStatus: e.extStatus ?? null, agentStatus: e.agentStatus ?? null, callsDin: e.callsDin ?? 0, callsQin: e.callsQin ?? 0,
@@ -103,18 +142,24 @@ export class LiveState {
   }
 
   private find(clusterId: number, endpoint: string | null): Known | undefined {
-    return endpoint ? this.byEndpoint.get(`${clusterId}:${endpoint}`) : undefined;
+    return endpoint ? this.byEndpoint.get(clusterId)?.get(endpoint) : undefined;
   }
 
   /** Applies one AMI event from the bus (`acm.<tenant>.<cluster>.<server>.ami.<Event>`). */
   apply(msg: BusMessage<AmiBusEvent>): void {
-    // acm.<tenant>.<cluster>.<server>.ami.<Event>, read without splitting (this runs per event).
+    // A server publishes under a handful of subjects: read each once.
     const subject = msg.subject;
-    const a = subject.indexOf('.', 4);
-    const b = subject.indexOf('.', a + 1);
-    const c = subject.indexOf('.', b + 1);
-    const serverId = Number(subject.slice(b + 1, c));
-    const clusterId = this.serverCluster.get(serverId) ?? Number(subject.slice(a + 1, b));
+    let ids = this.subjectIds.get(subject);
+    if (ids === undefined) {
+      const a = subject.indexOf('.', 4);
+      const b = subject.indexOf('.', a + 1);
+      const c = subject.indexOf('.', b + 1);
+      ids = { serverId: Number(subject.slice(b + 1, c)), clusterId: Number(subject.slice(a + 1, b)) };
+      if (this.subjectIds.size >= 10_000) this.subjectIds.clear();
+      this.subjectIds.set(subject, ids);
+    }
+    const serverId = ids.serverId;
+    const clusterId = this.serverCluster.get(serverId) ?? ids.clusterId;
     const f = msg.data.fields;
     switch (msg.data.event) {
       case 'DeviceStateChange': {
@@ -126,7 +171,7 @@ export class LiveState {
         const k = this.find(clusterId, f.EndpointName ?? f.AOR ?? null);
         if (!k) return this.change(undefined, {});
         if (f.ContactStatus === 'Removed') return this.change(k, { fullContact: null, ipAddr: null, lastMs: null, regServer: null });
-        const host = /@(\[[^\]]+\]|[^:;>]+)/.exec(f.URI ?? '')?.[1]?.replace(/^\[|\]$/g, '') ?? null;
+        const host = hostOf(f.URI ?? '');
         const rtt = Number(f.RoundtripUsec);
         return this.change(k, {
           fullContact: f.URI ?? null, ipAddr: host, lastMs: Number.isFinite(rtt) ? Math.round(rtt / 1000) : null, regServer: String(serverId),
@@ -149,8 +194,7 @@ export class LiveState {
         if (caller) this.change(caller, { callsOut: caller.live.callsOut + 1 });
         const k = this.find(clusterId, callee);
         if (!k) return caller ? undefined : this.change(undefined, {});
-        const key = `${clusterId}:${callee}`;
-        if (this.pendingQueueCalls.delete(key)) return this.change(k, { callsQin: k.live.callsQin + 1 });
+        if (this.pendingQueueCalls.size !== 0 && this.pendingQueueCalls.delete(`${clusterId}:${callee}`)) return this.change(k, { callsQin: k.live.callsQin + 1 });
         return this.change(k, { callsDin: k.live.callsDin + 1 });
       }
       case 'MessageWaiting': {
@@ -202,7 +246,7 @@ export class LiveState {
 
   /** The live columns of one extension (for tests and the status views). */
   get(clusterId: number, extension: string): ExtensionLive | undefined {
-    return this.byEndpoint.get(`${clusterId}:${extension}`)?.live;
+    return this.byEndpoint.get(clusterId)?.get(extension)?.live;
   }
 
   /** Writes changed rows to the database in one transaction. */
