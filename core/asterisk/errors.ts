@@ -53,11 +53,11 @@ export class AmiNoSuchModuleError extends AmiActionError {
   }
 }
 
-/** The SSH server's host key does not match the pinned SHA-256 fingerprint. */
+/** The SSH server offered another host key than the one pinned: nothing was sent to it. */
 export class HostKeyMismatchError extends AsteriskError {
   override readonly code = 'SSH_HOST_KEY_MISMATCH';
-  constructor(readonly expected: string, readonly actual: string) {
-    super(`SSH host key mismatch: expected SHA256:${expected}, got SHA256:${actual}`, { expected, actual });
+  constructor(readonly server: string, readonly pinned: string, readonly offered: string, hint?: string) {
+    super(`host key of ${server} changed: pinned ${pinned}, offered ${offered}${hint ? `; ${hint}` : ''}`, { server, pinned, offered });
   }
 }
 

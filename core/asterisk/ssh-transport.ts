@@ -13,7 +13,8 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import type { ConnectConfig, SFTPWrapper, Stats } from 'ssh2';
-import { AtomicWriteVerifyError, HostKeyMismatchError, SftpError, SshError, SshTimeoutError } from './errors.ts';
+import { AtomicWriteVerifyError, SftpError, SshError, SshTimeoutError } from './errors.ts';
+import { checkHostKey, hostKeyFingerprint } from './host-keys.ts';
 
 const { Client } = ssh2;
 
@@ -24,10 +25,18 @@ export interface SshTransportOptions {
   password?: string;
   privateKey?: string | Buffer;
   passphrase?: string;
-  /** Pinned host key: base64 SHA-256 of the key blob (as `ssh-keygen -lf` prints after `SHA256:`). */
+  /** Who this is, in errors (the server's name). Default: the host. */
+  label?: string;
+  /** Pinned host key: `SHA256:<base64>` (padding and prefix optional), as `ssh-keygen -lf` prints it. */
   hostKeySha256?: string;
-  /** Custom verifier (key blob) -> accept?; used when hostKeySha256 is not set. */
-  hostVerifier?: (key: Buffer) => boolean;
+  /** Said after a mismatch, e.g. how to trust a new key. */
+  mismatchHint?: string;
+  /**
+   * With no pin: called with the offered key's fingerprint before any credential is sent, to
+   * pin it (trust on first use); a rejection refuses the server. With neither this nor a pin,
+   * every server is refused: acm never talks to an unknown host silently.
+   */
+  onUnpinnedHostKey?: (fingerprint: string) => Promise<void>;
   /** Handshake/auth timeout (bounded to 1..60 s). Default 10 s. */
   readyTimeoutMs?: number;
   /** Per-command timeout of exec(). Default 30 s. */
@@ -41,15 +50,13 @@ export interface ExecResult {
   stderr: string;
 }
 
-const sha256b64 = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('base64');
 const sha256hex = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');
-const strip = (s: string) => s.replace(/^SHA256:/, '').replace(/=+$/, '');
 
 export class SshTransport {
   private client: InstanceType<typeof Client> | undefined;
   private sftpP: Promise<SFTPWrapper> | undefined;
-  /** Host key fingerprint (base64 SHA-256) seen at the last connect. */
-  seenHostKeySha256: string | undefined;
+  /** Host key fingerprint (`SHA256:…`) offered at the last connect. */
+  seenHostKey: string | undefined;
   /** Whether the last atomic write used posix-rename (true) or unlink+rename (false). */
   lastRenameAtomic: boolean | undefined;
 
@@ -58,8 +65,9 @@ export class SshTransport {
   async connect(): Promise<void> {
     if (this.client) return;
     const c = new Client();
-    let mismatch: HostKeyMismatchError | undefined;
+    let refused: Error | undefined;
     const readyTimeout = Math.min(60_000, Math.max(1000, this.opts.readyTimeoutMs ?? 10_000));
+    const label = this.opts.label ?? this.opts.host;
     const cfg: ConnectConfig = {
       host: this.opts.host,
       port: this.opts.port ?? 22,
@@ -68,17 +76,17 @@ export class SshTransport {
       privateKey: this.opts.privateKey,
       passphrase: this.opts.passphrase,
       readyTimeout,
-      hostVerifier: (key: Buffer) => {
-        const fp = sha256b64(key);
-        this.seenHostKeySha256 = fp;
-        if (this.opts.hostKeySha256 !== undefined) {
-          if (strip(this.opts.hostKeySha256) !== strip(fp)) {
-            mismatch = new HostKeyMismatchError(this.opts.hostKeySha256, fp);
-            return false;
-          }
-          return true;
-        }
-        return this.opts.hostVerifier ? this.opts.hostVerifier(key) : true;
+      hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+        const fp = hostKeyFingerprint(key);
+        this.seenHostKey = fp;
+        const { hostKeySha256: pinned, onUnpinnedHostKey: firstUse } = this.opts;
+        const check = pinned ? async () => checkHostKey(label, pinned, fp, this.opts.mismatchHint)
+          : firstUse ? () => firstUse(fp)
+          : () => Promise.reject(new SshError(`SSH connect to ${label} refused: no host key pinned (offered ${fp})`));
+        check().then(() => verify(true), (err: Error) => {
+          refused = err;
+          verify(false);
+        });
       },
     };
     await new Promise<void>((resolve, reject) => {
@@ -92,7 +100,7 @@ export class SshTransport {
       });
       c.once('error', (e: Error & { level?: string }) => {
         clearTimeout(timer);
-        if (mismatch) reject(mismatch);
+        if (refused) reject(refused);
         else if (/timed out/i.test(e.message)) reject(new SshTimeoutError(e.message));
         else reject(new SshError(`SSH connect to ${this.opts.host} failed: ${e.message}`, { level: e.level }));
       });

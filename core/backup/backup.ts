@@ -25,6 +25,7 @@ import type { Acm } from '../app.ts';
 import { ACM_VERSION } from '../app.ts';
 import { ConflictError, ValidationError } from '../../sdk/errors.ts';
 import { SshTransport } from '../asterisk/ssh-transport.ts';
+import { sftpHostKeyOptions, sftpHostKeysFile } from './sftp-host-keys.ts';
 
 export const BACKUP_FORMAT = 'acm-backup';
 export const BACKUP_VERSION = 1;
@@ -316,10 +317,12 @@ export async function restoreBackup(orm: MikroORM, archive: Buffer): Promise<Res
 export interface SftpTarget {
   username: string; host: string; port: number; path: string;
   password?: string; privateKey?: string; hostKeySha256?: string;
+  /** Where keys are pinned on first use (sftp-host-keys.ts); without it or hostKeySha256 the target is refused. */
+  knownHostsFile?: string;
 }
 
 /** `user@host:port:/path` (port optional: `user@host:/path`). */
-export function parseSftpTarget(spec: string, auth: Pick<SftpTarget, 'password' | 'privateKey' | 'hostKeySha256'> = {}): SftpTarget {
+export function parseSftpTarget(spec: string, auth: Pick<SftpTarget, 'password' | 'privateKey' | 'hostKeySha256' | 'knownHostsFile'> = {}): SftpTarget {
   const m = /^([^@:/\s]+)@(\[[^\]]+\]|[^:/\s]+)(?::(\d{1,5}))?:(\/.*)$/.exec(spec);
   if (!m) throw new ValidationError([{ field: 'sftp', message: 'expected user@host:port:/path (port optional)' }]);
   const port = m[3] ? Number(m[3]) : 22;
@@ -372,7 +375,7 @@ export async function backupToSftp(acm: Acm, target: SftpTarget, opts: { keep?: 
   const { data, manifest } = await createBackup(acm.orm);
   const ssh = new SshTransport({
     host: target.host, port: target.port, username: target.username, password: target.password,
-    privateKey: target.privateKey, hostKeySha256: target.hostKeySha256,
+    privateKey: target.privateKey, ...sftpHostKeyOptions(target, acm.audit),
   });
   await ssh.connect();
   try {
@@ -437,7 +440,9 @@ export function startBackupSchedule(acm: Acm, opts: BackupScheduleOptions): Back
   if (!opts.dir === !opts.sftp) throw new ValidationError([{ field: 'dir', message: 'give exactly one of dir and sftp' }]);
   const everyMs = Math.min(24 * 86_400_000, Math.max(1000, Math.floor(opts.everyMs)));
   const keep = Math.min(1000, Math.max(1, Math.floor(opts.keep)));
-  const target = typeof opts.sftp === 'string' ? parseSftpTarget(opts.sftp, { password: process.env.ACM_BACKUP_SFTP_PASSWORD }) : opts.sftp;
+  const target = typeof opts.sftp === 'string' ? parseSftpTarget(opts.sftp, {
+    password: process.env.ACM_BACKUP_SFTP_PASSWORD, hostKeySha256: process.env.ACM_BACKUP_SFTP_HOST_KEY || undefined, knownHostsFile: sftpHostKeysFile(),
+  }) : opts.sftp;
   let running: Promise<BackupWritten> | undefined;
   let stopped = false;
   const state: { last?: BackupSchedule['last'] } = {};

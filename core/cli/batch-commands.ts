@@ -6,6 +6,7 @@ import type { Acm } from '../app.ts';
 import { submitBatch, validateBatch } from '../batch/batch.ts';
 import { exportExtensions, importExtensions } from '../batch/csv.ts';
 import { backupToLocal, backupToSftp, parseSftpTarget, restoreBackup } from '../backup/backup.ts';
+import { sftpHostKeysFile } from '../backup/sftp-host-keys.ts';
 import { ClusterSchema, GroupSchema, type Cluster, type Group } from '../model/entities.ts';
 import { resource } from '../model/resources.ts';
 import { ValidationError, type FieldProblem } from '../../sdk/errors.ts';
@@ -151,7 +152,7 @@ export function registerBatchCommands(program: Command, withAcm: WithAcm, operat
     .option('--sftp <user@host:port:/path>', 'write over SFTP instead: a .tar.gz path or a directory')
     .option('--sftp-password <password>', 'SFTP password (else ACM_BACKUP_SFTP_PASSWORD)')
     .option('--sftp-key <file>', 'SFTP private key file')
-    .option('--sftp-host-key <sha256>', 'pin the server\'s host key (SHA256 fingerprint)')
+    .option('--sftp-host-key <sha256>', 'the server\'s host key (SHA256 fingerprint); else the first key seen is pinned')
     .option('--keep <n>', 'in a directory, keep only the newest n backups')
     .action((o: { out?: string; sftp?: string; sftpPassword?: string; sftpKey?: string; sftpHostKey?: string; keep?: string }) => withAcm(async (acm) => {
       if (o.out && o.sftp) throw new ValidationError([{ field: 'out', message: 'give --out or --sftp, not both' }]);
@@ -161,7 +162,7 @@ export function registerBatchCommands(program: Command, withAcm: WithAcm, operat
         ? await backupToSftp(acm, parseSftpTarget(o.sftp, {
           password: o.sftpPassword ?? process.env.ACM_BACKUP_SFTP_PASSWORD,
           privateKey: o.sftpKey ? readFileSync(o.sftpKey, 'utf8') : undefined,
-          hostKeySha256: o.sftpHostKey,
+          hostKeySha256: o.sftpHostKey, knownHostsFile: sftpHostKeysFile(),
         }), { keep })
         : await backupToLocal(acm, o.out ?? resolve(process.env.ACM_DATA_DIR ?? './data', 'backups'), { keep });
       const rows = w.manifest.tables.reduce((n, t) => n + t.rows, 0);

@@ -278,7 +278,7 @@ export class CommitService {
         this.progress(p.cluster, 'push', { revisionId, server: server.name });
         const client = this.connections.client(server.id);
         if (!client?.connected) throw new Error(`${server.name}: not connected over AMI`);
-        const ssh = await sshTo(server).catch((err: Error) => { throw new Error(`${server.name}: ${err.message}`); });
+        const ssh = await sshTo(this.orm, server).catch((err: Error) => { throw new Error(`${server.name}: ${err.message}`); });
         const push = new ServerPush(ssh, configDir);
         pushes.push({ server, push, close: () => ssh.close() });
         await push.write(ordered).catch((err: Error) => { throw new Error(`${server.name}: push failed: ${err.message}`); });

@@ -9,6 +9,7 @@ import { problemMiddleware } from './problem.ts';
 import { commitRoutes } from './commit-routes.ts';
 import { batchRoutes } from './batch-routes.ts';
 import { userRoutes } from './user-routes.ts';
+import { serverRoutes } from './server-routes.ts';
 import { uiMiddleware } from './ui.ts';
 import { openApiDocument } from './openapi.ts';
 import { resource, resources } from '../model/resources.ts';
@@ -117,6 +118,7 @@ export function createHttpApp(acm: Acm): Koa {
   });
 
   userRoutes(router, acm, need);
+  serverRoutes(router, acm, need);
   router.get('/roles', (ctx) => {
     need(ctx, 'core.user:read');
     ctx.body = Object.entries(BUILTIN_ROLES).map(([name, r]) => ({ name, ...r }));

@@ -6,6 +6,7 @@ import { NotFoundError } from '../../sdk/errors.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import type { AmiBusEvent } from '../asterisk/ami-client.ts';
 import { SshTransport } from '../asterisk/ssh-transport.ts';
+import { serverSshOptions } from './host-key-pins.ts';
 import { ClusterSchema, ServerSchema, type Server } from '../model/entities.ts';
 import { loadSnapshot } from '../commit/load-snapshot.ts';
 import { asView, toPluginView } from '../commit/snapshot.ts';
@@ -42,13 +43,12 @@ export function amiService(bus: EventBus, connections: AsteriskConnections): Ami
   };
 }
 
-/** Opens an SFTP/exec session with a server's stored credentials and host-key pin. */
-export async function sshTo(server: Server): Promise<SshTransport> {
-  const t = new SshTransport({
-    host: server.host, port: server.sshPort, username: server.sshUser ?? 'root',
-    password: server.sshPassword ?? undefined, privateKey: server.sshPrivateKey ?? undefined,
-    hostKeySha256: server.sshHostKey ?? undefined,
-  });
+/**
+ * Opens an SFTP/exec session with a server's stored credentials. Every SSH connection to a
+ * server goes through here: its pinned host key is checked, or the first key seen is pinned.
+ */
+export async function sshTo(orm: MikroORM, server: Server): Promise<SshTransport> {
+  const t = new SshTransport(serverSshOptions(orm, server));
   await t.connect();
   return t;
 }
@@ -57,7 +57,7 @@ export function sshService(orm: MikroORM): SshService {
   const withServer = async <T>(serverId: number, fn: (t: SshTransport) => Promise<T>): Promise<T> => {
     const server = await orm.em.fork().findOne(ServerSchema, { id: serverId });
     if (!server) throw new NotFoundError(`no server ${serverId}`);
-    const t = await sshTo(server);
+    const t = await sshTo(orm, server);
     try {
       return await fn(t);
     } finally {

@@ -33,8 +33,14 @@ function ssh(o: Partial<ConstructorParameters<typeof SshTransport>[0]> = {}): Ss
 const endpointsViaAmi = async () => (await ami.listAction('PJSIPShowEndpoints', {}, { emptyOnError: ['No endpoints found'] })).items.map((e) => e.get('ObjectName'));
 
 describe('SFTP transport + reload semantics', () => {
-  it('host key pinning: mismatch -> HostKeyMismatchError; wrong password -> SshError', async () => {
-    await expect(ssh({ hostKeySha256: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }).connect()).rejects.toBeInstanceOf(HostKeyMismatchError);
+  it('host key pinning: mismatch -> HostKeyMismatchError naming both keys; no pin -> refused; wrong password -> SshError', async () => {
+    const offered = `SHA256:${sim.hostKeySha256!.replace(/=+$/, '')}`;
+    const mismatch = await ssh({ label: 'ast1', hostKeySha256: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }).connect().catch((e: Error) => e);
+    expect(mismatch).toBeInstanceOf(HostKeyMismatchError);
+    expect((mismatch as Error).message).toBe(`host key of ast1 changed: pinned SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA, offered ${offered}`);
+    const unpinned = await ssh({ hostKeySha256: undefined }).connect().catch((e: Error) => e);
+    expect(unpinned).toBeInstanceOf(SshError);
+    expect((unpinned as Error).message).toContain(`no host key pinned (offered ${offered})`);
     await expect(ssh({ password: 'nope' }).connect()).rejects.toBeInstanceOf(SshError);
   });
 
@@ -42,7 +48,7 @@ describe('SFTP transport + reload semantics', () => {
     const t = ssh();
     await t.connect();
     try {
-      expect(t.seenHostKeySha256).toBe(sim.hostKeySha256);
+      expect(t.seenHostKey).toBe(`SHA256:${sim.hostKeySha256!.replace(/=+$/, '')}`);
       await t.mkdirp('/etc/asterisk/acm/sub');
       const r = await t.writeFileAtomic('/etc/asterisk/acm/sub/x.conf', 'hello\n');
       expect(r.bytes).toBe(6);
