@@ -11,6 +11,7 @@ import { startBackupSchedule } from '../backup/backup.ts';
 import { createHttpApp, listen, statusByCluster } from '../http/server.ts';
 import { UserInput } from '../http/user-routes.ts';
 import { attachEvents } from '../http/events.ts';
+import { tlsSettings } from '../http/tls.ts';
 import { resources } from '../model/resources.ts';
 import { parseInput } from '../model/crud-service.ts';
 import { generateLicenseKeys, issueLicense, LicensePayloadSchema } from '../licensing/license.ts';
@@ -97,6 +98,8 @@ function parseSets(sets: string[] = []): Record<string, unknown> {
   return out;
 }
 
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function buildProgram(): Command {
@@ -108,6 +111,8 @@ export function buildProgram(): Command {
     .option('--demo', 'run the site on simulated Asterisk servers, loading sites/<site>/seed.yaml into an empty database')
     .action(async (opts: { port: string; host: string; demo?: boolean }) => {
       let demo: RunningDemo | undefined;
+      // Before anything starts: a half-configured certificate stops acm here.
+      const tls = await tlsSettings({ dataDir: envOptions().dataDir, demo: !!opts.demo, listenHost: opts.host });
       const acm = await createAcm({
         ...envOptions(),
         beforeConnect: opts.demo ? async (a) => {
@@ -116,14 +121,16 @@ export function buildProgram(): Command {
         } : undefined,
         onAdminCreated: (u, p, generated) => console.log(generated ? `Created user "${u}" with password: ${p} (shown once)` : `Created user "${u}" with the password from ACM_ADMIN_PASSWORD`),
       });
-      const server = await listen(createHttpApp(acm), Number(opts.port), opts.host);
+      const server = await listen(createHttpApp(acm), Number(opts.port), opts.host, tls);
       attachEvents(server, acm);
       if (demo) {
         const outcomes = await demo.deploy();
         acm.logger.info({ clusters: outcomes.map((o) => `${o.cluster}: ${o.status}${o.error ? ` (${o.error})` : ''}`) }, 'demo configuration deployed');
       }
       const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
-      console.log(`acm is running at http://${shown}:${opts.port}/ (site ${acm.site})`);
+      console.log(`acm is running at ${tls ? 'https' : 'http'}://${shown}:${opts.port}/ (site ${acm.site})`);
+      if (tls) console.log(`TLS certificate ${tls.certFile} (${tls.source === 'given' ? 'ACM_TLS_CERT' : `self-signed, ${tls.source}`}), valid until ${tls.notAfter.toISOString()}, SHA-256 fingerprint ${tls.fingerprint}`);
+      else if (!isLoopback(opts.host)) acm.logger.warn({ host: opts.host }, 'serving plain HTTP on a network address: only behind a TLS-terminating proxy (ACM_HTTP=1) or for the demo');
       const backups = scheduledBackups(acm);
       const stop = async () => {
         server.close();

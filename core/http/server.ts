@@ -2,7 +2,8 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { z } from 'zod';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Acm } from '../app.ts';
 import { ACM_VERSION } from '../app.ts';
 import { problemMiddleware } from './problem.ts';
@@ -64,6 +65,11 @@ export function createHttpApp(acm: Acm): Koa {
   const { orm, auth, crud, kernel, license } = acm;
 
   app.use(problemMiddleware(acm.logger));
+  // Over HTTPS (or behind a trusted proxy that says so) browsers must never come back over plain HTTP.
+  app.use(async (ctx, next) => {
+    if (ctx.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    await next();
+  });
   const parseBody = bodyParser({ enableTypes: ['json', 'text'], jsonLimit: '2mb', textLimit: '20mb', encoding: 'utf-8' });
   app.use(async (ctx, next) => {
     let parsed = false;
@@ -96,7 +102,7 @@ export function createHttpApp(acm: Acm): Koa {
   router.post('/auth/logout', async (ctx) => {
     const token = ctx.cookies.get(SESSION_COOKIE);
     if (token) await auth.logout(orm.em.fork(), token);
-    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', expires: new Date(0) });
+    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure: ctx.secure, expires: new Date(0), overwrite: true });
     ctx.status = 204;
   });
   router.get('/auth/me', (ctx) => {
@@ -193,9 +199,11 @@ export function createHttpApp(acm: Acm): Koa {
   return app;
 }
 
-export function listen(app: Koa, port: number, host = '0.0.0.0'): Promise<Server> {
+/** Listens over HTTPS when given a certificate and key (TLS 1.2 or later), else over plain HTTP. */
+export function listen(app: Koa, port: number, host = '0.0.0.0', tls?: { cert: Buffer; key: Buffer }): Promise<Server> {
   return new Promise((resolveListen, reject) => {
-    const server = app.listen(port, host, () => resolveListen(server));
+    const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app.callback()) : createHttpServer(app.callback());
+    server.listen(port, host, () => resolveListen(server));
     // Longer than the clients' and proxies' idle timeouts, so the server is never the side that
     // closes a kept-alive connection just as a client reuses it.
     server.keepAliveTimeout = 65_000;
