@@ -10,7 +10,9 @@ import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { createAcm, type Acm } from '../core/app.ts';
+import WebSocket from 'ws';
 import { createHttpApp, listen } from '../core/http/server.ts';
+import { attachEvents } from '../core/http/events.ts';
 import { TlsConfigError, tlsSettings, type TlsSettings } from '../core/http/tls.ts';
 import { startTestKernel, testDatabase, TEST_ADMIN_PASSWORD } from '../sdk/testing/kernel.ts';
 
@@ -106,6 +108,7 @@ describe('acm over HTTPS', () => {
     tls = (await tlsSettings({ env: {}, dataDir: db.dataDir }))!;
     acm = await createAcm({ dbUrl: db.dbUrl, dataDir: db.dataDir, adminPassword: TEST_ADMIN_PASSWORD, connectServers: false, logger: pino({ level: 'silent' }) });
     server = await listen(createHttpApp(acm), 0, '127.0.0.1', tls);
+    attachEvents(server, acm);
     port = (server.address() as AddressInfo).port;
   }, 60_000);
 
@@ -126,6 +129,14 @@ describe('acm over HTTPS', () => {
     expect(cookie.split('; ').map((p) => p.toLowerCase()).slice(1).sort()).toEqual([expect.stringMatching(/^expires=/), 'httponly', 'path=/', 'samesite=strict', 'secure']);
     const session = cookie.split(';')[0]!;
     expect((await httpsRequest(port, tls.cert, '/api/auth/me', { cookie: session })).status).toBe(200);
+    // Live events ride the same TLS port (wss://).
+    const ws = new WebSocket(`wss://127.0.0.1:${port}/api/events`, { ca: tls.cert, headers: { cookie: session } });
+    const hello = await new Promise<{ type: string }>((ok, fail) => {
+      ws.once('message', (m: Buffer) => ok(JSON.parse(m.toString()) as { type: string }));
+      ws.once('error', fail);
+    });
+    ws.close();
+    expect(hello.type).toBe('hello');
     const logout = await httpsRequest(port, tls.cert, '/api/auth/logout', { method: 'POST', cookie: session });
     expect(logout.status).toBe(204);
     expect(logout.headers['set-cookie']![0]!.toLowerCase()).toContain('; secure');
