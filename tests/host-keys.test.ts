@@ -3,7 +3,9 @@ import { SimulatedAsterisk } from '../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { renderIncludeStubs } from '../core/commit/render/index.ts';
 import { AuditEventSchema, ServerSchema } from '../core/model/entities.ts';
-import { HostKeyMismatchError } from '../core/asterisk/errors.ts';
+import { HostKeyMismatchError, SshError } from '../core/asterisk/errors.ts';
+import { SshTransport } from '../core/asterisk/ssh-transport.ts';
+import { serverSshOptions } from '../core/services/host-key-pins.ts';
 import { canonicalFingerprint } from '../core/asterisk/host-keys.ts';
 import { sshService, sshTo } from '../core/services/plugin-services.ts';
 import { create } from './helpers/seed.ts';
@@ -132,5 +134,21 @@ describe('SSH host keys, trusted on first use', () => {
     const back = await k.admin.json('POST', `/api/servers/${server.id}/trust-host-key`, { fingerprint: keyOf(sim) });
     expect(back.body.fingerprint).toBe(keyOf(sim));
     expect((await sshService(k.acm.orm).exec(server.id, 'true')).code).toBe(0);
+  }, 30_000);
+
+  it('with ACM_SSH_TRUST_ON_FIRST_USE=0 refuses an unpinned server and pins nothing', async () => {
+    const em = k.acm.orm.em.fork();
+    await em.nativeUpdate(ServerSchema, { id: server.id }, { sshHostKey: null });
+    const row = await em.findOneOrFail(ServerSchema, { id: server.id });
+    const strict = new SshTransport(serverSshOptions(k.acm.orm, row, { ACM_SSH_TRUST_ON_FIRST_USE: '0' }));
+    const err = await strict.connect().catch((e: Error) => e);
+    expect(err).toBeInstanceOf(SshError);
+    expect((err as Error).message).toBe(`SSH connect to tpa1-ast1 refused: no host key pinned and ACM_SSH_TRUST_ON_FIRST_USE=0; it offered ${keyOf(sim)}: check that on the server (ssh-keygen -lf) and run \`acm servers trust-host-key ${server.id} --fingerprint ${keyOf(sim)}\``);
+    expect(await pinnedKey(server.id)).toBeNull();
+    // The default trusts the first key.
+    const tofu = new SshTransport(serverSshOptions(k.acm.orm, row, {}));
+    await tofu.connect();
+    await tofu.close();
+    expect(await pinnedKey(server.id)).toBe(keyOf(sim));
   }, 30_000);
 });

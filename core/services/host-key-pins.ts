@@ -16,13 +16,18 @@ import { ServerSchema, type Server } from '../model/entities.ts';
 
 export const trustHint = (server: Pick<Server, 'id'>) => `if the server was rebuilt, run \`acm servers trust-host-key ${server.id}\``;
 
+/** Whether an unpinned server's first key is trusted; ACM_SSH_TRUST_ON_FIRST_USE=0 makes pinning in advance mandatory. */
+export const trustOnFirstUse = (env: NodeJS.ProcessEnv = process.env) => env.ACM_SSH_TRUST_ON_FIRST_USE !== '0';
+
 /** The SSH options of a server: its credentials, its pin, and pinning on first use. */
-export function serverSshOptions(orm: MikroORM, server: Server): SshTransportOptions {
+export function serverSshOptions(orm: MikroORM, server: Server, env: NodeJS.ProcessEnv = process.env): SshTransportOptions {
   return {
     host: server.host, port: server.sshPort, username: server.sshUser ?? 'root', label: server.name,
     password: server.sshPassword ?? undefined, privateKey: server.sshPrivateKey ?? undefined,
     hostKeySha256: server.sshHostKey ?? undefined, mismatchHint: trustHint(server),
-    onUnpinnedHostKey: (fp) => pinOnFirstUse(orm, server, fp),
+    onUnpinnedHostKey: (fp) => (trustOnFirstUse(env) ? pinOnFirstUse(orm, server, fp) : Promise.reject(new SshError(
+      `SSH connect to ${server.name} refused: no host key pinned and ACM_SSH_TRUST_ON_FIRST_USE=0; it offered ${fp}: check that on the server (ssh-keygen -lf) and run \`acm servers trust-host-key ${server.id} --fingerprint ${fp}\``,
+    ))),
   };
 }
 
