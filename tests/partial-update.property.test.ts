@@ -16,7 +16,7 @@ import { checked, conferenceGens, coreGens, haGens, type Gens } from './helpers/
  * MariaDB with ACM_TEST_MYSQL.
  */
 const SITE = 'name: test\nplugins:\n  status: true\n  conference: true\n  ha:\n    enabled: true\n    settings:\n      pollSeconds: 0\n';
-const PER_FIELD_RUNS = 3;
+const PER_FIELD_RUNS = 2;
 const COMBO_RUNS = 6;
 
 interface Subject {
@@ -72,7 +72,9 @@ async function putOnly(s: Subject, patch: Record<string, unknown>): Promise<bool
   const named = Object.fromEntries(Object.keys(patch).map((f) => [f, after.stored[f]]));
   expect(after.stored, `stored row after PUT ${JSON.stringify(patch)}`).toEqual({ ...before.stored, ...named, updatedAt: after.stored.updatedAt });
   for (const f of s.secrets) if (f in patch) expect(after.stored[f]).toEqual(patch[f]);
-  expect(after.view).toMatchObject(res.body);
+  // The answer is the row as stored (its updatedAt may carry milliseconds MariaDB does not keep).
+  const { updatedAt: _u, ...answer } = res.body as Record<string, unknown>;
+  expect(after.view).toMatchObject(answer);
   return true;
 }
 
@@ -119,7 +121,7 @@ beforeAll(async () => {
   bases.extensions = {
     clusterId: clA.id, groupId: g1.id, name: 'Ext Subject', extension: '6100100', callerId: '"Subject" <6100>', defaultUser: 'u6100',
     authUser: 'a6100', secret: 'sip-Secret-123', mailbox: '6100@default', vmSecret: '4321', accountCode: 'SALES', context: 'ctx-sales',
-    amaFlags: 'billing', callGroup: '1,3', canReinvite: 'nonat', defaultIp: '10.2.0.5', dtmfMode: 'info', fromUser: 'f6100',
+    amaFlags: 'billing', callGroup: '1,3', canReinvite: 'no', defaultIp: '10.2.0.5', dtmfMode: 'info', fromUser: 'f6100',
     fromDomain: 'example.net', host: 'dynamic', insecure: 'port', language: 'fr', md5Secret: 'a'.repeat(32), nat: 'comedia', acl: 'acl-office',
     deny: '0.0.0.0/0', permit: '10.0.0.0/255.0.0.0', mask: '255.255.255.0', pickupGroup: '2', port: '5062', qualify: '2000', restrictCid: 'yes',
     rtpTimeout: '60', rtpHoldTimeout: '300', type: 'peer', disallow: 'all', allow: 'g722,ulaw', musicOnHold: 'moh-jazz', canCallForward: 'no',
