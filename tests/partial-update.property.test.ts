@@ -241,3 +241,34 @@ describe('a copy keeps every field it does not name', () => {
     expect(await snapshot(s)).toEqual(source);
   }, 60_000);
 });
+
+describe('the cases issue 12 reported', () => {
+  it('a trunk PUT of fromUser keeps register; a server PUT of sshHostKey keeps its ports, its secrets and enabled=false', async () => {
+    const trunk = subject('trunks');
+    await reset(trunk);
+    const t = await k.admin.json('PUT', trunk.url, { fromUser: 'x' });
+    expect(t.status).toBe(200);
+    expect(t.body).toMatchObject({ fromUser: 'x', register: true, qualify: false, secretSet: true });
+    const server = subject('servers');
+    await reset(server);
+    const s = await k.admin.json('PUT', server.url, { sshHostKey: `SHA256:${'B'.repeat(43)}` });
+    expect(s.status).toBe(200);
+    expect(s.body).toMatchObject({ sshPort: 2222, amiPort: 5039, enabled: false, sshPasswordSet: true, amiSecretSet: true, ariPasswordSet: true });
+  });
+
+  it('null clears a nullable field and is refused for one that is not; unknown fields and non-objects are refused, changing nothing', async () => {
+    const trunk = subject('trunks');
+    await reset(trunk);
+    const before = await snapshot(trunk);
+    const refused: [unknown, string][] = [[{ register: null }, 'register'], [{ name: null }, 'name'], [{ registered: true }, 'registered'], [[1], '(body)'], [{ fromUser: 'ok', port: 0 }, 'port']];
+    for (const [body, field] of refused) {
+      const r = await k.admin.json('PUT', trunk.url, body);
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect(r.body.problems.map((p: { field: string }) => p.field)).toEqual([field]);
+    }
+    expect(await snapshot(trunk)).toEqual(before);
+    const cleared = await k.admin.json('PUT', trunk.url, { secret: null, host: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ secretSet: false, host: null, register: true, fromUser: 'acct' });
+  });
+});
