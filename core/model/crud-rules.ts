@@ -1,7 +1,9 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import { z } from 'zod';
 import type { LicenseService } from '../../sdk/core-services.ts';
 import { ForbiddenError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
 import type { Principal } from '../../sdk/plugin.ts';
+import { parseInput } from '../../sdk/validation.ts';
 import { AuditEventSchema, ChangeSetEntrySchema, ExtensionSchema, TenantSchema } from './entities.ts';
 import type { ParentLookup, ResourceDef } from './resources.ts';
 
@@ -65,6 +67,20 @@ export function parentLookup(em: EntityManager, user: Principal, all: ResourceDe
       return tenant;
     },
   };
+}
+
+/**
+ * The fields a partial write (PUT, copy overrides) names, each checked by its own schema: only
+ * those keys come back, so a field with a schema default that the body does not name is not
+ * filled in (zod's `partial()` would fill it). `null` stays null, for the caller to clear with.
+ */
+export function parsePatch(input: z.ZodObject<any>, body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: '(body)', message: 'expected an object' }]);
+  const named = Object.entries(body).filter(([, v]) => v !== undefined);
+  const shape = input.shape as Record<string, z.ZodType>;
+  const fields = Object.fromEntries(named.filter(([k]) => Object.hasOwn(shape, k)).map(([k]) => [k, shape[k]!]));
+  return parseInput(z.strictObject(fields), Object.fromEntries(named)) as Record<string, unknown>;
 }
 
 /** Refuses extensions beyond the license's number. */

@@ -4,7 +4,7 @@ import type { LicenseService } from '../../sdk/core-services.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../sdk/errors.ts';
 import { parseInput } from '../../sdk/validation.ts';
 import { ExtensionSchema } from './entities.ts';
-import { assertExtensionQuota, needPermission, parentLookup, recordWrite, scopeProblem, scopeWhere, serializeRow, uniqueProblems } from './crud-rules.ts';
+import { assertExtensionQuota, needPermission, parentLookup, parsePatch, recordWrite, scopeProblem, scopeWhere, serializeRow, uniqueProblems } from './crud-rules.ts';
 import { ListQuery } from './schemas.ts';
 import { containsText } from './search.ts';
 import type { ResourceDef } from './resources.ts';
@@ -88,27 +88,30 @@ export class CrudService {
     return this.write(actor, res, all, 'create', null, input);
   }
 
+  /**
+   * Changes exactly the fields `body` names: a field it does not name keeps its stored value,
+   * schema default or not; `null` clears a nullable field. The merged object is validated whole.
+   */
   async update(actor: Actor, res: ResourceDef, id: number, body: unknown, all: ResourceDef[]): Promise<Record<string, unknown>> {
     this.need(actor.user, res, 'write');
     this.license.assertWritable();
     const em = this.em();
     const existing = await this.find(em, actor.user, res, id);
-    const patch = parseInput(res.input.partial(), body) as Record<string, any>;
+    const patch = parsePatch(res.input, body);
     // Re-check the whole object, so rules across fields hold after the change.
-    const merged = { ...this.inputFields(res, existing), ...patch };
-    const input = parseInput(res.input, merged) as Record<string, any>;
-    return this.write(actor, res, all, 'update', existing, input);
+    const input = parseInput(res.input, { ...this.inputFields(res, existing), ...patch }) as Record<string, any>;
+    return this.write(actor, res, all, 'update', existing, input, { named: Object.keys(patch) });
   }
 
+  /** A new row like `id`: every field as stored, but for the copy's own (`copyDefaults`) and what `body` names. */
   async copy(actor: Actor, res: ResourceDef, id: number, body: unknown, all: ResourceDef[]): Promise<Record<string, unknown>> {
     this.need(actor.user, res, 'write');
     this.license.assertWritable();
     const existing = await this.find(this.em(), actor.user, res, id);
-    const overrides = parseInput(res.input.partial(), body) as Record<string, any>;
+    const overrides = parsePatch(res.input, body);
     const merged = { ...this.inputFields(res, existing), ...res.copyDefaults(existing), ...overrides };
-    for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
     const input = parseInput(res.input, merged) as Record<string, any>;
-    return this.write(actor, res, all, 'create', null, input, `copy of ${res.singular} ${id}`);
+    return this.write(actor, res, all, 'create', null, input, { note: `copy of ${res.singular} ${id}` });
   }
 
   async remove(actor: Actor, res: ResourceDef, id: number): Promise<void> {
@@ -134,7 +137,7 @@ export class CrudService {
 
   private async write(
     actor: Actor, res: ResourceDef, all: ResourceDef[], kind: 'create' | 'update',
-    existing: Record<string, any> | null, input: Record<string, any>, note?: string,
+    existing: Record<string, any> | null, input: Record<string, any>, opts: { named?: string[]; note?: string } = {},
   ): Promise<Record<string, unknown>> {
     try {
       const out = await this.em().transactional(async (em) => {
@@ -151,13 +154,15 @@ export class CrudService {
         const before = existing ? this.serialize(res, { ...existing }) : null;
         if (existing) {
           const managed = await em.findOneOrFail(res.entity, { id: existing.id });
-          em.assign(managed, values);
+          // The checks above saw the whole row; only the named fields and the placement are written.
+          const named = new Set([...(opts.named ?? []), ...Object.keys(placement)]);
+          em.assign(managed, Object.fromEntries(Object.entries(values).filter(([k]) => named.has(k))));
           row = managed as Record<string, any>;
         } else {
           row = em.create(res.entity, { ...values, createdAt: new Date(), updatedAt: new Date() }) as Record<string, any>;
         }
         await em.flush();
-        recordWrite(em, actor, res, kind, before, row, note);
+        recordWrite(em, actor, res, kind, before, row, opts.note);
         return this.serialize(res, row);
       });
       this.changed(res.singular);

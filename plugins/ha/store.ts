@@ -25,7 +25,8 @@ export const GroupInput = z.strictObject({
     .refine((t) => t.address || t.interface, 'needs an address or an interface')).max(20).default([]),
   sipPort: z.number().int().min(1).max(65535).default(5060),
   amiPort: z.number().int().min(1).max(65535).default(5038),
-  advertInt: z.number().min(0.1).max(60).default(1),
+  // VRRPv3 counts centiseconds; a finer value would also come back rounded from MariaDB's FLOAT column.
+  advertInt: z.number().min(0.1).max(60).multipleOf(0.01, 'in hundredths of a second').default(1),
   checkInterval: z.number().int().min(1).max(60).default(1),
   checkFall: z.number().int().min(1).max(20).default(2),
   checkRise: z.number().int().min(1).max(20).default(2),
