@@ -150,8 +150,13 @@ export const MAILBOX_CHARS = '0-9';
 /** What a number in a dial string may carry: digits, `*`, `#`, `+` (no `&`, `/`, `@`, `,`, `)`). */
 export const DIAL_NUMBER_CHARS = '0-9*#+';
 
-/** An outbound pattern as an extension: `_` + pattern characters only (no `,`, `(`, `$`, `;`…). */
+/**
+ * An outbound pattern as an extension: `_` + pattern characters only (no `,`, `(`, `$`, `;`…),
+ * and every `[` closed by a `]` with only digits, `*#+` and ranges inside: pbx_config does not
+ * split on a `,` inside `[…]`, so an unclosed `[` would swallow the priority and the application.
+ */
+export const DIALPLAN_PATTERN = /^_?([0-9XNZxnz.!*#+-]|\[[0-9*#+-]+\])+$/;
 export function dialplanPattern(pattern: string): string {
-  if (!/^_?[0-9XNZxnz.!*#+[\]-]+$/.test(pattern)) throw new RenderError('outbound pattern', undefined, `"${pattern.slice(0, 40)}" is not a dialplan pattern`);
+  if (!DIALPLAN_PATTERN.test(pattern)) throw new RenderError('outbound pattern', undefined, `"${pattern.slice(0, 40)}" is not a dialplan pattern`);
   return pattern;
 }

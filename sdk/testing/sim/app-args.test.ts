@@ -121,3 +121,11 @@ describe('pbx_config line parsing', () => {
     ]);
   });
 });
+
+describe('pbx_config refusals', () => {
+  it('an unclosed [ in the extension swallows the priority and the application', () => {
+    const [p] = parseDialplanPriorities('[x]\nexten => _9[,1,Dial(PJSIP/1@t)');
+    expect(p).toMatchObject({ exten: '_9[,1,Dial(PJSIP/1@t)', invalid: 'invalid priority ""' });
+    expect(parseDialplanPriorities('[x]\nexten => _9[1-3],1,Dial(PJSIP/1@t)')[0]).toMatchObject({ exten: '_9[1-3]', app: 'Dial', data: 'PJSIP/1@t' });
+  });
+});

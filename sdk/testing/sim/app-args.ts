@@ -119,6 +119,8 @@ export interface DialplanPriority {
   app: string;
   data: string;
   line: number;
+  /** Why pbx_config skips this line (it adds no priority). */
+  invalid?: string;
 }
 
 /** pbx_config.c `pbx_strsep`: like strsep, but not inside `[…]`, and `\` skips the next character. */
@@ -136,7 +138,8 @@ function pbxStrsep(s: string, delim: string): [string, string | undefined] {
 
 /**
  * The priorities of an extensions.conf text as pbx_config cuts them (contexts, `exten =>`,
- * `same =>`; comments after `;`). Includes and switches are skipped.
+ * `same =>`; comments after `;`). Includes and switches are skipped; a line pbx_config would
+ * refuse is returned with `invalid` set.
  */
 export function parseDialplanPriorities(text: string): DialplanPriority[] {
   const out: DialplanPriority[] = [];
@@ -164,6 +167,12 @@ export function parseDialplanPriorities(text: string): DialplanPriority[] {
       label = pri.slice(lp + 1, end);
       pri = pri.slice(0, lp);
     }
+    const number = pri.replace(/\+\d*$/, '');
+    if (!/^(hint|n|next|s|same|[0-9]+)$/.test(number)) {
+      // "Invalid priority/label": pbx_config skips the line (a label as priority is not modelled).
+      out.push({ context, exten, priority: pri, label, app: '', data: '', line: idx + 1, invalid: `invalid priority "${pri}"` });
+      return;
+    }
     const appl = afterPri ?? '';
     let app = appl;
     let data = '';
@@ -186,4 +195,77 @@ export function parseDialplanPriorities(text: string): DialplanPriority[] {
 export function runPriority(p: Pick<DialplanPriority, 'app' | 'data'>, chan: ChannelData): { app: string; appData: string; args: string[] } {
   const appData = substitute(p.data, chan);
   return { app: p.app, appData, args: applicationArgs(p.app, appData) };
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Checks for tests: does channel data change an application's arguments?
+ * ---------------------------------------------------------------------------------------------- */
+
+/** A number that reaches `exten` (a `_` pattern: X/N/Z/[…] as a digit, `.`/`!` as `tail`). */
+export function dialledNumber(exten: string, tail: string): string {
+  if (!exten.startsWith('_')) return exten;
+  let out = '';
+  const p = exten.slice(1);
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === 'X' || c === 'N' || c === 'Z' || c === 'x' || c === 'n' || c === 'z') out += '5';
+    else if (c === '[') {
+      const end = p.indexOf(']', i);
+      out += p[i + 1] ?? '';
+      i = end < 0 ? p.length : end;
+    } else if (c === '.' || c === '!') return out + (c === '.' && tail === '' ? '0' : tail);
+    else if (c !== '-') out += c;
+  }
+  return out;
+}
+
+/**
+ * Pieces of an argument: each character that can carry structure (`@`, `&`, `/`, `,`, quotes…)
+ * and the runs between them, empty ones included (an all-filtered number is still one piece).
+ */
+function pieces(arg: string): string[] {
+  return arg.split(/([^A-Za-z0-9*#+._-])/);
+}
+
+/**
+ * How `hostile` differs in structure from two benign runs `a` and `b` of the same priority, or
+ * null. An argument equal in `a` and `b` is written by the dialplan and must stay exactly as it is
+ * (application options, timeouts, contexts); one that differs carries channel data and must keep
+ * its pieces: same count, and every piece equal in `a` and `b` unchanged (`@context`, `&`, `/`).
+ */
+export function argumentDrift(a: { app: string; args: string[] }, b: { args: string[] }, hostile: { app: string; args: string[] }): string | null {
+  if (hostile.app !== a.app) return `application ${a.app} became ${hostile.app}`;
+  if (hostile.args.length !== a.args.length) return `${a.app}: ${a.args.length} arguments became ${hostile.args.length}: ${JSON.stringify(hostile.args)}`;
+  for (let i = 0; i < a.args.length; i++) {
+    const [x, y, h] = [a.args[i]!, b.args[i]!, hostile.args[i]!];
+    if (x === y) {
+      if (h !== x) return `${a.app}: argument ${i + 1} "${x}" became "${h}"`;
+      continue;
+    }
+    const [px, py, ph] = [pieces(x), pieces(y), pieces(h)];
+    if (px.length !== py.length || ph.length !== px.length) return `${a.app}: argument ${i + 1} "${x}" became "${h}" (structure)`;
+    for (let j = 0; j < px.length; j++) if (px[j] === py[j] && ph[j] !== px[j]) return `${a.app}: argument ${i + 1} "${x}" became "${h}"`;
+  }
+  return null;
+}
+
+/** A channel for one priority (the dialled number must reach the priority's extension). */
+export type ChannelFor = (p: DialplanPriority) => ChannelData;
+
+/**
+ * Runs every priority of `text` (hints skipped) with channels `a`, `b` (benign) and `hostile`;
+ * returns what changed, plus what `shape` (the arguments the dialplan's author means) refuses.
+ */
+export function dialplanArgumentProblems(text: string, a: ChannelFor, b: ChannelFor, hostile: ChannelFor, shape?: (app: string, args: string[]) => boolean): string[] {
+  const out: string[] = [];
+  for (const p of parseDialplanPriorities(text)) {
+    const where = `${p.exten}@${p.context} line ${p.line}`;
+    if (p.invalid) { out.push(`${where}: ${p.invalid}, pbx_config skips the line`); continue; }
+    if (p.priority === 'hint') continue;
+    const [ra, rb, rh] = [runPriority(p, a(p)), runPriority(p, b(p)), runPriority(p, hostile(p))];
+    const drift = argumentDrift(ra, rb, rh);
+    if (drift) out.push(`${where}: ${drift}`);
+    for (const r of [ra, rh]) if (shape && !shape(r.app, r.args)) out.push(`${where}: ${r.app}(${JSON.stringify(r.args)}) is not an argument list acm writes`);
+  }
+  return out;
 }
