@@ -236,7 +236,8 @@ function pieces(arg: string): string[] {
 export function argumentDrift(a: { app: string; args: string[] }, b: { args: string[] }, hostile: { app: string; args: string[] }): string | null {
   if (hostile.app !== a.app) return `application ${a.app} became ${hostile.app}`;
   if (hostile.args.length !== a.args.length) return `${a.app}: ${a.args.length} arguments became ${hostile.args.length}: ${JSON.stringify(hostile.args)}`;
-  for (let i = 0; i < a.args.length; i++) {
+  // GotoIf's condition is meant to follow the caller (a PIN check): its value is for the shape check.
+  for (let i = a.app.toLowerCase() === 'gotoif' ? 1 : 0; i < a.args.length; i++) {
     const [x, y, h] = [a.args[i]!, b.args[i]!, hostile.args[i]!];
     if (x === y) {
       if (h !== x) return `${a.app}: argument ${i + 1} "${x}" became "${h}"`;
