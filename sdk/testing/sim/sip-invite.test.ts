@@ -85,6 +85,10 @@ describe('SIP INVITE without authentication (FACTS 8)', () => {
     const created = events.find((e) => e.name === 'Newchannel');
     expect(Object.fromEntries(created!.fields.filter(([k]) => ['Channel', 'ChannelState', 'CallerIDNum', 'CallerIDName', 'Context', 'Exten'].includes(k))))
       .toEqual({ Channel: 'PJSIP/anonymous-00000000', ChannelState: '4', CallerIDNum: '5550100', CallerIDName: 'Unknown Caller', Context: 'from-internal', Exten: '6199' });
+    const recordedNewchannel = fixture('ami-ev-anonymous-endpoint.txt').split(/\r?\n\r?\n/).find((b) => b.startsWith('Event: Newchannel'))!;
+    const recordedValues = Object.fromEntries(recordedNewchannel.split(/\r?\n/).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
+    expect(created!.fields.map(([k]) => k)).toEqual(Object.keys(recordedValues).filter((k) => !['Event', 'Privilege', 'Timestamp', 'SystemName'].includes(k)));
+    for (const k of ['Channel', 'ChannelState', 'CallerIDNum', 'CallerIDName', 'Context', 'Exten', 'Priority']) expect(field(created, k), k).toBe(recordedValues[k]);
     expect(events.filter((e) => e.privilege === 'security')).toEqual([]);
 
     phone!.send(rec[3]!.text); // ACK
