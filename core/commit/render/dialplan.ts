@@ -112,6 +112,7 @@ function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: 
   }
   w.raw(`exten => ${num},1,Dial(PJSIP/${endpoint},${RING_TIMEOUT})`);
   if (mailbox) {
+    // DIALSTATUS is set by Dial from a fixed list of words: not caller data.
     w.same('n,GotoIf($["${DIALSTATUS}" = "BUSY"]?busy)');
     w.same(`n,VoiceMail(${mailbox},u)`);
     w.same('n,Hangup()');
