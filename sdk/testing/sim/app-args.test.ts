@@ -129,3 +129,34 @@ describe('pbx_config refusals', () => {
     expect(parseDialplanPriorities('[x]\nexten => _9[1-3],1,Dial(PJSIP/1@t)')[0]).toMatchObject({ exten: '_9[1-3]', app: 'Dial', data: 'PJSIP/1@t' });
   });
 });
+
+describe("acm's FILTER lines on a real Asterisk (oracle-dialplan-filter.txt)", () => {
+  const text = fixture('oracle-dialplan-filter.txt');
+  const utf8 = Buffer.from(text, 'latin1').toString('utf8');
+  const shown = [...utf8.matchAll(/^ {2}'([^']+)' =>\s+1\. (.*?)\s+\[extensions\.acm\.conf:\d+\]$/gm)].map((m) => `exten => ${m[1]},1,${m[2]}`);
+  const priorities = {
+    'international': parseDialplanPriorities(`[international]\n${shown[0]}`)[0]!,
+    'internal': parseDialplanPriorities(`[internal]\n${shown[1]}`)[0]!,
+    'international-unfiltered': parseDialplanPriorities('[x]\nexten => _9011.,1,Dial(PJSIP/${EXTEN:1}@carrier-a)')[0]!,
+    'internal-unfiltered': parseDialplanPriorities('[x]\nexten => *97,1,VoiceMailMain(${CALLERID(num)}@default)')[0]!,
+  } as const;
+  const events = utf8.split('\n').filter((l) => l.startsWith('Newexten\t')).map((l) => Object.fromEntries(l.split('\t').slice(1).map((f) => [f.slice(0, f.indexOf('=')), f.slice(f.indexOf('=') + 1)])));
+
+  it('the model substitutes exactly as Asterisk did, filtered and unfiltered', () => {
+    expect(events).toHaveLength(4);
+    for (const e of events) {
+      const p = priorities[e.Context as keyof typeof priorities];
+      expect(p.app).toBe(e.Application);
+      expect(runPriority(p, { exten: e.Exten!, callerId: { num: e.CallerIDNum } }).appData, e.Context).toBe(e.AppData);
+    }
+  });
+  it('unfiltered, VoiceMailMain took the rest as options, quote included (the last slot is not processed)', () => {
+    const e = events.find((x) => x.Context === 'internal-unfiltered')!;
+    const [, options] = runPriority(priorities['internal-unfiltered'], { exten: '*97', callerId: { num: e.CallerIDNum } }).args;
+    expect(options).toBe('s&"@x${EXTEN}@default');
+    const warned = [...utf8.matchAll(/\[C-00000017\] app\.c: Unrecognized option: '(.)'/g)].map((m) => m[1]);
+    expect(warned.join('')).toBe('&"@x${EXTEN}@fl');
+    // Every other character is an option app_voicemail.c knows (vm_app_options).
+    expect([...options!].filter((c) => !'sSbugdpaUPetr'.includes(c)).join('')).toBe(warned.join(''));
+  });
+});
