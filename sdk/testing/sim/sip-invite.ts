@@ -59,7 +59,7 @@ const displayName = (v: string) => /^\s*"([^"]*)"/.exec(v)?.[1] ?? /^\s*([^<"]+?
 export class SipCalls {
   private readonly dialogs = new Map<string, Dialog>();
 
-  constructor(private readonly state: PbxState, private readonly local: { address: string; port: number }, private readonly holdMs?: number) {}
+  constructor(private readonly state: PbxState, private readonly local: { address: string; port: number }) {}
 
   /** Handles INVITE, ACK and BYE; false for any other method. */
   handle(req: SipRequest, from: { address: string; port: number }, send: SipSend): boolean {
@@ -132,7 +132,7 @@ export class SipCalls {
     this.state.setChannelState(channel, 6);
     // Asterisk hangs up when the dialplan ends: after the extension's Wait() time, here.
     const waits = extension.priorities.filter((p) => p.app.toLowerCase() === 'wait').reduce((s, p) => s + (Number(p.data) || 0), 0);
-    dialog.timer = setTimeout(() => this.end(dialog, true), this.holdMs ?? Math.min(MAX_HOLD_MS, waits * 1000 || MAX_HOLD_MS));
+    dialog.timer = setTimeout(() => this.end(dialog, true), Math.min(MAX_HOLD_MS, waits * 1000 || MAX_HOLD_MS));
   }
 
   private bye(req: SipRequest, send: SipSend): void {

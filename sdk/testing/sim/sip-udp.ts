@@ -13,11 +13,11 @@ export class SipUdpServer {
   private sock: dgram.Socket | undefined;
   private calls: SipCalls | undefined;
   port = 0;
-  /** Number of requests answered. */
+  /** Number of SIP messages sent (answers, and BYEs of calls the simulator ends). */
   answered = 0;
 
-  /** `holdMs`: how long an answered call lasts before the simulator hangs up (default: its Wait() time). */
-  constructor(private readonly state?: PbxState, private readonly opts: { holdMs?: number } = {}) {}
+  /** With the PBX state, INVITEs are taken as calls. */
+  constructor(private readonly state?: PbxState) {}
 
   async start(port: number, host = '127.0.0.1'): Promise<number> {
     const sock = dgram.createSocket('udp4');
@@ -38,7 +38,7 @@ export class SipUdpServer {
       sock.bind(port, host, () => resolve());
     });
     this.port = sock.address().port;
-    if (this.state) this.calls = new SipCalls(this.state, { address: host, port: this.port }, this.opts.holdMs);
+    if (this.state) this.calls = new SipCalls(this.state, { address: host, port: this.port });
     return this.port;
   }
 
