@@ -7,6 +7,9 @@ import { RenderError, tenantPrefix } from './render/common.ts';
 import { validateCluster } from './validate.ts';
 import { tpa1 } from '../../tests/golden/fixture.ts';
 import type { ClusterSnapshot } from './snapshot.ts';
+import type { z } from 'zod';
+import { ExtensionInput, GroupInput, TrunkInput } from '../model/schemas.ts';
+import { dialledNumber, dialplanArgumentProblems, type ChannelFor } from '../../sdk/testing/sim/app-args.ts';
 
 /**
  * For hostile strings in every text field of an extension and a trunk: either configTextProblem
@@ -98,7 +101,7 @@ function assertOnlyExpectedConfig(files: RenderedFile[], s: ClusterSnapshot): vo
       expect(lineOk(line), `${f.name}: unexpected line ${JSON.stringify(line)}`).toBe(true);
       if (f.name === 'acm/extensions.acm.conf') {
         // No substitution but the ones acm writes itself.
-        const rest = line.replace(/\$\{EXTEN(:\d+)?\}|\$\{DIALSTATUS\}|\$\{CALLERID\(num\)\}|\$\["\$\{DIALSTATUS\}" = "[A-Z]+"( \| "\$\{DIALSTATUS\}" = "[A-Z]+")?\]/g, '');
+        const rest = line.replace(/\$\{FILTER\(0-9(\*#\+)?,\$\{(EXTEN(:\d+)?|CALLERID\(num\))\}\)\}|\$\{DIALSTATUS\}|\$\["\$\{DIALSTATUS\}" = "[A-Z]+"( \| "\$\{DIALSTATUS\}" = "[A-Z]+")?\]/g, '');
         expect(rest, `dialplan substitution in ${JSON.stringify(line)}`).not.toMatch(/\$/);
       }
     }
@@ -159,5 +162,141 @@ describe('property: hostile text never creates config', () => {
     const s = tpa1();
     s.extensions[0]!.callerId = value;
     expect(() => renderCluster(s)).toThrow(UnsafeConfigValueError);
+  });
+});
+
+/* ------------------------------------------------------------------------------------------------
+ * Dialplan arguments (issue 12, fact 6). Asterisk substitutes channel data into an application's
+ * data BEFORE the application splits it on commas, so caller-controlled data (caller ID,
+ * connected line, the dialled number a `.` pattern matched) must not be able to add an argument,
+ * change an option or redirect a destination. Each priority is run as Asterisk would run it
+ * (sdk/testing/sim/app-args.ts) with two benign channels and a hostile one.
+ * ---------------------------------------------------------------------------------------------- */
+
+const NAME = '[A-Za-z0-9][A-Za-z0-9_.+@-]*';
+const NUMBER = '[0-9*#+]*';
+const re = (s: string) => new RegExp(`^(?:${s})$`);
+/** The argument lists acm's core dialplan means to write: no Dial options, voicemail options u/b only. */
+const CORE_SHAPES: Record<string, (a: string[]) => boolean> = {
+  Dial: (a) => (a.length === 1 || (a.length === 2 && /^\d+$/.test(a[1]!)))
+    && re(`PJSIP/(t\\d+-)?[*#0-9]+|PJSIP/${NUMBER}@${NAME}|Local/[0-9*#+]+@${NAME}`).test(a[0]!),
+  VoiceMail: (a) => a.length === 2 && re(`[0-9]+@${NAME}`).test(a[0]!) && /^[ub]$/.test(a[1]!),
+  VoiceMailMain: (a) => a.length === 1 && re(`[0-9]*@${NAME}`).test(a[0]!),
+  GotoIf: (a) => a.length === 3 && /^[01]$/.test(a[0]!) && /^[a-z]*$/.test(a[1]!) && /^[a-z]*$/.test(a[2]!),
+  Hangup: (a) => a.length === 1 && a[0] === '',
+};
+const coreShape = (app: string, args: string[]) => CORE_SHAPES[app]?.(args) ?? false;
+
+interface Party { tail: string; num: string; name: string; connectedNum: string; connectedName: string }
+const channel = (c: Party): ChannelFor => (p) => ({
+  exten: dialledNumber(p.exten, c.tail), context: p.context,
+  callerId: { num: c.num, name: c.name }, connectedLine: { num: c.connectedNum, name: c.connectedName },
+  // Set by Dial from a fixed list, not by the caller.
+  vars: { DIALSTATUS: 'CHANUNAVAIL' },
+});
+const BENIGN_A = channel({ tail: '4420712345', num: '6101', name: 'Alice', connectedNum: '6102', connectedName: 'Bob' });
+const BENIGN_B = channel({ tail: '3398765432', num: '6202', name: 'Dave', connectedNum: '6301', connectedName: 'Carol' });
+
+const hostileChannelText = fc.oneof(
+  hostile,
+  fc.constantFrom('1003,s', '1,,D(1)', '1&Local/6101@internal', '6101@other', '1/sip:evil@example.com', '1)', '(1', '"1,2"', '1\\,2', '١٢٣', '+1#*'),
+  fc.tuple(fc.stringMatching(/^[0-9]{0,6}$/), hostilePiece, fc.stringMatching(/^[0-9a-z@&/]{0,6}$/)).map((p) => p.join('')),
+);
+const hostileParty = fc.record({ tail: hostileChannelText, num: hostileChannelText, name: hostileChannelText, connectedNum: hostileChannelText, connectedName: hostileChannelText });
+
+function dialplanOf(s: ClusterSnapshot): string {
+  return renderCluster(s).find((f) => f.name === 'acm/extensions.acm.conf')!.content;
+}
+/** The dialplan as acm rendered it before FILTER: channel data straight into the arguments. */
+const unfiltered = (text: string) => text.replace(/\$\{FILTER\([^,]*,(\$\{[^}]*\})\)\}/g, '$1');
+
+describe('property: channel data never changes an application or its arguments', () => {
+  it('caller ID, connected line and dialled number, in every priority of the core dialplan', () => {
+    const texts = [dialplanOf(tpa1(1)), dialplanOf(tpa1(7))];
+    fc.assert(fc.property(fc.constantFrom(0, 1), hostileParty, (t, party) => {
+      expect(dialplanArgumentProblems(texts[t]!, BENIGN_A, BENIGN_B, channel(party), coreShape)).toEqual([]);
+    }), { numRuns: 400 });
+  });
+
+  it('the check fails the unfiltered dialplan: the recorded 1003,s and a dialled 1&…', () => {
+    const text = unfiltered(dialplanOf(tpa1()));
+    expect(text).toContain('VoiceMailMain(${CALLERID(num)}@default)');
+    expect(text).toContain('Dial(PJSIP/${EXTEN:1}@carrier-a)');
+    const eve = channel({ tail: '1', num: '1003,s', name: 'Eve', connectedNum: '', connectedName: '' });
+    expect(dialplanArgumentProblems(text, BENIGN_A, BENIGN_B, eve, coreShape)).toContainEqual(expect.stringMatching(/^\*97@internal .*VoiceMailMain: 1 arguments became 2: \["1003","s@default"\]/));
+    const dialler = channel({ tail: '1&Local/6101@internal', num: '6101', name: 'x', connectedNum: '', connectedName: '' });
+    expect(dialplanArgumentProblems(text, BENIGN_A, BENIGN_B, dialler, coreShape).join('\n')).toMatch(/_9011\.@international .*Dial: argument 1 .*\(structure\)/);
+    // And the property finds such a value by itself.
+    const run = fc.check(fc.property(hostileParty, (party) => dialplanArgumentProblems(text, BENIGN_A, BENIGN_B, channel(party), coreShape).length === 0), { numRuns: 200 });
+    expect(run.failed).toBe(true);
+  });
+});
+
+/** Fields that reach the dialplan, with generators that mostly pass the API schema. */
+const DIALPLAN_EXT_FIELDS: Record<string, fc.Arbitrary<string>> = {
+  extension: fc.stringMatching(/^[*#0-9a-z,@&/()$[\]]{1,8}$/),
+  mailbox: fc.stringMatching(/^[0-9]{1,4}(@[A-Za-z0-9_@,&/()-]{1,8})?$/),
+  context: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.+@&,/()-]{0,10}$/),
+  cfwdTo: fc.stringMatching(/^[0-9*#+@&,/()a-z]{1,10}$/),
+};
+const DIALPLAN_TRUNK_FIELDS: Record<string, fc.Arbitrary<string>> = {
+  name: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.+@&,/()-]{0,10}$/),
+  context: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.+@&,/()-]{0,10}$/),
+  dialPrefix: fc.stringMatching(/^[0-9*#,&@]{0,4}$/),
+  outboundPatterns: fc.stringMatching(/^_?[0-9XNZ.!*#+[\]\-,&@/()$]{1,10}$/),
+};
+const DIALPLAN_GROUP_FIELDS: Record<string, fc.Arbitrary<string>> = {
+  name: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.+@&,/()-]{0,10}$/),
+  context: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.+@&,/()-]{0,10}$/),
+};
+
+/** Sets `field` to `value` when the API schema takes it; false when the API refuses it. */
+function setStored(s: ClusterSnapshot, kind: 'extension' | 'trunk' | 'group', index: number, field: string, value: string): boolean {
+  const schema = { extension: ExtensionInput, trunk: TrunkInput, group: GroupInput }[kind].shape as Record<string, z.ZodType>;
+  const input = field === 'outboundPatterns' ? [value] : value;
+  if (!schema[field]!.safeParse(input).success) return false;
+  const rows = { extension: s.extensions, trunk: s.trunks, group: s.groups }[kind] as unknown as Record<string, unknown>[];
+  const row = rows[index % rows.length]!;
+  row[field] = field === 'outboundPatterns' ? [value, '_9NXXNXXXXXX'] : value;
+  if (kind === 'extension' && field === 'cfwdTo') row.cfwdSet = 'yes';
+  return true;
+}
+
+describe('property: stored values that pass the API schema never change an application or its arguments', () => {
+  const storedCase = (kind: 'extension' | 'trunk' | 'group', fields: Record<string, fc.Arbitrary<string>>) =>
+    fc.constantFrom(...Object.keys(fields)).chain((field) => fc.tuple(fc.constant(kind), fc.integer({ min: 0, max: 5 }), fc.constant(field), fields[field]!));
+  it('in every extension, trunk and group field that reaches the dialplan, with hostile callers too', () => {
+    let rendered = 0;
+    fc.assert(fc.property(
+      fc.constantFrom(1, 7),
+      fc.oneof(storedCase('extension', DIALPLAN_EXT_FIELDS), storedCase('trunk', DIALPLAN_TRUNK_FIELDS), storedCase('group', DIALPLAN_GROUP_FIELDS)),
+      hostileParty,
+      (tenantId, [kind, index, field, value], party) => {
+        const s = tpa1(tenantId);
+        if (!setStored(s, kind, index, field, value)) return;
+        let text: string;
+        try {
+          text = dialplanOf(s);
+        } catch (err) {
+          if (err instanceof UnsafeConfigValueError || err instanceof RenderError) return; // refused: nothing written
+          throw err;
+        }
+        rendered++;
+        expect(dialplanArgumentProblems(text, BENIGN_A, BENIGN_A, BENIGN_A, coreShape)).toEqual([]);
+        expect(dialplanArgumentProblems(text, BENIGN_A, BENIGN_B, channel(party), coreShape)).toEqual([]);
+      },
+    ), { numRuns: 600 });
+    expect(rendered).toBeGreaterThan(100); // the generators reach the renderer, not only the schema
+  });
+});
+
+describe('outbound patterns pbx_config would misread', () => {
+  it('an unclosed [ is refused by the validator and the renderer (it would swallow the priority)', () => {
+    const s = tpa1();
+    s.trunks[0]!.outboundPatterns = ['_9[1-3', '_9NXXNXXXXXX'];
+    expect(validateCluster(s)).toContainEqual(expect.objectContaining({ object: 'trunk carrier-a', field: 'outboundPatterns[0]' }));
+    expect(() => renderCluster(s)).toThrow(RenderError);
+    s.trunks[0]!.outboundPatterns = ['_9[1-3]XX', '_9NXXNXXXXXX'];
+    expect(dialplanOf(s)).toContain('exten => _9[1-3]XX,1,Dial(PJSIP/${FILTER(0-9*#+,${EXTEN:1})}@carrier-a)');
   });
 });

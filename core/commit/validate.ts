@@ -4,7 +4,7 @@ import { KNOWN_CODECS, network as networkSchema } from '../model/schemas.ts';
 import {
   codecs, groupsById, mailboxKey, names, patternMatches, RenderError, RESERVED_SECTIONS, tenantPrefix,
 } from './render/common.ts';
-import { FEATURE_CODES, orderedRights, outboundRoutes } from './render/dialplan.ts';
+import { DIALPLAN_PATTERN, FEATURE_CODES, orderedRights, outboundRoutes } from './render/dialplan.ts';
 import { parkingOf } from './render/features.ts';
 import { renderCluster, type RenderedFile } from './render/index.ts';
 import { trunkTransport } from './render/pjsip.ts';
@@ -220,7 +220,7 @@ export function validateCluster(
     if (tr.transport === 'tls') add(o, 'transport', `acm renders no TLS transport (certificates); "${trunkTransport(tr)}" would be missing`);
     else if (tr.transport && tr.transport !== 'udp' && tr.transport !== 'tcp') add(o, 'transport', `"${tr.transport}" is not udp, tcp or tls`);
     (tr.outboundPatterns ?? []).forEach((p, i) => {
-      if (!/^_?[0-9XNZxnz.!*#+[\]-]+$/.test(p)) add(o, `outboundPatterns[${i}]`, `"${p}" is not a dialplan pattern`);
+      if (!DIALPLAN_PATTERN.test(p)) add(o, `outboundPatterns[${i}]`, `"${p}" is not a dialplan pattern`);
     });
   }
 

@@ -98,6 +98,9 @@ export function renderConfbridge(snapshot: ClusterSnapshotView, rooms: readonly 
  * per external number, included from the tenant's internal context and every trunk context so
  * extensions and inbound DIDs reach it. Callers get in only while the scheduler has the room
  * `open` in AstDB; with a PIN set they are asked for it (Read) and the PIN decides user or admin.
+ * No caller-controlled channel data reaches an argument unfiltered: the DB value is the
+ * scheduler's, ACM_CONF_TRIES is counted here and ACM_CONF_PIN holds only what Read collects
+ * (DTMF digits); both only inside quoted `$[…]` comparisons (see dialplan-args.property.test.ts).
  */
 export function renderConferenceDialplan(snapshot: ClusterSnapshotView, rooms: readonly Room[], opts: RenderOptions): string {
   if (!rooms.length) return '';

@@ -49,7 +49,8 @@ export function outboundRoutes(s: ClusterSnapshotView): OutboundRoute[] {
  *  - `[local]`, `[longdistance]`, `[international]`: outbound routes by trunk pattern;
  *  - one context per group (`[grp-<name>]` or the group's `context`) including its rights in order.
  * All names carry the tenant prefix. No user text reaches an application argument except through
- * `dialplanToken` (numbers and object names only; see common.ts).
+ * `dialplanToken` (numbers and object names only; see common.ts), and no caller-controlled channel
+ * data except through `channelData` (FILTER).
  */
 export function renderDialplan(s: ClusterSnapshotView): string {
   const t = s.tenant;
@@ -65,7 +66,7 @@ export function renderDialplan(s: ClusterSnapshotView): string {
     renderExtension(w, t, e, e.groupId ? groups.get(e.groupId) : undefined);
   }
   w.blank().comment('feature codes');
-  w.raw(`exten => *97,1,VoiceMailMain(\${CALLERID(num)}@${names.context(t, 'default', 'voicemail context')})`);
+  w.raw(`exten => *97,1,VoiceMailMain(${channelData('CALLERID(num)', MAILBOX_CHARS)}@${names.context(t, 'default', 'voicemail context')})`);
   w.same('n,Hangup()');
   const parking = parkingOf(t);
   w.blank().comment(`parking lot ${parking.lot}: park on ${parking.parkext}, spaces ${parking.first}-${parking.last}`);
@@ -111,6 +112,7 @@ function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: 
   }
   w.raw(`exten => ${num},1,Dial(PJSIP/${endpoint},${RING_TIMEOUT})`);
   if (mailbox) {
+    // DIALSTATUS is set by Dial from a fixed list of words: not caller data.
     w.same('n,GotoIf($["${DIALSTATUS}" = "BUSY"]?busy)');
     w.same(`n,VoiceMail(${mailbox},u)`);
     w.same('n,Hangup()');
@@ -124,7 +126,7 @@ function renderRoute(w: ConfWriter, t: TenantView, route: OutboundRoute): void {
   w.blank().comment(`${route.pattern} via ${route.trunks.map((tr) => `trunk ${names.trunk(t, tr)} (id ${tr.id})`).join(', then ')}`);
   route.trunks.forEach((tr, i) => {
     const strip = stripCount(route.pattern, tr.dialPrefix);
-    const dial = `Dial(PJSIP/\${EXTEN${strip ? `:${strip}` : ''}}@${names.trunk(t, tr)})`;
+    const dial = `Dial(PJSIP/${channelData(`EXTEN${strip ? `:${strip}` : ''}`, DIAL_NUMBER_CHARS)}@${names.trunk(t, tr)})`;
     if (i === 0) w.raw(`exten => ${pattern},1,${dial}`);
     else w.same(`n,${dial}`);
     // Fail over to the next trunk only when this one could not take the call.
@@ -133,8 +135,29 @@ function renderRoute(w: ConfWriter, t: TenantView, route: OutboundRoute): void {
   w.same(route.trunks.length > 1 ? 'n(done),Hangup()' : 'n,Hangup()');
 }
 
-/** An outbound pattern as an extension: `_` + pattern characters only (no `,`, `(`, `$`, `;`…). */
+/**
+ * Caller-controlled channel data (caller ID, dialled number) in an application argument.
+ * Asterisk substitutes `${…}` before it splits the arguments (pbx.c), so a `,` in the value
+ * would start a new argument: the recorded `"Eve" <1003,s>` gave VoiceMailMain `1003,s@default`,
+ * option `s`, no password. FILTER keeps only the allowed characters. Its first argument is cut at
+ * the first `,` and the value is the rest, not split again (func_strings.c, RAW args), so any
+ * value is safe inside it; `-` in `allowed` is a range (write a literal one as `\-`).
+ */
+export function channelData(expression: string, allowed: string): string {
+  return `\${FILTER(${allowed},\${${expression}})}`;
+}
+/** A mailbox number: digits. */
+export const MAILBOX_CHARS = '0-9';
+/** What a number in a dial string may carry: digits, `*`, `#`, `+` (no `&`, `/`, `@`, `,`, `)`). */
+export const DIAL_NUMBER_CHARS = '0-9*#+';
+
+/**
+ * An outbound pattern as an extension: `_` + pattern characters only (no `,`, `(`, `$`, `;`…),
+ * and every `[` closed by a `]` with only digits, `*#+` and ranges inside: pbx_config does not
+ * split on a `,` inside `[…]`, so an unclosed `[` would swallow the priority and the application.
+ */
+export const DIALPLAN_PATTERN = /^_?([0-9XNZxnz.!*#+-]|\[[0-9*#+-]+\])+$/;
 export function dialplanPattern(pattern: string): string {
-  if (!/^_?[0-9XNZxnz.!*#+[\]-]+$/.test(pattern)) throw new RenderError('outbound pattern', undefined, `"${pattern.slice(0, 40)}" is not a dialplan pattern`);
+  if (!DIALPLAN_PATTERN.test(pattern)) throw new RenderError('outbound pattern', undefined, `"${pattern.slice(0, 40)}" is not a dialplan pattern`);
   return pattern;
 }

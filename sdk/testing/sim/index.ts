@@ -37,7 +37,7 @@ export interface SimOptions {
   ariPort?: number;
   /** Default 0 (enabled). -1 disables SSH/SFTP. */
   sshPort?: number;
-  /** SIP OPTIONS responder over UDP; default disabled (-1). */
+  /** SIP over UDP (OPTIONS, and calls: sip-invite.ts); default disabled (-1). */
   sipPort?: number;
   host?: string;
   systemName?: string;
@@ -129,7 +129,7 @@ export class SimulatedAsterisk {
         this.ports.ssh = await this.sftp.start(opts.sshPort ?? 0, host);
       }
       if ((opts.sipPort ?? -1) >= 0) {
-        this.sip = new SipUdpServer();
+        this.sip = new SipUdpServer(this.state);
         this.ports.sip = await this.sip.start(opts.sipPort ?? 0, host);
       }
     } catch (e) {

@@ -45,6 +45,7 @@ const ENDPOINT_OPTS = [
   'subscribe_context', 'trust_connected_line', 'overlap_dial', 'faxdetect_timeout', 'ice_support',
   // Endpoint ACL options (res_pjsip "acl", "deny", "permit" and the contact_* forms).
   'acl', 'deny', 'permit', 'contact_acl', 'contact_deny', 'contact_permit',
+  'media_address', 'bind_rtp_to_media_address',
 ];
 const AOR_OPTS = [
   'max_contacts', 'contact', 'remove_existing', 'remove_unavailable', 'qualify_frequency', 'qualify_timeout',

@@ -1,22 +1,33 @@
 /**
  * Minimal SIP UDP responder: answers OPTIONS with `200 OK` (RFC 3261 §8.2.6: Via, From, Call-ID
- * and CSeq copied, To copied with a tag added). Other requests get `501 Not Implemented`;
- * responses and garbage are ignored.
+ * and CSeq copied, To copied with a tag added). Given the PBX state it also takes calls
+ * (INVITE/ACK/BYE, sip-invite.ts). Other requests get `501 Not Implemented`; responses and
+ * garbage are ignored.
  */
 import dgram from 'node:dgram';
 import crypto from 'node:crypto';
+import type { PbxState } from './state.ts';
+import { parseSipRequest, SipCalls } from './sip-invite.ts';
 
 export class SipUdpServer {
   private sock: dgram.Socket | undefined;
+  private calls: SipCalls | undefined;
   port = 0;
-  /** Number of requests answered. */
+  /** Number of SIP messages sent (answers, and BYEs of calls the simulator ends). */
   answered = 0;
+
+  /** With the PBX state, INVITEs are taken as calls. */
+  constructor(private readonly state?: PbxState) {}
 
   async start(port: number, host = '127.0.0.1'): Promise<number> {
     const sock = dgram.createSocket('udp4');
     this.sock = sock;
     sock.on('message', (msg, rinfo) => {
-      const reply = sipReply(msg.toString('utf8'));
+      const text = msg.toString('utf8');
+      const req = this.calls && parseSipRequest(text);
+      const send = (t: string) => { this.answered++; sock.send(t, rinfo.port, rinfo.address); };
+      if (req && this.calls!.handle(req, rinfo, send)) return;
+      const reply = sipReply(text);
       if (!reply) return;
       this.answered++;
       sock.send(reply, rinfo.port, rinfo.address);
@@ -27,10 +38,13 @@ export class SipUdpServer {
       sock.bind(port, host, () => resolve());
     });
     this.port = sock.address().port;
+    if (this.state) this.calls = new SipCalls(this.state, { address: host, port: this.port });
     return this.port;
   }
 
   async stop(): Promise<void> {
+    this.calls?.close();
+    this.calls = undefined;
     const s = this.sock;
     this.sock = undefined;
     if (s) await new Promise<void>((r) => s.close(() => r()));
