@@ -30,7 +30,7 @@ export const SiteSchema = new EntitySchema<Site>({
 
 export interface Cluster extends Row {
   tenantId: number; siteId: number; name: string; description?: string | null; vip?: string | null;
-  asteriskConfigDir?: string | null;
+  asteriskConfigDir?: string | null; sipBindAddress?: string | null;
 }
 export const ClusterSchema = new EntitySchema<Cluster>({
   name: 'Cluster',
@@ -38,7 +38,7 @@ export const ClusterSchema = new EntitySchema<Cluster>({
   uniques: [{ properties: ['tenantId', 'name'] }],
   properties: {
     ...base, tenantId: col.ref({ nullable: false }), siteId: col.ref({ nullable: false }), name: col.reqStr(80),
-    description: col.str(), vip: col.str(64), asteriskConfigDir: col.str(255),
+    description: col.str(), vip: col.str(64), asteriskConfigDir: col.str(255), sipBindAddress: col.str(45),
   },
 });
 

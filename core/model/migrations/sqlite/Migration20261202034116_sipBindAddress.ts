@@ -1,0 +1,9 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261202034116_sipBindAddress extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`alter table \`clusters\` add column \`sip_bind_address\` text null;`);
+  }
+
+}
