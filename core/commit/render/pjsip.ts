@@ -81,7 +81,8 @@ export function renderPjsip(s: ClusterSnapshotView): string {
   const protocols = new Set(['udp', ...s.trunks.map((tr) => tr.transport || 'udp').filter((p) => p === 'tcp')]);
   for (const proto of [...protocols].sort()) {
     w.blank().comment(`${proto.toUpperCase()} transport of cluster ${s.cluster.name}`);
-    w.section(`transport-${proto}`).set('type', 'transport').set('protocol', proto).set('bind', bind);
+    // `raw`: an IPv6 bind starts with `[`, which `set` refuses in user text; the address is checked above.
+    w.section(`transport-${proto}`).set('type', 'transport').set('protocol', proto).raw(`bind = ${bind}`);
   }
 
   // Group templates, by group name.
