@@ -105,7 +105,7 @@ export const ExtensionInput = z.strictObject({
   groupId: opt(id),
   name: displayName,
   extension: extensionNumber,
-  callerId: opt(text(200).pipe(callerIdSchema())),
+  callerId: opt(text(80).pipe(callerIdSchema())),
   defaultUser: opt(objectName),
   authUser: opt(z.string().max(22).regex(/^[A-Za-z0-9_.+@-]+$/, 'letters, digits and -_.+@ only')),
   secret: opt(z.string().min(8, 'at least 8 characters').max(80).pipe(text(80))),

@@ -33,7 +33,8 @@ export function sipUri(host: string, port?: number | string | null, user?: strin
     throw new UnsafeConfigValueError('port', 'a port number 1-65535');
   }
   // The user part of a URI: an `@` or `:` in it would move the host.
-  if (user && !/^[A-Za-z0-9_.+*#-]+$/.test(user)) throw new UnsafeConfigValueError(userField, 'the user part of a SIP URI may use letters, digits and _.+*#- only');
+  // `#` would start a URI fragment.
+  if (user && !/^[A-Za-z0-9_.+*-]+$/.test(user)) throw new UnsafeConfigValueError(userField, 'the user part of a SIP URI may use letters, digits and _.+*- only');
   const u = user ? `${user}@` : '';
   return `sip:${u}${uriHost(host)}${port ? `:${Number(port)}` : ''}`;
 }
