@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { confName } from './config-text.ts';
 import {
   bindAddress, callerIdProblem, hostProblem, ipProblem, networkProblem, parseIp, reservedNameProblem, truncateUtf8, uriHost, utf8Bytes,
 } from './asterisk-syntax.ts';
@@ -34,6 +35,38 @@ describe('networks as main/acl.c reads them', () => {
     }
     expect(networkProblem('::ffff:10.0.0.1/120')).toMatch(/IPv4-mapped.*10\.0\.0\.1/);
     expect(networkProblem('2001:db8::/255.255.0.0')).toMatch(/same address scheme/);
+  });
+
+  it('refuses each form a real Asterisk read differently from what was typed (recorded)', () => {
+    const rec = fixture('oracle-acl-misread-forms.txt');
+    const typed = new Map<string, string[]>();
+    let section = '';
+    for (const line of rec.split('-----BEGIN FILE-----')[1]!.split('-----END FILE-----')[0]!.split('\n')) {
+      const head = /^\[(.+)\]$/.exec(line);
+      if (head) typed.set(section = head[1]!, []);
+      const rule = /^(?:permit|deny) = (\S+)$/.exec(line);
+      if (rule) typed.get(section)!.push(rule[1]!);
+    }
+    const loaded = (name: string) => [...rec.split(`## acl show ${name}\n`)[1]!.split('##')[0]!.matchAll(/^\s+\d+:\s+(?:allow|deny) - (\S+)$/gm)].map((m) => m[1]!);
+    // What Asterisk made of them: octal, a short form, a prefix with junk, a netmask with holes.
+    expect(loaded('octal')).toEqual(['8.0.0.1/255.255.255.255']);
+    expect(loaded('shortv4')).toEqual(['10.0.0.1/255.255.255.255']);
+    expect(loaded('prefixjunk')).toEqual(['10.0.0.0/255.255.255.0']);
+    expect(loaded('noncontig')).toEqual(['0.0.0.0/0.0.0.0', '10.0.0.0/255.0.255.0']);
+    expect([...typed.keys()].sort()).toEqual(['noncontig', 'octal', 'prefixjunk', 'shortv4']);
+    for (const [name, rules] of typed) {
+      for (const value of rules) {
+        if (value === '0.0.0.0/0.0.0.0') expect(networkProblem(value)).toBeNull();
+        else expect(networkProblem(value), `${name}: ${value}`).not.toBeNull();
+      }
+    }
+  });
+
+  it('keeps section names within the 79 bytes Asterisk keeps (a longer one was not found by its full name: recorded)', () => {
+    const rec = fixture('oracle-acl-misread-forms.txt');
+    expect(rec).toContain(`Unable to find object ${'a'.repeat(101)}.`);
+    expect(confName('a'.repeat(79))).toBe('a'.repeat(79));
+    expect(() => confName('a'.repeat(80))).toThrow(/79 characters/);
   });
 
   it('refuses what Asterisk would read differently from what was typed', () => {
