@@ -3,7 +3,7 @@ import {
 } from '../../sdk/asterisk-syntax.ts';
 import { configTextProblem, UnsafeConfigValueError } from '../../sdk/config-text.ts';
 import type { ClusterSnapshotView, ExtensionView, TrunkView } from '../../sdk/commit.ts';
-import { KNOWN_CODECS } from '../model/schemas.ts';
+import { KNOWN_CODECS, VALUE_SYNTAX } from '../model/schemas.ts';
 import {
   codecs, groupsById, mailboxKey, names, patternMatches, RenderError, RESERVED_SECTIONS, tenantPrefix,
 } from './render/common.ts';
@@ -323,7 +323,9 @@ function valueSyntax(s: ClusterSnapshotView, add: Add): void {
     check(o, 'defaultIp', e.defaultIp, ipProblem);
     check(o, 'deny', e.deny, networkProblem);
     check(o, 'permit', e.permit, networkProblem);
-    check(o, 'cfwdTo', e.cfwdTo, (v) => (/^\+?[0-9*#]{1,40}$/.test(v) ? null : 'a number to forward to: digits, optionally with a leading + and * or #'));
+    for (const [field, [re, message]] of Object.entries(VALUE_SYNTAX)) {
+      check(o, field, e[field as keyof typeof VALUE_SYNTAX], (v) => (re.test(v) ? null : message));
+    }
   }
 }
 

@@ -46,6 +46,13 @@ export const codecList = z.string().max(100).refine(
   (v) => v.split(/[,&]/).map((c) => c.trim()).filter(Boolean).every((c) => KNOWN_CODECS.includes(c.replace(/^!/, ''))),
   `unknown codec; known: ${KNOWN_CODECS.join(', ')}`,
 );
+/** Syntaxes of values that reach the dialplan or channel settings; the commit validator re-checks stored rows with them. */
+export const VALUE_SYNTAX = {
+  cfwdTo: [/^\+?[0-9*#]{1,40}$/, 'a number to forward to: digits, optionally with a leading + and * or #'],
+  language: [/^[a-z]{2}(_[A-Z]{2})?$/, 'a language code such as en or en_US'],
+  accountCode: [/^[A-Za-z0-9_.-]{0,20}$/, 'letters, digits and -_. only (at most 20)'],
+} as const satisfies Record<string, readonly [RegExp, string]>;
+const syntax = (field: keyof typeof VALUE_SYNTAX) => z.string().regex(...VALUE_SYNTAX[field]);
 const callGroups = z.string().max(40).regex(/^(\d{1,2}(-\d{1,2})?)(,\d{1,2}(-\d{1,2})?)*$/, 'group numbers 0-63, e.g. 1,3-5');
 
 export const TenantInput = z.strictObject({
@@ -115,7 +122,7 @@ export const ExtensionInput = z.strictObject({
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })),
   vmSecret: opt(z.string().regex(/^[0-9]{4,22}$/, '4 to 22 digits')),
-  accountCode: opt(z.string().max(20).regex(/^[A-Za-z0-9_.-]*$/, 'letters, digits and -_. only')),
+  accountCode: opt(syntax('accountCode')),
   context: opt(contextRef),
   amaFlags: opt(z.enum(['default', 'omit', 'billing', 'documentation'])),
   callGroup: opt(callGroups),
@@ -129,7 +136,7 @@ export const ExtensionInput = z.strictObject({
     if (problem) ctx.addIssue({ code: 'custom', message: `"dynamic" or a host: ${problem}` });
   })),
   insecure: opt(z.enum(['port', 'invite', 'port,invite', 'no'])),
-  language: opt(z.string().regex(/^[a-z]{2}(_[A-Z]{2})?$/, 'a language code such as en or en_US')),
+  language: opt(syntax('language')),
   md5Secret: opt(z.string().regex(/^[a-f0-9]{32}$/, '32 hex digits')),
   nat: opt(z.enum(['yes', 'no', 'force_rport', 'comedia', 'force_rport,comedia', 'auto_force_rport', 'auto_comedia'])),
   acl: opt(nameOf('acl')),
@@ -156,7 +163,7 @@ export const ExtensionInput = z.strictObject({
   fallback: opt(text(80)),
   queue: opt(objectName),
   cfwdSet: opt(yesNo),
-  cfwdTo: opt(z.string().regex(/^\+?[0-9*#]{1,40}$/, 'a number to forward to: digits, optionally with a leading + and * or #')),
+  cfwdTo: opt(syntax('cfwdTo')),
   callbackExtension: opt(extensionNumber.max(15)),
   directory: opt(yesNo),
 });
