@@ -54,6 +54,8 @@ const BAD: [string, string, unknown, RegExp][] = [
   // fact 9: byte limits Asterisk cuts at
   ['extensions', 'name', 'é'.repeat(80), /79 bytes/],
   ['extensions', 'callerId', `"${'é'.repeat(40)}" <6150>`, /79 bytes/],
+  ['groups', 'name', 'g'.repeat(76), /75 characters/],
+  ['trunks', 'outboundPatterns.0', `_9${'X'.repeat(78)}`, /79/],
   // fact 10: hosts
   ['trunks', 'host', 'evil.com:5060', /without ":port"/],
   ['trunks', 'host', '-evil', /must not start or end with "-"/],
@@ -70,7 +72,7 @@ const BAD: [string, string, unknown, RegExp][] = [
 const good = (): Record<string, Record<string, unknown>> => ({
   acls: { name: 'ok-acl', rules: [{ action: 'permit', network: '10.1.0.0/16' }] },
   extensions: { clusterId: a.cluster.id, name: 'Good', extension: '6150', secret: 'good-secret-1', mailbox: '6150', vmSecret: '4321' },
-  trunks: { clusterId: a.cluster.id, name: 'ok-trunk', host: 'sip.example.net' },
+  trunks: { clusterId: a.cluster.id, name: 'ok-trunk', host: 'sip.example.net', outboundPatterns: ['_7NXXNXXXXXX'] },
   groups: { name: 'okGroup', context: 'okctx', rights: ['internal'] },
   servers: { clusterId: a.cluster.id, name: 'okast', host: '127.0.0.21' },
   clusters: { siteId: a.site.id, name: 'okcl' },

@@ -215,6 +215,7 @@ describe('values as Asterisk parses them, on rows already stored', () => {
       ext(s, '6102').cfwdTo = '1003,s';
       ext(s, '6201').language = 'en,s';
       ext(s, '6202').accountCode = 'a,b';
+      trunk(s, 'carrier-a').outboundPatterns = [`_8${'X'.repeat(78)}`];
       s.cluster.sipBindAddress = '0.0.0.0:5060';
       s.servers[0]!.host = 'ast1.example.com:22';
     });
@@ -227,6 +228,7 @@ describe('values as Asterisk parses them, on rows already stored', () => {
       { object: 'extension 6102', field: 'cfwdTo', message: expect.stringMatching(/digits/) },
       { object: 'extension 6201', field: 'language', message: expect.stringMatching(/language code/) },
       { object: 'extension 6202', field: 'accountCode', message: expect.stringMatching(/letters, digits/) },
+      { object: 'trunk carrier-a', field: 'outboundPatterns[0]', message: expect.stringMatching(/79 characters/) },
       { object: 'cluster tpa1', field: 'sipBindAddress', message: expect.stringMatching(/not an IP address/) },
       { object: 'server tpa1-a', field: 'host', message: expect.stringMatching(/without ":port"/) },
     ]));

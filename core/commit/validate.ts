@@ -223,6 +223,7 @@ export function validateCluster(
     else if (tr.transport && tr.transport !== 'udp' && tr.transport !== 'tcp') add(o, 'transport', `"${tr.transport}" is not udp, tcp or tls`);
     (tr.outboundPatterns ?? []).forEach((p, i) => {
       if (!/^_?[0-9XNZxnz.!*#+[\]-]+$/.test(p)) add(o, `outboundPatterns[${i}]`, `"${p}" is not a dialplan pattern`);
+      else if (p.length > 79) add(o, `outboundPatterns[${i}]`, 'longer than the 79 characters Asterisk keeps of a pattern');
     });
   }
 

@@ -100,7 +100,8 @@ export const ServerInput = z.strictObject({
 
 export const GroupInput = z.strictObject({
   tenantId: id.optional(),
-  name: objectName,
+  // Its template and default context are `grp-<name>`, within the 79 bytes of a section name.
+  name: objectName.max(75, 'at most 75 characters (acm names its template and context grp-<name>)'),
   description: opt(text()),
   context: opt(nameOf('ownContext')),
   rights: opt(z.array(contextRef).max(50)),
@@ -184,7 +185,8 @@ export const TrunkInput = z.strictObject({
   context: opt(contextRef),
   maxChannels: opt(z.coerce.number().int().min(1).max(100000)),
   dialPrefix: opt(z.string().regex(/^[0-9*#]{0,16}$/, 'digits')),
-  outboundPatterns: opt(z.array(z.string().regex(/^_?[0-9XNZ.!*#+[\]-]+$/, 'a dialplan pattern such as _9NXXNXXXXXX')).max(50)),
+  // AST_MAX_EXTENSION: pbx_config keeps 79 bytes of an extension or pattern.
+  outboundPatterns: opt(z.array(z.string().max(79).regex(/^_?[0-9XNZ.!*#+[\]-]+$/, 'a dialplan pattern such as _9NXXNXXXXXX')).max(50)),
   qualify: z.boolean().default(true),
 });
 
