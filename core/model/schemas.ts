@@ -74,7 +74,7 @@ export const ClusterInput = z.strictObject({
   description: opt(text()),
   vip: opt(ipAddress),
   asteriskConfigDir: opt(z.string().regex(/^\/[A-Za-z0-9_./-]*$/, 'an absolute path')),
-  /** The address acm's PJSIP transports bind to on every server of the cluster (unset: 0.0.0.0). */
+  /** The address acm's PJSIP transports bind to on every server of the cluster (unset: 0.0.0.0); see DESIGN-NOTES. */
   sipBindAddress: opt(ipAddress),
 });
 
