@@ -52,7 +52,7 @@ export const VALUE_SYNTAX = {
   language: [/^[a-z]{2}(_[A-Z]{2})?$/, 'a language code such as en or en_US'],
   accountCode: [/^[A-Za-z0-9_.-]{0,20}$/, 'letters, digits and -_. only (at most 20)'],
 } as const satisfies Record<string, readonly [RegExp, string]>;
-const syntax = (field: keyof typeof VALUE_SYNTAX) => z.string().regex(...VALUE_SYNTAX[field]);
+const syntax = (field: keyof typeof VALUE_SYNTAX) => z.string().regex(VALUE_SYNTAX[field][0], VALUE_SYNTAX[field][1]);
 const callGroups = z.string().max(40).regex(/^(\d{1,2}(-\d{1,2})?)(,\d{1,2}(-\d{1,2})?)*$/, 'group numbers 0-63, e.g. 1,3-5');
 
 export const TenantInput = z.strictObject({
