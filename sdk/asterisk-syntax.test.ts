@@ -215,7 +215,7 @@ describe('names with a special meaning', () => {
       expect(reservedNameProblem('pjsip', n), n).toMatch(/reserved/);
     }
     for (const n of ['general', 'globals']) expect(reservedNameProblem('context', n), n).toMatch(/reserved/);
-    for (const n of ['internal', 'local', 'longdistance', 'international', 'parking', 'general']) expect(reservedNameProblem('ownContext', n), n).toMatch(/reserved/);
+    for (const n of ['internal', 'local', 'longdistance', 'international', 'parking', 'general', 'default', 'parkedcalls']) expect(reservedNameProblem('ownContext', n), n).toMatch(/reserved/);
     for (const n of ['general', 'zonemessages']) expect(reservedNameProblem('voicemail', n), n).toMatch(/reserved/);
     expect(reservedNameProblem('acl', 'general')).toMatch(/reserved/);
     expect(reservedNameProblem('moh', 'general')).toMatch(/reserved/);

@@ -211,8 +211,9 @@ export const RESERVED_NAMES: Record<ReservedKind, readonly string[]> = {
   pjsip: ['anonymous', 'global', 'system', 'transport-udp', 'transport-tcp', 'transport-tls'],
   // extensions.conf settings sections (a reference to them is as wrong as a definition).
   context: ['general', 'globals'],
-  // A context a group defines must not be one of those, nor one acm renders itself.
-  ownContext: ['general', 'globals', ...ACM_CONTEXTS],
+  // A context a group defines must not be one of those, nor one acm renders itself, nor one
+  // every Asterisk already has (the site's `[default]`, res_parking's `parkedcalls`).
+  ownContext: ['general', 'globals', ...ACM_CONTEXTS, 'default', 'parkedcalls'],
   // voicemail.conf settings sections (app_voicemail skips them as mailbox contexts).
   voicemail: ['general', 'zonemessages'],
   // named_acl.c matches every category but `general`.
