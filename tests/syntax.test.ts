@@ -63,6 +63,7 @@ const BAD: [string, string, unknown, RegExp][] = [
   ['trunks', 'fromDomain', 'evil.com:5060', /without ":port"/],
   ['extensions', 'host', 'evil.com:5060', /without ":port"/],
   ['extensions', 'fromDomain', '-evil', /must not start or end with "-"/],
+  ['extensions', 'fromDomain', `${'a'.repeat(60)}.${'b'.repeat(20)}`, /80/],
   ['servers', 'host', 'evil.com:22', /without ":port"/],
   // fact 8: the bind address
   ['clusters', 'sipBindAddress', '0.0.0.0:5060', /not an IP address/],

@@ -131,7 +131,7 @@ export const ExtensionInput = z.strictObject({
   defaultIp: opt(ipAddress),
   dtmfMode: opt(z.enum(['rfc4733', 'rfc2833', 'inband', 'info', 'auto', 'auto_info'])),
   fromUser: opt(z.string().max(80).regex(/^[A-Za-z0-9_.+-]*$/, 'letters, digits and -_.+ only')),
-  fromDomain: opt(host),
+  fromDomain: opt(z.string().max(80).pipe(host)),
   host: opt(z.string().max(253).superRefine((v, ctx) => {
     const problem = v === 'dynamic' ? null : hostProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: `"dynamic" or a host: ${problem}` });
