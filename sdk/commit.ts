@@ -18,6 +18,8 @@ export interface SiteView {
 export interface ClusterView {
   readonly id: number; readonly tenantId: number; readonly siteId: number; readonly name: string;
   readonly description?: string | null; readonly vip?: string | null; readonly asteriskConfigDir?: string | null;
+  /** Address acm's PJSIP transports bind to (unset: 0.0.0.0). */
+  readonly sipBindAddress?: string | null;
 }
 /** A server as plugins see it: no SSH/AMI/ARI credentials. */
 export interface ServerView {

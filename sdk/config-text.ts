@@ -37,9 +37,13 @@ export function confValue(value: string | number | boolean, field = 'value'): st
   return text.trim();
 }
 
-/** A section or object name: letters, digits and `-_.+@` only. */
+/** Bytes Asterisk keeps of a section name (config.c's `char name[80]`, less the NUL): longer names are cut. */
+export const SECTION_NAME_MAX = 79;
+
+/** A section or object name: letters, digits and `-_.+@` only, at most SECTION_NAME_MAX bytes. */
 export function confName(value: string, field = 'name'): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.+@-]*$/.test(value)) throw new UnsafeConfigValueError(field, 'section names may use letters, digits and -_.+@ only');
+  if (value.length > SECTION_NAME_MAX) throw new UnsafeConfigValueError(field, `"${value.slice(0, 20)}…" is longer than the ${SECTION_NAME_MAX} characters Asterisk keeps of a section name`);
   return value;
 }
 

@@ -3,6 +3,7 @@
  * (coreServices.notifier) reads them: one definition for both.
  */
 import { isIP } from 'node:net';
+import { hostProblem } from './asterisk-syntax.ts';
 import type { NotifyChannel } from './core-services.ts';
 
 /**
@@ -12,8 +13,6 @@ import type { NotifyChannel } from './core-services.ts';
  *   .1.2  the generic acmNotification trap of the core notifier
  */
 export const ACM_ENTERPRISE_OID = '1.3.6.1.4.1.32473';
-
-const HOST_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*$/;
 
 /** `host`, `host:port`, `[v6]:port` or a bare IPv6 address (optionally `udp://`); undefined when malformed. */
 export function hostPort(target: string, defaultPort: number): { host: string; port: number } | undefined {
@@ -27,7 +26,8 @@ export function hostPort(target: string, defaultPort: number): { host: string; p
     if (!m) return undefined;
     host = m[1]!; if (m[2]) port = Number(m[2]);
   }
-  if (!(isIP(host) || HOST_RE.test(host)) || port < 1 || port > 65535) return undefined;
+  // The shared host rule: RFC 1123 labels (no trailing "-"), plain IPv4/IPv6 (no zone id).
+  if (hostProblem(host) || port < 1 || port > 65535) return undefined;
   return { host, port };
 }
 

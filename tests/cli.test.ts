@@ -39,6 +39,14 @@ describe('acm command line', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('extension: digits, optionally with * or # as in feature codes');
     expect(bad.stderr).toMatch(/allow: unknown codec/);
+    // The same Asterisk syntax as the API (issue 12: reserved names, hosts with a port, caller ID splitting arguments).
+    const trunk = await acm(['trunks', 'add', '--set', `clusterId=${cluster.id}`, '--set', 'name=anonymous', '--set', 'host=evil.com:5060']);
+    expect(trunk.code).toBe(2);
+    expect(trunk.stderr).toMatch(/name: "anonymous" is reserved/);
+    expect(trunk.stderr).toMatch(/host: a host without ":port"/);
+    const cid = await acm(['extensions', 'add', '--set', `clusterId=${cluster.id}`, '--set', 'name=Eve', '--set', 'extension=6121', '--set', 'callerId="Eve" <1003,s>']);
+    expect(cid.code).toBe(2);
+    expect(cid.stderr).toMatch(/callerId: the number must be digits/);
     const list = await acm(['extensions', 'list', '-q', '6120', '--json']);
     expect(JSON.parse(list.stdout).map((e: any) => e.extension)).toEqual(['6120']);
   }, 120_000);

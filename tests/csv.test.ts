@@ -114,11 +114,11 @@ describe('CSV import', () => {
     ]);
     expect(await extCount()).toBe(before);
     // Without the bad line (the line after a multi-line record keeps its own number).
-    const ok = await postCsv(api, `${header}\nacl,aSales,"Lee, Ann",6401,,,"ulaw,alaw","Ann, the ""boss"""\nacl,,Fine,6403,,,,\n`);
+    const ok = await postCsv(api, `${header}\nacl,aSales,"Lee, Ann",6401,,,"ulaw,alaw","""Lee, Ann"" <6401>"\nacl,,Fine,6403,,,,\n`);
     expect(ok.status).toBe(201);
     expect(ok.body).toEqual({ created: 2 });
     const ann = await k.acm.orm.em.fork().findOneOrFail(ExtensionSchema, { clusterId: a.cluster.id, extension: '6401' });
-    expect(ann).toMatchObject({ name: 'Lee, Ann', allow: 'ulaw,alaw', callerId: 'Ann, the "boss"', groupId: a.group.id });
+    expect(ann).toMatchObject({ name: 'Lee, Ann', allow: 'ulaw,alaw', callerId: '"Lee, Ann" <6401>', groupId: a.group.id });
     expect(ann.secret!.length).toBeGreaterThanOrEqual(20);
     expect(ann.vmSecret).toMatch(/^[0-9]{6}$/);
   });
@@ -171,7 +171,7 @@ describe('CSV export', () => {
   it('round-trips through import', async () => {
     const src = await create(k.admin, 'clusters', { siteId: a.site.id, name: 'rt' });
     const rows = [
-      { name: 'Round, Trip', extension: '6701', callerId: 'RT "one" <6701>', allow: 'ulaw,alaw', mailbox: '6701', language: 'en_US', callLimit: 2, groupId: a.group.id },
+      { name: 'Round, Trip', extension: '6701', callerId: '"RT, one" <6701>', allow: 'ulaw,alaw', mailbox: '6701', language: 'en_US', callLimit: 2, groupId: a.group.id },
       { name: 'Plain', extension: '6702', dtmfMode: 'rfc4733', permit: '10.0.0.0/8', cfwdTo: '+4930123' },
     ];
     for (const r of rows) await create(k.admin, 'extensions', { clusterId: src.id, ...r });

@@ -53,7 +53,7 @@ const PJSIP_KEYS = new Set([
   'rtp_timeout', 'rtp_timeout_hold', 'call_group', 'pickup_group', 'mailboxes', 'language', 'accountcode', 'moh_suggest',
   'from_user', 'from_domain', 'media_encryption', 'device_state_busy_at', 'acl', 'deny', 'permit', 'auth_type', 'username',
   'password', 'md5_cred', 'max_contacts', 'remove_existing', 'qualify_frequency', 'qualify_timeout', 'contact', 'transport',
-  'outbound_auth', 'endpoint', 'match', 'server_uri', 'client_uri', 'contact_user', 'retry_interval', 'expiration',
+  'outbound_auth', 'identify_by', 'endpoint', 'match', 'server_uri', 'client_uri', 'contact_user', 'retry_interval', 'expiration',
 ]);
 const KEYS: Record<string, (line: string) => boolean> = {
   'acm/pjsip.acm.conf': (l) => { const m = /^([a-z_0-9]+) = \S/.exec(l); return !!m && PJSIP_KEYS.has(m[1]!); },

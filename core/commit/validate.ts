@@ -1,6 +1,9 @@
+import {
+  callerIdProblem, hostProblem, ipProblem, networkProblem, RESERVED_NAMES, reservedNameProblem,
+} from '../../sdk/asterisk-syntax.ts';
 import { configTextProblem, UnsafeConfigValueError } from '../../sdk/config-text.ts';
 import type { ClusterSnapshotView, ExtensionView, TrunkView } from '../../sdk/commit.ts';
-import { KNOWN_CODECS, network as networkSchema } from '../model/schemas.ts';
+import { KNOWN_CODECS, VALUE_SYNTAX } from '../model/schemas.ts';
 import {
   codecs, groupsById, mailboxKey, names, patternMatches, RenderError, RESERVED_SECTIONS, tenantPrefix,
 } from './render/common.ts';
@@ -100,7 +103,8 @@ export function validateCluster(
     if (!a.rules.length) add(`acl ${a.name}`, 'rules', 'has no rules (an empty named ACL permits everything)');
     a.rules.forEach((r, i) => {
       if (r.action !== 'permit' && r.action !== 'deny') add(`acl ${a.name}`, `rules[${i}].action`, 'must be permit or deny');
-      if (!networkSchema.safeParse(r.network).success) add(`acl ${a.name}`, `rules[${i}].network`, 'expected an address, address/prefix or address/netmask');
+      const p = typeof r.network === 'string' ? networkProblem(r.network) : 'is required';
+      if (p) add(`acl ${a.name}`, `rules[${i}].network`, p);
     });
   }
 
@@ -115,10 +119,12 @@ export function validateCluster(
   for (const g of s.groups) claim(guard(`group ${g.name}`, 'name', () => names.groupTemplate(t, g)), `group ${g.name}`);
   for (const e of s.extensions) claim(guard(extObj(e), 'extension', () => names.endpoint(t, e)), extObj(e));
   for (const tr of s.trunks) claim(guard(trunkObj(tr), 'name', () => names.trunk(t, tr)), trunkObj(tr));
-  for (const reserved of ['transport-udp', 'transport-tcp', 'transport-tls']) {
-    const owner = pjsipNames.get(reserved);
-    if (owner) add(owner, 'name', `"${reserved}" is the name of acm's transport`);
+  // The rendered names too (defence in depth for rows stored before the schema refused them).
+  for (const [name, owner] of pjsipNames) {
+    if (RESERVED_NAMES.pjsip.includes(name.toLowerCase())) add(owner, 'name', reservedNameProblem('pjsip', name)!);
   }
+  reservedNames(s, add);
+  valueSyntax(s, add);
 
   // 3. Codecs Asterisk does not know.
   const checkCodecs = (object: string, field: string, list: string | null | undefined) => {
@@ -186,10 +192,6 @@ export function validateCluster(
       if (ctx && !contextExists(ctx)) add(o, 'context', `context "${ctx}" is not defined`);
     }
     if (e.acl && !aclNames.has(e.acl)) add(o, 'acl', `ACL "${e.acl}" does not exist`);
-    for (const field of ['deny', 'permit'] as const) {
-      const v = e[field];
-      if (v && !networkSchema.safeParse(v).success) add(o, field, 'expected an address, address/prefix or address/netmask');
-    }
     if (!e.secret && !e.md5Secret) add(o, 'secret', 'has no secret: the endpoint refuses every call until one is set');
     if (e.mailbox && !e.vmSecret) add(o, 'vmSecret', 'mailbox without a voicemail password (the box number would be its password)');
     if (e.cfwdSet === 'yes' && !e.cfwdTo) add(o, 'cfwdTo', 'call forward is on but has no target');
@@ -221,6 +223,7 @@ export function validateCluster(
     else if (tr.transport && tr.transport !== 'udp' && tr.transport !== 'tcp') add(o, 'transport', `"${tr.transport}" is not udp, tcp or tls`);
     (tr.outboundPatterns ?? []).forEach((p, i) => {
       if (!DIALPLAN_PATTERN.test(p)) add(o, `outboundPatterns[${i}]`, `"${p}" is not a dialplan pattern`);
+      else if (p.length > 79) add(o, `outboundPatterns[${i}]`, 'longer than the 79 characters Asterisk keeps of a pattern');
     });
   }
 
@@ -271,6 +274,60 @@ export function validateCluster(
   }
 
   return dedupe(problems);
+}
+
+type Add = (object: string, field: string | undefined, message: string) => void;
+
+/** Names with a special meaning (sdk/asterisk-syntax.ts), as stored: the schemas refuse them on input. */
+function reservedNames(s: ClusterSnapshotView, add: Add): void {
+  const check = (object: string, field: string, kind: Parameters<typeof reservedNameProblem>[0], name: string | null | undefined, opts = {}) => {
+    const p = name ? reservedNameProblem(kind, name, opts) : null;
+    if (p) add(object, field, p);
+  };
+  for (const tr of s.trunks) {
+    check(`trunk ${tr.name}`, 'name', 'pjsip', tr.name);
+    check(`trunk ${tr.name}`, 'context', 'context', tr.context, { allowGroupPrefix: true });
+    check(`trunk ${tr.name}`, 'acl', 'acl', tr.acl);
+  }
+  for (const g of s.groups) {
+    check(`group ${g.name}`, 'context', 'ownContext', g.context);
+    (g.rights ?? []).forEach((r) => check(`group ${g.name}`, 'rights', 'context', r, { allowGroupPrefix: true }));
+  }
+  for (const a of s.acls) check(`acl ${a.name}`, 'name', 'acl', a.name);
+  for (const e of s.extensions) {
+    const o = `extension ${e.extension}`;
+    check(o, 'context', 'context', e.context, { allowGroupPrefix: true });
+    check(o, 'acl', 'acl', e.acl);
+    check(o, 'musicOnHold', 'moh', e.musicOnHold);
+    check(o, 'mailbox', 'voicemail', e.mailbox?.split('@')[1]);
+  }
+}
+
+/** Values checked to the syntax Asterisk parses (the same functions as the input schemas). */
+function valueSyntax(s: ClusterSnapshotView, add: Add): void {
+  const check = (object: string, field: string, value: string | null | undefined, problemOf: (v: string) => string | null) => {
+    const p = value ? problemOf(value) : null;
+    if (p) add(object, field, p);
+  };
+  check(`cluster ${s.cluster.name}`, 'sipBindAddress', s.cluster.sipBindAddress, ipProblem);
+  for (const sv of s.servers) check(`server ${sv.name}`, 'host', sv.host, hostProblem);
+  for (const tr of s.trunks) {
+    const o = `trunk ${tr.name}`;
+    check(o, 'host', tr.host, hostProblem);
+    check(o, 'fromDomain', tr.fromDomain, hostProblem);
+  }
+  for (const e of s.extensions) {
+    const o = `extension ${e.extension}`;
+    check(o, 'callerId', e.callerId, callerIdProblem);
+    check(o, 'host', e.host === 'dynamic' ? null : e.host, hostProblem);
+    check(o, 'fromDomain', e.fromDomain, hostProblem);
+    check(o, 'defaultIp', e.defaultIp, ipProblem);
+    check(o, 'deny', e.deny, networkProblem);
+    check(o, 'permit', e.permit, networkProblem);
+    for (const [field, [re, message]] of Object.entries(VALUE_SYNTAX)) {
+      check(o, field, e[field as keyof typeof VALUE_SYNTAX], (v) => (re.test(v) ? null : message));
+    }
+  }
 }
 
 function dedupe(problems: Problem[]): Problem[] {

@@ -30,7 +30,7 @@ export const SiteSchema = new EntitySchema<Site>({
 
 export interface Cluster extends Row {
   tenantId: number; siteId: number; name: string; description?: string | null; vip?: string | null;
-  asteriskConfigDir?: string | null;
+  asteriskConfigDir?: string | null; sipBindAddress?: string | null;
 }
 export const ClusterSchema = new EntitySchema<Cluster>({
   name: 'Cluster',
@@ -38,7 +38,7 @@ export const ClusterSchema = new EntitySchema<Cluster>({
   uniques: [{ properties: ['tenantId', 'name'] }],
   properties: {
     ...base, tenantId: col.ref({ nullable: false }), siteId: col.ref({ nullable: false }), name: col.reqStr(80),
-    description: col.str(), vip: col.str(64), asteriskConfigDir: col.str(255),
+    description: col.str(), vip: col.str(64), asteriskConfigDir: col.str(255), sipBindAddress: col.str(45),
   },
 });
 
@@ -108,7 +108,7 @@ export const ExtensionSchema = new EntitySchema<Extension>({
     groupId: col.ref(),
     name: col.reqStr(80), extension: col.reqStr(20), callerId: col.str(80), defaultUser: col.str(80),
     authUser: col.str(22), secret: col.str(80), mailbox: col.str(50), vmSecret: col.str(22), accountCode: col.str(20),
-    context: col.str(80), amaFlags: col.str(13), callGroup: col.str(40), canReinvite: col.str(3), defaultIp: col.str(45),
+    context: col.str(80), amaFlags: col.str(13), callGroup: col.str(40), canReinvite: col.str(6), defaultIp: col.str(45),
     dtmfMode: col.str(10), fromUser: col.str(80), fromDomain: col.str(80), fullContact: col.str(255), host: col.str(255),
     insecure: col.str(20), language: col.str(5), md5Secret: col.str(80), nat: col.str(20), acl: col.str(80),
     deny: col.str(95), permit: col.str(95), mask: col.str(95), pickupGroup: col.str(40), port: col.str(5),

@@ -5,6 +5,7 @@ import {
 } from './entities.ts';
 import { AclInput, ClusterInput, ExtensionInput, GroupInput, ServerInput, SiteInput, TenantInput, TrunkInput } from './schemas.ts';
 import type { Principal } from '../../sdk/plugin.ts';
+import { truncateUtf8 } from '../../sdk/asterisk-syntax.ts';
 
 type ScopeType = 'site' | 'cluster' | 'group';
 
@@ -71,7 +72,8 @@ async function underCluster(input: Record<string, any>, lookup: ParentLookup): P
   return cluster ? { tenantId: cluster.tenantId, siteId: cluster.siteId, clusterId: cluster.id } : { field: 'clusterId', message: `no cluster ${input.clusterId}` };
 }
 
-const copyName = (row: Record<string, any>) => ({ name: `${row.name}-copy`.slice(0, 80) });
+/** `<name>-copy`, the name cut on a character boundary so the copy stays within 79 bytes and keeps its suffix. */
+const copyName = (row: Record<string, any>) => ({ name: `${truncateUtf8(String(row.name), 79 - '-copy'.length)}-copy` });
 
 export const resources: ResourceDef[] = [
   {

@@ -11,7 +11,7 @@ import {
   freeUdpPort, mailParts, smtpReceiver, syslogReceiver, trapReceiver, until, varbindsOf, webhookReceiver,
   type SmtpReceiver, type SyslogReceiver, type TrapReceiver, type WebhookReceiver,
 } from '../../sdk/testing/notify.ts';
-import { createNotifier, NOTIFY_TRAP_OID, NOTIFY_VARBIND_OIDS, notifierSettingsFromEnv, rfc5424 } from './notifier.ts';
+import { createNotifier, emailHeaders, NOTIFY_TRAP_OID, NOTIFY_VARBIND_OIDS, notifierSettingsFromEnv, rfc5424, trapOf } from './notifier.ts';
 
 let syslog: SyslogReceiver;
 let web: WebhookReceiver;
@@ -154,5 +154,17 @@ describe('SNMP traps (net-snmp)', () => {
     const t = await until(() => traps.traps.find((x) => x.pdu.type === snmp.PduType.Trap), 5000, 'the v1 trap');
     expect(varbindsOf(t)).toEqual({ [oids.group]: 'lon-pair', [oids.node]: '', [oids.state]: 'FAULT' });
     expect(await n.send(msg({ channel: 'snmp', to: 'not a host!' }))).toMatchObject({ status: 'failed', error: expect.stringMatching(/bad snmp target/) });
+  });
+});
+
+describe('long text is cut on UTF-8 character boundaries', () => {
+  it('in SNMP DisplayStrings (255 octets) and e-mail field headers (500 bytes)', () => {
+    const long = 'é'.repeat(300);
+    const m = msg({ channel: 'snmp', to: 'x', fields: { rule: long }, snmp: { trapOid: '1.3.6.1.4.1.99999.0.1', varbinds: { rule: '1.3.6.1.4.1.99999.1.1' } } });
+    const value = String(trapOf(m).varbinds[0]!.value);
+    expect(value).toBe('é'.repeat(127));
+    expect(Buffer.byteLength(value)).toBe(254);
+    const header = Object.values(emailHeaders(msg({ channel: 'email', to: 'x', fields: { rule: long } })))[0]!;
+    expect(header).toBe('é'.repeat(250));
   });
 });

@@ -25,6 +25,7 @@ import type {
   NotifierService, NotifyChannel, NotifyMessage, NotifySeverity, NotifyTransports, SmtpSettings, SnmpSettings,
 } from '../../sdk/core-services.ts';
 import { ACM_ENTERPRISE_OID, hostPort, notifyTargetProblem } from '../../sdk/notify.ts';
+import { truncateUtf8 } from '../../sdk/asterisk-syntax.ts';
 
 export interface NotifierSettings {
   smtp?: SmtpSettings | undefined;
@@ -147,7 +148,7 @@ async function postJson(url: string, body: unknown, userAgent: string, timeoutMs
 /** Each field as a header `X-<source>-<name>` (e.g. X-acm-ha-state). */
 export function emailHeaders(m: NotifyMessage, appName = 'acm'): Record<string, string> {
   const prefix = sourceOf(m, appName).replace(/[^A-Za-z0-9-]/g, '-');
-  return Object.fromEntries(Object.entries(m.fields ?? {}).map(([k, v]) => [`X-${prefix}-${k.replace(/[^A-Za-z0-9-]/g, '-')}`, v.replace(/[\r\n]+/g, ' ').slice(0, 500)]));
+  return Object.fromEntries(Object.entries(m.fields ?? {}).map(([k, v]) => [`X-${prefix}-${k.replace(/[^A-Za-z0-9-]/g, '-')}`, truncateUtf8(v.replace(/[\r\n]+/g, ' '), 500)]));
 }
 
 async function sendEmail(cfg: SmtpSettings, m: NotifyMessage, appName: string): Promise<void> {
@@ -181,7 +182,8 @@ export const NOTIFY_VARBIND_OIDS = {
 
 /** The trap OID and varbinds: the message's own OIDs per field, or the generic acmNotification. */
 export function trapOf(m: NotifyMessage, appName = 'acm'): { trapOid: string; varbinds: Varbind[] } {
-  const str = (oid: string, value: string) => ({ oid, type: snmp.ObjectType.OctetString, value: value.slice(0, 255) });
+  // A DisplayString is at most 255 octets: cut the UTF-8 bytes on a character boundary.
+  const str = (oid: string, value: string) => ({ oid, type: snmp.ObjectType.OctetString, value: truncateUtf8(value, 255) });
   const fields = m.fields ?? {};
   if (m.snmp) return { trapOid: m.snmp.trapOid, varbinds: Object.entries(m.snmp.varbinds).map(([name, oid]) => str(oid, fields[name] ?? '')) };
   const o = NOTIFY_VARBIND_OIDS;

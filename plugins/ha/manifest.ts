@@ -1,4 +1,4 @@
-import { defineManifest, z } from '../../sdk/index.ts';
+import { defineManifest, hostSchema, z } from '../../sdk/index.ts';
 
 export const HaSettings = z.strictObject({
   /** The node agent command on the HA nodes (keepalived's track_script and notify). */
@@ -17,7 +17,7 @@ export const HaSettings = z.strictObject({
   syslogFrom: z.enum(['acm', 'nodes', 'both']).default('acm'),
   /** The SMTP relay for email notifications; unset: the core's (ACM_SMTP_URL), and without either email targets wait in the outbox. */
   email: z.strictObject({
-    host: z.string().regex(/^[A-Za-z0-9.:[\]-]{1,253}$/, 'a host name or address'),
+    host: hostSchema(),
     port: z.number().int().min(1).max(65535).default(587),
     /** TLS from the start (465); false: STARTTLS when offered. */
     secure: z.boolean().default(false),

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import {
-  configText, ConflictError, NotFoundError, notifyTargetProblem, ValidationError, z,
+  configText, ipSchema, ConflictError, NotFoundError, notifyTargetProblem, ValidationError, z,
   type ClusterView, type EntityManager, type EntitySchema, type FieldProblem, type Principal, type ServerView,
 } from '../../sdk/index.ts';
 import { NOTIFY_TYPES, SERVICES, VIP_KINDS } from './api/index.ts';
@@ -9,7 +9,8 @@ import {
   type HaGroup, type HaNode, type HaNotifyTarget, type HaSyncPath, type HaVip,
 } from './entities.ts';
 
-const ip = z.string().max(45).refine((s) => isIP(s) !== 0, 'an IPv4 or IPv6 address');
+/** Written into keepalived.conf and probed by the agent: the strict form (no zone id, no leading zeros). */
+const ip = ipSchema();
 const iface = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/, 'an interface name (letters, digits, _.-; at most 15)');
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits and _.- (at most 64)');
 const absPath = z.string().max(255).regex(/^\/[A-Za-z0-9_./@+-]*$/, 'an absolute path of letters, digits and _./@+-').refine((p) => !p.split('/').includes('..'), 'must not contain ..');

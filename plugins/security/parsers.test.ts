@@ -155,9 +155,11 @@ describe('posture parsers', () => {
     expect(validateBlacklistAddress(' 203.0.113.9 ')).toEqual({ address: '203.0.113.9', family: 4 });
     expect(validateBlacklistAddress('198.51.100.0/24')).toEqual({ address: '198.51.100.0/24', family: 4 });
     expect(validateBlacklistAddress('2001:DB8::1')).toEqual({ address: '2001:db8::1', family: 6 });
-    for (const bad of ['1.2.3.4; rm -rf /', '$(id)', '1.2.3.4 -j ACCEPT', 'example.com', '0.0.0.0/0', '10.0.0.0/4', '127.0.0.1', '01.2.3.4', '1.2.3.4/33', '', '::1', 42, null, '1.2.3.4\n5.6.7.8']) {
+    for (const bad of ['1.2.3.4; rm -rf /', '$(id)', '1.2.3.4 -j ACCEPT', 'example.com', '0.0.0.0/0', '10.0.0.0/4', '127.0.0.1', '01.2.3.4', '1.2.3.4/33', '', '::1', 42, null, '1.2.3.4\n5.6.7.8', '::ffff:203.0.113.9', 'fe80::1%eth0/64']) {
       expect(() => validateBlacklistAddress(bad), String(bad)).toThrow();
     }
+    // ip6tables would take the IPv4-mapped form and never match an IPv4 packet: refused, naming the IPv4 address to use.
+    expect(() => validateBlacklistAddress('::ffff:203.0.113.9')).toThrow(/IPv4-mapped.*203\.0\.113\.9/);
     expect(blacklistCommand('remove', '203.0.113.9', 4, 'BLACKLIST')).toBe('iptables -w -D BLACKLIST -s 203.0.113.9 -j DROP');
     expect(blacklistCommand('add', '2001:db8::1', 6, 'BLACKLIST')).toContain('ip6tables -w -I BLACKLIST -s 2001:db8::1 -j DROP');
     expect(() => blacklistCommand('add', '1.2.3.4;id', 4, 'BLACKLIST')).toThrow();

@@ -4,6 +4,7 @@
  * validated address only; nothing a user typed reaches a shell otherwise).
  */
 import { isIP } from 'node:net';
+import { networkProblem } from '../../sdk/index.ts';
 
 /* ---------------------------------------------------------------------------------------------
  * fail2ban
@@ -234,6 +235,9 @@ export function validateBlacklistAddress(input: unknown): { address: string; fam
   const family = isIP(addr);
   if (family === 0) throw new Error(`"${addr}" is not an IP address`);
   if (family === 4 && addr.split('.').some((o) => o.length > 1 && o.startsWith('0'))) throw new Error('IPv4 octets must not have leading zeros');
+  // An IPv4-mapped IPv6 rule never matches the IPv4 packets it was meant for: a silent no-op.
+  const problem = networkProblem(v);
+  if (problem) throw new Error(problem);
   const max = family === 4 ? 32 : 128;
   const bits = prefix === undefined ? max : Number(prefix);
   if (bits > max) throw new Error(`prefix /${bits} is too long for IPv${family}`);

@@ -4,6 +4,9 @@ import {
   RenderError, RESERVED_SECTIONS, RIGHT_ORDER, stripCount, voicemailBox, type OutboundRight,
 } from './common.ts';
 import { confName } from '../../../sdk/config-text.ts';
+import { DIALPLAN_PATTERN } from '../../../sdk/asterisk-syntax.ts';
+
+export { DIALPLAN_PATTERN };
 import { parkingOf } from './features.ts';
 
 export const DIALPLAN_FILE = 'acm/extensions.acm.conf';
@@ -151,12 +154,6 @@ export const MAILBOX_CHARS = '0-9';
 /** What a number in a dial string may carry: digits, `*`, `#`, `+` (no `&`, `/`, `@`, `,`, `)`). */
 export const DIAL_NUMBER_CHARS = '0-9*#+';
 
-/**
- * An outbound pattern as an extension: `_` + pattern characters only (no `,`, `(`, `$`, `;`…),
- * and every `[` closed by a `]` with only digits, `*#+` and ranges inside: pbx_config does not
- * split on a `,` inside `[…]`, so an unclosed `[` would swallow the priority and the application.
- */
-export const DIALPLAN_PATTERN = /^_?([0-9XNZxnz.!*#+-]|\[[0-9*#+-]+\])+$/;
 export function dialplanPattern(pattern: string): string {
   if (!DIALPLAN_PATTERN.test(pattern)) throw new RenderError('outbound pattern', undefined, `"${pattern.slice(0, 40)}" is not a dialplan pattern`);
   return pattern;

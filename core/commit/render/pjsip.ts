@@ -1,4 +1,7 @@
-import { confName, confValue, UnsafeConfigValueError } from '../../../sdk/config-text.ts';
+import {
+  bindAddress, CALLERID_MAX_BYTES, callerIdProblem, hostProblem, ipProblem, networkProblem, truncateUtf8, uriHost,
+} from '../../../sdk/asterisk-syntax.ts';
+import { confName, configTextProblem, UnsafeConfigValueError } from '../../../sdk/config-text.ts';
 import type { ClusterSnapshotView, ExtensionView, GroupView, TenantView, TrunkView } from '../../../sdk/commit.ts';
 import {
   byExtension, byName, codecs, ConfWriter, extensionContext, fileHeader, groupsById, names, RESERVED_SECTIONS,
@@ -22,13 +25,40 @@ function mapped(table: Record<string, string>, value: string, object: string, fi
   return v;
 }
 
-/** `sip:[user@]host[:port]`, IPv6 literals in brackets. */
-export function sipUri(host: string, port?: number | string | null, user?: string | null): string {
-  const h = confValue(host, 'host');
-  if (!/^[A-Za-z0-9.:-]+$/.test(h)) throw new UnsafeConfigValueError('host', 'a host name or IP address');
-  const hostPart = h.includes(':') ? `[${h}]` : h;
-  const u = user ? `${confName(user, 'user')}@` : '';
-  return `sip:${u}${hostPart}${port ? `:${Number(port)}` : ''}`;
+/** `sip:[user@]host[:port]`, IPv6 literals in brackets; host, port and user each checked on their own. */
+export function sipUri(host: string, port?: number | string | null, user?: string | null, userField = 'user'): string {
+  const problem = hostProblem(host);
+  if (problem) throw new UnsafeConfigValueError('host', problem);
+  if (port !== null && port !== undefined && port !== '' && !(/^[0-9]{1,5}$/.test(String(port)) && Number(port) >= 1 && Number(port) <= 65535)) {
+    throw new UnsafeConfigValueError('port', 'a port number 1-65535');
+  }
+  // The user part of a URI: an `@` or `:` in it would move the host.
+  // `#` would start a URI fragment.
+  if (user && !/^[A-Za-z0-9_.+*-]+$/.test(user)) throw new UnsafeConfigValueError(userField, 'the user part of a SIP URI may use letters, digits and _.+*- only');
+  const u = user ? `${user}@` : '';
+  return `sip:${u}${uriHost(host)}${port ? `:${Number(port)}` : ''}`;
+}
+
+/** The address the transports bind to: the cluster's setting, else every IPv4 address. */
+export function clusterBindAddress(s: ClusterSnapshotView): string {
+  const addr = s.cluster.sipBindAddress || '0.0.0.0';
+  const problem = ipProblem(addr);
+  if (problem) throw new RenderError(`cluster ${s.cluster.name}`, 'sipBindAddress', problem);
+  return addr;
+}
+
+/** A host name or address given as a value (`from_domain`). */
+function hostValue(value: string | null | undefined, object: string, field: string): string | null | undefined {
+  const problem = value ? hostProblem(value) : null;
+  if (problem) throw new RenderError(object, field, problem);
+  return value;
+}
+
+/** An endpoint's `permit =`/`deny =`: one network, as main/acl.c reads it. */
+function networkValue(value: string | null | undefined, object: string, field: string): string | null | undefined {
+  const problem = value ? networkProblem(value) : null;
+  if (problem) throw new RenderError(object, field, problem);
+  return value;
 }
 
 /** Transports: the cluster's SIP port when all its servers agree, else 5060. */
@@ -46,12 +76,14 @@ export function renderPjsip(s: ClusterSnapshotView): string {
   const t = s.tenant;
   fileHeader(w, s, 'pjsip.conf objects');
   const port = clusterSipPort(s);
+  const bind = bindAddress(clusterBindAddress(s), port);
 
   // Transports: one per protocol in use (udp always). Not tenant-prefixed: a transport is a socket.
   const protocols = new Set(['udp', ...s.trunks.map((tr) => tr.transport || 'udp').filter((p) => p === 'tcp')]);
   for (const proto of [...protocols].sort()) {
     w.blank().comment(`${proto.toUpperCase()} transport of cluster ${s.cluster.name}`);
-    w.section(`transport-${proto}`).set('type', 'transport').set('protocol', proto).set('bind', `0.0.0.0:${port}`);
+    // `raw`: an IPv6 bind starts with `[`, which `set` refuses in user text; the address is checked above.
+    w.section(`transport-${proto}`).set('type', 'transport').set('protocol', proto).raw(`bind = ${bind}`);
   }
 
   // Group templates, by group name.
@@ -81,6 +113,8 @@ function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: 
   if (group) w.section(name, { inherits: names.groupTemplate(t, group) });
   else w.section(name).set('type', 'endpoint');
   if (e.context || !group) w.set('context', extensionContext(t, e, group));
+  const cidProblem = e.callerId ? configTextProblem(e.callerId) ?? callerIdProblem(e.callerId) : null;
+  if (cidProblem) throw new UnsafeConfigValueError('callerId', cidProblem);
   w.set('callerid', e.callerId || callerIdFromName(e), 'callerId');
   if (e.restrictCid === 'yes') w.set('callerid_privacy', 'prohib');
   const allow = codecs(e.allow).filter((c) => c !== 'all');
@@ -106,14 +140,14 @@ function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: 
   if (vm) w.set('mailboxes', `${vm.box}@${vm.context}`, 'mailbox');
   w.set('language', e.language, 'language').set('accountcode', e.accountCode, 'accountCode');
   if (e.musicOnHold) w.set('moh_suggest', names.mohClass(t, e.musicOnHold));
-  w.set('from_user', e.fromUser, 'fromUser').set('from_domain', e.fromDomain, 'fromDomain');
+  w.set('from_user', e.fromUser, 'fromUser').set('from_domain', hostValue(e.fromDomain, obj, 'fromDomain'), 'fromDomain');
   if (e.encryption) {
     if (e.encryption !== 'yes' && e.encryption !== 'no') throw new RenderError(obj, 'encryption', `"${e.encryption}" is not yes/no`);
     w.set('media_encryption', e.encryption === 'yes' ? 'sdes' : 'no');
   }
   if (e.callLimit && e.callLimit > 0) w.set('device_state_busy_at', e.callLimit);
   if (e.acl) w.set('acl', names.acl(t, e.acl));
-  w.set('deny', e.deny, 'deny').set('permit', e.permit, 'permit');
+  w.set('deny', networkValue(e.deny, obj, 'deny'), 'deny').set('permit', networkValue(e.permit, obj, 'permit'), 'permit');
 
   // auth: a missing secret leaves `auth =` pointing at nothing, so the endpoint fails closed
   // (the validator reports it); without `auth` PJSIP would take calls unauthenticated.
@@ -129,12 +163,15 @@ function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: 
   const q = qualifyOf(e.qualify, obj);
   w.set('qualify_frequency', q.frequency);
   if (q.timeout !== undefined) w.set('qualify_timeout', q.timeout);
-  if (e.host && e.host !== 'dynamic') w.set('contact', sipUri(e.host, e.port, e.extension), 'host');
+  if (e.host && e.host !== 'dynamic') w.set('contact', sipUri(e.host, e.port, e.extension, 'extension'), 'host');
 }
 
-/** `"Name" <number>` from the display name; `"` and `\` dropped so the caller ID parser stays sane. */
+/**
+ * `"Name" <number>` from the display name: `"`, `\\` and angle brackets dropped so the caller ID
+ * parser stays sane, cut on a character boundary to the bytes res_pjsip keeps of a name.
+ */
 function callerIdFromName(e: ExtensionView): string {
-  const display = e.name.replace(/["\\<>]/g, '').trim();
+  const display = truncateUtf8(e.name.replace(/["\\<>]/g, '').trim(), CALLERID_MAX_BYTES).trim();
   return display ? `"${display}" <${e.extension}>` : `<${e.extension}>`;
 }
 
@@ -174,8 +211,11 @@ function renderTrunk(w: ConfWriter, t: TenantView, tr: TrunkView): void {
   const list = codecs(tr.codecs).filter((c) => c !== 'all');
   w.set('disallow', 'all').set('allow', (list.length ? list : DEFAULT_CODECS).join(','), 'codecs');
   w.set('aors', name);
+  // Identified by source address only: trunks have no inbound `auth`, so the default
+  // `identify_by = username,ip` would hand the trunk's context to anyone sending From: <name>.
+  w.set('identify_by', 'ip');
   if (withAuth) w.set('outbound_auth', name);
-  w.set('from_user', tr.fromUser, 'fromUser').set('from_domain', tr.fromDomain, 'fromDomain');
+  w.set('from_user', tr.fromUser, 'fromUser').set('from_domain', hostValue(tr.fromDomain, obj, 'fromDomain'), 'fromDomain');
   w.set('direct_media', 'no');
   if (tr.acl) w.set('acl', names.acl(t, tr.acl));
 
@@ -189,6 +229,12 @@ function renderTrunk(w: ConfWriter, t: TenantView, tr: TrunkView): void {
   }
 
   if (tr.host) {
+    // An address is matched as is. A host name is kept as a name: Asterisk resolves it once at
+    // load (from the server's own DNS, which acm's host may not share) and silently drops the
+    // identify when that fails (FACTS 6), so the commit's verify step checks `pjsip show
+    // identifies` rather than acm resolving it here into addresses that would go stale.
+    const problem = hostProblem(tr.host);
+    if (problem) throw new RenderError(obj, 'host', problem);
     w.blank().section(name).set('type', 'identify').set('endpoint', name).set('match', tr.host, 'host');
   }
 
@@ -196,7 +242,7 @@ function renderTrunk(w: ConfWriter, t: TenantView, tr: TrunkView): void {
     w.blank().section(name).set('type', 'registration').set('transport', transport);
     if (withAuth) w.set('outbound_auth', name);
     w.set('server_uri', sipUri(tr.host, tr.port), 'host')
-      .set('client_uri', sipUri(tr.host, tr.port, tr.username), 'username')
+      .set('client_uri', sipUri(tr.host, tr.port, tr.username, 'username'), 'username')
       .set('contact_user', confName(tr.username, 'username'))
       .set('retry_interval', 60)
       .set('expiration', 3600);

@@ -63,6 +63,12 @@ describe('HA model API', () => {
     expect(vip.status).toBe(422);
     expect(vip.body.problems.map((p: any) => p.field).sort()).toEqual(['address', 'interface', 'kind', 'virtualRouterId']);
     expect((await k.admin.json('POST', `${P}/groups/${group.id}/vips`, { kind: 'web', address: '192.168.0.219', prefix: 24, virtualRouterId: 51 })).status).toBe(409);
+    // Addresses keepalived and the agent would read differently: octal-looking octets, zone ids.
+    for (const witness of ['010.0.0.1', 'fe80::1%eth0', '[2001:db8::1]']) {
+      const w = await k.admin.json('POST', `${P}/groups`, { clusterId: cluster.id, name: 'wit', witness });
+      expect(w.status, witness).toBe(422);
+      expect(w.body.problems.map((p: any) => p.field), witness).toEqual(['witness']);
+    }
     const prio = await k.admin.json('POST', `${P}/groups/${group.id}/nodes`, { serverId: 9999, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.9' });
     expect(prio.status).toBe(422);
     expect(prio.body.problems[0].field).toBe('serverId');
