@@ -64,7 +64,6 @@ export function coreGens(p: Parents): Record<string, Gens> {
       defaultUser: name('u'), authUser: fc.stringMatching(/^[a-z0-9_.]{1,20}$/), secret, mailbox: fc.tuple(digits(3, 8), fc.option(word)).map(([d, c]) => (c ? `${d}@${c}` : d)),
       vmSecret: digits(4, 12), accountCode: fc.stringMatching(/^[A-Za-z0-9_.-]{1,20}$/), context: name('ctx-'),
       amaFlags: fc.constantFrom('default', 'omit', 'billing', 'documentation'), callGroup: callGroups,
-      // 'nonat' and 'update' pass the schema but not MariaDB's 3-character can_reinvite column (reported).
       canReinvite: fc.constantFrom('yes', 'no', 'nonat', 'update'), defaultIp: fc.ipV4(),
       dtmfMode: fc.constantFrom('rfc4733', 'rfc2833', 'inband', 'info', 'auto'), fromUser: fc.stringMatching(/^[a-z0-9_.+-]{1,20}$/),
       fromDomain: fc.domain(), host: fc.oneof(fc.constant('dynamic'), host), insecure: fc.constantFrom('port', 'invite', 'port,invite', 'no'),
