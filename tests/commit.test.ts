@@ -8,7 +8,7 @@ import { ExtensionSchema } from '../core/model/entities.ts';
 import { create } from './helpers/seed.ts';
 import { pluginRoot } from './helpers/plugin-root.ts';
 
-/** Main config files as a site has them: hand-written, ending with acm's #include lines. */
+/** Main config files as a site has them: hand-written, ending with the lines acm includes. */
 const mainFiles = Object.fromEntries(renderIncludeStubs().map((s) => [s.file, `; hand-written by the site\n${s.content}`]));
 
 let sims: SimulatedAsterisk[];
@@ -163,7 +163,7 @@ describe('include lines', () => {
   it('lists what each main file must #include', async () => {
     const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${cluster.id}`)).body as { file: string; content: string }[];
     expect(stubs.map((s) => s.file)).toEqual(['acl.conf', 'extensions.conf', 'musiconhold.conf', 'pjsip.conf', 'res_parking.conf', 'voicemail.conf']);
-    expect(stubs.find((s) => s.file === 'pjsip.conf')!.content).toMatch(/^#include acm\/pjsip\.acm\.conf$/m);
+    expect(stubs.find((s) => s.file === 'pjsip.conf')!.content).toMatch(/^#tryinclude acm\/pjsip\.acm\.conf$/m);
     expect((await k.admin.json('GET', '/api/commit/includes')).status).toBe(422);
   });
 });

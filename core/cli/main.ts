@@ -169,8 +169,10 @@ export function buildProgram(): Command {
     }));
 
   program.command('commit').description('render, validate, push and reload the configuration of every cluster (or one)')
-    .option('--cluster <name>').option('--dry-run', 'show what would change, push nothing').option('--wait <seconds>', 'wait for AMI connections', '10').option('--json')
-    .action((o: { cluster?: string; dryRun?: boolean; wait: string; json?: boolean }) => withAcm(async (acm) => {
+    .option('--cluster <name>').option('--dry-run', 'show what would change, push nothing')
+    .option('--force', 'push every file and reload every module even if unchanged (repairs what acm verify shows)')
+    .option('--wait <seconds>', 'wait for AMI connections', '10').option('--json')
+    .action((o: { cluster?: string; dryRun?: boolean; force?: boolean; wait: string; json?: boolean }) => withAcm(async (acm) => {
       acm.license.assertWritable();
       const clusterId = o.cluster ? await clusterIdByName(acm, o.cluster) : undefined;
       if (!o.dryRun) await acm.connections.waitConnected(Number(o.wait) * 1000);
@@ -179,13 +181,33 @@ export function buildProgram(): Command {
       });
       try {
         const ids = await visibleClusterIds(acm, operator(), clusterId);
-        const revisions = await acm.commits.commit({ user: operator() }, ids, { dryRun: !!o.dryRun, allChanges: clusterId === undefined });
-        await acm.audit.record({ action: o.dryRun ? 'commit.dry-run' : 'commit', target: 'cluster', targetId: o.cluster ?? 'all', username: operator().username, after: { revisions } });
+        const revisions = await acm.commits.commit({ user: operator() }, ids, { dryRun: !!o.dryRun, allChanges: clusterId === undefined, force: !!o.force });
+        await acm.audit.record({ action: o.dryRun ? 'commit.dry-run' : 'commit', target: 'cluster', targetId: o.cluster ?? 'all', username: operator().username, after: { revisions, ...(o.force ? { force: true } : {}) } });
         printRows(revisions.map((r) => ({ ...r, files: r.files.join(' ') })), ['cluster', 'status', 'id', 'files', 'error'], !!o.json);
         if (revisions.some((r) => r.status === 'failed')) process.exitCode = 1;
       } finally {
         off();
       }
+    }, true, true));
+
+  program.command('verify').description('what each server holds against its deployed revision: file hashes and loaded state (repair with commit --force)')
+    .option('--cluster <name>').option('--wait <seconds>', 'wait for AMI connections', '10').option('--json')
+    .action((o: { cluster?: string; wait: string; json?: boolean }) => withAcm(async (acm) => {
+      await acm.connections.waitConnected(Number(o.wait) * 1000);
+      const ids = await visibleClusterIds(acm, operator(), o.cluster ? await clusterIdByName(acm, o.cluster) : undefined);
+      const clusters = [];
+      for (const id of ids) clusters.push(await acm.commits.drift(id));
+      if (o.json) console.log(JSON.stringify({ clusters }, null, 2));
+      else {
+        printRows(clusters.flatMap((c) => c.servers.map((s) => ({
+          cluster: c.cluster, server: s.server, revision: c.revisionId, status: s.status,
+          detail: [
+            ...s.files.filter((f) => !f.ok).map((f) => `${f.name}: ${f.actual ? 'differs' : 'missing'}`),
+            ...s.loaded, ...s.restart, ...(s.error ? [s.error] : []),
+          ].join('; '),
+        }))), ['cluster', 'server', 'revision', 'status', 'detail'], false);
+      }
+      if (clusters.some((c) => c.servers.some((s) => s.status !== 'ok'))) process.exitCode = 1;
     }, true, true));
 
   program.command('includes').description('the #include lines each main config file of a cluster needs (core and plugin files)')

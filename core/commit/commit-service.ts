@@ -18,6 +18,7 @@ import { validateCluster } from './validate.ts';
 import { ServerPush } from './push.ts';
 import { addTo } from '../util/group.ts';
 import { amiProbe, unverifiable, verifierRegistry, verifyLoaded } from './verify/index.ts';
+import { clusterDrift, type ClusterDrift } from './verify/drift.ts';
 
 export interface CommitOutcome {
   id: number | null;
@@ -243,6 +244,14 @@ export class CommitService {
       const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
       return this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, latestId: latest?.id ?? null, forced, changed, dropped }, { rollbackOf: target.id });
     });
+  }
+
+  /** `acm verify`: what each server of the cluster holds against its deployed revision (files by hash, loaded state by module). */
+  async drift(clusterId: number): Promise<ClusterDrift> {
+    return clusterDrift({
+      em: this.orm.em.fork(), connections: this.connections, verifiers: verifierRegistry(this.contributors()),
+      deployed: (em, id) => this.deployedRevision(em, id), filesOf: (em, rev) => this.filesOf(em, rev),
+    }, clusterId);
   }
 
   async filesOf(em: EntityManager, rev: Revision): Promise<RenderedFile[]> {

@@ -44,7 +44,20 @@ export function withMarker(object: string, module: string, body: string): string
   const marker = MARKERS[module];
   if (!marker) return body;
   const name = markerName(body);
-  const lines = [`; revision marker: acm checks after each reload that Asterisk loaded this file`, ...marker(name, name.slice(MARKER_PREFIX.length))];
-  const sep = body === '' || body.endsWith('\n\n') ? '' : body.endsWith('\n') ? '\n' : '\n\n';
+  const lines = [MARKER_COMMENT, ...marker(name, name.slice(MARKER_PREFIX.length))];
+  const sep = body === '' ? '' : body.endsWith('\n') ? '\n' : '\n\n';
   return `${body}${sep}${lines.join('\n')}\n`;
+}
+
+const MARKER_COMMENT = '; revision marker: acm checks after each reload that Asterisk loaded this file';
+
+/** The inverse of withMarker: the body and the marker's name, or undefined when the file carries no valid marker. */
+export function splitMarker(content: string): { body: string; name: string } | undefined {
+  const at = content.lastIndexOf(MARKER_COMMENT);
+  if (at < 0) return undefined;
+  const name = /^\[([^\]]+)\]$/m.exec(content.slice(at))?.[1];
+  const prefix = content.slice(0, at);
+  // The separator is one newline after a body ending in one, two otherwise: the name tells which.
+  const body = (prefix === '' ? [''] : [prefix.slice(0, -1), prefix.slice(0, -2)]).find((b) => markerName(b) === name);
+  return body === undefined || !name ? undefined : { body, name };
 }
