@@ -42,6 +42,7 @@ export const ACTION_CLASSES: Record<string, string[]> = {
   confbridgelist: ['reporting'], confbridgelistrooms: ['reporting'], extensionstate: ['call', 'reporting'],
   mailboxcount: ['call', 'reporting'], pjsipshowendpoints: ['system'], pjsipshowendpoint: ['system'],
   pjsipshowaors: ['system'], pjsipshowauths: ['system'], pjsipshowcontacts: ['system'],
+  voicemailuserslist: ['call', 'reporting'], parkinglots: ['call', 'reporting'],
 };
 
 const ALL_CLASSES = ['system', 'call', 'log', 'verbose', 'command', 'agent', 'user', 'config', 'dtmf', 'reporting', 'cdr', 'dialplan', 'originate', 'agi', 'cc', 'aoc', 'test', 'security', 'message'];

@@ -8,11 +8,14 @@ import type { AmiMessage } from '../../../core/asterisk/ami-parser.ts';
 import { BUILD_LINE, ASTERISK_VERSION } from './defaults.ts';
 import type { Fields, SimChannel } from './state.ts';
 import { renderPjsipShowEndpoints } from './cli-render.ts';
-import { ACTION_CLASSES, AmiServerCore, type Session } from './ami-server-core.ts';
+import { ACTION_CLASSES, type Session } from './ami-server-core.ts';
+import { AmiModuleActions } from './ami-server-modules.ts';
+import { moduleCli } from './cli-modules.ts';
+import { endpointDetailItems } from './pjsip-show.ts';
 
 export type { SimAmiUser, AmiServerOptions } from './ami-server-core.ts';
 
-export class AmiServer extends AmiServerCore {
+export class AmiServer extends AmiModuleActions {
   a_login(s: Session, m: AmiMessage): void {
     const user = m.get('Username') ?? '';
     const u = this.opts.users[user];
@@ -66,7 +69,7 @@ export class AmiServer extends AmiServerCore {
   }
 
   a_listcommands(s: Session, m: AmiMessage): void {
-    const names = Object.getOwnPropertyNames(AmiServer.prototype).filter((n) => n.startsWith('a_')).map((n) => n.slice(2));
+    const names = [AmiServer.prototype, AmiModuleActions.prototype].flatMap((p) => Object.getOwnPropertyNames(p)).filter((n) => n.startsWith('a_')).map((n) => n.slice(2));
     this.respond(s, m, 'Success', names.map((n) => [n, `(simulated)  (Priv: ${(ACTION_CLASSES[n] ?? []).join(',') || '<none>'})`]));
   }
 
@@ -83,7 +86,9 @@ export class AmiServer extends AmiServerCore {
 
   /** CLI commands the simulator knows; undefined = unknown command. */
   cli(cmd: string): string[] | undefined {
-    const c = cmd.replace(/\s+/g, ' ').toLowerCase();
+    const c = cmd.trim().replace(/\s+/g, ' ').toLowerCase();
+    const mod = moduleCli(this.state, c, cmd);
+    if (mod !== undefined) return mod ?? undefined;
     if (c === 'core show version') return [BUILD_LINE];
     if (c === 'pjsip show endpoints') return renderPjsipShowEndpoints(this.state);
     if (c === 'dialplan reload') {
@@ -185,26 +190,7 @@ export class AmiServer extends AmiServerCore {
       this.error(s, m, `Unable to retrieve endpoint ${name}\n`);
       return;
     }
-    const items: Array<{ event: string; fields: Fields }> = [];
-    items.push({
-      event: 'EndpointDetail',
-      fields: [
-        ['ObjectType', 'endpoint'], ['ObjectName', name],
-        ...Object.entries(e.options).map(([k, v]) => [camel(k), v] as [string, string]),
-        ['DeviceState', this.state.endpointDeviceState(name)], ['ActiveChannels', String(this.state.endpointChannels(name).length)],
-      ],
-    });
-    for (const a of this.state.endpointAuths(name)) {
-      const o = this.state.pjsip.get('auth', a);
-      if (o) items.push({ event: 'AuthDetail', fields: [['ObjectType', 'auth'], ['ObjectName', a], ...Object.entries(o.options).map(([k, v]) => [camel(k), v] as [string, string]), ['EndpointName', name]] });
-    }
-    for (const a of this.state.endpointAors(name)) {
-      const o = this.state.pjsip.get('aor', a);
-      if (!o) continue;
-      const contacts = this.state.aorContacts(a);
-      items.push({ event: 'AorDetail', fields: [['ObjectType', 'aor'], ['ObjectName', a], ['MaxContacts', o.options.max_contacts ?? '0'], ['TotalContacts', String(contacts.length)], ['ContactsRegistered', String(contacts.filter((c) => !c.permanent).length)], ['Contacts', contacts.map((c) => `${c.aor}/${c.uri}`).join(',')], ['EndpointName', name]] });
-      for (const c of contacts) items.push({ event: 'ContactStatusDetail', fields: [['AOR', a], ['URI', c.uri], ['Status', 'NonQualified'], ['RoundtripUsec', 'N/A'], ['EndpointName', name]] });
-    }
+    const items = endpointDetailItems(this.state, name);
     this.list(s, m, 'Following are Events for each object associated with the Endpoint', items, 'EndpointDetailComplete', 'second');
   }
 
@@ -411,6 +397,11 @@ export class AmiServer extends AmiServerCore {
       return;
     }
     if (type === 'load') {
+      const so = mod.endsWith('.so') || !mod.includes('_') ? mod : `${mod}.so`;
+      if (this.state.declinedModules.has(so) && !this.state.loadDeclinedModule(so)) {
+        this.error(s, m, 'Could not load module.');
+        return;
+      }
       this.state.loadedModules.add(mod);
       this.respond(s, m, 'Success', [['Message', 'Module loaded.']]);
       return;
@@ -543,6 +534,3 @@ function md5(s: string): string {
   return createHash('md5').update(s).digest('hex');
 }
 
-function camel(k: string): string {
-  return k.split('_').map((w) => (w[0]?.toUpperCase() ?? '') + w.slice(1)).join('');
-}

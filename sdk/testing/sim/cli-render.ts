@@ -1,6 +1,7 @@
 /** CLI renderings of the simulator, matching the recorded Asterisk 20 layout. */
 import { createHash } from 'node:crypto';
 import type { PbxState } from './state.ts';
+import { transportRow } from './pjsip-show.ts';
 
 const HEADER = [
   '',
@@ -39,6 +40,8 @@ export function renderPjsipShowEndpoints(state: PbxState): string[] {
         out.push(`      Contact:  ${`${c.aor}/${c.uri}`.padEnd(43)}${hash} ${'NonQual'.padEnd(7)}${'nan'.padStart(12)}`);
       }
     }
+    const t = state.pjsip.get('transport', state.pjsip.get('endpoint', n)?.options.transport ?? '');
+    if (t) out.push(transportRow(t, 11));
   }
   out.push('', '', `Objects found: ${names.length}`, '');
   return out;
