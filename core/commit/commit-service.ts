@@ -38,8 +38,8 @@ interface Prepared {
   changesUpTo: number;
   files: RenderedFile[];
   deployed: Revision | null;
-  /** The cluster's newest revision of any status when prepared: a commit queued behind another prepares again. */
-  latestId: number | null;
+  /** The cluster's newest revision (`id:status`) when prepared: if it moved, a commit queued behind another prepares again. */
+  latest: string | null;
   /** Every file pushed and every module reloaded, changed or not. */
   forced: boolean;
   changed: RenderedFile[];
@@ -187,7 +187,7 @@ export class CommitService {
     const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
     const changed = forced ? files : files.filter((f) => before.get(f.name) !== f.sha256);
     const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
-    return { cluster, changesUpTo, files, deployed, latestId: latest?.id ?? null, forced, changed, dropped };
+    return { cluster, changesUpTo, files, deployed, latest: revisionKey(latest), forced, changed, dropped };
   }
 
 
@@ -216,7 +216,7 @@ export class CommitService {
         // A commit queued behind another must diff against what that one left: render again.
         const latest = await this.latestRevision(this.orm.em.fork(), p.cluster.id);
         let ready: Prepared = p;
-        if ((latest?.id ?? null) !== p.latestId) {
+        if (revisionKey(latest) !== p.latest) {
           const fresh = await this.prepare(p.cluster.id, opts.force);
           if ('problems' in fresh) throw new ValidationError(fresh.problems);
           ready = fresh;
@@ -242,7 +242,7 @@ export class CommitService {
       const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
       const changed = forced ? files : files.filter((f) => before.get(f.name) !== f.sha256);
       const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
-      return this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, latestId: latest?.id ?? null, forced, changed, dropped }, { rollbackOf: target.id });
+      return this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, latest: revisionKey(latest), forced, changed, dropped }, { rollbackOf: target.id });
     });
   }
 
@@ -378,6 +378,8 @@ export class CommitService {
     return parts.length ? `; ${parts.join('; ')}` : '';
   }
 }
+
+const revisionKey = (rev: Revision | null) => (rev ? `${rev.id}:${rev.status}` : null);
 
 function restartMessage(restart: readonly string[]): string {
   const servers = [...new Set(restart.map((r) => r.slice(0, r.indexOf(':'))))];
