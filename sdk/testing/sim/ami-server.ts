@@ -36,6 +36,7 @@ export class AmiServer extends AmiModuleActions {
       const now = Date.now();
       this.write(s, this.frame([
         ['Event', 'FullyBooted'], ['Privilege', 'system,all'],
+        ...(this.opts.timestampEvents ? [['Timestamp', `${Math.floor(now / 1000)}.${String((now % 1000) * 1000).padStart(6, '0')}`] as [string, string]] : []),
         ['Uptime', String(Math.floor((now - this.state.startedAt.getTime()) / 1000))],
         ['LastReload', String(Math.floor((now - this.state.lastReloadAt.getTime()) / 1000))],
         ['Status', 'Fully Booted'],

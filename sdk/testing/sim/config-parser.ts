@@ -176,7 +176,7 @@ export function parseConfig(source: ConfigSource, file: string): ParseResult {
         const close = line.indexOf(']');
         if (close < 0) {
           stack.pop();
-          return `parse error: no closing ']', line ${lineNo} of ${fname}`;
+          return `parse error: no closing ']', line ${lineNo} of /etc/asterisk/${fname}`;
         }
         const name = line.slice(1, close).trim();
         const rest = line.slice(close + 1).trim();

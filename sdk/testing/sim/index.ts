@@ -54,6 +54,8 @@ export interface SimOptions {
   astDataDir?: string;
   /** Directories to create under astdatadir at first start (default ['moh']: the stock [default] class). */
   dataDirs?: string[];
+  /** manager.conf `timestampevents = yes` (the later recordings); default off like the first ones. */
+  timestampEvents?: boolean;
   /** Host names the simulated resolver knows: name -> addresses (default none; see DIFFERENCES.md). */
   hosts?: Record<string, string[]>;
 }
@@ -123,7 +125,7 @@ export class SimulatedAsterisk {
     }
     const amiUsers: Record<string, SimAmiUser> = {};
     for (const [u, v] of Object.entries(this.users.ami)) amiUsers[u] = typeof v === 'string' ? { secret: v } : v;
-    this.ami = new AmiServer(this.state, { users: amiUsers, authFailDelayMs: opts.authFailDelayMs ?? 1000 });
+    this.ami = new AmiServer(this.state, { users: amiUsers, authFailDelayMs: opts.authFailDelayMs ?? 1000, timestampEvents: opts.timestampEvents });
     this.ari = new AriServer(this.state, { users: this.users.ari });
     try {
       this.ports.ami = await this.ami.start(opts.amiPort ?? 0, host);

@@ -114,7 +114,7 @@ export class PjsipStore {
     const parsed = parseConfig(source, file);
     this.stamps.remember(source, parsed.files);
     if (parsed.missing) return { rejected: true, reason: `${file} not found`, log: [`config file ${file} not found, keeping previous configuration`] };
-    if (parsed.fatal) return { rejected: true, reason: parsed.fatal, log: [parsed.fatal] };
+    if (parsed.fatal) return { rejected: true, reason: parsed.fatal, log: [`WARNING config.c: ${parsed.fatal}`, `ERROR res_sorcery_config.c: Contents of config file '${file}' are invalid and cannot be parsed`] };
     log.push(...parsed.warnings);
     const next = new Map<string, PjsipObject>();
     const seen = new Set<string>();
