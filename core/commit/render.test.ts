@@ -82,12 +82,14 @@ describe('plugin fragments', () => {
         seen.push(key);
         expect(Object.isFrozen(view.extensions)).toBe(true);
         expect(JSON.stringify(view.servers)).not.toMatch(/secret/);
-        return [{ file: 'queues.conf', content: `; ${key}\n`, reload: 'app_queue.so' }];
+        return [{ file: 'queues.conf', content: `; ${key}\n`, reload: 'app_queue.so', includeFrom: 'queues.conf' }];
       },
     });
     const out = await collectFragments(tpa1(), new Map([['b.queues', contributor('b.queues')], ['a.queues', contributor('a.queues')]]));
     expect(seen).toEqual(['a.queues', 'b.queues']);
     expect(out.map((f) => f.source)).toEqual(['a.queues', 'b.queues']);
+    // `acm includes` lists plugin files by the main file they name.
+    expect(out.map((f) => f.includeFrom)).toEqual(['queues.conf', 'queues.conf']);
   });
   it('toPluginView leaves the original snapshot alone', () => {
     const s = tpa1();

@@ -134,7 +134,7 @@ export async function collectFragments(
   const out: SourcedFragment[] = [];
   for (const key of [...contributors.keys()].sort()) {
     const fragments = await contributors.get(key)!.render(view);
-    for (const f of fragments) out.push({ file: f.file, content: f.content, reload: f.reload, source: key });
+    for (const f of fragments) out.push({ file: f.file, content: f.content, reload: f.reload, ...(f.includeFrom !== undefined ? { includeFrom: f.includeFrom } : {}), source: key });
   }
   return out;
 }
