@@ -8,6 +8,7 @@ import { applySeed, DEMO_SEED_PRINCIPAL, loadSeedFile, type SeedCounts } from '.
 
 /** The simulators start as a site's servers would: hand-written main files that #include acm's. */
 const MAIN_FILES = Object.fromEntries(renderIncludeStubs().map((s) => [s.file, `; ${s.file}: hand-written by the site\n${s.content}`]));
+const BOOT_FILES = Object.fromEntries(Object.entries(MAIN_FILES).map(([f, c]) => [f, c.replace(/^#include .*$/gm, '')]));
 
 export interface RunningDemo {
   simulators: Map<string, SimulatedAsterisk>;
@@ -31,7 +32,10 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
     for (const cluster of seed.clusters) {
       for (const server of cluster.servers) {
         const sim = new SimulatedAsterisk();
-        const p = await sim.start({ systemName: server.name, registrations: {}, queues: {}, configFiles: MAIN_FILES });
+        // Booted without acm's #include lines (a missing #include target at boot makes pbx_config
+        // and others decline to load), which the site then adds to the running server.
+        const p = await sim.start({ systemName: server.name, registrations: {}, queues: {}, configFiles: BOOT_FILES });
+        for (const [file, body] of Object.entries(MAIN_FILES)) sim.writeConfig(file, body);
         simulators.set(server.name, sim);
         ports.set(server.name, { host: '127.0.0.1', amiPort: p.ami, ariPort: p.ari, sshPort: p.ssh, ...(sim.hostKeySha256 ? { sshHostKey: sim.hostKeySha256 } : {}) });
       }
