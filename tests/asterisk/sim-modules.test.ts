@@ -90,6 +90,13 @@ describe('named ACL rules (main/acl.c forms)', () => {
     expect(cli('acl show')).toEqual(['acl', '---', 'keep']);
   });
 
+  it('acl show lists in ao2 hash order (as a real 20.20.1 printed these four)', () => {
+    sim.writeConfig('acl.conf', '[office]\npermit = 10.0.0.1\n[branch]\npermit = 10.0.0.2\n[zeta]\ndeny = ::/0\n[alpha]\npermit = 127.0.0.1\n');
+    reload('acl');
+    expect(cli('acl show')).toEqual(['acl', '---', 'branch', 'office', 'zeta', 'alpha']);
+    expect(cli('acl show zeta')).toEqual(['ACL: zeta', '---------------------------------------------', '  0:  deny - ::/::']);
+  });
+
   it('an untouched acl.conf is not reparsed; a rewritten one is', () => {
     sim.writeConfig('acl.conf', '[x]\npermit = 10.0.0.0/120\n');
     expect(reload('acl')).toContain('WARNING named_acl.c: Could not reload ACL config');
@@ -110,6 +117,9 @@ describe('music on hold', () => {
     expect(cli('moh show classes')).toEqual(section(text, 'state after CLI reload: moh show classes'));
     const got = await replay(sim.ports.ami, 'cfg-moh-directory-missing.ami-reload.request.txt', 'cfg-moh-directory-missing.ami-reload.txt', 'system');
     expect(normalize(got)).toBe(normalize(fixture('cfg-moh-directory-missing.ami-reload.txt')));
+    sim.createDataDir('moh/sales-moh', []);
+    expect(reload('res_musiconhold.so')).toEqual(['VERBOSE res_musiconhold.c: Files not found in moh/sales-moh for moh class:sales-moh']);
+    expect(cli('moh show classes')).toEqual(section(text, 'state after CLI reload: moh show classes'));
     sim.createDataDir('moh/sales-moh');
     expect(reload('res_musiconhold.so')).toEqual([]);
     expect(cli('moh show classes')).toEqual(['Class: default', '\tMode: files', '\tDirectory: moh', 'Class: sales-moh', '\tMode: files', '\tDirectory: moh/sales-moh']);
@@ -166,6 +176,12 @@ describe('voicemail users', () => {
     await c.waitFor((d) => countFrames(d) >= countFrames(expected));
     expect(c.take()).toBe(expected);
     c.close();
+  });
+
+  it('a fullname cut inside a UTF-8 character keeps only whole characters', () => {
+    sim.writeConfig('voicemail.conf', `[utf]\n7001 => 1,${'é'.repeat(50)}\n`);
+    reload('app_voicemail.so');
+    expect(sim.state.modules.voicemail.users[0]?.fullname).toBe('é'.repeat(39));
   });
 
   it('fullname is cut at 79 bytes; a rejected file keeps the old users', () => {
