@@ -68,11 +68,11 @@ describe('res_pjsip reload like Asterisk 20', () => {
     expect(answer).toBe(fixture('ami-PJSIPShowEndpoint-carrier-a-unresolvable-identify.txt'));
   });
 
-  it('an identify resolves IP literals, localhost and the hosts the sim is given', async () => {
+  it('an identify resolves IP literals, localhost and the hosts the sim is given (order and port as a real 20.20.1 printed)', async () => {
     const other = new SimulatedAsterisk();
     await other.start({ sshPort: -1, registrations: {}, queues: {}, hosts: { 'sip.carrier-a.invalid': ['192.0.2.10'] } });
     try {
-      other.writeConfig('pjsip.conf', fileBody(fixture('cfg-pjsip-identify-unresolvable-host.txt')) + '\n[office]\ntype = identify\nendpoint = carrier-a\nmatch = 10.1.0.0/16,localhost\n');
+      other.writeConfig('pjsip.conf', fileBody(fixture('cfg-pjsip-identify-unresolvable-host.txt')) + '\n[office]\ntype = identify\nendpoint = carrier-a\nmatch = 10.1.0.0/16,localhost,192.0.2.5:5060\n');
       other.state.reloadModule('res_pjsip.so');
       expect(other.ami.cli('pjsip show identifies')).toEqual([
         '',
@@ -85,6 +85,7 @@ describe('res_pjsip reload like Asterisk 20', () => {
         '',
         ' Identify:  office/carrier-a',
         '      Match: 10.1.0.0/16',
+        '      Match: 192.0.2.5:5060/32',
         '      Match: 127.0.0.1/32',
         '',
         '',

@@ -3,19 +3,17 @@
  * See DIFFERENCES.md for what it knowingly does differently.
  */
 import type net from 'node:net';
-import { createHash } from 'node:crypto';
 import type { AmiMessage } from '../../../core/asterisk/ami-parser.ts';
 import { BUILD_LINE, ASTERISK_VERSION } from './defaults.ts';
 import type { Fields, SimChannel } from './state.ts';
 import { renderPjsipShowEndpoints } from './cli-render.ts';
 import { ACTION_CLASSES, type Session } from './ami-server-core.ts';
-import { AmiModuleActions } from './ami-server-modules.ts';
+import { AmiPjsipActions } from './ami-server-pjsip.ts';
 import { moduleCli } from './cli-modules.ts';
-import { endpointDetailItems } from './pjsip-show.ts';
 
 export type { SimAmiUser, AmiServerOptions } from './ami-server-core.ts';
 
-export class AmiServer extends AmiModuleActions {
+export class AmiServer extends AmiPjsipActions {
   a_login(s: Session, m: AmiMessage): void {
     const user = m.get('Username') ?? '';
     const u = this.opts.users[user];
@@ -70,7 +68,7 @@ export class AmiServer extends AmiModuleActions {
   }
 
   a_listcommands(s: Session, m: AmiMessage): void {
-    const names = [AmiServer.prototype, AmiModuleActions.prototype].flatMap((p) => Object.getOwnPropertyNames(p)).filter((n) => n.startsWith('a_')).map((n) => n.slice(2));
+    const names = [AmiServer.prototype, AmiPjsipActions.prototype, Object.getPrototypeOf(AmiPjsipActions.prototype) as object].flatMap((p) => Object.getOwnPropertyNames(p)).filter((n) => n.startsWith('a_')).map((n) => n.slice(2));
     this.respond(s, m, 'Success', names.map((n) => [n, `(simulated)  (Priv: ${(ACTION_CLASSES[n] ?? []).join(',') || '<none>'})`]));
   }
 
@@ -159,101 +157,6 @@ export class AmiServer extends AmiModuleActions {
     const chans = [...this.state.channels.values()].filter((c) => !want || c.name === want);
     const items = chans.map((c) => ({ event: 'Status', fields: [...this.state.channelFields(c), ['Type', c.name.split('/')[0] ?? ''], ['DNID', ''], ['EffectiveConnectedLineNum', c.connectedNum || '<unknown>'], ['EffectiveConnectedLineName', c.connectedName || '<unknown>'], ['TimeToHangup', '0'], ['BridgeID', c.bridgeId], ['Application', c.app], ['Data', c.appData], ['Nativeformats', '(ulaw)'], ['Readformat', 'ulaw'], ['Readtrans', ''], ['Writeformat', 'ulaw'], ['Writetrans', ''], ['Callgroup', '0'], ['Pickupgroup', '0'], ['Seconds', String(Math.floor((Date.now() - c.createdAt) / 1000))]] as Fields }));
     this.list(s, m, 'Channel status will follow', items, 'StatusComplete', 'last', [['Items', String(items.length)]]);
-  }
-
-  // --- PJSIP -------------------------------------------------------------------------
-  a_pjsipshowendpoints(s: Session, m: AmiMessage): void {
-    const names = this.state.endpointNames();
-    if (names.length === 0) {
-      this.error(s, m, 'No endpoints found\n');
-      return;
-    }
-    const items = names.map((n) => {
-      const e = this.state.pjsip.get('endpoint', n)!;
-      const contacts = this.state.endpointContacts(n).map((c) => `${c.aor}/${c.uri},`).join('');
-      return {
-        event: 'EndpointList',
-        fields: [
-          ['ObjectType', 'endpoint'], ['ObjectName', n], ['Transport', e.options.transport ?? ''], ['Aor', e.options.aors ?? ''],
-          ['Auths', e.options.auth ?? ''], ['OutboundAuths', e.options.outbound_auth ?? ''], ['Contacts', contacts],
-          ['DeviceState', this.state.endpointDeviceState(n)], ['ActiveChannels', String(this.state.endpointChannels(n).length)],
-        ] as Fields,
-      };
-    });
-    this.list(s, m, 'A listing of Endpoints follows, presented as EndpointList events', items, 'EndpointListComplete', 'second');
-  }
-
-  a_pjsipshowendpoint(s: Session, m: AmiMessage): void {
-    const name = m.get('Endpoint') ?? '';
-    const e = this.state.pjsip.get('endpoint', name);
-    if (!e) {
-      // Real Asterisk 20 puts a bare LF at the end of this message (fact 2).
-      this.error(s, m, `Unable to retrieve endpoint ${name}\n`);
-      return;
-    }
-    const items = endpointDetailItems(this.state, name);
-    this.list(s, m, 'Following are Events for each object associated with the Endpoint', items, 'EndpointDetailComplete', 'second');
-  }
-
-  a_pjsipshowaors(s: Session, m: AmiMessage): void {
-    const aors = this.state.pjsip.list('aor');
-    if (aors.length === 0) {
-      this.error(s, m, 'No AORs found\n');
-      return;
-    }
-    const items = aors.map((o) => ({
-      event: 'AorList',
-      fields: [
-        ['ObjectType', 'aor'], ['ObjectName', o.name], ['MinimumExpiration', o.options.minimum_expiration ?? '60'],
-        ['DefaultExpiration', o.options.default_expiration ?? '3600'], ['QualifyTimeout', '3.000000'], ['Qualify2xxOnly', 'false'],
-        ['Mailboxes', o.options.mailboxes ?? ''], ['SupportPath', 'false'], ['RemoveUnavailable', 'false'], ['VoicemailExtension', ''],
-        ['MaxContacts', o.options.max_contacts ?? '0'], ['AuthenticateQualify', 'false'],
-        ['Contacts', this.state.aorContacts(o.name).map((c) => `${c.aor}/${c.uri}`).join(',')],
-        ['MaximumExpiration', o.options.maximum_expiration ?? '7200'], ['QualifyFrequency', o.options.qualify_frequency ?? '0'],
-        ['RemoveExisting', 'false'], ['OutboundProxy', ''],
-      ] as Fields,
-    }));
-    this.list(s, m, 'A listing of AORs follows, presented as AorList events', items, 'AorListComplete', 'second');
-  }
-
-  a_pjsipshowauths(s: Session, m: AmiMessage): void {
-    const auths = this.state.pjsip.list('auth');
-    if (auths.length === 0) {
-      this.error(s, m, 'No Auths found\n');
-      return;
-    }
-    const items = auths.map((o) => ({
-      event: 'AuthList',
-      fields: [
-        ['ObjectType', 'auth'], ['ObjectName', o.name], ['OauthSecret', ''], ['PasswordDigest', ''], ['SupportedAlgorithmsUas', 'MD5'],
-        ['RefreshToken', ''], ['Username', o.options.username ?? ''], ['Md5Cred', o.options.md5_cred ?? ''], ['Realm', o.options.realm ?? ''],
-        ['AuthType', o.options.auth_type ?? 'userpass'], ['Password', o.options.password ?? ''], ['SupportedAlgorithmsUac', 'MD5'],
-        ['NonceLifetime', o.options.nonce_lifetime ?? '32'], ['OauthClientid', ''],
-      ] as Fields,
-    }));
-    this.list(s, m, 'A listing of Auths follows, presented as AuthList events', items, 'AuthListComplete', 'second');
-  }
-
-  a_pjsipshowcontacts(s: Session, m: AmiMessage): void {
-    const regs = [...this.state.contacts.values()].flat();
-    if (regs.length === 0) {
-      this.error(s, m, 'No Contacts found\n');
-      return;
-    }
-    const items = regs.map((c) => {
-      const endpoint = this.state.endpointNames().find((e) => this.state.endpointAors(e).includes(c.aor)) ?? '';
-      return {
-        event: 'ContactList',
-        fields: [
-          ['ObjectType', 'contact'], ['ObjectName', `${c.aor};@${md5(c.uri)}`], ['ViaAddr', c.viaAddr], ['QualifyTimeout', '3.000000'],
-          ['Qualify2xxOnly', 'false'], ['CallId', c.callId], ['RegServer', this.state.systemName], ['PruneOnBoot', 'no'], ['Path', ''],
-          ['Endpoint', endpoint], ['ViaPort', String(c.viaPort)], ['AuthenticateQualify', 'no'], ['Uri', c.uri], ['QualifyFrequency', '0'],
-          ['UserAgent', c.userAgent], ['ExpirationTime', String(c.expiresAt)], ['OutboundProxy', ''], ['Status', 'NonQualified'],
-          ['RoundtripUsec', 'N/A'],
-        ] as Fields,
-      };
-    });
-    this.list(s, m, 'A listing of Contacts follows, presented as ContactList events', items, 'ContactListComplete', 'second');
   }
 
   // --- queues ------------------------------------------------------------------------
@@ -529,9 +432,5 @@ export class AmiServer extends AmiModuleActions {
     const c = this.state.mailboxes.get(mb) ?? { urgent: 0, newMsgs: 0, old: 0 };
     this.respond(s, m, 'Success', [['Message', 'Mailbox Message Count'], ['Mailbox', mb], ['UrgMessages', String(c.urgent)], ['NewMessages', String(c.newMsgs)], ['OldMessages', String(c.old)]]);
   }
-}
-
-function md5(s: string): string {
-  return createHash('md5').update(s).digest('hex');
 }
 

@@ -179,9 +179,14 @@ export class SimulatedAsterisk {
     return this.opts.astDataDir ?? '/var/lib/asterisk';
   }
 
-  /** Create a directory under astdatadir (relative) or the simulated root (absolute), e.g. `moh/sales`. */
-  createDataDir(dir: string): void {
-    fs.mkdirSync(path.join(this.fsRoot, dir.startsWith('/') ? dir : path.posix.join(this.astDataDir, dir)), { recursive: true });
+  /**
+   * Create a directory under astdatadir (relative) or the simulated root (absolute), e.g.
+   * `moh/sales`, holding `files` (default one sound file: a MOH class needs at least one).
+   */
+  createDataDir(dir: string, files: string[] = ['sim-tone.gsm']): void {
+    const real = path.join(this.fsRoot, dir.startsWith('/') ? dir : path.posix.join(this.astDataDir, dir));
+    fs.mkdirSync(real, { recursive: true });
+    for (const f of files) fs.writeFileSync(path.join(real, f), '');
   }
 
   /** Remove a directory created with createDataDir. */

@@ -1,8 +1,8 @@
 /**
  * Music on hold classes (res_musiconhold) from musiconhold.conf. Asterisk 20 semantics: a
  * `mode = files` class is created only when its directory can be opened (a relative directory is
- * under astdatadir); otherwise `Error opening directory - <path>: No such file or directory` and
- * no class. A file that fails to parse keeps the old classes; the reload always reports success.
+ * under astdatadir) and holds at least one sound file; otherwise `Error opening directory -
+ * <path>: No such file or directory` (or `Files not found in ...`) and no class. A file that fails to parse keeps the old classes; the reload always reports success.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -39,8 +39,14 @@ export class MohClasses {
       const directory = sectionValue(s, 'directory') ?? '';
       if (mode.toLowerCase() === 'files') {
         const seen = directory.startsWith('/') ? directory : `${astDataDir}/${directory}`;
-        if (!isDir(path.join(fsRoot, seen))) {
+        const files = soundFiles(path.join(fsRoot, seen));
+        if (files === undefined) {
           log.push(`ERROR file.c: Error opening directory - ${seen}: No such file or directory`);
+          continue;
+        }
+        if (files === 0) {
+          // init_files_class: a directory without sound files makes no class either.
+          log.push(`VERBOSE res_musiconhold.c: Files not found in ${directory} for moh class:${s.name}`);
           continue;
         }
       }
@@ -62,10 +68,11 @@ export class MohClasses {
   }
 }
 
-function isDir(p: string): boolean {
+/** Sound files in a directory as on_moh_file counts them (no dot files, an extension of 2+ chars); undefined = cannot open. */
+function soundFiles(dir: string): number | undefined {
   try {
-    return fs.statSync(p).isDirectory();
+    return fs.readdirSync(dir).filter((f) => !f.startsWith('.') && /\.[^.]{2,}$/.test(f)).length;
   } catch {
-    return false;
+    return undefined;
   }
 }

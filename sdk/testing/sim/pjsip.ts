@@ -183,11 +183,18 @@ export class PjsipStore {
 
   /** identify `match` values to networks; a host name that does not resolve drops the identify. */
   private resolveMatches(name: string, values: string[], log: string[]): string[] | undefined {
+    // Literals first, then the resolved host names (Asterisk appends resolution results later).
     const out: string[] = [];
+    const resolved: string[] = [];
     for (const v of values) {
       const lit = parseHa('d', v);
       if (!lit.error) {
         out.push(...lit.rules.map((r) => `${formatIp(r.v4, r.addr)}/${r.mask.reduce((n, b) => n + b.toString(2).replace(/0/g, '').length, 0)}`));
+        continue;
+      }
+      const port = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(v);
+      if (port && !parseHa('d', port[1] ?? '').error) {
+        out.push(`${port[1]}:${port[2]}/32`);
         continue;
       }
       const host = v.replace(/:\d+$/, '');
@@ -197,9 +204,9 @@ export class PjsipStore {
         log.push(`ERROR res_pjsip_endpoint_identifier_ip.c: Identify '${name}' failed when adding resolution results of '${host}'`);
         return undefined;
       }
-      out.push(...addrs.map((a) => `${a}/${a.includes(':') ? 128 : 32}`));
+      resolved.push(...addrs.map((a) => `${a}/${a.includes(':') ? 128 : 32}`));
     }
-    return out;
+    return [...out, ...resolved];
   }
 }
 

@@ -3,25 +3,11 @@
  * contacts, dialplan, channels, queues, AstDB, conferences, mailboxes. Emits
  * 'ami' ({name, privilege, fields}) for AMI sessions and 'ari' (event object) for ARI apps.
  */
-import { EventEmitter } from 'node:events';
-import path from 'node:path';
-import { applyHa, parseHa, type HaRule } from './ha.ts';
 import crypto from 'node:crypto';
-import { dirSource } from './config-parser.ts';
-import { Dialplan } from './dialplan.ts';
-import { PjsipStore, parseCallerId } from './pjsip.ts';
-import { LOADED_MODULES } from './defaults.ts';
-import { ModuleConfigs, RELOAD_ERROR, RELOAD_OK, type ReloadAnswer } from './modules.ts';
+import { parseCallerId } from './pjsip.ts';
+import { PbxConfig, type PbxStateOptions } from './state-config.ts';
 
-/** Where the simulated Asterisk's files are and what its resolver knows. */
-export interface PbxStateOptions {
-  /** Root of the simulated filesystem (absolute Asterisk paths live under it). Default: configRoot/../.. */
-  fsRoot?: string;
-  /** astdatadir as Asterisk sees it (default /var/lib/asterisk). */
-  astDataDir?: string;
-  /** Host names the simulated resolver knows (identify `match`); default none. */
-  hosts?: Record<string, string[]>;
-}
+export type { PbxStateOptions } from './state-config.ts';
 
 export type Fields = Array<[string, string]>;
 
@@ -96,13 +82,7 @@ export interface SimConferenceMember {
 
 export const CHANNEL_STATE_DESC: Record<number, string> = { 0: 'Down', 1: 'Rsrvd', 2: 'OffHook', 3: 'Dialing', 4: 'Ring', 5: 'Ringing', 6: 'Up', 7: 'Busy' };
 
-export class PbxState extends EventEmitter {
-  readonly pjsip: PjsipStore;
-  readonly dialplan = new Dialplan();
-  /** acl, res_musiconhold, app_voicemail, res_parking, app_confbridge. */
-  readonly modules: ModuleConfigs;
-  /** Modules that declined to load at boot ("Not Running"): reload is refused until `module load`. */
-  readonly declinedModules = new Set<string>();
+export class PbxState extends PbxConfig {
   /** Registered (dynamic) contacts keyed by aor. */
   readonly contacts = new Map<string, SimContact[]>();
   readonly channels = new Map<string, SimChannel>();
@@ -112,21 +92,13 @@ export class PbxState extends EventEmitter {
   readonly mailboxes = new Map<string, { urgent: number; newMsgs: number; old: number }>();
   /** ARI apps with a connected WebSocket (name -> count of sockets). */
   readonly ariApps = new Map<string, number>();
-  readonly loadedModules = new Set(LOADED_MODULES);
   readonly startedAt = new Date();
-  lastReloadAt = new Date();
   processedCalls = 0;
   private seq = 0;
   private localSeq = 0;
-  /** Log lines (what Asterisk would have logged), for tests and debugging. */
-  readonly log: string[] = [];
-
-  constructor(readonly systemName: string, readonly configRoot: string, opts: PbxStateOptions = {}) {
-    super();
+  constructor(systemName: string, configRoot: string, opts: PbxStateOptions = {}) {
+    super(systemName, configRoot, opts);
     this.setMaxListeners(0);
-    this.pjsip = new PjsipStore(opts.hosts ?? {});
-    const fsRoot = opts.fsRoot ?? path.resolve(configRoot, '..', '..');
-    this.modules = new ModuleConfigs(configRoot, fsRoot, opts.astDataDir ?? '/var/lib/asterisk', this.log);
   }
 
   // --- ids ---------------------------------------------------------------------------
@@ -146,81 +118,6 @@ export class PbxState extends EventEmitter {
 
   emitAri(event: Record<string, unknown>): void {
     this.emit('ari', { ...event, timestamp: ariTimestamp(new Date()), asterisk_id: '02:fc:00:00:00:01' });
-  }
-
-  // --- config ------------------------------------------------------------------------
-  /** Reload a module the way Asterisk 20 does; returns the AMI answer and Reload event status. */
-  reloadModule(module: string): ReloadAnswer {
-    const mod = module.endsWith('.so') || !module.includes('_') ? module : `${module}.so`;
-    if (this.declinedModules.has(mod)) return { ok: false, message: 'Module not initialized', status: 5 };
-    if (!this.loadedModules.has(mod)) return { ok: false, message: 'No such module', status: 2 };
-    this.lastReloadAt = new Date();
-    const other = this.modules.reload(mod);
-    if (other) return other;
-    if (mod === 'res_pjsip.so') {
-      const rep = this.pjsip.reload(dirSource(this.configRoot));
-      this.log.push(...rep.log);
-      this.afterPjsipReload();
-      return { ok: true, message: 'Module Reloaded', status: 0 };
-    }
-    if (mod === 'pbx_config.so') {
-      const rep = this.dialplan.reload(dirSource(this.configRoot));
-      this.log.push(...rep.log);
-      return rep.rejected ? RELOAD_ERROR : RELOAD_OK;
-    }
-    return RELOAD_OK;
-  }
-
-  /**
-   * Initial load (at start), with Asterisk's boot semantics: pbx_config declines to load when
-   * extensions.conf is rejected (no dialplan at all); see ModuleConfigs.boot for the others.
-   */
-  loadAll(): void {
-    this.log.push(...this.pjsip.reload(dirSource(this.configRoot)).log);
-    const dp = this.dialplan.reload(dirSource(this.configRoot));
-    this.log.push(...dp.log);
-    const declined = this.modules.boot();
-    if (dp.rejected) {
-      this.log.push('ERROR loader.c: pbx_config declined to load.');
-      declined.push('pbx_config.so');
-    }
-    for (const m of declined) {
-      this.loadedModules.delete(m);
-      this.declinedModules.add(m);
-    }
-    this.afterPjsipReload();
-  }
-
-  /** `module load <mod>` of a module that declined at boot: loads it now (false if it declines again). */
-  loadDeclinedModule(mod: string): boolean {
-    if (!this.declinedModules.has(mod)) return this.loadedModules.has(mod);
-    this.log.push(`NOTICE loader.c: Unloading module '${mod}' that previously declined to load`);
-    this.declinedModules.delete(mod);
-    this.loadedModules.add(mod);
-    if (this.reloadModule(mod).ok) return true;
-    this.loadedModules.delete(mod);
-    this.declinedModules.add(mod);
-    return false;
-  }
-
-  /**
-   * Does endpoint `name` accept a request from `ip` by its ACL options (`acl = <named>`,
-   * `permit`/`deny`)? Named ACLs fail open when acl.conf failed at boot (no ACL configuration)
-   * and closed when the name is not in a loaded configuration (main/acl.c).
-   */
-  endpointAclAllows(name: string, ip: string): boolean {
-    const e = this.pjsip.get('endpoint', name);
-    if (!e) return false;
-    const named = (e.options.acl ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-    if (!this.modules.acl.allows(named, ip, this.log)) return false;
-    const base = endpointBaseRules(e);
-    return base.length === 0 || applyHa(base, ip) === 'allow';
-  }
-
-  private afterPjsipReload(): void {
-    // Registered contacts are kept by aor name (Asterisk persists them in AstDB): an aor that
-    // disappears and comes back gets its contacts back, and a new endpoint naming that aor
-    // "takes over" its registration (README: newline injection).
   }
 
   // --- endpoints ---------------------------------------------------------------------
@@ -422,17 +319,6 @@ export class PbxState extends EventEmitter {
     if (c.app === 'Stasis') this.emitAri({ type: 'StasisEnd', application: c.appData.split(',')[0] ?? '', channel: this.ariChannel(c) });
   }
 
-  /** The module name list for ModuleCheck/Reload (with `.so`). */
-  hasModule(m: string): boolean {
-    return this.loadedModules.has(m) || this.loadedModules.has(`${m}.so`);
-  }
-}
-
-/** An endpoint's own permit/deny rules, in file order. */
-function endpointBaseRules(e: { entries: Array<[string, string]> }): HaRule[] {
-  const rules: HaRule[] = [];
-  for (const [k, v] of e.entries) if (k === 'permit' || k === 'deny') rules.push(...parseHa(k, v).rules);
-  return rules;
 }
 
 export function ariTimestamp(d: Date): string {

@@ -20,10 +20,16 @@ export interface VoicemailUser {
 
 const SKIP = new Set(['general', 'zonemessages', 'aliases']);
 
-/** ast_copy_string into a buffer of `size` bytes (UTF-8, may cut inside a character like C). */
+/**
+ * ast_copy_string into a buffer of `size` bytes: the first size-1 bytes of the UTF-8 text. Where
+ * that cuts a character, Asterisk sends its partial bytes; the simulator drops them (DIFFERENCES.md).
+ */
 export function copyString(s: string, size: number): string {
   const b = Buffer.from(s, 'utf8');
-  return b.length < size ? s : b.subarray(0, size - 1).toString('utf8');
+  if (b.length < size) return s;
+  let end = size - 1;
+  while (end > 0 && ((b[end] ?? 0) & 0xc0) === 0x80) end--;
+  return b.subarray(0, end).toString('utf8');
 }
 
 export class Voicemail {
