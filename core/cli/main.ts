@@ -6,6 +6,7 @@ import { createAcm, ACM_VERSION, ROOT_DIR, type Acm } from '../app.ts';
 import { startDemo, type RunningDemo } from '../demo/demo.ts';
 import { discoverPlugins } from '../kernel/discovery.ts';
 import { registerBatchCommands } from './batch-commands.ts';
+import { registerVerifyCommand } from './verify-command.ts';
 import { startBackupSchedule } from '../backup/backup.ts';
 import { createHttpApp, listen, statusByCluster } from '../http/server.ts';
 import { UserInput } from '../http/user-routes.ts';
@@ -190,26 +191,6 @@ export function buildProgram(): Command {
       }
     }, true, true));
 
-  program.command('verify').description('what each server holds against its deployed revision: file hashes and loaded state (repair with commit --force)')
-    .option('--cluster <name>').option('--wait <seconds>', 'wait for AMI connections', '10').option('--json')
-    .action((o: { cluster?: string; wait: string; json?: boolean }) => withAcm(async (acm) => {
-      await acm.connections.waitConnected(Number(o.wait) * 1000);
-      const ids = await visibleClusterIds(acm, operator(), o.cluster ? await clusterIdByName(acm, o.cluster) : undefined);
-      const clusters = [];
-      for (const id of ids) clusters.push(await acm.commits.drift(id));
-      if (o.json) console.log(JSON.stringify({ clusters }, null, 2));
-      else {
-        printRows(clusters.flatMap((c) => c.servers.map((s) => ({
-          cluster: c.cluster, server: s.server, revision: c.revisionId, status: s.status,
-          detail: [
-            ...s.files.filter((f) => !f.ok).map((f) => `${f.name}: ${f.actual ? 'differs' : 'missing'}`),
-            ...s.loaded, ...s.restart, ...(s.error ? [s.error] : []),
-          ].join('; '),
-        }))), ['cluster', 'server', 'revision', 'status', 'detail'], false);
-      }
-      if (clusters.some((c) => c.servers.some((s) => s.status !== 'ok'))) process.exitCode = 1;
-    }, true, true));
-
   program.command('includes').description('the #include lines each main config file of a cluster needs (core and plugin files)')
     .requiredOption('--cluster <name>')
     .action((o: { cluster: string }) => withAcm(async (acm) => {
@@ -354,6 +335,7 @@ export function buildProgram(): Command {
     }));
   }
   registerBatchCommands(program, withAcm, operator);
+  registerVerifyCommand(program, withAcm, operator, clusterIdByName);
   return program;
 }
 
