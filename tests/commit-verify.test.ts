@@ -112,6 +112,21 @@ describe('verification after each reload', () => {
   });
 });
 
+describe('dialplan', () => {
+  it('a reload answered with Response: Error fails the commit; the server keeps, and is checked on, the previous dialplan', async () => {
+    // A missing #include target in the site's extensions.conf (cfg-extensions-include-file-missing-on-reload).
+    sims[1]!.writeConfig('extensions.conf', `${mainFiles['extensions.conf']}#include site-missing.conf\n`);
+    const deployed = (await k.admin.json('GET', `/api/revisions?clusterId=${cluster.id}`)).body.items[0];
+    await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Carol', extension: '6103', secret: 'carol-secret-3' });
+    const rev = await commit();
+    expect(rev.status).toBe('failed');
+    expect(rev.error).toMatch(/^tpa1-ast2: reload pbx_config\.so failed: /);
+    expect(rev.error).toContain(`rolled back: tpa1-ast1, tpa1-ast2 run revision ${deployed.id} again (verified)`);
+    sims[1]!.writeConfig('extensions.conf', mainFiles['extensions.conf']!);
+    expect(await commit()).toMatchObject({ status: 'deployed' });
+  });
+});
+
 describe('drift', () => {
   it('acm verify shows a file changed behind acm\'s back; a plain commit does not see it, --force repairs it', async () => {
     expect((await verify()).servers.map((s: any) => s.status)).toEqual(['ok', 'ok']);
