@@ -192,8 +192,11 @@ describe('voicemail users', () => {
     expect(u.map((x) => [x.context, x.mailbox, x.fullname.length, x.email])).toEqual([['sales', '200', 79, 'a@b.example']]);
     const f = Object.fromEntries(sim.state.modules.voicemail.entryFields(u[0]!, { newMsgs: 0, old: 0 }));
     expect([f.AttachMessage, f.SayCID, f.Email]).toEqual(['Yes', 'Yes', 'a@b.example']);
-    sim.writeConfig('voicemail.conf', '[sales\n300 => 1,x\n');
-    expect(reload('app_voicemail.so')).toContain('ERROR app_voicemail.c: Config file voicemail.conf is in an invalid format.  Aborting.');
+    sim.writeConfig('voicemail.conf', '[general]\n[sales\n300 => 1,x\n');
+    expect(reload('app_voicemail.so')).toEqual([
+      "WARNING config.c: parse error: no closing ']', line 2 of /etc/asterisk/voicemail.conf",
+      'ERROR app_voicemail.c: Config file voicemail.conf is in an invalid format.  Aborting.',
+    ]);
     expect(sim.state.modules.voicemail.users.map((x) => x.mailbox)).toEqual(['200']);
   });
 });

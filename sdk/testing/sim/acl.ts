@@ -6,7 +6,7 @@
  *   (`acl show` -> `ACL configuration isn't available.`), so every named ACL fails open;
  * - an untouched file is not reparsed (nothing logged).
  */
-import { FileStamps, parseConfig, type ConfigSource } from './config-parser.ts';
+import { acoFatalLog, FileStamps, parseConfig, type ConfigSource } from './config-parser.ts';
 import { ao2HashOrder } from './ao2.ts';
 import { applyHa, haOutput, parseHa, type HaRule } from './ha.ts';
 
@@ -36,7 +36,7 @@ export class NamedAcls {
       return fail();
     }
     if (parsed.fatal) {
-      log.push(`ERROR config.c: ${parsed.fatal}`);
+      log.push(...acoFatalLog(parsed.fatal, 'acl.conf'));
       return fail();
     }
     const next: NamedAcl[] = [];
