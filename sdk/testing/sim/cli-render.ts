@@ -42,6 +42,9 @@ export function renderPjsipShowEndpoints(state: PbxState): string[] {
     }
     const t = state.pjsip.get('transport', state.pjsip.get('endpoint', n)?.options.transport ?? '');
     if (t) out.push(transportRow(t, 11));
+    for (const id of state.pjsip.list('identify').filter((o) => o.options.endpoint === n)) {
+      out.push(`   Identify:  ${id.name}/${n}`, ...(id.matches ?? []).map((m) => `        Match: ${m}`));
+    }
   }
   out.push('', '', `Objects found: ${names.length}`, '');
   return out;
