@@ -97,6 +97,18 @@ describe('named ACL rules (main/acl.c forms)', () => {
     expect(cli('acl show zeta')).toEqual(['ACL: zeta', '---------------------------------------------', '  0:  deny - ::/::']);
   });
 
+  it('an unknown option or a missing acl.conf rejects the reload (as a live 20.20.1 logged it)', () => {
+    sim.writeConfig('acl.conf', '[office]\npermit = 10.0.0.1\nbogus = 1\n');
+    expect(reload('acl')).toEqual([
+      "ERROR config_options.c: Could not find option suitable for category 'office' named 'bogus' at line 3 of ",
+      'ERROR config_options.c: In acl.conf: Processing options for office failed',
+      'WARNING named_acl.c: Could not reload ACL config',
+    ]);
+    sim.writeConfig('acl.conf', '; only comments\n');
+    expect(reload('acl')).toEqual([]);
+    expect(cli('acl show')).toEqual(['acl', '---']);
+  });
+
   it('an untouched acl.conf is not reparsed; a rewritten one is', () => {
     sim.writeConfig('acl.conf', '[x]\npermit = 10.0.0.0/120\n');
     expect(reload('acl')).toContain('WARNING named_acl.c: Could not reload ACL config');

@@ -47,7 +47,7 @@ export class NamedAcls {
       for (const e of s.entries) {
         const k = e.key.toLowerCase();
         if (k !== 'permit' && k !== 'deny') {
-          log.push(`ERROR config_options.c: Could not find option suitable for category '${s.name}' named '${e.key}' at line ${e.line} of ${e.file}`);
+          log.push(`ERROR config_options.c: Could not find option suitable for category '${s.name}' named '${e.key}' at line ${e.line} of `);
           log.push(`ERROR config_options.c: In acl.conf: Processing options for ${s.name} failed`);
           return fail();
         }

@@ -272,7 +272,7 @@ export class AmiServer extends AmiPjsipActions {
   a_reload(s: Session, m: AmiMessage): void {
     const mod = m.get('Module');
     if (!mod) {
-      for (const x of ['res_pjsip.so', 'pbx_config.so']) this.state.reloadModule(x);
+      for (const x of ['res_pjsip.so', 'pbx_config.so', 'acl', 'res_musiconhold.so', 'app_voicemail.so', 'res_parking.so', 'app_confbridge.so']) if (this.state.loadedModules.has(x)) this.state.reloadModule(x);
       this.respond(s, m, 'Success', [['Message', 'Module Reloaded']]);
       return;
     }
