@@ -139,6 +139,16 @@ describe('music on hold', () => {
 });
 
 describe('pbx_config includes', () => {
+  it('dialplan show <ctx> prints like Asterisk (recorded layout, order, includes, summary)', () => {
+    sim.writeConfig('extensions.conf', fixture('conf-extensions.conf'));
+    reload('pbx_config.so');
+    expect(sim.ami.cli('dialplan show from-internal')).toEqual(fixture('cli-dialplan-show-from-internal-good.txt').replace(/\n$/, '').split('\n'));
+    const text = fixture('cfg-extensions-tryinclude-file-missing-on-reload.txt');
+    sim.writeConfig('extensions.conf', fileBody(text));
+    reload('pbx_config.so');
+    expect(cli('dialplan show from-internal')).toEqual(section(text, "state after CLI 'dialplan reload': dialplan show from-internal"));
+  });
+
   it('missing #include: reload Error/Status 3 keeps the old dialplan; at boot pbx_config declines', async () => {
     const text = fixture('cfg-extensions-include-file-missing-on-reload.txt');
     const before = cli('dialplan show from-internal');

@@ -6,7 +6,7 @@ import type net from 'node:net';
 import type { AmiMessage } from '../../../core/asterisk/ami-parser.ts';
 import { BUILD_LINE, ASTERISK_VERSION } from './defaults.ts';
 import type { Fields, SimChannel } from './state.ts';
-import { renderPjsipShowEndpoints } from './cli-render.ts';
+import { renderDialplanShow, renderPjsipShowEndpoints } from './cli-render.ts';
 import { ACTION_CLASSES, type Session } from './ami-server-core.ts';
 import { AmiPjsipActions } from './ami-server-pjsip.ts';
 import { moduleCli } from './cli-modules.ts';
@@ -107,18 +107,7 @@ export class AmiServer extends AmiPjsipActions {
       return [`System uptime: ${Math.floor((now - this.state.startedAt.getTime()) / 1000)}`, `Last reload: ${Math.floor((now - this.state.lastReloadAt.getTime()) / 1000)}`];
     }
     mm = /^dialplan show (\S+)$/.exec(c);
-    if (mm) {
-      const ctx = this.state.dialplan.contexts.get(cmd.split(/\s+/)[2] ?? '');
-      if (!ctx) return [`There is no existence of '${mm[1]}' context`];
-      const lines = [`[ Context '${ctx.name}' created by 'pbx_config' ]`];
-      for (const e of ctx.extensions.values()) {
-        e.priorities.forEach((p, i) => {
-          const head = i === 0 ? `  '${e.exten}' =>`.padEnd(20) : ''.padEnd(20);
-          lines.push(`${head}${p.priority}. ${`${p.app}(${p.data})`.padEnd(38)}[${p.file}:${p.line}]`);
-        });
-      }
-      return lines;
-    }
+    if (mm) return renderDialplanShow(this.state, cmd.trim().split(/\s+/)[2] ?? '');
     return undefined;
   }
 
