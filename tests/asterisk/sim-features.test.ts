@@ -48,7 +48,13 @@ describe('res_parking', () => {
     expect(sim.state.reloadModule('res_parking.so')).toEqual({ ok: true, message: 'Module Reloaded', status: 0 });
     expect(sim.state.modules.parking.lots.map((l) => [l.name, l.start, l.stop, l.timeout]).sort()).toEqual([['default', 801, 850, 45], ['sales', 901, 910, 60]]);
     sim.writeConfig('res_parking.conf', '[sales\nparkpos => 1-2\n');
+    const n = sim.state.log.length;
     expect(sim.state.reloadModule('res_parking.so')).toEqual({ ok: false, message: 'An unknown error occurred', status: 3 });
+    // As a live 20.20.1 logged it (path shown as the standard /etc/asterisk).
+    expect(sim.state.log.slice(n)).toEqual([
+      "WARNING config.c: parse error: no closing ']', line 1 of /etc/asterisk/res_parking.conf",
+      'ERROR config_options.c: Contents of res_parking.conf are invalid and cannot be parsed',
+    ]);
     expect(sim.state.modules.parking.lots.map((l) => l.name).sort()).toEqual(['default', 'sales']);
   });
 
@@ -79,9 +85,13 @@ describe('app_confbridge', () => {
     expect(cli('confbridge show profile bridges')?.slice(1).sort()).toEqual(['default_bridge', 'sales_bridge']);
   });
 
-  it('a file rejected at boot: app_confbridge declines, its CLI commands do not exist', async () => {
+  it('files rejected at boot: app_confbridge and res_parking decline, their commands do not exist', async () => {
     sim.writeConfig('confbridge.conf', '[x]\ntype = nonsense\n');
+    sim.writeConfig('res_parking.conf', '[sales\n');
     await sim.restart();
+    expect(sim.state.log).toEqual(expect.arrayContaining(['ERROR app_confbridge.c: Unable to load config. Not loading module.', 'ERROR loader.c: app_confbridge declined to load.', 'ERROR loader.c: res_parking declined to load.']));
+    expect(await ami('Action: Parkinglots\r\nActionID: p2', 1)).toBe('Response: Error\r\nActionID: p2\r\nMessage: Invalid/unknown command: Parkinglots. Use Action: ListCommands to show available commands.\r\n\r\n');
+    expect(await ami('Action: Reload\r\nActionID: r2\r\nModule: res_parking.so', 1)).toBe('Response: Error\r\nActionID: r2\r\nMessage: Module not initialized\r\n\r\n');
     expect(cli('confbridge show profile bridges')).toBeUndefined();
     expect(sim.state.reloadModule('app_confbridge.so')).toEqual({ ok: false, message: 'Module not initialized', status: 5 });
     sim.writeConfig('confbridge.conf', fixture('conf-confbridge.conf'));

@@ -97,6 +97,18 @@ describe('named ACL rules (main/acl.c forms)', () => {
     expect(cli('acl show zeta')).toEqual(['ACL: zeta', '---------------------------------------------', '  0:  deny - ::/::']);
   });
 
+  it('an unknown option or a missing acl.conf rejects the reload (as a live 20.20.1 logged it)', () => {
+    sim.writeConfig('acl.conf', '[office]\npermit = 10.0.0.1\nbogus = 1\n');
+    expect(reload('acl')).toEqual([
+      "ERROR config_options.c: Could not find option suitable for category 'office' named 'bogus' at line 3 of ",
+      'ERROR config_options.c: In acl.conf: Processing options for office failed',
+      'WARNING named_acl.c: Could not reload ACL config',
+    ]);
+    sim.writeConfig('acl.conf', '; only comments\n');
+    expect(reload('acl')).toEqual([]);
+    expect(cli('acl show')).toEqual(['acl', '---']);
+  });
+
   it('an untouched acl.conf is not reparsed; a rewritten one is', () => {
     sim.writeConfig('acl.conf', '[x]\npermit = 10.0.0.0/120\n');
     expect(reload('acl')).toContain('WARNING named_acl.c: Could not reload ACL config');
@@ -127,6 +139,16 @@ describe('music on hold', () => {
 });
 
 describe('pbx_config includes', () => {
+  it('dialplan show <ctx> prints like Asterisk (recorded layout, order, includes, summary)', () => {
+    sim.writeConfig('extensions.conf', fixture('conf-extensions.conf'));
+    reload('pbx_config.so');
+    expect(sim.ami.cli('dialplan show from-internal')).toEqual(fixture('cli-dialplan-show-from-internal-good.txt').replace(/\n$/, '').split('\n'));
+    const text = fixture('cfg-extensions-tryinclude-file-missing-on-reload.txt');
+    sim.writeConfig('extensions.conf', fileBody(text));
+    reload('pbx_config.so');
+    expect(cli('dialplan show from-internal')).toEqual(section(text, "state after CLI 'dialplan reload': dialplan show from-internal"));
+  });
+
   it('missing #include: reload Error/Status 3 keeps the old dialplan; at boot pbx_config declines', async () => {
     const text = fixture('cfg-extensions-include-file-missing-on-reload.txt');
     const before = cli('dialplan show from-internal');
@@ -192,8 +214,11 @@ describe('voicemail users', () => {
     expect(u.map((x) => [x.context, x.mailbox, x.fullname.length, x.email])).toEqual([['sales', '200', 79, 'a@b.example']]);
     const f = Object.fromEntries(sim.state.modules.voicemail.entryFields(u[0]!, { newMsgs: 0, old: 0 }));
     expect([f.AttachMessage, f.SayCID, f.Email]).toEqual(['Yes', 'Yes', 'a@b.example']);
-    sim.writeConfig('voicemail.conf', '[sales\n300 => 1,x\n');
-    expect(reload('app_voicemail.so')).toContain('ERROR app_voicemail.c: Config file voicemail.conf is in an invalid format.  Aborting.');
+    sim.writeConfig('voicemail.conf', '[general]\n[sales\n300 => 1,x\n');
+    expect(reload('app_voicemail.so')).toEqual([
+      "WARNING config.c: parse error: no closing ']', line 2 of /etc/asterisk/voicemail.conf",
+      'ERROR app_voicemail.c: Config file voicemail.conf is in an invalid format.  Aborting.',
+    ]);
     expect(sim.state.modules.voicemail.users.map((x) => x.mailbox)).toEqual(['200']);
   });
 });

@@ -97,6 +97,25 @@ describe('res_pjsip reload like Asterisk 20', () => {
     }
   });
 
+  it('EndpointDetail shows written options as Asterisk prints them (live 20.20.1 capture: webrtc, acl, booleans, codecs)', async () => {
+    load(`${fixture('conf-pjsip.conf')}\n${fixture('oracle-PJSIPShowEndpoint-7001-options.pjsip.conf')}`);
+    const got = await replay(sim.ports.ami, 'oracle-PJSIPShowEndpoint-7001-options.request.txt', 'oracle-PJSIPShowEndpoint-7001-options.txt');
+    expect(got).toBe(fixture('oracle-PJSIPShowEndpoint-7001-options.txt'));
+  });
+
+  it('pjsip show endpoints lists an endpoint\'s identifies (live 20.20.1 layout)', () => {
+    load(`${fixture('conf-pjsip.conf')}\n[carrier-b]\ntype = endpoint\ncontext = from-internal\nallow = ulaw\n\n[carrier-b]\ntype = identify\nendpoint = carrier-b\nmatch = 10.1.0.0/16,localhost,192.0.2.5:5060\n`);
+    const lines = sim.ami.cli('pjsip show endpoints') ?? [];
+    const at = lines.indexOf(' Endpoint:  carrier-b                                            Unavailable   0 of inf');
+    expect(lines.slice(at, at + 5)).toEqual([
+      ' Endpoint:  carrier-b                                            Unavailable   0 of inf',
+      '   Identify:  carrier-b/carrier-b',
+      '        Match: 10.1.0.0/16',
+      '        Match: 192.0.2.5:5060/32',
+      '        Match: 127.0.0.1/32',
+    ]);
+  });
+
   it('a transport bind change is not reloaded; a restart applies it (fact 13)', async () => {
     const text = fixture('cfg-pjsip-transport-bind-changed.txt');
     load(fixture('conf-pjsip.conf'));

@@ -6,7 +6,7 @@
  *   (`acl show` -> `ACL configuration isn't available.`), so every named ACL fails open;
  * - an untouched file is not reparsed (nothing logged).
  */
-import { FileStamps, parseConfig, type ConfigSource } from './config-parser.ts';
+import { acoFatalLog, FileStamps, parseConfig, type ConfigSource } from './config-parser.ts';
 import { ao2HashOrder } from './ao2.ts';
 import { applyHa, haOutput, parseHa, type HaRule } from './ha.ts';
 
@@ -36,7 +36,7 @@ export class NamedAcls {
       return fail();
     }
     if (parsed.fatal) {
-      log.push(`ERROR config.c: ${parsed.fatal}`);
+      log.push(...acoFatalLog(parsed.fatal, 'acl.conf'));
       return fail();
     }
     const next: NamedAcl[] = [];
@@ -47,7 +47,7 @@ export class NamedAcls {
       for (const e of s.entries) {
         const k = e.key.toLowerCase();
         if (k !== 'permit' && k !== 'deny') {
-          log.push(`ERROR config_options.c: Could not find option suitable for category '${s.name}' named '${e.key}' at line ${e.line} of ${e.file}`);
+          log.push(`ERROR config_options.c: Could not find option suitable for category '${s.name}' named '${e.key}' at line ${e.line} of `);
           log.push(`ERROR config_options.c: In acl.conf: Processing options for ${s.name} failed`);
           return fail();
         }

@@ -6,7 +6,7 @@ import type net from 'node:net';
 import type { AmiMessage } from '../../../core/asterisk/ami-parser.ts';
 import { BUILD_LINE, ASTERISK_VERSION } from './defaults.ts';
 import type { Fields, SimChannel } from './state.ts';
-import { renderPjsipShowEndpoints } from './cli-render.ts';
+import { renderDialplanShow, renderPjsipShowEndpoints } from './cli-render.ts';
 import { ACTION_CLASSES, type Session } from './ami-server-core.ts';
 import { AmiPjsipActions } from './ami-server-pjsip.ts';
 import { moduleCli } from './cli-modules.ts';
@@ -107,18 +107,7 @@ export class AmiServer extends AmiPjsipActions {
       return [`System uptime: ${Math.floor((now - this.state.startedAt.getTime()) / 1000)}`, `Last reload: ${Math.floor((now - this.state.lastReloadAt.getTime()) / 1000)}`];
     }
     mm = /^dialplan show (\S+)$/.exec(c);
-    if (mm) {
-      const ctx = this.state.dialplan.contexts.get(cmd.split(/\s+/)[2] ?? '');
-      if (!ctx) return [`There is no existence of '${mm[1]}' context`];
-      const lines = [`[ Context '${ctx.name}' created by 'pbx_config' ]`];
-      for (const e of ctx.extensions.values()) {
-        e.priorities.forEach((p, i) => {
-          const head = i === 0 ? `  '${e.exten}' =>`.padEnd(20) : ''.padEnd(20);
-          lines.push(`${head}${p.priority}. ${`${p.app}(${p.data})`.padEnd(38)}[${p.file}:${p.line}]`);
-        });
-      }
-      return lines;
-    }
+    if (mm) return renderDialplanShow(this.state, cmd.trim().split(/\s+/)[2] ?? '');
     return undefined;
   }
 
@@ -157,37 +146,6 @@ export class AmiServer extends AmiPjsipActions {
     const chans = [...this.state.channels.values()].filter((c) => !want || c.name === want);
     const items = chans.map((c) => ({ event: 'Status', fields: [...this.state.channelFields(c), ['Type', c.name.split('/')[0] ?? ''], ['DNID', ''], ['EffectiveConnectedLineNum', c.connectedNum || '<unknown>'], ['EffectiveConnectedLineName', c.connectedName || '<unknown>'], ['TimeToHangup', '0'], ['BridgeID', c.bridgeId], ['Application', c.app], ['Data', c.appData], ['Nativeformats', '(ulaw)'], ['Readformat', 'ulaw'], ['Readtrans', ''], ['Writeformat', 'ulaw'], ['Writetrans', ''], ['Callgroup', '0'], ['Pickupgroup', '0'], ['Seconds', String(Math.floor((Date.now() - c.createdAt) / 1000))]] as Fields }));
     this.list(s, m, 'Channel status will follow', items, 'StatusComplete', 'last', [['Items', String(items.length)]]);
-  }
-
-  // --- queues ------------------------------------------------------------------------
-  a_queuestatus(s: Session, m: AmiMessage): void {
-    const want = m.get('Queue');
-    const member = m.get('Member');
-    const items: Array<{ event: string; fields: Fields }> = [];
-    for (const q of this.state.queues.values()) {
-      if (want && q.name !== want) continue;
-      items.push({
-        event: 'QueueParams',
-        fields: [['Queue', q.name], ['Max', '0'], ['Strategy', q.strategy], ['Calls', String(q.calls)], ['Holdtime', '0'], ['TalkTime', '0'], ['Completed', String(q.completed)], ['Abandoned', String(q.abandoned)], ['ServiceLevel', '0'], ['ServicelevelPerf', '0.0'], ['ServicelevelPerf2', '0.0'], ['Weight', '0']],
-      });
-      for (const mem of q.members) {
-        if (member && mem.iface !== member) continue;
-        items.push({
-          event: 'QueueMember',
-          fields: [['Queue', q.name], ['Name', mem.name], ['Location', mem.iface], ['StateInterface', mem.iface], ['Membership', mem.membership], ['Penalty', String(mem.penalty)], ['CallsTaken', String(mem.callsTaken)], ['LastCall', String(mem.lastCall)], ['LastPause', '0'], ['LoginTime', String(mem.loginTime)], ['InCall', String(mem.inCall)], ['Status', String(mem.status)], ['Paused', String(mem.paused)], ['PausedReason', ''], ['Wrapuptime', '0']],
-        });
-      }
-    }
-    this.list(s, m, 'Queue status will follow', items, 'QueueStatusComplete', 'last');
-  }
-
-  a_queuesummary(s: Session, m: AmiMessage): void {
-    const want = m.get('Queue');
-    const items = [...this.state.queues.values()].filter((q) => !want || q.name === want).map((q) => ({
-      event: 'QueueSummary',
-      fields: [['Queue', q.name], ['LoggedIn', String(q.members.length)], ['Available', String(q.members.filter((x) => x.status === 1 && !x.paused).length)], ['Callers', String(q.calls)], ['HoldTime', '0'], ['TalkTime', '0'], ['LongestHoldTime', '0']] as Fields,
-    }));
-    this.list(s, m, 'Queue summary will follow', items, 'QueueSummaryComplete', 'last');
   }
 
   // --- calls -------------------------------------------------------------------------
@@ -272,7 +230,7 @@ export class AmiServer extends AmiPjsipActions {
   a_reload(s: Session, m: AmiMessage): void {
     const mod = m.get('Module');
     if (!mod) {
-      for (const x of ['res_pjsip.so', 'pbx_config.so']) this.state.reloadModule(x);
+      for (const x of ['res_pjsip.so', 'pbx_config.so', 'acl', 'res_musiconhold.so', 'app_voicemail.so', 'res_parking.so', 'app_confbridge.so']) if (this.state.loadedModules.has(x)) this.state.reloadModule(x);
       this.respond(s, m, 'Success', [['Message', 'Module Reloaded']]);
       return;
     }
@@ -367,39 +325,6 @@ export class AmiServer extends AmiPjsipActions {
       }
     if (n === 0) this.error(s, m, 'Database entry could not be deleted');
     else this.respond(s, m, 'Success', [['Message', 'Key tree deleted successfully']]);
-  }
-
-  // --- conferences -------------------------------------------------------------------
-  a_confbridgelist(s: Session, m: AmiMessage): void {
-    const conf = m.get('Conference') ?? '';
-    if (!conf) {
-      this.error(s, m, 'No Conference name provided.');
-      return;
-    }
-    const members = this.state.conferences.get(conf) ?? [];
-    if (members.length === 0) {
-      this.error(s, m, 'No active conferences.');
-      return;
-    }
-    const items = members.map((x) => {
-      const c = this.state.channels.get(x.channel);
-      const chanFields: Fields = c ? this.state.channelFields(c) : [['Channel', x.channel], ['Uniqueid', x.uniqueid]];
-      return {
-        event: 'ConfbridgeList',
-        fields: [['Conference', conf], ['Admin', x.admin ? 'Yes' : 'No'], ['MarkedUser', x.admin ? 'Yes' : 'No'], ['WaitMarked', 'No'], ['EndMarked', 'No'], ['EndMarkedAny', 'No'], ['Waiting', 'No'], ['Muted', 'No'], ['Talking', 'No'], ['AnsweredTime', String(Math.floor((Date.now() - x.joinedAt) / 1000))], ...chanFields] as Fields,
-      };
-    });
-    this.list(s, m, 'Confbridge user list will follow', items, 'ConfbridgeListComplete', 'second');
-  }
-
-  a_confbridgelistrooms(s: Session, m: AmiMessage): void {
-    const rooms = [...this.state.conferences.entries()].filter(([, mem]) => mem.length > 0);
-    if (rooms.length === 0) {
-      this.error(s, m, 'No active conferences.');
-      return;
-    }
-    const items = rooms.map(([name, mem]) => ({ event: 'ConfbridgeListRooms', fields: [['Conference', name], ['Parties', String(mem.length)], ['Marked', String(mem.filter((x) => x.admin).length)], ['Locked', 'No'], ['Muted', 'No']] as Fields }));
-    this.list(s, m, 'Confbridge conferences will follow', items, 'ConfbridgeListRoomsComplete', 'second');
   }
 
   // --- misc --------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * fails to parse (or has a section of unknown type) is a reload failure and the old profiles
  * stay; `default_bridge`, `default_user` and `default_menu` are added when missing.
  */
-import { parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
+import { acoFatalLog, parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
 import { ao2HashOrder } from './ao2.ts';
 
 export type ConfbridgeKind = 'bridge' | 'user' | 'menu';
@@ -25,7 +25,7 @@ export class Confbridge {
   load(source: ConfigSource, log: string[]): boolean {
     const parsed = parseConfig(source, 'confbridge.conf');
     if (parsed.fatal) {
-      log.push(`ERROR config.c: ${parsed.fatal}`);
+      log.push(...acoFatalLog(parsed.fatal, 'confbridge.conf'));
       return false;
     }
     const next: ConfbridgeProfile[] = [];

@@ -229,6 +229,16 @@ export function parseConfig(source: ConfigSource, file: string): ParseResult {
   return result;
 }
 
+/** How config.c logs a fatal parse problem (`LEVEL config.c: message`). */
+export function fatalLog(fatal: string): string {
+  return `${fatal.includes('#include') ? 'ERROR' : 'WARNING'} config.c: ${fatal}`;
+}
+
+/** The lines a config_options (aco) module logs when its file does not parse. */
+export function acoFatalLog(fatal: string, file: string): string[] {
+  return [fatalLog(fatal), `ERROR config_options.c: Contents of ${file} are invalid and cannot be parsed`];
+}
+
 /** Last value of `key` in a section (Asterisk: later entries override inherited ones). */
 export function sectionValue(s: ConfigSection, key: string): string | undefined {
   let v: string | undefined;

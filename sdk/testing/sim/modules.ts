@@ -45,7 +45,10 @@ export class ModuleConfigs {
     this.moh.load(this.source, this.fsRoot, this.astDataDir, this.log);
     this.voicemail.load(this.source, this.log);
     if (!this.parking.load(this.source, this.log)) declined.push('res_parking.so');
-    if (!this.confbridge.load(this.source, this.log)) declined.push('app_confbridge.so');
+    if (!this.confbridge.load(this.source, this.log)) {
+      this.log.push('ERROR app_confbridge.c: Unable to load config. Not loading module.');
+      declined.push('app_confbridge.so');
+    }
     for (const m of declined) this.log.push(`ERROR loader.c: ${m.replace(/\.so$/, '')} declined to load.`);
     return declined;
   }

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
+import { fatalLog, parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
 import { ao2HashOrder } from './ao2.ts';
 
 export interface MohClass {
@@ -29,7 +29,7 @@ export class MohClasses {
     const parsed = parseConfig(source, 'musiconhold.conf');
     if (parsed.missing) return;
     if (parsed.fatal) {
-      log.push(`ERROR config.c: ${parsed.fatal}`);
+      log.push(fatalLog(parsed.fatal));
       return;
     }
     const next: MohClass[] = [];

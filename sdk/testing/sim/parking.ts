@@ -4,7 +4,7 @@
  * named `default` is added when the file has none; a file that fails to parse is a reload
  * failure (AMI Reload answers Error, Status 3) and the old lots stay.
  */
-import { parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
+import { acoFatalLog, parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
 import { ao2HashOrder } from './ao2.ts';
 
 export interface ParkingLot {
@@ -23,7 +23,7 @@ export class Parking {
   load(source: ConfigSource, log: string[]): boolean {
     const parsed = parseConfig(source, 'res_parking.conf');
     if (parsed.fatal) {
-      log.push(`ERROR config.c: ${parsed.fatal}`);
+      log.push(...acoFatalLog(parsed.fatal, 'res_parking.conf'));
       return false;
     }
     const next: ParkingLot[] = [];

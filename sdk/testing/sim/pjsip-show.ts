@@ -45,12 +45,29 @@ function shown(value: string, dflt: string): string {
   return value;
 }
 
+/** What `webrtc = yes` switches on (res_pjsip/pjsip_configuration.c endpoint apply). */
+const WEBRTC: Record<string, string> = {
+  RtcpMux: 'true', UseAvpf: 'true', IceSupport: 'true', MediaUseReceivedTransport: 'true', MediaEncryption: 'dtls',
+  DtlsVerify: 'Fingerprint', DtlsSetup: 'actpass', Bundle: 'true',
+};
+
+/** acl_to_str: the first ACL of the list; the unnamed permit/deny one comes first. */
+function firstAcl(o: PjsipObject, prefix: '' | 'contact_'): string {
+  if (o.entries.some(([k]) => k === `${prefix}permit` || k === `${prefix}deny`)) return 'deny/permit';
+  const first = o.entries.find(([k]) => k === `${prefix}acl`);
+  return (first?.[1] ?? '').split(',')[0]?.trim() ?? '';
+}
+
 /** Fields of one sorcery object in the recorded order, written options over the defaults. */
 function objectFields(o: PjsipObject, table: Array<[string, string]>): Fields {
   const written = new Map(Object.entries(o.options).map(([k, v]) => [camel(k), v]));
+  const webrtc = o.type === 'endpoint' && TRUE.test(o.options.webrtc ?? '');
   return table.map(([k, d]): [string, string] => {
     if (k === 'Allow') return [k, codecs(o)];
     if (k === 'Callerid') return [k, callerId(o.options.callerid)];
+    if (k === 'Acl' || k === 'ContactAcl') return [k, firstAcl(o, k === 'Acl' ? '' : 'contact_')];
+    if (webrtc && WEBRTC[k]) return [k, WEBRTC[k]];
+    if (webrtc && k === 'DtlsAutoGenerateCert' && !o.options.dtls_cert_file) return [k, 'Yes'];
     const v = written.get(k);
     return [k, v === undefined ? d : shown(v, d)];
   });

@@ -9,7 +9,7 @@
  * - an empty file deletes everything.
  * The reload always "succeeds" (the caller answers `Module Reloaded`).
  */
-import { FileStamps, parseConfig, type ConfigSource, type ConfigSection } from './config-parser.ts';
+import { fatalLog, FileStamps, parseConfig, type ConfigSource, type ConfigSection } from './config-parser.ts';
 import { ENDPOINT_OPTION_NAMES } from './pjsip-fields.ts';
 import { parseHa, formatIp } from './ha.ts';
 
@@ -114,7 +114,7 @@ export class PjsipStore {
     const parsed = parseConfig(source, file);
     this.stamps.remember(source, parsed.files);
     if (parsed.missing) return { rejected: true, reason: `${file} not found`, log: [`config file ${file} not found, keeping previous configuration`] };
-    if (parsed.fatal) return { rejected: true, reason: parsed.fatal, log: [`WARNING config.c: ${parsed.fatal}`, `ERROR res_sorcery_config.c: Contents of config file '${file}' are invalid and cannot be parsed`] };
+    if (parsed.fatal) return { rejected: true, reason: parsed.fatal, log: [fatalLog(parsed.fatal), `ERROR res_sorcery_config.c: Contents of config file '${file}' are invalid and cannot be parsed`] };
     log.push(...parsed.warnings);
     const next = new Map<string, PjsipObject>();
     const seen = new Set<string>();

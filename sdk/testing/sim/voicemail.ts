@@ -4,7 +4,7 @@
  * fails to parse is "in an invalid format" and the old users stay; fullname is an 80-byte buffer
  * (ast_copy_string keeps 79 bytes); every reload re-reads the file.
  */
-import { parseConfig, type ConfigSource } from './config-parser.ts';
+import { fatalLog, parseConfig, type ConfigSource } from './config-parser.ts';
 import type { Fields } from './state.ts';
 
 export interface VoicemailUser {
@@ -43,7 +43,7 @@ export class Voicemail {
       return;
     }
     if (parsed.fatal) {
-      log.push(`ERROR config.c: ${parsed.fatal}`);
+      log.push(fatalLog(parsed.fatal));
       log.push('ERROR app_voicemail.c: Config file voicemail.conf is in an invalid format.  Aborting.');
       return;
     }
