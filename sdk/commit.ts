@@ -94,6 +94,55 @@ export interface ConfigFragment {
 
 export interface ConfigContributor {
   render(snapshot: ClusterSnapshotView): ConfigFragment[] | Promise<ConfigFragment[]>;
+  /**
+   * Proof, per module this contributor's files reload (key: module name, e.g. `app_confbridge.so`),
+   * that a server loaded them. The core verifies its own modules; a file whose module has no
+   * verifier anywhere is refused before anything is pushed (acm cannot prove it loaded).
+   */
+  verifiers?: Readonly<Record<string, ModuleVerifier>>;
+}
+
+/** Names of acm's per-revision marker objects (`acm-mark-<12 hex of the file's sha256 before the marker>`). */
+export const MARKER_PREFIX = 'acm-mark-';
+
+/** One section of a rendered file, its template options merged in; templates (`(!)`) are not listed. */
+export interface ConfigSection {
+  readonly name: string;
+  /** File it comes from, e.g. `acm/confbridge.conf`. */
+  readonly file: string;
+  /** `key = value` / `key => value` lines in order, inherited ones first. */
+  readonly lines: readonly (readonly [key: string, value: string])[];
+}
+
+/** An AMI list item or response: header lookup by name. */
+export interface ProbeItem { get(name: string): string | undefined }
+
+/** Read-only questions a verifier may ask one server (over its AMI connection). */
+export interface LoadedStateProbe {
+  readonly server: string;
+  /** A CLI command's output lines; a command Asterisk refuses answers its error text as lines. */
+  command(cli: string): Promise<string[]>;
+  /** An AMI list action's items; `emptyOnError` messages mean "none". */
+  list(action: string, headers?: Record<string, string>, opts?: { emptyOnError?: readonly string[] }): Promise<ProbeItem[]>;
+}
+
+export interface VerifyInput {
+  probe: LoadedStateProbe;
+  /** Sections of the module's files that must now be loaded (markers included). */
+  expected: readonly ConfigSection[];
+  /** Sections of the module's files the server ran before (empty if unknown): removed ones must be gone. */
+  previous: readonly ConfigSection[];
+}
+
+/** What a verifier found wrong. `restartRequired`: loaded as far as a reload can, the rest needs an Asterisk restart. */
+export interface VerifyFinding {
+  object: string;
+  message: string;
+  restartRequired?: boolean;
+}
+
+export interface ModuleVerifier {
+  verify(input: VerifyInput): Promise<VerifyFinding[]>;
 }
 
 /** A problem a plugin finds in a cluster before it is pushed. `error` blocks the commit; `warning` does not. */

@@ -7,6 +7,7 @@ import { startDemo, type RunningDemo } from '../demo/demo.ts';
 import { discoverPlugins } from '../kernel/discovery.ts';
 import { registerBatchCommands } from './batch-commands.ts';
 import { registerServerCommands } from './server-commands.ts';
+import { registerVerifyCommand } from './verify-command.ts';
 import { startBackupSchedule } from '../backup/backup.ts';
 import { createHttpApp, listen, statusByCluster } from '../http/server.ts';
 import { UserInput } from '../http/user-routes.ts';
@@ -177,8 +178,10 @@ export function buildProgram(): Command {
     }));
 
   program.command('commit').description('render, validate, push and reload the configuration of every cluster (or one)')
-    .option('--cluster <name>').option('--dry-run', 'show what would change, push nothing').option('--wait <seconds>', 'wait for AMI connections', '10').option('--json')
-    .action((o: { cluster?: string; dryRun?: boolean; wait: string; json?: boolean }) => withAcm(async (acm) => {
+    .option('--cluster <name>').option('--dry-run', 'show what would change, push nothing')
+    .option('--force', 'push every file and reload every module even if unchanged (repairs what acm verify shows)')
+    .option('--wait <seconds>', 'wait for AMI connections', '10').option('--json')
+    .action((o: { cluster?: string; dryRun?: boolean; force?: boolean; wait: string; json?: boolean }) => withAcm(async (acm) => {
       acm.license.assertWritable();
       const clusterId = o.cluster ? await clusterIdByName(acm, o.cluster) : undefined;
       if (!o.dryRun) await acm.connections.waitConnected(Number(o.wait) * 1000);
@@ -187,8 +190,8 @@ export function buildProgram(): Command {
       });
       try {
         const ids = await visibleClusterIds(acm, operator(), clusterId);
-        const revisions = await acm.commits.commit({ user: operator() }, ids, { dryRun: !!o.dryRun, allChanges: clusterId === undefined });
-        await acm.audit.record({ action: o.dryRun ? 'commit.dry-run' : 'commit', target: 'cluster', targetId: o.cluster ?? 'all', username: operator().username, after: { revisions } });
+        const revisions = await acm.commits.commit({ user: operator() }, ids, { dryRun: !!o.dryRun, allChanges: clusterId === undefined, force: !!o.force });
+        await acm.audit.record({ action: o.dryRun ? 'commit.dry-run' : 'commit', target: 'cluster', targetId: o.cluster ?? 'all', username: operator().username, after: { revisions, ...(o.force ? { force: true } : {}) } });
         printRows(revisions.map((r) => ({ ...r, files: r.files.join(' ') })), ['cluster', 'status', 'id', 'files', 'error'], !!o.json);
         if (revisions.some((r) => r.status === 'failed')) process.exitCode = 1;
       } finally {
@@ -341,6 +344,7 @@ export function buildProgram(): Command {
   }
   registerBatchCommands(program, withAcm, operator);
   registerServerCommands(program, withAcm, operator);
+  registerVerifyCommand(program, withAcm, operator, clusterIdByName);
   return program;
 }
 

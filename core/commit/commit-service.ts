@@ -17,13 +17,15 @@ import { collectMailboxes } from './render/common.ts';
 import { validateCluster } from './validate.ts';
 import { ServerPush } from './push.ts';
 import { addTo } from '../util/group.ts';
-import { expectedState, verifyServer } from './verify.ts';
+import { amiProbe, unverifiable, verifierRegistry, verifyLoaded } from './verify/index.ts';
+import { clusterDrift, type ClusterDrift } from './verify/drift.ts';
 
 export interface CommitOutcome {
   id: number | null;
   clusterId: number;
   cluster: string;
-  status: 'deployed' | 'unchanged' | 'failed' | 'changed';
+  /** `restart-required`: pushed and loaded as far as a reload goes; `error` names the servers to restart and why. */
+  status: 'deployed' | 'restart-required' | 'unchanged' | 'failed' | 'changed';
   /** Files that changed (pushed, or that would be with dryRun). */
   files: string[];
   error?: string;
@@ -36,12 +38,19 @@ interface Prepared {
   changesUpTo: number;
   files: RenderedFile[];
   deployed: Revision | null;
+  /** The cluster's newest revision (`id:status`) when prepared: if it moved, a commit queued behind another prepares again. */
+  latest: string | null;
+  /** Every file pushed and every module reloaded, changed or not. */
+  forced: boolean;
   changed: RenderedFile[];
   /** Files the deployed revision had that this one lacks: emptied, never deleted (an #include may name them). */
   dropped: string[];
 }
 
 export interface Actor { user: Principal; ip?: string | null }
+
+/** Revision statuses whose files are on every server of the cluster. */
+const DEPLOYED: readonly Revision['status'][] = ['deployed', 'restart-required'];
 
 /**
  * The commit pipeline: render → validate → diff → store the revision (the backup) → push to
@@ -74,8 +83,17 @@ export class CommitService {
     return next;
   }
 
+  /**
+   * What the cluster's servers run: the newest revision that reached them all, `restart-required`
+   * ones included (their files are on the servers and loaded but for a transport's bind).
+   */
   async deployedRevision(em: EntityManager, clusterId: number): Promise<Revision | null> {
-    const [rev] = await em.find(RevisionSchema, { clusterId, status: 'deployed' }, { orderBy: { id: 'desc' }, limit: 1 });
+    const [rev] = await em.find(RevisionSchema, { clusterId, status: { $in: DEPLOYED } }, { orderBy: { id: 'desc' }, limit: 1 });
+    return rev ?? null;
+  }
+
+  private async latestRevision(em: EntityManager, clusterId: number): Promise<Revision | null> {
+    const [rev] = await em.find(RevisionSchema, { clusterId }, { orderBy: { id: 'desc' }, limit: 1 });
     return rev ?? null;
   }
 
@@ -141,6 +159,11 @@ export class CommitService {
     // The validator names the object and field behind a render error, so it runs either way.
     const problems = validateCluster(view, files, mailboxes, { clusterName: cluster.name });
     if (!problems.length && (renderError || !files)) problems.push({ object: `cluster ${cluster.name}`, message: renderError ?? 'rendering failed' });
+    // Fail closed: a file nobody can prove loaded is not pushed.
+    const verifiers = verifierRegistry(this.contributors());
+    for (const f of unverifiable(files ?? [], verifiers)) {
+      problems.push({ object: `file ${f.name}`, field: 'reload', message: `acm cannot prove ${f.reload} loaded the file: no verifier for that module` });
+    }
     const validators = this.validators();
     for (const [key, v] of [...validators.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       for (const p of await v.validate(view)) {
@@ -156,10 +179,15 @@ export class CommitService {
     }
     this.cache.set(clusterId, { changesUpTo, view, core, mailboxes });
     const deployed = await this.deployedRevision(em, clusterId);
+    const latest = await this.latestRevision(em, clusterId);
+    // After a failed (or interrupted) commit nobody knows for sure what each server holds: a
+    // rollback that could not restore a server leaves it on neither revision. So the next
+    // commit pushes and reloads everything instead of answering `unchanged` from the hashes.
+    const forced = force || (!!latest && !DEPLOYED.includes(latest.status));
     const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
-    const changed = force ? files : files.filter((f) => before.get(f.name) !== f.sha256);
+    const changed = forced ? files : files.filter((f) => before.get(f.name) !== f.sha256);
     const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
-    return { cluster, changesUpTo, files, deployed, changed, dropped };
+    return { cluster, changesUpTo, files, deployed, latest: revisionKey(latest), forced, changed, dropped };
   }
 
 
@@ -173,7 +201,7 @@ export class CommitService {
     const prepared: Prepared[] = [];
     const problems: FieldProblem[] = [];
     for (const id of clusterIds) {
-      const p = await this.prepare(id);
+      const p = await this.prepare(id, opts.force);
       if ('problems' in p) problems.push(...p.problems);
       else prepared.push(p);
     }
@@ -185,10 +213,10 @@ export class CommitService {
         continue;
       }
       out.push(await this.serialised(p.cluster.id, async () => {
-        // A commit queued behind another must diff against what that one deployed: render again.
-        const current = await this.deployedRevision(this.orm.em.fork(), p.cluster.id);
+        // A commit queued behind another must diff against what that one left: render again.
+        const latest = await this.latestRevision(this.orm.em.fork(), p.cluster.id);
         let ready: Prepared = p;
-        if ((current?.id ?? null) !== (p.deployed?.id ?? null)) {
+        if (revisionKey(latest) !== p.latest) {
           const fresh = await this.prepare(p.cluster.id, opts.force);
           if ('problems' in fresh) throw new ValidationError(fresh.problems);
           ready = fresh;
@@ -209,11 +237,21 @@ export class CommitService {
       const cluster = await em2.findOneOrFail(ClusterSchema, { id: target.clusterId });
       const files = await this.filesOf(em2, target);
       const deployed = await this.deployedRevision(em2, cluster.id);
+      const latest = await this.latestRevision(em2, cluster.id);
+      const forced = !!latest && !DEPLOYED.includes(latest.status);
       const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
-      const changed = files.filter((f) => before.get(f.name) !== f.sha256);
+      const changed = forced ? files : files.filter((f) => before.get(f.name) !== f.sha256);
       const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
-      return this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, changed, dropped }, { rollbackOf: target.id });
+      return this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, latest: revisionKey(latest), forced, changed, dropped }, { rollbackOf: target.id });
     });
+  }
+
+  /** `acm verify`: what each server of the cluster holds against its deployed revision (files by hash, loaded state by module). */
+  async drift(clusterId: number): Promise<ClusterDrift> {
+    return clusterDrift({
+      em: this.orm.em.fork(), connections: this.connections, verifiers: verifierRegistry(this.contributors()),
+      deployed: (em, id) => this.deployedRevision(em, id), filesOf: (em, rev) => this.filesOf(em, rev),
+    }, clusterId);
   }
 
   async filesOf(em: EntityManager, rev: Revision): Promise<RenderedFile[]> {
@@ -251,27 +289,33 @@ export class CommitService {
     await em.flush();
     this.progress(p.cluster, 'stored', { revisionId: rev.id, files: rev.changed });
 
-    const error = await this.pushToCluster(p, toWrite, rev.id);
-    rev.status = error ? 'failed' : 'deployed';
+    const result = await this.pushToCluster(p, toWrite, rev.id);
+    rev.status = result.error ? 'failed' : result.restart.length ? 'restart-required' : 'deployed';
+    const error = result.error ?? (result.restart.length ? restartMessage(result.restart) : undefined);
     rev.error = error ?? null;
-    if (!error && changeIds.length) await em.nativeUpdate(ChangeSetEntrySchema, { id: { $in: changeIds } }, { revisionId: rev.id });
+    if (rev.status !== 'failed' && changeIds.length) await em.nativeUpdate(ChangeSetEntrySchema, { id: { $in: changeIds } }, { revisionId: rev.id });
     await em.flush();
     this.progress(p.cluster, rev.status, { revisionId: rev.id, error });
-    return { id: rev.id, clusterId, cluster: p.cluster.name, status: rev.status as 'deployed' | 'failed', files: rev.changed, ...(error ? { error } : {}) };
+    return { id: rev.id, clusterId, cluster: p.cluster.name, status: rev.status, files: rev.changed, ...(error ? { error } : {}) };
   }
 
-  /** Pushes, reloads and verifies every server; on any failure puts every server back. Returns the error, if any. */
-  private async pushToCluster(p: Prepared, toWrite: RenderedFile[], revisionId: number): Promise<string | undefined> {
+  /**
+   * Pushes, reloads and verifies every server; on any failure puts every server back and checks
+   * that each one runs the previous revision again. Returns the error, if any, and what only a
+   * restart of Asterisk applies.
+   */
+  private async pushToCluster(p: Prepared, toWrite: RenderedFile[], revisionId: number): Promise<{ error?: string; restart: string[] }> {
     const em = this.orm.em.fork();
     const servers = await em.find(ServerSchema, { clusterId: p.cluster.id, enabled: true }, { orderBy: { id: 'asc' } });
     const configDir = p.cluster.asteriskConfigDir ?? '/etc/asterisk';
-    const modules = sortByReloadOrder(toWrite.map((f) => f.reload));
-    const expected = expectedState(p.files);
-    const previous = p.deployed ? expectedState(await this.filesOf(em, p.deployed)) : { endpoints: [], contexts: [] };
-    const removed = previous.endpoints.filter((e) => !expected.endpoints.includes(e));
+    // Forced: every module is reloaded (and so verified), not only those whose files changed.
+    const modules = sortByReloadOrder([...toWrite, ...(p.forced ? p.files : [])].map((f) => f.reload));
+    const previousFiles = p.deployed ? await this.filesOf(em, p.deployed) : [];
+    const verifiers = verifierRegistry(this.contributors());
     // Plugin fragments first: the core files do not include them, the site's main files do.
     const ordered = [...toWrite].sort((a, b) => Number(a.name.endsWith('.acm.conf')) - Number(b.name.endsWith('.acm.conf')) || a.name.localeCompare(b.name));
     const pushes: { server: Server; push: ServerPush; close(): Promise<void> }[] = [];
+    const restart: string[] = [];
     let failure: string | undefined;
     try {
       for (const server of servers) {
@@ -286,25 +330,58 @@ export class CommitService {
           this.progress(p.cluster, 'reload', { revisionId, server: server.name, module: m });
           await client.reload(m).catch((err: Error) => { throw new Error(`${server.name}: reload ${m} failed: ${err.message}`); });
         }
-        const problems = await verifyServer(client, expected, removed);
-        if (problems.length) throw new Error(`${server.name}: ${problems.join('; ')}`);
+        this.progress(p.cluster, 'verify', { revisionId, server: server.name });
+        const check = await verifyLoaded(amiProbe(server.name, client), modules, verifiers, p.files, previousFiles);
+        if (check.failures.length) throw new Error(check.failures.join('; '));
+        restart.push(...check.restart);
       }
     } catch (err) {
       failure = (err as Error).message;
       this.logger.warn({ cluster: p.cluster.name, err: failure }, 'commit failed; rolling the cluster back');
       this.progress(p.cluster, 'rollback', { revisionId, error: failure });
-      for (const { server, push } of pushes) {
-        try {
-          await push.restore();
-          const client = this.connections.client(server.id);
-          for (const m of modules) await client?.reload(m).catch(() => undefined);
-        } catch (restoreErr) {
-          failure += `; restoring ${server.name} failed: ${(restoreErr as Error).message}`;
-        }
-      }
+      failure += await this.putBack(pushes, modules, verifiers, previousFiles, p);
     } finally {
       for (const x of pushes) await x.close().catch(() => undefined);
     }
-    return failure;
+    return failure ? { error: failure, restart: [] } : { restart };
   }
+
+  /**
+   * Restores every pushed server's files, reloads, and proves it runs the previous revision
+   * again. Returns what to add to the error: which servers are back, which are not and why.
+   */
+  private async putBack(
+    pushes: readonly { server: Server; push: ServerPush }[], modules: readonly string[], verifiers: ReturnType<typeof verifierRegistry>,
+    previousFiles: RenderedFile[], p: Prepared,
+  ): Promise<string> {
+    const back: string[] = [];
+    const notBack: string[] = [];
+    for (const { server, push } of pushes) {
+      const client = this.connections.client(server.id);
+      try {
+        await push.restore();
+        for (const m of modules) await client?.reload(m).catch(() => undefined);
+      } catch (restoreErr) {
+        notBack.push(`restoring ${server.name} failed: ${(restoreErr as Error).message}`);
+        continue;
+      }
+      if (!p.deployed) continue; // the first revision: nothing known to compare with
+      if (!client?.connected) { notBack.push(`${server.name}: cannot check the rollback: not connected over AMI`); continue; }
+      const check = await verifyLoaded(amiProbe(server.name, client), modules, verifiers, previousFiles, p.files);
+      if (check.failures.length) notBack.push(`${server.name} is NOT back on revision ${p.deployed.id}: ${check.failures.join('; ')}`);
+      else back.push(server.name);
+    }
+    const parts = [
+      ...(back.length ? [`rolled back: ${back.join(', ')} run${back.length === 1 ? 's' : ''} revision ${p.deployed!.id} again (verified)`] : []),
+      ...notBack,
+    ];
+    return parts.length ? `; ${parts.join('; ')}` : '';
+  }
+}
+
+const revisionKey = (rev: Revision | null) => (rev ? `${rev.id}:${rev.status}` : null);
+
+function restartMessage(restart: readonly string[]): string {
+  const servers = [...new Set(restart.map((r) => r.slice(0, r.indexOf(':'))))];
+  return `restart Asterisk on ${servers.join(', ')} to apply: ${restart.join('; ')}`;
 }

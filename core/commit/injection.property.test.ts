@@ -4,6 +4,7 @@ import { configTextProblem, UnsafeConfigValueError } from '../../sdk/config-text
 import type { Extension, Trunk } from '../model/entities.ts';
 import { renderCluster, type RenderedFile } from './render/index.ts';
 import { RenderError, tenantPrefix } from './render/common.ts';
+import { hasMarker, splitMarker } from './render/markers.ts';
 import { validateCluster } from './validate.ts';
 import { tpa1 } from '../../tests/golden/fixture.ts';
 import type { ClusterSnapshot } from './snapshot.ts';
@@ -64,8 +65,16 @@ const KEYS: Record<string, (line: string) => boolean> = {
   'acm/extensions.acm.conf': (l) => /^(exten => [^,]+,(hint|1),\S|include => \S| same => n(\([a-z]+\))?,[A-Za-z]+\(.*\)$)/.test(l),
 };
 
+/** The file without its revision marker, which must be the last section and named after the rest. */
+function bodyOf(f: RenderedFile): string {
+  if (!hasMarker(f.reload)) return f.content;
+  const at = f.content.lastIndexOf('; revision marker:');
+  expect(at, `${f.name}: no marker`).toBeGreaterThanOrEqual(0);
+  return f.content.slice(0, at);
+}
+
 function headersOf(files: RenderedFile[]): string[] {
-  return files.flatMap((f) => f.content.split('\n').filter((l) => /^\s*\[/.test(l)).map((l) => `${f.name}:${l}`));
+  return files.flatMap((f) => bodyOf(f).split('\n').filter((l) => /^\s*\[/.test(l)).map((l) => `${f.name}:${l}`));
 }
 
 /** Every section name a snapshot may legitimately produce, computed from its fields (not by the renderer). */
@@ -88,7 +97,7 @@ function assertOnlyExpectedConfig(files: RenderedFile[], s: ClusterSnapshot): vo
   const allowed = allowedSectionNames(s);
   for (const f of files) {
     const lineOk = KEYS[f.name]!;
-    for (const line of f.content.split('\n')) {
+    for (const line of bodyOf(f).split('\n')) {
       if (line === '' || line.startsWith('; ')) continue;
       expect(line, `${f.name}: directive`).not.toMatch(/^\s*#/);
       if (/^\s*\[/.test(line)) {
@@ -130,6 +139,7 @@ function check(tenantId: number, target: 'extension' | 'trunk', index: number, f
     throw err;
   }
   assertOnlyExpectedConfig(files, s);
+  for (const f of files) if (hasMarker(f.reload)) expect(splitMarker(f.content), `${f.name}: marker named after the rest`).toBeDefined();
   const structural = target === 'extension' ? STRUCTURAL_EXT.has(field) : STRUCTURAL_TRUNK.has(field);
   if (!structural) expect(headersOf(files)).toEqual(baseline);
 }

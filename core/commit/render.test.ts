@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UnsafeConfigValueError } from '../../sdk/config-text.ts';
 import type { ConfigContributor } from '../../sdk/commit.ts';
 import { collectFragments, renderCluster, renderIncludeStubs, sortByReloadOrder } from './render/index.ts';
+import { markerName } from './render/markers.ts';
 import { classifyPattern, patternMatches, RenderError, tenantPrefix } from './render/common.ts';
 import { renderDialplan } from './render/dialplan.ts';
 import { renderPjsip } from './render/pjsip.ts';
@@ -63,7 +64,9 @@ describe('plugin fragments', () => {
     ]);
     const cb = files.find((f) => f.name === 'acm/confbridge.conf')!;
     expect(cb.reload).toBe('app_confbridge.so');
-    expect(cb.content).toBe('; from plugin contributor alpha-plugin\n[alpha]\ntype = bridge\n\n; from plugin contributor zeta-plugin\n[zeta]\ntype = bridge\n');
+    const body = '; from plugin contributor alpha-plugin\n[alpha]\ntype = bridge\n\n; from plugin contributor zeta-plugin\n[zeta]\ntype = bridge\n';
+    // The marker comes last, named after the merged body.
+    expect(cb.content).toBe(`${body}\n; revision marker: acm checks after each reload that Asterisk loaded this file\n[${markerName(body)}]\ntype = bridge\n`);
     expect(files.map((f) => f.name)).toEqual([...files.map((f) => f.name)].sort());
   });
   it('may not target a core-owned file, leave the include dir, or carry directives', () => {
@@ -79,12 +82,14 @@ describe('plugin fragments', () => {
         seen.push(key);
         expect(Object.isFrozen(view.extensions)).toBe(true);
         expect(JSON.stringify(view.servers)).not.toMatch(/secret/);
-        return [{ file: 'queues.conf', content: `; ${key}\n`, reload: 'app_queue.so' }];
+        return [{ file: 'queues.conf', content: `; ${key}\n`, reload: 'app_queue.so', includeFrom: 'queues.conf' }];
       },
     });
     const out = await collectFragments(tpa1(), new Map([['b.queues', contributor('b.queues')], ['a.queues', contributor('a.queues')]]));
     expect(seen).toEqual(['a.queues', 'b.queues']);
     expect(out.map((f) => f.source)).toEqual(['a.queues', 'b.queues']);
+    // `acm includes` lists plugin files by the main file they name.
+    expect(out.map((f) => f.includeFrom)).toEqual(['queues.conf', 'queues.conf']);
   });
   it('toPluginView leaves the original snapshot alone', () => {
     const s = tpa1();
@@ -116,7 +121,7 @@ describe('helpers', () => {
   it('stubs include every core file', () => {
     const stubs = renderIncludeStubs();
     expect(stubs.map((s) => s.file)).toEqual(['acl.conf', 'extensions.conf', 'musiconhold.conf', 'pjsip.conf', 'res_parking.conf', 'voicemail.conf']);
-    for (const s of stubs) expect(s.content).toMatch(/^#include acm\/[a-z_]+\.acm\.conf$/m);
+    for (const s of stubs) expect(s.content).toMatch(/^#tryinclude acm\/[a-z_]+\.acm\.conf$/m);
   });
 });
 
@@ -129,8 +134,8 @@ describe('include stubs', () => {
     ]);
     expect(stubs.map((s) => s.file)).toEqual(['acl.conf', 'confbridge.conf', 'extensions.conf', 'musiconhold.conf', 'pjsip.conf', 'res_parking.conf', 'voicemail.conf']);
     const ext = stubs.find((s) => s.file === 'extensions.conf')!.content;
-    expect(ext.match(/^#include .*$/gm)).toEqual(['#include acm/extensions.acm.conf', '#include acm/extensions-conference.conf']);
-    expect(stubs.find((s) => s.file === 'confbridge.conf')!.content).toMatch(/^#include acm\/confbridge\.conf$/m);
+    expect(ext.match(/^#tryinclude .*$/gm)).toEqual(['#tryinclude acm/extensions.acm.conf', '#tryinclude acm/extensions-conference.conf']);
+    expect(stubs.find((s) => s.file === 'confbridge.conf')!.content).toMatch(/^#tryinclude acm\/confbridge\.conf$/m);
     expect(JSON.stringify(stubs)).not.toContain('unincluded');
   });
 });

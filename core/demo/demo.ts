@@ -6,8 +6,9 @@ import type { CommitOutcome } from '../commit/commit-service.ts';
 import { SimulatedAsterisk } from '../../sdk/testing/sim/index.ts';
 import { applySeed, DEMO_SEED_PRINCIPAL, loadSeedFile, type SeedCounts } from './seed.ts';
 
-/** The simulators start as a site's servers would: hand-written main files that #include acm's. */
-const MAIN_FILES = Object.fromEntries(renderIncludeStubs().map((s) => [s.file, `; ${s.file}: hand-written by the site\n${s.content}`]));
+/** The simulators start as a site's servers would: hand-written main files that include acm's. */
+const mainFiles = (stubs: { file: string; content: string }[]) => Object.fromEntries(stubs.map((s) => [s.file, `; ${s.file}: hand-written by the site\n${s.content}`]));
+const MAIN_FILES = mainFiles(renderIncludeStubs());
 
 export interface RunningDemo {
   simulators: Map<string, SimulatedAsterisk>;
@@ -27,11 +28,14 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
   const seed = loadSeedFile(join(rootDir, 'sites', acm.site, 'seed.yaml'));
   const simulators = new Map<string, SimulatedAsterisk>();
   const ports = new Map<string, { host: string; amiPort: number; ariPort: number; sshPort: number; sshHostKey?: string }>();
+  // The simulated resolver knows the trunks' host names (identify `match` needs them at load).
+  const names = [...new Set(seed.trunks.map((t) => (t as { host?: string }).host).filter((h): h is string => !!h && /[a-z]/i.test(h) && !h.includes(':')))].sort();
+  const hosts = Object.fromEntries(names.map((h, i) => [h, [`198.51.100.${(i % 250) + 1}`]]));
   try {
     for (const cluster of seed.clusters) {
       for (const server of cluster.servers) {
         const sim = new SimulatedAsterisk();
-        const p = await sim.start({ systemName: server.name, registrations: {}, queues: {}, configFiles: MAIN_FILES });
+        const p = await sim.start({ systemName: server.name, registrations: {}, queues: {}, configFiles: MAIN_FILES, hosts });
         simulators.set(server.name, sim);
         ports.set(server.name, { host: '127.0.0.1', amiPort: p.ami, ariPort: p.ari, sshPort: p.ssh, ...(sim.hostKeySha256 ? { sshHostKey: sim.hostKeySha256 } : {}) });
       }
@@ -58,6 +62,14 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
         // Fresh simulators hold no acm files yet: push every cluster's config in full.
         await acm.connections.waitConnected(15_000);
         const clusters = await acm.orm.em.fork().find(ClusterSchema, {}, { orderBy: { id: 'asc' } });
+        // As a site follows `acm includes`: the main files include the plugins' files too.
+        for (const c of clusters) {
+          const p = await acm.commits.prepare(c.id);
+          if ('problems' in p) continue; // the commit below reports them
+          const files = mainFiles(renderIncludeStubs(p.files));
+          const servers = await acm.orm.em.fork().find(ServerSchema, { clusterId: c.id });
+          for (const s of servers) for (const [name, body] of Object.entries(files)) simulators.get(s.name)?.writeConfig(name, body);
+        }
         return acm.commits.commit({ user: DEMO_SEED_PRINCIPAL }, clusters.map((c) => c.id), { force: true, allChanges: true });
       },
       async stop() {

@@ -10,7 +10,8 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../sdk/errors
 import { renderIncludeStubs } from '../commit/render/index.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 
-const CommitInput = z.strictObject({ clusterId: z.number().int().positive().optional(), dryRun: z.boolean().default(false) });
+/** `force`: push every file and reload every module even if unchanged (repairs drift `GET /api/verify` shows). */
+const CommitInput = z.strictObject({ clusterId: z.number().int().positive().optional(), dryRun: z.boolean().default(false), force: z.boolean().default(false) });
 const PageQuery = z.object({
   clusterId: z.coerce.number().int().positive().optional(),
   page: z.coerce.number().int().min(1).default(1),
@@ -74,9 +75,19 @@ export function commitRoutes(router: Router, acm: Acm, principal: (ctx: Koa.Cont
     acm.license.assertWritable();
     const input = parseInput(CommitInput, ctx.request.body ?? {});
     const clusters = await visibleClusterIds(acm, user, input.clusterId);
-    const revisions = await acm.commits.commit({ user, ip: ctx.ip }, clusters, { dryRun: input.dryRun, allChanges: input.clusterId === undefined });
-    await acm.audit.record({ action: input.dryRun ? 'commit.dry-run' : 'commit', target: 'cluster', targetId: input.clusterId ?? 'all', username: user.username, userId: user.userId, after: { revisions }, ip: ctx.ip });
+    const revisions = await acm.commits.commit({ user, ip: ctx.ip }, clusters, { dryRun: input.dryRun, allChanges: input.clusterId === undefined, force: input.force });
+    await acm.audit.record({ action: input.dryRun ? 'commit.dry-run' : 'commit', target: 'cluster', targetId: input.clusterId ?? 'all', username: user.username, userId: user.userId, after: { revisions, ...(input.force ? { force: true } : {}) }, ip: ctx.ip });
     ctx.body = { revisions };
+  });
+
+  // Drift: what each server holds (file hashes over SSH, loaded state over AMI) against its deployed revision.
+  router.get('/verify', async (ctx) => {
+    const user = need(ctx, 'core.revision:read');
+    const q = parseInput(PageQuery, ctx.query);
+    const clusters = await visibleClusterIds(acm, user, q.clusterId);
+    const out = [];
+    for (const id of clusters) out.push(await acm.commits.drift(id));
+    ctx.body = { clusters: out };
   });
 
   // What each main config file of a cluster's servers must #include (core and plugin files).

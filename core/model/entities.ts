@@ -252,11 +252,13 @@ export interface RevisionFileRef { name: string; sha256: string; reload: string;
 
 /**
  * One committed, rendered set of config files for one cluster: the backup. `deployed` = it went
- * onto every server; `failed` = it was rolled back (`error` says why); `pending` = in progress.
- * The newest `deployed` revision of a cluster is what its servers run.
+ * onto every server and each proved it loaded it; `restart-required` = the same, but for what
+ * only an Asterisk restart applies (`error` names the servers); `failed` = it was rolled back
+ * (`error` says why); `pending` = in progress. The newest `deployed` or `restart-required`
+ * revision of a cluster is what its servers run.
  */
 export interface Revision {
-  id: number; tenantId: number; clusterId: number; status: 'pending' | 'deployed' | 'failed';
+  id: number; tenantId: number; clusterId: number; status: 'pending' | 'deployed' | 'restart-required' | 'failed';
   author: string; userId?: number | null; createdAt: Date; files: RevisionFileRef[]; changed: string[];
   changeIds: number[]; error?: string | null; rollbackOf?: number | null; previousId?: number | null;
 }
@@ -265,7 +267,7 @@ export const RevisionSchema = new EntitySchema<Revision>({
   tableName: 'revisions',
   indexes: [{ properties: ['clusterId', 'status'] }],
   properties: {
-    id: col.id(), tenantId: col.ref({ nullable: false }), clusterId: col.ref({ nullable: false }), status: col.reqStr(10),
+    id: col.id(), tenantId: col.ref({ nullable: false }), clusterId: col.ref({ nullable: false }), status: col.reqStr(20),
     author: col.reqStr(80), userId: col.ref(), createdAt: col.created(), files: col.json({ nullable: false }),
     changed: col.json({ nullable: false }), changeIds: col.json({ nullable: false }), error: col.text(), rollbackOf: col.ref(),
     previousId: col.ref(),

@@ -34,7 +34,7 @@ const CORE_PAGES = [
 /**
  * @typedef {object} ClusterProgress
  * @property {number} clusterId
- * @property {string} step   last step of the cluster: stored, push, reload, deployed, failed, unchanged, rollback
+ * @property {string} step   last step of the cluster: stored, push, reload, verify, deployed, restart-required, failed, unchanged, rollback
  * @property {Map<string, {step: string, module?: string, modules: string[]}>} servers
  * @property {string} [error]
  */
@@ -45,7 +45,9 @@ function stepText(/** @type {any} */ m) {
     case 'stored': return `revision ${m.revisionId ?? ''} stored`.replace('  ', ' ');
     case 'push': return 'pushing files';
     case 'reload': return `reloading ${m.module ?? ''}`.trim();
+    case 'verify': return 'checking what Asterisk loaded';
     case 'deployed': return 'deployed';
+    case 'restart-required': return `deployed; restart Asterisk${m.error ? `: ${m.error}` : ''}`;
     case 'unchanged': return 'unchanged';
     case 'failed': return `failed${m.error ? `: ${m.error}` : ''}`;
     case 'rollback': return `rolling back${m.error ? ` (${m.error})` : ''}`;
@@ -54,7 +56,7 @@ function stepText(/** @type {any} */ m) {
 }
 
 /** Commit steps → badge colour. */
-const STEP_COLOURS = /** @type {Record<string, string>} */ ({ deployed: 'green', unchanged: 'grey', failed: 'red', rollback: 'red' });
+const STEP_COLOURS = /** @type {Record<string, string>} */ ({ deployed: 'green', 'restart-required': 'orange', unchanged: 'grey', failed: 'red', rollback: 'red' });
 
 const routeOf = () => (location.hash.replace(/^#/, '') || '/').replace(/\/+$/, '') || '/';
 
@@ -227,9 +229,9 @@ export class AcmApp extends LitElement {
       const modules = [...(sp?.modules ?? [])];
       if (m.step === 'reload' && m.module) modules.push(m.module);
       cp.servers.set(m.server, { step: m.step, module: m.module, modules });
-    } else if (['deployed', 'failed'].includes(m.step)) {
+    } else if (['deployed', 'restart-required', 'failed'].includes(m.step)) {
       // The cluster's end: every server that got its files is done (or rolled back).
-      for (const [name, sp] of cp.servers) cp.servers.set(name, { ...sp, step: m.step === 'deployed' ? 'done' : 'rolled back' });
+      for (const [name, sp] of cp.servers) cp.servers.set(name, { ...sp, step: m.step === 'failed' ? 'rolled back' : 'done' });
     }
     progress.set(m.clusterId, cp);
     this.commit = { ...c, progress, log: [...c.log, { clusterId: m.clusterId, server: m.server ?? '', text: stepText(m) }].slice(-200) };
@@ -334,7 +336,7 @@ export class AcmApp extends LitElement {
         ${c.state === 'done' ? html`
           ${c.revisions?.length ? html`<div class="table-wrap"><table class="grid commit-results"><thead><tr><th scope="col">Cluster</th><th scope="col">Result</th><th scope="col" class="num">Files</th><th scope="col">Reason</th></tr></thead>
             <tbody>${c.revisions.map((r) => html`<tr data-cluster=${r.clusterId}><td>${r.cluster ?? cname(r.clusterId)}</td>
-              <td><span class="badge ${r.status === 'deployed' ? 'green' : r.status === 'failed' ? 'red' : 'grey'}">${r.status}</span></td>
+              <td><span class="badge ${r.status === 'deployed' ? 'green' : r.status === 'failed' ? 'red' : r.status === 'restart-required' ? 'orange' : 'grey'}">${r.status}</span></td>
               <td class="num">${Array.isArray(r.files) ? r.files.length : r.files ?? ''}</td><td>${r.error ?? ''}</td></tr>`)}</tbody></table></div>`
             : html`<p>Nothing to deploy: every cluster is up to date.</p>`}` : nothing}
         ${c.log.length && c.state !== 'running' ? html`<details class="commit-log"><summary>Steps (${c.log.length})</summary>

@@ -84,7 +84,7 @@ export function adoptPageStyles() {
 }
 
 /** Revision and commit outcome states → badge colour. */
-export const STATUS_COLOURS = /** @type {Record<string, string>} */ ({ deployed: 'green', failed: 'red', pending: 'orange', changed: 'orange', unchanged: 'grey' });
+export const STATUS_COLOURS = /** @type {Record<string, string>} */ ({ deployed: 'green', 'restart-required': 'orange', failed: 'red', pending: 'orange', changed: 'orange', unchanged: 'grey' });
 export const statusBadge = (/** @type {string} */ s) => html`<span class="badge ${STATUS_COLOURS[s] ?? 'grey'}">${s}</span>`;
 
 /**

@@ -7,6 +7,7 @@ import { RoomSchema, type Room } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { RoomStore, parse, toView } from './rooms.ts';
 import { renderFragments } from './render.ts';
+import { confbridgeVerifier } from './verify.ts';
 import { LIVE_EVENTS, LiveRooms } from './live.ts';
 import { Scheduler } from './scheduler.ts';
 import { listRecordings } from './recordings.ts';
@@ -117,6 +118,8 @@ export default definePlugin({
       async render(snapshot) {
         return renderFragments(snapshot, await store.all(snapshot.cluster.id), settings);
       },
+      // The dialplan file is checked by the core's pbx_config verifier; confbridge.conf by ours.
+      verifiers: { 'app_confbridge.so': confbridgeVerifier },
     });
 
     // --- CLI -----------------------------------------------------------------------------

@@ -159,10 +159,12 @@ export function renderConferenceDialplan(snapshot: ClusterSnapshotView, rooms: r
   return w.toString();
 }
 
-/** The plugin's fragments for one cluster: nothing at all when the cluster has no rooms. */
+/**
+ * The plugin's fragments for one cluster: both files always, empty without rooms, because the
+ * site's main files include them and a missing include target makes Asterisk reject the file.
+ */
 export function renderFragments(snapshot: ClusterSnapshotView, rooms: readonly Room[], opts: RenderOptions): ConfigFragment[] {
   const mine = rooms.filter((r) => r.clusterId === snapshot.cluster.id);
-  if (!mine.length) return [];
   return [
     { file: CONFBRIDGE_FILE, content: renderConfbridge(snapshot, mine, opts), reload: 'app_confbridge.so', includeFrom: 'confbridge.conf' },
     { file: DIALPLAN_FILE, content: renderConferenceDialplan(snapshot, mine, opts), reload: 'pbx_config.so', includeFrom: 'extensions.conf' },

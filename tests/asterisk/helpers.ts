@@ -72,7 +72,7 @@ export async function loginRaw(port: number, events = 'off'): Promise<RawAmi> {
   return c;
 }
 
-const VARYING = ['Timestamp', 'Uptime', 'LastReload', 'EventTV', 'SessionTV', 'SessionID', 'LocalAddress', 'RemoteAddress', 'CoreStartupDate', 'CoreStartupTime', 'CoreReloadDate', 'CoreReloadTime', 'LoginTime', 'ExpirationTime'];
+const VARYING = ['Timestamp', 'Uptime', 'LastReload', 'EventTV', 'SessionTV', 'SessionID', 'LocalAddress', 'RemoteAddress', 'CoreStartupDate', 'CoreStartupTime', 'CoreReloadDate', 'CoreReloadTime', 'LoginTime', 'ExpirationTime', 'RegExpire'];
 
 /** Replace values that legitimately vary between runs. */
 export function normalize(s: string): string {

@@ -11,7 +11,7 @@ import { countFrames, fixture, fixtureExists, loginRaw, normalize, RawAmi } from
 /** Cases answered after a Login with Events: off, in an order that makes AstDB cases line up. */
 const LOGGED_IN_CASES = [
   'Ping', 'CoreSettings', 'CoreStatus', 'Command-core-show-version', 'Command-pjsip-show-endpoints',
-  'PJSIPShowEndpoints', 'PJSIPShowEndpoint-missing', 'PJSIPShowContacts', 'PJSIPShowAors', 'PJSIPShowAuths',
+  'PJSIPShowEndpoints', 'PJSIPShowEndpoint-missing', 'PJSIPShowEndpoint-6101', 'PJSIPShowContacts', 'PJSIPShowAors', 'PJSIPShowAuths',
   'Status', 'CoreShowChannels', 'QueueStatus', 'QueueSummary', 'DBPut', 'DBGet-existing', 'DBDel', 'DBDel-missing',
   'DBGet-missing', 'Reload-res_pjsip', 'Reload-missing-module', 'ModuleReload-nonexistent-action', 'ModuleCheck-res_pjsip',
   'ModuleCheck-no-extension', 'ModuleCheck-not-loaded', 'ModuleLoad-reload-app_queue', 'ModuleLoad-reload-missing',

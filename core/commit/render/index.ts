@@ -7,6 +7,7 @@ import { renderDialplan, DIALPLAN_FILE } from './dialplan.ts';
 import { MOH_FILE, PARKING_FILE, renderMusicOnHold, renderParking } from './features.ts';
 import { renderPjsip, PJSIP_FILE } from './pjsip.ts';
 import { renderVoicemail, VOICEMAIL_FILE } from './voicemail.ts';
+import { withMarker } from './markers.ts';
 
 export { tenantPrefix, RenderError } from './common.ts';
 
@@ -76,10 +77,10 @@ export function renderCluster(snapshot: ClusterSnapshotView, contributors: reado
   return mergeFragments(renderCoreFiles(snapshot), contributors);
 }
 
-/** The core's own files for one cluster (all of them, empty or not), in CORE_FILES order. */
+/** The core's own files for one cluster (all of them, empty or not), in CORE_FILES order, each with its marker. */
 export function renderCoreFiles(snapshot: ClusterSnapshotView): RenderedFile[] {
   return CORE_FILES.map((f) => {
-    const content = f.render(snapshot);
+    const content = withMarker(`file ${f.name}`, f.reload, f.render(snapshot));
     return { name: f.name, content, reload: f.reload, sha256: sha256(content) };
   });
 }
@@ -105,10 +106,11 @@ export function mergeFragments(coreFiles: readonly RenderedFile[], contributors:
     byFile.set(name, entry);
   }
   for (const [name, entry] of byFile) {
-    const content = entry.parts.map((p) => {
+    const body = entry.parts.map((p) => {
       const head = new ConfWriter().comment(`from plugin contributor ${p.source}`).toString();
       return head + (p.content.endsWith('\n') || p.content === '' ? p.content : `${p.content}\n`);
     }).join('\n');
+    const content = withMarker(`file ${name}`, entry.reload, body);
     files.push({ name, content, reload: entry.reload, sha256: sha256(content), ...(entry.includeFrom ? { includeFrom: entry.includeFrom } : {}) });
   }
   return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -132,7 +134,7 @@ export async function collectFragments(
   const out: SourcedFragment[] = [];
   for (const key of [...contributors.keys()].sort()) {
     const fragments = await contributors.get(key)!.render(view);
-    for (const f of fragments) out.push({ file: f.file, content: f.content, reload: f.reload, source: key });
+    for (const f of fragments) out.push({ file: f.file, content: f.content, reload: f.reload, ...(f.includeFrom !== undefined ? { includeFrom: f.includeFrom } : {}), source: key });
   }
   return out;
 }
@@ -140,10 +142,13 @@ export async function collectFragments(
 export interface IncludeStub { file: string; content: string }
 
 /**
- * What a site adds to its hand-written main files (once): the `#include` of acm's file at the
- * end, so hand-written config survives and acm owns only its own files. acm pushes every
- * included file before any reload, because a missing `#include` target makes Asterisk reject
- * the whole main file.
+ * What a site adds to its hand-written main files (once): the include of acm's file at the
+ * end, so hand-written config survives and acm owns only its own files. The form is
+ * `#tryinclude` (every Asterisk config file takes it): a missing `#include` target makes
+ * Asterisk reject the whole main file, and at boot pbx_config then declines to load (no
+ * dialplan at all), whereas a missing `#tryinclude` target is skipped and the site's own config
+ * still loads. acm renders and pushes every file always (empty when there is nothing), so the
+ * file is normally there; if it ever is not, the marker check after the reload says so.
  */
 export function renderIncludeStubs(pluginFiles: readonly Pick<RenderedFile, 'name' | 'reload' | 'includeFrom'>[] = []): IncludeStub[] {
   const wanted = [
@@ -163,7 +168,7 @@ export function renderIncludeStubs(pluginFiles: readonly Pick<RenderedFile, 'nam
     if (f.core && f.main === 'voicemail.conf') {
       lines.push('; acm renders the mailboxes of its extensions: remove hand-written boxes of the same number and context (Asterisk ignores duplicates).');
     }
-    lines.push(`#include ${f.name}`);
+    lines.push(`#tryinclude ${f.name}`);
     return { file: f.main, content: `${lines.join('\n')}\n` };
   });
   // One stub per main file, its #include lines together.

@@ -60,8 +60,11 @@ describe('conference rendering', () => {
     expect(dialplan!.content).toContain('[t3-conferences]');
   });
 
-  it('contributes nothing for a cluster without rooms', () => {
-    expect(renderFragments(snapshot(), [room({ clusterId: 99 })], opts)).toEqual([]);
+  it('renders both files, empty, for a cluster without rooms (the site includes them)', () => {
+    expect(renderFragments(snapshot(), [room({ clusterId: 99 })], opts)).toEqual([
+      { file: 'confbridge.conf', content: '', reload: 'app_confbridge.so', includeFrom: 'confbridge.conf' },
+      { file: 'extensions-conference.conf', content: '', reload: 'pbx_config.so', includeFrom: 'extensions.conf' },
+    ]);
   });
 
   it('refuses unsafe text rather than writing it', () => {

@@ -18,6 +18,8 @@ export interface AmiServerOptions {
   users: Record<string, SimAmiUser>;
   /** Delay before `Authentication failed` (real: ~1 s). */
   authFailDelayMs: number;
+  /** manager.conf `timestampevents = yes`: every event gets a `Timestamp:` after `Privilege:`. */
+  timestampEvents?: boolean;
 }
 
 export interface Session {
@@ -42,6 +44,7 @@ export const ACTION_CLASSES: Record<string, string[]> = {
   confbridgelist: ['reporting'], confbridgelistrooms: ['reporting'], extensionstate: ['call', 'reporting'],
   mailboxcount: ['call', 'reporting'], pjsipshowendpoints: ['system'], pjsipshowendpoint: ['system'],
   pjsipshowaors: ['system'], pjsipshowauths: ['system'], pjsipshowcontacts: ['system'],
+  voicemailuserslist: ['call', 'reporting'], parkinglots: ['call', 'reporting'],
 };
 
 const ALL_CLASSES = ['system', 'call', 'log', 'verbose', 'command', 'agent', 'user', 'config', 'dtmf', 'reporting', 'cdr', 'dialplan', 'originate', 'agi', 'cc', 'aoc', 'test', 'security', 'message'];
@@ -202,7 +205,9 @@ export class AmiServerCore {
   }
 
   protected broadcast(e: SimAmiEvent): void {
-    const text = this.frame([['Event', e.name], ['Privilege', `${e.privilege},all`], ['SystemName', this.state.systemName], ...e.fields]);
+    const now = Date.now();
+    const stamp: Fields = this.opts.timestampEvents ? [['Timestamp', `${Math.floor(now / 1000)}.${String((now % 1000) * 1000).padStart(6, '0')}`]] : [];
+    const text = this.frame([['Event', e.name], ['Privilege', `${e.privilege},all`], ...stamp, ['SystemName', this.state.systemName], ...e.fields]);
     for (const s of this.sessions) if (this.takes(s, e.privilege)) this.write(s, text);
   }
 

@@ -3,16 +3,17 @@
  * See DIFFERENCES.md for what it knowingly does differently.
  */
 import type net from 'node:net';
-import { createHash } from 'node:crypto';
 import type { AmiMessage } from '../../../core/asterisk/ami-parser.ts';
 import { BUILD_LINE, ASTERISK_VERSION } from './defaults.ts';
 import type { Fields, SimChannel } from './state.ts';
-import { renderPjsipShowEndpoints } from './cli-render.ts';
-import { ACTION_CLASSES, AmiServerCore, type Session } from './ami-server-core.ts';
+import { renderDialplanShow, renderPjsipShowEndpoints } from './cli-render.ts';
+import { ACTION_CLASSES, type Session } from './ami-server-core.ts';
+import { AmiPjsipActions } from './ami-server-pjsip.ts';
+import { moduleCli } from './cli-modules.ts';
 
 export type { SimAmiUser, AmiServerOptions } from './ami-server-core.ts';
 
-export class AmiServer extends AmiServerCore {
+export class AmiServer extends AmiPjsipActions {
   a_login(s: Session, m: AmiMessage): void {
     const user = m.get('Username') ?? '';
     const u = this.opts.users[user];
@@ -33,6 +34,7 @@ export class AmiServer extends AmiServerCore {
       const now = Date.now();
       this.write(s, this.frame([
         ['Event', 'FullyBooted'], ['Privilege', 'system,all'],
+        ...(this.opts.timestampEvents ? [['Timestamp', `${Math.floor(now / 1000)}.${String((now % 1000) * 1000).padStart(6, '0')}`] as [string, string]] : []),
         ['Uptime', String(Math.floor((now - this.state.startedAt.getTime()) / 1000))],
         ['LastReload', String(Math.floor((now - this.state.lastReloadAt.getTime()) / 1000))],
         ['Status', 'Fully Booted'],
@@ -66,7 +68,7 @@ export class AmiServer extends AmiServerCore {
   }
 
   a_listcommands(s: Session, m: AmiMessage): void {
-    const names = Object.getOwnPropertyNames(AmiServer.prototype).filter((n) => n.startsWith('a_')).map((n) => n.slice(2));
+    const names = [AmiServer.prototype, AmiPjsipActions.prototype, Object.getPrototypeOf(AmiPjsipActions.prototype) as object].flatMap((p) => Object.getOwnPropertyNames(p)).filter((n) => n.startsWith('a_')).map((n) => n.slice(2));
     this.respond(s, m, 'Success', names.map((n) => [n, `(simulated)  (Priv: ${(ACTION_CLASSES[n] ?? []).join(',') || '<none>'})`]));
   }
 
@@ -83,7 +85,9 @@ export class AmiServer extends AmiServerCore {
 
   /** CLI commands the simulator knows; undefined = unknown command. */
   cli(cmd: string): string[] | undefined {
-    const c = cmd.replace(/\s+/g, ' ').toLowerCase();
+    const c = cmd.trim().replace(/\s+/g, ' ').toLowerCase();
+    const mod = moduleCli(this.state, c, cmd);
+    if (mod !== undefined) return mod ?? undefined;
     if (c === 'core show version') return [BUILD_LINE];
     if (c === 'pjsip show endpoints') return renderPjsipShowEndpoints(this.state);
     if (c === 'dialplan reload') {
@@ -103,18 +107,7 @@ export class AmiServer extends AmiServerCore {
       return [`System uptime: ${Math.floor((now - this.state.startedAt.getTime()) / 1000)}`, `Last reload: ${Math.floor((now - this.state.lastReloadAt.getTime()) / 1000)}`];
     }
     mm = /^dialplan show (\S+)$/.exec(c);
-    if (mm) {
-      const ctx = this.state.dialplan.contexts.get(cmd.split(/\s+/)[2] ?? '');
-      if (!ctx) return [`There is no existence of '${mm[1]}' context`];
-      const lines = [`[ Context '${ctx.name}' created by 'pbx_config' ]`];
-      for (const e of ctx.extensions.values()) {
-        e.priorities.forEach((p, i) => {
-          const head = i === 0 ? `  '${e.exten}' =>`.padEnd(20) : ''.padEnd(20);
-          lines.push(`${head}${p.priority}. ${`${p.app}(${p.data})`.padEnd(38)}[${p.file}:${p.line}]`);
-        });
-      }
-      return lines;
-    }
+    if (mm) return renderDialplanShow(this.state, cmd.trim().split(/\s+/)[2] ?? '');
     return undefined;
   }
 
@@ -153,151 +146,6 @@ export class AmiServer extends AmiServerCore {
     const chans = [...this.state.channels.values()].filter((c) => !want || c.name === want);
     const items = chans.map((c) => ({ event: 'Status', fields: [...this.state.channelFields(c), ['Type', c.name.split('/')[0] ?? ''], ['DNID', ''], ['EffectiveConnectedLineNum', c.connectedNum || '<unknown>'], ['EffectiveConnectedLineName', c.connectedName || '<unknown>'], ['TimeToHangup', '0'], ['BridgeID', c.bridgeId], ['Application', c.app], ['Data', c.appData], ['Nativeformats', '(ulaw)'], ['Readformat', 'ulaw'], ['Readtrans', ''], ['Writeformat', 'ulaw'], ['Writetrans', ''], ['Callgroup', '0'], ['Pickupgroup', '0'], ['Seconds', String(Math.floor((Date.now() - c.createdAt) / 1000))]] as Fields }));
     this.list(s, m, 'Channel status will follow', items, 'StatusComplete', 'last', [['Items', String(items.length)]]);
-  }
-
-  // --- PJSIP -------------------------------------------------------------------------
-  a_pjsipshowendpoints(s: Session, m: AmiMessage): void {
-    const names = this.state.endpointNames();
-    if (names.length === 0) {
-      this.error(s, m, 'No endpoints found\n');
-      return;
-    }
-    const items = names.map((n) => {
-      const e = this.state.pjsip.get('endpoint', n)!;
-      const contacts = this.state.endpointContacts(n).map((c) => `${c.aor}/${c.uri},`).join('');
-      return {
-        event: 'EndpointList',
-        fields: [
-          ['ObjectType', 'endpoint'], ['ObjectName', n], ['Transport', e.options.transport ?? ''], ['Aor', e.options.aors ?? ''],
-          ['Auths', e.options.auth ?? ''], ['OutboundAuths', e.options.outbound_auth ?? ''], ['Contacts', contacts],
-          ['DeviceState', this.state.endpointDeviceState(n)], ['ActiveChannels', String(this.state.endpointChannels(n).length)],
-        ] as Fields,
-      };
-    });
-    this.list(s, m, 'A listing of Endpoints follows, presented as EndpointList events', items, 'EndpointListComplete', 'second');
-  }
-
-  a_pjsipshowendpoint(s: Session, m: AmiMessage): void {
-    const name = m.get('Endpoint') ?? '';
-    const e = this.state.pjsip.get('endpoint', name);
-    if (!e) {
-      // Real Asterisk 20 puts a bare LF at the end of this message (fact 2).
-      this.error(s, m, `Unable to retrieve endpoint ${name}\n`);
-      return;
-    }
-    const items: Array<{ event: string; fields: Fields }> = [];
-    items.push({
-      event: 'EndpointDetail',
-      fields: [
-        ['ObjectType', 'endpoint'], ['ObjectName', name],
-        ...Object.entries(e.options).map(([k, v]) => [camel(k), v] as [string, string]),
-        ['DeviceState', this.state.endpointDeviceState(name)], ['ActiveChannels', String(this.state.endpointChannels(name).length)],
-      ],
-    });
-    for (const a of this.state.endpointAuths(name)) {
-      const o = this.state.pjsip.get('auth', a);
-      if (o) items.push({ event: 'AuthDetail', fields: [['ObjectType', 'auth'], ['ObjectName', a], ...Object.entries(o.options).map(([k, v]) => [camel(k), v] as [string, string]), ['EndpointName', name]] });
-    }
-    for (const a of this.state.endpointAors(name)) {
-      const o = this.state.pjsip.get('aor', a);
-      if (!o) continue;
-      const contacts = this.state.aorContacts(a);
-      items.push({ event: 'AorDetail', fields: [['ObjectType', 'aor'], ['ObjectName', a], ['MaxContacts', o.options.max_contacts ?? '0'], ['TotalContacts', String(contacts.length)], ['ContactsRegistered', String(contacts.filter((c) => !c.permanent).length)], ['Contacts', contacts.map((c) => `${c.aor}/${c.uri}`).join(',')], ['EndpointName', name]] });
-      for (const c of contacts) items.push({ event: 'ContactStatusDetail', fields: [['AOR', a], ['URI', c.uri], ['Status', 'NonQualified'], ['RoundtripUsec', 'N/A'], ['EndpointName', name]] });
-    }
-    this.list(s, m, 'Following are Events for each object associated with the Endpoint', items, 'EndpointDetailComplete', 'second');
-  }
-
-  a_pjsipshowaors(s: Session, m: AmiMessage): void {
-    const aors = this.state.pjsip.list('aor');
-    if (aors.length === 0) {
-      this.error(s, m, 'No AORs found\n');
-      return;
-    }
-    const items = aors.map((o) => ({
-      event: 'AorList',
-      fields: [
-        ['ObjectType', 'aor'], ['ObjectName', o.name], ['MinimumExpiration', o.options.minimum_expiration ?? '60'],
-        ['DefaultExpiration', o.options.default_expiration ?? '3600'], ['QualifyTimeout', '3.000000'], ['Qualify2xxOnly', 'false'],
-        ['Mailboxes', o.options.mailboxes ?? ''], ['SupportPath', 'false'], ['RemoveUnavailable', 'false'], ['VoicemailExtension', ''],
-        ['MaxContacts', o.options.max_contacts ?? '0'], ['AuthenticateQualify', 'false'],
-        ['Contacts', this.state.aorContacts(o.name).map((c) => `${c.aor}/${c.uri}`).join(',')],
-        ['MaximumExpiration', o.options.maximum_expiration ?? '7200'], ['QualifyFrequency', o.options.qualify_frequency ?? '0'],
-        ['RemoveExisting', 'false'], ['OutboundProxy', ''],
-      ] as Fields,
-    }));
-    this.list(s, m, 'A listing of AORs follows, presented as AorList events', items, 'AorListComplete', 'second');
-  }
-
-  a_pjsipshowauths(s: Session, m: AmiMessage): void {
-    const auths = this.state.pjsip.list('auth');
-    if (auths.length === 0) {
-      this.error(s, m, 'No Auths found\n');
-      return;
-    }
-    const items = auths.map((o) => ({
-      event: 'AuthList',
-      fields: [
-        ['ObjectType', 'auth'], ['ObjectName', o.name], ['OauthSecret', ''], ['PasswordDigest', ''], ['SupportedAlgorithmsUas', 'MD5'],
-        ['RefreshToken', ''], ['Username', o.options.username ?? ''], ['Md5Cred', o.options.md5_cred ?? ''], ['Realm', o.options.realm ?? ''],
-        ['AuthType', o.options.auth_type ?? 'userpass'], ['Password', o.options.password ?? ''], ['SupportedAlgorithmsUac', 'MD5'],
-        ['NonceLifetime', o.options.nonce_lifetime ?? '32'], ['OauthClientid', ''],
-      ] as Fields,
-    }));
-    this.list(s, m, 'A listing of Auths follows, presented as AuthList events', items, 'AuthListComplete', 'second');
-  }
-
-  a_pjsipshowcontacts(s: Session, m: AmiMessage): void {
-    const regs = [...this.state.contacts.values()].flat();
-    if (regs.length === 0) {
-      this.error(s, m, 'No Contacts found\n');
-      return;
-    }
-    const items = regs.map((c) => {
-      const endpoint = this.state.endpointNames().find((e) => this.state.endpointAors(e).includes(c.aor)) ?? '';
-      return {
-        event: 'ContactList',
-        fields: [
-          ['ObjectType', 'contact'], ['ObjectName', `${c.aor};@${md5(c.uri)}`], ['ViaAddr', c.viaAddr], ['QualifyTimeout', '3.000000'],
-          ['Qualify2xxOnly', 'false'], ['CallId', c.callId], ['RegServer', this.state.systemName], ['PruneOnBoot', 'no'], ['Path', ''],
-          ['Endpoint', endpoint], ['ViaPort', String(c.viaPort)], ['AuthenticateQualify', 'no'], ['Uri', c.uri], ['QualifyFrequency', '0'],
-          ['UserAgent', c.userAgent], ['ExpirationTime', String(c.expiresAt)], ['OutboundProxy', ''], ['Status', 'NonQualified'],
-          ['RoundtripUsec', 'N/A'],
-        ] as Fields,
-      };
-    });
-    this.list(s, m, 'A listing of Contacts follows, presented as ContactList events', items, 'ContactListComplete', 'second');
-  }
-
-  // --- queues ------------------------------------------------------------------------
-  a_queuestatus(s: Session, m: AmiMessage): void {
-    const want = m.get('Queue');
-    const member = m.get('Member');
-    const items: Array<{ event: string; fields: Fields }> = [];
-    for (const q of this.state.queues.values()) {
-      if (want && q.name !== want) continue;
-      items.push({
-        event: 'QueueParams',
-        fields: [['Queue', q.name], ['Max', '0'], ['Strategy', q.strategy], ['Calls', String(q.calls)], ['Holdtime', '0'], ['TalkTime', '0'], ['Completed', String(q.completed)], ['Abandoned', String(q.abandoned)], ['ServiceLevel', '0'], ['ServicelevelPerf', '0.0'], ['ServicelevelPerf2', '0.0'], ['Weight', '0']],
-      });
-      for (const mem of q.members) {
-        if (member && mem.iface !== member) continue;
-        items.push({
-          event: 'QueueMember',
-          fields: [['Queue', q.name], ['Name', mem.name], ['Location', mem.iface], ['StateInterface', mem.iface], ['Membership', mem.membership], ['Penalty', String(mem.penalty)], ['CallsTaken', String(mem.callsTaken)], ['LastCall', String(mem.lastCall)], ['LastPause', '0'], ['LoginTime', String(mem.loginTime)], ['InCall', String(mem.inCall)], ['Status', String(mem.status)], ['Paused', String(mem.paused)], ['PausedReason', ''], ['Wrapuptime', '0']],
-        });
-      }
-    }
-    this.list(s, m, 'Queue status will follow', items, 'QueueStatusComplete', 'last');
-  }
-
-  a_queuesummary(s: Session, m: AmiMessage): void {
-    const want = m.get('Queue');
-    const items = [...this.state.queues.values()].filter((q) => !want || q.name === want).map((q) => ({
-      event: 'QueueSummary',
-      fields: [['Queue', q.name], ['LoggedIn', String(q.members.length)], ['Available', String(q.members.filter((x) => x.status === 1 && !x.paused).length)], ['Callers', String(q.calls)], ['HoldTime', '0'], ['TalkTime', '0'], ['LongestHoldTime', '0']] as Fields,
-    }));
-    this.list(s, m, 'Queue summary will follow', items, 'QueueSummaryComplete', 'last');
   }
 
   // --- calls -------------------------------------------------------------------------
@@ -382,7 +230,7 @@ export class AmiServer extends AmiServerCore {
   a_reload(s: Session, m: AmiMessage): void {
     const mod = m.get('Module');
     if (!mod) {
-      for (const x of ['res_pjsip.so', 'pbx_config.so']) this.state.reloadModule(x);
+      for (const x of ['res_pjsip.so', 'pbx_config.so', 'acl', 'res_musiconhold.so', 'app_voicemail.so', 'res_parking.so', 'app_confbridge.so']) if (this.state.loadedModules.has(x)) this.state.reloadModule(x);
       this.respond(s, m, 'Success', [['Message', 'Module Reloaded']]);
       return;
     }
@@ -411,6 +259,11 @@ export class AmiServer extends AmiServerCore {
       return;
     }
     if (type === 'load') {
+      const so = mod.endsWith('.so') || !mod.includes('_') ? mod : `${mod}.so`;
+      if (this.state.declinedModules.has(so) && !this.state.loadDeclinedModule(so)) {
+        this.error(s, m, 'Could not load module.');
+        return;
+      }
       this.state.loadedModules.add(mod);
       this.respond(s, m, 'Success', [['Message', 'Module loaded.']]);
       return;
@@ -474,39 +327,6 @@ export class AmiServer extends AmiServerCore {
     else this.respond(s, m, 'Success', [['Message', 'Key tree deleted successfully']]);
   }
 
-  // --- conferences -------------------------------------------------------------------
-  a_confbridgelist(s: Session, m: AmiMessage): void {
-    const conf = m.get('Conference') ?? '';
-    if (!conf) {
-      this.error(s, m, 'No Conference name provided.');
-      return;
-    }
-    const members = this.state.conferences.get(conf) ?? [];
-    if (members.length === 0) {
-      this.error(s, m, 'No active conferences.');
-      return;
-    }
-    const items = members.map((x) => {
-      const c = this.state.channels.get(x.channel);
-      const chanFields: Fields = c ? this.state.channelFields(c) : [['Channel', x.channel], ['Uniqueid', x.uniqueid]];
-      return {
-        event: 'ConfbridgeList',
-        fields: [['Conference', conf], ['Admin', x.admin ? 'Yes' : 'No'], ['MarkedUser', x.admin ? 'Yes' : 'No'], ['WaitMarked', 'No'], ['EndMarked', 'No'], ['EndMarkedAny', 'No'], ['Waiting', 'No'], ['Muted', 'No'], ['Talking', 'No'], ['AnsweredTime', String(Math.floor((Date.now() - x.joinedAt) / 1000))], ...chanFields] as Fields,
-      };
-    });
-    this.list(s, m, 'Confbridge user list will follow', items, 'ConfbridgeListComplete', 'second');
-  }
-
-  a_confbridgelistrooms(s: Session, m: AmiMessage): void {
-    const rooms = [...this.state.conferences.entries()].filter(([, mem]) => mem.length > 0);
-    if (rooms.length === 0) {
-      this.error(s, m, 'No active conferences.');
-      return;
-    }
-    const items = rooms.map(([name, mem]) => ({ event: 'ConfbridgeListRooms', fields: [['Conference', name], ['Parties', String(mem.length)], ['Marked', String(mem.filter((x) => x.admin).length)], ['Locked', 'No'], ['Muted', 'No']] as Fields }));
-    this.list(s, m, 'Confbridge conferences will follow', items, 'ConfbridgeListRoomsComplete', 'second');
-  }
-
   // --- misc --------------------------------------------------------------------------
   a_extensionstate(s: Session, m: AmiMessage): void {
     const exten = m.get('Exten') ?? '';
@@ -539,10 +359,3 @@ export class AmiServer extends AmiServerCore {
   }
 }
 
-function md5(s: string): string {
-  return createHash('md5').update(s).digest('hex');
-}
-
-function camel(k: string): string {
-  return k.split('_').map((w) => (w[0]?.toUpperCase() ?? '') + w.slice(1)).join('');
-}

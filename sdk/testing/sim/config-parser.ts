@@ -9,6 +9,7 @@
  * - a missing `#tryinclude` target is ignored;
  * - a line without `=` is skipped with a warning, the rest applies.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -34,6 +35,8 @@ export interface ConfigSection {
 export interface ParseResult {
   /** The top-level file does not exist. */
   missing: boolean;
+  /** Every file read (top file and includes), for the "file unchanged" check. */
+  files: string[];
   /** Set when the whole file is rejected (Asterisk keeps the previous config). */
   fatal?: string;
   sections: ConfigSection[];
@@ -46,6 +49,8 @@ export interface ParseResult {
 /** Reads files below `root`; paths outside it are treated as missing. */
 export interface ConfigSource {
   read(relPath: string): string | undefined;
+  /** A stamp that changes when the file is rewritten (Asterisk compares mtimes); undefined = missing. */
+  stamp?(relPath: string): string | undefined;
 }
 
 /** A ConfigSource over a directory. */
@@ -61,12 +66,51 @@ export function dirSource(root: string): ConfigSource {
         return undefined;
       }
     },
+    stamp(rel: string) {
+      const p = path.resolve(base, rel.replace(/^\/+/, ''));
+      try {
+        // mtime as Asterisk compares it, plus a content hash so a same-millisecond rewrite is seen.
+        const st = fs.statSync(p);
+        return `${st.mtimeMs}:${createHash('sha1').update(fs.readFileSync(p)).digest('hex')}`;
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
 
 /** A ConfigSource over an in-memory map (tests). */
 export function mapSource(files: Record<string, string>): ConfigSource {
-  return { read: (rel) => files[rel.replace(/^\/+/, '')] };
+  const read = (rel: string) => files[rel.replace(/^\/+/, '')];
+  return { read, stamp: read };
+}
+
+/**
+ * Asterisk's "file unchanged" check (CONFIG_FLAG_FILEUNCHANGED): remembers the stamps of the files
+ * a module read last time; `unchanged()` is true when none of them was rewritten, so the module
+ * skips the reload and logs nothing (even when that file was rejected last time).
+ */
+export class FileStamps {
+  private last: string | undefined;
+
+  private signature(source: ConfigSource, files: string[]): string | undefined {
+    if (!source.stamp) return undefined;
+    return files.map((f) => `${f}=${source.stamp?.(f) ?? '-'}`).join('\n');
+  }
+
+  unchanged(source: ConfigSource, top: string): boolean {
+    if (this.last === undefined) return false;
+    const files = this.last.split('\n').map((l) => l.slice(0, l.lastIndexOf('=')));
+    return files[0] === top && this.signature(source, files) === this.last;
+  }
+
+  remember(source: ConfigSource, files: string[]): void {
+    this.last = files.length > 0 ? this.signature(source, files) : undefined;
+  }
+
+  forget(): void {
+    this.last = undefined;
+  }
 }
 
 function stripComment(line: string): string {
@@ -86,7 +130,7 @@ function stripComment(line: string): string {
 
 /** Parse `file` (relative to the source root), following includes. */
 export function parseConfig(source: ConfigSource, file: string): ParseResult {
-  const result: ParseResult = { missing: false, sections: [], warnings: [], preamble: [] };
+  const result: ParseResult = { missing: false, files: [], sections: [], warnings: [], preamble: [] };
   const top = source.read(file);
   if (top === undefined) {
     result.missing = true;
@@ -99,6 +143,7 @@ export function parseConfig(source: ConfigSource, file: string): ParseResult {
   const parseText = (text: string, fname: string): string | undefined => {
     if (stack.includes(fname)) return `recursive #include of ${fname}`;
     stack.push(fname);
+    result.files.push(fname);
     const lines = text.split(/\r?\n/);
     for (let i = 0; i < lines.length; i++) {
       const lineNo = i + 1;
@@ -113,6 +158,7 @@ export function parseConfig(source: ConfigSource, file: string): ParseResult {
         const inc = m[2] ?? '';
         const body = source.read(inc);
         if (body === undefined) {
+          result.files.push(inc);
           if ((m[1] ?? '').toLowerCase() === 'tryinclude') continue;
           stack.pop();
           return `The file '${inc}' was listed as a #include but it does not exist.`;
@@ -130,7 +176,7 @@ export function parseConfig(source: ConfigSource, file: string): ParseResult {
         const close = line.indexOf(']');
         if (close < 0) {
           stack.pop();
-          return `parse error: no closing ']', line ${lineNo} of ${fname}`;
+          return `parse error: no closing ']', line ${lineNo} of /etc/asterisk/${fname}`;
         }
         const name = line.slice(1, close).trim();
         const rest = line.slice(close + 1).trim();
@@ -181,6 +227,16 @@ export function parseConfig(source: ConfigSource, file: string): ParseResult {
     result.sections = [];
   }
   return result;
+}
+
+/** How config.c logs a fatal parse problem (`LEVEL config.c: message`). */
+export function fatalLog(fatal: string): string {
+  return `${fatal.includes('#include') ? 'ERROR' : 'WARNING'} config.c: ${fatal}`;
+}
+
+/** The lines a config_options (aco) module logs when its file does not parse. */
+export function acoFatalLog(fatal: string, file: string): string[] {
+  return [fatalLog(fatal), `ERROR config_options.c: Contents of ${file} are invalid and cannot be parsed`];
 }
 
 /** Last value of `key` in a section (Asterisk: later entries override inherited ones). */

@@ -103,6 +103,33 @@ exten => wait,1,Answer()
  same => n,Hangup()
 `;
 
+/** The recorded server's voicemail.conf (tests/fixtures/asterisk20/conf-voicemail.conf). */
+export const DEFAULT_VOICEMAIL_CONF = `[general]
+format = wav49|gsm|wav
+attach = no
+
+[default]
+6101 => 6101,Test User 6101
+6102 => 6102,Test User 6102
+`;
+
+/** The stock class: files under astdatadir/moh (created by the simulator at start). */
+export const DEFAULT_MUSICONHOLD_CONF = `[general]
+
+[default]
+mode = files
+directory = moh
+`;
+
+/** Config files of a simulator started without `configFiles`; acl.conf as shipped (comments only). */
+export const DEFAULT_CONFIG_FILES: Record<string, string> = {
+  'pjsip.conf': DEFAULT_PJSIP_CONF,
+  'extensions.conf': DEFAULT_EXTENSIONS_CONF,
+  'voicemail.conf': DEFAULT_VOICEMAIL_CONF,
+  'musiconhold.conf': DEFAULT_MUSICONHOLD_CONF,
+  'acl.conf': '; Named Access Control Lists (ACLs)\n',
+};
+
 /** Modules the simulator claims to have loaded (Reload / ModuleLoad / ModuleCheck). */
 export const LOADED_MODULES = [
   'res_pjsip.so', 'pbx_config.so', 'app_queue.so', 'app_confbridge.so', 'app_voicemail.so', 'res_ari.so',

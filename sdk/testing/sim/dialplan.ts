@@ -4,7 +4,7 @@
  * dialplan kept, `Reload` answers Error + Reload event Status 3); a line without `=>` or a bad
  * priority skips that line; application names are not checked.
  */
-import { parseConfig, type ConfigSource } from './config-parser.ts';
+import { fatalLog, parseConfig, type ConfigSource } from './config-parser.ts';
 
 export interface Priority {
   priority: number;
@@ -38,7 +38,7 @@ export class Dialplan {
   reload(source: ConfigSource, file = 'extensions.conf'): DialplanReloadReport {
     const parsed = parseConfig(source, file);
     if (parsed.missing) return { rejected: true, reason: `${file} not found`, log: [] };
-    if (parsed.fatal) return { rejected: true, reason: parsed.fatal, log: [parsed.fatal] };
+    if (parsed.fatal) return { rejected: true, reason: parsed.fatal, log: [fatalLog(parsed.fatal)] };
     const log = [...parsed.warnings];
     const next = new Map<string, Context>();
     for (const s of parsed.sections) {

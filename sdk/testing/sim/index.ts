@@ -12,7 +12,7 @@ import { AriServer } from './ari-server.ts';
 import { SftpServer } from './sftp-server.ts';
 import { SipUdpServer } from './sip-udp.ts';
 import { PbxState, type Fields } from './state.ts';
-import { DEFAULT_EXTENSIONS_CONF, DEFAULT_PJSIP_CONF, DEFAULT_SYSTEM_NAME } from './defaults.ts';
+import { DEFAULT_CONFIG_FILES, DEFAULT_SYSTEM_NAME } from './defaults.ts';
 import { CallGenerator, type CallGeneratorOptions } from './call-generator.ts';
 
 export { PbxState } from './state.ts';
@@ -50,6 +50,14 @@ export interface SimOptions {
   registrations?: Record<string, string>;
   /** Queues at start: name -> static member interfaces. Default { ussales: ['PJSIP/6101'] }. */
   queues?: Record<string, string[]>;
+  /** astdatadir as the simulated Asterisk sees it (default /var/lib/asterisk). */
+  astDataDir?: string;
+  /** Directories to create under astdatadir at first start (default ['moh']: the stock [default] class). */
+  dataDirs?: string[];
+  /** manager.conf `timestampevents = yes` (the later recordings); default off like the first ones. */
+  timestampEvents?: boolean;
+  /** Host names the simulated resolver knows: name -> addresses (default none; see DIFFERENCES.md). */
+  hosts?: Record<string, string[]>;
 }
 
 /** Ports after start. `ssh`/`sip` are 0 when disabled. */
@@ -93,20 +101,18 @@ export class SimulatedAsterisk {
     if (this.started) throw new Error('already started');
     this.opts = opts;
     const host = opts.host ?? '127.0.0.1';
-    this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'acm-sim-'));
-    fs.mkdirSync(this.configRoot, { recursive: true });
-    const files = opts.configFiles ?? { 'pjsip.conf': DEFAULT_PJSIP_CONF, 'extensions.conf': DEFAULT_EXTENSIONS_CONF };
-    for (const [name, body] of Object.entries(files)) {
-      const p = path.join(this.configRoot, name);
-      fs.mkdirSync(path.dirname(p), { recursive: true });
-      fs.writeFileSync(p, body);
+    if (!this.tmpDir) {
+      this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'acm-sim-'));
+      fs.mkdirSync(this.configRoot, { recursive: true });
+      for (const [name, body] of Object.entries(opts.configFiles ?? DEFAULT_CONFIG_FILES)) this.writeConfig(name, body);
+      for (const d of opts.dataDirs ?? ['moh']) this.createDataDir(d);
     }
     this.users = {
       ami: opts.users?.ami ?? { acmtest: 'acmtest-Secret1' },
       ari: opts.users?.ari ?? { acmari: 'acmari-Secret1' },
       ssh: opts.users?.ssh ?? { asterisk: 'asterisk-Secret1' },
     };
-    this.state = new PbxState(opts.systemName ?? DEFAULT_SYSTEM_NAME, this.configRoot);
+    this.state = new PbxState(opts.systemName ?? DEFAULT_SYSTEM_NAME, this.configRoot, { fsRoot: this.fsRoot, astDataDir: this.astDataDir, hosts: opts.hosts });
     this.state.loadAll();
     const regs = opts.registrations ?? { '6101': 'sip:6101@127.0.0.1:5071' };
     for (const [aor, uri] of Object.entries(regs)) this.state.register(aor, uri, { callId: 'acm-cff47095@127.0.0.1', userAgent: 'acm-sipreg-test/0.1' });
@@ -119,7 +125,7 @@ export class SimulatedAsterisk {
     }
     const amiUsers: Record<string, SimAmiUser> = {};
     for (const [u, v] of Object.entries(this.users.ami)) amiUsers[u] = typeof v === 'string' ? { secret: v } : v;
-    this.ami = new AmiServer(this.state, { users: amiUsers, authFailDelayMs: opts.authFailDelayMs ?? 1000 });
+    this.ami = new AmiServer(this.state, { users: amiUsers, authFailDelayMs: opts.authFailDelayMs ?? 1000, timestampEvents: opts.timestampEvents });
     this.ari = new AriServer(this.state, { users: this.users.ari });
     try {
       this.ports.ami = await this.ami.start(opts.amiPort ?? 0, host);
@@ -142,33 +148,50 @@ export class SimulatedAsterisk {
 
   /** Stop everything (sockets, timers, generators) and delete the temp filesystem. */
   async stop(): Promise<void> {
+    await this.stopServers();
+    if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
+    this.tmpDir = undefined;
+  }
+
+  private async stopServers(): Promise<void> {
     for (const g of this.generators) g.stop();
     this.generators.clear();
     await Promise.allSettled([this.ami?.stop(), this.ari?.stop(), this.sftp?.stop(), this.sip?.stop()]);
     this.sftp = undefined;
     this.sip = undefined;
-    if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
-    this.tmpDir = undefined;
     this.started = false;
   }
 
   /**
-   * Stop and start again on the same ports, keeping the config files (a server restart).
-   * Runtime state (contacts, channels, AstDB) is reset like a real restart.
+   * Stop and start again on the same ports, keeping the simulated filesystem (config files, data
+   * directories): a server restart with boot semantics (modules load as at start; what a reload
+   * kept from an older file is gone). Runtime state (contacts, channels, AstDB) is reset.
    */
   async restart(downMs = 0): Promise<SimPorts> {
-    const files: Record<string, string> = {};
-    const walk = (dir: string, rel: string) => {
-      for (const f of fs.readdirSync(dir, { withFileTypes: true })) {
-        if (f.isDirectory()) walk(path.join(dir, f.name), path.join(rel, f.name));
-        else files[path.join(rel, f.name)] = fs.readFileSync(path.join(dir, f.name), 'utf8');
-      }
-    };
-    walk(this.configRoot, '');
     const ports = { ...this.ports };
-    await this.stop();
+    await this.stopServers();
     if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-    return this.start({ ...this.opts, configFiles: files, amiPort: ports.ami, ariPort: ports.ari, sshPort: this.opts.sshPort === -1 ? -1 : ports.ssh, sipPort: this.opts.sipPort === undefined || this.opts.sipPort < 0 ? -1 : ports.sip });
+    return this.start({ ...this.opts, amiPort: ports.ami, ariPort: ports.ari, sshPort: this.opts.sshPort === -1 ? -1 : ports.ssh, sipPort: this.opts.sipPort === undefined || this.opts.sipPort < 0 ? -1 : ports.sip });
+  }
+
+  /** astdatadir as the simulated Asterisk sees it. */
+  get astDataDir(): string {
+    return this.opts.astDataDir ?? '/var/lib/asterisk';
+  }
+
+  /**
+   * Create a directory under astdatadir (relative) or the simulated root (absolute), e.g.
+   * `moh/sales`, holding `files` (default one sound file: a MOH class needs at least one).
+   */
+  createDataDir(dir: string, files: string[] = ['sim-tone.gsm']): void {
+    const real = path.join(this.fsRoot, dir.startsWith('/') ? dir : path.posix.join(this.astDataDir, dir));
+    fs.mkdirSync(real, { recursive: true });
+    for (const f of files) fs.writeFileSync(path.join(real, f), '');
+  }
+
+  /** Remove a directory created with createDataDir. */
+  removeDataDir(dir: string): void {
+    fs.rmSync(path.join(this.fsRoot, dir.startsWith('/') ? dir : path.posix.join(this.astDataDir, dir)), { recursive: true, force: true });
   }
 
   // --- fault injection -----------------------------------------------------------------

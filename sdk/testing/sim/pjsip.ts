@@ -9,7 +9,9 @@
  * - an empty file deletes everything.
  * The reload always "succeeds" (the caller answers `Module Reloaded`).
  */
-import { parseConfig, type ConfigSource, type ConfigSection } from './config-parser.ts';
+import { fatalLog, FileStamps, parseConfig, type ConfigSource, type ConfigSection } from './config-parser.ts';
+import { ENDPOINT_OPTION_NAMES } from './pjsip-fields.ts';
+import { parseHa, formatIp } from './ha.ts';
 
 export type PjsipType = 'endpoint' | 'aor' | 'auth' | 'transport' | 'identify' | 'registration' | 'domain_alias' | 'acl' | 'contact' | 'system' | 'global' | 'phoneprov' | 'outbound-publish' | 'inbound-publish' | 'resource_list';
 
@@ -20,7 +22,16 @@ export interface PjsipObject {
   options: Record<string, string>;
   /** Multi-valued options (contact, match, allow, disallow…) in order. */
   multi: Record<string, string[]>;
+  /** identify: the resolved `match` networks as `addr/prefixbits` (what `pjsip show identifies` prints). */
+  matches?: string[];
+  /** Every option line as written, in file order (permit/deny order matters). */
+  entries: Array<[string, string]>;
+  /** endpoint: `allow`/`disallow` lines in file order (the codec list is their result). */
+  codecSteps?: Array<{ allow: boolean; codecs: string[] }>;
 }
+
+/** Transport options Asterisk cannot change on reload (config_transport.c "not fully reloadable"). */
+const TRANSPORT_FIXED = ['protocol', 'bind', 'tos', 'cos', 'cert_file', 'priv_key_file', 'ca_list_file', 'ca_list_path', 'method', 'cipher', 'verify_client', 'verify_server', 'require_client_cert', 'password'];
 
 const COMMON = ['type'];
 const ENDPOINT_OPTS = [
@@ -61,7 +72,7 @@ const TRANSPORT_OPTS = [
   'tcp_keepalive_idle_time', 'tcp_keepalive_interval_time', 'tcp_keepalive_probe_count',
 ];
 const KNOWN: Partial<Record<PjsipType, Set<string>>> = {
-  endpoint: new Set([...COMMON, ...ENDPOINT_OPTS]),
+  endpoint: new Set([...COMMON, ...ENDPOINT_OPTS, ...ENDPOINT_OPTION_NAMES]),
   aor: new Set([...COMMON, ...AOR_OPTS]),
   auth: new Set([...COMMON, ...AUTH_OPTS]),
   transport: new Set([...COMMON, ...TRANSPORT_OPTS]),
@@ -80,6 +91,13 @@ export interface PjsipReloadReport {
 /** The store. `objects` is keyed `<type>/<name>`. */
 export class PjsipStore {
   objects = new Map<string, PjsipObject>();
+  private readonly stamps = new FileStamps();
+
+  /**
+   * @param hosts name -> addresses the simulated resolver knows (identify `match = <host>`);
+   *   IP literals and `localhost` always resolve, any other name fails like an unknown host.
+   */
+  constructor(readonly hosts: Record<string, string[]> = {}) {}
 
   get(type: PjsipType, name: string): PjsipObject | undefined {
     return this.objects.get(`${type}/${name}`);
@@ -92,9 +110,12 @@ export class PjsipStore {
   /** Load pjsip.conf from `source` with res_pjsip reload semantics. */
   reload(source: ConfigSource, file = 'pjsip.conf'): PjsipReloadReport {
     const log: string[] = [];
+    // An untouched file (and includes) is not reparsed: nothing logged, nothing changes (fact 2).
+    if (this.stamps.unchanged(source, file)) return { rejected: false, log };
     const parsed = parseConfig(source, file);
+    this.stamps.remember(source, parsed.files);
     if (parsed.missing) return { rejected: true, reason: `${file} not found`, log: [`config file ${file} not found, keeping previous configuration`] };
-    if (parsed.fatal) return { rejected: true, reason: parsed.fatal, log: [parsed.fatal] };
+    if (parsed.fatal) return { rejected: true, reason: parsed.fatal, log: [fatalLog(parsed.fatal), `ERROR res_sorcery_config.c: Contents of config file '${file}' are invalid and cannot be parsed`] };
     log.push(...parsed.warnings);
     const next = new Map<string, PjsipObject>();
     const seen = new Set<string>();
@@ -108,11 +129,17 @@ export class PjsipStore {
         return { rejected: true, reason, log: [...log, reason] };
       }
       seen.add(key);
+      const prevTransport = built.type === 'transport' ? this.objects.get(key) : undefined;
+      if (!built.invalid && prevTransport && TRANSPORT_FIXED.some((k) => (prevTransport.options[k] ?? '') !== (built.obj.options[k] ?? ''))) {
+        log.push(`NOTICE res_pjsip/config_transport.c: Transport '${built.name}' is not fully reloadable, not reloading: protocol, bind, TLS (everything but certificate and private key if filename is unchanged), TCP, ToS, or CoS options.`);
+        next.set(key, prevTransport);
+        continue;
+      }
       if (built.invalid) {
         const prev = this.objects.get(key);
-        log.push(`Could not create an object of type '${built.type}' with id '${built.name}' from configuration file '${file}'`);
+        log.push(`ERROR res_sorcery_config.c: Could not create an object of type '${built.type}' with id '${built.name}' from configuration file '${file}'`);
         if (prev) {
-          log.push(`Retaining existing configuration for object of type '${built.type}' with id '${built.name}'`);
+          log.push(`NOTICE res_sorcery_config.c: Retaining existing configuration for object of type '${built.type}' with id '${built.name}'`);
           next.set(key, prev);
         }
         continue;
@@ -132,7 +159,7 @@ export class PjsipStore {
     }
     const t = type as PjsipType;
     const known = KNOWN[t];
-    const obj: PjsipObject = { type: t, name: s.name, options: {}, multi: {} };
+    const obj: PjsipObject = { type: t, name: s.name, options: {}, multi: {}, entries: [] };
     let invalid = false;
     for (const e of s.entries) {
       if (e.key === 'type') continue;
@@ -141,10 +168,46 @@ export class PjsipStore {
         invalid = true;
         continue;
       }
-      if (MULTI.has(e.key)) (obj.multi[e.key] ??= []).push(...e.value.split(',').map((x) => x.trim()).filter(Boolean));
+      const list = e.value.split(',').map((x) => x.trim()).filter(Boolean);
+      if (MULTI.has(e.key)) (obj.multi[e.key] ??= []).push(...list);
+      if (e.key === 'allow' || e.key === 'disallow') (obj.codecSteps ??= []).push({ allow: e.key === 'allow', codecs: list });
       obj.options[e.key] = e.value;
+      obj.entries.push([e.key, e.value]);
+    }
+    if (t === 'identify' && !invalid) {
+      const matches = this.resolveMatches(s.name, obj.multi.match ?? [], log);
+      if (matches) obj.matches = matches;
+      else invalid = true;
     }
     return { type: t, name: s.name, obj, invalid };
+  }
+
+  /** identify `match` values to networks; a host name that does not resolve drops the identify. */
+  private resolveMatches(name: string, values: string[], log: string[]): string[] | undefined {
+    // Literals first, then the resolved host names (Asterisk appends resolution results later).
+    const out: string[] = [];
+    const resolved: string[] = [];
+    for (const v of values) {
+      const lit = parseHa('d', v);
+      if (!lit.error) {
+        out.push(...lit.rules.map((r) => `${formatIp(r.v4, r.addr)}/${r.mask.reduce((n, b) => n + b.toString(2).replace(/0/g, '').length, 0)}`));
+        continue;
+      }
+      const port = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(v);
+      if (port && !parseHa('d', port[1] ?? '').error) {
+        out.push(`${port[1]}:${port[2]}/32`);
+        continue;
+      }
+      const host = v.replace(/:\d+$/, '');
+      const addrs = host === 'localhost' ? ['127.0.0.1'] : this.hosts[host];
+      if (!addrs || addrs.length === 0) {
+        log.push(`ERROR netsock2.c: getaddrinfo("${host}", "(null)", ...): Name or service not known`);
+        log.push(`ERROR res_pjsip_endpoint_identifier_ip.c: Identify '${name}' failed when adding resolution results of '${host}'`);
+        return undefined;
+      }
+      resolved.push(...addrs.map((a) => `${a}/${a.includes(':') ? 128 : 32}`));
+    }
+    return [...out, ...resolved];
   }
 }
 

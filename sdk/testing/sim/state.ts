@@ -3,12 +3,11 @@
  * contacts, dialplan, channels, queues, AstDB, conferences, mailboxes. Emits
  * 'ami' ({name, privilege, fields}) for AMI sessions and 'ari' (event object) for ARI apps.
  */
-import { EventEmitter } from 'node:events';
 import crypto from 'node:crypto';
-import { dirSource } from './config-parser.ts';
-import { Dialplan } from './dialplan.ts';
-import { PjsipStore, parseCallerId } from './pjsip.ts';
-import { LOADED_MODULES } from './defaults.ts';
+import { parseCallerId } from './pjsip.ts';
+import { PbxConfig, type PbxStateOptions } from './state-config.ts';
+
+export type { PbxStateOptions } from './state-config.ts';
 
 export type Fields = Array<[string, string]>;
 
@@ -83,9 +82,7 @@ export interface SimConferenceMember {
 
 export const CHANNEL_STATE_DESC: Record<number, string> = { 0: 'Down', 1: 'Rsrvd', 2: 'OffHook', 3: 'Dialing', 4: 'Ring', 5: 'Ringing', 6: 'Up', 7: 'Busy' };
 
-export class PbxState extends EventEmitter {
-  readonly pjsip = new PjsipStore();
-  readonly dialplan = new Dialplan();
+export class PbxState extends PbxConfig {
   /** Registered (dynamic) contacts keyed by aor. */
   readonly contacts = new Map<string, SimContact[]>();
   readonly channels = new Map<string, SimChannel>();
@@ -95,17 +92,12 @@ export class PbxState extends EventEmitter {
   readonly mailboxes = new Map<string, { urgent: number; newMsgs: number; old: number }>();
   /** ARI apps with a connected WebSocket (name -> count of sockets). */
   readonly ariApps = new Map<string, number>();
-  readonly loadedModules = new Set(LOADED_MODULES);
   readonly startedAt = new Date();
-  lastReloadAt = new Date();
   processedCalls = 0;
   private seq = 0;
   private localSeq = 0;
-  /** Log lines (what Asterisk would have logged), for tests and debugging. */
-  readonly log: string[] = [];
-
-  constructor(readonly systemName: string, readonly configRoot: string) {
-    super();
+  constructor(systemName: string, configRoot: string, opts: PbxStateOptions = {}) {
+    super(systemName, configRoot, opts);
     this.setMaxListeners(0);
   }
 
@@ -126,40 +118,6 @@ export class PbxState extends EventEmitter {
 
   emitAri(event: Record<string, unknown>): void {
     this.emit('ari', { ...event, timestamp: ariTimestamp(new Date()), asterisk_id: '02:fc:00:00:00:01' });
-  }
-
-  // --- config ------------------------------------------------------------------------
-  /** Reload a module the way Asterisk 20 does; returns the AMI answer and Reload event status. */
-  reloadModule(module: string): { ok: boolean; message: string; status: number } {
-    const mod = module.endsWith('.so') || !module.includes('_') ? module : `${module}.so`;
-    if (!this.loadedModules.has(mod)) return { ok: false, message: 'No such module', status: 2 };
-    this.lastReloadAt = new Date();
-    if (mod === 'res_pjsip.so') {
-      const rep = this.pjsip.reload(dirSource(this.configRoot));
-      this.log.push(...rep.log);
-      this.afterPjsipReload();
-      return { ok: true, message: 'Module Reloaded', status: 0 };
-    }
-    if (mod === 'pbx_config.so') {
-      const rep = this.dialplan.reload(dirSource(this.configRoot));
-      this.log.push(...rep.log);
-      if (rep.rejected) return { ok: false, message: 'An unknown error occurred', status: 3 };
-      return { ok: true, message: 'Module Reloaded', status: 0 };
-    }
-    return { ok: true, message: 'Module Reloaded', status: 0 };
-  }
-
-  /** Initial load (at start). */
-  loadAll(): void {
-    this.pjsip.reload(dirSource(this.configRoot));
-    this.dialplan.reload(dirSource(this.configRoot));
-    this.afterPjsipReload();
-  }
-
-  private afterPjsipReload(): void {
-    // Registered contacts are kept by aor name (Asterisk persists them in AstDB): an aor that
-    // disappears and comes back gets its contacts back, and a new endpoint naming that aor
-    // "takes over" its registration (README: newline injection).
   }
 
   // --- endpoints ---------------------------------------------------------------------
@@ -361,10 +319,6 @@ export class PbxState extends EventEmitter {
     if (c.app === 'Stasis') this.emitAri({ type: 'StasisEnd', application: c.appData.split(',')[0] ?? '', channel: this.ariChannel(c) });
   }
 
-  /** The module name list for ModuleCheck/Reload (with `.so`). */
-  hasModule(m: string): boolean {
-    return this.loadedModules.has(m) || this.loadedModules.has(`${m}.so`);
-  }
 }
 
 export function ariTimestamp(d: Date): string {
