@@ -251,6 +251,7 @@ export class CommitService {
     return clusterDrift({
       em: this.orm.em.fork(), connections: this.connections, verifiers: verifierRegistry(this.contributors()),
       deployed: (em, id) => this.deployedRevision(em, id), filesOf: (em, rev) => this.filesOf(em, rev),
+      ssh: (server) => sshTo(this.orm, server),
     }, clusterId);
   }
 

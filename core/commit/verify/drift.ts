@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { ModuleVerifier } from '../../../sdk/commit.ts';
 import type { AsteriskConnections } from '../../asterisk/connections.ts';
 import { ClusterSchema, RevisionSchema, ServerSchema, type Revision, type Server } from '../../model/entities.ts';
-import { sshTo } from '../../services/plugin-services.ts';
+import type { SshTransport } from '../../asterisk/ssh-transport.ts';
 import { amiProbe, verifyLoaded } from './index.ts';
 
 type File = { name: string; reload: string; content: string; sha256: string };
@@ -45,6 +45,8 @@ export interface DriftDeps {
   verifiers: ReadonlyMap<string, ModuleVerifier>;
   deployed(em: EntityManager, clusterId: number): Promise<Revision | null>;
   filesOf(em: EntityManager, rev: Revision): Promise<File[]>;
+  /** An SSH session to the server, host key checked (pinned on first use). */
+  ssh(server: Server): Promise<SshTransport>;
 }
 
 /** A path for `sha256sum` in single quotes; acm's own paths never hold a quote, refuse one anyway. */
@@ -53,8 +55,7 @@ function quoted(p: string): string {
   return `'${p}'`;
 }
 
-async function fileHashes(server: Server, configDir: string, files: readonly File[]): Promise<FileDrift[]> {
-  const ssh = await sshTo(server);
+async function fileHashes(ssh: SshTransport, configDir: string, files: readonly File[]): Promise<FileDrift[]> {
   try {
     const out: FileDrift[] = [];
     for (const f of files) {
@@ -91,7 +92,7 @@ export async function clusterDrift(deps: DriftDeps, clusterId: number): Promise<
     const row: ServerDrift = { server: server.name, serverId: server.id, status: 'ok', files: [], loaded: [], restart: [] };
     const errors: string[] = [];
     try {
-      row.files = await fileHashes(server, configDir, files);
+      row.files = await fileHashes(await deps.ssh(server), configDir, files);
     } catch (err) {
       errors.push(`SSH: ${(err as Error).message}`);
     }

@@ -10,6 +10,6 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration20261123081937_initial', class: Migration20261123081937_initial },
   { name: 'Migration20261123083100_revisions', class: Migration20261123083100_revisions },
   { name: 'Migration20261202034116_sipBindAddress', class: Migration20261202034116_sipBindAddress },
-  { name: 'Migration20261202040407_canReinviteWidth', class: Migration20261202040407_canReinviteWidth },
   { name: 'Migration20261202040000_revision_status', class: Migration20261202040000_revision_status },
+  { name: 'Migration20261202040407_canReinviteWidth', class: Migration20261202040407_canReinviteWidth },
 ];
