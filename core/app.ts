@@ -23,7 +23,7 @@ import { coreServices } from '../sdk/core-services.ts';
 import { commitContributors, commitValidators } from '../sdk/commit.ts';
 import { CommitService } from './commit/commit-service.ts';
 import { loadKeyring } from './crypto/keyring-file.ts';
-import { resealSecrets } from './crypto/reseal.ts';
+import { prepareSecrets } from './crypto/reseal.ts';
 import type { Keyring } from './crypto/secret-box.ts';
 
 export const ACM_VERSION = '0.1.0';
@@ -119,8 +119,8 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     },
   });
   try {
-    // Values from before encryption (or restored from an old backup) are sealed once, here.
-    const sealed = await resealSecrets(orm, secrets, { legacyOnly: true });
+    // A keyring that cannot open what is stored stops the start; plaintext from before encryption is sealed.
+    const sealed = await prepareSecrets(orm, secrets);
     if (sealed.resealed) logger.info({ columns: sealed.columns }, `sealed ${sealed.resealed} plaintext secrets with key ${secrets.current.id}`);
     const now = opts.now ?? (() => new Date());
     const notifier = createNotifier(opts.notifier ?? notifierSettingsFromEnv(process.env));

@@ -6,6 +6,7 @@ import { createAcm, ACM_VERSION, ROOT_DIR, type Acm } from '../app.ts';
 import { startDemo, type RunningDemo } from '../demo/demo.ts';
 import { discoverPlugins } from '../kernel/discovery.ts';
 import { registerBatchCommands } from './batch-commands.ts';
+import { registerSecretsCommands } from './secrets-commands.ts';
 import { startBackupSchedule } from '../backup/backup.ts';
 import { createHttpApp, listen, statusByCluster } from '../http/server.ts';
 import { UserInput } from '../http/user-routes.ts';
@@ -332,6 +333,7 @@ export function buildProgram(): Command {
     }));
   }
   registerBatchCommands(program, withAcm, operator);
+  registerSecretsCommands(program, withAcm, operator);
   return program;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
-import { isSealed, sealedKeyId, V1, type Keyring } from './secret-box.ts';
+import { isSealed, sealedKeyId, SecretKeyError, V1, type Keyring } from './secret-box.ts';
 import { SecretType } from './secret-type.ts';
 
 export interface SecretColumn { entity: string; table: string; column: string; pk: string }
@@ -93,4 +93,20 @@ export async function resealSecrets(orm: MikroORM, keyring: Keyring, opts: { leg
     }
   }
   return result;
+}
+
+/**
+ * At start: refuses a keyring that cannot open what is stored (the message names the keys it
+ * lacks), then seals the values still in plaintext (from before encryption).
+ */
+export async function prepareSecrets(orm: MikroORM, keyring: Keyring): Promise<ResealResult> {
+  const census = await secretCensus(orm);
+  let missing = Object.keys(census.byKey).filter((id) => !keyring.has(id));
+  if (missing.length && keyring.refresh()) missing = missing.filter((id) => !keyring.has(id));
+  if (missing.length) {
+    const what = missing.map((id) => `${census.byKey[id]} with key ${id}`).join(', ');
+    throw new SecretKeyError(`stored secrets are sealed (${what}) by a key that is not in the keyring (${keyring.source} has ${keyring.list().map((k) => k.id).join(', ')}): `
+      + 'start acm with the secret.key of the instance that wrote them, or give that key in ACM_SECRET_KEY');
+  }
+  return census.plaintext ? resealSecrets(orm, keyring, { legacyOnly: true }) : { resealed: 0, columns: {} };
 }
