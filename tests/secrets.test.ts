@@ -11,7 +11,9 @@ import pino from 'pino';
 import type { EntityManager as SqlEntityManager } from '@mikro-orm/knex';
 import { createAcm, type Acm, type AcmOptions } from '../core/app.ts';
 import { createHttpApp, listen } from '../core/http/server.ts';
-import { ExtensionSchema, ServerSchema, TrunkSchema } from '../core/model/entities.ts';
+import { MikroORM } from '@mikro-orm/core';
+import { ClusterSchema, ExtensionSchema, ServerSchema, SiteSchema, TenantSchema, TrunkSchema } from '../core/model/entities.ts';
+import { ormOptions } from '../core/model/orm.ts';
 import { loadSnapshot } from '../core/commit/load-snapshot.ts';
 import { renderCluster } from '../core/commit/render/index.ts';
 import { secretCensus } from '../core/crypto/reseal.ts';
@@ -216,4 +218,48 @@ describe('secrets at rest', () => {
     await boot();
     expect((await acm.orm.em.fork().findOneOrFail(ServerSchema, { id: ids.server })).amiSecret).toBe(PLAIN.servers.ami_secret);
   }, 90_000);
+});
+
+describe('a database from before encryption', () => {
+  it('is widened by the migration, and its plaintext secrets are sealed at the first start', async () => {
+    const old = await testDatabase();
+    try {
+      const orm = await MikroORM.init(ormOptions({ url: old.dbUrl, dataDir: old.dataDir }));
+      await orm.getMigrator().up({ to: 'Migration20261123083100_revisions' });
+      const em = orm.em.fork();
+      const at = { createdAt: new Date(), updatedAt: new Date() };
+      const t = em.create(TenantSchema, { name: 'default', ...at });
+      await em.flush();
+      const s = em.create(SiteSchema, { tenantId: t.id, name: 'tpa', ...at });
+      await em.flush();
+      const c = em.create(ClusterSchema, { tenantId: t.id, siteId: s.id, name: 'tpa1', ...at });
+      await em.flush();
+      const srv = em.create(ServerSchema, { tenantId: t.id, siteId: s.id, clusterId: c.id, name: 'ast1', host: '10.0.0.1', sshPort: 22, amiPort: 5038, enabled: true, ...at });
+      const ext = em.create(ExtensionSchema, { tenantId: t.id, siteId: s.id, clusterId: c.id, name: 'Alice', extension: '6101', ...at });
+      await em.flush();
+      // Values as wide as the old columns allowed: sealed, they no longer fit in them.
+      const longAmi = 'A'.repeat(255);
+      const longSip = 'ß'.repeat(80);
+      const k = (orm.em as unknown as SqlEntityManager).getKnex();
+      await k('servers').update({ ami_secret: longAmi, ssh_password: 'old-ssh-pw' }).where({ id: srv.id });
+      await k('extensions').update({ secret: longSip, vm_secret: '1234567890123456789012' }).where({ id: ext.id });
+      await orm.close(true);
+
+      const upgraded = await createAcm({ dbUrl: old.dbUrl, dataDir: old.dataDir, adminPassword: TEST_ADMIN_PASSWORD, connectServers: false, logger: pino({ level: 'silent' }) });
+      try {
+        const uk = (upgraded.orm.em as unknown as SqlEntityManager).getKnex();
+        const server = (await uk('servers').select('ami_secret', 'ssh_password').where({ id: srv.id }))[0] as Record<string, string>;
+        const extension = (await uk('extensions').select('secret', 'vm_secret').where({ id: ext.id }))[0] as Record<string, string>;
+        for (const v of [...Object.values(server), ...Object.values(extension)]) expect(v).toMatch(SEALED);
+        expect(server.ami_secret!.length).toBeGreaterThan(255);
+        expect([upgraded.secrets.open(server.ami_secret!), upgraded.secrets.open(extension.secret!), upgraded.secrets.open(extension.vm_secret!)]).toEqual([longAmi, longSip, '1234567890123456789012']);
+        const e = await upgraded.orm.em.fork().findOneOrFail(ExtensionSchema, { id: ext.id });
+        expect(e.secret).toBe(longSip);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      await old.drop();
+    }
+  }, 60_000);
 });
