@@ -37,7 +37,7 @@ let db: Awaited<ReturnType<typeof testDatabase>>;
 let acm: Acm;
 let server: Server;
 let api: TestClient;
-let ids: { cluster: number; server: number; alice: number; bob: number; trunk: number };
+let ids: { cluster: number; server: number; alice: number; bob: number; trunk: number; room: number };
 
 async function boot(opts: Partial<AcmOptions> = {}): Promise<void> {
   acm = await createAcm({ dbUrl: db.dbUrl, dataDir: db.dataDir, adminPassword: TEST_ADMIN_PASSWORD, connectServers: false, logger: pino({ level: 'silent' }), ...opts });
@@ -83,7 +83,8 @@ beforeAll(async () => {
   const alice = await create(api, 'extensions', { clusterId: cluster.id, name: 'Alice', extension: '6101', secret: PLAIN.extensions.secret, mailbox: '6101', vmSecret: PLAIN.extensions.vm_secret });
   const bob = await create(api, 'extensions', { clusterId: cluster.id, name: 'Bob', extension: '6102', md5Secret: 'f'.repeat(32) });
   const trunk = await create(api, 'trunks', { clusterId: cluster.id, name: 'carrier', host: 'sip.example.net', username: 'acct', secret: PLAIN.trunks.secret });
-  ids = { cluster: cluster.id, server: s.id, alice: alice.id, bob: bob.id, trunk: trunk.id };
+  const room = await create(api, 'plugins/conference/rooms', { clusterId: cluster.id, number: '8602', startsAt: '2026-01-01T00:00:00Z', userPin: '48213957', adminPin: '90817263' });
+  ids = { cluster: cluster.id, server: s.id, alice: alice.id, bob: bob.id, trunk: trunk.id, room: room.id };
 }, 120_000);
 
 afterAll(async () => {
@@ -107,6 +108,10 @@ describe('secrets at rest', () => {
       }
     }
     expect((await raw('extensions', ids.bob, ['md5secret'])).md5secret).toMatch(SEALED);
+    // Plugin secrets too: the conference PINs.
+    const pins = await raw('conference_rooms', ids.room, ['user_pin', 'admin_pin']);
+    expect([pins.user_pin, pins.admin_pin]).toEqual([expect.stringMatching(SEALED), expect.stringMatching(SEALED)]);
+    expect([acm.secrets.open(pins.user_pin!), acm.secrets.open(pins.admin_pin!)]).toEqual(['48213957', '90817263']);
     const shown = (await api.json('GET', `/api/servers/${ids.server}`)).body;
     expect(shown).toMatchObject({ amiSecretSet: true, sshPasswordSet: true, sshPrivateKeySet: true, ariPasswordSet: true });
     expect(JSON.stringify(shown)).not.toContain('enc:v1');
@@ -125,6 +130,13 @@ describe('secrets at rest', () => {
     expect(files['acm/pjsip.acm.conf']).toContain(`md5_cred = ${'f'.repeat(32)}`);
     expect(files['acm/pjsip.acm.conf']).toContain(`password = ${PLAIN.trunks.secret}`);
     expect(files['acm/voicemail.acm.conf']).toMatch(new RegExp(`^6101 => ${PLAIN.extensions.vm_secret},Alice$`, 'm'));
+    // With the plugins' files: the conference dialplan compares the caller's digits with the PINs.
+    const prepared = await acm.commits.prepare(ids.cluster, true);
+    if (!('files' in prepared)) expect.fail(JSON.stringify(prepared.problems));
+    const all = prepared.files!.map((f) => f.content).join('\n');
+    expect(all).toContain('"${ACM_CONF_PIN}" = "90817263"');
+    expect(all).toContain('"${ACM_CONF_PIN}" = "48213957"');
+    expect(all).not.toContain('enc:v1');
   });
 
   it('a write leaves the secrets it does not name as stored, and seals the one it names', async () => {
@@ -155,7 +167,7 @@ describe('secrets at rest', () => {
 
   it('status counts the values per key; rotate seals every value under a new key, old ones opening until then', async () => {
     const first = acm.secrets.current.id;
-    const total = 4 + 2 + 1 + 1;
+    const total = 4 + 2 + 1 + 1 + 2;
     expect(JSON.parse(await cli('status', '--json'))).toMatchObject({ source: join(db.dataDir, KEY_FILE), keys: [{ id: first, state: 'current', values: total }], plaintext: 0 });
     // A second key in the ring (as after a rotation elsewhere): old values still open, new writes use it.
     const second = newSecretKey();
@@ -195,10 +207,10 @@ describe('secrets at rest', () => {
     const key = acm.secrets.current.id;
     const other = Keyring.generate();
     expect(keyStatus(other, await secretCensus(acm.orm))).toEqual([
-      { id: other.current.id, createdAt: expect.any(String), state: 'current', values: 0 }, { id: key, createdAt: null, state: 'missing', values: 8 },
+      { id: other.current.id, createdAt: expect.any(String), state: 'current', values: 0 }, { id: key, createdAt: null, state: 'missing', values: 10 },
     ]);
     await shutdown();
-    const refused = new RegExp(`stored secrets are sealed \\(8 with key ${key}\\) by a key that is not in the keyring \\((ACM_SECRET_KEY|.*secret\\.key) has (?!${key})[0-9a-f]{12}\\)`);
+    const refused = new RegExp(`stored secrets are sealed \\(10 with key ${key}\\) by a key that is not in the keyring \\((ACM_SECRET_KEY|.*secret\\.key) has (?!${key})[0-9a-f]{12}\\)`);
     await expect(boot({ secretKeys: randomBytes(32).toString('base64') })).rejects.toThrow(refused);
     // The key file gone: a new one is made, and the start refuses likewise.
     const file = join(db.dataDir, KEY_FILE);
@@ -208,12 +220,12 @@ describe('secrets at rest', () => {
     const env = { ...process.env, ACM_DATA_DIR: db.dataDir, ...(db.dbUrl ? { ACM_DB_URL: db.dbUrl } : {}), ACM_LOG_LEVEL: 'warn' };
     const failed = await run(process.execPath, [bin, 'secrets', 'status'], { env }).then(() => null, (e: { code: number; stderr: string }) => e);
     expect(failed?.code).toBe(1);
-    expect(failed?.stderr).toMatch(/^error: stored secrets are sealed \(8 with key/m);
+    expect(failed?.stderr).toMatch(/^error: stored secrets are sealed \(10 with key/m);
     renameSync(`${file}.moved`, file);
     // The right key again: nothing was lost, and the command line shows the counts.
     const { stdout } = await run(process.execPath, [bin, 'secrets', 'status'], { env });
     expect(stdout).toContain(`keyring: ${file}`);
-    expect(stdout).toMatch(new RegExp(`^${key}\\s+\\S+\\s+current\\s+8$`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^${key}\\s+\\S+\\s+current\\s+10$`, 'm'));
     expect(stdout).toContain('0 value(s) in plaintext');
     await boot();
     expect((await acm.orm.em.fork().findOneOrFail(ServerSchema, { id: ids.server })).amiSecret).toBe(PLAIN.servers.ami_secret);

@@ -8,7 +8,9 @@
  * reads as it is, and is sealed at the next start (see reseal.ts).
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { AcmError } from '../../sdk/errors.ts';
+import { SecretKeyError, type SecretSealer } from '../../sdk/secret-column.ts';
+
+export { SecretKeyError };
 
 /** Every sealed value starts so (SQL prefilters on it; `isSealed` decides). */
 export const V1 = 'enc:v1:';
@@ -17,13 +19,6 @@ const TAG_BYTES = 16;
 export const KEY_BYTES = 32;
 /** What a sealed value may contain: it is embedded in SQL and JSON without escaping concerns. */
 const SEALED = /^enc:v1:([0-9a-f]{12}):([A-Za-z0-9+/]+={0,2})$/;
-
-/** A secret cannot be sealed or opened: a missing or wrong key, or a damaged value. Never shows a secret. */
-export class SecretKeyError extends AcmError {
-  override readonly status = 500;
-  override readonly type = 'urn:acm:secret-key';
-  override readonly title = 'Secret key problem';
-}
 
 export interface SecretKey { id: string; key: Buffer; createdAt?: string }
 
@@ -64,7 +59,7 @@ export interface KeyringOptions {
  * a key not in the ring and, at most once a second, before sealing: a running acm follows an
  * `acm secrets rotate` run by another process.
  */
-export class Keyring {
+export class Keyring implements SecretSealer {
   private keys: SecretKey[];
   private checkedAt = Date.now();
   readonly source: string;
