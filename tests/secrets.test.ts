@@ -37,7 +37,8 @@ let db: Awaited<ReturnType<typeof testDatabase>>;
 let acm: Acm;
 let server: Server;
 let api: TestClient;
-let ids: { cluster: number; server: number; alice: number; bob: number; trunk: number; room: number };
+let ids: { cluster: number; server: number; alice: number; bob: number; trunk: number; room: number; ops: number };
+let totpSeed: string;
 
 async function boot(opts: Partial<AcmOptions> = {}): Promise<void> {
   acm = await createAcm({ dbUrl: db.dbUrl, dataDir: db.dataDir, adminPassword: TEST_ADMIN_PASSWORD, connectServers: false, logger: pino({ level: 'silent' }), ...opts });
@@ -84,7 +85,12 @@ beforeAll(async () => {
   const bob = await create(api, 'extensions', { clusterId: cluster.id, name: 'Bob', extension: '6102', md5Secret: 'f'.repeat(32) });
   const trunk = await create(api, 'trunks', { clusterId: cluster.id, name: 'carrier', host: 'sip.example.net', username: 'acct', secret: PLAIN.trunks.secret });
   const room = await create(api, 'plugins/conference/rooms', { clusterId: cluster.id, number: '8602', startsAt: '2026-01-01T00:00:00Z', userPin: '48213957', adminPin: '90817263' });
-  ids = { cluster: cluster.id, server: s.id, alice: alice.id, bob: bob.id, trunk: trunk.id, room: room.id };
+  // A user with TOTP: its seed is a secret too.
+  const ops = await create(api, 'users', { username: 'ops', password: 'ops-password-1', role: 'admin' });
+  const opsClient = httpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  expect(await opsClient.login('ops', 'ops-password-1')).toBe(200);
+  totpSeed = (await opsClient.json('POST', '/api/auth/totp')).body.secret as string;
+  ids = { cluster: cluster.id, server: s.id, alice: alice.id, bob: bob.id, trunk: trunk.id, room: room.id, ops: ops.id };
 }, 120_000);
 
 afterAll(async () => {
@@ -112,6 +118,9 @@ describe('secrets at rest', () => {
     const pins = await raw('conference_rooms', ids.room, ['user_pin', 'admin_pin']);
     expect([pins.user_pin, pins.admin_pin]).toEqual([expect.stringMatching(SEALED), expect.stringMatching(SEALED)]);
     expect([acm.secrets.open(pins.user_pin!), acm.secrets.open(pins.admin_pin!)]).toEqual(['48213957', '90817263']);
+    const totp = (await raw('users', ids.ops, ['totp_secret'])).totp_secret!;
+    expect(totp).toMatch(SEALED);
+    expect(acm.secrets.open(totp)).toBe(totpSeed);
     const shown = (await api.json('GET', `/api/servers/${ids.server}`)).body;
     expect(shown).toMatchObject({ amiSecretSet: true, sshPasswordSet: true, sshPrivateKeySet: true, ariPasswordSet: true });
     expect(JSON.stringify(shown)).not.toContain('enc:v1');
@@ -167,7 +176,7 @@ describe('secrets at rest', () => {
 
   it('status counts the values per key; rotate seals every value under a new key, old ones opening until then', async () => {
     const first = acm.secrets.current.id;
-    const total = 4 + 2 + 1 + 1 + 2;
+    const total = 4 + 2 + 1 + 1 + 2 + 1;
     expect(JSON.parse(await cli('status', '--json'))).toMatchObject({ source: join(db.dataDir, KEY_FILE), keys: [{ id: first, state: 'current', values: total }], plaintext: 0 });
     // A second key in the ring (as after a rotation elsewhere): old values still open, new writes use it.
     const second = newSecretKey();
@@ -207,10 +216,10 @@ describe('secrets at rest', () => {
     const key = acm.secrets.current.id;
     const other = Keyring.generate();
     expect(keyStatus(other, await secretCensus(acm.orm))).toEqual([
-      { id: other.current.id, createdAt: expect.any(String), state: 'current', values: 0 }, { id: key, createdAt: null, state: 'missing', values: 10 },
+      { id: other.current.id, createdAt: expect.any(String), state: 'current', values: 0 }, { id: key, createdAt: null, state: 'missing', values: 11 },
     ]);
     await shutdown();
-    const refused = new RegExp(`stored secrets are sealed \\(10 with key ${key}\\) by a key that is not in the keyring \\((ACM_SECRET_KEY|.*secret\\.key) has (?!${key})[0-9a-f]{12}\\)`);
+    const refused = new RegExp(`stored secrets are sealed \\(11 with key ${key}\\) by a key that is not in the keyring \\((ACM_SECRET_KEY|.*secret\\.key) has (?!${key})[0-9a-f]{12}\\)`);
     await expect(boot({ secretKeys: randomBytes(32).toString('base64') })).rejects.toThrow(refused);
     // The key file gone: a new one is made, and the start refuses likewise.
     const file = join(db.dataDir, KEY_FILE);
@@ -220,12 +229,12 @@ describe('secrets at rest', () => {
     const env = { ...process.env, ACM_DATA_DIR: db.dataDir, ...(db.dbUrl ? { ACM_DB_URL: db.dbUrl } : {}), ACM_LOG_LEVEL: 'warn' };
     const failed = await run(process.execPath, [bin, 'secrets', 'status'], { env }).then(() => null, (e: { code: number; stderr: string }) => e);
     expect(failed?.code).toBe(1);
-    expect(failed?.stderr).toMatch(/^error: stored secrets are sealed \(10 with key/m);
+    expect(failed?.stderr).toMatch(/^error: stored secrets are sealed \(11 with key/m);
     renameSync(`${file}.moved`, file);
     // The right key again: nothing was lost, and the command line shows the counts.
     const { stdout } = await run(process.execPath, [bin, 'secrets', 'status'], { env });
     expect(stdout).toContain(`keyring: ${file}`);
-    expect(stdout).toMatch(new RegExp(`^${key}\\s+\\S+\\s+current\\s+10$`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^${key}\\s+\\S+\\s+current\\s+11$`, 'm'));
     expect(stdout).toContain('0 value(s) in plaintext');
     await boot();
     expect((await acm.orm.em.fork().findOneOrFail(ServerSchema, { id: ids.server })).amiSecret).toBe(PLAIN.servers.ami_secret);

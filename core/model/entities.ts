@@ -200,7 +200,7 @@ export const UserSchema = new EntitySchema<User>({
   tableName: 'users',
   properties: {
     ...base, tenantId: col.ref(), username: col.reqStr(80, { unique: true }), passwordHash: col.reqStr(255),
-    role: col.reqStr(40), scopes: col.json({ nullable: false }), totpSecret: col.str(64), lastLoginAt: col.date(),
+    role: col.reqStr(40), scopes: col.json({ nullable: false }), totpSecret: secret(), lastLoginAt: col.date(),
     enabled: col.bool(true), fullName: col.str(120), email: col.str(255),
   },
 });

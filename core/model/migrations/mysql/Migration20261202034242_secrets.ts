@@ -10,6 +10,8 @@ export class Migration20261202034242_secrets extends Migration {
     this.addSql(`alter table \`servers\` modify \`ssh_password\` text, modify \`ssh_private_key\` mediumtext, modify \`ami_secret\` text, modify \`ari_password\` text;`);
 
     this.addSql(`alter table \`trunks\` modify \`secret\` text;`);
+
+    this.addSql(`alter table \`users\` modify \`totp_secret\` text;`);
   }
 
   override async down(): Promise<void> {
@@ -18,6 +20,8 @@ export class Migration20261202034242_secrets extends Migration {
     this.addSql(`alter table \`servers\` modify \`ssh_password\` varchar(255), modify \`ssh_private_key\` text, modify \`ami_secret\` varchar(255), modify \`ari_password\` varchar(255);`);
 
     this.addSql(`alter table \`trunks\` modify \`secret\` varchar(255);`);
+
+    this.addSql(`alter table \`users\` modify \`totp_secret\` varchar(64);`);
   }
 
 }
