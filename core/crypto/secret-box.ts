@@ -62,6 +62,13 @@ export interface KeyringOptions {
 export class Keyring implements SecretSealer {
   private keys: SecretKey[];
   private checkedAt = Date.now();
+  /**
+   * Sealed value → plaintext, for values this process sealed or opened already: a commit reloads
+   * every extension, and the ORM opens a value twice to see whether it changed. Bounded; emptied
+   * when a key leaves the ring.
+   */
+  private opened = new Map<string, string>();
+  private static readonly OPENED_MAX = 100_000;
   readonly source: string;
   readonly file?: string;
   private readonly reload?: () => SecretKey[] | null;
@@ -103,6 +110,7 @@ export class Keyring implements SecretSealer {
     const keep = new Set(ids);
     keep.add(this.current.id);
     this.keys = this.keys.filter((k) => keep.has(k.id));
+    this.opened.clear();
   }
 
   /** Takes the keys of a changed source (another process rotated); false when nothing changed. */
@@ -111,6 +119,7 @@ export class Keyring implements SecretSealer {
     const keys = this.reload?.();
     if (!keys?.length) return false;
     this.keys = keys;
+    this.opened.clear();
     return true;
   }
 
@@ -123,11 +132,20 @@ export class Keyring implements SecretSealer {
     const cipher = createCipheriv('aes-256-gcm', k.key, iv);
     cipher.setAAD(Buffer.from(header));
     const body = Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return `${header}:${body.toString('base64')}`;
+    const sealed = `${header}:${body.toString('base64')}`;
+    this.remember(sealed, plain);
+    return sealed;
+  }
+
+  private remember(sealed: string, plain: string): void {
+    if (this.opened.size >= Keyring.OPENED_MAX) this.opened.delete(this.opened.keys().next().value!);
+    this.opened.set(sealed, plain);
   }
 
   /** The plaintext of a stored value (legacy plaintext as it is). */
   open(stored: string): string {
+    const known = this.opened.get(stored);
+    if (known !== undefined) return known;
     const id = sealedKeyId(stored);
     if (id === null) return stored;
     let k = this.keys.find((x) => x.id === id);
@@ -141,10 +159,13 @@ export class Keyring implements SecretSealer {
     const decipher = createDecipheriv('aes-256-gcm', k.key, body.subarray(0, IV_BYTES));
     decipher.setAAD(Buffer.from(`${V1}${id}`));
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
+    let plain: string;
     try {
-      return Buffer.concat([decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      plain = Buffer.concat([decipher.update(body.subarray(IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
     } catch {
       throw new SecretKeyError(`a stored secret sealed with key ${id} does not decrypt: the value is damaged, or the key with that id is not the one that sealed it`);
     }
+    this.remember(stored, plain);
+    return plain;
   }
 }
