@@ -22,6 +22,9 @@ import { createNotifier, notifierSettingsFromEnv, type NotifierSettings } from '
 import { coreServices } from '../sdk/core-services.ts';
 import { commitContributors, commitValidators } from '../sdk/commit.ts';
 import { CommitService } from './commit/commit-service.ts';
+import { loadKeyring } from './crypto/keyring-file.ts';
+import { prepareSecrets } from './crypto/reseal.ts';
+import type { Keyring } from './crypto/secret-box.ts';
 
 export const ACM_VERSION = '0.1.0';
 export const ROOT_DIR = resolve(import.meta.dirname, '..');
@@ -47,6 +50,8 @@ export interface AcmOptions {
   onAdminCreated?: (username: string, password: string, generated: boolean) => void;
   /** The notifier's transports (default: from the environment, ACM_SMTP_URL and friends). */
   notifier?: NotifierSettings;
+  /** Secret keys as in ACM_SECRET_KEY (default: that variable, else <dataDir>/secret.key). */
+  secretKeys?: string;
 }
 
 export interface Acm {
@@ -60,6 +65,8 @@ export interface Acm {
   connections: AsteriskConnections;
   live: LiveState;
   commits: CommitService;
+  /** Seals the secret columns (SSH/AMI/ARI passwords, SIP secrets, PINs); see core/crypto. */
+  secrets: Keyring;
   logger: Logger;
   site: string;
   /** The project root the plugins were discovered in. */
@@ -102,8 +109,9 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
   try {
     migrationOrder = orderByDependencies(plugins.map((p) => ({ id: p.discovered.manifest.id, requires: p.discovered.manifest.requires.plugins, p }))).map((n) => n.p);
   } catch { /* a broken dependency is reported by the kernel when the plugin is enabled */ }
+  const secrets = loadKeyring({ dataDir: opts.dataDir, envKeys: opts.secretKeys ?? process.env.ACM_SECRET_KEY });
   const orm = await openDatabase({
-    url: opts.dbUrl, dataDir: opts.dataDir, sqliteFile: opts.sqliteFile,
+    url: opts.dbUrl, dataDir: opts.dataDir, sqliteFile: opts.sqliteFile, secrets,
     entities: migrationOrder.flatMap((p) => p.definition.entities ?? []),
     migrations: {
       sqlite: migrationOrder.flatMap((p) => p.definition.migrations?.sqlite ?? []),
@@ -111,6 +119,9 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     },
   });
   try {
+    // A keyring that cannot open what is stored stops the start; plaintext from before encryption is sealed.
+    const sealed = await prepareSecrets(orm, secrets);
+    if (sealed.resealed) logger.info({ columns: sealed.columns }, `sealed ${sealed.resealed} plaintext secrets with key ${secrets.current.id}`);
     const now = opts.now ?? (() => new Date());
     const notifier = createNotifier(opts.notifier ?? notifierSettingsFromEnv(process.env));
     const license = new Licensing(parsePublicKeys(trustedKeys(opts)), now);
@@ -157,7 +168,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     const crud = new CrudService(orm, license, (entity) => bus.publish('acm.model.changed', { entity }));
     const commits = new CommitService(orm, () => kernel.registrations(commitContributors), () => kernel.registrations(commitValidators), connections, bus, logger);
     const acm: Acm = {
-      orm, kernel, license, auth, crud, audit, bus, connections, live, commits, logger, site, rootDir,
+      orm, kernel, license, auth, crud, audit, bus, connections, live, commits, secrets, logger, site, rootDir,
       async close() {
         clearTimeout(refresh);
         await connections.stop();

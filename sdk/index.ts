@@ -28,6 +28,7 @@ export { visibleTo, visibleClusters } from './scope.ts';
 export type { Placed } from './scope.ts';
 export { z } from 'zod';
 export { EntitySchema, raw } from '@mikro-orm/core';
+export { SecretType, SecretKeyError } from './secret-column.ts';
 export type { EntityManager, FilterQuery, MigrationObject } from '@mikro-orm/core';
 export { Migration } from '@mikro-orm/migrations';
 export { configText, configTextProblem, confValue, confName, UnsafeConfigValueError } from './config-text.ts';

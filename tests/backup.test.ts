@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,18 +25,21 @@ import { create, seedSite } from './helpers/seed.ts';
 
 type Kind = 'sqlite' | 'mysql';
 const MYSQL = !!process.env.ACM_TEST_MYSQL;
+/** The instances share a secret key, as an operator who copies secret.key along with the backup. */
+const SECRET_KEY = randomBytes(32).toString('base64');
+const SEALED = /^enc:v1:[0-9a-f]{12}:[A-Za-z0-9+/]+={0,2}$/;
 
 interface Instance { acm: Acm; api: TestClient; server: Server; kind: Kind; stop(): Promise<void> }
 
 /** A fresh acm on SQLite or (with ACM_TEST_MYSQL) MariaDB, with its HTTP API. */
-async function boot(kind: Kind = MYSQL ? 'mysql' : 'sqlite'): Promise<Instance> {
+async function boot(kind: Kind = MYSQL ? 'mysql' : 'sqlite', secretKeys = SECRET_KEY): Promise<Instance> {
   const db = kind === 'mysql'
     ? await testDatabase()
     : await (async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'acm-backup-'));
       return { dataDir, dbUrl: undefined, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
     })();
-  const acm = await createAcm({ dbUrl: db.dbUrl, dataDir: db.dataDir, adminPassword: TEST_ADMIN_PASSWORD, connectServers: false, logger: pino({ level: 'silent' }) });
+  const acm = await createAcm({ dbUrl: db.dbUrl, dataDir: db.dataDir, adminPassword: TEST_ADMIN_PASSWORD, connectServers: false, logger: pino({ level: 'silent' }), secretKeys });
   const server = await listen(createHttpApp(acm), 0, '127.0.0.1');
   const api = httpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   return {
@@ -87,10 +91,11 @@ async function apiView(x: Instance): Promise<Record<string, unknown>> {
   return out;
 }
 
-/** Every table's rows as the backup sees them. */
+/** Every table's rows as the backup sees them, sealed secrets opened (each sealing differs). */
 async function tables(acm: Acm): Promise<Record<string, unknown>> {
   const files = readTar(gunzipSync((await createBackup(acm.orm)).data));
-  return Object.fromEntries([...files].filter(([n]) => n !== 'manifest.json').map(([n, d]) => [n, n.endsWith('.json') ? JSON.parse(d.toString('utf8')) : d.toString('utf8')]));
+  const open = (_k: string, v: unknown) => (typeof v === 'string' && SEALED.test(v) ? `opened:${acm.secrets.open(v)}` : v);
+  return Object.fromEntries([...files].filter(([n]) => n !== 'manifest.json').map(([n, d]) => [n, n.endsWith('.json') ? JSON.parse(d.toString('utf8'), open) : d.toString('utf8')]));
 }
 
 let tmp: string;
@@ -138,6 +143,31 @@ describe('backup and restore', () => {
     expect(blobs).toHaveLength(2);
     expect(JSON.parse(files.get('db/config_blobs.json')!.toString())[0]).not.toHaveProperty('content');
   });
+
+  it('keeps every secret sealed: no plaintext secret anywhere in the archive, and not the key', () => {
+    const tar = gunzipSync(archive);
+    for (const plain of ['sip-secret-123', 'topsecret1', 'topsecret2', 'sshpass', 'trunksecret', SECRET_KEY]) expect(tar.includes(Buffer.from(plain))).toBe(false);
+    const files = readTar(tar);
+    const manifest = JSON.parse(files.get('manifest.json')!.toString());
+    expect(manifest.secretKeys).toEqual([src.acm.secrets.current.id]);
+    const extensions = JSON.parse(files.get('db/extensions.json')!.toString()) as Record<string, string>[];
+    expect(extensions.map((e) => [SEALED.test(e.secret!), SEALED.test(e.vmSecret!)])).toEqual(extensions.map(() => [true, true]));
+    const servers = JSON.parse(files.get('db/servers.json')!.toString()) as Record<string, string | null>[];
+    expect(servers.filter((x) => x.amiSecret !== null).every((x) => SEALED.test(x.amiSecret!))).toBe(true);
+    expect(servers.filter((x) => x.amiSecret !== null)).toHaveLength(4);
+    expect(extensions.map((e) => src.acm.secrets.open(e.vmSecret!))).toEqual(['4321', '4321', '4321', '4321', '4321']);
+  });
+
+  it('refuses a restore on an instance without the backup\'s key, naming it, before writing anything', async () => {
+    const dst = await boot(src.kind, randomBytes(32).toString('base64'));
+    try {
+      await expect(restoreBackup(dst.acm.orm, archive)).rejects.toThrow(new RegExp(`sealed with key ${src.acm.secrets.current.id}, which this acm does not have \\(ACM_SECRET_KEY has ${dst.acm.secrets.current.id}\\)`));
+      expect(await dst.api.login('admin', TEST_ADMIN_PASSWORD)).toBe(200);
+      expect((await dst.api.json('GET', '/api/tenants')).body.items.map((t: any) => t.name)).toEqual(['default']);
+    } finally {
+      await dst.stop();
+    }
+  }, 60_000);
 
   it('refuses to restore into an instance with data, saying why', async () => {
     await expect(restoreBackup(src.acm.orm, archive)).rejects.toThrow(/restore needs an empty acm instance, and this one has data \(.*row\(s\) in clusters/);

@@ -13,19 +13,23 @@
  * instance that holds anything but what a first start creates, checks every blob against its
  * hash, and writes everything in one transaction.
  *
- * The archive holds the database's credentials (SSH/AMI passwords, password hashes): it is written
- * 0600 and should be kept like the database itself.
+ * Secret columns (SSH/AMI/ARI passwords, SIP secrets, PINs) stay sealed in the archive, under the
+ * instance's current key (manifest `secretKeys`); the key itself is never in it. A restore needs
+ * that key in the target's keyring (its secret.key or ACM_SECRET_KEY) and fails first, naming the
+ * key, without it. The archive still holds password hashes: it is written 0600.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, posix, resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ReferenceKind, type EntityManager, type EntityMetadata, type EntityProperty, type MikroORM } from '@mikro-orm/core';
+import { ReferenceKind, type EntityManager, type EntityMetadata, type EntityProperty, type MikroORM, type Platform } from '@mikro-orm/core';
 import type { Acm } from '../app.ts';
 import { ACM_VERSION } from '../app.ts';
 import { ConflictError, ValidationError } from '../../sdk/errors.ts';
 import { SshTransport } from '../asterisk/ssh-transport.ts';
 import { sftpHostKeyOptions, sftpHostKeysFile } from './sftp-host-keys.ts';
+import { SecretKeyError, sealedKeyId } from '../crypto/secret-box.ts';
+import { requireKeyring, SecretType } from '../crypto/secret-type.ts';
 
 export const BACKUP_FORMAT = 'acm-backup';
 export const BACKUP_VERSION = 1;
@@ -41,6 +45,8 @@ export interface BackupManifest {
   database: 'sqlite' | 'mysql';
   tables: { entity: string; table: string; rows: number; file: string }[];
   blobs: number;
+  /** Ids of the keys that seal the archive's secrets (absent in archives from before encryption). */
+  secretKeys?: string[];
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -150,8 +156,12 @@ function columnProps(meta: EntityMetadata): EntityProperty[] {
 
 const isDateProp = (p: EntityProperty) => p.runtimeType === 'Date' || /^(datetime|date|timestamp)/i.test(String(p.type));
 
-function toJson(p: EntityProperty, v: unknown): unknown {
+const isSecretProp = (p: EntityProperty) => p.customType instanceof SecretType;
+
+function toJson(p: EntityProperty, v: unknown, platform: Platform): unknown {
   if (v === undefined) return null;
+  // The entity holds the plaintext; the archive gets it sealed again.
+  if (isSecretProp(p) && v !== null) return p.customType!.convertToDatabaseValue(v, platform);
   if (v instanceof Date) return v.toISOString();
   if (v && typeof v === 'object' && p.kind !== ReferenceKind.SCALAR && p.kind !== ReferenceKind.EMBEDDED) {
     const pk = (v as Record<string, unknown>)[p.targetMeta?.primaryKeys[0] ?? 'id'];
@@ -161,8 +171,10 @@ function toJson(p: EntityProperty, v: unknown): unknown {
   return v;
 }
 
-function fromJson(p: EntityProperty, v: unknown): unknown {
+function fromJson(p: EntityProperty, v: unknown, platform: Platform): unknown {
   if (v === null || v === undefined) return v;
+  // Opened here and sealed again by the target's own current key when written.
+  if (isSecretProp(p)) return p.customType!.convertToJSValue(String(v), platform);
   if (isDateProp(p) && typeof v === 'string') return new Date(v);
   return v;
 }
@@ -176,7 +188,7 @@ async function dumpEntity(orm: MikroORM, meta: EntityMetadata): Promise<Record<s
   for (let offset = 0; ; offset += page) {
     const em = orm.em.fork();
     const found = (await em.find(meta.className, {}, { orderBy: orderBy as never, limit: page, offset })) as Record<string, unknown>[];
-    for (const e of found) rows.push(Object.fromEntries(props.map((p) => [p.name, toJson(p, e[p.name])])));
+    for (const e of found) rows.push(Object.fromEntries(props.map((p) => [p.name, toJson(p, e[p.name], orm.em.getPlatform())])));
     if (found.length < page) break;
   }
   return rows;
@@ -194,8 +206,12 @@ export async function createBackup(orm: MikroORM): Promise<BackupArchive> {
   const entries: TarEntry[] = [];
   const tables: BackupManifest['tables'] = [];
   let blobs = 0;
+  const secretKeys = new Set<string>();
   for (const meta of backupEntities(orm)) {
     let rows = await dumpEntity(orm, meta);
+    for (const p of meta.props.filter(isSecretProp)) {
+      for (const r of rows) if (typeof r[p.name] === 'string') secretKeys.add(sealedKeyId(r[p.name] as string)!);
+    }
     if (meta.tableName === BLOB_TABLE) {
       for (const r of rows) {
         entries.push({ name: `blobs/${r.sha256 as string}`, data: Buffer.from(String(r.content ?? ''), 'utf8'), mtime: now });
@@ -209,7 +225,7 @@ export async function createBackup(orm: MikroORM): Promise<BackupArchive> {
   }
   const manifest: BackupManifest = {
     format: BACKUP_FORMAT, version: BACKUP_VERSION, acmVersion: ACM_VERSION, createdAt: now.toISOString(),
-    database: databaseKind(orm), tables, blobs,
+    database: databaseKind(orm), tables, blobs, secretKeys: [...secretKeys].sort(),
   };
   entries.unshift({ name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), mtime: now });
   return { data: gzipSync(writeTar(entries), { level: 6 }), manifest };
@@ -265,6 +281,14 @@ function readArchive(archive: Buffer): { manifest: BackupManifest; files: Map<st
  */
 export async function restoreBackup(orm: MikroORM, archive: Buffer): Promise<RestoreSummary> {
   const { manifest, files } = readArchive(archive);
+  const keyring = requireKeyring(orm);
+  const missingKeys = () => (manifest.secretKeys ?? []).filter((id) => !keyring.has(id));
+  let missing = missingKeys();
+  if (missing.length && keyring.refresh()) missing = missingKeys();
+  if (missing.length) {
+    throw new SecretKeyError(`the backup's secrets are sealed with key ${missing.join(', ')}, which this acm does not have (${keyring.source} has ${keyring.list().map((k) => k.id).join(', ')}): `
+      + 'restore with the secret.key of the instance that made the backup, or give that key in ACM_SECRET_KEY');
+  }
   const reasons = await notEmptyReasons(orm);
   if (reasons.length) {
     throw new ConflictError(`restore needs an empty acm instance, and this one has data (${reasons.join(', ')}); point ACM_DB_URL / ACM_DATA_DIR at a new database and run the restore there`);
@@ -293,7 +317,7 @@ export async function restoreBackup(orm: MikroORM, archive: Buffer): Promise<Res
       for (let i = 0; i < rows.length; i += 500) {
         for (const r of rows.slice(i, i + 500)) {
           const data: Record<string, unknown> = {};
-          for (const p of props) if (p.name in r) data[p.name] = fromJson(p, r[p.name]);
+          for (const p of props) if (p.name in r) data[p.name] = fromJson(p, r[p.name], em.getPlatform());
           if (meta.tableName === BLOB_TABLE) {
             const content = blobContent.get(String(r.sha256));
             if (content === undefined) throw new ValidationError([{ field: `blobs/${String(r.sha256)}`, message: 'missing from the archive' }]);

@@ -8,6 +8,7 @@ import { discoverPlugins } from '../kernel/discovery.ts';
 import { registerBatchCommands } from './batch-commands.ts';
 import { registerServerCommands } from './server-commands.ts';
 import { registerVerifyCommand } from './verify-command.ts';
+import { registerSecretsCommands } from './secrets-commands.ts';
 import { startBackupSchedule } from '../backup/backup.ts';
 import { createHttpApp, listen, statusByCluster } from '../http/server.ts';
 import { UserInput } from '../http/user-routes.ts';
@@ -345,6 +346,7 @@ export function buildProgram(): Command {
   registerBatchCommands(program, withAcm, operator);
   registerServerCommands(program, withAcm, operator);
   registerVerifyCommand(program, withAcm, operator, clusterIdByName);
+  registerSecretsCommands(program, withAcm, operator);
   return program;
 }
 

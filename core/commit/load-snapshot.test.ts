@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntitySchema, MikroORM } from '@mikro-orm/core';
 import { openDatabase } from '../model/orm.ts';
+import { Keyring } from '../crypto/secret-box.ts';
 import { AclSchema, ClusterSchema, ExtensionSchema, GroupSchema, ServerSchema, SiteSchema, TenantSchema, TrunkSchema } from '../model/entities.ts';
 import { loadSnapshot } from './load-snapshot.ts';
 import { renderCluster } from './render/index.ts';
@@ -9,7 +10,7 @@ import { tpa1 } from '../../tests/golden/fixture.ts';
 describe('loadSnapshot', () => {
   let orm: MikroORM;
   beforeAll(async () => {
-    orm = await openDatabase({ sqliteFile: ':memory:' });
+    orm = await openDatabase({ sqliteFile: ':memory:', secrets: Keyring.generate() });
     const s = tpa1();
     const em = orm.em.fork();
     const put = (schema: EntitySchema<any>, row: object) => {
@@ -38,5 +39,16 @@ describe('loadSnapshot', () => {
     expect(snap.servers.map((e) => e.id)).toEqual([5, 6]);
     expect(snap.groups.map((g) => g.name)).toEqual(['USSales', 'TechSupport', 'hotdesk']);
     expect(renderCluster(snap).map((f) => f.sha256)).toEqual(renderCluster(tpa1()).map((f) => f.sha256));
+  });
+
+  it('opens the sealed secret columns (the tables hold ciphertext, the snapshot plaintext)', async () => {
+    const raw = await orm.em.getConnection().execute('select secret, vm_secret from extensions where id = 12') as { secret: string; vm_secret: string }[];
+    expect(raw[0]!.secret).toMatch(/^enc:v1:[0-9a-f]{12}:/);
+    expect(raw[0]!.vm_secret).toMatch(/^enc:v1:[0-9a-f]{12}:/);
+    const snap = await loadSnapshot(orm.em.fork(), 3);
+    const alice = snap.extensions.find((e) => e.id === 12)!;
+    expect([alice.secret, alice.vmSecret]).toEqual(['Alice-6101-pw', '1234']);
+    expect(snap.servers[0]!.amiSecret).toBe('ami-secret');
+    expect(snap.trunks[0]!.secret).toBe('Trunk-A-secret');
   });
 });

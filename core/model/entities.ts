@@ -1,5 +1,6 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { col } from './schema-helpers.ts';
+import { SecretType } from '../crypto/secret-type.ts';
 
 /**
  * Core entities. Parent links are plain id columns (tenantId, siteId, clusterId, groupId) so every
@@ -12,6 +13,8 @@ interface Row {
 }
 
 const base = { id: col.id(), createdAt: col.created(), updatedAt: col.updated() };
+/** A password, key or PIN: sealed in the table (text: the ciphertext is longer than the value). */
+const secret = () => ({ type: SecretType, nullable: true }) as const;
 
 export interface Tenant extends Row { name: string; description?: string | null; dialPrefix?: string | null }
 export const TenantSchema = new EntitySchema<Tenant>({
@@ -56,10 +59,10 @@ export const ServerSchema = new EntitySchema<Server>({
   properties: {
     ...base, tenantId: col.ref({ nullable: false }), siteId: col.ref({ nullable: false }), clusterId: col.ref({ nullable: false }),
     name: col.reqStr(80), host: col.reqStr(255), role: col.str(16),
-    sshPort: col.int({ nullable: false, default: 22 }), sshUser: col.str(64), sshPassword: col.str(255),
-    sshPrivateKey: col.text(), sshHostKey: col.str(255),
-    amiPort: col.int({ nullable: false, default: 5038 }), amiUser: col.str(64), amiSecret: col.str(255),
-    ariPort: col.int(), ariUser: col.str(64), ariPassword: col.str(255), sipPort: col.int(),
+    sshPort: col.int({ nullable: false, default: 22 }), sshUser: col.str(64), sshPassword: secret(),
+    sshPrivateKey: { ...secret(), columnType: 'mediumtext' }, sshHostKey: col.str(255),
+    amiPort: col.int({ nullable: false, default: 5038 }), amiUser: col.str(64), amiSecret: secret(),
+    ariPort: col.int(), ariUser: col.str(64), ariPassword: secret(), sipPort: col.int(),
     enabled: col.bool(true),
   },
 });
@@ -107,10 +110,10 @@ export const ExtensionSchema = new EntitySchema<Extension>({
     tenantId: col.ref({ nullable: false }), siteId: col.ref({ nullable: false }), clusterId: col.ref({ nullable: false }),
     groupId: col.ref(),
     name: col.reqStr(80), extension: col.reqStr(20), callerId: col.str(80), defaultUser: col.str(80),
-    authUser: col.str(22), secret: col.str(80), mailbox: col.str(50), vmSecret: col.str(22), accountCode: col.str(20),
+    authUser: col.str(22), secret: secret(), mailbox: col.str(50), vmSecret: secret(), accountCode: col.str(20),
     context: col.str(80), amaFlags: col.str(13), callGroup: col.str(40), canReinvite: col.str(6), defaultIp: col.str(45),
     dtmfMode: col.str(10), fromUser: col.str(80), fromDomain: col.str(80), fullContact: col.str(255), host: col.str(255),
-    insecure: col.str(20), language: col.str(5), md5Secret: col.str(80), nat: col.str(20), acl: col.str(80),
+    insecure: col.str(20), language: col.str(5), md5Secret: secret(), nat: col.str(20), acl: col.str(80),
     deny: col.str(95), permit: col.str(95), mask: col.str(95), pickupGroup: col.str(40), port: col.str(5),
     qualify: col.str(5), restrictCid: col.str(3), rtpTimeout: col.str(5), rtpHoldTimeout: col.str(5), type: col.str(6),
     disallow: col.str(100), allow: col.str(100), musicOnHold: col.str(100), regSeconds: col.int(), ipAddr: col.str(45),
@@ -136,7 +139,7 @@ export const TrunkSchema = new EntitySchema<Trunk>({
   properties: {
     ...base, tenantId: col.ref({ nullable: false }), siteId: col.ref({ nullable: false }), clusterId: col.ref({ nullable: false }),
     name: col.reqStr(80), host: col.str(255), port: col.int(), transport: col.str(8), username: col.str(80),
-    secret: col.str(255), fromDomain: col.str(255), fromUser: col.str(80), register: col.bool(false),
+    secret: secret(), fromDomain: col.str(255), fromUser: col.str(80), register: col.bool(false),
     codecs: col.str(100), acl: col.str(80), context: col.str(80), maxChannels: col.int(), dialPrefix: col.str(16),
     outboundPatterns: col.json(), qualify: col.bool(true), registrationStatus: col.str(40),
   },
@@ -197,7 +200,7 @@ export const UserSchema = new EntitySchema<User>({
   tableName: 'users',
   properties: {
     ...base, tenantId: col.ref(), username: col.reqStr(80, { unique: true }), passwordHash: col.reqStr(255),
-    role: col.reqStr(40), scopes: col.json({ nullable: false }), totpSecret: col.str(64), lastLoginAt: col.date(),
+    role: col.reqStr(40), scopes: col.json({ nullable: false }), totpSecret: secret(), lastLoginAt: col.date(),
     enabled: col.bool(true), fullName: col.str(120), email: col.str(255),
   },
 });

@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { coreEntities } from './entities.ts';
 import { sqliteMigrations } from './migrations/sqlite/index.ts';
 import { mysqlMigrations } from './migrations/mysql/index.ts';
+import type { Keyring } from '../crypto/secret-box.ts';
+import { attachKeyring } from '../crypto/secret-type.ts';
 
 export type DbKind = 'sqlite' | 'mysql';
 
@@ -20,6 +22,8 @@ export interface DbOptions {
   entities?: EntitySchema<any>[];
   migrations?: { sqlite: MigrationObject[]; mysql: MigrationObject[] };
   debug?: boolean;
+  /** Seals and opens the secret columns; without it, reading or writing a secret fails. */
+  secrets?: Keyring;
 }
 
 export function dbKind(url?: string): DbKind {
@@ -72,6 +76,7 @@ export function ormOptions(opts: DbOptions): Options {
 /** Opens the database and applies pending migrations (never schema-sync). */
 export async function openDatabase(opts: DbOptions): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(opts));
+  if (opts.secrets) attachKeyring(orm.config, opts.secrets);
   await orm.getMigrator().up();
   return orm;
 }

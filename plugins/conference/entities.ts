@@ -1,4 +1,4 @@
-import { EntitySchema } from '../../sdk/index.ts';
+import { EntitySchema, SecretType } from '../../sdk/index.ts';
 
 /** One booked ConfBridge room. Tables of this plugin are prefixed `conference_`. */
 export interface Room {
@@ -45,8 +45,9 @@ export const RoomSchema = new EntitySchema<Room>({
     account: { type: 'string', length: 80, nullable: true },
     description: { type: 'string', length: 255, nullable: true },
     maxUsers: { type: 'integer', nullable: true },
-    userPin: { type: 'string', length: 16, nullable: true },
-    adminPin: { type: 'string', length: 16, nullable: true },
+    // Sealed at rest like every secret (sdk/secret-column.ts); the renderer gets the digits.
+    userPin: { type: SecretType, nullable: true },
+    adminPin: { type: SecretType, nullable: true },
     record: { type: 'boolean', default: false },
     videoMode: { type: 'string', length: 16, default: 'none' },
     open: { type: 'boolean', default: false },

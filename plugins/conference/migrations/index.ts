@@ -33,8 +33,19 @@ class ConferenceRoomsMysql extends Migration {
   }
 }
 
+/** PINs are sealed (longer than the digits). SQLite's columns are text already: nothing to do there. */
+class ConferenceSealedPinsMysql extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table `conference_rooms` modify `user_pin` text, modify `admin_pin` text;');
+  }
+
+  override async down(): Promise<void> {
+    this.addSql('alter table `conference_rooms` modify `user_pin` varchar(16), modify `admin_pin` varchar(16);');
+  }
+}
+
 const NAME = 'conference_Migration20261123120000_rooms';
 export const migrations: { sqlite: MigrationObject[]; mysql: MigrationObject[] } = {
   sqlite: [{ name: NAME, class: ConferenceRoomsSqlite }],
-  mysql: [{ name: NAME, class: ConferenceRoomsMysql }],
+  mysql: [{ name: NAME, class: ConferenceRoomsMysql }, { name: 'conference_Migration20261202040000_sealed_pins', class: ConferenceSealedPinsMysql }],
 };
