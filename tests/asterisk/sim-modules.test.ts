@@ -130,9 +130,14 @@ describe('music on hold', () => {
     const got = await replay(sim.ports.ami, 'cfg-moh-directory-missing.ami-reload.request.txt', 'cfg-moh-directory-missing.ami-reload.txt', 'system');
     expect(normalize(got)).toBe(normalize(fixture('cfg-moh-directory-missing.ami-reload.txt')));
     sim.createDataDir('moh/sales-moh', []);
+    sim.writeConfig('musiconhold.conf', fileBody(text));
     expect(reload('res_musiconhold.so')).toEqual(['VERBOSE res_musiconhold.c: Files not found in moh/sales-moh for moh class:sales-moh']);
     expect(cli('moh show classes')).toEqual(section(text, 'state after CLI reload: moh show classes'));
     sim.createDataDir('moh/sales-moh');
+    // The file is untouched: not reparsed, so the new directory is not seen yet.
+    expect(reload('res_musiconhold.so')).toEqual([]);
+    expect(cli('moh show classes')).toEqual(section(text, 'state after CLI reload: moh show classes'));
+    sim.writeConfig('musiconhold.conf', fileBody(text));
     expect(reload('res_musiconhold.so')).toEqual([]);
     expect(cli('moh show classes')).toEqual(['Class: default', '\tMode: files', '\tDirectory: moh', 'Class: sales-moh', '\tMode: files', '\tDirectory: moh/sales-moh']);
   });

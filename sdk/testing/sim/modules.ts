@@ -53,6 +53,13 @@ export class ModuleConfigs {
     return declined;
   }
 
+  /** `module load` of a module that declined at boot: a full load (the file is parsed whatever its stamp). */
+  load(mod: string): boolean | undefined {
+    if (mod === 'res_parking.so') return this.parking.load(this.source, this.log);
+    if (mod === 'app_confbridge.so') return this.confbridge.load(this.source, this.log);
+    return undefined;
+  }
+
   /** A reload of one of these modules; undefined when `mod` is not one of them. */
   reload(mod: string): ReloadAnswer | undefined {
     switch (mod) {
@@ -66,9 +73,9 @@ export class ModuleConfigs {
         this.voicemail.load(this.source, this.log);
         return RELOAD_OK;
       case 'res_parking.so':
-        return this.parking.load(this.source, this.log) ? RELOAD_OK : RELOAD_ERROR;
+        return this.parking.load(this.source, this.log, true) ? RELOAD_OK : RELOAD_ERROR;
       case 'app_confbridge.so':
-        return this.confbridge.load(this.source, this.log) ? RELOAD_OK : RELOAD_ERROR;
+        return this.confbridge.load(this.source, this.log, true) ? RELOAD_OK : RELOAD_ERROR;
       default:
         return undefined;
     }

@@ -90,7 +90,7 @@ export class PbxConfig extends EventEmitter {
     this.log.push(`NOTICE loader.c: Unloading module '${mod}' that previously declined to load`);
     this.declinedModules.delete(mod);
     this.loadedModules.add(mod);
-    if (this.reloadModule(mod).ok) return true;
+    if (this.modules.load(mod) ?? this.reloadModule(mod).ok) return true;
     this.loadedModules.delete(mod);
     this.declinedModules.add(mod);
     return false;
