@@ -38,10 +38,14 @@ export class ModuleConfigs {
     return dirSource(this.configRoot);
   }
 
-  /** Module load at start. Returns the modules that declined to load. */
+  /** Named ACLs load first at start (a core module, before res_pjsip). */
+  bootAcl(): void {
+    this.acl.load(this.source, true, this.log);
+  }
+
+  /** The other modules' load at start. Returns the modules that declined to load. */
   boot(): string[] {
     const declined: string[] = [];
-    this.acl.load(this.source, true, this.log);
     this.moh.load(this.source, this.fsRoot, this.astDataDir, this.log);
     this.voicemail.load(this.source, this.log);
     if (!this.parking.load(this.source, this.log)) declined.push('res_parking.so');

@@ -70,7 +70,16 @@ export class PbxConfig extends EventEmitter {
    * extensions.conf is rejected (no dialplan at all); see ModuleConfigs.boot for the others.
    */
   loadAll(): void {
+    this.modules.bootAcl();
     this.log.push(...this.pjsip.reload(dirSource(this.configRoot)).log);
+    // res_pjsip looks its endpoints' named ACLs up while loading.
+    if (!this.modules.acl.acls) {
+      for (const e of this.pjsip.list('endpoint')) {
+        for (const n of (e.options.acl ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+          this.log.push(`ERROR named_acl.c: Attempted to find named ACL '${n}', but the ACL configuration isn't available.`);
+        }
+      }
+    }
     const dp = this.dialplan.reload(dirSource(this.configRoot));
     this.log.push(...dp.log);
     const declined = this.modules.boot();
