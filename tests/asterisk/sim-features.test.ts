@@ -83,6 +83,9 @@ describe('app_confbridge', () => {
     sim.writeConfig('confbridge.conf', '[broken\ntype = bridge\n');
     expect(await ami('Action: Reload\r\nActionID: r\r\nModule: app_confbridge.so', 1)).toBe('Response: Error\r\nActionID: r\r\nMessage: An unknown error occurred\r\n\r\n');
     expect(cli('confbridge show profile bridges')?.slice(1).sort()).toEqual(['default_bridge', 'sales_bridge']);
+    // Reloading the untouched rejected file succeeds and changes nothing (seen live on 20.20.1).
+    expect(sim.state.reloadModule('app_confbridge.so').status).toBe(0);
+    expect(cli('confbridge show profile bridges')?.slice(1).sort()).toEqual(['default_bridge', 'sales_bridge']);
   });
 
   it('files rejected at boot: app_confbridge and res_parking decline, their commands do not exist', async () => {

@@ -4,7 +4,7 @@
  * fails to parse (or has a section of unknown type) is a reload failure and the old profiles
  * stay; `default_bridge`, `default_user` and `default_menu` are added when missing.
  */
-import { acoFatalLog, parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
+import { acoFatalLog, FileStamps, parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
 import { ao2HashOrder } from './ao2.ts';
 
 export type ConfbridgeKind = 'bridge' | 'user' | 'menu';
@@ -21,9 +21,16 @@ const TITLES: Record<ConfbridgeKind, string> = { bridge: '--------- Bridge Profi
 export class Confbridge {
   profiles: ConfbridgeProfile[] = [];
 
-  /** Returns false when the file was rejected (a reload failure). */
-  load(source: ConfigSource, log: string[]): boolean {
+  private readonly stamps = new FileStamps();
+
+  /**
+   * Returns false when the file was rejected (a reload failure). On `reload`, an untouched file
+   * is not reparsed and the reload succeeds, even right after a rejection (seen live).
+   */
+  load(source: ConfigSource, log: string[], reload = false): boolean {
+    if (reload && this.stamps.unchanged(source, 'confbridge.conf')) return true;
     const parsed = parseConfig(source, 'confbridge.conf');
+    this.stamps.remember(source, parsed.files);
     if (parsed.fatal) {
       log.push(...acoFatalLog(parsed.fatal, 'confbridge.conf'));
       return false;

@@ -44,7 +44,10 @@ export interface SimOptions {
   users?: SimUsers;
   /** Delay before `Authentication failed` (default 1000 ms like the real server). */
   authFailDelayMs?: number;
-  /** Initial config files (relative to /etc/asterisk). Default: the recorded pjsip.conf and extensions.conf. */
+  /**
+   * Initial config files (relative to /etc/asterisk). Default: the recorded pjsip.conf,
+   * extensions.conf and voicemail.conf, a [default] musiconhold.conf, an empty acl.conf.
+   */
   configFiles?: Record<string, string>;
   /** Registered contacts at start: aor -> contact URI. Default { '6101': 'sip:6101@127.0.0.1:5071' } (as recorded). */
   registrations?: Record<string, string>;

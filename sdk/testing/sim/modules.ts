@@ -38,10 +38,14 @@ export class ModuleConfigs {
     return dirSource(this.configRoot);
   }
 
-  /** Module load at start. Returns the modules that declined to load. */
+  /** Named ACLs load first at start (a core module, before res_pjsip). */
+  bootAcl(): void {
+    this.acl.load(this.source, true, this.log);
+  }
+
+  /** The other modules' load at start. Returns the modules that declined to load. */
   boot(): string[] {
     const declined: string[] = [];
-    this.acl.load(this.source, true, this.log);
     this.moh.load(this.source, this.fsRoot, this.astDataDir, this.log);
     this.voicemail.load(this.source, this.log);
     if (!this.parking.load(this.source, this.log)) declined.push('res_parking.so');
@@ -51,6 +55,13 @@ export class ModuleConfigs {
     }
     for (const m of declined) this.log.push(`ERROR loader.c: ${m.replace(/\.so$/, '')} declined to load.`);
     return declined;
+  }
+
+  /** `module load` of a module that declined at boot: a full load (the file is parsed whatever its stamp). */
+  load(mod: string): boolean | undefined {
+    if (mod === 'res_parking.so') return this.parking.load(this.source, this.log);
+    if (mod === 'app_confbridge.so') return this.confbridge.load(this.source, this.log);
+    return undefined;
   }
 
   /** A reload of one of these modules; undefined when `mod` is not one of them. */
@@ -66,9 +77,9 @@ export class ModuleConfigs {
         this.voicemail.load(this.source, this.log);
         return RELOAD_OK;
       case 'res_parking.so':
-        return this.parking.load(this.source, this.log) ? RELOAD_OK : RELOAD_ERROR;
+        return this.parking.load(this.source, this.log, true) ? RELOAD_OK : RELOAD_ERROR;
       case 'app_confbridge.so':
-        return this.confbridge.load(this.source, this.log) ? RELOAD_OK : RELOAD_ERROR;
+        return this.confbridge.load(this.source, this.log, true) ? RELOAD_OK : RELOAD_ERROR;
       default:
         return undefined;
     }

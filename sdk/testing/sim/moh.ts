@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fatalLog, parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
+import { fatalLog, FileStamps, parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
 import { ao2HashOrder } from './ao2.ts';
 
 export interface MohClass {
@@ -20,13 +20,18 @@ export interface MohClass {
 
 export class MohClasses {
   classes: MohClass[] = [];
+  private readonly stamps = new FileStamps();
 
   /**
    * @param fsRoot the simulated filesystem root (absolute directories live under it)
    * @param astDataDir astdatadir as Asterisk sees it, e.g. /var/lib/asterisk
    */
   load(source: ConfigSource, fsRoot: string, astDataDir: string, log: string[]): void {
+    // An untouched musiconhold.conf is not reparsed, so a directory created since then is not
+    // seen until the file is rewritten (checked on a live 20.20.1).
+    if (this.stamps.unchanged(source, 'musiconhold.conf')) return;
     const parsed = parseConfig(source, 'musiconhold.conf');
+    this.stamps.remember(source, parsed.files);
     if (parsed.missing) return;
     if (parsed.fatal) {
       log.push(fatalLog(parsed.fatal));

@@ -4,7 +4,7 @@
  * named `default` is added when the file has none; a file that fails to parse is a reload
  * failure (AMI Reload answers Error, Status 3) and the old lots stay.
  */
-import { acoFatalLog, parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
+import { acoFatalLog, FileStamps, parseConfig, sectionValue, type ConfigSource } from './config-parser.ts';
 import { ao2HashOrder } from './ao2.ts';
 
 export interface ParkingLot {
@@ -19,9 +19,16 @@ export interface ParkingLot {
 export class Parking {
   lots: ParkingLot[] = [];
 
-  /** Returns false when the file was rejected (a reload failure). */
-  load(source: ConfigSource, log: string[]): boolean {
+  private readonly stamps = new FileStamps();
+
+  /**
+   * Returns false when the file was rejected (a reload failure). On `reload`, an untouched file
+   * is not reparsed and the reload succeeds, even right after a rejection (seen live).
+   */
+  load(source: ConfigSource, log: string[], reload = false): boolean {
+    if (reload && this.stamps.unchanged(source, 'res_parking.conf')) return true;
     const parsed = parseConfig(source, 'res_parking.conf');
+    this.stamps.remember(source, parsed.files);
     if (parsed.fatal) {
       log.push(...acoFatalLog(parsed.fatal, 'res_parking.conf'));
       return false;

@@ -70,7 +70,16 @@ export class PbxConfig extends EventEmitter {
    * extensions.conf is rejected (no dialplan at all); see ModuleConfigs.boot for the others.
    */
   loadAll(): void {
+    this.modules.bootAcl();
     this.log.push(...this.pjsip.reload(dirSource(this.configRoot)).log);
+    // res_pjsip looks its endpoints' named ACLs up while loading.
+    if (!this.modules.acl.acls) {
+      for (const e of this.pjsip.list('endpoint')) {
+        for (const n of (e.options.acl ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+          this.log.push(`ERROR named_acl.c: Attempted to find named ACL '${n}', but the ACL configuration isn't available.`);
+        }
+      }
+    }
     const dp = this.dialplan.reload(dirSource(this.configRoot));
     this.log.push(...dp.log);
     const declined = this.modules.boot();
@@ -90,7 +99,7 @@ export class PbxConfig extends EventEmitter {
     this.log.push(`NOTICE loader.c: Unloading module '${mod}' that previously declined to load`);
     this.declinedModules.delete(mod);
     this.loadedModules.add(mod);
-    if (this.reloadModule(mod).ok) return true;
+    if (this.modules.load(mod) ?? this.reloadModule(mod).ok) return true;
     this.loadedModules.delete(mod);
     this.declinedModules.add(mod);
     return false;
