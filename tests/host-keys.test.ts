@@ -82,7 +82,7 @@ describe('SSH host keys, trusted on first use', () => {
   it('refuses a changed key everywhere, naming both fingerprints once, until an operator trusts it', async () => {
     const old = keyOf(sim);
     const reconnects = k.acm.connections.client(server.id)!.stats().reconnects;
-    await sim.restart(100); // a rebuilt server: same address, a new host key
+    await sim.rebuild(100); // a rebuilt server: same address, a new host key
     const fresh = keyOf(sim);
     expect(fresh).not.toBe(old);
     for (let i = 0; i < 100; i++) {

@@ -32,7 +32,7 @@ beforeAll(async () => {
   await create(k.admin, 'acls', { name: 'leaky', rules: [{ action: 'permit', network: '10.0.0.0/8' }] });
   await create(k.admin, 'groups', { name: 'Sales', context: 'sales', rights: ['internal'] });
   await create(k.admin, 'groups', { name: 'Intl', context: 'intl', rights: ['internal', 'international'] });
-  await create(k.admin, 'groups', { name: 'Guest', context: 'default', rights: ['internal', 'local'] });
+  await create(k.admin, 'groups', { name: 'Guest', context: 'guest', rights: ['internal', 'local'] });
   const ext = (extension: string, name: string, more: Record<string, unknown>) => create(k.admin, 'extensions', { clusterId: cluster.id, extension, name, ...more });
   await ext('6101', 'Strong Alice', { secret: SECRETS[0], acl: 'office', mailbox: '6101', vmSecret: '739214' });
   await ext('6102', 'Bob', { secret: SECRETS[1], mailbox: '6102', vmSecret: '1234' });
@@ -52,7 +52,7 @@ describe('config audit', () => {
     expect(res.status).toBe(200);
     const got = (res.body.findings as any[]).map((f) => `${f.object.type} ${f.object.name}: ${f.rule} (${f.severity})`).sort();
     expect(got).toEqual([
-      'context default: context.guest-outbound (critical)',
+      'context guest: context.guest-outbound (critical)',
       'extension 6102: acl.none (medium)',
       'extension 6102: password.numeric (high)',
       'extension 6102: password.short (medium)',

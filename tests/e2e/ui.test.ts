@@ -352,7 +352,7 @@ describe('revisions, rollback and batch', () => {
   let p: Page;
   let tpa1: { id: number; name: string };
   let ext: { id: number; extension: string; callerId: string | null; name: string };
-  const newCid = `"Diff Check" <e2e-${process.pid}>`;
+  const newCid = `"Diff Check" <9${process.pid}>`;
   let pushedFile = '';
   const slow = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 100 });
 

@@ -84,6 +84,8 @@ export class SimulatedAsterisk {
   /** Effective users (after defaults). */
   users!: Required<SimUsers>;
   private opts: SimOptions = {};
+  /** Kept across restart() like a real server's /etc/ssh keys; rebuild() draws a new one. */
+  private sshHostKey: string | undefined;
 
   /** Root of the simulated filesystem; `/etc/asterisk` is `configRoot`. */
   get fsRoot(): string {
@@ -134,7 +136,8 @@ export class SimulatedAsterisk {
       this.ports.ami = await this.ami.start(opts.amiPort ?? 0, host);
       this.ports.ari = await this.ari.start(opts.ariPort ?? 0, host);
       if ((opts.sshPort ?? 0) >= 0) {
-        this.sftp = new SftpServer({ users: this.users.ssh, fsRoot: this.fsRoot, runCli: (c) => this.ami.cli(c) });
+        this.sftp = new SftpServer({ users: this.users.ssh, fsRoot: this.fsRoot, runCli: (c) => this.ami.cli(c), hostKey: this.sshHostKey });
+        this.sshHostKey = this.sftp.hostKey;
         this.ports.ssh = await this.sftp.start(opts.sshPort ?? 0, host);
       }
       if ((opts.sipPort ?? -1) >= 0) {
@@ -154,6 +157,7 @@ export class SimulatedAsterisk {
     await this.stopServers();
     if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
     this.tmpDir = undefined;
+    this.sshHostKey = undefined;
   }
 
   private async stopServers(): Promise<void> {
@@ -175,6 +179,18 @@ export class SimulatedAsterisk {
     await this.stopServers();
     if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
     return this.start({ ...this.opts, amiPort: ports.ami, ariPort: ports.ari, sshPort: this.opts.sshPort === -1 ? -1 : ports.ssh, sipPort: this.opts.sipPort === undefined || this.opts.sipPort < 0 ? -1 : ports.sip });
+  }
+
+  /**
+   * A rebuilt server at the same address: an empty disk (the configuration the simulator started
+   * with, nothing acm pushed) and a new SSH host key, as after a reinstall.
+   */
+  async rebuild(downMs = 0): Promise<SimPorts> {
+    await this.stopServers();
+    if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
+    this.tmpDir = undefined;
+    this.sshHostKey = undefined;
+    return this.restart(downMs);
   }
 
   /** astdatadir as the simulated Asterisk sees it. */

@@ -18,6 +18,8 @@ export interface SftpServerOptions {
   fsRoot: string;
   /** Runs an Asterisk CLI command (`asterisk -rx`); undefined = unknown command. */
   runCli: (cmd: string) => string[] | undefined;
+  /** The host key (OpenSSH private key) to keep, as a restarted server keeps its own; default: a new one. */
+  hostKey?: string;
 }
 
 export class SftpServer {
@@ -33,6 +35,14 @@ export class SftpServer {
   readonly requests: Record<string, number> = {};
 
   constructor(private readonly opts: SftpServerOptions) {
+    if (opts.hostKey) {
+      const parsed = utils.parseKey(opts.hostKey);
+      const pk = Array.isArray(parsed) ? parsed[0] : parsed;
+      if (!pk || pk instanceof Error) throw pk ?? new Error('unreadable host key');
+      this.hostKey = opts.hostKey;
+      this.hostKeySha256 = crypto.createHash('sha256').update(pk.getPublicSSH()).digest('base64');
+      return;
+    }
     // ssh2 now and then generates an ed25519 key its own parser rejects (about 1 in 500): draw again.
     for (let attempt = 1; ; attempt++) {
       const kp = utils.generateKeyPairSync('ed25519');
