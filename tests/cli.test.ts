@@ -1,27 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { testDatabase } from '../sdk/testing/kernel.ts';
+import { runAcm } from './helpers/cli.ts';
 import { generateLicenseKeys } from '../core/licensing/license.ts';
 import { writeFileSync } from 'node:fs';
 
-const run = promisify(execFile);
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'acm.mjs');
 let db: Awaited<ReturnType<typeof testDatabase>>;
 
-async function acm(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ACM_DATA_DIR: db.dataDir, ...(db.dbUrl ? { ACM_DB_URL: db.dbUrl } : {}), ACM_ADMIN_PASSWORD: 'cli-admin-password', ACM_LOG_LEVEL: 'warn', ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const acm = (args: string[], env: Record<string, string> = {}) => runAcm(db, args, env);
 
 beforeAll(async () => { db = await testDatabase(); });
 afterAll(async () => { await db?.drop(); });

@@ -1,28 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { resolve } from 'node:path';
 import { testDatabase } from '../sdk/testing/kernel.ts';
+import { runAcm } from './helpers/cli.ts';
 import { SimulatedAsterisk } from '../sdk/testing/sim/index.ts';
 import { canonicalFingerprint } from '../core/asterisk/host-keys.ts';
 
-const run = promisify(execFile);
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'acm.mjs');
 let db: Awaited<ReturnType<typeof testDatabase>>;
 let sim: SimulatedAsterisk;
 
-async function acm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ACM_DATA_DIR: db.dataDir, ...(db.dbUrl ? { ACM_DB_URL: db.dbUrl } : {}), ACM_ADMIN_PASSWORD: 'cli-admin-password', ACM_LOG_LEVEL: 'warn' },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const acm = (args: string[]) => runAcm(db, args);
 
 beforeAll(async () => {
   db = await testDatabase();
