@@ -127,6 +127,13 @@ describe('CRUD', () => {
     const ext = doc.components.schemas.ExtensionInput;
     expect(ext.required).toEqual(expect.arrayContaining(['clusterId', 'name', 'extension']));
     expect(ext.properties.dtmfMode.anyOf[0].enum).toContain('rfc4733');
+    // A PUT names only what changes: nothing required, no defaults that would reset a stored value.
+    const put = doc.paths['/api/trunks/{id}'].put.requestBody.content['application/json'].schema;
+    expect(put).toEqual({ $ref: '#/components/schemas/TrunkInputPatch' });
+    const patch = doc.components.schemas.TrunkInputPatch;
+    expect(patch.required).toBeUndefined();
+    expect(doc.components.schemas.TrunkInput.properties.register.default).toBe(false);
+    expect(patch.properties.register).toEqual({ type: 'boolean' });
   });
 });
 

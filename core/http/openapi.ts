@@ -31,6 +31,8 @@ export function openApiDocument(resources: ResourceDef[], version: string, extra
     const input = `${r.singular[0]!.toUpperCase()}${r.singular.slice(1)}Input`;
     schemas[input] = json(r.input);
     const ref = { $ref: `#/components/schemas/${input}` };
+    schemas[`${input}Patch`] = patchSchema(schemas[input] as JsonObject);
+    const patchRef = { $ref: `#/components/schemas/${input}Patch` };
     const body = { required: true, content: { 'application/json': { schema: ref } } };
     const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }];
     const tag = [r.name];
@@ -44,11 +46,17 @@ export function openApiDocument(resources: ResourceDef[], version: string, extra
     };
     paths[`/api/${r.name}/{id}`] = {
       get: { tags: tag, parameters: idParam, responses: { 200: { description: `The ${r.singular}` }, ...errors } },
-      put: { tags: tag, parameters: idParam, requestBody: { content: { 'application/json': { schema: ref } } }, responses: { 200: { description: 'Updated' }, ...errors } },
+      put: {
+        tags: tag, parameters: idParam, summary: `Change the fields the body names; the others keep their stored values`,
+        requestBody: { required: true, content: { 'application/json': { schema: patchRef } } }, responses: { 200: { description: 'Updated' }, ...errors },
+      },
       delete: { tags: tag, parameters: idParam, responses: { 204: { description: 'Deleted' }, ...errors } },
     };
     paths[`/api/${r.name}/{id}/copy`] = {
-      post: { tags: tag, summary: `Copy a ${r.singular}; the body overrides fields`, parameters: idParam, responses: { 201: { description: 'The copy' }, ...errors } },
+      post: {
+        tags: tag, summary: `Copy a ${r.singular}; the body overrides fields`, parameters: idParam,
+        requestBody: { content: { 'application/json': { schema: patchRef } } }, responses: { 201: { description: 'The copy' }, ...errors },
+      },
     };
   }
   return {
@@ -61,4 +69,19 @@ export function openApiDocument(resources: ResourceDef[], version: string, extra
     },
     security: [{ session: [] }, { token: [] }],
   };
+}
+
+type JsonObject = Record<string, unknown>;
+
+/**
+ * The body of a PUT or copy: the same fields, none required, and no defaults (a field left out
+ * keeps its stored value, it is not reset to the schema's default).
+ */
+function patchSchema(full: JsonObject): JsonObject {
+  const props = Object.fromEntries(Object.entries((full.properties ?? {}) as Record<string, JsonObject>).map(([k, v]) => {
+    const { default: _default, ...rest } = v;
+    return [k, rest];
+  }));
+  const { required: _required, ...rest } = full;
+  return { ...rest, properties: props };
 }
