@@ -65,5 +65,11 @@ describe('acm verify and acm commit --force', () => {
     expect(JSON.parse(forced.stdout)[0]).toMatchObject({ status: 'deployed' });
     expect(readFileSync(path, 'utf8')).toBe(deployed);
     expect((await acm(['verify', '--cluster', 'tpa1'])).code).toBe(0);
+
+    // A bind change is loaded everywhere but the transport: the commit says so and exits 3, not 0.
+    expect((await acm(['clusters', 'update', String(cluster.id), '--set', 'sipBindAddress=127.0.0.1'])).code).toBe(0);
+    const bind = await acm(['commit', '--cluster', 'tpa1', '--json']);
+    expect(bind.code, bind.stderr).toBe(3);
+    expect(JSON.parse(bind.stdout)[0]).toMatchObject({ status: 'restart-required' });
   }, 240_000);
 });

@@ -195,6 +195,8 @@ export function buildProgram(): Command {
         await acm.audit.record({ action: o.dryRun ? 'commit.dry-run' : 'commit', target: 'cluster', targetId: o.cluster ?? 'all', username: operator().username, after: { revisions, ...(o.force ? { force: true } : {}) } });
         printRows(revisions.map((r) => ({ ...r, files: r.files.join(' ') })), ['cluster', 'status', 'id', 'files', 'error'], !!o.json);
         if (revisions.some((r) => r.status === 'failed')) process.exitCode = 1;
+        // Loaded, but a transport change waits for an Asterisk restart: scripts must not read that as done.
+        else if (revisions.some((r) => r.status === 'restart-required')) process.exitCode = 3;
       } finally {
         off();
       }
