@@ -103,7 +103,8 @@ export default definePlugin({
     // --- rendering and deployment -------------------------------------------------------
     const rendered = async (g: HaGroup) => {
       const f = await store.full(g.id);
-      return renderGroup({ group: g, ...f }, await model.servers(g.clusterId), s);
+      const cluster = (await model.clusters()).find((c) => c.id === g.clusterId);
+      return renderGroup({ group: g, ...f }, await model.servers(g.clusterId), s, cluster?.sipBindAddress);
     };
     ctx.http.route('GET', '/groups/:id/config', 'ha.group:write', async (c) => {
       const g = await store.group(c.user, id(c));

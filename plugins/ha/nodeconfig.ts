@@ -19,7 +19,17 @@ function need(b: GroupBundle): void {
 }
 
 /** keepalived.conf and node.json of every node of a group, by server id. */
-export function renderGroup(b: GroupBundle, servers: readonly ServerView[], s: HaSettings): Map<number, { server: ServerView; keepalived: string; nodeJson: NodeConfig }> {
+/**
+ * Where the local health checks reach Asterisk's SIP transport: the cluster's bind address, or
+ * loopback when it binds every address (unset, 0.0.0.0 or ::).
+ */
+export function sipProbeHost(bind: string | null | undefined): string {
+  if (!bind || bind === '0.0.0.0') return '127.0.0.1';
+  if (bind === '::') return '::1';
+  return bind;
+}
+
+export function renderGroup(b: GroupBundle, servers: readonly ServerView[], s: HaSettings, sipBindAddress?: string | null): Map<number, { server: ServerView; keepalived: string; nodeJson: NodeConfig }> {
   need(b);
   const byId = new Map(servers.map((x) => [x.id, x]));
   const nameOf = (n: HaNode) => byId.get(n.serverId)?.name ?? `server-${n.serverId}`;
@@ -41,7 +51,7 @@ export function renderGroup(b: GroupBundle, servers: readonly ServerView[], s: H
       peers: peers.map((p) => ({ name: nameOf(p), address: p.sourceAddress, replicationAddress: p.replicationAddress ?? null })),
       vips: b.vips.map((v) => ({ instance: instanceName(g.id, v.kind, v.virtualRouterId), kind: v.kind, address: v.address, prefix: v.prefix, interface: v.interface ?? n.interface })),
       ami: g.services.includes('ami') && s.checkAmi ? { host: '127.0.0.1', port: g.amiPort, username: s.checkAmi.username, secret: s.checkAmi.secret } : null,
-      sip: g.services.includes('sip') ? { host: '127.0.0.1', port: server.sipPort ?? g.sipPort } : null,
+      sip: g.services.includes('sip') ? { host: sipProbeHost(sipBindAddress), port: server.sipPort ?? g.sipPort } : null,
       witness: g.witness ? { address: g.witness, port: null } : null,
       trunks: g.trunks.map((t) => ({ name: t.name, address: t.address ?? null, port: null, interface: t.interface ?? null })),
       syslog: s.syslogFrom === 'acm' ? [] : b.notifyTargets.filter((t) => t.enabled && t.type === 'syslog').flatMap((t) => {
