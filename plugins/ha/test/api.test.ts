@@ -1,18 +1,18 @@
 import * as nodeFs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
-import type { TestKernel } from '../../../sdk/testing/kernel.ts';
-import { bootKernel, create } from './harness.ts';
+import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { create } from './harness.ts';
 
-const SITE = 'name: test\nplugins:\n  status: true\n  ha:\n    enabled: true\n    settings:\n      stateDir: /var/lib/acm-ha\n      pollSeconds: 0\n      checkAmi: { username: hacheck, secret: hacheck-Secret1 }\n';
-let k: TestKernel & { removeRoot(): void };
+const HA = { id: 'ha', settings: { stateDir: '/var/lib/acm-ha', pollSeconds: 0, checkAmi: { username: 'hacheck', secret: 'hacheck-Secret1' } } };
+let k: TestKernel;
 const sims: SimulatedAsterisk[] = [];
 let cluster: Record<string, any>;
 const servers: Record<string, any>[] = [];
 const P = '/api/plugins/ha';
 
 beforeAll(async () => {
-  k = await bootKernel(['status', 'ha'], SITE, { connectServers: true, connection: { actionTimeoutMs: 2000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } } } as never);
+  k = await startTestKernel({ plugins: ['status', HA], connectServers: true, connection: { actionTimeoutMs: 2000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } } });
   const site = await create(k.admin, '/api/sites', { name: 'lon' });
   cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
   for (const name of ['ast1', 'ast2']) {
@@ -28,7 +28,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await k?.stop();
-  k?.removeRoot();
   for (const s of sims) await s.stop();
 });
 
