@@ -121,8 +121,8 @@ export interface TestKernelOptions extends Omit<AcmOptions, 'services'> {
  */
 export async function startTestKernel(opts: TestKernelOptions = {}): Promise<TestKernel> {
   const { fullLicense, plugins, modules, services, ...acmOpts } = opts;
+  if ((plugins || modules) && (acmOpts.rootDir || acmOpts.site)) throw new Error('startTestKernel: give plugins/modules or rootDir/site, not both');
   const root = plugins || modules ? testRoot(plugins ?? [], modules ?? []) : undefined;
-  if (root && (acmOpts.rootDir || acmOpts.site)) throw new Error('startTestKernel: give plugins/modules or rootDir/site, not both');
   const db = await testDatabase();
   const cleanup = async () => { await db.drop(); root?.remove(); };
   const keys = fullLicense ? generateLicenseKeys() : undefined;
