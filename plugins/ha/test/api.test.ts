@@ -89,6 +89,11 @@ describe('HA model API', () => {
   });
 
   it('reports status from what the nodes wrote (vrrp.json/check.json) in plain words; the tile follows', async () => {
+    const haTile = async () => {
+      const r = await k.admin.json('GET', '/api/plugins/status/tiles');
+      expect(r.status).toBe(200);
+      return (r.body as { id: string }[]).find((t) => t.id === 'ha');
+    };
     const write = (i: number, file: string, data: unknown) => {
       const fs = nodeFs;
       const dir = `${sims[i]!.fsRoot}/var/lib/acm-ha`;
@@ -103,12 +108,12 @@ describe('HA model API', () => {
     expect(st.nodes[0].reachable, JSON.stringify(st.nodes[0])).toBe(true);
     expect(st).toMatchObject({ state: 'normal', words: 'NOW IN NORMAL STATE', replication: 'lon-ast1 -> lon-ast2' });
     expect(st.vips[0].heldBy).toEqual(['lon-ast1']);
+    expect(await haTile()).toMatchObject({ title: 'Service availability', state: 'green', summary: '1 HA group(s) in normal state' });
     write(0, 'vrrp.json', { [inst]: { state: 'BACKUP', at: new Date().toISOString() } });
     write(1, 'vrrp.json', { [inst]: { state: 'MASTER', at: new Date().toISOString() } });
     st = (await k.admin.json('GET', `${P}/status`)).body.groups[0];
     expect(st.state).toBe('failover');
     expect(st.words).toMatch(/^FAILOVER ACTIVE ON SECONDARY \(lon-ast2\) - PRIMARY HEALTHY/);
-    const tiles = JSON.stringify((await k.admin.json('GET', '/api/status')).body ?? {});
-    if (tiles.includes('Service availability')) expect(tiles).toContain('orange');
+    expect(await haTile()).toMatchObject({ title: 'Service availability', state: 'orange', summary: 'current HA failover active: lon-pair' });
   });
 });
