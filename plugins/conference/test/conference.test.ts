@@ -13,17 +13,17 @@ let sim: SimulatedAsterisk;
 let k: TestKernel;
 let cluster: Record<string, any>;
 /** Actions the simulator received that it does not implement itself (ConfbridgeMute/Kick). */
-const received: { action: string; headers: Record<string, string> }[] = [];
+const received: { action: string; headers: Record<string, string | undefined> }[] = [];
 
 beforeAll(async () => {
   sim = new SimulatedAsterisk();
   const ports = await sim.start({ sshPort: -1, authFailDelayMs: 50 });
   // Asterisk 20 answers these with Success; the simulator does not know them, so record them here.
   for (const action of ['ConfbridgeMute', 'ConfbridgeUnmute', 'ConfbridgeKick']) {
-    (sim.ami as any)[`a_${action.toLowerCase()}`] = function (this: any, s: any, m: any) {
-      received.push({ action, headers: { Conference: m.get('Conference'), Channel: m.get('Channel') } });
-      this.respond(s, m, 'Success', [['Message', action === 'ConfbridgeKick' ? 'User kicked' : `User ${action === 'ConfbridgeMute' ? 'muted' : 'unmuted'}`]]);
-    };
+    sim.onAction(action, (req) => {
+      received.push({ action, headers: { Conference: req.get('Conference'), Channel: req.get('Channel') } });
+      return { message: action === 'ConfbridgeKick' ? 'User kicked' : `User ${action === 'ConfbridgeMute' ? 'muted' : 'unmuted'}` };
+    });
   }
   k = await startTestKernel({
     plugins: ['status', 'conference'], modules: ['conference-pin-policy'],
