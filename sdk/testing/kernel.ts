@@ -178,7 +178,7 @@ function testRoot(plugins: TestPlugin[], modules: TestPlugin[]): { dir: string; 
     mkdirSync(join(dir, 'plugins'));
     mkdirSync(join(dir, 'sites', site, 'modules'), { recursive: true });
     const enabled: Record<string, { enabled: boolean; settings?: unknown }> = {};
-    const link = (p: TestPlugin, real: (id: string) => string, into: string) => {
+    const add = (p: TestPlugin, real: (id: string) => string, into: string) => {
       const e = entry(p);
       const target = e.dir ?? real(e.id);
       if (!existsSync(join(target, 'manifest.ts'))) throw new Error(`test plugin "${e.id}": no manifest.ts in ${target}`);
@@ -192,8 +192,8 @@ function testRoot(plugins: TestPlugin[], modules: TestPlugin[]): { dir: string; 
       if (existsSync(join(target, 'ui'))) symlinkSync(join(target, 'ui'), join(at, 'ui'), 'dir');
       enabled[e.id] = { enabled: e.enabled ?? true, ...(e.settings === undefined ? {} : { settings: e.settings }) };
     };
-    for (const p of plugins) link(p, (id) => join(ROOT_DIR, 'plugins', id), join(dir, 'plugins'));
-    for (const m of modules) link(m, moduleDir, join(dir, 'sites', site, 'modules'));
+    for (const p of plugins) add(p, (id) => join(ROOT_DIR, 'plugins', id), join(dir, 'plugins'));
+    for (const m of modules) add(m, moduleDir, join(dir, 'sites', site, 'modules'));
     writeFileSync(join(dir, 'sites', site, 'site.yaml'), stringifyYaml({ name: site, plugins: enabled }));
     return { dir, site, remove };
   } catch (err) {
