@@ -52,6 +52,8 @@ export interface AcmOptions {
   notifier?: NotifierSettings;
   /** Secret keys as in ACM_SECRET_KEY (default: that variable, else <dataDir>/secret.key). */
   secretKeys?: string;
+  /** Services by ref id bound over the core's own (tests hand plugins fakes here). */
+  services?: Record<string, unknown>;
 }
 
 export interface Acm {
@@ -141,6 +143,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
         [coreServices.ssh.id]: sshService(orm),
         [coreServices.model.id]: modelService(orm),
         [coreServices.notifier.id]: notifier,
+        ...opts.services,
       },
       savedStates: new Map(states.map((s) => [s.pluginId, s.enabled])),
       async saveState(pluginId, enabled) {

@@ -1,84 +1,11 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import ts from 'typescript';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { findViolations, formatViolations } from './helpers/boundary.ts';
 
-/**
- * The plugin boundary (DESIGN §3): code under plugins/<id>/ and sites/<site>/modules/<id>/ may
- * import its own files, the SDK (sdk/), another plugin's or module's `api/` folder, and npm
- * packages — nothing else of this repository (no core/, no other plugin's internals, no tests/).
- */
+/** The plugin boundary (DESIGN §3; the rules are in tests/helpers/boundary.ts). */
 const REPO = resolve(import.meta.dirname, '..');
-
-interface Violation { file: string; line: number; specifier: string; reason: string }
-
-/** plugins/<id> or sites/<site>/modules/<id> of a repo-relative path, or null. */
-function unitOf(rel: string): string | null {
-  const p = rel.split(sep);
-  if (p[0] === 'plugins' && p.length >= 2) return p.slice(0, 2).join('/');
-  if (p[0] === 'sites' && p[2] === 'modules' && p.length >= 4) return p.slice(0, 4).join('/');
-  return null;
-}
-
-function* sourceFiles(dir: string): Generator<string> {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) yield* sourceFiles(full);
-    else if (/\.(ts|mts|cts|tsx)$/.test(name) && !name.endsWith('.d.ts')) yield full;
-  }
-}
-
-/** Every boundary violation under `root`'s plugins/*\/ and sites/*\/modules/*\/. */
-function findViolations(root: string): Violation[] {
-  const units: string[] = [];
-  const plugins = join(root, 'plugins');
-  try { for (const n of readdirSync(plugins)) if (statSync(join(plugins, n)).isDirectory()) units.push(join(plugins, n)); } catch { /* none */ }
-  const sites = join(root, 'sites');
-  try {
-    for (const s of readdirSync(sites)) {
-      const mods = join(sites, s, 'modules');
-      try { for (const n of readdirSync(mods)) if (statSync(join(mods, n)).isDirectory()) units.push(join(mods, n)); } catch { /* none */ }
-    }
-  } catch { /* none */ }
-
-  const out: Violation[] = [];
-  for (const unitDir of units) {
-    const own = unitOf(relative(root, unitDir))!;
-    for (const file of sourceFiles(unitDir)) {
-      const text = readFileSync(file, 'utf8');
-      const { importedFiles } = ts.preProcessFile(text, true, true);
-      for (const imp of importedFiles) {
-        const spec = imp.fileName;
-        if (!spec.startsWith('.') && !spec.startsWith('/') && !spec.startsWith('file:')) continue; // an npm package
-        const target = spec.startsWith('file:') ? new URL(spec).pathname : resolve(dirname(file), spec);
-        const rel = relative(root, target);
-        const parts = rel.split(sep);
-        let reason: string | null = null;
-        if (rel.startsWith('..') || resolve(root, rel) !== target) reason = 'imports a file outside the project';
-        else if (parts[0] === 'sdk') reason = null;
-        else if (parts[0] === 'core') reason = 'imports core/: plugins and site modules use the SDK (sdk/index.ts)';
-        else {
-          const unit = unitOf(rel);
-          if (unit === own) reason = null;
-          else if (unit && parts[unit.split('/').length] === 'api') reason = null;
-          else if (unit) reason = `imports internals of ${unit}: only its api/ folder is public`;
-          else reason = `imports ${parts[0]}/, which is neither the SDK nor a plugin's api/`;
-        }
-        if (reason) {
-          const line = text.slice(0, imp.pos).split('\n').length;
-          out.push({ file: relative(root, file).split(sep).join('/'), line, specifier: spec, reason });
-        }
-      }
-    }
-  }
-  return out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-}
-
-function formatViolations(v: Violation[]): string {
-  return v.map((x) => `${x.file}:${x.line}: import '${x.specifier}' — ${x.reason}`).join('\n');
-}
 
 const temps: string[] = [];
 afterEach(() => { while (temps.length) rmSync(temps.pop()!, { recursive: true, force: true }); });
@@ -94,7 +21,7 @@ function tree(files: Record<string, string>): string {
 }
 
 describe('plugin boundary', () => {
-  it('no plugin or site module imports core/ or another plugin\'s internals', () => {
+  it('no plugin, site module or UI file imports past the boundary', () => {
     const v = findViolations(REPO);
     expect(v, `\n${formatViolations(v)}\n`).toEqual([]);
   });
@@ -129,6 +56,63 @@ describe('plugin boundary', () => {
       "plugins/dialer/index.ts:10: import '../../tests/helpers/seed.ts' — imports tests/, which is neither the SDK nor a plugin's api/",
       "plugins/dialer/index.ts:11: import '../queues/store.ts' — imports internals of plugins/queues: only its api/ folder is public",
       "sites/acme/modules/tile/index.ts:1: import '../../../../plugins/queues/store.ts' — imports internals of plugins/queues: only its api/ folder is public",
+    ].join('\n'));
+  });
+
+  it('lets only tests import the test kit (sdk/testing)', () => {
+    const kit = "import { startTestKernel } from '../../sdk/testing/kernel.ts';\n";
+    const root = tree({
+      'sdk/testing/kernel.ts': 'export const startTestKernel = 1;\n',
+      'sdk/testing/sim/index.ts': 'export const SimulatedAsterisk = 1;\n',
+      'plugins/dialer/index.ts': kit,
+      'plugins/dialer/dialer.test.ts': kit,
+      'plugins/dialer/test/harness.ts': "import { startTestKernel } from '../../../sdk/testing/kernel.ts';\n",
+      'plugins/dialer/testing.ts': kit,
+      'sites/acme/modules/tile/tile.ts': "import { SimulatedAsterisk } from '../../../../sdk/testing/sim/index.ts';\n",
+    });
+    expect(formatViolations(findViolations(root))).toBe([
+      "plugins/dialer/index.ts:1: import '../../sdk/testing/kernel.ts' — imports sdk/testing/, the test kit: only tests may",
+      "plugins/dialer/testing.ts:1: import '../../sdk/testing/kernel.ts' — imports sdk/testing/, the test kit: only tests may",
+      "sites/acme/modules/tile/tile.ts:1: import '../../../../sdk/testing/sim/index.ts' — imports sdk/testing/, the test kit: only tests may",
+    ].join('\n'));
+  });
+
+  it('holds plugin pages to the import map and their ui/ folder, and the shell to core/ui', () => {
+    const root = tree({
+      'core/ui/api.js': 'export const api = 1;\n',
+      'core/ui/app.js': "import { LitElement } from 'lit';\nimport { api } from './api.js';\nimport '../../plugins/queues/ui/queues-page.js';\nimport { route } from '../http/ui.ts';\n",
+      'plugins/queues/ui/queues-page.js': [
+        "import { LitElement, html } from 'lit';",
+        "import { repeat } from 'lit/directives/repeat.js';",
+        "import { api } from 'acm/api.js';",
+        "import { helper } from './helper.js';",
+        "import { shell } from 'acm/app.js';",
+        "import { nope } from 'acm/nosuch.js';",
+        "import { ha } from '../../ha/ui/ha-page.js';",
+        "import { direct } from '../../../core/ui/api.js';",
+        "import { store } from '../store.ts';",
+        "import { chart } from 'chart.js';",
+        "import { cdn } from 'https://cdn.example.com/x.js';",
+        "import { abs } from '/ui/api.js';",
+        'const tick = /`/; // a regular expression with a backquote, which a quick scanner takes for a template',
+        "export { late } from '../../ha/ui/ha-page.js';",
+      ].join('\n'),
+      'plugins/queues/ui/helper.js': 'export const helper = 1;\n',
+      'plugins/queues/store.ts': 'export const store = 1;\n',
+      'plugins/ha/ui/ha-page.js': "import { api } from 'acm/api.js';\n",
+    });
+    expect(formatViolations(findViolations(root))).toBe([
+      "core/ui/app.js:3: import '../../plugins/queues/ui/queues-page.js' — imports a file outside core/ui/: the browser gets only the shell's files",
+      "core/ui/app.js:4: import '../http/ui.ts' — imports a file outside core/ui/: the browser gets only the shell's files",
+      "plugins/queues/ui/queues-page.js:5: import 'acm/app.js' — imports acm/app.js, the shell itself, not a shared UI module",
+      "plugins/queues/ui/queues-page.js:6: import 'acm/nosuch.js' — imports acm/nosuch.js, which is not a shared UI module (core/ui/)",
+      "plugins/queues/ui/queues-page.js:7: import '../../ha/ui/ha-page.js' — imports a file outside its ui/ folder: the browser gets only ui/ files and acm/ shared modules",
+      "plugins/queues/ui/queues-page.js:8: import '../../../core/ui/api.js' — imports a file outside its ui/ folder: the browser gets only ui/ files and acm/ shared modules",
+      "plugins/queues/ui/queues-page.js:9: import '../store.ts' — imports a file outside its ui/ folder: the browser gets only ui/ files and acm/ shared modules",
+      "plugins/queues/ui/queues-page.js:10: import 'chart.js' — imports chart.js, which the shell's import map does not provide (lit, acm/…)",
+      "plugins/queues/ui/queues-page.js:11: import 'https://cdn.example.com/x.js' — imports by URL or absolute path: use the import map (lit, acm/…)",
+      "plugins/queues/ui/queues-page.js:12: import '/ui/api.js' — imports by URL or absolute path: use the import map (lit, acm/…)",
+      "plugins/queues/ui/queues-page.js:14: import '../../ha/ui/ha-page.js' — imports a file outside its ui/ folder: the browser gets only ui/ files and acm/ shared modules",
     ].join('\n'));
   });
 });

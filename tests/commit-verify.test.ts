@@ -6,7 +6,6 @@ import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { renderIncludeStubs } from '../core/commit/render/index.ts';
 import { ServerSchema } from '../core/model/entities.ts';
 import { create } from './helpers/seed.ts';
-import { pluginRoot } from './helpers/plugin-root.ts';
 
 /**
  * What acm proves after each reload, against simulated Asterisk servers that behave as the
@@ -26,7 +25,6 @@ let cluster: Record<string, any>;
 let group: Record<string, any>;
 let alice: Record<string, any>;
 let acl: Record<string, any>;
-let root: ReturnType<typeof pluginRoot>;
 
 const fileOn = (sim: SimulatedAsterisk, name: string) => readFileSync(join(sim.configRoot, name), 'utf8');
 const endpointsOn = (sim: SimulatedAsterisk) => sim.state.endpointNames().sort();
@@ -38,8 +36,7 @@ beforeAll(async () => {
   sims = [new SimulatedAsterisk(), new SimulatedAsterisk()];
   const ports = [];
   for (const [i, sim] of sims.entries()) ports.push(await sim.start({ systemName: `tpa1-ast${i + 1}`, configFiles: mainFiles, registrations: {}, queues: {}, authFailDelayMs: 20 }));
-  root = pluginRoot([], 'name: test\nplugins: {}\n');
-  k = await startTestKernel({ rootDir: root.dir, site: root.site, connectServers: true, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } } });
+  k = await startTestKernel({ plugins: [], connectServers: true, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } } });
   const site = await create(k.admin, 'sites', { name: 'tpa' });
   cluster = await create(k.admin, 'clusters', { siteId: site.id, name: 'tpa1' });
   for (const [i, p] of ports.entries()) {
@@ -59,7 +56,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await k?.stop();
   for (const s of sims ?? []) await s.stop();
-  root?.remove();
 });
 
 describe('verification after each reload', () => {

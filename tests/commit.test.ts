@@ -6,7 +6,6 @@ import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { renderIncludeStubs } from '../core/commit/render/index.ts';
 import { ExtensionSchema } from '../core/model/entities.ts';
 import { create } from './helpers/seed.ts';
-import { pluginRoot } from './helpers/plugin-root.ts';
 
 /** Main config files as a site has them: hand-written, ending with the lines acm includes. */
 const mainFiles = Object.fromEntries(renderIncludeStubs().map((s) => [s.file, `; hand-written by the site\n${s.content}`]));
@@ -16,7 +15,6 @@ let sims: SimulatedAsterisk[];
 let k: TestKernel;
 let cluster: Record<string, any>;
 let alice: Record<string, any>;
-let root: ReturnType<typeof pluginRoot>;
 
 const endpointsOn = (sim: SimulatedAsterisk) => sim.state.endpointNames().sort();
 const fileOn = (sim: SimulatedAsterisk, name: string) => readFileSync(join(sim.configRoot, name), 'utf8');
@@ -30,9 +28,8 @@ beforeAll(async () => {
     ports.push(await sim.start({ systemName: `tpa1-ast${i + 1}`, configFiles: withoutIncludes(mainFiles), registrations: {}, queues: {}, authFailDelayMs: 20 }));
     for (const [file, body] of Object.entries(mainFiles)) sim.writeConfig(file, body);
   }
-  // A root without plugins: this suite is about the core's own files.
-  root = pluginRoot([], 'name: test\nplugins: {}\n');
-  k = await startTestKernel({ rootDir: root.dir, site: root.site, connectServers: true, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } } });
+  // No plugins: this suite is about the core's own files.
+  k = await startTestKernel({ plugins: [], connectServers: true, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } } });
   const site = await create(k.admin, 'sites', { name: 'tpa' });
   cluster = await create(k.admin, 'clusters', { siteId: site.id, name: 'tpa1' });
   for (const [i, p] of ports.entries()) {
@@ -51,7 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await k?.stop();
   for (const s of sims ?? []) await s.stop();
-  root?.remove();
 });
 
 describe('commit pipeline', () => {

@@ -9,13 +9,11 @@ import { serverSshOptions } from '../core/services/host-key-pins.ts';
 import { canonicalFingerprint } from '../core/asterisk/host-keys.ts';
 import { sshService, sshTo } from '../core/services/plugin-services.ts';
 import { create } from './helpers/seed.ts';
-import { pluginRoot } from './helpers/plugin-root.ts';
 
 const mainFiles = Object.fromEntries(renderIncludeStubs().map((s) => [s.file, `; hand-written by the site\n${s.content}`]));
 
 let sim: SimulatedAsterisk;
 let k: TestKernel;
-let root: ReturnType<typeof pluginRoot>;
 let cluster: Record<string, any>;
 let server: Record<string, any>;
 
@@ -34,8 +32,7 @@ async function commit() {
 beforeAll(async () => {
   sim = new SimulatedAsterisk();
   const p = await sim.start({ systemName: 'tpa1-ast1', configFiles: mainFiles, registrations: {}, queues: {}, authFailDelayMs: 20 });
-  root = pluginRoot([], 'name: test\nplugins: {}\n');
-  k = await startTestKernel({ rootDir: root.dir, site: root.site, connectServers: true, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } } });
+  k = await startTestKernel({ plugins: [], connectServers: true, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } } });
   const site = await create(k.admin, 'sites', { name: 'tpa' });
   cluster = await create(k.admin, 'clusters', { siteId: site.id, name: 'tpa1' });
   // No sshHostKey: the first connection pins what the server offers.
@@ -51,7 +48,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await k?.stop();
   await sim?.stop();
-  root?.remove();
 });
 
 describe('SSH host keys, trusted on first use', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { startSiteKernel, type TestKernel } from '../sdk/testing/kernel.ts';
+import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { resources } from '../core/model/resources.ts';
 import { RoomInput } from '../plugins/conference/rooms.ts';
 import { CHILDREN, GroupInput as HaGroupInput, type ChildKind } from '../plugins/ha/store.ts';
@@ -15,7 +15,7 @@ import { checked, conferenceGens, coreGens, haGens, type Gens } from './helpers/
  * (which keep every field they do not name), follow the same rule. Runs on SQLite, and on
  * MariaDB with ACM_TEST_MYSQL.
  */
-const SITE = 'name: test\nplugins:\n  status: true\n  conference: true\n  ha:\n    enabled: true\n    settings:\n      pollSeconds: 0\n';
+
 const PER_FIELD_RUNS = 2;
 const COMBO_RUNS = 6;
 
@@ -32,7 +32,7 @@ interface Subject {
   secrets: string[];
 }
 
-let k: TestKernel & { removeRoot(): void };
+let k: TestKernel;
 const subjects: Subject[] = [];
 const core: { sub: Subject; res: (typeof resources)[number] }[] = [];
 
@@ -87,7 +87,7 @@ const arbsOf = (s: Subject) => Object.fromEntries(Object.keys(s.shape).map((f) =
 const someOf = (arbs: Record<string, fc.Arbitrary<unknown>>) => fc.record(arbs, { requiredKeys: [] }).filter((o) => Object.keys(o).length > 0);
 
 beforeAll(async () => {
-  k = await startSiteKernel(['status', 'conference', 'ha'], SITE);
+  k = await startTestKernel({ plugins: ['status', 'conference', { id: 'ha', settings: { pollSeconds: 0 } }] });
   const t1 = (await k.admin.json('GET', '/api/tenants?sort=id')).body.items[0].id as number;
   const t2 = (await post('/api/tenants', { name: 'ten-other' })).id as number;
   const siteA = await post('/api/sites', { name: 'site-a' });
@@ -178,7 +178,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await k?.stop();
-  k?.removeRoot();
 });
 
 /** Known before beforeAll runs, so each subject is its own test. */

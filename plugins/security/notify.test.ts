@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSiteKernel, type TestKernel } from '../../sdk/testing/kernel.ts';
+import { startTestKernel, type TestKernel } from '../../sdk/testing/kernel.ts';
 import { syslogReceiver, until, webhookReceiver, type SyslogReceiver, type WebhookReceiver } from '../../sdk/testing/notify.ts';
 
 const P = '/api/plugins/security';
@@ -15,36 +15,28 @@ const wazuh = readFileSync(join(import.meta.dirname, 'fixtures', 'wazuh-alerts.j
 const level10 = wazuh[1]!; // rule 5712, sshd brute force from 203.0.113.45
 const level5 = wazuh[0]!;
 
-let k: TestKernel & { removeRoot(): void };
+let k: TestKernel;
 let syslog: SyslogReceiver;
 let web: WebhookReceiver;
 
 beforeAll(async () => {
   [syslog, web] = await Promise.all([syslogReceiver(), webhookReceiver()]);
-  const site = [
-    'name: test',
-    'plugins:',
-    '  security:',
-    '    enabled: true',
-    '    settings:',
-    '      routing:',
-    '        nocLevel: 5',
-    '        notifyLevel: 7',
-    '        dedupSeconds: 300',
-    '        targets:',
-    `          - { type: webhook, to: "${web.url('/alerts')}" }`,
-    `          - { type: syslog, to: "${syslog.target}" }`,
-    '          - { type: sms, to: "+447700900123" }',
-    '          - { type: email, to: noc@example.com }',
-    `          - { type: webhook, to: "${web.url('/critical-only')}", minLevel: 12 }`,
-  ].join('\n');
+  const routing = {
+    nocLevel: 5, notifyLevel: 7, dedupSeconds: 300,
+    targets: [
+      { type: 'webhook', to: web.url('/alerts') },
+      { type: 'syslog', to: syslog.target },
+      { type: 'sms', to: '+447700900123' },
+      { type: 'email', to: 'noc@example.com' },
+      { type: 'webhook', to: web.url('/critical-only'), minLevel: 12 },
+    ],
+  };
   // The notifier without ACM_* transports, whatever the environment says: no SMTP relay, no SMS gateway.
-  k = await startSiteKernel(['security'], `${site}\n`, { notifier: { snmp: { community: 'public', version: '2c' }, appName: 'acm' } });
+  k = await startTestKernel({ plugins: [{ id: 'security', settings: { routing } }], notifier: { snmp: { community: 'public', version: '2c' }, appName: 'acm' } });
 }, 60_000);
 
 afterAll(async () => {
   await k?.stop();
-  k?.removeRoot();
   await Promise.all([syslog?.close(), web?.close()]);
 });
 

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pino from 'pino';
+import { stringify as stringifyYaml } from 'yaml';
 import { createAcm, ROOT_DIR, type Acm, type AcmOptions } from '../../core/app.ts';
 import { createHttpApp, listen } from '../../core/http/server.ts';
 import { attachEvents } from '../../core/http/events.ts';
 import { generateLicenseKeys, issueLicense } from '../../core/licensing/license.ts';
+import type { ServiceRef } from '../refs.ts';
 
 export const TEST_ADMIN_PASSWORD = 'admin-password-for-tests';
 
@@ -81,9 +83,36 @@ export function httpClient(url: string): TestClient {
   return c;
 }
 
-export interface TestKernelOptions extends AcmOptions {
+/** A plugin or site module for a test kernel: its id (a folder of this repository), or the id with settings. */
+export type TestPlugin = string | {
+  id: string;
+  /** Its `settings:` in the generated site.yaml. */
+  settings?: unknown;
+  /** Installed but disabled when false (default true). */
+  enabled?: boolean;
+  /** Its folder, when it is not plugins/<id> (or, for a module, sites/<any site>/modules/<id>). */
+  dir?: string;
+};
+
+/** One service bound over the core's (AMI, SSH, model, notifier) or added, for plugins to inject. */
+export interface ServiceBinding<T> { ref: ServiceRef<T>; impl: T }
+
+/** Pairs a service ref with a test's implementation, type-checked against the ref. */
+export function provide<T>(ref: ServiceRef<T>, impl: T): ServiceBinding<T> {
+  return { ref, impl };
+}
+
+export interface TestKernelOptions extends Omit<AcmOptions, 'services'> {
   /** Install a signed full license (all features) instead of the 30-day evaluation, e.g. past its 100 extensions. */
   fullLicense?: { maxExtensions?: number | null };
+  /**
+   * Only these plugins (and `modules`), enabled, in a project root the kit builds and removes:
+   * `plugins: []` is the bare core. Left out, the kernel loads this repository with the demo site.
+   */
+  plugins?: TestPlugin[];
+  /** Site modules, as for `plugins`, looked up under sites/<any site>/modules/. */
+  modules?: TestPlugin[];
+  services?: ServiceBinding<any>[];
 }
 
 /**
@@ -91,14 +120,18 @@ export interface TestKernelOptions extends AcmOptions {
  * for core tests and for plugin authors' own tests.
  */
 export async function startTestKernel(opts: TestKernelOptions = {}): Promise<TestKernel> {
+  const { fullLicense, plugins, modules, services, ...acmOpts } = opts;
+  if ((plugins || modules) && (acmOpts.rootDir || acmOpts.site)) throw new Error('startTestKernel: give plugins/modules or rootDir/site, not both');
+  const root = plugins || modules ? testRoot(plugins ?? [], modules ?? []) : undefined;
   const db = await testDatabase();
-  const { fullLicense, ...acmOpts } = opts;
+  const cleanup = async () => { await db.drop(); root?.remove(); };
   const keys = fullLicense ? generateLicenseKeys() : undefined;
   const acm = await createAcm({
     dbUrl: db.dbUrl, dataDir: db.dataDir, adminPassword: TEST_ADMIN_PASSWORD, connectServers: false,
-    logger: pino({ level: process.env.ACM_TEST_LOG ?? 'silent' }), ...acmOpts,
+    logger: pino({ level: process.env.ACM_TEST_LOG ?? 'silent' }), ...(root ? { rootDir: root.dir, site: root.site } : {}), ...acmOpts,
     licenseKeys: [...(acmOpts.licenseKeys ?? []), ...(keys ? [keys.publicKeyPem] : [])],
-  }).catch(async (err) => { await db.drop(); throw err; });
+    services: Object.fromEntries((services ?? []).map((b) => [b.ref.id, b.impl])),
+  }).catch(async (err) => { await cleanup(); throw err; });
   if (keys && fullLicense) {
     await acm.license.install(acm.orm.em.fork(), issueLicense(keys.privateKeyPem, {
       id: 'test', customer: 'tests', type: 'full', features: ['*'], maxExtensions: fullLicense.maxExtensions ?? null,
@@ -118,30 +151,53 @@ export async function startTestKernel(opts: TestKernelOptions = {}): Promise<Tes
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       await acm.close();
-      await db.drop();
+      await cleanup();
     },
   };
 }
 
+const entry = (p: TestPlugin) => (typeof p === 'string' ? { id: p } : p);
+
+/** The real folder of a site module: sites/<site>/modules/<id> in exactly one site. */
+function moduleDir(id: string): string {
+  const sites = join(ROOT_DIR, 'sites');
+  const found = readdirSync(sites).map((s) => join(sites, s, 'modules', id)).filter((d) => existsSync(join(d, 'manifest.ts')));
+  if (found.length !== 1) throw new Error(`site module "${id}": found in ${found.length} sites; give its dir`);
+  return found[0]!;
+}
+
 /**
- * A kernel on a throw-away project root: stubs re-exporting the named real plugins and a
- * site.yaml of the test's own (settings such as notification targets); removeRoot() deletes it.
+ * A throw-away project root holding only the named plugins and modules (nothing else in the
+ * tree is loaded) and a site.yaml enabling them.
  */
-export async function startSiteKernel(plugins: string[], siteYaml: string, opts: TestKernelOptions = {}): Promise<TestKernel & { removeRoot(): void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'acm-site-root-'));
-  mkdirSync(join(dir, 'sites', 'test', 'modules'), { recursive: true });
-  for (const p of plugins) {
-    const real = join(ROOT_DIR, 'plugins', p);
-    mkdirSync(join(dir, 'plugins', p), { recursive: true });
-    writeFileSync(join(dir, 'plugins', p, 'manifest.ts'), `export { manifest } from ${JSON.stringify(join(real, 'manifest.ts'))};\n`);
-    writeFileSync(join(dir, 'plugins', p, 'index.ts'), `export { default } from ${JSON.stringify(join(real, 'index.ts'))};\n`);
-  }
-  writeFileSync(join(dir, 'sites', 'test', 'site.yaml'), siteYaml);
+function testRoot(plugins: TestPlugin[], modules: TestPlugin[]): { dir: string; site: string; remove(): void } {
+  const site = 'test';
+  const dir = mkdtempSync(join(tmpdir(), 'acm-test-root-'));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
-    return Object.assign(await startTestKernel({ rootDir: dir, site: 'test', ...opts }), { removeRoot: remove });
-  } catch (e) {
+    mkdirSync(join(dir, 'plugins'));
+    mkdirSync(join(dir, 'sites', site, 'modules'), { recursive: true });
+    const enabled: Record<string, { enabled: boolean; settings?: unknown }> = {};
+    const add = (p: TestPlugin, real: (id: string) => string, into: string) => {
+      const e = entry(p);
+      const target = e.dir ?? real(e.id);
+      if (!existsSync(join(target, 'manifest.ts'))) throw new Error(`test plugin "${e.id}": no manifest.ts in ${target}`);
+      // Stubs re-exporting the real files by absolute path (a link to the folder would load them
+      // under a second path, where their relative imports of the SDK do not resolve); ui/ is linked.
+      const at = join(into, e.id);
+      mkdirSync(at);
+      for (const [file, name] of [['manifest.ts', '{ manifest }'], ['index.ts', '{ default }']] as const) {
+        writeFileSync(join(at, file), `export ${name} from ${JSON.stringify(join(target, file))};\n`);
+      }
+      if (existsSync(join(target, 'ui'))) symlinkSync(join(target, 'ui'), join(at, 'ui'), 'dir');
+      enabled[e.id] = { enabled: e.enabled ?? true, ...(e.settings === undefined ? {} : { settings: e.settings }) };
+    };
+    for (const p of plugins) add(p, (id) => join(ROOT_DIR, 'plugins', id), join(dir, 'plugins'));
+    for (const m of modules) add(m, moduleDir, join(dir, 'sites', site, 'modules'));
+    writeFileSync(join(dir, 'sites', site, 'site.yaml'), stringifyYaml({ name: site, plugins: enabled }));
+    return { dir, site, remove };
+  } catch (err) {
     remove();
-    throw e;
+    throw err;
   }
 }

@@ -4,29 +4,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { commitContributors } from '../../../sdk/index.ts';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
-import type { TestKernel } from '../../../sdk/testing/kernel.ts';
-import { amiEvents, bootKernel, create, until } from './harness.ts';
+import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { amiEvents, create, until } from './harness.ts';
 
-const SITE = 'name: test\nplugins:\n  status: true\n  conference: true\n  conference-pin-policy: true\n';
 const FIXTURE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'ami-ev-conference.txt'), 'utf8');
 
 let sim: SimulatedAsterisk;
-let k: TestKernel & { removeRoot(): void };
+let k: TestKernel;
 let cluster: Record<string, any>;
 /** Actions the simulator received that it does not implement itself (ConfbridgeMute/Kick). */
-const received: { action: string; headers: Record<string, string> }[] = [];
+const received: { action: string; headers: Record<string, string | undefined> }[] = [];
 
 beforeAll(async () => {
   sim = new SimulatedAsterisk();
   const ports = await sim.start({ sshPort: -1, authFailDelayMs: 50 });
   // Asterisk 20 answers these with Success; the simulator does not know them, so record them here.
   for (const action of ['ConfbridgeMute', 'ConfbridgeUnmute', 'ConfbridgeKick']) {
-    (sim.ami as any)[`a_${action.toLowerCase()}`] = function (this: any, s: any, m: any) {
-      received.push({ action, headers: { Conference: m.get('Conference'), Channel: m.get('Channel') } });
-      this.respond(s, m, 'Success', [['Message', action === 'ConfbridgeKick' ? 'User kicked' : `User ${action === 'ConfbridgeMute' ? 'muted' : 'unmuted'}`]]);
-    };
+    sim.onAction(action, (req) => {
+      received.push({ action, headers: { Conference: req.get('Conference'), Channel: req.get('Channel') } });
+      return { message: action === 'ConfbridgeKick' ? 'User kicked' : `User ${action === 'ConfbridgeMute' ? 'muted' : 'unmuted'}` };
+    });
   }
-  k = await bootKernel({ plugins: ['status', 'conference'], modules: ['conference-pin-policy'], siteYaml: SITE }, {
+  k = await startTestKernel({
+    plugins: ['status', 'conference'], modules: ['conference-pin-policy'],
     connectServers: true, connection: { actionTimeoutMs: 2000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
   });
   const site = await create(k.admin, '/api/sites', { name: 'lon' });
@@ -38,7 +38,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await k?.stop();
-  k?.removeRoot();
   await sim?.stop();
 });
 

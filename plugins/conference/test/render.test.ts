@@ -1,20 +1,13 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClusterSnapshotView } from '../../../sdk/index.ts';
+import { goldenDir } from '../../../sdk/testing/golden.ts';
 import { renderFragments } from '../render.ts';
 import { isOpen } from '../schedule.ts';
 import { parseListing } from '../recordings.ts';
 import type { Room } from '../entities.ts';
 
-const GOLDEN = join(import.meta.dirname, 'golden');
-
-/** Compares with the golden file; `UPDATE_GOLDEN=1` rewrites it. */
-function golden(name: string, actual: string): void {
-  const file = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
-}
+const golden = goldenDir(join(import.meta.dirname, 'golden'));
 
 const snapshot = (tenantId = 1): ClusterSnapshotView => ({
   tenant: { id: tenantId, name: tenantId === 1 ? 'default' : 'acme' },

@@ -1,18 +1,18 @@
 import * as nodeFs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
-import type { TestKernel } from '../../../sdk/testing/kernel.ts';
-import { bootKernel, create } from './harness.ts';
+import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { create } from './harness.ts';
 
-const SITE = 'name: test\nplugins:\n  status: true\n  ha:\n    enabled: true\n    settings:\n      stateDir: /var/lib/acm-ha\n      pollSeconds: 0\n      checkAmi: { username: hacheck, secret: hacheck-Secret1 }\n';
-let k: TestKernel & { removeRoot(): void };
+const HA = { id: 'ha', settings: { stateDir: '/var/lib/acm-ha', pollSeconds: 0, checkAmi: { username: 'hacheck', secret: 'hacheck-Secret1' } } };
+let k: TestKernel;
 const sims: SimulatedAsterisk[] = [];
 let cluster: Record<string, any>;
 const servers: Record<string, any>[] = [];
 const P = '/api/plugins/ha';
 
 beforeAll(async () => {
-  k = await bootKernel(['status', 'ha'], SITE, { connectServers: true, connection: { actionTimeoutMs: 2000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } } } as never);
+  k = await startTestKernel({ plugins: ['status', HA], connectServers: true, connection: { actionTimeoutMs: 2000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } } });
   const site = await create(k.admin, '/api/sites', { name: 'lon' });
   cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
   for (const name of ['ast1', 'ast2']) {
@@ -28,7 +28,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await k?.stop();
-  k?.removeRoot();
   for (const s of sims) await s.stop();
 });
 
@@ -90,6 +89,11 @@ describe('HA model API', () => {
   });
 
   it('reports status from what the nodes wrote (vrrp.json/check.json) in plain words; the tile follows', async () => {
+    const haTile = async () => {
+      const r = await k.admin.json('GET', '/api/plugins/status/tiles');
+      expect(r.status).toBe(200);
+      return (r.body as { id: string }[]).find((t) => t.id === 'ha');
+    };
     const write = (i: number, file: string, data: unknown) => {
       const fs = nodeFs;
       const dir = `${sims[i]!.fsRoot}/var/lib/acm-ha`;
@@ -104,12 +108,12 @@ describe('HA model API', () => {
     expect(st.nodes[0].reachable, JSON.stringify(st.nodes[0])).toBe(true);
     expect(st).toMatchObject({ state: 'normal', words: 'NOW IN NORMAL STATE', replication: 'lon-ast1 -> lon-ast2' });
     expect(st.vips[0].heldBy).toEqual(['lon-ast1']);
+    expect(await haTile()).toMatchObject({ title: 'Service availability', state: 'green', summary: '1 HA group(s) in normal state' });
     write(0, 'vrrp.json', { [inst]: { state: 'BACKUP', at: new Date().toISOString() } });
     write(1, 'vrrp.json', { [inst]: { state: 'MASTER', at: new Date().toISOString() } });
     st = (await k.admin.json('GET', `${P}/status`)).body.groups[0];
     expect(st.state).toBe('failover');
     expect(st.words).toMatch(/^FAILOVER ACTIVE ON SECONDARY \(lon-ast2\) - PRIMARY HEALTHY/);
-    const tiles = JSON.stringify((await k.admin.json('GET', '/api/status')).body ?? {});
-    if (tiles.includes('Service availability')) expect(tiles).toContain('orange');
+    expect(await haTile()).toMatchObject({ title: 'Service availability', state: 'orange', summary: 'current HA failover active: lon-pair' });
   });
 });

@@ -1,7 +1,4 @@
-import { startSiteKernel, type TestClient } from '../../../sdk/testing/kernel.ts';
-
-/** A throw-away project root with stubs re-exporting the named real plugins, and a site.yaml. */
-export const bootKernel = startSiteKernel;
+import type { TestClient } from '../../../sdk/testing/kernel.ts';
 
 export async function create(c: TestClient, path: string, body: unknown): Promise<Record<string, any>> {
   const res = await c.json('POST', path, body);

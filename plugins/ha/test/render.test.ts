@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectGolden } from '../../../sdk/testing/golden.ts';
 import { renderKeepalived, type KeepalivedInput } from '../render.ts';
 
 const GOLDEN = join(import.meta.dirname, 'golden', 'keepalived-lon-ast1.conf');
@@ -23,8 +24,7 @@ afterAll(() => {
 describe('keepalived.conf renderer', () => {
   it('matches the golden file (UPDATE_GOLDEN=1 rewrites)', () => {
     const text = renderKeepalived(input);
-    if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, text);
-    expect(text).toBe(readFileSync(GOLDEN, 'utf8'));
+    expectGolden(GOLDEN, text);
     expect(text).toContain('    state BACKUP\n    nopreempt\n');
     expect(text).not.toContain('authentication');
     expect(text).not.toContain('state MASTER');

@@ -14,12 +14,15 @@ import snmp, { type Notification, type Receiver } from 'net-snmp';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
-import type { TestKernel } from '../../../sdk/testing/kernel.ts';
-import { bootKernel, create } from './harness.ts';
+import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { create } from './harness.ts';
 
-const SITE = (smtpPort: number) => `name: test\nplugins:\n  ha:\n    enabled: true\n    settings:\n      stateDir: /var/lib/acm-ha\n      pollSeconds: 0\n      syncSeconds: 0\n      email:\n        host: 127.0.0.1\n        port: ${smtpPort}\n        from: acm HA <ha@example.com>\n        timeoutMs: 3000\n      snmp:\n        community: acm-traps\n`;
+const HA = (smtpPort: number) => ({ id: 'ha', settings: {
+  stateDir: '/var/lib/acm-ha', pollSeconds: 0, syncSeconds: 0,
+  email: { host: '127.0.0.1', port: smtpPort, from: 'acm HA <ha@example.com>', timeoutMs: 3000 }, snmp: { community: 'acm-traps' },
+} });
 const P = '/api/plugins/ha';
-let k: TestKernel & { removeRoot(): void };
+let k: TestKernel;
 const sims: SimulatedAsterisk[] = [];
 const servers: Record<string, any>[] = [];
 let group: Record<string, any>;
@@ -80,7 +83,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => probe.close(() => r()));
   trapReceiver = snmp.createReceiver({ port: trapPort, address: '127.0.0.1', transport: 'udp4' }, (err, n) => { if (!err && n) traps.push(n); });
   trapReceiver.getAuthorizer().addCommunity('acm-traps');
-  k = await bootKernel(['ha'], SITE((smtp.server.address() as AddressInfo).port));
+  k = await startTestKernel({ plugins: [HA((smtp.server.address() as AddressInfo).port)] });
   k.acm.bus.subscribe('acm.>', (m) => { if (m.subject.includes('.ha.')) bus.push(m as never); });
   const site = await create(k.admin, '/api/sites', { name: 'lon' });
   const cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
@@ -101,7 +104,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await k?.stop();
-  k?.removeRoot();
   for (const s of sims) await s.stop();
   udp?.close();
   await new Promise((r) => web?.close(r));

@@ -14,12 +14,32 @@ export interface SimAmiUser {
   write?: string[] | 'all';
 }
 
+/** An AMI action as a test's handler sees it: its name as sent and its headers. */
+export interface SimActionRequest {
+  action: string;
+  /** First value of a header (case-insensitive), e.g. `get('Conference')`. */
+  get(name: string): string | undefined;
+  headers: Fields;
+}
+
+/** What a test's handler answers: `Response: Success` (default) or `Error`, with further headers. */
+export interface SimActionAnswer {
+  response?: 'Success' | 'Error';
+  /** The `Message:` header. */
+  message?: string;
+  fields?: Fields | Record<string, string>;
+}
+
+export type SimActionHandler = (req: SimActionRequest) => SimActionAnswer | void;
+
 export interface AmiServerOptions {
   users: Record<string, SimAmiUser>;
   /** Delay before `Authentication failed` (real: ~1 s). */
   authFailDelayMs: number;
   /** manager.conf `timestampevents = yes`: every event gets a `Timestamp:` after `Privilege:`. */
   timestampEvents?: boolean;
+  /** Test handlers by lower-case action name, consulted before the simulator's own. */
+  actionHandlers?: ReadonlyMap<string, SimActionHandler>;
 }
 
 export interface Session {
@@ -212,6 +232,21 @@ export class AmiServerCore {
   }
 
   // --- actions ---------------------------------------------------------------------
+  /** Runs a test's handler (its permission is the session's write classes, as for unknown actions). */
+  private answerWith(s: Session, m: AmiMessage, action: string, handler: SimActionHandler): void {
+    if (!this.userCan(s, action.toLowerCase())) {
+      this.error(s, m, 'Permission denied');
+      return;
+    }
+    try {
+      const a = handler({ action, get: (n) => m.get(n), headers: [...m.headers] }) ?? {};
+      const fields: Fields = Array.isArray(a.fields) ? a.fields : Object.entries(a.fields ?? {});
+      this.respond(s, m, a.response ?? 'Success', [...(a.message !== undefined ? [['Message', a.message] as [string, string]] : []), ...fields]);
+    } catch (e) {
+      this.error(s, m, `Internal simulator error: ${(e as Error).message}`);
+    }
+  }
+
   protected handle(s: Session, m: AmiMessage): void {
     const actionRaw = m.get('Action');
     if (actionRaw === undefined) {
@@ -221,6 +256,11 @@ export class AmiServerCore {
     const action = actionRaw.toLowerCase();
     if (!s.user && action !== 'login' && action !== 'challenge') {
       this.error(s, m, 'Permission denied');
+      return;
+    }
+    const custom = this.opts.actionHandlers?.get(action);
+    if (custom) {
+      this.answerWith(s, m, actionRaw, custom);
       return;
     }
     const h = (this as unknown as Record<string, ((s: Session, m: AmiMessage) => void) | undefined>)[`a_${action}`];

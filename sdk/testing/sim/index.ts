@@ -3,11 +3,23 @@
  * optionally SIP OPTIONS over UDP) for tests, demos and `acm sim`. Listens on 127.0.0.1 with
  * OS-chosen ports by default; `stop()` releases every socket, timer and temp directory.
  * What it knowingly does differently from Asterisk 20 is listed in DIFFERENCES.md.
+ *
+ * The hooks a plugin's tests may use (the rest of the simulator's classes can change):
+ * - fault injection: `dropAfterNextListItems`, `slowResponsesMs`, `neverAnswer`, `sendGarbage`,
+ *   `dropAmiConnections`, `restart()`, `rebuild()`;
+ * - AMI: `emit(event, headers)` sends an event; `onAction(name, handler)` answers an action the
+ *   simulator does not know (or replaces its answer) and sees the request's headers;
+ * - files: `writeConfig`/`readConfig` under /etc/asterisk, `fsRoot` for the rest of the disk
+ *   (what acm pushed over SFTP), `createDataDir`/`removeDataDir` under astdatadir;
+ * - the running PBX, `state` (PbxState): `newChannel(...)`, `hangup(channel)`, AstDB as `db`
+ *   (`/family/key` -> value), `conferences` (ConfBridge rooms -> members), `emitAmi`;
+ * - calls: `startCallGenerator`, `stasisStart` (ARI).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AmiServer, type SimAmiUser } from './ami-server.ts';
+import type { SimActionHandler } from './ami-server-core.ts';
 import { AriServer } from './ari-server.ts';
 import { SftpServer } from './sftp-server.ts';
 import { SipUdpServer } from './sip-udp.ts';
@@ -19,6 +31,8 @@ export { PbxState } from './state.ts';
 export { CallGenerator } from './call-generator.ts';
 export type { CallGeneratorOptions } from './call-generator.ts';
 export type { SimAmiUser } from './ami-server.ts';
+export type { SimActionAnswer, SimActionHandler, SimActionRequest } from './ami-server-core.ts';
+export type { Fields, SimChannel, SimConferenceMember } from './state.ts';
 export { parseConfig, dirSource, mapSource } from './config-parser.ts';
 
 /** Accounts of the simulator. Defaults are the recorded server's: acmtest / acmari. */
@@ -86,6 +100,8 @@ export class SimulatedAsterisk {
   private opts: SimOptions = {};
   /** Kept across restart() like a real server's /etc/ssh keys; rebuild() draws a new one. */
   private sshHostKey: string | undefined;
+  /** Tests' AMI action handlers by lower-case name; kept across restart(). */
+  private readonly actionHandlers = new Map<string, SimActionHandler>();
 
   /** Root of the simulated filesystem; `/etc/asterisk` is `configRoot`. */
   get fsRoot(): string {
@@ -130,7 +146,7 @@ export class SimulatedAsterisk {
     }
     const amiUsers: Record<string, SimAmiUser> = {};
     for (const [u, v] of Object.entries(this.users.ami)) amiUsers[u] = typeof v === 'string' ? { secret: v } : v;
-    this.ami = new AmiServer(this.state, { users: amiUsers, authFailDelayMs: opts.authFailDelayMs ?? 1000, timestampEvents: opts.timestampEvents });
+    this.ami = new AmiServer(this.state, { users: amiUsers, authFailDelayMs: opts.authFailDelayMs ?? 1000, timestampEvents: opts.timestampEvents, actionHandlers: this.actionHandlers });
     this.ari = new AriServer(this.state, { users: this.users.ari });
     try {
       this.ports.ami = await this.ami.start(opts.amiPort ?? 0, host);
@@ -245,6 +261,16 @@ export class SimulatedAsterisk {
   /** Emit an AMI event to every session that takes its class (default class 'system'). */
   emit(event: string, headers: Record<string, string> | Fields = {}, privilege = 'system'): void {
     this.state.emitAmi(event, privilege, Array.isArray(headers) ? headers : Object.entries(headers));
+  }
+
+  /**
+   * Answer AMI `action` with `handler` (before or after start, kept across restart): for actions
+   * a real Asterisk 20 answers that the simulator does not implement. Returns the undo.
+   */
+  onAction(action: string, handler: SimActionHandler): () => void {
+    const key = action.toLowerCase();
+    this.actionHandlers.set(key, handler);
+    return () => { if (this.actionHandlers.get(key) === handler) this.actionHandlers.delete(key); };
   }
 
   /** Drop every AMI client connection (the listener stays up). */

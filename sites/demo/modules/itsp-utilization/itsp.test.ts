@@ -1,27 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../../sdk/testing/sim/index.ts';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { startTestKernel, type TestClient, type TestKernel } from '../../../../sdk/testing/kernel.ts';
 import { kbpsFor } from './utilization.ts';
 import { waitUntil as until } from '../../../../sdk/testing/wait.ts';
-
-const REPO = resolve(import.meta.dirname, '../../../..');
-
-/** A project root with just the status plugin and this module (stubs re-exporting the real files). */
-function projectRoot(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'acm-itsp-root-'));
-  const stub = (at: string, real: string) => {
-    mkdirSync(at, { recursive: true });
-    writeFileSync(join(at, 'manifest.ts'), `export { manifest } from ${JSON.stringify(join(real, 'manifest.ts'))};\n`);
-    writeFileSync(join(at, 'index.ts'), `export { default } from ${JSON.stringify(join(real, 'index.ts'))};\n`);
-  };
-  stub(join(dir, 'plugins', 'status'), join(REPO, 'plugins', 'status'));
-  stub(join(dir, 'sites', 'test', 'modules', 'itsp-utilization'), import.meta.dirname);
-  writeFileSync(join(dir, 'sites', 'test', 'site.yaml'), 'name: test\nplugins:\n  status: true\n  itsp-utilization: true\n');
-  return dir;
-}
 
 async function create(c: TestClient, path: string, body: Record<string, unknown>): Promise<Record<string, any>> {
   const res = await c.json('POST', path, body);
@@ -32,13 +13,11 @@ async function create(c: TestClient, path: string, body: Record<string, unknown>
 
 let sim: SimulatedAsterisk;
 let k: TestKernel;
-let root: string;
 
 beforeAll(async () => {
   sim = new SimulatedAsterisk();
   const ports = await sim.start({ sshPort: -1, authFailDelayMs: 50 });
-  root = projectRoot();
-  k = await startTestKernel({ rootDir: root, site: 'test',
+  k = await startTestKernel({ plugins: ['status'], modules: ['itsp-utilization'],
     connectServers: true, connection: { actionTimeoutMs: 2000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
   });
   const site = await create(k.admin, '/api/sites', { name: 'tpa' });
@@ -54,7 +33,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await k?.stop();
-  if (root) rmSync(root, { recursive: true, force: true });
   await sim?.stop();
 });
 
