@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { MENU_SECTIONS } from '../../sdk/manifest.ts';
 import { startUi, type UiHarness } from './harness.ts';
 
 /**
@@ -34,10 +35,11 @@ const form = () => page.locator('acm-object-form');
 describe('plugin pages', () => {
   it('sits in the menu section and place its manifest names', async () => {
     await nav().getByRole('link', { name: 'Conferences', exact: true }).waitFor();
-    const menu = await nav().evaluate((el) => [...el.querySelectorAll('h2')].map((h2) => ({
-      section: h2.textContent, links: [...(h2.nextElementSibling?.querySelectorAll('a') ?? [])].map((a) => a.textContent),
+    const menu = await nav().evaluate((el) => Array.from(el.querySelectorAll('h2'), (h2) => ({
+      section: h2.textContent, links: Array.from(h2.nextElementSibling?.querySelectorAll('a') ?? [], (a) => a.textContent),
     })));
-    expect(menu.map((m) => m.section)).toEqual(['Status', 'Configuration', 'System']);
+    // The shell shows the manifest's sections, in their order.
+    expect(menu.map((m) => m.section)).toEqual([...MENU_SECTIONS]);
     const config = menu.find((m) => m.section === 'Configuration')!.links;
     // order 45: after the core's fourth entry (Access lists, 40), before Batch (50).
     expect(config.slice(config.indexOf('Access lists'), config.indexOf('Access lists') + 3)).toEqual(['Access lists', 'Conferences', 'Batch']);
