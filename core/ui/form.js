@@ -83,6 +83,7 @@ function shape(s) {
  * @typedef {object} FieldHint
  * @property {'datetime'} [input]  `datetime`: a date-and-time picker in local time, sent as ISO 8601 UTC
  * @property {string} [label]      instead of the label guessed from the field name
+ * @property {boolean} [fixed]     set when the object is made, read-only when changing it (the API refuses a change)
  */
 
 /** ISO 8601 → the `YYYY-MM-DDTHH:mm` of a datetime-local input, in local time. @param {unknown} v */
@@ -305,7 +306,7 @@ export class AcmObjectForm extends LitElement {
     const s = shape(raw);
     const id = `f-${this.resource}-${k}`;
     const err = this.errors[k];
-    const ro = !this.writable;
+    const ro = !this.writable || (this.mode === 'edit' && !!this.hints[k]?.fixed);
     const required = (this.schema.required ?? []).includes(k) && s.default === undefined;
     const v = this.values[k];
     const describedBy = err ? `${id}-err` : nothing;

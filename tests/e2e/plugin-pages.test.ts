@@ -115,6 +115,8 @@ describe('plugin pages', () => {
 
     await page.getByRole('button', { name: 'Change pair-1' }).click();
     await poll(() => form().getByRole('textbox', { name: 'Name', exact: true }).inputValue()).toBe('pair-1');
+    // A group cannot move to another cluster: the form does not offer it.
+    expect(await form().getByLabel('Cluster').isDisabled()).toBe(true);
     await form().getByLabel('Description').fill('front pair');
     await form().getByLabel('SIP port').fill('70000');
     await form().getByRole('button', { name: 'Save', exact: true }).click();

@@ -21,6 +21,7 @@ const GROUP_SECTIONS = [
 ];
 /** @type {Record<string, import('acm/sdk.js').FieldHint>} */
 const GROUP_HINTS = {
+  clusterId: { fixed: true },
   witness: { label: 'Witness address' }, advertInt: { label: 'VRRP advert interval (s)' }, checkInterval: { label: 'Health check every (s)' },
   checkFall: { label: 'Failed checks before FAULT' }, checkRise: { label: 'Good checks before recovery' }, sipPort: { label: 'SIP port' }, amiPort: { label: 'AMI port' },
 };
