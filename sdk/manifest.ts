@@ -5,12 +5,22 @@ export const CONTRACT_VERSION = 1;
 
 const pluginId = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes');
 
+/** The menu's sections, in the order the shell shows them (the core's pages are in them too). */
+export const MENU_SECTIONS = ['Status', 'Configuration', 'System'] as const;
+
+/** Where a page sits in the menu: its section, and its place there (lower first; the core's pages are 10, 20, 30, …). */
+export const UiMenuSchema = z.strictObject({
+  section: z.enum(MENU_SECTIONS).default('Status'),
+  order: z.number().int().min(0).max(1000).default(500),
+});
+
 export const UiPageSchema = z.strictObject({
   path: z.string().regex(/^\/[a-z0-9/-]*$/),
   title: z.string().min(1),
   element: z.string().regex(/^[a-z]+-[a-z0-9-]+$/, 'a custom element name with a dash'),
   module: z.string().min(1),
   permission: z.string().min(1),
+  menu: UiMenuSchema.default({ section: 'Status', order: 500 }),
 });
 
 export const ManifestSchema = z.strictObject({
@@ -31,6 +41,7 @@ export const ManifestSchema = z.strictObject({
 export type ManifestInput = z.input<typeof ManifestSchema>;
 export type Manifest = z.output<typeof ManifestSchema>;
 export type UiPage = z.infer<typeof UiPageSchema>;
+export type UiMenu = z.infer<typeof UiMenuSchema>;
 
 /** Declares a manifest. Plain data: the kernel reads it before any plugin code runs. */
 export function defineManifest<const M extends ManifestInput>(manifest: M): M {

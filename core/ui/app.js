@@ -1,5 +1,6 @@
 // @ts-check
 import { LitElement, html, nothing } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { api, can, live, notifyChanged, sessionRestored, setMe, ApiError } from './api.js';
 import { RESOURCES } from './pages.js';
 import './form.js';
@@ -10,25 +11,39 @@ import './batch.js';
  * @typedef {object} NavItem
  * @property {string} path   route after '#'
  * @property {string} title
- * @property {string} section
+ * @property {string} section  one of SECTIONS
+ * @property {number} order    place in its section, lower first
+ * @property {string} permission  shown only to users holding it
  * @property {string} [plugin]  plugin id for plugin pages
  * @property {string} [element]
  * @property {string} [module]
  */
 
+/** The menu's sections in order (sdk/manifest.ts MENU_SECTIONS): a plugin page names one in its manifest's `ui[].menu`. */
+const SECTIONS = ['Status', 'Configuration', 'System'];
+
+/** Numbers a section's pages 10, 20, 30, … so plugin pages can sit between them. @param {Omit<NavItem, 'order'>[]} items */
+const numbered = (items) => items.map((item, i) => ({ ...item, order: (i + 1) * 10 }));
+const CONFIG_RESOURCES = RESOURCES.filter((r) => !['clusters', 'servers', 'sites', 'tenants'].includes(r.name));
+const SYSTEM_RESOURCES = ['clusters', 'servers', 'sites', 'tenants'].flatMap((n) => RESOURCES.filter((r) => r.name === n));
+
 /** The core pages, each shown when the user holds its permission. */
 const CORE_PAGES = [
-  { path: '/group-status', title: 'Group status', section: 'Status', permission: 'core.extension:read' },
-  { path: '/server-status', title: 'Server status', section: 'Status', permission: 'core.server:read' },
-  ...RESOURCES.filter((r) => !['clusters', 'servers', 'sites', 'tenants'].includes(r.name))
-    .map((r) => ({ path: `/${r.name}`, title: r.title, section: 'Configuration', permission: `${r.permission}:read` })),
-  { path: '/batch', title: 'Batch', section: 'Configuration', permission: 'core.extension:write' },
-  { path: '/revisions', title: 'Revisions', section: 'Configuration', permission: 'core.revision:read' },
-  ...RESOURCES.filter((r) => ['sites', 'clusters', 'servers', 'tenants'].includes(r.name))
-    .map((r) => ({ path: `/${r.name}`, title: r.title, section: 'System', permission: `${r.permission}:read` })),
-  { path: '/users', title: 'Users', section: 'System', permission: 'core.user:read' },
-  { path: '/plugins', title: 'Plugins', section: 'System', permission: 'core.plugin:read' },
-  { path: '/audit', title: 'Audit log', section: 'System', permission: 'core.audit:read' },
+  ...numbered([
+    { path: '/group-status', title: 'Group status', section: 'Status', permission: 'core.extension:read' },
+    { path: '/server-status', title: 'Server status', section: 'Status', permission: 'core.server:read' },
+  ]),
+  ...numbered([
+    ...CONFIG_RESOURCES.map((r) => ({ path: `/${r.name}`, title: r.title, section: 'Configuration', permission: `${r.permission}:read` })),
+    { path: '/batch', title: 'Batch', section: 'Configuration', permission: 'core.extension:write' },
+    { path: '/revisions', title: 'Revisions', section: 'Configuration', permission: 'core.revision:read' },
+  ]),
+  ...numbered([
+    ...SYSTEM_RESOURCES.map((r) => ({ path: `/${r.name}`, title: r.title, section: 'System', permission: `${r.permission}:read` })),
+    { path: '/users', title: 'Users', section: 'System', permission: 'core.user:read' },
+    { path: '/plugins', title: 'Plugins', section: 'System', permission: 'core.plugin:read' },
+    { path: '/audit', title: 'Audit log', section: 'System', permission: 'core.audit:read' },
+  ]),
 ];
 
 /**
@@ -104,6 +119,8 @@ export class AcmApp extends LitElement {
     /** @type {Map<string, HTMLElement>} plugin page elements, kept while their route is shown */
     this.pluginEls = new Map();
     this.toastSeq = 0;
+    /** @type {(() => void) | undefined} unsubscribes from the live WebSocket */
+    this.offLive = undefined;
   }
 
   createRenderRoot() { return this; }
@@ -160,20 +177,24 @@ export class AcmApp extends LitElement {
     setTimeout(() => { this.toasts = this.toasts.filter((x) => x.id !== id); }, t.kind === 'error' ? 8000 : 4000);
   }
 
-  /** @returns {NavItem[]} */
+  /**
+   * The menu: the core pages and the started plugins' pages the user may open, by section, then
+   * `order`, then title; the home page (`/`) first of all.
+   * @returns {NavItem[]}
+   */
   get nav() {
     /** @type {NavItem[]} */
-    const items = [];
+    const items = CORE_PAGES.filter((c) => can(c.permission));
     for (const p of this.plugins) {
       if (!p.started) continue;
       for (const page of p.ui ?? []) {
         if (!can(page.permission)) continue;
-        items.push({ path: page.path, title: page.title, section: 'Status', plugin: p.id, element: page.element, module: page.module });
+        const section = SECTIONS.includes(page.menu?.section) ? page.menu.section : 'Status';
+        items.push({ path: page.path, title: page.title, permission: page.permission, section, order: page.menu?.order ?? 500, plugin: p.id, element: page.element, module: page.module });
       }
     }
-    items.sort((a, b) => (a.path === '/' ? -1 : b.path === '/' ? 1 : 0));
-    for (const c of CORE_PAGES) if (can(c.permission)) items.push(c);
-    return items;
+    const rank = (/** @type {NavItem} */ n) => (n.path === '/' ? -1 : SECTIONS.indexOf(n.section));
+    return items.sort((a, b) => rank(a) - rank(b) || a.order - b.order || a.title.localeCompare(b.title));
   }
 
   /** @param {SubmitEvent} e */
@@ -307,7 +328,11 @@ export class AcmApp extends LitElement {
         });
       }
     }
-    return el;
+    // Lit leaves a page by calling remove() on the nodes it rendered: a page element that defines
+    // its own remove() (or throws in it) would stay on screen under every page after it. The
+    // shell's own wrapper is what Lit removes; the key makes a switch between two plugin pages
+    // replace the wrapper too.
+    return keyed(key, html`<div class="plugin-host" data-plugin=${String(page.plugin)}>${el}</div>`);
   }
 
   commitDialog() {

@@ -2,12 +2,22 @@
 import { LitElement, html, nothing } from 'lit';
 import { api, ApiError, can, humanize, notifyChanged, toast, formatDate, deviceState } from './api.js';
 
-/** @type {Promise<any> | null} */
-let openapi = null;
-/** The API's input schemas (`components.schemas` of /api/openapi.json), fetched once. */
-export function inputSchemas() {
-  openapi ??= api('GET', '/api/openapi.json').then((d) => d.components.schemas).catch((err) => { openapi = null; throw err; });
-  return openapi;
+/** @type {Map<string, Promise<Record<string, any>>>} */
+const schemaDocs = new Map();
+/**
+ * Input schemas by name, fetched once per document: the core's from `components.schemas` of
+ * /api/openapi.json, a plugin's from a route of its own answering `{<Name>: <JSON Schema>}`.
+ * @param {string} [source] URL of the document
+ * @returns {Promise<Record<string, any>>}
+ */
+export function inputSchemas(source = '/api/openapi.json') {
+  let p = schemaDocs.get(source);
+  if (!p) {
+    p = api('GET', source).then((d) => d?.components?.schemas ?? d ?? {});
+    p.catch(() => schemaDocs.delete(source));
+    schemaDocs.set(source, p);
+  }
+  return p;
 }
 
 /** Field labels that humanize() cannot guess. */
@@ -70,10 +80,29 @@ function shape(s) {
  */
 
 /**
- * `<acm-object-form>`: Add / View / Change / Copy of any core object, generated from the API's
- * input schema. Fields grouped by `sections` (anything not listed lands in "Other"); the API's
- * `problems` shown next to their fields; read-only without the `:write` permission. Keeps what
- * the user typed across a session expiry (the call waits for the new login, then retries).
+ * @typedef {object} FieldHint
+ * @property {'datetime'} [input]  `datetime`: a date-and-time picker in local time, sent as ISO 8601 UTC
+ * @property {string} [label]      instead of the label guessed from the field name
+ * @property {boolean} [fixed]     set when the object is made, read-only when changing it (the API refuses a change)
+ */
+
+/** ISO 8601 → the `YYYY-MM-DDTHH:mm` of a datetime-local input, in local time. @param {unknown} v */
+function toLocalInput(v) {
+  const d = new Date(String(v));
+  if (Number.isNaN(d.getTime())) return String(v ?? '');
+  const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/**
+ * `<acm-object-form>`: Add / View / Change / Copy of any object, generated from its API input
+ * schema (JSON Schema as zod writes it). Core objects: `resource` + `schema-name` (the schema
+ * from /api/openapi.json). Plugin objects add `path` (the collection's URL) and `schema-source`
+ * (a route of the plugin answering `{<schema-name>: <JSON Schema>}`). Fields grouped by
+ * `sections` (anything not listed lands in "Other"); the API's `problems` shown next to their
+ * fields; read-only without `<permission>:write`; a change sends only the fields it changed
+ * (partial PUT). Keeps what the user typed across a session expiry (the call waits for the new
+ * login, then retries). Emits `acm-saved` (detail: the saved object), `acm-cancel`, `acm-edit`.
  */
 export class AcmObjectForm extends LitElement {
   static properties = {
@@ -82,7 +111,10 @@ export class AcmObjectForm extends LitElement {
     permission: { type: String },
     mode: { type: String },
     itemId: { attribute: 'item-id', type: Number },
+    path: { type: String },
+    schemaSource: { attribute: 'schema-source', type: String },
     sections: { attribute: false },
+    hints: { attribute: false },
     schema: { state: true },
     item: { state: true },
     values: { state: true },
@@ -102,6 +134,12 @@ export class AcmObjectForm extends LitElement {
     this.itemId = 0;
     /** @type {Section[] | null} */
     this.sections = null;
+    /** the collection's URL; default `/api/<resource>` */
+    this.path = '';
+    /** where the schema comes from; default the OpenAPI document */
+    this.schemaSource = '';
+    /** @type {Record<string, FieldHint>} how to show particular fields */
+    this.hints = {};
     /** @type {any} */
     this.schema = null;
     /** @type {Record<string, any> | null} */
@@ -124,15 +162,17 @@ export class AcmObjectForm extends LitElement {
 
   /** @param {Map<string, unknown>} changed */
   willUpdate(changed) {
-    if (changed.has('resource') || changed.has('itemId') || changed.has('mode')) void this.load();
+    if (['resource', 'path', 'schemaName', 'schemaSource', 'itemId', 'mode'].some((k) => changed.has(k))) void this.load();
   }
+
+  get base() { return this.path || `/api/${this.resource}`; }
 
   async load() {
     try {
-      const schemas = await inputSchemas();
+      const schemas = await inputSchemas(this.schemaSource || undefined);
       const schema = schemas[this.schemaName];
       if (!schema) throw new Error(`no schema ${this.schemaName}`);
-      const item = this.itemId ? await api('GET', `/api/${this.resource}/${this.itemId}`) : null;
+      const item = this.itemId ? await api('GET', `${this.base}/${this.itemId}`) : null;
       const refs = /** @type {Record<string, any>} */ ({});
       await Promise.all(Object.keys(schema.properties).filter((k) => REFS[k]).map(async (k) => { refs[k] = await refOptions(k); }));
       /** @type {Record<string, any>} */
@@ -140,7 +180,7 @@ export class AcmObjectForm extends LitElement {
       for (const [k, raw] of Object.entries(schema.properties)) {
         const s = shape(raw);
         const v = item ? item[k] : this.defaults[k] ?? s.default;
-        values[k] = this.toText(s, v);
+        values[k] = this.hints[k]?.input === 'datetime' && v ? toLocalInput(v) : this.toText(s, v);
       }
       if (this.mode === 'copy' && item) {
         if ('extension' in values) values.extension = '';
@@ -169,11 +209,15 @@ export class AcmObjectForm extends LitElement {
     return String(v);
   }
 
-  /** The API value of a form value. @param {any} s @param {any} v */
-  fromText(s, v) {
+  /** The API value of a form value. @param {any} s @param {any} v @param {FieldHint} [hint] */
+  fromText(s, v, hint) {
     if (s.type === 'boolean') return !!v;
     const t = String(v ?? '').trim();
     if (t === '') return s.nullable ? null : undefined;
+    if (hint?.input === 'datetime') {
+      const d = new Date(t);
+      return Number.isNaN(d.getTime()) ? t : d.toISOString();
+    }
     if (s.type === 'integer' || s.type === 'number') return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
     if (s.type === 'array') {
       if (s.items?.type === 'object') {
@@ -199,10 +243,10 @@ export class AcmObjectForm extends LitElement {
       const changed = JSON.stringify(v) !== JSON.stringify(this.original?.[k]);
       if (this.isSecret(k) && (v === '' || v === undefined)) continue;
       if (this.mode === 'new') {
-        const x = this.fromText(s, v);
+        const x = this.fromText(s, v, this.hints[k]);
         if (x !== undefined && x !== null) out[k] = x;
       } else if (changed) {
-        const x = this.fromText(s, v);
+        const x = this.fromText(s, v, this.hints[k]);
         out[k] = x === undefined ? null : x;
       }
     }
@@ -218,13 +262,13 @@ export class AcmObjectForm extends LitElement {
     this.formError = '';
     try {
       const body = this.body();
-      const base = `/api/${this.resource}`;
+      const base = this.base;
       const saved = this.mode === 'new' ? await api('POST', base, body)
         : this.mode === 'copy' ? await api('POST', `${base}/${this.itemId}/copy`, body)
           : await api('PUT', `${base}/${this.itemId}`, body);
       clearRefCache();
       notifyChanged();
-      toast(`Saved ${saved?.name ?? saved?.extension ?? ''}.`.replace(' .', '.'));
+      toast(`Saved ${saved?.name ?? saved?.extension ?? saved?.number ?? ''}.`.replace(' .', '.'));
       this.dispatchEvent(new CustomEvent('acm-saved', { detail: saved, bubbles: true }));
     } catch (err) {
       if (err instanceof ApiError && err.problems.length) {
@@ -262,7 +306,7 @@ export class AcmObjectForm extends LitElement {
     const s = shape(raw);
     const id = `f-${this.resource}-${k}`;
     const err = this.errors[k];
-    const ro = !this.writable;
+    const ro = !this.writable || (this.mode === 'edit' && !!this.hints[k]?.fixed);
     const required = (this.schema.required ?? []).includes(k) && s.default === undefined;
     const v = this.values[k];
     const describedBy = err ? `${id}-err` : nothing;
@@ -280,15 +324,18 @@ export class AcmObjectForm extends LitElement {
       const hint = s.type === 'array' ? `one per line: ${Object.keys(s.items.properties).join(' ')}` : '';
       control = html`<textarea id=${id} name=${k} rows="4" ?readonly=${ro} aria-invalid=${err ? 'true' : 'false'} aria-describedby=${describedBy}
         placeholder=${hint} .value=${String(v ?? '')} @input=${(/** @type {Event} */ e) => this.input(k, e)}></textarea>`;
+    } else if (this.hints[k]?.input === 'datetime') {
+      control = html`<input id=${id} name=${k} type="datetime-local" ?readonly=${ro} ?required=${required} aria-invalid=${err ? 'true' : 'false'}
+        aria-describedby=${describedBy} .value=${String(v ?? '')} @input=${(/** @type {Event} */ e) => this.input(k, e)}>`;
     } else {
-      const secret = this.isSecret(k) || /secret|password/i.test(k);
+      const secret = this.isSecret(k) || /secret|password|Pin$/.test(k);
       const placeholder = this.isSecret(k) && this.item?.[`${k}Set`] ? 'set — leave empty to keep' : s.type === 'array' ? 'comma-separated' : '';
       control = html`<input id=${id} name=${k} type=${secret ? 'password' : 'text'} autocomplete=${secret ? 'new-password' : 'off'}
         inputmode=${s.type === 'integer' ? 'numeric' : nothing} ?readonly=${ro} ?required=${required} aria-invalid=${err ? 'true' : 'false'}
         aria-describedby=${describedBy} placeholder=${placeholder} .value=${String(v ?? '')} @input=${(/** @type {Event} */ e) => this.input(k, e)}>`;
     }
     return html`<div class="field ${s.type === 'boolean' ? 'field-check' : ''} ${err ? 'invalid' : ''}" data-field=${k}>
-      <label for=${id}>${label(k)}${required && !ro ? html`<span class="req" aria-hidden="true">*</span>` : nothing}</label>
+      <label for=${id}>${this.hints[k]?.label ?? label(k)}${required && !ro ? html`<span class="req" aria-hidden="true">*</span>` : nothing}</label>
       ${control}
       ${err ? html`<p class="field-error" id="${id}-err">${err}</p>` : nothing}
     </div>`;

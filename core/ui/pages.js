@@ -157,7 +157,15 @@ customElements.define('acm-resource-page', AcmResourcePage);
 /** The user form has no schema in the OpenAPI document: a small one here (POST /api/users). */
 export class AcmUsersPage extends LitElement {
   static properties = { sub: { type: String }, roles: { state: true }, error: { state: true }, problems: { state: true } };
-  constructor() { super(); this.sub = ''; /** @type {string[]} */ this.roles = []; this.error = ''; /** @type {Record<string, string>} */ this.problems = {}; }
+  constructor() {
+    super();
+    this.sub = '';
+    /** @type {string[]} */
+    this.roles = [];
+    this.error = '';
+    /** @type {Record<string, string>} */
+    this.problems = {};
+  }
   createRenderRoot() { return this; }
   connectedCallback() {
     super.connectedCallback();
@@ -309,7 +317,12 @@ customElements.define('acm-group-status', AcmGroupStatus);
 /** `<acm-server-status>`: every cluster's servers from /api/status, live from `server` messages. */
 export class AcmServerStatus extends LitElement {
   static properties = { clusters: { state: true }, error: { state: true } };
-  constructor() { super(); /** @type {any[]} */ this.clusters = []; this.error = ''; }
+  constructor() {
+    super();
+    /** @type {any[]} */
+    this.clusters = [];
+    this.error = '';
+  }
   createRenderRoot() { return this; }
   connectedCallback() {
     super.connectedCallback();
@@ -348,7 +361,12 @@ customElements.define('acm-server-status', AcmServerStatus);
 /** `<acm-plugins-page>`: the installed plugins; admins enable and disable them here. */
 export class AcmPluginsPage extends LitElement {
   static properties = { plugins: { state: true }, busy: { state: true } };
-  constructor() { super(); /** @type {any[]} */ this.plugins = []; this.busy = ''; }
+  constructor() {
+    super();
+    /** @type {any[]} */
+    this.plugins = [];
+    this.busy = '';
+  }
   createRenderRoot() { return this; }
   connectedCallback() { super.connectedCallback(); void this.load(); }
   async load() { this.plugins = await api('GET', '/api/plugins'); }

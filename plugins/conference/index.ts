@@ -5,7 +5,7 @@ import { manifest } from './manifest.ts';
 import { conferenceService, pinPolicies, type ConferenceService } from './api/index.ts';
 import { RoomSchema, type Room } from './entities.ts';
 import { migrations } from './migrations/index.ts';
-import { RoomStore, parse, toView } from './rooms.ts';
+import { RoomInput, RoomStore, parse, toView } from './rooms.ts';
 import { renderFragments } from './render.ts';
 import { confbridgeVerifier } from './verify.ts';
 import { LIVE_EVENTS, LiveRooms } from './live.ts';
@@ -45,6 +45,8 @@ export default definePlugin({
     const id = (c: RouteContext) => Number(c.params.id);
 
     // --- rooms ---------------------------------------------------------------------------
+    // The page's form is generated from the schema that validates the API (sdk/README §9).
+    ctx.http.route('GET', '/schemas', 'conference.room:read', () => ({ RoomInput: z.toJSONSchema(RoomInput, { io: 'input', unrepresentable: 'any' }) }));
     ctx.http.route('GET', '/rooms', 'conference.room:read', (c) => store.list(c.user, c.query));
     ctx.http.route('GET', '/rooms/:id', 'conference.room:read', async (c) => toView(await store.row(c.user, id(c))));
     ctx.http.route('POST', '/rooms', 'conference.room:write', async (c) => {

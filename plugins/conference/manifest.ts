@@ -8,7 +8,8 @@ export const manifest = defineManifest({
   description: 'ConfBridge rooms: bookings with time windows and PINs, rendered profiles and dialplan, live participants.',
   license: 'conference',
   permissions: ['conference.room:read', 'conference.room:write'],
-  ui: [{ path: '/conference', title: 'Conferences', element: 'acm-conference-page', module: './ui/conference-page.js', permission: 'conference.room:read' }],
+  ui: [{ path: '/conference', title: 'Conferences', element: 'acm-conference-page', module: './ui/conference-page.js', permission: 'conference.room:read',
+    menu: { section: 'Configuration', order: 45 } }],
   settings: z.strictObject({
     /** Where ConfBridge writes recordings on the servers (bridge profile `record_file`). */
     recordingsDir: z.string().regex(/^\/[A-Za-z0-9_./-]*$/, 'an absolute path of letters, digits and _./-').default('/var/spool/asterisk/confbridge'),

@@ -9,7 +9,7 @@ import { backoffSeconds, haMessage, haTransports, MAX_ATTEMPTS, subjectOf, type 
 import { instanceName } from './render.ts';
 import { sessionTransport, SyncEngine, type SyncConflict, type SyncJob, type SyncReport } from './sync.ts';
 import { migrations } from './migrations/index.ts';
-import { CHILDREN, groupView, HaStore, parse, rowView, type ChildKind } from './store.ts';
+import { CHILDREN, GroupInput, groupView, HaStore, parse, rowView, type ChildKind } from './store.ts';
 import { renderGroup } from './nodeconfig.ts';
 import { groupStatus, type NodeState } from './status.ts';
 import { nodeProgram } from './node/main.ts';
@@ -47,6 +47,8 @@ export default definePlugin({
     });
 
     // --- groups ------------------------------------------------------------------------------
+    // The page's form is generated from the schema that validates the API (sdk/README §9).
+    ctx.http.route('GET', '/schemas', 'ha.group:read', () => ({ GroupInput: z.toJSONSchema(GroupInput, { io: 'input', unrepresentable: 'any' }) }));
     ctx.http.route('GET', '/groups', 'ha.group:read', async (c) => {
       const clusterId = c.query.clusterId ? Number(c.query.clusterId) : undefined;
       const items = (await store.groups(c.user, clusterId)).map(groupView);

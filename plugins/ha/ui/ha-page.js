@@ -1,16 +1,30 @@
 // @ts-check
 // The HA plugin's page (`#/ha`): every HA group with its nodes, VIPs and who holds them, the
 // state in plain words (GET /status), file sync per path, the event history, the notification
-// outbox per target, and — for ha.group:write — deploy, failover (confirmed) and full resync.
+// outbox per target, and — for ha.group:write — adding and changing groups (the shared form),
+// deploy, failover (confirmed) and full resync.
 // Light DOM with the shell's stylesheet (app.css): no inline styles or scripts (CSP).
 import { LitElement, html, nothing } from 'lit';
-import { api, can, confirmDialog, formatDate, toast } from 'acm/api.js';
+import { api, can, confirmDialog, formatDate, toast } from 'acm/sdk.js';
 
 const API = '/api/plugins/ha';
 /** The group state as a badge colour: orange during failover, red when broken. */
 const STATE_COLOUR = /** @type {Record<string, string>} */ ({ normal: 'green', failover: 'orange', split: 'red', down: 'red', unknown: 'grey', unconfigured: 'grey' });
 const VRRP_COLOUR = /** @type {Record<string, string>} */ ({ MASTER: 'green', BACKUP: 'grey', FAULT: 'red', STOP: 'orange' });
 const OUTBOX_COLOUR = /** @type {Record<string, string>} */ ({ ok: 'green', idle: 'grey', waiting: 'grey', retrying: 'orange', failing: 'red', sent: 'green', pending: 'grey', failed: 'red', skipped: 'grey' });
+
+/** The group form: what a group is, then what keepalived watches and how fast. */
+const GROUP_SECTIONS = [
+  { title: 'Group', fields: ['clusterId', 'name', 'description', 'services', 'witness'] },
+  { title: 'Checks and timing', fields: ['sipPort', 'amiPort', 'advertInt', 'checkInterval', 'checkFall', 'checkRise'] },
+  { title: 'Trunks', fields: ['trunks'] },
+];
+/** @type {Record<string, import('acm/sdk.js').FieldHint>} */
+const GROUP_HINTS = {
+  clusterId: { fixed: true },
+  witness: { label: 'Witness address' }, advertInt: { label: 'VRRP advert interval (s)' }, checkInterval: { label: 'Health check every (s)' },
+  checkFall: { label: 'Failed checks before FAULT' }, checkRise: { label: 'Good checks before recovery' }, sipPort: { label: 'SIP port' }, amiPort: { label: 'AMI port' },
+};
 
 const errText = (/** @type {unknown} */ err) => (err instanceof Error ? err.message : String(err));
 const plural = (/** @type {number} */ n, /** @type {string} */ one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -23,6 +37,7 @@ export class AcmHaPage extends LitElement {
     events: { state: true }, eventsError: { state: true },
     outbox: { state: true }, recent: { state: true }, outboxError: { state: true },
     busy: { state: true }, results: { state: true }, updatedAt: { state: true },
+    mode: { state: true }, editId: { state: true },
   };
 
   constructor() {
@@ -47,6 +62,9 @@ export class AcmHaPage extends LitElement {
     this.results = {};
     /** @type {Date | null} */
     this.updatedAt = null;
+    /** @type {'list' | 'new' | 'edit'} the groups, or the form adding / changing one */
+    this.mode = 'list';
+    this.editId = 0;
   }
 
   createRenderRoot() { return this; }
@@ -145,13 +163,42 @@ export class AcmHaPage extends LitElement {
     }
   }
 
+  /** @param {any} g */
+  async removeGroup(g) {
+    if (!(await confirmDialog(`Delete HA group ${g.name} with its nodes, VIPs, synced paths and notification targets? keepalived on the nodes keeps running until you change it there.`, 'Delete'))) return;
+    try {
+      await api('DELETE', `${API}/groups/${g.id}`);
+      toast(`Deleted ${g.name}`, 'success');
+    } catch (err) {
+      toast(`Could not delete ${g.name}: ${errText(err)}`, 'error');
+    }
+    void this.load();
+  }
+
+  /** @param {'new' | 'edit'} mode @param {number} [id] */
+  openForm(mode, id = 0) {
+    this.mode = mode;
+    this.editId = id;
+  }
+
+  renderForm() {
+    const back = () => { this.mode = 'list'; void this.load(); };
+    const name = this.mode === 'edit' ? (this.groups ?? []).find((g) => g.id === this.editId)?.name : '';
+    return html`<header class="page-head"><h1>${this.mode === 'new' ? 'Add HA group' : `Change HA group ${name ?? ''}`}</h1></header>
+      <acm-object-form resource="ha-groups" path="${API}/groups" schema-source="${API}/schemas" schema-name="GroupInput" permission="ha.group"
+        .mode=${this.mode} .itemId=${this.editId} .sections=${GROUP_SECTIONS} .hints=${GROUP_HINTS} @acm-saved=${back} @acm-cancel=${back}></acm-object-form>`;
+  }
+
   render() {
+    if (this.mode !== 'list') return this.renderForm();
+    const write = can('ha.group:write');
     return html`<header class="page-head"><h1>High availability</h1>
+        ${write ? html`<button type="button" class="primary" @click=${() => this.openForm('new')}>Add HA group</button>` : nothing}
         <button type="button" class="small" @click=${() => void this.load()}>Refresh</button>
         ${this.updatedAt ? html`<span class="muted">updated ${formatDate(this.updatedAt)}</span>` : nothing}</header>
       ${this.statusError ? html`<p class="alert error" role="alert">The HA status could not be read: ${this.statusError}</p>` : nothing}
       ${this.groups === null && !this.statusError ? html`<p class="loading">Asking the nodes…</p>` : nothing}
-      ${this.groups && !this.groups.length ? html`<p class="empty">No HA groups yet. Create one with the API (<code>POST ${API}/groups</code>).</p>` : nothing}
+      ${this.groups && !this.groups.length ? html`<p class="empty">No HA groups yet.${write ? ' Add one with “Add HA group”.' : ''}</p>` : nothing}
       ${(this.groups ?? []).map((g) => this.renderGroup(g))}
       ${this.renderEvents()}
       ${this.renderOutbox()}`;
@@ -166,7 +213,9 @@ export class AcmHaPage extends LitElement {
       <div class="part-head"><h2 id="ha-g-${g.id}">${g.name}</h2>
         <span class="badge ${STATE_COLOUR[g.state] ?? 'grey'} ha-state" data-state=${g.state}>${g.words}</span>
         <span class="muted">as of ${formatDate(g.timestamp)}</span>
-        ${write ? html`<button type="button" class="small" ?disabled=${!!this.busy} @click=${() => void this.deploy(g)}>${this.busy === `deploy:${g.id}` ? 'Deploying…' : 'Deploy'}</button>
+        ${write ? html`<button type="button" class="small" aria-label="Change ${g.name}" @click=${() => this.openForm('edit', g.id)}>Change</button>
+          <button type="button" class="small danger" aria-label="Delete ${g.name}" ?disabled=${!!this.busy} @click=${() => void this.removeGroup(g)}>Delete</button>
+          <button type="button" class="small" ?disabled=${!!this.busy} @click=${() => void this.deploy(g)}>${this.busy === `deploy:${g.id}` ? 'Deploying…' : 'Deploy'}</button>
           <button type="button" class="small" ?disabled=${!!this.busy} @click=${() => void this.resync(g)}>${this.busy === `resync:${g.id}` ? 'Resyncing…' : 'Full resync'}</button>` : nothing}
       </div>
       ${result ? html`<div class="ha-result" role="status"><strong>${result.action}</strong>
@@ -238,7 +287,7 @@ export class AcmHaPage extends LitElement {
 
   renderOutbox() {
     const targets = this.outbox ?? [];
-    const recent = this.recent ?? [];
+    const recent = /** @type {any[]} */ (this.recent ?? []);
     return html`<section class="sec-part ha-outbox" aria-labelledby="ha-outbox-h">
       <div class="part-head"><h2 id="ha-outbox-h">Notifications</h2><span class="muted">email, syslog, SNMP traps and webhooks; failed deliveries are retried with back-off</span></div>
       ${this.outboxError ? html`<p class="alert error" role="alert">${this.outboxError}</p>` : nothing}

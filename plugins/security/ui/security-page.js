@@ -4,7 +4,7 @@
 // the raw output one click away, blacklist add/remove, and the web sign-in trail beside them.
 // Light DOM with the shell's stylesheet (app.css): no inline styles or scripts (CSP).
 import { LitElement, html, nothing } from 'lit';
-import { api, ApiError, can, confirmDialog, formatDate, toast } from 'acm/api.js';
+import { api, ApiError, can, confirmDialog, formatDate, toast } from 'acm/sdk.js';
 
 const API = '/api/plugins/security';
 const SEVERITIES = /** @type {const} */ (['critical', 'high', 'medium', 'low']);
@@ -284,7 +284,7 @@ export class AcmSecurityPage extends LitElement {
 
   postureView() {
     if (!can('security.posture:read')) return nothing;
-    const servers = this.servers ?? [];
+    const servers = /** @type {any[]} */ (this.servers ?? []);
     return html`<section class="sec-part sec-posture" aria-labelledby="sec-posture-h">
       <div class="part-head"><h2 id="sec-posture-h">Server posture</h2><span class="muted">fail2ban, firewall and BLACKLIST over SSH</span></div>
       ${this.statusError ? html`<p class="alert error" role="alert">${this.statusError}</p>` : nothing}

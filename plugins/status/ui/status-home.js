@@ -1,6 +1,6 @@
 // @ts-check
 import { LitElement, html, nothing } from 'lit';
-import { api, live, formatDate } from 'acm/api.js';
+import { api, live, formatDate } from 'acm/sdk.js';
 
 const STATE_WORDS = /** @type {Record<string, string>} */ ({ green: 'OK', orange: 'Warning', red: 'Problem', unknown: 'Unknown' });
 
