@@ -20,6 +20,7 @@ import { generateLicenseKeys, issueLicense, LicensePayloadSchema } from '../lice
 import { AcmError, NotFoundError, ValidationError } from '../../sdk/errors.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import { printObject, printRows } from './output.ts';
+import { BROWSER_PATTERNS } from '../bus/subjects.ts';
 import { ChangeSetEntrySchema, ClusterSchema, RevisionSchema, UserSchema } from '../model/entities.ts';
 import { includeStubs, revisionDiff, visibleClusterIds } from '../http/commit-routes.ts';
 
@@ -186,7 +187,7 @@ export function buildProgram(): Command {
       acm.license.assertWritable();
       const clusterId = o.cluster ? await clusterIdByName(acm, o.cluster) : undefined;
       if (!o.dryRun) await acm.connections.waitConnected(Number(o.wait) * 1000);
-      const off = acm.bus.subscribe<{ clusterId: number; step: string; server?: string; module?: string }>('acm.commit.>', (m) => {
+      const off = acm.bus.subscribe<{ clusterId: number; step: string; server?: string; module?: string }>(BROWSER_PATTERNS.commit, (m) => {
         if (!o.json) process.stderr.write(`  cluster ${m.data.clusterId}: ${m.data.step}${m.data.server ? ` ${m.data.server}` : ''}${m.data.module ? ` ${m.data.module}` : ''}\n`);
       });
       try {

@@ -1,4 +1,5 @@
-import { BadRequestError, commitValidators, coreServices, definePlugin, statusTiles, z, type RouteContext } from '../../sdk/index.ts';
+import { BadRequestError, commitValidators, coreServices, definePlugin, z, type RouteContext } from '../../sdk/index.ts';
+import { statusTiles } from '../status/api/index.ts';
 import { manifest } from './manifest.ts';
 import { securityEntities } from './entities.ts';
 import { sqliteMigrations } from './migrations/sqlite.ts';
