@@ -10,8 +10,9 @@ import { registerServerCommands } from './server-commands.ts';
 import { registerVerifyCommand } from './verify-command.ts';
 import { registerSecretsCommands } from './secrets-commands.ts';
 import { startBackupSchedule } from '../backup/backup.ts';
-import { createHttpApp, listen, statusByCluster } from '../http/server.ts';
-import { UserInput } from '../http/user-routes.ts';
+import { createHttpApp, listen } from '../http/server.ts';
+import { UserInput } from '../auth/user-input.ts';
+import { statusByCluster } from '../live/cluster-status.ts';
 import { attachEvents } from '../http/events.ts';
 import { tlsSettings } from '../http/tls.ts';
 import { resources } from '../model/resources.ts';
@@ -22,7 +23,8 @@ import type { Principal } from '../../sdk/plugin.ts';
 import { printObject, printRows } from './output.ts';
 import { BROWSER_PATTERNS } from '../bus/subjects.ts';
 import { ChangeSetEntrySchema, ClusterSchema, RevisionSchema, UserSchema } from '../model/entities.ts';
-import { includeStubs, revisionDiff, visibleClusterIds } from '../http/commit-routes.ts';
+import { visibleClusterIds } from '../model/visible-clusters.ts';
+import { includeStubs, revisionDiff } from '../commit/revision-views.ts';
 
 /** Settings from the environment, documented in the README. */
 function envOptions() {

@@ -10,7 +10,7 @@ import {
   ChangeSetEntrySchema, ClusterSchema, ConfigBlobSchema, ExtensionSchema, RevisionSchema, ServerSchema,
   type Cluster, type Revision, type RevisionFileRef, type Server,
 } from '../model/entities.ts';
-import { sshTo } from '../services/plugin-services.ts';
+import { sshTo } from '../asterisk/host-key-pins.ts';
 import { loadSnapshot } from './load-snapshot.ts';
 import { asView, toPluginView } from './snapshot.ts';
 import { collectFragments, mergeFragments, renderCoreFiles, sha256, sortByReloadOrder, type RenderedFile } from './render/index.ts';
