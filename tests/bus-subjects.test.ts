@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
+import { waitUntil } from '../sdk/testing/wait.ts';
 import { busSubject, parseSubject, subjectMatches, subjectProblem } from '../sdk/bus.ts';
 import { BROWSER_PATTERNS, commitProgressSubject, liveSubject, MODEL_CHANGED_SUBJECT, serverStatusSubject } from '../core/bus/subjects.ts';
 import { BACKUP_SUBJECT } from '../core/backup/backup.ts';
@@ -35,5 +38,28 @@ describe('bus subjects', () => {
     expect(subjectMatches(BROWSER_PATTERNS.commit, commitProgressSubject(place))).toBe(true);
     // AMI traffic is not forwarded as such.
     expect(Object.values(BROWSER_PATTERNS).some((p) => subjectMatches(p, 'acm.2.4.9.ami.Newchannel'))).toBe(false);
+  });
+});
+
+describe('GET /api/events forwards the core subjects', () => {
+  let k: TestKernel;
+  beforeAll(async () => { k = await startTestKernel(); });
+  afterAll(async () => { await k.stop(); });
+
+  it('passes live, server, commit and batch messages to the browser, and no AMI traffic', async () => {
+    const token = (await k.admin.json('POST', '/api/auth/tokens', { name: 'ws' })).body.token as string;
+    const msgs: { type: string }[] = [];
+    const ws = new WebSocket(`${k.url.replace('http', 'ws')}/api/events?token=${token}`);
+    ws.on('message', (d) => msgs.push(JSON.parse(String(d))));
+    await waitUntil(() => msgs.some((m) => m.type === 'hello'), 'the hello message');
+    const place = { tenantId: 1, siteId: 1, clusterId: 1 };
+    k.acm.bus.publish('acm.1.1.1.ami.Newchannel', { event: 'Newchannel', fields: {} });
+    k.acm.bus.publish(liveSubject(place, 'extension'), { type: 'extension', id: 1, ...place, changes: {} });
+    k.acm.bus.publish(serverStatusSubject({ ...place, serverId: 1 }), { serverId: 1, ...place, connected: true });
+    k.acm.bus.publish(commitProgressSubject(place), { type: 'commit', ...place, step: 'render' });
+    k.acm.bus.publish(BATCH_PROGRESS_SUBJECT, { kind: 'batch', done: 1, total: 2, username: 'admin' });
+    await waitUntil(() => msgs.length >= 5, 'four forwarded messages');
+    ws.close();
+    expect(msgs.map((m) => m.type)).toEqual(['hello', 'extension', 'server', 'commit', 'batch']);
   });
 });
