@@ -53,7 +53,7 @@ export const wsFanout: Bench = {
     try {
       const token = (await k.admin.json('POST', '/api/auth/tokens', { name: 'bench' })).body.token as string;
       const latencies = await measure(`${k.url.replace('http', 'ws')}/api/events?token=${token}`, (sentAt) => {
-        k.acm.bus.publish('acm.live.extension', { type: 'extension', id: 1, extension: '6101', tenantId: 1, siteId: 1, clusterId: 1, groupId: null, changes: { extStatus: 1, sentAt } });
+        k.acm.bus.publish('acm.1.1.0.live.extension', { type: 'extension', id: 1, extension: '6101', tenantId: 1, siteId: 1, clusterId: 1, groupId: null, changes: { extStatus: 1, sentAt } });
       });
       return [{
         name: `fan-out: one event to ${CLIENTS} WebSocket clients, p99`, value: percentile(latencies, 99), unit: 'ms', baseline: percentile(bare, 99),

@@ -14,6 +14,7 @@ import type { PluginDefinition } from '../sdk/plugin.ts';
 import { Kernel } from './kernel/kernel.ts';
 import { orderByDependencies } from './kernel/order.ts';
 import { MemoryBus } from './bus/memory-bus.ts';
+import { MODEL_CHANGED_SUBJECT } from './bus/subjects.ts';
 import { VENDOR_LICENSE_PUBLIC_KEY } from './licensing/vendor-key.ts';
 import { AsteriskConnections, defaultConnectionOptions, type ConnectionOptions } from './asterisk/connections.ts';
 import { LiveState } from './live/live-state.ts';
@@ -167,8 +168,8 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
       }, 200);
       refresh.unref();
     };
-    bus.subscribe<{ entity: string }>('acm.model.changed', (m) => modelChanged(m.data.entity));
-    const crud = new CrudService(orm, license, (entity) => bus.publish('acm.model.changed', { entity }));
+    bus.subscribe<{ entity: string }>(MODEL_CHANGED_SUBJECT, (m) => modelChanged(m.data.entity));
+    const crud = new CrudService(orm, license, (entity) => bus.publish(MODEL_CHANGED_SUBJECT, { entity }));
     const commits = new CommitService(orm, () => kernel.registrations(commitContributors), () => kernel.registrations(commitValidators), connections, bus, logger);
     const acm: Acm = {
       orm, kernel, license, auth, crud, audit, bus, connections, live, commits, secrets, logger, site, rootDir,

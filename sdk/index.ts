@@ -8,8 +8,6 @@ export { defineManifest, CONTRACT_VERSION } from './manifest.ts';
 export type { Manifest, ManifestInput, UiPage } from './manifest.ts';
 export { createServiceRef, createExtensionPoint } from './refs.ts';
 export type { ServiceRef, ExtensionPoint } from './refs.ts';
-export { statusTiles } from './status.ts';
-export type { StatusTile, StatusTileProvider, TileState } from './status.ts';
 export { coreServices } from './core-services.ts';
 export type {
   LicenseInfo, LicenseService, AuditService, AuditRecord, AuditEntry, KernelInfo, AmiEvent, AmiService, SshService, SshSession, SshFileInfo, ModelService,
@@ -21,7 +19,8 @@ export type {
   ConfigFragment, ConfigContributor, CommitProblem, CommitValidator, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
   ExtensionView, TrunkView, AclView, ConfigSection, LoadedStateProbe, ProbeItem, VerifyInput, VerifyFinding, ModuleVerifier,
 } from './commit.ts';
-export type { EventBus, BusMessage, BusHandler } from './bus.ts';
+export { busSubject, parseSubject, subjectProblem, CORE_BUS_SOURCES } from './bus.ts';
+export type { EventBus, BusMessage, BusHandler, BusPlace } from './bus.ts';
 export * from './errors.ts';
 export { parseInput, zodProblems } from './validation.ts';
 export { visibleTo, visibleClusters } from './scope.ts';

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { CORE_BUS_SOURCES } from './bus.ts';
 
 /** The version of the plugin contract this SDK speaks. A manifest with another one is refused. */
 export const CONTRACT_VERSION = 1;
 
-const pluginId = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes');
+// A plugin id is also its bus source and extension-point prefix: the core's are taken.
+const pluginId = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes')
+  .refine((id) => !(CORE_BUS_SOURCES as readonly string[]).includes(id), 'reserved for the core');
 
 /** The menu's sections, in the order the shell shows them (the core's pages are in them too). */
 export const MENU_SECTIONS = ['Status', 'Configuration', 'System'] as const;

@@ -68,6 +68,13 @@ export interface PluginLifecycle {
   onStop(fn: () => Promise<void> | void): void;
 }
 
+/**
+ * What `setup` gets. Everything a plugin registers (routes, jobs, AMI handlers, bus subscriptions,
+ * CLI commands, commit contributions, lifecycle hooks, services, extension-point entries) is
+ * registered during `setup`: a registration method called after setup returned throws a
+ * PluginError naming the plugin and the call (`plugin "conference": ctx.jobs.every called after
+ * setup`), so disabling a plugin removes exactly what it registered.
+ */
 export interface PluginContext<Settings = unknown> {
   readonly id: string;
   readonly site: string;
@@ -75,6 +82,10 @@ export interface PluginContext<Settings = unknown> {
   readonly logger: Logger;
   readonly http: PluginHttp;
   readonly db: PluginDb;
+  /**
+   * The bus (subject scheme in sdk/bus.ts). `publish` only under the plugin's own id as source;
+   * `subscribe` delivers while the plugin is started, like `ami.on`.
+   */
   readonly bus: EventBus;
   readonly jobs: PluginJobs;
   readonly ami: PluginAmi;
@@ -87,7 +98,7 @@ export interface PluginContext<Settings = unknown> {
   provide<T>(ref: ServiceRef<T>, impl: T): void;
   /** Registers into an extension point under a unique key (a second registration of a key fails start). */
   extend<T>(point: ExtensionPoint<T>, key: string, value: T): void;
-  /** Everything registered into a point (usually read by the plugin that owns it). */
+  /** Everything registered into a point; only its owner (the plugin its id starts with) reads it. */
   registrations<T>(point: ExtensionPoint<T>): ReadonlyMap<string, T>;
 }
 

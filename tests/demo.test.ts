@@ -40,7 +40,7 @@ describe('the demo enterprise', () => {
 
   it('has live status moving', async () => {
     const changes: unknown[] = [];
-    const off = k.acm.bus.subscribe('acm.live.extension', (m) => changes.push(m.data));
+    const off = k.acm.bus.subscribe('acm.*.*.*.live.extension', (m) => changes.push(m.data));
     const end = Date.now() + 10_000;
     while (changes.length < 20 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     off();

@@ -5,9 +5,9 @@ import { renderIncludeStubs } from '../core/commit/render/index.ts';
 import { AuditEventSchema, ServerSchema } from '../core/model/entities.ts';
 import { HostKeyMismatchError, SshError } from '../core/asterisk/errors.ts';
 import { SshTransport } from '../core/asterisk/ssh-transport.ts';
-import { serverSshOptions } from '../core/services/host-key-pins.ts';
+import { serverSshOptions, sshTo } from '../core/asterisk/host-key-pins.ts';
 import { canonicalFingerprint } from '../core/asterisk/host-keys.ts';
-import { sshService, sshTo } from '../core/services/plugin-services.ts';
+import { sshService } from '../core/services/plugin-services.ts';
 import { create } from './helpers/seed.ts';
 
 const mainFiles = Object.fromEntries(renderIncludeStubs().map((s) => [s.file, `; hand-written by the site\n${s.content}`]));

@@ -70,9 +70,9 @@ describe('kernel', () => {
   });
 
   it('fails start when two plugins register the same extension-point key', async () => {
-    const tile = "ctx.extend(sdk.statusTiles, 'same', { title: 't', render: () => ({ state: 'green', summary: '' }) });";
+    const tile = "ctx.extend(sdk.createExtensionPoint<number>('one.tiles'), 'same', 1);";
     const err = await bootFails([{ id: 'one', setup: tile }, { id: 'two', setup: tile }], 'name: test\nplugins:\n  one: true\n  two: true\n');
-    expect(err.message).toBe('extension point "core.statusTiles": key "same" registered twice, by "one" and "two"');
+    expect(err.message).toBe('extension point "one.tiles": key "same" registered twice, by "one" and "two"');
   });
 
   it('names the plugin whose setup throws', async () => {
@@ -88,17 +88,26 @@ describe('kernel', () => {
     expect(err.message).toBe('plugin "user" uses service "provider.answer" of "provider" without requiring "provider"');
   });
 
-  it('lets a site module use a required plugin\'s service and extend the status tiles', async () => {
+  it('lets a site module use a required plugin\'s service and extend its point, which the owner reads', async () => {
+    const tiles = "sdk.createExtensionPoint<{ render(): unknown }>('provider.tiles')";
     const k = await boot([
-      { id: 'provider', setup: "ctx.provide(sdk.createServiceRef<number>('provider.answer'), 42);" },
+      {
+        id: 'provider',
+        setup: `ctx.provide(sdk.createServiceRef<number>('provider.answer'), 42);`
+          + ` ctx.http.route('GET', '/tiles', 'provider.thing:read', async () => Promise.all([...ctx.registrations(${tiles}).values()].map((t) => t.render())));`,
+      },
       {
         id: 'sitemod', site: true, requires: ['provider'],
-        setup: "const n = ctx.get(sdk.createServiceRef<number>('provider.answer')); ctx.extend(sdk.statusTiles, 'itsp', { title: 'ITSP', render: () => ({ state: 'orange', summary: `answer ${n}` }) });"
-          + " ctx.http.route('GET', '/tiles', 'sitemod.thing:read', async () => Promise.all([...ctx.registrations(sdk.statusTiles).values()].map((t) => t.render())));",
+        setup: `const n = ctx.get(sdk.createServiceRef<number>('provider.answer')); ctx.extend(${tiles}, 'itsp', { render: () => ({ state: 'orange', summary: \`answer \${n}\` }) });`,
       },
     ], 'name: test\nplugins:\n  provider: true\n  sitemod: true\n');
     expect(k.acm.kernel.list().find((p) => p.id === 'sitemod')?.source).toBe('site');
-    expect((await k.admin.json('GET', '/api/plugins/sitemod/tiles')).body).toEqual([{ state: 'orange', summary: 'answer 42' }]);
+    expect((await k.admin.json('GET', '/api/plugins/provider/tiles')).body).toEqual([{ state: 'orange', summary: 'answer 42' }]);
+  });
+
+  it('refuses a plugin reading an extension point of another plugin', async () => {
+    const err = await bootFails([{ id: 'peek', setup: "ctx.registrations(sdk.createExtensionPoint('status.tiles'));" }], 'name: test\nplugins:\n  peek: true\n');
+    expect(err.message).toBe('plugin "peek" reads extension point "status.tiles" of "status"; only its owner reads it');
   });
 
   it('does not start a plugin the license does not cover', async () => {
@@ -154,5 +163,84 @@ describe('kernel', () => {
     const second = await createAcm(opts);
     expect(second.kernel.isActive('solo')).toBe(false);
     await second.close();
+  });
+
+  describe('registrations only during setup', () => {
+    /** Each registration method of the context, called with harmless arguments. */
+    const calls: [string, (ctx: any) => unknown][] = [
+      ['http.route', (ctx) => ctx.http.route('GET', '/later', 'late.thing:read', () => ({}))],
+      ['jobs.every', (ctx) => ctx.jobs.every(1000, 'later', () => undefined)],
+      ['ami.on', (ctx) => ctx.ami.on('Newchannel', () => undefined)],
+      ['bus.subscribe', (ctx) => ctx.bus.subscribe('acm.>', () => undefined)],
+      ['cli.commands', (ctx) => ctx.cli.commands(() => undefined)],
+      ['commit.contribute', (ctx) => ctx.commit.contribute({ render: () => [] })],
+      ['commit.contributeAs', (ctx) => ctx.commit.contributeAs('extra', { render: () => [] })],
+      ['lifecycle.onStart', (ctx) => ctx.lifecycle.onStart(() => undefined)],
+      ['lifecycle.onStop', (ctx) => ctx.lifecycle.onStop(() => undefined)],
+      ['provide', (ctx) => ctx.provide({ kind: 'service', id: 'late.later' }, 1)],
+      ['extend', (ctx) => ctx.extend({ kind: 'extension-point', id: 'late.points' }, 'later', 1)],
+    ];
+
+    it('throws on every registration after setup, naming the plugin and the call, and registers nothing', async () => {
+      const k = await boot([{ id: 'late', setup: '(globalThis as any).__lateCtx = ctx;' }], 'name: test\nplugins:\n  late: true\n');
+      const ctx = (globalThis as any).__lateCtx;
+      for (const [name, call] of calls) expect(() => call(ctx), name).toThrow(`plugin "late": ctx.${name} called after setup`);
+      expect(k.acm.kernel.cliRegistrars().filter((r) => r.id === 'late')).toEqual([]);
+      expect((await k.admin.json('GET', '/api/plugins/late/later')).status).toBe(404);
+      expect(k.acm.kernel.registrations({ kind: 'extension-point', id: 'late.points' }).size).toBe(0);
+      // What is not a registration still works after setup.
+      expect(ctx.get({ kind: 'service', id: 'core.kernel' }).site).toBe('test');
+    });
+
+    it('keeps a context closed after the plugin is disabled and enabled again', async () => {
+      (globalThis as any).__ctxs = [];
+      const k = await boot([{ id: 'late', setup: '(globalThis as any).__ctxs.push(ctx);' }], 'name: test\nplugins:\n  late: true\n');
+      await k.acm.kernel.disable('late');
+      expect(() => (globalThis as any).__ctxs[0].jobs.every(1000, 'x', () => undefined)).toThrow('plugin "late": ctx.jobs.every called after setup');
+      await k.acm.kernel.enable('late');
+      const [first, second] = (globalThis as any).__ctxs;
+      expect(first).not.toBe(second);
+      expect(() => first.cli.commands(() => undefined)).toThrow('plugin "late": ctx.cli.commands called after setup');
+      expect(k.acm.kernel.cliRegistrars().filter((r) => r.id === 'late')).toEqual([]);
+    });
+
+    it('refuses a registration an async setup makes after it returned', async () => {
+      const k = await boot([{
+        id: 'late',
+        setup: "setTimeout(() => { try { ctx.ami.on('Hangup', () => undefined); } catch (e) { (globalThis as any).__lateErr = (e as Error).message; } }, 0);",
+      }], 'name: test\nplugins:\n  late: true\n');
+      await new Promise((r) => setTimeout(r, 20));
+      expect((globalThis as any).__lateErr).toBe('plugin "late": ctx.ami.on called after setup');
+      expect(k.acm.kernel.isActive('late')).toBe(true);
+    });
+  });
+
+  describe('bus through the context', () => {
+    it('delivers to a plugin\'s subscription only while it is started', async () => {
+      (globalThis as any).__heard = [];
+      const k = await boot([{ id: 'ear', setup: "ctx.bus.subscribe('acm.*.*.*.ping.*', (m) => (globalThis as any).__heard.push(m.subject));" }], 'name: test\nplugins:\n  ear: true\n');
+      k.acm.bus.publish('acm.1.2.3.ping.one', {});
+      await k.acm.kernel.disable('ear');
+      k.acm.bus.publish('acm.1.2.3.ping.two', {});
+      await k.acm.kernel.enable('ear');
+      k.acm.bus.publish('acm.1.2.3.ping.three', {});
+      expect((globalThis as any).__heard).toEqual(['acm.1.2.3.ping.one', 'acm.1.2.3.ping.three']);
+    });
+
+    it('lets a plugin publish only scheme subjects under its own id', async () => {
+      const k = await boot([{ id: 'talker', setup: '(globalThis as any).__talker = ctx;' }], 'name: test\nplugins:\n  talker: true\n');
+      const ctx = (globalThis as any).__talker;
+      const got: string[] = [];
+      k.acm.bus.subscribe('acm.>', (m) => got.push(m.subject));
+      ctx.bus.publish('acm.1.2.0.talker.said', {});
+      expect(() => ctx.bus.publish('acm.1.2.0.ha.state', {})).toThrow('plugin "talker": bus subject "acm.1.2.0.ha.state" is not under its own source "talker"');
+      expect(() => ctx.bus.publish('acm.talker.said', {})).toThrow('plugin "talker": bus subject "acm.talker.said" does not follow acm.<tenant>.<cluster>.<server>.<source>.<event>');
+      expect(got).toEqual(['acm.1.2.0.talker.said']);
+    });
+
+    it('refuses a plugin id that is a core bus source', async () => {
+      const err = await bootFails([{ id: 'commit' }], 'name: test\nplugins:\n  commit: true\n');
+      expect(err.message).toMatch(/invalid manifest in .*commit\/manifest.ts: id: reserved for the core/);
+    });
   });
 });

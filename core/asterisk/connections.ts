@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../sdk/bus.ts';
+import { serverStatusSubject } from '../bus/subjects.ts';
 import { ServerSchema, type Server } from '../model/entities.ts';
 import { AmiClient, type AmiReconnectOptions } from './ami-client.ts';
 
@@ -49,7 +50,7 @@ function coreDate(date?: string, time?: string): string | null {
 /**
  * One AMI connection per server, owned by the core. Each connection reconnects on its own with
  * back-off; events go on the bus under the server's subject; status changes are published on
- * `acm.status.server`.
+ * `acm.<tenant>.<cluster>.<server>.server.status`.
  */
 export class AsteriskConnections {
   private clients = new Map<number, AmiClient>();
@@ -129,7 +130,7 @@ export class AsteriskConnections {
     if (!changed) return;
     if (patch.connected !== undefined && patch.connected !== cur.connected) patch.since = new Date().toISOString();
     Object.assign(cur, patch);
-    this.bus.publish('acm.status.server', { ...cur });
+    this.bus.publish(serverStatusSubject(cur), { ...cur });
   }
 
   client(serverId: number): AmiClient | undefined {

@@ -26,6 +26,7 @@ import { ReferenceKind, type EntityManager, type EntityMetadata, type EntityProp
 import type { Acm } from '../app.ts';
 import { ACM_VERSION } from '../app.ts';
 import { ConflictError, ValidationError } from '../../sdk/errors.ts';
+import { busSubject } from '../../sdk/bus.ts';
 import { SshTransport } from '../asterisk/ssh-transport.ts';
 import { sftpHostKeyOptions, sftpHostKeysFile } from './sftp-host-keys.ts';
 import { SecretKeyError, sealedKeyId } from '../crypto/secret-box.ts';
@@ -34,7 +35,7 @@ import { requireKeyring, SecretType } from '../crypto/secret-type.ts';
 export const BACKUP_FORMAT = 'acm-backup';
 export const BACKUP_VERSION = 1;
 /** Bus subject of the scheduler's results `{ok, file, bytes?, error?}`. */
-export const BACKUP_SUBJECT = 'acm.backup';
+export const BACKUP_SUBJECT = busSubject({}, 'backup', 'finished');
 const BLOB_TABLE = 'config_blobs';
 
 export interface BackupManifest {
@@ -458,7 +459,7 @@ export interface BackupSchedule {
 /**
  * Backs up every `everyMs` into `dir` or over SFTP, keeping the newest `keep`. The timer is
  * unref'd (it never keeps the process alive), runs never overlap (a tick during a run is
- * skipped), and a failure is logged and published on `acm.backup`, never thrown.
+ * skipped), and a failure is logged and published on `acm.0.0.0.backup.finished`, never thrown.
  */
 export function startBackupSchedule(acm: Acm, opts: BackupScheduleOptions): BackupSchedule {
   if (!opts.dir === !opts.sftp) throw new ValidationError([{ field: 'dir', message: 'give exactly one of dir and sftp' }]);

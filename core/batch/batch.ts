@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Acm } from '../app.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import { ValidationError, type FieldProblem } from '../../sdk/errors.ts';
+import { busSubject } from '../../sdk/bus.ts';
+import { MODEL_CHANGED_SUBJECT } from '../bus/subjects.ts';
 import { zodProblems, type Actor } from '../model/crud-service.ts';
 import { ClusterSchema, ExtensionSchema, GroupSchema, TenantSchema, TrunkSchema, type Cluster, type Extension } from '../model/entities.ts';
 import { ExtensionInput } from '../model/schemas.ts';
@@ -25,7 +27,7 @@ import { addTo } from '../util/group.ts';
 /** Largest number of extensions one batch may create (numbers × clusters). */
 export const MAX_BATCH = 10_000;
 /** Bus subject of progress events `{done, total}` while a batch or an import is written. */
-export const BATCH_PROGRESS_SUBJECT = 'acm.batch.progress';
+export const BATCH_PROGRESS_SUBJECT = busSubject({}, 'batch', 'progress');
 
 const id = z.coerce.number().int().positive();
 const digits = z.union([z.string(), z.number().int().nonnegative()]).transform(String)
@@ -264,7 +266,7 @@ export async function validateBatch(acm: Acm, user: Principal, body: unknown): P
 
 /**
  * `POST /api/batch/submit`: creates every extension of the batch in one transaction, or none
- * (422 with every problem). Publishes `{done, total}` on `acm.batch.progress` as rows are written.
+ * (422 with every problem). Publishes `{done, total}` on `acm.0.0.0.batch.progress` as rows are written.
  */
 export async function submitBatch(acm: Acm, actor: Actor, body: unknown, onProgress?: (done: number, total: number) => void): Promise<{ created: number }> {
   const res = resource('extensions');
@@ -287,7 +289,7 @@ export async function submitBatch(acm: Acm, actor: Actor, body: unknown, onProgr
     if (err instanceof ValidationError) throw new ValidationError(collapse(err.problems, p.rows.map((r) => r.label)), err.message);
     throw err;
   }
-  acm.bus.publish('acm.model.changed', { entity: 'extension' });
+  acm.bus.publish(MODEL_CHANGED_SUBJECT, { entity: 'extension' });
   await acm.audit.record({
     action: 'extension.batch', target: 'extension', username: actor.user.username, userId: actor.user.userId,
     tenantId: actor.user.tenantId, after: { ...req, created: out.created }, ip: actor.ip ?? null,

@@ -2,6 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { Acm } from '../app.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import { ForbiddenError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
+import { MODEL_CHANGED_SUBJECT } from '../bus/subjects.ts';
 import { zodProblems, type Actor } from '../model/crud-service.ts';
 import { ClusterSchema, ExtensionSchema, GroupSchema, type Cluster, type Extension, type Group } from '../model/entities.ts';
 import { ExtensionInput } from '../model/schemas.ts';
@@ -251,7 +252,7 @@ export async function importExtensions(acm: Acm, actor: Actor, text: string, opt
         opts.onProgress?.(done, total);
       },
     });
-    if (out.created) acm.bus.publish('acm.model.changed', { entity: 'extension' });
+    if (out.created) acm.bus.publish(MODEL_CHANGED_SUBJECT, { entity: 'extension' });
     return result(data.length, out.created);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;

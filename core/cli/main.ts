@@ -3,25 +3,24 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { z } from 'zod';
 import { createAcm, ACM_VERSION, ROOT_DIR, type Acm } from '../app.ts';
-import { startDemo, type RunningDemo } from '../demo/demo.ts';
 import { discoverPlugins } from '../kernel/discovery.ts';
 import { registerBatchCommands } from './batch-commands.ts';
 import { registerServerCommands } from './server-commands.ts';
 import { registerVerifyCommand } from './verify-command.ts';
 import { registerSecretsCommands } from './secrets-commands.ts';
-import { startBackupSchedule } from '../backup/backup.ts';
-import { createHttpApp, listen, statusByCluster } from '../http/server.ts';
-import { UserInput } from '../http/user-routes.ts';
-import { attachEvents } from '../http/events.ts';
-import { tlsSettings } from '../http/tls.ts';
+import { registerServeCommand } from './serve-command.ts';
+import { UserInput } from '../auth/user-input.ts';
+import { statusByCluster } from '../live/cluster-status.ts';
 import { resources } from '../model/resources.ts';
 import { parseInput } from '../model/crud-service.ts';
 import { generateLicenseKeys, issueLicense, LicensePayloadSchema } from '../licensing/license.ts';
 import { AcmError, NotFoundError, ValidationError } from '../../sdk/errors.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import { printObject, printRows } from './output.ts';
+import { BROWSER_PATTERNS } from '../bus/subjects.ts';
 import { ChangeSetEntrySchema, ClusterSchema, RevisionSchema, UserSchema } from '../model/entities.ts';
-import { includeStubs, revisionDiff, visibleClusterIds } from '../http/commit-routes.ts';
+import { visibleClusterIds } from '../model/visible-clusters.ts';
+import { includeStubs, revisionDiff } from '../commit/revision-views.ts';
 
 /** Settings from the environment, documented in the README. */
 function envOptions() {
@@ -57,24 +56,6 @@ async function clusterIdByName(acm: Acm, name: string): Promise<number> {
   return c.id;
 }
 
-/**
- * Scheduled backups when ACM_BACKUP_DIR (a local directory) or ACM_BACKUP_SFTP
- * (user@host[:port]:/path) is set: every ACM_BACKUP_EVERY_HOURS (default 24), keeping
- * ACM_BACKUP_KEEP archives (default 7).
- */
-function scheduledBackups(acm: Acm): { stop(): void } | undefined {
-  const dir = process.env.ACM_BACKUP_DIR;
-  const sftp = process.env.ACM_BACKUP_SFTP;
-  if (!dir && !sftp) return undefined;
-  const schedule = startBackupSchedule(acm, {
-    everyMs: Number(process.env.ACM_BACKUP_EVERY_HOURS ?? 24) * 3_600_000,
-    keep: Number(process.env.ACM_BACKUP_KEEP ?? 7),
-    ...(dir ? { dir } : { sftp }),
-  });
-  acm.logger.info({ to: dir ?? sftp }, 'scheduled backups on');
-  return schedule;
-}
-
 function formatDuration(seconds: number): string {
   const d = Math.floor(seconds / 86400);
   const h = Math.floor((seconds % 86400) / 3600);
@@ -100,50 +81,12 @@ function parseSets(sets: string[] = []): Record<string, unknown> {
   return out;
 }
 
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
-
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function buildProgram(): Command {
   const program = new Command('acm').version(ACM_VERSION).description('Asterisk Cluster Manager').showHelpAfterError();
 
-  program.command('serve').description('run the HTTP API and the plugins')
-    .option('-p, --port <port>', 'port to listen on', process.env.PORT ?? '8080')
-    .option('--host <host>', 'address to listen on', process.env.ACM_HOST ?? '0.0.0.0')
-    .option('--demo', 'run the site on simulated Asterisk servers, loading sites/<site>/seed.yaml into an empty database')
-    .action(async (opts: { port: string; host: string; demo?: boolean }) => {
-      let demo: RunningDemo | undefined;
-      // Before anything starts: a half-configured certificate stops acm here.
-      const tls = await tlsSettings({ dataDir: envOptions().dataDir, demo: !!opts.demo, listenHost: opts.host });
-      const acm = await createAcm({
-        ...envOptions(),
-        beforeConnect: opts.demo ? async (a) => {
-          demo = await startDemo(a, ROOT_DIR);
-          a.logger.info({ simulators: demo.simulators.size, seeded: demo.seeded }, 'demo enterprise running on simulated Asterisk servers');
-        } : undefined,
-        onAdminCreated: (u, p, generated) => console.log(generated ? `Created user "${u}" with password: ${p} (shown once)` : `Created user "${u}" with the password from ACM_ADMIN_PASSWORD`),
-      });
-      const server = await listen(createHttpApp(acm), Number(opts.port), opts.host, tls);
-      attachEvents(server, acm);
-      if (demo) {
-        const outcomes = await demo.deploy();
-        acm.logger.info({ clusters: outcomes.map((o) => `${o.cluster}: ${o.status}${o.error ? ` (${o.error})` : ''}`) }, 'demo configuration deployed');
-      }
-      const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
-      console.log(`acm is running at ${tls ? 'https' : 'http'}://${shown}:${opts.port}/ (site ${acm.site})`);
-      if (tls) console.log(`TLS certificate ${tls.certFile} (${tls.source === 'given' ? 'ACM_TLS_CERT' : `self-signed, ${tls.source}`}), valid until ${tls.notAfter.toISOString()}, SHA-256 fingerprint ${tls.fingerprint}`);
-      else if (!isLoopback(opts.host)) acm.logger.warn({ host: opts.host }, 'serving plain HTTP on a network address: only behind a TLS-terminating proxy (ACM_HTTP=1) or for the demo');
-      const backups = scheduledBackups(acm);
-      const stop = async () => {
-        server.close();
-        backups?.stop();
-        await acm.close();
-        await demo?.stop();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+  registerServeCommand(program, envOptions);
 
   program.command('status').description('every cluster with its servers: connected, version, uptime')
     .option('--wait <seconds>', 'how long to wait for connections', '5').option('--json')
@@ -186,7 +129,7 @@ export function buildProgram(): Command {
       acm.license.assertWritable();
       const clusterId = o.cluster ? await clusterIdByName(acm, o.cluster) : undefined;
       if (!o.dryRun) await acm.connections.waitConnected(Number(o.wait) * 1000);
-      const off = acm.bus.subscribe<{ clusterId: number; step: string; server?: string; module?: string }>('acm.commit.>', (m) => {
+      const off = acm.bus.subscribe<{ clusterId: number; step: string; server?: string; module?: string }>(BROWSER_PATTERNS.commit, (m) => {
         if (!o.json) process.stderr.write(`  cluster ${m.data.clusterId}: ${m.data.step}${m.data.server ? ` ${m.data.server}` : ''}${m.data.module ? ` ${m.data.module}` : ''}\n`);
       });
       try {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Principal } from '../../sdk/plugin.ts';
-import { trustHostKey } from '../services/host-key-pins.ts';
+import { trustHostKey } from '../asterisk/host-key-pins.ts';
 import { printObject } from './output.ts';
 import type { WithAcm } from './batch-commands.ts';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Acm } from '../app.ts';
-import { visibleClusterIds } from '../http/commit-routes.ts';
+import { visibleClusterIds } from '../model/visible-clusters.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import type { WithAcm } from './batch-commands.ts';
 import { printRows } from './output.ts';

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../sdk/bus.ts';
+import { commitProgressSubject } from '../bus/subjects.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import type { ClusterSnapshotView, CommitValidator, ConfigContributor } from '../../sdk/commit.ts';
 import { NotFoundError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
@@ -9,7 +10,7 @@ import {
   ChangeSetEntrySchema, ClusterSchema, ConfigBlobSchema, ExtensionSchema, RevisionSchema, ServerSchema,
   type Cluster, type Revision, type RevisionFileRef, type Server,
 } from '../model/entities.ts';
-import { sshTo } from '../services/plugin-services.ts';
+import { sshTo } from '../asterisk/host-key-pins.ts';
 import { loadSnapshot } from './load-snapshot.ts';
 import { asView, toPluginView } from './snapshot.ts';
 import { collectFragments, mergeFragments, renderCoreFiles, sha256, sortByReloadOrder, type RenderedFile } from './render/index.ts';
@@ -69,9 +70,9 @@ export class CommitService {
     private logger: Logger,
   ) {}
 
-  /** Progress of a cluster's commit, on `acm.commit.<cluster>` (the WebSocket forwards it to those who see the cluster). */
+  /** Progress of a cluster's commit, on `acm.<tenant>.<cluster>.0.commit.progress` (the WebSocket forwards it to those who see the cluster). */
   private progress(cluster: Cluster, step: string, detail: Record<string, unknown> = {}): void {
-    this.bus.publish(`acm.commit.${cluster.id}`, { type: 'commit', clusterId: cluster.id, tenantId: cluster.tenantId, siteId: cluster.siteId, step, ...detail });
+    this.bus.publish(commitProgressSubject({ tenantId: cluster.tenantId, clusterId: cluster.id }), { type: 'commit', clusterId: cluster.id, tenantId: cluster.tenantId, siteId: cluster.siteId, step, ...detail });
   }
 
   /** Runs `fn` after every earlier commit of the cluster has finished. */

@@ -1,13 +1,12 @@
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import { createTwoFilesPatch } from 'diff';
 import { z } from 'zod';
 import type { Acm } from '../app.ts';
 import { parseInput } from '../model/crud-service.ts';
-import { resource } from '../model/resources.ts';
-import { ChangeSetEntrySchema, ClusterSchema, RevisionSchema, type Revision } from '../model/entities.ts';
+import { ChangeSetEntrySchema, RevisionSchema, type Revision } from '../model/entities.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../sdk/errors.ts';
-import { renderIncludeStubs } from '../commit/render/index.ts';
+import { visibleClusterIds } from '../model/visible-clusters.ts';
+import { includeStubs, revisionDiff } from '../commit/revision-views.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 
 /** `force`: push every file and reload every module even if unchanged (repairs drift `GET /api/verify` shows). */
@@ -17,31 +16,6 @@ const PageQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(1000).default(50),
 });
-
-/** Ids of the clusters the user may see (tenant and scope), optionally just one of them. */
-export async function visibleClusterIds(acm: Acm, user: Principal, only?: number): Promise<number[]> {
-  const where = acm.crud.scopeWhere(user, resource('clusters'));
-  const rows = await acm.orm.em.fork().find(ClusterSchema, { $and: [where, only ? { id: only } : {}] } as never, { orderBy: { id: 'asc' } });
-  if (only && !rows.length) throw new NotFoundError(`no cluster ${only}`);
-  return rows.map((c) => c.id);
-}
-
-/** Unified diff of every file that differs between two revisions (or from nothing). */
-export async function revisionDiff(acm: Acm, rev: Revision, against: Revision | null): Promise<string> {
-  const em = acm.orm.em.fork();
-  const a = new Map((against ? await acm.commits.filesOf(em, against) : []).map((f) => [f.name, f.content]));
-  const b = new Map((await acm.commits.filesOf(em, rev)).map((f) => [f.name, f.content]));
-  return [...new Set([...a.keys(), ...b.keys()])].sort()
-    .filter((n) => a.get(n) !== b.get(n))
-    .map((n) => createTwoFilesPatch(`${against ? `r${against.id}` : 'empty'}/${n}`, `r${rev.id}/${n}`, a.get(n) ?? '', b.get(n) ?? ''))
-    .join('');
-}
-
-export async function includeStubs(acm: Acm, clusterId: number): Promise<{ file: string; content: string }[]> {
-  const p = await acm.commits.prepare(clusterId);
-  if ('problems' in p) throw new ValidationError(p.problems, 'the cluster does not render; fix these first');
-  return renderIncludeStubs(p.files);
-}
 
 /** Changes waiting, commits, revisions (the backups), their files and diffs, and rollback. */
 export function commitRoutes(router: Router, acm: Acm, principal: (ctx: Koa.Context) => Principal): void {

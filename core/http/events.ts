@@ -4,6 +4,8 @@ import type { Acm } from '../app.ts';
 import { SESSION_COOKIE } from '../auth/auth-service.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import { visibleTo, type Placed } from '../../sdk/scope.ts';
+import { BATCH_PROGRESS_SUBJECT } from '../batch/batch.ts';
+import { BROWSER_PATTERNS } from '../bus/subjects.ts';
 
 export { visibleTo } from '../../sdk/scope.ts';
 
@@ -53,11 +55,11 @@ export function attachEvents(server: Server, acm: Acm): { clients(): number; clo
     }
   };
   const unsubs = [
-    acm.bus.subscribe<Placed>('acm.live.>', send('live')),
-    acm.bus.subscribe<Placed>('acm.status.server', send('server')),
-    acm.bus.subscribe<Placed>('acm.commit.>', send('commit')),
+    acm.bus.subscribe<Placed>(BROWSER_PATTERNS.live, send('live')),
+    acm.bus.subscribe<Placed>(BROWSER_PATTERNS.server, send('server')),
+    acm.bus.subscribe<Placed>(BROWSER_PATTERNS.commit, send('commit')),
     // Batch and import progress goes to the user who started it.
-    acm.bus.subscribe<{ kind: string; done: number; total: number; username?: string }>('acm.batch.progress', (msg) => {
+    acm.bus.subscribe<{ kind: string; done: number; total: number; username?: string }>(BATCH_PROGRESS_SUBJECT, (msg) => {
       const text = JSON.stringify({ type: 'batch', ...msg.data });
       for (const [ws, p] of sockets) if (p.username === msg.data.username) ws.send(text);
     }),

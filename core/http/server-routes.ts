@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { Acm } from '../app.ts';
 import { resource } from '../model/resources.ts';
-import { trustHostKey } from '../services/host-key-pins.ts';
+import { trustHostKey } from '../asterisk/host-key-pins.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 
 /** `POST /api/servers/:id/trust-host-key` `{fingerprint?}`: pin the server's current (or the given) SSH host key. */

@@ -13,7 +13,7 @@ import { userRoutes } from './user-routes.ts';
 import { serverRoutes } from './server-routes.ts';
 import { uiMiddleware } from './ui.ts';
 import { openApiDocument } from './openapi.ts';
-import { resource, resources } from '../model/resources.ts';
+import { resources } from '../model/resources.ts';
 import { parseInput } from '../model/crud-service.ts';
 import { containsText } from '../model/search.ts';
 import { SESSION_COOKIE } from '../auth/auth-service.ts';
@@ -21,7 +21,7 @@ import { BUILTIN_ROLES } from '../auth/roles.ts';
 import { AuditEventSchema } from '../model/entities.ts';
 import { ForbiddenError, UnauthorizedError } from '../../sdk/errors.ts';
 import type { Principal } from '../../sdk/plugin.ts';
-import type { ServerStatus } from '../asterisk/connections.ts';
+import { statusByCluster } from '../live/cluster-status.ts';
 
 const LoginInput = z.strictObject({ username: z.string().min(1).max(80), password: z.string().min(1).max(1024), totp: z.string().max(10).optional() });
 const PluginToggle = z.strictObject({ id: z.string().min(1) });
@@ -31,20 +31,6 @@ const AuditQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(1000).default(50),
 });
-
-export interface ClusterStatus {
-  clusterId: number; name: string; siteId: number; connected: number; total: number; servers: ServerStatus[];
-}
-
-/** Every cluster the caller may see, with its servers' live status (`GET /api/status`, `acm status`). */
-export async function statusByCluster(acm: Acm, p: Principal): Promise<ClusterStatus[]> {
-  const clusters = await acm.crud.list(p, resource('clusters'), { pageSize: 1000, sort: 'name' });
-  const live = acm.connections.status();
-  return clusters.items.map((c) => {
-    const servers = live.filter((s) => s.clusterId === c.id).sort((a, b) => a.name.localeCompare(b.name));
-    return { clusterId: c.id as number, name: c.name as string, siteId: c.siteId as number, connected: servers.filter((s) => s.connected).length, total: servers.length, servers };
-  });
-}
 
 function principal(ctx: Koa.Context): Principal {
   const p = ctx.state.principal as Principal | undefined;

@@ -1,33 +1,12 @@
 import type Router from '@koa/router';
 import type Koa from 'koa';
-import { z } from 'zod';
 import type { Acm } from '../app.ts';
 import { parseInput } from '../model/crud-service.ts';
 import { SessionSchema, UserSchema, type User } from '../model/entities.ts';
 import { hashPassword } from '../auth/auth-service.ts';
+import { UserInput, UserUpdate } from '../auth/user-input.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../sdk/errors.ts';
 import type { Principal } from '../../sdk/plugin.ts';
-
-const Scopes = z.array(z.strictObject({ type: z.enum(['site', 'cluster', 'group']), id: z.number().int().positive() }));
-
-export const UserInput = z.strictObject({
-  username: z.string().regex(/^[A-Za-z0-9_.@-]{1,80}$/, 'letters, digits and _.@- only'),
-  password: z.string().min(10, 'at least 10 characters').max(1024),
-  role: z.string().min(1).max(40),
-  tenantId: z.number().int().positive().nullish(),
-  scopes: Scopes.default([]),
-  fullName: z.string().max(120).optional(),
-  email: z.email().optional(),
-});
-
-const UserUpdate = z.strictObject({
-  password: z.string().min(10, 'at least 10 characters').max(1024).optional(),
-  role: z.string().min(1).max(40).optional(),
-  scopes: Scopes.optional(),
-  enabled: z.boolean().optional(),
-  fullName: z.string().max(120).nullish(),
-  email: z.email().nullish(),
-});
 
 /** A user as the API shows it: never the hash or the TOTP secret. */
 function view(u: User): Record<string, unknown> {

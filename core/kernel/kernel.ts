@@ -8,10 +8,10 @@ import type { Middleware } from 'koa';
 import type { Manifest } from '../../sdk/manifest.ts';
 import type { PluginContext, PluginDefinition, Principal, RouteContext } from '../../sdk/plugin.ts';
 import type { ExtensionPoint, ServiceRef } from '../../sdk/refs.ts';
-import type { EventBus } from '../../sdk/bus.ts';
 import type { AuditService, KernelInfo, LicenseService } from '../../sdk/core-services.ts';
 import { coreServices, type AmiService } from '../../sdk/core-services.ts';
 import { commitContributors } from '../../sdk/commit.ts';
+import { subjectProblem, type EventBus } from '../../sdk/bus.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PluginError, UnauthorizedError } from '../../sdk/errors.ts';
 import { orderByDependencies } from './order.ts';
 import { siteEntry, type DiscoveredPlugin, type SiteConfig } from './discovery.ts';
@@ -141,13 +141,17 @@ export class Kernel {
     }
     r.container = new Container({ parent: this.container });
     r.router = new Router({ prefix: `/api/plugins/${id}` });
-    const ctx = this.contextFor(r, settings);
+    const { ctx, seal } = this.contextFor(r, settings);
     try {
       await r.definition.setup(ctx as PluginContext<any>);
     } catch (err) {
       this.undo(r);
       if (err instanceof PluginError) throw err;
       throw new PluginError(`plugin "${id}" failed in setup: ${(err as Error).message}`);
+    } finally {
+      // What a plugin registers is known once setup returns: disable removes exactly that, and
+      // nothing can add to it later (a timer or a route handler calling ctx.jobs.every, say).
+      seal();
     }
   }
 
@@ -180,21 +184,43 @@ export class Kernel {
     Object.assign(r, { registrations: [], provided: [], jobs: [], startHooks: [], stopHooks: [], cli: [], started: false, router: undefined, container: undefined });
   }
 
-  private contextFor(r: PluginRuntime, settings: unknown): PluginContext<unknown> {
+  /** The context one setup call gets; `seal` ends its registration window. */
+  private contextFor(r: PluginRuntime, settings: unknown): { ctx: PluginContext<unknown>; seal(): void } {
     const id = r.manifest.id;
     // The context's methods are plain functions handed to plugin code; they reach the kernel here.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const kernel = this;
     const needsWrite = (method: string) => method !== 'GET';
-    return {
+    let open = true;
+    const registering = (call: string) => {
+      if (!open) throw new PluginError(`plugin "${id}": ctx.${call} called after setup`);
+    };
+    const bus = this.deps.bus;
+    const ctx: PluginContext<unknown> = {
       id,
       site: this.deps.site,
       settings,
       logger: this.deps.logger.child({ plugin: id }),
-      bus: this.deps.bus,
+      bus: {
+        publish(subject, data) {
+          const problem = subjectProblem(subject, id);
+          if (problem) throw new PluginError(`plugin "${id}": bus subject "${subject}" ${problem}`);
+          bus.publish(subject, data);
+        },
+        subscribe(pattern, handler) {
+          registering('bus.subscribe');
+          // Like ami.on: subscribed at start, dropped at stop.
+          let off: (() => void) | undefined;
+          let cancelled = false;
+          r.startHooks.push(() => { if (!cancelled) off = bus.subscribe(pattern, handler); });
+          r.stopHooks.push(() => { off?.(); off = undefined; });
+          return () => { cancelled = true; off?.(); off = undefined; };
+        },
+      },
       db: { em: () => this.deps.orm.em.fork() },
       http: {
         route(method, path, permission, handler) {
+          registering('http.route');
           if (!permission.startsWith(`${id}.`) && !permission.startsWith('core.')) {
             throw new PluginError(`plugin "${id}": route ${method} ${path} names permission "${permission}" of another plugin`);
           }
@@ -214,9 +240,10 @@ export class Kernel {
           r.router![method.toLowerCase() as 'get'](path, mw);
         },
       },
-      jobs: { every: (intervalMs, name, fn) => { r.jobs.push({ name, intervalMs, fn, running: false }); } },
+      jobs: { every: (intervalMs, name, fn) => { registering('jobs.every'); r.jobs.push({ name, intervalMs, fn, running: false }); } },
       ami: {
         on(event, handler) {
+          registering('ami.on');
           // Subscribed at start, dropped at stop, so a disabled plugin hears nothing.
           let off: (() => void) | undefined;
           r.startHooks.push(() => { off = (kernel.container.get(coreServices.ami.id) as AmiService).on(event, handler); });
@@ -225,9 +252,11 @@ export class Kernel {
       },
       commit: {
         contribute(contributor) {
+          registering('commit.contribute');
           this.contributeAs(id, contributor);
         },
         contributeAs(key, contributor) {
+          registering('commit.contributeAs');
           const full = key === id ? id : `${id}.${key}`;
           const entries = kernel.points.get(commitContributors.id) ?? new Map();
           kernel.points.set(commitContributors.id, entries);
@@ -236,8 +265,11 @@ export class Kernel {
           r.registrations.push({ point: commitContributors.id, key: full });
         },
       },
-      cli: { commands: (register) => { r.cli.push(register); } },
-      lifecycle: { onStart: (fn) => { r.startHooks.push(fn); }, onStop: (fn) => { r.stopHooks.push(fn); } },
+      cli: { commands: (register) => { registering('cli.commands'); r.cli.push(register); } },
+      lifecycle: {
+        onStart: (fn) => { registering('lifecycle.onStart'); r.startHooks.push(fn); },
+        onStop: (fn) => { registering('lifecycle.onStop'); r.stopHooks.push(fn); },
+      },
       get<T>(ref: ServiceRef<T>): T {
         const owner = kernel.providers.get(ref.id);
         if (owner) {
@@ -250,6 +282,7 @@ export class Kernel {
         return kernel.container.get<T>(ref.id);
       },
       provide<T>(ref: ServiceRef<T>, impl: T): void {
+        registering('provide');
         const owner = kernel.providers.get(ref.id);
         if (owner) throw new PluginError(`service "${ref.id}" is provided twice: by "${owner}" and "${id}"`);
         r.container!.bind(ref.id).toConstantValue(impl);
@@ -257,6 +290,7 @@ export class Kernel {
         r.provided.push(ref.id);
       },
       extend<T>(point: ExtensionPoint<T>, key: string, value: T): void {
+        registering('extend');
         let entries = kernel.points.get(point.id);
         if (!entries) kernel.points.set(point.id, (entries = new Map()));
         const prev = entries.get(key);
@@ -265,9 +299,13 @@ export class Kernel {
         r.registrations.push({ point: point.id, key });
       },
       registrations<T>(point: ExtensionPoint<T>): ReadonlyMap<string, T> {
+        // A point belongs to the plugin that reads it (its id starts with the owner's id).
+        const owner = point.id.slice(0, point.id.indexOf('.'));
+        if (owner !== id) throw new PluginError(`plugin "${id}" reads extension point "${point.id}" of "${owner}"; only its owner reads it`);
         return kernel.registrations(point);
       },
     };
+    return { ctx, seal: () => { open = false; } };
   }
 
   registrations<T>(point: ExtensionPoint<T>): ReadonlyMap<string, T> {

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { BusMessage, EventBus } from '../../sdk/bus.ts';
+import { liveSubject } from '../bus/subjects.ts';
 import { ExtensionSchema, ServerSchema, TrunkSchema } from '../model/entities.ts';
 import type { AmiBusEvent } from '../asterisk/ami-client.ts';
 
@@ -21,7 +22,7 @@ export interface ExtensionLive {
   regServer: string | null;
 }
 
-/** One change pushed to browsers and scripts (`acm.live.extension`). */
+/** One change pushed to browsers and scripts (`acm.<tenant>.<cluster>.0.live.extension`). */
 export interface ExtensionChange {
   type: 'extension';
   id: number;
@@ -229,7 +230,7 @@ export class LiveState {
     if (!changes) return;
     this.dirty.add(k);
     const change: ExtensionChange = { type: 'extension', id: k.id, extension: k.extension, tenantId: k.tenantId, siteId: k.siteId, clusterId: k.clusterId, groupId: k.groupId, changes };
-    this.bus.publish('acm.live.extension', change);
+    this.bus.publish(liveSubject(k, 'extension'), change);
   }
 
   private async trunkRegistry(clusterId: number, f: Record<string, string>): Promise<void> {
@@ -241,7 +242,7 @@ export class LiveState {
     if (this.trunkStatus.get(t.id) === f.Status) return;
     this.trunkStatus.set(t.id, f.Status);
     await em.nativeUpdate(TrunkSchema, { id: t.id }, { registrationStatus: f.Status });
-    this.bus.publish('acm.live.trunk', { type: 'trunk', id: t.id, tenantId: t.tenantId, siteId: t.siteId, clusterId, changes: { registrationStatus: f.Status } });
+    this.bus.publish(liveSubject({ tenantId: t.tenantId, clusterId }, 'trunk'), { type: 'trunk', id: t.id, tenantId: t.tenantId, siteId: t.siteId, clusterId, changes: { registrationStatus: f.Status } });
   }
 
   /** The live columns of one extension (for tests and the status views). */

@@ -5,8 +5,8 @@ import type { ClusterView, ServerView } from '../../sdk/commit.ts';
 import { NotFoundError } from '../../sdk/errors.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import type { AmiBusEvent } from '../asterisk/ami-client.ts';
-import { SshTransport } from '../asterisk/ssh-transport.ts';
-import { serverSshOptions } from './host-key-pins.ts';
+import type { SshTransport } from '../asterisk/ssh-transport.ts';
+import { sshTo } from '../asterisk/host-key-pins.ts';
 import { ClusterSchema, ServerSchema, type Server } from '../model/entities.ts';
 import { loadSnapshot } from '../commit/load-snapshot.ts';
 import { asView, toPluginView } from '../commit/snapshot.ts';
@@ -41,16 +41,6 @@ export function amiService(bus: EventBus, connections: AsteriskConnections): Ami
       .filter((s) => s.connected && (clusterId === undefined || s.clusterId === clusterId))
       .map((s) => ({ serverId: s.serverId, clusterId: s.clusterId, name: s.name })),
   };
-}
-
-/**
- * Opens an SFTP/exec session with a server's stored credentials. Every SSH connection to a
- * server goes through here: its pinned host key is checked, or the first key seen is pinned.
- */
-export async function sshTo(orm: MikroORM, server: Server): Promise<SshTransport> {
-  const t = new SshTransport(serverSshOptions(orm, server));
-  await t.connect();
-  return t;
 }
 
 export function sshService(orm: MikroORM): SshService {

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import {
-  coreServices, definePlugin, statusTiles, ValidationError, z, type NotifyChannel, type Principal, type RouteContext,
+  busSubject, coreServices, definePlugin, ValidationError, z, type NotifyChannel, type Principal, type RouteContext,
 } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
 import { haService, type HaGroupStatus, type HaService } from './api/index.ts';
+import { statusTiles } from '../status/api/index.ts';
 import { HaEventSchema, HaGroupSchema, haEntities, HaNotificationSchema, HaNotifyTargetSchema, type HaGroup, type HaNotification } from './entities.ts';
 import { backoffSeconds, haMessage, haTransports, MAX_ATTEMPTS, subjectOf, type Notice } from './notify.ts';
 import { instanceName } from './render.ts';
@@ -158,7 +159,7 @@ export default definePlugin({
       const r = await ssh.exec(body.serverId, `${agent} failover --config ${s.agentConfigPath}`);
       const ok = r.code === 0;
       await record(c, 'group.failover', 'group', g.id, g.tenantId, undefined, { serverId: body.serverId, ok });
-      ctx.bus.publish(`acm.${g.tenantId}.${g.clusterId}.${body.serverId}.ha.failover`, { groupId: g.id, serverId: body.serverId, ok, by: c.user.username });
+      ctx.bus.publish(busSubject({ tenantId: g.tenantId, clusterId: g.clusterId, serverId: body.serverId }, 'ha', 'failover'), { groupId: g.id, serverId: body.serverId, ok, by: c.user.username });
       const at = new Date();
       await event(g, { serverId: body.serverId, node: null, instance: null, state: 'FAILOVER', message: `operator ${c.user.username} moved the services off server ${body.serverId}${ok ? '' : ` (failed: ${(r.stderr || r.stdout).trim().slice(0, 200)})`}`, at }, `op:${g.id}:${body.serverId}:${at.toISOString()}`);
       await drain();
@@ -174,7 +175,7 @@ export default definePlugin({
       const mine = all.filter((v) => instanceName(g.id, v.kind, v.virtualRouterId) === e.instance);
       const vips = (mine.length ? mine : all).map((v) => `${v.address}/${v.prefix}`);
       const notice: Notice = { group: g.name, groupId: g.id, node: e.node, serverId: e.serverId, instance: e.instance, state: e.state, message: e.message, at: e.at.toISOString(), vips };
-      ctx.bus.publish(`acm.${g.tenantId}.${g.clusterId}.${e.serverId ?? 0}.ha.event`, notice);
+      ctx.bus.publish(busSubject({ tenantId: g.tenantId, clusterId: g.clusterId, serverId: e.serverId }, 'ha', 'event'), notice);
       await enqueue(g, notice, key);
     };
     const enqueue = async (g: HaGroup, n: Notice, key: string) => {
@@ -271,7 +272,7 @@ export default definePlugin({
             known.add(k);
             const message = `${e.node}: ${String(e.type).toLowerCase()} ${e.instance} is now ${e.state}`;
             await event(g, { serverId: n.serverId, node: String(e.node).slice(0, 64), instance: String(e.instance).slice(0, 64), state: e.state.slice(0, 16), message, at: new Date(e.at) }, `ev:${n.serverId}:${k}`);
-            ctx.bus.publish(`acm.${g.tenantId}.${g.clusterId}.${n.serverId}.ha.state`, { groupId: g.id, ...e });
+            ctx.bus.publish(busSubject({ tenantId: g.tenantId, clusterId: g.clusterId, serverId: n.serverId }, 'ha', 'state'), { groupId: g.id, ...e });
           }
           offsets.set(n.serverId, lines.length);
         }

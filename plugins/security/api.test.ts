@@ -89,7 +89,22 @@ describe('config audit', () => {
   it('filters by cluster and refuses what is not there', async () => {
     expect((await k.admin.json('GET', `/api/plugins/security/audit?clusterId=${cluster.id}`)).body.findings.length).toBe(18);
     expect((await k.admin.json('GET', '/api/plugins/security/audit?clusterId=9999')).status).toBe(404);
-    expect((await k.admin.json('GET', '/api/plugins/security/audit?clusterId=abc')).status).toBe(400);
+    const bad = await k.admin.json('GET', '/api/plugins/security/audit?clusterId=abc');
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.body.problems).toEqual([{ field: 'clusterId', message: expect.any(String) }]);
+  });
+
+  it('answers a bad query or path value with 422 naming each field, as the core does', async () => {
+    const q = await k.admin.json('GET', '/api/plugins/security/alerts?minLevel=99&limit=0');
+    expect(q.status).toBe(422);
+    expect(q.body.problems.map((p: { field: string }) => p.field).sort()).toEqual(['limit', 'minLevel']);
+    const path = await k.admin.json('GET', '/api/plugins/security/servers/abc/posture');
+    expect(path.status).toBe(422);
+    expect(path.body.problems).toEqual([{ field: 'id', message: expect.any(String) }]);
+    const blacklist = await k.admin.json('POST', '/api/plugins/security/servers/0/blacklist', { address: '203.0.113.9' });
+    expect(blacklist.status).toBe(422);
+    expect(blacklist.body.problems.map((p: { field: string }) => p.field)).toEqual(['id']);
   });
 
   it('needs a session', async () => {
@@ -151,7 +166,9 @@ describe('alert ingest and routing', () => {
   });
 
   it('refuses a body that is not alert text', async () => {
-    expect((await k.admin.json('POST', '/api/plugins/security/alerts', { nothing: 1 })).status).toBe(400);
+    const notText = await k.admin.json('POST', '/api/plugins/security/alerts', { nothing: 1 });
+    expect(notText.status).toBe(422);
+    expect(notText.body.problems).toEqual([{ field: 'text', message: 'send alerts as text/plain (one per line), or JSON {"text": "…"}' }]);
     const allBad = await k.admin.fetch('/api/plugins/security/alerts', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x\ny\n' });
     expect(allBad.status).toBe(422);
     expect(((await allBad.json()) as any).errors.map((e: any) => e.line)).toEqual([1, 2]);

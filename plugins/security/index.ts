@@ -1,4 +1,5 @@
-import { BadRequestError, commitValidators, coreServices, definePlugin, statusTiles, z, type RouteContext } from '../../sdk/index.ts';
+import { commitValidators, coreServices, definePlugin, parseInput, ValidationError, z, type RouteContext } from '../../sdk/index.ts';
+import { statusTiles } from '../status/api/index.ts';
 import { manifest } from './manifest.ts';
 import { securityEntities } from './entities.ts';
 import { sqliteMigrations } from './migrations/sqlite.ts';
@@ -16,9 +17,10 @@ const AlertQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
-function parseOr400<T extends z.ZodType>(schema: T, v: unknown): z.output<T> {
+/** One path, query or CLI value parsed as `field`: a bad one is a ValidationError (422) naming it. */
+function parseField<T extends z.ZodType>(field: string, schema: T, v: unknown): z.output<T> {
   const r = schema.safeParse(v);
-  if (!r.success) throw new BadRequestError(r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+  if (!r.success) throw new ValidationError(r.error.issues.map((i) => ({ field: [field, ...i.path].join('.'), message: i.message })));
   return r.data;
 }
 
@@ -55,12 +57,12 @@ export default definePlugin({
     const ip = (c: RouteContext) => c.koa.ip ?? null;
 
     ctx.http.route('GET', '/audit', 'security.audit:read', async (c) => {
-      const clusterId = c.query.clusterId === undefined ? undefined : parseOr400(id, c.query.clusterId);
+      const clusterId = c.query.clusterId === undefined ? undefined : parseField('clusterId', id, c.query.clusterId);
       return sec.audit(c.user, clusterId);
     });
 
     ctx.http.route('GET', '/alerts', 'security.alerts:read', async (c) => {
-      const q = parseOr400(AlertQuery, c.query);
+      const q = parseInput(AlertQuery, c.query);
       return sec.alerts({ ...q, user: c.user });
     });
 
@@ -69,7 +71,7 @@ export default definePlugin({
       const text = typeof body === 'string' ? body
         : body && typeof body === 'object' && typeof (body as { text?: unknown }).text === 'string' ? (body as { text: string }).text
           : Array.isArray(body) && body.every((l) => typeof l === 'string') ? body.join('\n') : null;
-      if (text === null) throw new BadRequestError('send alerts as text/plain (one per line), or JSON {"text": "…"}');
+      if (text === null) throw new ValidationError([{ field: 'text', message: 'send alerts as text/plain (one per line), or JSON {"text": "…"}' }]);
       const result = await sec.ingest(text);
       c.koa.status = result.errors.length && !result.accepted ? 422 : 200;
       return result;
@@ -99,7 +101,7 @@ export default definePlugin({
     });
 
     ctx.http.route('GET', '/servers/:id/posture', 'security.posture:read', async (c) => {
-      const server = await sec.serverFor(c.user, parseOr400(id, c.params.id));
+      const server = await sec.serverFor(c.user, parseField('id', id, c.params.id));
       const p = c.query.refresh === '1' || !sec.postures.has(server.id) ? await sec.collect(server) : sec.postures.get(server.id)!;
       return postureView(p, c.query.raw === '1');
     });
@@ -109,12 +111,12 @@ export default definePlugin({
       return b && typeof b === 'object' && b.address !== undefined ? b.address : c.query.address;
     };
     ctx.http.route('POST', '/servers/:id/blacklist', 'security.blacklist:write', async (c) => {
-      const r = await sec.blacklist(c.user, ip(c), parseOr400(id, c.params.id), 'add', addressOf(c));
+      const r = await sec.blacklist(c.user, ip(c), parseField('id', id, c.params.id), 'add', addressOf(c));
       if (!r.ok) c.koa.status = 502;
       return r;
     });
     ctx.http.route('DELETE', '/servers/:id/blacklist', 'security.blacklist:write', async (c) => {
-      const r = await sec.blacklist(c.user, ip(c), parseOr400(id, c.params.id), 'remove', addressOf(c));
+      const r = await sec.blacklist(c.user, ip(c), parseField('id', id, c.params.id), 'remove', addressOf(c));
       if (!r.ok) c.koa.status = 502;
       return r;
     });
@@ -126,7 +128,7 @@ export default definePlugin({
         .option('--json', 'print JSON')
         .option('--cluster <id>', 'one cluster only')
         .action(async (o: { json?: boolean; cluster?: string }) => {
-          const r = await sec.audit(undefined, o.cluster === undefined ? undefined : parseOr400(id, o.cluster));
+          const r = await sec.audit(undefined, o.cluster === undefined ? undefined : parseField('cluster', id, o.cluster));
           if (o.json) console.log(JSON.stringify({ findings: r.findings, summary: r.summary }, null, 2));
           else {
             for (const f of r.findings) console.log(findingLine(f));

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type {
   AuditService, ClusterView, EventBus, ModelService, NotifierService, NotifyChannel, NotifyMessage, NotifySeverity, Principal, ServerView, SshService,
 } from '../../sdk/index.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../sdk/index.ts';
+import { busSubject, ForbiddenError, NotFoundError, ValidationError } from '../../sdk/index.ts';
 import type { Logger } from 'pino';
 import type { EntityManager } from '../../sdk/index.ts';
 import type { SecuritySettings } from './manifest.ts';
@@ -308,7 +308,7 @@ export class Security {
   private notify(alert: AlertView, tenantId: number): void {
     const { routing } = this.d.settings;
     const targets = routing.targets.filter((t) => alert.level >= (t.minLevel ?? routing.notifyLevel));
-    const subject = `acm.${tenantId}.${alert.clusterId ?? 0}.${alert.serverId ?? 0}.security.notify`;
+    const subject = busSubject({ tenantId, clusterId: alert.clusterId, serverId: alert.serverId }, 'security', 'notify');
     // The bus still carries each notification, for whatever else listens (a site module, a relay…).
     for (const t of targets) {
       const n: Notification = {

@@ -1,10 +1,10 @@
-import { coreServices, definePlugin, statusTiles, type StatusTile } from '../../sdk/index.ts';
+import { coreServices, definePlugin } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
-import { statusService, type StatusService } from './api/index.ts';
+import { statusService, statusTiles, type StatusService, type StatusTile } from './api/index.ts';
 
 /**
  * The home page's tiles. The first-party plugin that proves the contract end to end: it reads
- * core services by ref, registers into the core's `status.tiles` point (as site modules do),
+ * core services by ref, owns the `status.tiles` point (api/) that other plugins and site modules register into,
  * serves a route and provides a service.
  */
 export default definePlugin({

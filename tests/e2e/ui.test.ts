@@ -235,7 +235,7 @@ describe('the web app', () => {
     const deadline = Date.now() + 5000;
     let seen = false;
     while (!seen && Date.now() < deadline) {
-      h.k.acm.bus.publish('acm.live.extension', {
+      h.k.acm.bus.publish(`acm.${ext.tenantId}.${ext.clusterId ?? 0}.0.live.extension`, {
         type: 'extension', id, extension: ext.extension, tenantId: ext.tenantId, siteId: ext.siteId, clusterId: ext.clusterId, groupId: ext.groupId ?? null,
         changes: { agentStatus: 'e2e-break', vmUnread: 42 },
       });
@@ -289,7 +289,7 @@ describe('the web app', () => {
     // While the answer is held, the server's progress messages show per cluster and server.
     const tpa1 = (await h.k.admin.json('GET', '/api/clusters?q=tpa1')).body.items.find((c: { name: string }) => c.name === 'tpa1');
     expect(tpa1.id).toBe(1);
-    const step = (data: Record<string, unknown>) => h.k.acm.bus.publish('acm.commit.1', { type: 'commit', clusterId: 1, tenantId: tpa1.tenantId, siteId: tpa1.siteId, revisionId: 11, ...data });
+    const step = (data: Record<string, unknown>) => h.k.acm.bus.publish(`acm.${tpa1.tenantId}.1.0.commit.progress`, { type: 'commit', clusterId: 1, tenantId: tpa1.tenantId, siteId: tpa1.siteId, revisionId: 11, ...data });
     const server1 = dialog.locator('table.commit-progress tr[data-cluster="1"] li[data-server="tpa1-ast1"]');
     let seen = false;
     for (const deadline = Date.now() + 8000; !seen && Date.now() < deadline;) {

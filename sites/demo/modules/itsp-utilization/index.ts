@@ -1,4 +1,5 @@
-import { coreServices, definePlugin, statusTiles, type AmiEvent, type TileState } from '../../../../sdk/index.ts';
+import { coreServices, definePlugin, type AmiEvent } from '../../../../sdk/index.ts';
+import { statusTiles, type TileState } from '../../../../plugins/status/api/index.ts';
 import { manifest } from './manifest.ts';
 import { DEFAULT_KBPS, trunkUsage, type LiveChannel, type TrunkUsage } from './utilization.ts';
 

@@ -9,9 +9,9 @@ import { z } from 'zod';
 import { NotFoundError } from '../../sdk/errors.ts';
 import { parseInput } from '../../sdk/validation.ts';
 import { DbAuditService } from '../audit.ts';
-import { SshError } from '../asterisk/errors.ts';
-import { canonicalFingerprint, checkHostKey } from '../asterisk/host-keys.ts';
-import { SshTransport, type SshTransportOptions } from '../asterisk/ssh-transport.ts';
+import { SshError } from './errors.ts';
+import { canonicalFingerprint, checkHostKey } from './host-keys.ts';
+import { SshTransport, type SshTransportOptions } from './ssh-transport.ts';
 import { ServerSchema, type Server } from '../model/entities.ts';
 
 export const trustHint = (server: Pick<Server, 'id'>) => `if the server was rebuilt, run \`acm servers trust-host-key ${server.id}\``;
@@ -29,6 +29,16 @@ export function serverSshOptions(orm: MikroORM, server: Server, env: NodeJS.Proc
       `SSH connect to ${server.name} refused: no host key pinned and ACM_SSH_TRUST_ON_FIRST_USE=0; it offered ${fp}: check that on the server (ssh-keygen -lf) and run \`acm servers trust-host-key ${server.id} --fingerprint ${fp}\``,
     ))),
   };
+}
+
+/**
+ * Opens an SFTP/exec session with a server's stored credentials. Every SSH connection to a
+ * server goes through here: its pinned host key is checked, or the first key seen is pinned.
+ */
+export async function sshTo(orm: MikroORM, server: Server): Promise<SshTransport> {
+  const t = new SshTransport(serverSshOptions(orm, server));
+  await t.connect();
+  return t;
 }
 
 /**
