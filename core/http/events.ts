@@ -4,6 +4,7 @@ import type { Acm } from '../app.ts';
 import { SESSION_COOKIE } from '../auth/auth-service.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import { visibleTo, type Placed } from '../../sdk/scope.ts';
+import type { ModelChanged } from '../model/plugin-writes.ts';
 
 export { visibleTo } from '../../sdk/scope.ts';
 
@@ -18,9 +19,10 @@ function tokenOf(req: IncomingMessage): string | undefined {
 }
 
 /**
- * `GET /api/events` (WebSocket): live changes of extensions, trunks and servers as JSON
- * messages, each filtered by the caller's tenant and scope. Login by session cookie, bearer
- * token or `?token=` (for clients that cannot set headers).
+ * `GET /api/events` (WebSocket): live changes of extensions, trunks and servers, commit progress
+ * and `{type: 'changes'}` after a configuration write, as JSON messages, each filtered by the
+ * caller's tenant and scope. Login by session cookie, bearer token or `?token=` (for clients
+ * that cannot set headers).
  */
 export function attachEvents(server: Server, acm: Acm): { clients(): number; close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
@@ -56,6 +58,15 @@ export function attachEvents(server: Server, acm: Acm): { clients(): number; clo
     acm.bus.subscribe<Placed>('acm.live.>', send('live')),
     acm.bus.subscribe<Placed>('acm.status.server', send('server')),
     acm.bus.subscribe<Placed>('acm.commit.>', send('commit')),
+    // "The changes waiting may have changed": no detail, the client asks GET /api/changes (scoped).
+    acm.bus.subscribe<ModelChanged>('acm.model.changed', (msg) => {
+      if (msg.data.clusterIds?.length === 0) return; // audited only: no rendered file changed
+      for (const [ws, p] of sockets) {
+        if (!p.can('core.revision:read') || (p.tenantId !== null && msg.data.tenantId !== undefined && p.tenantId !== msg.data.tenantId)) continue;
+        if (ws.bufferedAmount > 1_000_000) ws.terminate();
+        else ws.send('{"type":"changes"}');
+      }
+    }),
     // Batch and import progress goes to the user who started it.
     acm.bus.subscribe<{ kind: string; done: number; total: number; username?: string }>('acm.batch.progress', (msg) => {
       const text = JSON.stringify({ type: 'batch', ...msg.data });

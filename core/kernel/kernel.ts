@@ -13,6 +13,7 @@ import type { AuditService, KernelInfo, LicenseService } from '../../sdk/core-se
 import { coreServices, type AmiService } from '../../sdk/core-services.ts';
 import { commitContributors } from '../../sdk/commit.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PluginError, UnauthorizedError } from '../../sdk/errors.ts';
+import { pluginWriter } from '../model/plugin-writes.ts';
 import { orderByDependencies } from './order.ts';
 import { siteEntry, type DiscoveredPlugin, type SiteConfig } from './discovery.ts';
 
@@ -192,7 +193,7 @@ export class Kernel {
       settings,
       logger: this.deps.logger.child({ plugin: id }),
       bus: this.deps.bus,
-      db: { em: () => this.deps.orm.em.fork() },
+      db: { em: () => this.deps.orm.em.fork(), write: pluginWriter(id, this.deps) },
       http: {
         route(method, path, permission, handler) {
           if (!permission.startsWith(`${id}.`) && !permission.startsWith('core.')) {

@@ -218,6 +218,12 @@ export class AcmApp extends LitElement {
 
   /** `{type: 'commit', clusterId, step, server?, module?, revisionId?, error?}` while the dialog is open. */
   onLive(/** @type {any} */ m) {
+    if (m?.type === 'changes') {
+      // A write anywhere (another page, the CLI, a plugin): count again, once per burst.
+      clearTimeout(this.changesTimer);
+      this.changesTimer = setTimeout(() => void this.loadChanges(), 200);
+      return;
+    }
     const c = this.commit;
     if (!c || m?.type !== 'commit' || typeof m.clusterId !== 'number') return;
     const progress = new Map(c.progress);
