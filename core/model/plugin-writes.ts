@@ -28,6 +28,7 @@ export function pluginWriter(pluginId: string, deps: { orm: MikroORM; bus: Event
           if (!change.entity.startsWith(`${pluginId}.`) || change.entity.length > ENTITY_MAX) {
             throw new PluginError(`plugin "${pluginId}": a change names entity "${change.entity}"; it must be "${pluginId}.<object>", at most ${ENTITY_MAX} characters`);
           }
+          if (!Number.isInteger(change.id)) throw new PluginError(`plugin "${pluginId}": ${change.entity} has no id yet; call changed() after em.flush()`);
           recordChange(em, actor, change);
           changes.push(change);
         },
