@@ -59,10 +59,12 @@ export function attachEvents(server: Server, acm: Acm): { clients(): number; clo
     acm.bus.subscribe<Placed>('acm.status.server', send('server')),
     acm.bus.subscribe<Placed>('acm.commit.>', send('commit')),
     // "The changes waiting may have changed": no detail, the client asks GET /api/changes (scoped).
+    // Only for writes that name their tenant (ctx.db.write); audit-only ones changed no rendered file.
     acm.bus.subscribe<ModelChanged>('acm.model.changed', (msg) => {
-      if (msg.data.clusterIds?.length === 0) return; // audited only: no rendered file changed
+      const { tenantId, clusterIds } = msg.data;
+      if (typeof tenantId !== 'number' || clusterIds?.length === 0) return;
       for (const [ws, p] of sockets) {
-        if (!p.can('core.revision:read') || (p.tenantId !== null && msg.data.tenantId !== undefined && p.tenantId !== msg.data.tenantId)) continue;
+        if (!p.can('core.revision:read') || (p.tenantId !== null && p.tenantId !== tenantId)) continue;
         if (ws.bufferedAmount > 1_000_000) ws.terminate();
         else ws.send('{"type":"changes"}');
       }
