@@ -115,4 +115,19 @@ describe('conference rooms in the changes waiting', () => {
     expect(confbridgeOnServer()).not.toContain('acm-conf-8610');
     expect(await waiting()).toEqual([]);
   });
+
+  it('a room moved to another cluster waits for both: one leaves, the other gains it', async () => {
+    const moved = await create(k.admin, ROOMS, { clusterId: cluster.id, number: '8611', startsAt: '2026-01-01T09:00:00Z' });
+    await commit();
+    const other = await create(k.admin, '/api/clusters', { siteId: cluster.siteId, name: 'lon2' });
+    expect((await k.admin.json('PUT', `${ROOMS}/${moved.id}`, { clusterId: other.id })).status).toBe(200);
+    const all = (await k.admin.json('GET', '/api/changes')).body.items as Record<string, any>[];
+    const mine = all.filter((c) => c.entity === 'conference.room');
+    expect(mine.map((c) => [c.action, c.entityId, c.clusterId, c.before.clusterId, c.after.clusterId]).sort()).toEqual([
+      ['update', moved.id, cluster.id, cluster.id, other.id], ['update', moved.id, other.id, cluster.id, other.id],
+    ].sort());
+    await commit();
+    expect(confbridgeOnServer()).not.toContain('acm-conf-8611');
+    expect((await waiting()).filter((c) => c.entity === 'conference.room')).toEqual([]);
+  });
 });
