@@ -2,7 +2,7 @@
 export { definePlugin } from './plugin.ts';
 export type {
   PluginContext, PluginDefinition, PluginHttp, PluginDb, PluginJobs, PluginCli, PluginLifecycle, PluginAmi, PluginCommit, RouteContext,
-  Principal, HttpMethod,
+  Principal, HttpMethod, WriteActor, ConfigWrite, ConfigChange,
 } from './plugin.ts';
 export { defineManifest, CONTRACT_VERSION } from './manifest.ts';
 export type { Manifest, ManifestInput, UiPage } from './manifest.ts';

@@ -39,6 +39,44 @@ export interface PluginHttp {
 export interface PluginDb {
   /** A fresh EntityManager fork for one unit of work. */
   em(): EntityManager;
+  /**
+   * A configuration write, as the core's own objects are written: `fn` writes its rows with
+   * `tx.em` and names each object it changed with `tx.changed(...)`; the rows, a ChangeSet entry
+   * ("changes waiting") per affected cluster and the audit event commit in one transaction, then
+   * the change is published on the bus. Nothing is written when `fn` throws; refused while the
+   * license is read-only. Inside `fn` query only through `tx.em`: on SQLite another unit of
+   * work (`db.em()`, the model service) waits for this transaction, which waits for it.
+   */
+  write<T>(actor: WriteActor, fn: (tx: ConfigWrite) => Promise<T>): Promise<T>;
+}
+
+/** Who writes: the caller of a route (`{ user: c.user, ip: c.koa.ip }`) or a CLI operator. */
+export interface WriteActor {
+  user: Principal;
+  ip?: string | null;
+}
+
+export interface ConfigWrite {
+  readonly em: EntityManager;
+  /** Records one changed object (after `em.flush()`, so a new row has its id). */
+  readonly changed: (change: ConfigChange) => void;
+}
+
+/** One object a write changed. */
+export interface ConfigChange {
+  /** `<plugin>.<object>`, e.g. `conference.room`: the ChangeSet entity, the audit target and action prefix. */
+  entity: string;
+  action: 'create' | 'update' | 'delete';
+  id: number;
+  tenantId: number;
+  /**
+   * The clusters whose rendered files it changes, each getting its own ChangeSet entry; `null`:
+   * tenant-wide (settled only by a commit of every cluster); `[]`: no rendered file (audit only).
+   */
+  clusterIds: readonly number[] | null;
+  /** The object as the API shows it (no secrets). */
+  before?: object | null;
+  after?: object | null;
 }
 
 export interface PluginJobs {

@@ -137,6 +137,8 @@ export function buildProgram(): Command {
         const revisions = await acm.commits.commit({ user: operator() }, ids, { dryRun: !!o.dryRun, allChanges: clusterId === undefined, force: !!o.force });
         await acm.audit.record({ action: o.dryRun ? 'commit.dry-run' : 'commit', target: 'cluster', targetId: o.cluster ?? 'all', username: operator().username, after: { revisions, ...(o.force ? { force: true } : {}) } });
         printRows(revisions.map((r) => ({ ...r, files: r.files.join(' ') })), ['cluster', 'status', 'id', 'files', 'error'], !!o.json);
+        // In full, after the table (whose cells are cut at 40 characters); JSON has them in each revision.
+        if (!o.json) for (const w of revisions.flatMap((r) => r.warnings ?? [])) console.log(`warning: ${w.field}: ${w.message}`);
         if (revisions.some((r) => r.status === 'failed')) process.exitCode = 1;
         // Loaded, but a transport change waits for an Asterisk restart: scripts must not read that as done.
         else if (revisions.some((r) => r.status === 'restart-required')) process.exitCode = 3;

@@ -31,6 +31,8 @@ export interface CommitOutcome {
   files: string[];
   error?: string;
   dryRun?: boolean;
+  /** What validators warned of (severity `warning`): shown with the commit, never blocking it. */
+  warnings?: FieldProblem[];
 }
 
 interface Prepared {
@@ -46,6 +48,7 @@ interface Prepared {
   changed: RenderedFile[];
   /** Files the deployed revision had that this one lacks: emptied, never deleted (an #include may name them). */
   dropped: string[];
+  warnings: FieldProblem[];
 }
 
 export interface Actor { user: Principal; ip?: string | null }
@@ -166,17 +169,16 @@ export class CommitService {
       problems.push({ object: `file ${f.name}`, field: 'reload', message: `acm cannot prove ${f.reload} loaded the file: no verifier for that module` });
     }
     const validators = this.validators();
+    const warned: typeof problems = [];
     for (const [key, v] of [...validators.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       for (const p of await v.validate(view)) {
-        if (p.severity === 'error') problems.push({ object: p.object, ...(p.field ? { field: p.field } : {}), message: `${p.message} (${key})` });
+        (p.severity === 'error' ? problems : warned).push({ object: p.object, ...(p.field ? { field: p.field } : {}), message: `${p.message} (${key})` });
       }
     }
+    const named = (list: typeof problems) => list.map((p) => ({ field: `${cluster.name}: ${p.object}${p.field ? ` (${p.field})` : ''}`, message: p.message }));
     if (problems.length || !files || !core) {
       this.cache.delete(clusterId);
-      return {
-        cluster,
-        problems: problems.map((p) => ({ field: `${cluster.name}: ${p.object}${p.field ? ` (${p.field})` : ''}`, message: p.message })),
-      };
+      return { cluster, problems: named(problems) };
     }
     this.cache.set(clusterId, { changesUpTo, view, core, mailboxes });
     const deployed = await this.deployedRevision(em, clusterId);
@@ -188,7 +190,7 @@ export class CommitService {
     const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
     const changed = forced ? files : files.filter((f) => before.get(f.name) !== f.sha256);
     const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
-    return { cluster, changesUpTo, files, deployed, latest: revisionKey(latest), forced, changed, dropped };
+    return { cluster, changesUpTo, files, deployed, latest: revisionKey(latest), forced, changed, dropped, warnings: named(warned) };
   }
 
 
@@ -210,7 +212,7 @@ export class CommitService {
     const out: CommitOutcome[] = [];
     for (const p of prepared) {
       if (opts.dryRun) {
-        out.push({ id: p.deployed?.id ?? null, clusterId: p.cluster.id, cluster: p.cluster.name, status: p.changed.length || p.dropped.length ? 'changed' : 'unchanged', files: [...p.changed.map((f) => f.name), ...p.dropped], dryRun: true });
+        out.push({ id: p.deployed?.id ?? null, clusterId: p.cluster.id, cluster: p.cluster.name, status: p.changed.length || p.dropped.length ? 'changed' : 'unchanged', files: [...p.changed.map((f) => f.name), ...p.dropped], dryRun: true, ...warningsOf(p) });
         continue;
       }
       out.push(await this.serialised(p.cluster.id, async () => {
@@ -222,7 +224,7 @@ export class CommitService {
           if ('problems' in fresh) throw new ValidationError(fresh.problems);
           ready = fresh;
         }
-        return this.deploy(actor, ready, { allChanges: opts.allChanges });
+        return { ...(await this.deploy(actor, ready, { allChanges: opts.allChanges })), ...warningsOf(ready) };
       }));
     }
     return out;
@@ -243,7 +245,7 @@ export class CommitService {
       const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
       const changed = forced ? files : files.filter((f) => before.get(f.name) !== f.sha256);
       const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
-      return this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, latest: revisionKey(latest), forced, changed, dropped }, { rollbackOf: target.id });
+      return this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, latest: revisionKey(latest), forced, changed, dropped, warnings: [] }, { rollbackOf: target.id });
     });
   }
 
@@ -382,6 +384,7 @@ export class CommitService {
 }
 
 const revisionKey = (rev: Revision | null) => (rev ? `${rev.id}:${rev.status}` : null);
+const warningsOf = (p: Prepared) => (p.warnings.length ? { warnings: p.warnings } : {});
 
 function restartMessage(restart: readonly string[]): string {
   const servers = [...new Set(restart.map((r) => r.slice(0, r.indexOf(':'))))];

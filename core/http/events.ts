@@ -5,7 +5,8 @@ import { SESSION_COOKIE } from '../auth/auth-service.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 import { visibleTo, type Placed } from '../../sdk/scope.ts';
 import { BATCH_PROGRESS_SUBJECT } from '../batch/batch.ts';
-import { BROWSER_PATTERNS } from '../bus/subjects.ts';
+import { BROWSER_PATTERNS, MODEL_CHANGED_SUBJECT } from '../bus/subjects.ts';
+import type { ModelChanged } from '../model/plugin-writes.ts';
 
 export { visibleTo } from '../../sdk/scope.ts';
 
@@ -20,9 +21,10 @@ function tokenOf(req: IncomingMessage): string | undefined {
 }
 
 /**
- * `GET /api/events` (WebSocket): live changes of extensions, trunks and servers as JSON
- * messages, each filtered by the caller's tenant and scope. Login by session cookie, bearer
- * token or `?token=` (for clients that cannot set headers).
+ * `GET /api/events` (WebSocket): live changes of extensions, trunks and servers, commit progress
+ * and `{type: 'changes'}` after a configuration write, as JSON messages, each filtered by the
+ * caller's tenant and scope. Login by session cookie, bearer token or `?token=` (for clients
+ * that cannot set headers).
  */
 export function attachEvents(server: Server, acm: Acm): { clients(): number; close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
@@ -58,6 +60,17 @@ export function attachEvents(server: Server, acm: Acm): { clients(): number; clo
     acm.bus.subscribe<Placed>(BROWSER_PATTERNS.live, send('live')),
     acm.bus.subscribe<Placed>(BROWSER_PATTERNS.server, send('server')),
     acm.bus.subscribe<Placed>(BROWSER_PATTERNS.commit, send('commit')),
+    // "The changes waiting may have changed": no detail, the client asks GET /api/changes (scoped).
+    // Only for writes that name their tenant (ctx.db.write); audit-only ones changed no rendered file.
+    acm.bus.subscribe<ModelChanged>(MODEL_CHANGED_SUBJECT, (msg) => {
+      const { tenantId, clusterIds } = msg.data;
+      if (typeof tenantId !== 'number' || clusterIds?.length === 0) return;
+      for (const [ws, p] of sockets) {
+        if (!p.can('core.revision:read') || (p.tenantId !== null && p.tenantId !== tenantId)) continue;
+        if (ws.bufferedAmount > 1_000_000) ws.terminate();
+        else ws.send('{"type":"changes"}');
+      }
+    }),
     // Batch and import progress goes to the user who started it.
     acm.bus.subscribe<{ kind: string; done: number; total: number; username?: string }>(BATCH_PROGRESS_SUBJECT, (msg) => {
       const text = JSON.stringify({ type: 'batch', ...msg.data });

@@ -13,6 +13,7 @@ import { coreServices, type AmiService } from '../../sdk/core-services.ts';
 import { commitContributors } from '../../sdk/commit.ts';
 import { subjectProblem, type EventBus } from '../../sdk/bus.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PluginError, UnauthorizedError } from '../../sdk/errors.ts';
+import { pluginWriter } from '../model/plugin-writes.ts';
 import { orderByDependencies } from './order.ts';
 import { siteEntry, type DiscoveredPlugin, type SiteConfig } from './discovery.ts';
 
@@ -217,7 +218,7 @@ export class Kernel {
           return () => { cancelled = true; off?.(); off = undefined; };
         },
       },
-      db: { em: () => this.deps.orm.em.fork() },
+      db: { em: () => this.deps.orm.em.fork(), write: pluginWriter(id, this.deps) },
       http: {
         route(method, path, permission, handler) {
           registering('http.route');

@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import { z } from 'zod';
 import type { LicenseService } from '../../sdk/core-services.ts';
 import { ForbiddenError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
-import type { Principal } from '../../sdk/plugin.ts';
+import type { ConfigChange, Principal } from '../../sdk/plugin.ts';
 import { parseInput } from '../../sdk/validation.ts';
 import { AuditEventSchema, ChangeSetEntrySchema, ExtensionSchema, TenantSchema } from './entities.ts';
 import type { ParentLookup, ResourceDef } from './resources.ts';
@@ -105,16 +105,30 @@ export function recordWrite(
   before: Record<string, any> | null, after: Record<string, any> | null, note?: string,
 ): void {
   const row = (after ?? before)!;
-  const tenantId = res.entity === TenantSchema ? row.id : row.tenantId;
+  const clusterId = res.clusterOf(row);
   const snapshot = (r: Record<string, any> | null) => (r ? serializeRow(res, { ...r }) : null);
-  const afterView = snapshot(after);
-  em.create(ChangeSetEntrySchema, {
-    tenantId, clusterId: res.clusterOf(row), entity: res.singular, entityId: row.id, action,
-    before: snapshot(before), after: afterView, userId: actor.user.userId, username: actor.user.username, createdAt: new Date(),
-  });
+  recordChange(em, actor, {
+    entity: res.singular, action, id: row.id, tenantId: res.entity === TenantSchema ? row.id : row.tenantId,
+    clusterIds: clusterId === null ? null : [clusterId], before: snapshot(before), after: snapshot(after),
+  }, note);
+}
+
+/**
+ * The ChangeSet entries and the audit event of one changed object (core or plugin), in the
+ * caller's transaction: one entry per cluster, or one tenant-wide entry (`clusterIds: null`).
+ */
+export function recordChange(em: EntityManager, actor: { user: Principal; ip?: string | null }, change: ConfigChange, note?: string): void {
+  const { user } = actor;
+  const after = change.after ?? null;
+  for (const clusterId of change.clusterIds ?? [null]) {
+    em.create(ChangeSetEntrySchema, {
+      tenantId: change.tenantId, clusterId, entity: change.entity, entityId: change.id, action: change.action,
+      before: change.before ?? null, after, userId: user.userId, username: user.username, createdAt: new Date(),
+    });
+  }
   em.create(AuditEventSchema, {
-    at: new Date(), tenantId, userId: actor.user.userId, username: actor.user.username, action: `${res.singular}.${action}`,
-    target: res.singular, targetId: String(row.id), before: snapshot(before), after: note ? { ...afterView, note } : afterView, ip: actor.ip ?? null,
+    at: new Date(), tenantId: change.tenantId, userId: user.userId, username: user.username, action: `${change.entity}.${change.action}`,
+    target: change.entity, targetId: String(change.id), before: change.before ?? null, after: note ? { ...after, note } : after, ip: actor.ip ?? null,
   });
 }
 

@@ -239,6 +239,12 @@ export class AcmApp extends LitElement {
 
   /** `{type: 'commit', clusterId, step, server?, module?, revisionId?, error?}` while the dialog is open. */
   onLive(/** @type {any} */ m) {
+    if (m?.type === 'changes') {
+      // A write anywhere (another page, the CLI, a plugin): count again, once per burst.
+      clearTimeout(this.changesTimer);
+      this.changesTimer = setTimeout(() => void this.loadChanges(), 200);
+      return;
+    }
     const c = this.commit;
     if (!c || m?.type !== 'commit' || typeof m.clusterId !== 'number') return;
     const progress = new Map(c.progress);
@@ -362,7 +368,7 @@ export class AcmApp extends LitElement {
           ${c.revisions?.length ? html`<div class="table-wrap"><table class="grid commit-results"><thead><tr><th scope="col">Cluster</th><th scope="col">Result</th><th scope="col" class="num">Files</th><th scope="col">Reason</th></tr></thead>
             <tbody>${c.revisions.map((r) => html`<tr data-cluster=${r.clusterId}><td>${r.cluster ?? cname(r.clusterId)}</td>
               <td><span class="badge ${r.status === 'deployed' ? 'green' : r.status === 'failed' ? 'red' : r.status === 'restart-required' ? 'orange' : 'grey'}">${r.status}</span></td>
-              <td class="num">${Array.isArray(r.files) ? r.files.length : r.files ?? ''}</td><td>${r.error ?? ''}</td></tr>`)}</tbody></table></div>`
+              <td class="num">${Array.isArray(r.files) ? r.files.length : r.files ?? ''}</td><td>${r.error ?? ''}${(r.warnings ?? []).map((/** @type {{field: string, message: string}} */ w) => html`<div class="commit-warning">warning: ${w.field}: ${w.message}</div>`)}</td></tr>`)}</tbody></table></div>`
             : html`<p>Nothing to deploy: every cluster is up to date.</p>`}` : nothing}
         ${c.log.length && c.state !== 'running' ? html`<details class="commit-log"><summary>Steps (${c.log.length})</summary>
           <ol>${c.log.map((l) => html`<li>${[cname(l.clusterId), l.server].filter(Boolean).join(' · ')}: ${l.text}</li>`)}</ol></details>` : nothing}

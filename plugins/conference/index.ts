@@ -1,5 +1,5 @@
 import {
-  coreServices, definePlugin, NotFoundError, z, type Principal, type RouteContext,
+  coreServices, definePlugin, NotFoundError, z, type Principal, type RouteContext, type WriteActor,
 } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
 import { conferenceService, pinPolicies, type ConferenceService } from './api/index.ts';
@@ -33,15 +33,17 @@ export default definePlugin({
     const audit = ctx.get(coreServices.audit);
     const settings = ctx.settings;
 
-    const store = new RoomStore({ em: () => ctx.db.em(), clusters: () => model.clusters(), policies: () => ctx.registrations(pinPolicies) });
+    const store = new RoomStore({ em: () => ctx.db.em(), write: ctx.db.write, clusters: () => model.clusters(), policies: () => ctx.registrations(pinPolicies) });
     const live = new LiveRooms();
     const scheduler = new Scheduler({
       rooms: () => store.all(), setOpen: (id, open, at) => store.setOpen(id, open, at), ami, logger: ctx.logger,
     });
-    const record = (c: RouteContext, action: string, room: Room, before?: unknown, after?: unknown) => audit.record({
-      action: `conference.room.${action}`, target: 'conference.room', targetId: room.id, before, after,
+    // Live actions (mute, kick) change no row: their audit event is all they write.
+    const record = (c: RouteContext, action: string, room: Room, after: unknown) => audit.record({
+      action: `conference.room.${action}`, target: 'conference.room', targetId: room.id, after,
       username: c.user.username, userId: c.user.userId, tenantId: room.tenantId, ip: c.koa.ip,
     });
+    const actor = (c: RouteContext): WriteActor => ({ user: c.user, ip: c.koa.ip });
     const id = (c: RouteContext) => Number(c.params.id);
 
     // --- rooms ---------------------------------------------------------------------------
@@ -50,25 +52,19 @@ export default definePlugin({
     ctx.http.route('GET', '/rooms', 'conference.room:read', (c) => store.list(c.user, c.query));
     ctx.http.route('GET', '/rooms/:id', 'conference.room:read', async (c) => toView(await store.row(c.user, id(c))));
     ctx.http.route('POST', '/rooms', 'conference.room:write', async (c) => {
-      const room = await store.create(c.user, c.body);
+      const room = await store.create(actor(c), c.body);
       await scheduler.run(new Date(), (r) => r.id === room.id);
-      const view = toView(await store.row(c.user, room.id));
-      await record(c, 'create', room, undefined, view);
       c.koa.status = 201;
-      return view;
+      return toView(await store.row(c.user, room.id));
     });
     ctx.http.route('PUT', '/rooms/:id', 'conference.room:write', async (c) => {
-      const { before, after } = await store.update(c.user, id(c), c.body);
+      const { before, after } = await store.update(actor(c), id(c), c.body);
       if (before.number !== after.number || before.clusterId !== after.clusterId) await scheduler.forget(before);
       await scheduler.run(new Date(), (r) => r.id === after.id);
-      const view = toView(await store.row(c.user, after.id));
-      await record(c, 'update', after, before, view);
-      return view;
+      return toView(await store.row(c.user, after.id));
     });
     ctx.http.route('DELETE', '/rooms/:id', 'conference.room:write', async (c) => {
-      const room = await store.remove(c.user, id(c));
-      await scheduler.forget(room);
-      await record(c, 'delete', room, toView(room));
+      await scheduler.forget(await store.remove(actor(c), id(c)));
       c.koa.status = 204;
     });
 
@@ -95,14 +91,14 @@ export default definePlugin({
       const room = await store.row(c.user, id(c));
       const body = parse(MuteBody, c.body);
       await ami.action(serverFor(room, body.channel), body.muted ? 'ConfbridgeMute' : 'ConfbridgeUnmute', { Conference: room.number, Channel: body.channel });
-      await record(c, body.muted ? 'mute' : 'unmute', room, undefined, { channel: body.channel });
+      await record(c, body.muted ? 'mute' : 'unmute', room, { channel: body.channel });
       return { ok: true };
     });
     ctx.http.route('POST', '/rooms/:id/kick', 'conference.room:write', async (c) => {
       const room = await store.row(c.user, id(c));
       const body = parse(ChannelBody, c.body);
       await ami.action(serverFor(room, body.channel), 'ConfbridgeKick', { Conference: room.number, Channel: body.channel });
-      await record(c, 'kick', room, undefined, { channel: body.channel });
+      await record(c, 'kick', room, { channel: body.channel });
       return { ok: true };
     });
     ctx.http.route('GET', '/rooms/:id/recordings', 'conference.room:read', async (c) => {
@@ -128,11 +124,11 @@ export default definePlugin({
     ctx.cli.commands((group) => registerCli(group, {
       list: (user, q) => store.list(user, q),
       create: async (user, body) => {
-        const room = await store.create(user, body);
+        const room = await store.create({ user }, body);
         await scheduler.run(new Date(), (r) => r.id === room.id);
         return toView(room);
       },
-      remove: async (user, roomId) => { await scheduler.forget(await store.remove(user, roomId)); },
+      remove: async (user, roomId) => { await scheduler.forget(await store.remove({ user }, roomId)); },
       participants: (user, roomId) => participants(user, roomId, ami.connected().length > 0),
       print: (line) => console.log(line),
     }));

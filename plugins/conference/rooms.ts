@@ -1,6 +1,7 @@
 import {
   configText, ConflictError, ForbiddenError, NotFoundError, parseInput, raw, ValidationError, visibleClusters, z,
-  type ClusterView, type EntityManager, type FieldProblem, type FilterQuery, type Principal,
+  type ClusterView, type ConfigChange, type EntityManager, type FieldProblem, type FilterQuery, type PluginDb, type Principal,
+  type WriteActor,
 } from '../../sdk/index.ts';
 import { RECURRENCES, VIDEO_MODES, type PinPolicy, type RoomView } from './api/index.ts';
 import { RoomSchema, type Room } from './entities.ts';
@@ -63,6 +64,8 @@ export function toView(r: Room): RoomView {
 
 export interface RoomStoreDeps {
   em(): EntityManager;
+  /** ctx.db.write: a room's row, its ChangeSet entries and its audit event in one transaction. */
+  write: PluginDb['write'];
   clusters(): Promise<ClusterView[]>;
   policies(): ReadonlyMap<string, PinPolicy>;
 }
@@ -97,17 +100,15 @@ export class RoomStore {
   }
 
   /** The stored row (with PINs) of a room the caller may see; 404 otherwise. */
-  async row(user: Principal, id: number, em = this.deps.em()): Promise<Room> {
-    const row = Number.isInteger(id) ? await em.findOne(RoomSchema, { id }) : null;
-    if (!row || !(await this.clusterIds(user)).includes(row.clusterId)) throw new NotFoundError(`no conference room ${id}`);
-    return row;
+  async row(user: Principal, id: number): Promise<Room> {
+    return rowIn(this.deps.em(), await this.clusterIds(user), id);
   }
 
   async all(clusterId?: number): Promise<Room[]> {
     return this.deps.em().find(RoomSchema, clusterId ? { clusterId } : {}, { orderBy: { number: 'asc' } });
   }
 
-  private async checked(user: Principal, body: unknown, existing?: Room): Promise<{ data: RoomInputData; cluster: ClusterView }> {
+  private async checked(em: EntityManager, clusters: ClusterView[], body: unknown, existing?: Room): Promise<{ data: RoomInputData; cluster: ClusterView }> {
     let merged: unknown = body;
     if (existing) {
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ValidationError([{ field: '(body)', message: 'expected an object' }]);
@@ -121,7 +122,7 @@ export class RoomStore {
       };
     }
     const data = parse(RoomInput, merged);
-    const cluster = visibleClusters(user, await this.deps.clusters()).find((c) => c.id === data.clusterId);
+    const cluster = clusters.find((c) => c.id === data.clusterId);
     if (!cluster) throw new ValidationError([{ field: 'clusterId', message: `no cluster ${data.clusterId}` }]);
     const problems: FieldProblem[] = [];
     for (const [kind, value] of [['user', data.userPin], ['admin', data.adminPin]] as const) {
@@ -132,7 +133,6 @@ export class RoomStore {
       }
     }
     if (problems.length) throw new ValidationError(problems);
-    const em = this.deps.em();
     const twin = await em.findOne(RoomSchema, { clusterId: cluster.id, number: data.number, ...(existing ? { id: { $ne: existing.id } } : {}) });
     if (twin) throw new ConflictError(`room ${data.number} already exists on cluster ${cluster.name}`);
     if (data.externalNumber) {
@@ -152,34 +152,50 @@ export class RoomStore {
     });
   }
 
-  async create(user: Principal, body: unknown): Promise<Room> {
-    const { data, cluster } = await this.checked(user, body);
-    const em = this.deps.em();
-    const row = em.create(RoomSchema, { open: false } as Room);
-    this.assign(row, data, cluster);
-    await em.flush();
-    return row;
+  /** The clusters the actor may write to, read before the transaction (inside it only its own `em` may query). */
+  private async writable(actor: WriteActor): Promise<ClusterView[]> {
+    return visibleClusters(actor.user, await this.deps.clusters());
   }
 
-  async update(user: Principal, id: number, body: unknown): Promise<{ before: RoomView; after: Room }> {
-    const em = this.deps.em();
-    const row = await this.row(user, id, em);
-    const before = toView(row);
-    const { data, cluster } = await this.checked(user, body, row);
-    this.assign(row, data, cluster);
-    await em.flush();
-    return { before, after: row };
+  async create(actor: WriteActor, body: unknown): Promise<Room> {
+    const clusters = await this.writable(actor);
+    return this.deps.write(actor, async ({ em, changed }) => {
+      const { data, cluster } = await this.checked(em, clusters, body);
+      const row = em.create(RoomSchema, { open: false } as Room);
+      this.assign(row, data, cluster);
+      await em.flush();
+      changed(roomChange('create', row, null, toView(row)));
+      return row;
+    });
   }
 
-  async remove(user: Principal, id: number): Promise<Room> {
-    const em = this.deps.em();
-    const row = await this.row(user, id, em);
-    if (!user.can('conference.room:write')) throw new ForbiddenError('missing permission conference.room:write');
-    em.remove(row);
-    await em.flush();
-    return row;
+  async update(actor: WriteActor, id: number, body: unknown): Promise<{ before: RoomView; after: Room }> {
+    const clusters = await this.writable(actor);
+    return this.deps.write(actor, async ({ em, changed }) => {
+      const row = await rowIn(em, clusters.map((c) => c.id), id);
+      const before = toView(row);
+      const { data, cluster } = await this.checked(em, clusters, body, row);
+      this.assign(row, data, cluster);
+      await em.flush();
+      changed(roomChange('update', row, before, toView(row)));
+      return { before, after: row };
+    });
   }
 
+  async remove(actor: WriteActor, id: number): Promise<Room> {
+    const clusters = await this.writable(actor);
+    return this.deps.write(actor, async ({ em, changed }) => {
+      const row = await rowIn(em, clusters.map((c) => c.id), id);
+      if (!actor.user.can('conference.room:write')) throw new ForbiddenError('missing permission conference.room:write');
+      const before = toView(row);
+      em.remove(row);
+      await em.flush();
+      changed(roomChange('delete', row, before, null));
+      return row;
+    });
+  }
+
+  /** The scheduler's open/closed flag: live state in AstDB, not in any rendered file, so no ChangeSet entry. */
   async setOpen(id: number, open: boolean, at: Date): Promise<void> {
     const em = this.deps.em();
     const row = await em.findOne(RoomSchema, { id });
@@ -188,4 +204,17 @@ export class RoomStore {
     row.openChangedAt = at;
     await em.flush();
   }
+}
+
+/** The stored row (with PINs) of a room on one of `clusterIds`; 404 otherwise. */
+async function rowIn(em: EntityManager, clusterIds: number[], id: number): Promise<Room> {
+  const row = Number.isInteger(id) ? await em.findOne(RoomSchema, { id }) : null;
+  if (!row || !clusterIds.includes(row.clusterId)) throw new NotFoundError(`no conference room ${id}`);
+  return row;
+}
+
+/** A room changes the files of its cluster, and of the cluster it left when it moved. */
+function roomChange(action: ConfigChange['action'], row: Room, before: RoomView | null, after: RoomView | null): ConfigChange {
+  const clusterIds = [...new Set([before?.clusterId ?? row.clusterId, row.clusterId])];
+  return { entity: 'conference.room', action, id: row.id, tenantId: row.tenantId, clusterIds, before, after };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import {
-  busSubject, coreServices, definePlugin, ValidationError, z, type NotifyChannel, type Principal, type RouteContext,
+  busSubject, coreServices, definePlugin, ValidationError, z, type NotifyChannel, type Principal, type RouteContext, type WriteActor,
 } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
 import { haService, type HaGroupStatus, type HaService } from './api/index.ts';
@@ -41,11 +41,15 @@ export default definePlugin({
     const noTransport = (type: string) => type === 'email'
       ? 'no email transport: set plugins.ha.settings.email (SMTP relay) in site.yaml, or ACM_SMTP_URL; waiting in the outbox'
       : type === 'sms' ? 'no sms transport in acm (set ACM_SMS_WEBHOOK to an SMS gateway): waiting in the outbox' : `no ${type} transport in acm: waiting in the outbox`;
-    const store = new HaStore({ em: () => ctx.db.em(), clusters: () => model.clusters(), servers: (c) => model.servers(c) });
-    const id = (c: RouteContext, key = 'id') => Number(c.params[key]);
-    const record = (c: RouteContext, action: string, target: string, targetId: number, tenantId: number, before?: unknown, after?: unknown) => audit.record({
-      action: `ha.${action}`, target: `ha.${target}`, targetId, before, after, username: c.user.username, userId: c.user.userId, tenantId, ip: c.koa.ip,
+    const store = new HaStore({
+      em: () => ctx.db.em(), write: ctx.db.write, clusters: () => model.clusters(), servers: (c) => model.servers(c), syslogInNodeConfig: s.syslogFrom !== 'acm',
     });
+    const id = (c: RouteContext, key = 'id') => Number(c.params[key]);
+    // Deploy and failover change no row: their audit event is all they write (store writes audit with their rows).
+    const record = (c: RouteContext, action: string, target: string, targetId: number, tenantId: number, after?: unknown) => audit.record({
+      action: `ha.${action}`, target: `ha.${target}`, targetId, after, username: c.user.username, userId: c.user.userId, tenantId, ip: c.koa.ip,
+    });
+    const actor = (c: RouteContext): WriteActor => ({ user: c.user, ip: c.koa.ip });
 
     // --- groups ------------------------------------------------------------------------------
     // The page's form is generated from the schema that validates the API (sdk/README §9).
@@ -61,44 +65,33 @@ export default definePlugin({
       return { ...groupView(g), nodes: f.nodes.map(rowView), vips: f.vips.map(rowView), syncPaths: f.syncPaths.map(rowView), notifyTargets: f.notifyTargets.map(rowView) };
     });
     ctx.http.route('POST', '/groups', 'ha.group:write', async (c) => {
-      const g = await store.createGroup(c.user, c.body);
-      await record(c, 'group.create', 'group', g.id, g.tenantId, undefined, groupView(g));
+      const g = await store.createGroup(actor(c), c.body);
       c.koa.status = 201;
       return groupView(g);
     });
     ctx.http.route('PUT', '/groups/:id', 'ha.group:write', async (c) => {
-      const { before, after } = await store.updateGroup(c.user, id(c), c.body);
-      await record(c, 'group.update', 'group', after.id, after.tenantId, groupView(before), groupView(after));
-      return groupView(after);
+      return groupView((await store.updateGroup(actor(c), id(c), c.body)).after);
     });
     ctx.http.route('DELETE', '/groups/:id', 'ha.group:write', async (c) => {
-      const g = await store.removeGroup(c.user, id(c));
-      await record(c, 'group.delete', 'group', g.id, g.tenantId, groupView(g));
+      await store.removeGroup(actor(c), id(c));
       c.koa.status = 204;
     });
 
     // --- nodes, VIPs, synced paths, notification targets ----------------------------------
     for (const kind of Object.keys(CHILDREN) as ChildKind[]) {
-      const label = kind.replace(/s$/, '');
       ctx.http.route('GET', `/groups/:id/${kind}`, 'ha.group:read', async (c) => {
         const items = (await store.children(c.user, kind, id(c))).map(rowView);
         return { items, total: items.length, page: 1, pageSize: items.length };
       });
       ctx.http.route('POST', `/groups/:id/${kind}`, 'ha.group:write', async (c) => {
-        const { row, group } = await store.createChild(c.user, kind, id(c), c.body);
-        await record(c, `${label}.create`, label, row.id, group.tenantId, undefined, rowView(row));
+        const { row } = await store.createChild(actor(c), kind, id(c), c.body);
         c.koa.status = 201;
         return rowView(row);
       });
       ctx.http.route('GET', `/${kind}/:id`, 'ha.group:read', async (c) => rowView((await store.child(c.user, kind, id(c))).row));
-      ctx.http.route('PUT', `/${kind}/:id`, 'ha.group:write', async (c) => {
-        const { before, row, group } = await store.updateChild(c.user, kind, id(c), c.body);
-        await record(c, `${label}.update`, label, row.id, group.tenantId, rowView(before), rowView(row));
-        return rowView(row);
-      });
+      ctx.http.route('PUT', `/${kind}/:id`, 'ha.group:write', async (c) => rowView((await store.updateChild(actor(c), kind, id(c), c.body)).row));
       ctx.http.route('DELETE', `/${kind}/:id`, 'ha.group:write', async (c) => {
-        const { row, group } = await store.removeChild(c.user, kind, id(c));
-        await record(c, `${label}.delete`, label, row.id, group.tenantId, rowView(row));
+        await store.removeChild(actor(c), kind, id(c));
         c.koa.status = 204;
       });
     }
@@ -127,7 +120,7 @@ export default definePlugin({
           results.push({ server: r.server.name, ok: false, error: (e as Error).message });
         }
       }
-      await record(c, 'group.deploy', 'group', g.id, g.tenantId, undefined, results);
+      await record(c, 'group.deploy', 'group', g.id, g.tenantId, results);
       return { results };
     });
 
@@ -158,7 +151,7 @@ export default definePlugin({
       const agent = s.agentCommand.split(' ')[0]!;
       const r = await ssh.exec(body.serverId, `${agent} failover --config ${s.agentConfigPath}`);
       const ok = r.code === 0;
-      await record(c, 'group.failover', 'group', g.id, g.tenantId, undefined, { serverId: body.serverId, ok });
+      await record(c, 'group.failover', 'group', g.id, g.tenantId, { serverId: body.serverId, ok });
       ctx.bus.publish(busSubject({ tenantId: g.tenantId, clusterId: g.clusterId, serverId: body.serverId }, 'ha', 'failover'), { groupId: g.id, serverId: body.serverId, ok, by: c.user.username });
       const at = new Date();
       await event(g, { serverId: body.serverId, node: null, instance: null, state: 'FAILOVER', message: `operator ${c.user.username} moved the services off server ${body.serverId}${ok ? '' : ` (failed: ${(r.stderr || r.stdout).trim().slice(0, 200)})`}`, at }, `op:${g.id}:${body.serverId}:${at.toISOString()}`);
