@@ -66,7 +66,7 @@ describe('a conference room edited in the browser', () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Conferences', exact: true }).click();
     const row = page.locator('acm-conference-page tr', { hasText: room.number });
-    await row.getByRole('button', { name: 'Edit' }).click();
+    await row.getByRole('button', { name: `Change room ${room.number}`, exact: true }).click();
     await page.locator('acm-conference-page').getByLabel(/^Max users/).fill('12');
     await page.locator('acm-conference-page').getByRole('button', { name: 'Save', exact: true }).click();
     await poll(async () => (await h.k.admin.json('GET', `/api/plugins/conference/rooms/${room.id}`)).body.maxUsers).toBe(12);
