@@ -1,18 +1,57 @@
 /**
- * Developer tool: writes the next migration for both SQLite and MySQL from the entity
- * definitions (`node bin/run-ts.mjs core/model/make-migration.ts NAME`). Needs a scratch MySQL at
- * ACM_TEST_MYSQL. Register the new class in migrations/<kind>/index.ts afterwards.
+ * Developer tool: writes the next migration of the core or of one plugin, for SQLite and MariaDB,
+ * from the entity definitions:
+ *   ACM_TEST_MYSQL=mysql://acm:acm@127.0.0.1:3306/acm_migr node bin/run-ts.mjs core/model/make-migration.ts NAME [--plugin ID] [--sqlite-only|--mysql-only]
+ * Each driver gets a fresh database (SQLite in memory; a throw-away database created on the
+ * ACM_TEST_MYSQL server and dropped afterwards — the named database itself is never touched):
+ * the owner's existing migrations run up on it, and MikroORM diffs the result against the owner's
+ * entities. That database is the snapshot: one plugin's migration never sees another's tables.
+ * The files land in <owner>/migrations/<sqlite|mysql>/; register them in that owner's list as
+ * printed (tests/migrations.test.ts fails until both drivers' lists build the entities' schema).
  */
 import { MikroORM } from '@mikro-orm/core';
-import { ormOptions } from './orm.ts';
+import { schemaOwners, ownerOrmOptions, migrationName } from './schema-owners.ts';
+import { testDatabase } from '../../sdk/testing/kernel.ts';
 
-const name = process.argv[2] ?? 'change';
-for (const url of [undefined, process.env.ACM_TEST_MYSQL]) {
-  if (url === undefined && process.argv.includes('--mysql-only')) continue;
-  const orm = await MikroORM.init({ ...ormOptions({ url, sqliteFile: ':memory:' }) });
-  if (url) await orm.schema.dropSchema({ dropMigrationsTable: true });
-  await orm.getMigrator().up();
-  const res = await orm.getMigrator().createMigration(undefined, false, false, name);
-  console.log(url ? 'mysql' : 'sqlite', res.fileName || '(no changes)');
-  await orm.close();
+const args = process.argv.slice(2);
+const flag = (f: string) => args.includes(f);
+const pluginAt = args.indexOf('--plugin');
+const ownerId = pluginAt >= 0 ? args[pluginAt + 1] : 'core';
+const [name] = args.filter((a, i) => !a.startsWith('--') && !(pluginAt >= 0 && i === pluginAt + 1));
+if (!name || !/^\w+$/.test(name) || !ownerId) {
+  console.error('usage: make-migration.ts NAME [--plugin ID] [--sqlite-only|--mysql-only]  (NAME: letters, digits, _)');
+  process.exit(2);
+}
+const owner = (await schemaOwners()).find((o) => o.id === ownerId);
+if (!owner) {
+  console.error(`no plugin "${ownerId}" with entities`);
+  process.exit(2);
+}
+const server = process.env.ACM_TEST_MYSQL;
+if (!server && !flag('--sqlite-only')) {
+  console.error('ACM_TEST_MYSQL (a scratch MariaDB server URL) is needed for the MySQL migration; or pass --sqlite-only');
+  process.exit(2);
+}
+
+for (const kind of ['sqlite', 'mysql'] as const) {
+  if (flag(kind === 'sqlite' ? '--mysql-only' : '--sqlite-only')) continue;
+  const db = kind === 'mysql' ? await testDatabase() : undefined;
+  try {
+    const orm = await MikroORM.init(ownerOrmOptions(owner, { url: db?.dbUrl, sqliteFile: ':memory:' }));
+    try {
+      await orm.getMigrator().up();
+      const res = await orm.getMigrator().createMigration(undefined, false, false, name);
+      if (!res.fileName) {
+        console.log(`${kind}: no changes`);
+        continue;
+      }
+      const cls = res.fileName.replace(/\.ts$/, '');
+      console.log(`${kind}: wrote ${owner.dir}/${kind}/${res.fileName}; register it in the ${kind} list:`);
+      console.log(`  { name: '${migrationName(owner, cls)}', class: ${cls} },`);
+    } finally {
+      await orm.close(true);
+    }
+  } finally {
+    await db?.drop();
+  }
 }

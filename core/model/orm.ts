@@ -1,6 +1,5 @@
 import { MikroORM, type EntitySchema, type MigrationObject, type Options } from '@mikro-orm/core';
 import { LibSqlDriver } from '@mikro-orm/libsql';
-import { MySqlDriver } from '@mikro-orm/mysql';
 import { Migrator } from '@mikro-orm/migrations';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,6 +8,7 @@ import { sqliteMigrations } from './migrations/sqlite/index.ts';
 import { mysqlMigrations } from './migrations/mysql/index.ts';
 import type { Keyring } from '../crypto/secret-box.ts';
 import { attachKeyring } from '../crypto/secret-type.ts';
+import { AcmMySqlDriver } from './mariadb.ts';
 
 export type DbKind = 'sqlite' | 'mysql';
 
@@ -59,7 +59,7 @@ export function ormOptions(opts: DbOptions): Options {
     // migration commits implicitly. Logs go to stderr so the CLI's --json output stays clean.
     const toStderr = (m: unknown) => process.stderr.write(`${String(m)}\n`);
     return {
-      ...common, driver: MySqlDriver, clientUrl: opts.url!.replace(/^mariadb:/, 'mysql:'),
+      ...common, driver: AcmMySqlDriver, clientUrl: opts.url!.replace(/^mariadb:/, 'mysql:'),
       driverOptions: { log: { warn: toStderr, error: toStderr, deprecate: toStderr, debug: () => undefined } },
     };
   }
