@@ -2,8 +2,10 @@ import { Migration, type MigrationObject } from '../../../sdk/index.ts';
 
 /**
  * The plugin's migrations, per driver. Names are global in `acm_migrations`, so each starts with
- * the plugin id. SQL generated from entities.ts with MikroORM's schema generator (SQLite in
- * memory; MariaDB 127.0.0.1:3306) and pasted here; never edit one that has shipped — add the next.
+ * the plugin id. These were generated from entities.ts with MikroORM's schema generator and pasted;
+ * tests/migrations.test.ts checks they build exactly the entities' schema on both drivers. Never
+ * edit one that has shipped: generate the next with `core/model/make-migration.ts NAME --plugin
+ * conference` (files in ./sqlite and ./mysql) and list it here.
  */
 class ConferenceRoomsSqlite extends Migration {
   override async up(): Promise<void> {

@@ -1,9 +1,10 @@
 import { Migration, type MigrationObject } from '../../../sdk/index.ts';
 
 /**
- * The HA plugin's migrations, per driver. SQL generated from entities.ts with MikroORM's schema
- * generator (tools/schema-sql.ts: SQLite in memory; MariaDB 127.0.0.1:3306) and pasted here;
- * never edit one that has shipped — add the next.
+ * The HA plugin's migrations, per driver. These two were generated from entities.ts with MikroORM's
+ * schema generator and pasted; tests/migrations.test.ts checks they build exactly the entities'
+ * schema on both drivers. Never edit one that has shipped: generate the next with
+ * `core/model/make-migration.ts NAME --plugin ha` (files in ./sqlite and ./mysql) and list it here.
  */
 class HaInitialSqlite extends Migration {
   override async up(): Promise<void> {

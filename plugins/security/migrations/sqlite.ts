@@ -1,6 +1,10 @@
 import { Migration, type MigrationObject } from '../../../sdk/index.ts';
 
-/** security_alerts (SQLite). Generated from entities.ts with MikroORM's schema generator. */
+/**
+ * security_alerts (SQLite). Generated from entities.ts with MikroORM's schema generator; the name
+ * predates the `<plugin id>_` rule and has shipped. The next: `core/model/make-migration.ts NAME
+ * --plugin security` (files in ./sqlite), listed below.
+ */
 export class Migration20261123090000_security_alerts extends Migration {
   override async up(): Promise<void> {
     this.addSql('create table `security_alerts` (`id` integer not null primary key autoincrement, `first_seen` datetime not null, `last_seen` datetime not null, `source` text not null, `tenant_id` integer null, `cluster_id` integer null, `server_id` integer null, `rule_id` text not null, `level` integer not null, `location` text not null, `src_ip` text null, `description` text not null, `event_time` datetime null, `agent` text null, `user_name` text null, `groups` mediumtext null, `count` integer not null default 1, `dedup_key` text not null, `noc` integer not null default false, `notified` integer not null default false);');
