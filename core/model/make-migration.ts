@@ -1,13 +1,15 @@
 /**
  * Developer tool: writes the next migration of the core or of one plugin, for SQLite and MariaDB,
  * from the entity definitions:
- *   ACM_TEST_MYSQL=mysql://acm:acm@127.0.0.1:3306/acm_migr node bin/run-ts.mjs core/model/make-migration.ts NAME [--plugin ID] [--sqlite-only|--mysql-only]
+ *   ACM_TEST_MYSQL=mysql://acm:acm@127.0.0.1:3306/acm_migr node bin/run-ts.mjs core/model/make-migration.ts NAME [--plugin ID [--site NAME]] [--sqlite-only|--mysql-only]
  * Each driver gets a fresh database (SQLite in memory; a throw-away database created on the
  * ACM_TEST_MYSQL server and dropped afterwards — the named database itself is never touched):
  * the owner's existing migrations run up on it, and MikroORM diffs the result against the owner's
  * entities. That database is the snapshot: one plugin's migration never sees another's tables.
  * The files land in <owner>/migrations/<sqlite|mysql>/; register them in that owner's list as
  * printed (tests/migrations.test.ts fails until both drivers' lists build the entities' schema).
+ * The output needs no hand trimming: MariaDB's column defaults are read as MariaDB means them
+ * (mariadb.ts), so unchanged columns are no longer proposed as `modify` clauses.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,16 +19,17 @@ import { testDatabase } from '../../sdk/testing/kernel.ts';
 
 const args = process.argv.slice(2);
 const flag = (f: string) => args.includes(f);
-const pluginAt = args.indexOf('--plugin');
-const ownerId = pluginAt >= 0 ? args[pluginAt + 1] : 'core';
-const [name] = args.filter((a, i) => !a.startsWith('--') && !(pluginAt >= 0 && i === pluginAt + 1));
+const valueOf = (f: string) => { const i = args.indexOf(f); return i >= 0 ? args[i + 1] : undefined; };
+const ownerId = valueOf('--plugin') ?? 'core';
+const site = valueOf('--site') ?? 'demo';
+const [name] = args.filter((a, i) => !a.startsWith('--') && !['--plugin', '--site'].includes(args[i - 1] ?? ''));
 if (!name || !/^\w+$/.test(name) || !ownerId) {
-  console.error('usage: make-migration.ts NAME [--plugin ID] [--sqlite-only|--mysql-only]  (NAME: letters, digits, _)');
+  console.error('usage: make-migration.ts NAME [--plugin ID [--site NAME]] [--sqlite-only|--mysql-only]  (NAME: letters, digits, _)');
   process.exit(2);
 }
-const owner = (await schemaOwners()).find((o) => o.id === ownerId);
+const owner = (await schemaOwners(undefined, site)).find((o) => o.id === ownerId);
 if (!owner) {
-  console.error(`no plugin "${ownerId}" with entities`);
+  console.error(`no plugin "${ownerId}" with entities (plugins/, sites/${site}/modules/)`);
   process.exit(2);
 }
 const server = process.env.ACM_TEST_MYSQL;
