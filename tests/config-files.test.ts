@@ -87,6 +87,7 @@ describe('plugin files in the registry', () => {
   });
 
   it('acm includes prints the plugin files too', async () => {
+    // The CLI runs this repository's demo site, where the conference plugin is enabled.
     const db = await testDatabase();
     cleanups.push(() => db.drop());
     const site = JSON.parse((await runAcm(db, ['sites', 'add', '--set', 'name=lon', '--json'])).stdout);
