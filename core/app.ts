@@ -21,7 +21,8 @@ import { LiveState } from './live/live-state.ts';
 import { amiService, modelService, sshService } from './services/plugin-services.ts';
 import { createNotifier, notifierSettingsFromEnv, type NotifierSettings } from './services/notifier.ts';
 import { coreServices } from '../sdk/core-services.ts';
-import { commitContributors, commitValidators } from '../sdk/commit.ts';
+import { commitValidators } from '../sdk/commit.ts';
+import { ConfigFileRegistry } from './commit/files.ts';
 import { CommitService } from './commit/commit-service.ts';
 import { loadKeyring } from './crypto/keyring-file.ts';
 import { prepareSecrets } from './crypto/reseal.ts';
@@ -137,8 +138,9 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     const bus = new MemoryBus();
     const connections = new AsteriskConnections(orm, bus, logger, { ...defaultConnectionOptions, ...opts.connection });
     const live = new LiveState(orm, bus, logger);
+    const files = new ConfigFileRegistry();
     const kernel = new Kernel({
-      site, siteConfig, orm, bus, logger, license, audit, plugins, version: ACM_VERSION,
+      site, siteConfig, orm, bus, logger, license, audit, files, plugins, version: ACM_VERSION,
       services: {
         [coreServices.ami.id]: amiService(bus, connections),
         [coreServices.ssh.id]: sshService(orm),
@@ -170,7 +172,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     };
     bus.subscribe<{ entity: string }>(MODEL_CHANGED_SUBJECT, (m) => modelChanged(m.data.entity));
     const crud = new CrudService(orm, license, (entity) => bus.publish(MODEL_CHANGED_SUBJECT, { entity }));
-    const commits = new CommitService(orm, () => kernel.registrations(commitContributors), () => kernel.registrations(commitValidators), connections, bus, logger);
+    const commits = new CommitService(orm, files, () => kernel.registrations(commitValidators), connections, bus, logger);
     const acm: Acm = {
       orm, kernel, license, auth, crud, audit, bus, connections, live, commits, secrets, logger, site, rootDir,
       async close() {

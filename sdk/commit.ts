@@ -1,11 +1,13 @@
 import { createExtensionPoint } from './refs.ts';
 
 /**
- * The commit contract: a plugin that owns an Asterisk config file (confbridge.conf, queues.conf …)
- * contributes fragments rendered from a read-only, fully loaded view of one cluster. The core
- * writes them under its include dir (`acm/<file>`) beside its own files and reloads `reload`.
+ * The commit contract. Every config file acm renders — the core's and the plugins' — is one
+ * entry of a registry, declared up front during setup (`ctx.commit.file`): its name under acm's
+ * include dir, the module to reload, the main file that must include it, the renderer that turns
+ * a read-only, fully loaded view of one cluster into its text, and how to verify it after reload.
+ * A site module may replace the renderer of one declared file (`ctx.commit.replaceRenderer`).
  *
- * Every value a contributor writes must go through `confValue`/`confName` (sdk/config-text.ts).
+ * Every value a renderer writes must go through `confValue`/`confName` (sdk/config-text.ts).
  */
 
 export interface TenantView {
@@ -82,24 +84,40 @@ export interface ClusterSnapshotView {
   readonly acls: readonly AclView[];
 }
 
-export interface ConfigFragment {
-  /** File name relative to acm's include dir, e.g. `confbridge.conf` (written as `acm/confbridge.conf`). */
-  file: string;
-  content: string;
+/** Turns one cluster into a file's text ('' when there is nothing: the file is written anyway). */
+export type ConfigRenderer = (snapshot: ClusterSnapshotView) => string | Promise<string>;
+
+/** One file acm renders for every cluster at every commit (`ctx.commit.file`). */
+export interface ConfigFileDeclaration {
+  /** Path relative to the Asterisk config dir, always in acm's include dir: `acm/<plain name>.conf`. */
+  name: string;
   /** Asterisk module to reload when the file changed, e.g. `app_confbridge.so`. */
   reload: string;
-  /** The site's main file that must `#include` this one (e.g. `confbridge.conf`); listed by `acm includes`. */
-  includeFrom?: string;
+  /** The site's main file that must `#tryinclude` this one (e.g. `confbridge.conf`); listed by `acm includes`. */
+  includeFrom: string;
+  render: ConfigRenderer;
+  /**
+   * Proof that a server loaded the files `reload` reloads. Leave it out when another file of the
+   * module brings one (the core verifies `pbx_config.so`, `res_pjsip.so` …): a module has one
+   * verifier, and a file whose module has none is refused before anything is pushed.
+   */
+  verify?: ModuleVerifier;
+  /** One line `acm includes` shows above the include (what the site must remove from its main file). */
+  note?: string;
 }
 
-export interface ConfigContributor {
-  render(snapshot: ClusterSnapshotView): ConfigFragment[] | Promise<ConfigFragment[]>;
-  /**
-   * Proof, per module this contributor's files reload (key: module name, e.g. `app_confbridge.so`),
-   * that a server loaded them. The core verifies its own modules; a file whose module has no
-   * verifier anywhere is refused before anything is pushed (acm cannot prove it loaded).
-   */
-  verifiers?: Readonly<Record<string, ModuleVerifier>>;
+/** A declared file as the registry lists it (`acm includes`). */
+export interface ConfigFileEntry {
+  readonly name: string;
+  readonly reload: string;
+  readonly includeFrom: string;
+  /** `core`, or the id of the plugin that declared the file. */
+  readonly owner: string;
+  /** Who renders it: the owner, or the site module that replaced its renderer. */
+  readonly renderedBy: string;
+  /** Who verifies its module after reload (`core` or a plugin id); null: nobody, the file cannot be pushed. */
+  readonly verifiedBy: string | null;
+  readonly note?: string;
 }
 
 /** Names of acm's per-revision marker objects (`acm-mark-<12 hex of the file's sha256 before the marker>`). */
@@ -170,5 +188,3 @@ export const DEFAULT_TENANT_ID = 1;
 export function tenantPrefix(tenant: { readonly id: number }): string {
   return tenant.id === DEFAULT_TENANT_ID ? '' : `t${tenant.id}-`;
 }
-
-export const commitContributors = createExtensionPoint<ConfigContributor>('core.commitContributors');

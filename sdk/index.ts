@@ -14,9 +14,9 @@ export type {
   NotifierService, NotifyChannel, NotifySeverity, NotifyMessage, NotifyResult, NotifyTransports, SmtpSettings, SnmpSettings,
 } from './core-services.ts';
 export { ACM_ENTERPRISE_OID, hostPort, notifyTargetProblem } from './notify.ts';
-export { commitContributors, commitValidators, tenantPrefix, DEFAULT_TENANT_ID, MARKER_PREFIX } from './commit.ts';
+export { commitValidators, tenantPrefix, DEFAULT_TENANT_ID, MARKER_PREFIX } from './commit.ts';
 export type {
-  ConfigFragment, ConfigContributor, CommitProblem, CommitValidator, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
+  ConfigFileDeclaration, ConfigFileEntry, ConfigRenderer, CommitProblem, CommitValidator, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
   ExtensionView, TrunkView, AclView, ConfigSection, LoadedStateProbe, ProbeItem, VerifyInput, VerifyFinding, ModuleVerifier,
 } from './commit.ts';
 export { busSubject, parseSubject, subjectProblem, CORE_BUS_SOURCES } from './bus.ts';

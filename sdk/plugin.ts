@@ -7,7 +7,7 @@ import type { ManifestInput } from './manifest.ts';
 import type { ExtensionPoint, ServiceRef } from './refs.ts';
 import type { EventBus } from './bus.ts';
 import type { AmiEvent } from './core-services.ts';
-import type { ConfigContributor } from './commit.ts';
+import type { ConfigFileDeclaration, ConfigRenderer } from './commit.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -95,10 +95,19 @@ export interface PluginAmi {
 }
 
 export interface PluginCommit {
-  /** Contributes config files rendered per cluster at every commit (key = the plugin id). */
-  contribute(contributor: ConfigContributor): void;
-  /** The same under `<plugin>.<key>`, for a plugin that contributes several renderers. */
-  contributeAs(key: string, contributor: ConfigContributor): void;
+  /**
+   * Declares one config file the plugin renders for every cluster at every commit (sdk/README
+   * §5). Refused when the name is not `acm/<plain name>.conf`, is declared already (by the core
+   * or another plugin), or when `verify` would replace another file's proof of the same module.
+   */
+  file(declaration: ConfigFileDeclaration): void;
+  /**
+   * Site modules only: renders the declared file `name` (e.g. `acm/musiconhold.acm.conf`) with
+   * `render` instead of its owner's renderer; reload, include and verification stay the owner's.
+   * Refused for an unknown file, a file already replaced, or a plugin's file whose plugin the
+   * module does not `requires`.
+   */
+  replaceRenderer(name: string, render: ConfigRenderer): void;
 }
 
 export interface PluginLifecycle {
@@ -108,7 +117,7 @@ export interface PluginLifecycle {
 
 /**
  * What `setup` gets. Everything a plugin registers (routes, jobs, AMI handlers, bus subscriptions,
- * CLI commands, commit contributions, lifecycle hooks, services, extension-point entries) is
+ * CLI commands, config files, lifecycle hooks, services, extension-point entries) is
  * registered during `setup`: a registration method called after setup returned throws a
  * PluginError naming the plugin and the call (`plugin "conference": ctx.jobs.every called after
  * setup`), so disabling a plugin removes exactly what it registered.

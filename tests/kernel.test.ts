@@ -173,8 +173,8 @@ describe('kernel', () => {
       ['ami.on', (ctx) => ctx.ami.on('Newchannel', () => undefined)],
       ['bus.subscribe', (ctx) => ctx.bus.subscribe('acm.>', () => undefined)],
       ['cli.commands', (ctx) => ctx.cli.commands(() => undefined)],
-      ['commit.contribute', (ctx) => ctx.commit.contribute({ render: () => [] })],
-      ['commit.contributeAs', (ctx) => ctx.commit.contributeAs('extra', { render: () => [] })],
+      ['commit.file', (ctx) => ctx.commit.file({ name: 'acm/later.conf', reload: 'pbx_config.so', includeFrom: 'extensions.conf', render: () => '' })],
+      ['commit.replaceRenderer', (ctx) => ctx.commit.replaceRenderer('acm/extensions.acm.conf', () => '')],
       ['lifecycle.onStart', (ctx) => ctx.lifecycle.onStart(() => undefined)],
       ['lifecycle.onStop', (ctx) => ctx.lifecycle.onStop(() => undefined)],
       ['provide', (ctx) => ctx.provide({ kind: 'service', id: 'late.later' }, 1)],
@@ -188,6 +188,8 @@ describe('kernel', () => {
       expect(k.acm.kernel.cliRegistrars().filter((r) => r.id === 'late')).toEqual([]);
       expect((await k.admin.json('GET', '/api/plugins/late/later')).status).toBe(404);
       expect(k.acm.kernel.registrations({ kind: 'extension-point', id: 'late.points' }).size).toBe(0);
+      expect(k.acm.commits.files.list().map((f) => [f.name, f.renderedBy])).not.toContainEqual(['acm/later.conf', 'late']);
+      expect(k.acm.commits.files.list().find((f) => f.name === 'acm/extensions.acm.conf')!.renderedBy).toBe('core');
       // What is not a registration still works after setup.
       expect(ctx.get({ kind: 'service', id: 'core.kernel' }).site).toBe('test');
     });

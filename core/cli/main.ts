@@ -150,7 +150,8 @@ export function buildProgram(): Command {
   program.command('includes').description('the #include lines each main config file of a cluster needs (core and plugin files)')
     .requiredOption('--cluster <name>')
     .action((o: { cluster: string }) => withAcm(async (acm) => {
-      for (const stub of await includeStubs(acm, await clusterIdByName(acm, o.cluster))) console.log(`# ${stub.file}\n${stub.content}`);
+      await clusterIdByName(acm, o.cluster);
+      for (const stub of includeStubs(acm)) console.log(`# ${stub.file}\n${stub.content}`);
     }));
 
   program.command('revisions').description('committed revisions (the configuration backups)').option('--cluster <name>').option('--json')

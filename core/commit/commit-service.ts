@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../../sdk/bus.ts';
 import { commitProgressSubject } from '../bus/subjects.ts';
 import type { Principal } from '../../sdk/plugin.ts';
-import type { ClusterSnapshotView, CommitValidator, ConfigContributor } from '../../sdk/commit.ts';
+import type { ClusterSnapshotView, CommitValidator, ModuleVerifier } from '../../sdk/commit.ts';
 import { NotFoundError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import {
@@ -13,12 +13,13 @@ import {
 import { sshTo } from '../asterisk/host-key-pins.ts';
 import { loadSnapshot } from './load-snapshot.ts';
 import { asView, toPluginView } from './snapshot.ts';
-import { collectFragments, mergeFragments, renderCoreFiles, sha256, sortByReloadOrder, type RenderedFile } from './render/index.ts';
+import { sha256, sortByReloadOrder, type RenderedFile } from './render/index.ts';
+import type { ConfigFileRegistry } from './files.ts';
 import { collectMailboxes } from './render/common.ts';
 import { validateCluster } from './validate.ts';
 import { ServerPush } from './push.ts';
 import { addTo } from '../util/group.ts';
-import { amiProbe, unverifiable, verifierRegistry, verifyLoaded } from './verify/index.ts';
+import { amiProbe, unverifiable, verifyLoaded } from './verify/index.ts';
 import { clusterDrift, type ClusterDrift } from './verify/drift.ts';
 
 export interface CommitOutcome {
@@ -66,7 +67,8 @@ export class CommitService {
 
   constructor(
     private orm: MikroORM,
-    private contributors: () => ReadonlyMap<string, ConfigContributor>,
+    /** Every file a commit renders (the core's and the plugins'), and each module's verifier. */
+    readonly files: ConfigFileRegistry,
     private validators: () => ReadonlyMap<string, CommitValidator>,
     private connections: AsteriskConnections,
     private bus: EventBus,
@@ -119,9 +121,9 @@ export class CommitService {
   /**
    * What the last prepare of each cluster read and rendered, valid while no change was recorded
    * since (every write through acm records one; live-status updates change no config). An
-   * unchanged re-commit then costs the plugins' fragments and a hash compare, not a full render.
+   * unchanged re-commit then costs the plugins' files and a hash compare, not a full render.
    */
-  private cache = new Map<number, { changesUpTo: number; view: ClusterSnapshotView; core: RenderedFile[]; mailboxes: Map<string, string[]> }>();
+  private cache = new Map<number, { changesUpTo: number; view: ClusterSnapshotView; core: Map<string, RenderedFile>; mailboxes: Map<string, string[]> }>();
 
   /** Forgets cached renders (after writes that bypass acm's API, such as a restore). */
   invalidate(clusterId?: number): void {
@@ -137,34 +139,29 @@ export class CommitService {
     const cached = this.cache.get(clusterId);
     const fresh = force || !cached || cached.changesUpTo !== changesUpTo;
     let view: ClusterSnapshotView;
-    let core: RenderedFile[] | undefined;
     let mailboxes: Map<string, string[]>;
-    let renderError: string | undefined;
+    let core = new Map<string, RenderedFile>();
     if (fresh) {
       const snapshot = await loadSnapshot(em, clusterId);
-      // Frozen from here on: core renderers, plugin contributors and validators all read it.
+      // Frozen from here on: every renderer and validator reads it.
       view = toPluginView(asView(snapshot));
       mailboxes = await this.mailboxesElsewhere(em, snapshot);
-      try {
-        core = renderCoreFiles(view);
-      } catch (err) {
-        renderError = (err as Error).message;
-      }
     } else {
       ({ view, core, mailboxes } = cached!);
     }
     const cluster = view.cluster as Cluster;
     let files: RenderedFile[] | undefined;
+    let renderError: string | undefined;
     try {
-      files = core && mergeFragments(core, await collectFragments(view, this.contributors()));
+      files = await this.files.render(view, core);
     } catch (err) {
-      renderError ??= (err as Error).message;
+      renderError = (err as Error).message;
     }
     // The validator names the object and field behind a render error, so it runs either way.
     const problems = validateCluster(view, files, mailboxes, { clusterName: cluster.name });
     if (!problems.length && (renderError || !files)) problems.push({ object: `cluster ${cluster.name}`, message: renderError ?? 'rendering failed' });
     // Fail closed: a file nobody can prove loaded is not pushed.
-    const verifiers = verifierRegistry(this.contributors());
+    const verifiers = this.files.verifiers();
     for (const f of unverifiable(files ?? [], verifiers)) {
       problems.push({ object: `file ${f.name}`, field: 'reload', message: `acm cannot prove ${f.reload} loaded the file: no verifier for that module` });
     }
@@ -176,11 +173,11 @@ export class CommitService {
       }
     }
     const named = (list: typeof problems) => list.map((p) => ({ field: `${cluster.name}: ${p.object}${p.field ? ` (${p.field})` : ''}`, message: p.message }));
-    if (problems.length || !files || !core) {
+    if (problems.length || !files) {
       this.cache.delete(clusterId);
       return { cluster, problems: named(problems) };
     }
-    this.cache.set(clusterId, { changesUpTo, view, core, mailboxes });
+    this.cache.set(clusterId, { changesUpTo, view, core: new Map(files.filter((f) => this.files.renderedByCore(f.name)).map((f) => [f.name, f])), mailboxes });
     const deployed = await this.deployedRevision(em, clusterId);
     const latest = await this.latestRevision(em, clusterId);
     // After a failed (or interrupted) commit nobody knows for sure what each server holds: a
@@ -252,7 +249,7 @@ export class CommitService {
   /** `acm verify`: what each server of the cluster holds against its deployed revision (files by hash, loaded state by module). */
   async drift(clusterId: number): Promise<ClusterDrift> {
     return clusterDrift({
-      em: this.orm.em.fork(), connections: this.connections, verifiers: verifierRegistry(this.contributors()),
+      em: this.orm.em.fork(), connections: this.connections, verifiers: this.files.verifiers(),
       deployed: (em, id) => this.deployedRevision(em, id), filesOf: (em, rev) => this.filesOf(em, rev),
       ssh: (server) => sshTo(this.orm, server),
     }, clusterId);
@@ -315,8 +312,8 @@ export class CommitService {
     // Forced: every module is reloaded (and so verified), not only those whose files changed.
     const modules = sortByReloadOrder([...toWrite, ...(p.forced ? p.files : [])].map((f) => f.reload));
     const previousFiles = p.deployed ? await this.filesOf(em, p.deployed) : [];
-    const verifiers = verifierRegistry(this.contributors());
-    // Plugin fragments first: the core files do not include them, the site's main files do.
+    const verifiers = this.files.verifiers();
+    // Plugin files first: the core files do not include them, the site's main files do.
     const ordered = [...toWrite].sort((a, b) => Number(a.name.endsWith('.acm.conf')) - Number(b.name.endsWith('.acm.conf')) || a.name.localeCompare(b.name));
     const pushes: { server: Server; push: ServerPush; close(): Promise<void> }[] = [];
     const restart: string[] = [];
@@ -355,7 +352,7 @@ export class CommitService {
    * again. Returns what to add to the error: which servers are back, which are not and why.
    */
   private async putBack(
-    pushes: readonly { server: Server; push: ServerPush }[], modules: readonly string[], verifiers: ReturnType<typeof verifierRegistry>,
+    pushes: readonly { server: Server; push: ServerPush }[], modules: readonly string[], verifiers: ReadonlyMap<string, ModuleVerifier>,
     previousFiles: RenderedFile[], p: Prepared,
   ): Promise<string> {
     const back: string[] = [];

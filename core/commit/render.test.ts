@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnsafeConfigValueError } from '../../sdk/config-text.ts';
-import type { ConfigContributor } from '../../sdk/commit.ts';
-import { collectFragments, renderCluster, renderIncludeStubs, sortByReloadOrder } from './render/index.ts';
-import { markerName } from './render/markers.ts';
+import { renderCluster, renderIncludeStubs, sortByReloadOrder } from './render/index.ts';
 import { classifyPattern, patternMatches, RenderError, tenantPrefix } from './render/common.ts';
 import { renderDialplan } from './render/dialplan.ts';
 import { renderPjsip } from './render/pjsip.ts';
@@ -54,43 +52,7 @@ describe('unsafe values that slip past the API make the renderers throw', () => 
   });
 });
 
-describe('plugin fragments', () => {
-  const frag = (file: string, content: string, source: string, reload = 'app_confbridge.so') => ({ file, content, reload, source });
-
-  it('are merged per file in contributor key order under a source comment', () => {
-    const files = renderCluster(tpa1(), [
-      frag('confbridge.conf', '[zeta]\ntype = bridge\n', 'zeta-plugin'),
-      frag('confbridge.conf', '[alpha]\ntype = bridge', 'alpha-plugin'),
-    ]);
-    const cb = files.find((f) => f.name === 'acm/confbridge.conf')!;
-    expect(cb.reload).toBe('app_confbridge.so');
-    const body = '; from plugin contributor alpha-plugin\n[alpha]\ntype = bridge\n\n; from plugin contributor zeta-plugin\n[zeta]\ntype = bridge\n';
-    // The marker comes last, named after the merged body.
-    expect(cb.content).toBe(`${body}\n; revision marker: acm checks after each reload that Asterisk loaded this file\n[${markerName(body)}]\ntype = bridge\n`);
-    expect(files.map((f) => f.name)).toEqual([...files.map((f) => f.name)].sort());
-  });
-  it('may not target a core-owned file, leave the include dir, or carry directives', () => {
-    expect(() => renderCluster(tpa1(), [frag('pjsip.acm.conf', '', 'p', 'res_pjsip.so')])).toThrow(/owned by the core/);
-    expect(() => renderCluster(tpa1(), [frag('../pjsip.conf', '', 'p')])).toThrow(/plain file name/);
-    expect(() => renderCluster(tpa1(), [frag('x.conf', '[a]\n#exec /bin/sh\n', 'p')])).toThrow(/directives/);
-    expect(() => renderCluster(tpa1(), [frag('x.conf', '', 'p', 'app_x.so'), frag('x.conf', '', 'q', 'app_y.so')])).toThrow(/reloaded with/);
-  });
-  it('collectFragments asks contributors in key order with a frozen view without credentials', async () => {
-    const seen: string[] = [];
-    const contributor = (key: string): ConfigContributor => ({
-      render(view) {
-        seen.push(key);
-        expect(Object.isFrozen(view.extensions)).toBe(true);
-        expect(JSON.stringify(view.servers)).not.toMatch(/secret/);
-        return [{ file: 'queues.conf', content: `; ${key}\n`, reload: 'app_queue.so', includeFrom: 'queues.conf' }];
-      },
-    });
-    const out = await collectFragments(tpa1(), new Map([['b.queues', contributor('b.queues')], ['a.queues', contributor('a.queues')]]));
-    expect(seen).toEqual(['a.queues', 'b.queues']);
-    expect(out.map((f) => f.source)).toEqual(['a.queues', 'b.queues']);
-    // `acm includes` lists plugin files by the main file they name.
-    expect(out.map((f) => f.includeFrom)).toEqual(['queues.conf', 'queues.conf']);
-  });
+describe('the plugin view', () => {
   it('toPluginView leaves the original snapshot alone', () => {
     const s = tpa1();
     const v = toPluginView(s);
@@ -122,20 +84,5 @@ describe('helpers', () => {
     const stubs = renderIncludeStubs();
     expect(stubs.map((s) => s.file)).toEqual(['acl.conf', 'extensions.conf', 'musiconhold.conf', 'pjsip.conf', 'res_parking.conf', 'voicemail.conf']);
     for (const s of stubs) expect(s.content).toMatch(/^#tryinclude acm\/[a-z_]+\.acm\.conf$/m);
-  });
-});
-
-describe('include stubs', () => {
-  it('adds plugin files to the main file they name, next to the core files', () => {
-    const stubs = renderIncludeStubs([
-      { name: 'acm/confbridge.conf', reload: 'app_confbridge.so', includeFrom: 'confbridge.conf' },
-      { name: 'acm/extensions-conference.conf', reload: 'pbx_config.so', includeFrom: 'extensions.conf' },
-      { name: 'acm/unincluded.conf', reload: 'x.so' },
-    ]);
-    expect(stubs.map((s) => s.file)).toEqual(['acl.conf', 'confbridge.conf', 'extensions.conf', 'musiconhold.conf', 'pjsip.conf', 'res_parking.conf', 'voicemail.conf']);
-    const ext = stubs.find((s) => s.file === 'extensions.conf')!.content;
-    expect(ext.match(/^#tryinclude .*$/gm)).toEqual(['#tryinclude acm/extensions.acm.conf', '#tryinclude acm/extensions-conference.conf']);
-    expect(stubs.find((s) => s.file === 'confbridge.conf')!.content).toMatch(/^#tryinclude acm\/confbridge\.conf$/m);
-    expect(JSON.stringify(stubs)).not.toContain('unincluded');
   });
 });

@@ -1,7 +1,6 @@
 /** What the API and the CLI show of revisions and of the include lines a cluster needs. */
 import type { MikroORM } from '@mikro-orm/core';
 import { createTwoFilesPatch } from 'diff';
-import { ValidationError } from '../../sdk/errors.ts';
 import type { Revision } from '../model/entities.ts';
 import type { CommitService } from './commit-service.ts';
 import { renderIncludeStubs } from './render/index.ts';
@@ -17,9 +16,7 @@ export async function revisionDiff(deps: { orm: MikroORM; commits: CommitService
     .join('');
 }
 
-/** What each main config file of a cluster's servers must #include (core and plugin files). */
-export async function includeStubs(deps: { commits: CommitService }, clusterId: number): Promise<{ file: string; content: string }[]> {
-  const p = await deps.commits.prepare(clusterId);
-  if ('problems' in p) throw new ValidationError(p.problems, 'the cluster does not render; fix these first');
-  return renderIncludeStubs(p.files);
+/** What each main config file of a cluster's servers must #include: every declared file, the plugins' included. */
+export function includeStubs(deps: { commits: CommitService }): { file: string; content: string }[] {
+  return renderIncludeStubs(deps.commits.files.list());
 }

@@ -151,7 +151,8 @@ describe('validateCluster', () => {
     const s = tpa1();
     s.groups[0]!.rights = ['internal', 'queues'];
     expect(validateCluster(s).filter((x) => x.field === 'rights')).toHaveLength(1);
-    const files = renderCluster(s, [{ file: 'extensions-queues.conf', content: '[queues]\nexten => 600,1,Queue(ussales)\n', reload: 'pbx_config.so', source: 'queues' }]);
+    const queues = '[queues]\nexten => 600,1,Queue(ussales)\n';
+    const files = [...renderCluster(s), { name: 'acm/extensions-queues.conf', content: queues, reload: 'pbx_config.so', sha256: '' }];
     expect(validateCluster(s, files)).toEqual([]);
   });
 });

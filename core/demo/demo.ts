@@ -63,10 +63,8 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
         await acm.connections.waitConnected(15_000);
         const clusters = await acm.orm.em.fork().find(ClusterSchema, {}, { orderBy: { id: 'asc' } });
         // As a site follows `acm includes`: the main files include the plugins' files too.
+        const files = mainFiles(renderIncludeStubs(acm.commits.files.list()));
         for (const c of clusters) {
-          const p = await acm.commits.prepare(c.id);
-          if ('problems' in p) continue; // the commit below reports them
-          const files = mainFiles(renderIncludeStubs(p.files));
           const servers = await acm.orm.em.fork().find(ServerSchema, { clusterId: c.id });
           for (const s of servers) for (const [name, body] of Object.entries(files)) simulators.get(s.name)?.writeConfig(name, body);
         }

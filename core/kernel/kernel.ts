@@ -10,10 +10,10 @@ import type { PluginContext, PluginDefinition, Principal, RouteContext } from '.
 import type { ExtensionPoint, ServiceRef } from '../../sdk/refs.ts';
 import type { AuditService, KernelInfo, LicenseService } from '../../sdk/core-services.ts';
 import { coreServices, type AmiService } from '../../sdk/core-services.ts';
-import { commitContributors } from '../../sdk/commit.ts';
 import { subjectProblem, type EventBus } from '../../sdk/bus.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PluginError, UnauthorizedError } from '../../sdk/errors.ts';
 import { pluginWriter } from '../model/plugin-writes.ts';
+import type { ConfigFileRegistry } from '../commit/files.ts';
 import { orderByDependencies } from './order.ts';
 import { siteEntry, type DiscoveredPlugin, type SiteConfig } from './discovery.ts';
 
@@ -25,6 +25,8 @@ export interface KernelDeps {
   logger: Logger;
   license: LicenseService;
   audit: AuditService;
+  /** The config files commits render: plugins declare theirs here during setup. */
+  files: ConfigFileRegistry;
   /** Further core services by ref id (AMI, SSH, model…). */
   services: Record<string, unknown>;
   plugins: { discovered: DiscoveredPlugin; definition: PluginDefinition }[];
@@ -182,6 +184,7 @@ export class Kernel {
   private undo(r: PluginRuntime): void {
     for (const { point, key } of r.registrations) this.points.get(point)?.delete(key);
     for (const ref of r.provided) this.providers.delete(ref);
+    this.deps.files.forget(r.manifest.id);
     Object.assign(r, { registrations: [], provided: [], jobs: [], startHooks: [], stopHooks: [], cli: [], started: false, router: undefined, container: undefined });
   }
 
@@ -252,18 +255,15 @@ export class Kernel {
         },
       },
       commit: {
-        contribute(contributor) {
-          registering('commit.contribute');
-          this.contributeAs(id, contributor);
+        file(declaration) {
+          registering('commit.file');
+          kernel.deps.files.declare(id, declaration);
         },
-        contributeAs(key, contributor) {
-          registering('commit.contributeAs');
-          const full = key === id ? id : `${id}.${key}`;
-          const entries = kernel.points.get(commitContributors.id) ?? new Map();
-          kernel.points.set(commitContributors.id, entries);
-          if (entries.has(full)) throw new PluginError(`commit contributor "${full}" registered twice`);
-          entries.set(full, { plugin: id, value: contributor });
-          r.registrations.push({ point: commitContributors.id, key: full });
+        replaceRenderer(name, render) {
+          registering('commit.replaceRenderer');
+          // A site's own choice: a shipped plugin does not re-render another's file.
+          if (r.source !== 'site') throw new PluginError(`plugin "${id}": ctx.commit.replaceRenderer is for site modules (sites/<site>/modules) only`);
+          kernel.deps.files.replaceRenderer(id, r.manifest.requires.plugins, name, render);
         },
       },
       cli: { commands: (register) => { registering('cli.commands'); r.cli.push(register); } },

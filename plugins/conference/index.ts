@@ -6,8 +6,7 @@ import { conferenceService, pinPolicies, type ConferenceService } from './api/in
 import { RoomSchema, type Room } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { RoomInput, RoomStore, parse, toView } from './rooms.ts';
-import { renderFragments } from './render.ts';
-import { confbridgeVerifier } from './verify.ts';
+import { conferenceFiles } from './render.ts';
 import { LIVE_EVENTS, LiveRooms } from './live.ts';
 import { Scheduler } from './scheduler.ts';
 import { listRecordings } from './recordings.ts';
@@ -18,8 +17,8 @@ const MuteBody = ChannelBody.extend({ muted: z.boolean().default(true) });
 
 /**
  * The conference manager: the SDK's reference plugin. It owns a table (entities + migrations),
- * serves routes under /api/plugins/conference, contributes confbridge.conf and a dialplan file
- * to every commit, follows ConfBridge AMI events, runs a scheduler job, adds CLI commands,
+ * serves routes under /api/plugins/conference, declares confbridge.conf and a dialplan file
+ * rendered at every commit, follows ConfBridge AMI events, runs a scheduler job, adds CLI commands,
  * exposes an extension point (`conference.pinPolicies`) and provides a service.
  */
 export default definePlugin({
@@ -112,13 +111,7 @@ export default definePlugin({
     ctx.http.route('POST', '/schedule/run', 'conference.room:write', () => scheduler.run(new Date()));
 
     // --- config --------------------------------------------------------------------------
-    ctx.commit.contribute({
-      async render(snapshot) {
-        return renderFragments(snapshot, await store.all(snapshot.cluster.id), settings);
-      },
-      // The dialplan file is checked by the core's pbx_config verifier; confbridge.conf by ours.
-      verifiers: { 'app_confbridge.so': confbridgeVerifier },
-    });
+    for (const file of conferenceFiles((clusterId) => store.all(clusterId), settings)) ctx.commit.file(file);
 
     // --- CLI -----------------------------------------------------------------------------
     ctx.cli.commands((group) => registerCli(group, {

@@ -1,8 +1,9 @@
-import { confName, confValue, tenantPrefix, type ClusterSnapshotView, type ConfigFragment } from '../../sdk/index.ts';
+import { confName, confValue, tenantPrefix, type ClusterSnapshotView, type ConfigFileDeclaration } from '../../sdk/index.ts';
+import { confbridgeVerifier } from './verify.ts';
 import type { Room } from './entities.ts';
 
-export const CONFBRIDGE_FILE = 'confbridge.conf';
-export const DIALPLAN_FILE = 'extensions-conference.conf';
+export const CONFBRIDGE_FILE = 'acm/confbridge.conf';
+export const DIALPLAN_FILE = 'acm/extensions-conference.conf';
 /** AstDB family the scheduler writes `open`/`closed` into, one key per room number. */
 export const ASTDB_FAMILY = 'acm-conference';
 
@@ -160,13 +161,21 @@ export function renderConferenceDialplan(snapshot: ClusterSnapshotView, rooms: r
 }
 
 /**
- * The plugin's fragments for one cluster: both files always, empty without rooms, because the
- * site's main files include them and a missing include target makes Asterisk reject the file.
+ * The plugin's two files, rendered for every cluster from its rooms there (empty without rooms:
+ * the site's main files include them either way). The dialplan file is checked by the core's
+ * pbx_config verifier; confbridge.conf by `confbridgeVerifier`.
  */
-export function renderFragments(snapshot: ClusterSnapshotView, rooms: readonly Room[], opts: RenderOptions): ConfigFragment[] {
-  const mine = rooms.filter((r) => r.clusterId === snapshot.cluster.id);
+export function conferenceFiles(rooms: (clusterId: number) => Promise<readonly Room[]>, opts: RenderOptions): ConfigFileDeclaration[] {
+  const mine = async (s: ClusterSnapshotView) => (await rooms(s.cluster.id)).filter((r) => r.clusterId === s.cluster.id);
   return [
-    { file: CONFBRIDGE_FILE, content: renderConfbridge(snapshot, mine, opts), reload: 'app_confbridge.so', includeFrom: 'confbridge.conf' },
-    { file: DIALPLAN_FILE, content: renderConferenceDialplan(snapshot, mine, opts), reload: 'pbx_config.so', includeFrom: 'extensions.conf' },
+    {
+      name: CONFBRIDGE_FILE, reload: 'app_confbridge.so', includeFrom: 'confbridge.conf', verify: confbridgeVerifier,
+      render: async (s) => renderConfbridge(s, await mine(s), opts),
+    },
+    {
+      name: DIALPLAN_FILE, reload: 'pbx_config.so', includeFrom: 'extensions.conf',
+      note: 'acm renders the context conferences (t<id>- prefixed for other tenants) and includes it from internal and every trunk context.',
+      render: async (s) => renderConferenceDialplan(s, await mine(s), opts),
+    },
   ];
 }

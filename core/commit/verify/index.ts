@@ -1,4 +1,4 @@
-import type { ConfigContributor, LoadedStateProbe, ModuleVerifier } from '../../../sdk/commit.ts';
+import type { LoadedStateProbe, ModuleVerifier } from '../../../sdk/commit.ts';
 import type { AmiClient } from '../../asterisk/ami-client.ts';
 import { sortByReloadOrder } from '../render/index.ts';
 import { aclVerifier } from './acl.ts';
@@ -9,7 +9,7 @@ import { pjsipVerifier } from './pjsip.ts';
 
 export { parseSections } from './config.ts';
 
-/** The core's verifiers, by the module that reloads the files they check. */
+/** The core's verifiers, by the module that reloads the files they check (the file registry, core/commit/files.ts, holds every module's). */
 export const CORE_VERIFIERS: Readonly<Record<string, ModuleVerifier>> = {
   acl: aclVerifier,
   'pbx_config.so': dialplanVerifier,
@@ -18,15 +18,6 @@ export const CORE_VERIFIERS: Readonly<Record<string, ModuleVerifier>> = {
   'res_parking.so': parkingVerifier,
   'app_voicemail.so': voicemailVerifier,
 };
-
-/** Core verifiers, then what plugins contribute for other modules (a plugin cannot replace the core's proof). */
-export function verifierRegistry(contributors: ReadonlyMap<string, ConfigContributor>): Map<string, ModuleVerifier> {
-  const out = new Map(Object.entries(CORE_VERIFIERS));
-  for (const key of [...contributors.keys()].sort()) {
-    for (const [module, v] of Object.entries(contributors.get(key)!.verifiers ?? {})) if (!out.has(module)) out.set(module, v);
-  }
-  return out;
-}
 
 /** A verifier's view of one server over its AMI connection; a refused CLI command answers its error text. */
 export function amiProbe(server: string, client: AmiClient): LoadedStateProbe {

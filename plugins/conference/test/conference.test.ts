@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { commitContributors } from '../../../sdk/index.ts';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { amiEvents, create, until } from './harness.ts';
@@ -186,14 +185,14 @@ describe('conference live participants', () => {
   });
 });
 
-describe('conference contribution, CLI and disable', () => {
-  it('contributes confbridge.conf and the dialplan for the cluster', async () => {
-    const contributor = k.acm.kernel.registrations(commitContributors).get('conference')!;
+describe('conference files, CLI and disable', () => {
+  it('renders confbridge.conf and the dialplan for the cluster', async () => {
     const snapshot = { tenant: { id: 1, name: 'default' }, site: { id: 1, tenantId: 1, name: 'lon' }, cluster: { id: cluster.id, tenantId: 1, siteId: 1, name: 'lon' }, servers: [], groups: [], extensions: [], trunks: [], acls: [] };
-    const files = await contributor.render(snapshot);
-    expect(files.map((f) => f.file)).toEqual(['confbridge.conf', 'extensions-conference.conf']);
-    expect(files[0]!.content).toContain('[acm-conf-6500-bridge]');
-    expect(files[1]!.content).toContain('exten => 6500,1,NoOp(acm conference 6500)');
+    const files = await k.acm.commits.files.render(snapshot);
+    const mine = files.filter((f) => k.acm.commits.files.list().find((e) => e.name === f.name)!.owner === 'conference');
+    expect(mine.map((f) => f.name)).toEqual(['acm/confbridge.conf', 'acm/extensions-conference.conf']);
+    expect(mine[0]!.content).toContain('[acm-conf-6500-bridge]');
+    expect(mine[1]!.content).toContain('exten => 6500,1,NoOp(acm conference 6500)');
   });
 
   it('offers acm conference list|add|delete|participants', async () => {
@@ -219,14 +218,15 @@ describe('conference contribution, CLI and disable', () => {
     expect(out[3]).toBe('nobody');
   });
 
-  it('a disabled plugin answers 404, contributes nothing and hears no events; enabling brings it back', async () => {
+  it('a disabled plugin answers 404, renders no file and hears no events; enabling brings it back', async () => {
     // the PIN policy module requires conference: it goes first
     expect((await k.admin.json('POST', '/api/plugins/disable', { id: 'conference' })).status).toBe(409);
     expect((await k.admin.json('POST', '/api/plugins/disable', { id: 'conference-pin-policy' })).status).toBe(200);
     expect((await k.admin.json('POST', '/api/plugins/disable', { id: 'conference' })).status).toBe(200);
     expect((await k.admin.json('GET', '/api/plugins/conference/rooms')).status).toBe(404);
     expect((await k.admin.json('GET', '/api/plugins/conference/anything')).status).toBe(404);
-    expect(k.acm.kernel.registrations(commitContributors).has('conference')).toBe(false);
+    const owners = () => k.acm.commits.files.list().map((f) => f.owner);
+    expect(owners()).not.toContain('conference');
     expect(k.acm.kernel.cliRegistrars().some((r) => r.id === 'conference')).toBe(false);
     const pages = (await k.admin.json('GET', '/api/plugins')).body.find((p: any) => p.id === 'conference');
     expect(pages).toMatchObject({ enabled: false, started: false });
@@ -235,7 +235,7 @@ describe('conference contribution, CLI and disable', () => {
     const list = await k.admin.json('GET', '/api/plugins/conference/rooms');
     expect(list.status).toBe(200);
     expect(list.body.total).toBeGreaterThan(0);
-    expect(k.acm.kernel.registrations(commitContributors).has('conference')).toBe(true);
+    expect(owners().filter((o) => o === 'conference')).toHaveLength(2);
     // without the policy module, a short PIN is fine
     const shortPin = await k.admin.json('POST', '/api/plugins/conference/rooms', { clusterId: cluster.id, number: '8901', startsAt: '2026-01-01T00:00:00Z', userPin: '12' });
     expect(shortPin.status).toBe(201);

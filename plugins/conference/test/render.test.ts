@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClusterSnapshotView } from '../../../sdk/index.ts';
 import { goldenDir } from '../../../sdk/testing/golden.ts';
-import { renderFragments } from '../render.ts';
+import { conferenceFiles } from '../render.ts';
+import { confbridgeVerifier } from '../verify.ts';
 import { isOpen } from '../schedule.ts';
 import { parseListing } from '../recordings.ts';
 import type { Room } from '../entities.ts';
@@ -36,32 +37,39 @@ const rooms = [
 ];
 const opts = { recordingsDir: '/var/spool/asterisk/confbridge/', pinAttempts: 3 };
 
+/** The plugin's file declarations over `all`, and each file's text for one snapshot. */
+const declared = (all: readonly Room[]) => conferenceFiles(async (clusterId) => all.filter((r) => r.clusterId === clusterId), opts);
+const render = (snap: ClusterSnapshotView, all: readonly Room[]) => Promise.all(declared(all).map((f) => f.render(snap)));
+
 describe('conference rendering', () => {
-  it('renders confbridge.conf profiles and menus and the dialplan (golden)', () => {
-    const fragments = renderFragments(snapshot(), rooms, opts);
-    expect(fragments.map((f) => [f.file, f.reload])).toEqual([['confbridge.conf', 'app_confbridge.so'], ['extensions-conference.conf', 'pbx_config.so']]);
-    golden('confbridge.conf', fragments[0]!.content);
-    golden('extensions-conference.conf', fragments[1]!.content);
-    // room 9999 is on another cluster
-    expect(fragments.map((f) => f.content).join('')).not.toContain('9999');
-  });
-
-  it('prefixes contexts of other tenants like the core does', () => {
-    const [, dialplan] = renderFragments(snapshot(3), [room({ number: '4000', tenantId: 3 })], opts);
-    expect(dialplan!.content).toContain('[t3-internal]\ninclude => t3-conferences');
-    expect(dialplan!.content).toContain('[t3-from-telnyx]\ninclude => t3-conferences');
-    expect(dialplan!.content).toContain('[t3-conferences]');
-  });
-
-  it('renders both files, empty, for a cluster without rooms (the site includes them)', () => {
-    expect(renderFragments(snapshot(), [room({ clusterId: 99 })], opts)).toEqual([
-      { file: 'confbridge.conf', content: '', reload: 'app_confbridge.so', includeFrom: 'confbridge.conf' },
-      { file: 'extensions-conference.conf', content: '', reload: 'pbx_config.so', includeFrom: 'extensions.conf' },
+  it('declares confbridge.conf (verified by the plugin) and a dialplan file (verified by the core)', () => {
+    expect(declared([]).map(({ render: _r, ...d }) => d)).toEqual([
+      { name: 'acm/confbridge.conf', reload: 'app_confbridge.so', includeFrom: 'confbridge.conf', verify: confbridgeVerifier },
+      { name: 'acm/extensions-conference.conf', reload: 'pbx_config.so', includeFrom: 'extensions.conf', note: expect.stringContaining('context conferences') },
     ]);
   });
 
-  it('refuses unsafe text rather than writing it', () => {
-    expect(() => renderFragments(snapshot(), [room({ description: 'x\n[evil]' })], opts)).toThrow(/line break/);
+  it('renders confbridge.conf profiles and menus and the dialplan (golden)', async () => {
+    const [confbridge, dialplan] = await render(snapshot(), rooms);
+    golden('confbridge.conf', confbridge!);
+    golden('extensions-conference.conf', dialplan!);
+    // room 9999 is on another cluster
+    expect(confbridge! + dialplan!).not.toContain('9999');
+  });
+
+  it('prefixes contexts of other tenants like the core does', async () => {
+    const [, dialplan] = await render(snapshot(3), [room({ number: '4000', tenantId: 3 })]);
+    expect(dialplan).toContain('[t3-internal]\ninclude => t3-conferences');
+    expect(dialplan).toContain('[t3-from-telnyx]\ninclude => t3-conferences');
+    expect(dialplan).toContain('[t3-conferences]');
+  });
+
+  it('renders both files, empty, for a cluster without rooms (the site includes them)', async () => {
+    expect(await render(snapshot(), [room({ clusterId: 99 })])).toEqual(['', '']);
+  });
+
+  it('refuses unsafe text rather than writing it', async () => {
+    await expect(render(snapshot(), [room({ description: 'x\n[evil]' })])).rejects.toThrow(/line break/);
   });
 });
 

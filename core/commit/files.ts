@@ -1,0 +1,157 @@
+import type { ClusterSnapshotView, ConfigFileDeclaration, ConfigFileEntry, ConfigRenderer, ModuleVerifier } from '../../sdk/commit.ts';
+import { PluginError } from '../../sdk/errors.ts';
+import { UnsafeConfigValueError } from '../../sdk/config-text.ts';
+import { toPluginView } from './snapshot.ts';
+import { CORE_FILES, RenderError, sha256, type RenderedFile } from './render/index.ts';
+import { withMarker } from './render/markers.ts';
+import { CORE_VERIFIERS } from './verify/index.ts';
+
+/** The owner of the core's own files. */
+export const CORE_OWNER = 'core';
+
+/** One plain file name in acm's include dir (no directories, no dot files). */
+const FILE_NAME = /^acm\/[A-Za-z0-9][A-Za-z0-9_.-]*\.conf$/;
+const MODULE_NAME = /^[A-Za-z0-9_]+(\.so)?$/;
+const MAIN_FILE = /^[a-z0-9_-]+\.conf$/;
+/** A note is one comment line of an include stub. */
+const NOTE = /^[\x20-\x7e]{1,200}$/;
+
+interface Entry {
+  readonly owner: string;
+  readonly declaration: Readonly<ConfigFileDeclaration>;
+  replaced?: { by: string; render: ConfigRenderer };
+}
+
+/**
+ * Every config file acm renders, the core's and the plugins', each declared once up front:
+ * commits render every entry for every cluster (empty when there is nothing, so an include never
+ * names a missing file), `acm includes` lists them and the verifier of each module is looked up
+ * here. The kernel declares plugins' files during their setup and forgets them when they stop.
+ */
+export class ConfigFileRegistry {
+  private entries = new Map<string, Entry>();
+
+  constructor() {
+    for (const f of CORE_FILES) {
+      const verify = CORE_VERIFIERS[f.reload];
+      this.entries.set(f.name, {
+        owner: CORE_OWNER,
+        declaration: { name: f.name, reload: f.reload, includeFrom: f.main, render: f.render, ...(verify ? { verify } : {}), ...(f.note ? { note: f.note } : {}) },
+      });
+    }
+  }
+
+  /** Adds a plugin's file; throws a PluginError naming the plugin and what is wrong. */
+  declare(plugin: string, d: ConfigFileDeclaration): void {
+    const refuse = (why: string): never => { throw new PluginError(`plugin "${plugin}": config file "${String(d?.name)}" ${why}`); };
+    if (typeof d?.name !== 'string' || !FILE_NAME.test(d.name)) refuse('must be named acm/<plain file name>.conf');
+    const taken = this.entries.get(d.name);
+    if (taken) refuse(`is declared already, by ${ownerName(taken.owner)}`);
+    if (typeof d.reload !== 'string' || !MODULE_NAME.test(d.reload)) refuse(`reload: "${String(d.reload)}" is not a module name`);
+    if (typeof d.includeFrom !== 'string' || !MAIN_FILE.test(d.includeFrom)) refuse(`includeFrom: "${String(d.includeFrom)}" is not a main config file name`);
+    if (typeof d.render !== 'function') refuse('needs a render function');
+    if (d.note !== undefined && (typeof d.note !== 'string' || !NOTE.test(d.note))) refuse('note: must be one line of printable ASCII, at most 200 characters');
+    if (d.verify !== undefined) {
+      if (typeof d.verify?.verify !== 'function') refuse('verify: must be a ModuleVerifier ({ verify(input) })');
+      // One proof per module: a plugin's verifier may not stand in for the core's (or another plugin's).
+      const other = [...this.entries.values()].find((e) => e.declaration.reload === d.reload && e.declaration.verify && e.declaration.verify !== d.verify);
+      if (other) refuse(`verify: ${d.reload} is verified already, by ${ownerName(other.owner)}; leave verify out`);
+    }
+    this.entries.set(d.name, {
+      owner: plugin,
+      declaration: Object.freeze({
+        name: d.name, reload: d.reload, includeFrom: d.includeFrom, render: d.render,
+        ...(d.verify ? { verify: d.verify } : {}), ...(d.note ? { note: d.note } : {}),
+      }),
+    });
+  }
+
+  /**
+   * A site module's renderer for one declared file. `requires` are the module's required
+   * plugins: a plugin's file is replaced only by a module that requires that plugin, so the
+   * plugin cannot go (or come back) under it.
+   */
+  replaceRenderer(module: string, requires: readonly string[], name: string, render: ConfigRenderer): void {
+    const refuse = (why: string): never => { throw new PluginError(`site module "${module}": cannot replace the renderer of "${String(name)}": ${why}`); };
+    const entry = typeof name === 'string' ? this.entries.get(name) : undefined;
+    if (!entry) refuse(`no such file is declared (declared: ${[...this.entries.keys()].sort().join(', ')})`);
+    if (typeof render !== 'function') refuse('the renderer must be a function');
+    if (entry!.replaced) refuse(`it is replaced already, by site module "${entry!.replaced.by}"`);
+    if (entry!.owner !== CORE_OWNER && !requires.includes(entry!.owner)) refuse(`it belongs to plugin "${entry!.owner}", which the module does not require`);
+    entry!.replaced = { by: module, render };
+  }
+
+  /** Drops what a plugin declared or replaced (it stopped, or its setup failed). */
+  forget(plugin: string): void {
+    for (const [name, e] of this.entries) {
+      if (e.owner === plugin) this.entries.delete(name);
+      else if (e.replaced?.by === plugin) delete e.replaced;
+    }
+  }
+
+  /** Every declared file, by name. */
+  list(): ConfigFileEntry[] {
+    const verifiedBy = new Map<string, string>();
+    for (const e of this.entries.values()) if (e.declaration.verify) verifiedBy.set(e.declaration.reload, e.owner);
+    return this.sorted().map(({ owner, declaration: d, replaced }) => ({
+      name: d.name, reload: d.reload, includeFrom: d.includeFrom, owner, renderedBy: replaced?.by ?? owner,
+      verifiedBy: verifiedBy.get(d.reload) ?? null, ...(d.note ? { note: d.note } : {}),
+    }));
+  }
+
+  /** The verifier of each module that has one. */
+  verifiers(): Map<string, ModuleVerifier> {
+    const out = new Map<string, ModuleVerifier>();
+    for (const e of this.entries.values()) if (e.declaration.verify) out.set(e.declaration.reload, e.declaration.verify);
+    return out;
+  }
+
+  /** True for a file the core renders itself: its text depends on the cluster's snapshot only. */
+  renderedByCore(name: string): boolean {
+    const e = this.entries.get(name);
+    return !!e && e.owner === CORE_OWNER && !e.replaced;
+  }
+
+  /**
+   * Renders every declared file for one cluster, sorted by name, each with its marker. Renderers
+   * get the frozen, credential-free view. `reuse` holds files rendered earlier from the same
+   * snapshot: those the core renders itself are taken from there instead of rendered again.
+   * Throws (RenderError, UnsafeConfigValueError) rather than return anything unsafe.
+   */
+  async render(snapshot: ClusterSnapshotView, reuse: ReadonlyMap<string, RenderedFile> = new Map()): Promise<RenderedFile[]> {
+    const view = toPluginView(snapshot);
+    const out: RenderedFile[] = [];
+    for (const { owner, declaration: d, replaced } of this.sorted()) {
+      const kept = !replaced && owner === CORE_OWNER ? reuse.get(d.name) : undefined;
+      if (kept) { out.push(kept); continue; }
+      const object = `file ${d.name}`;
+      const by = replaced ? `site module ${replaced.by}` : ownerName(owner);
+      let body: unknown;
+      try {
+        body = await (replaced?.render ?? d.render)(view);
+      } catch (err) {
+        if (err instanceof RenderError || err instanceof UnsafeConfigValueError) throw err;
+        throw new RenderError(object, undefined, `the renderer of ${by} failed: ${(err as Error).message}`);
+      }
+      if (typeof body !== 'string') throw new RenderError(object, undefined, `the renderer of ${by} returned no text`);
+      checkContent(object, body);
+      const content = withMarker(object, d.reload, body);
+      out.push({ name: d.name, content, reload: d.reload, sha256: sha256(content) });
+    }
+    return out;
+  }
+
+  private sorted(): Entry[] {
+    return [...this.entries.values()].sort((a, b) => (a.declaration.name < b.declaration.name ? -1 : a.declaration.name > b.declaration.name ? 1 : 0));
+  }
+}
+
+const ownerName = (owner: string) => (owner === CORE_OWNER ? 'the core' : `plugin "${owner}"`);
+
+/** Whoever renders it, no directive and no NUL/CR reaches a server. */
+function checkContent(object: string, content: string): void {
+  if (/[\0\r]/.test(content)) throw new RenderError(object, 'content', 'must not contain NUL or CR characters');
+  content.split('\n').forEach((line, i) => {
+    if (/^\s*#/.test(line)) throw new RenderError(object, 'content', `line ${i + 1}: #include/#exec and other directives are not allowed`);
+  });
+}
