@@ -121,7 +121,7 @@ export default definePlugin({
     });
 
     // --- CLI -----------------------------------------------------------------------------
-    ctx.cli.commands((group) => registerCli(group, {
+    ctx.cli.commands((group, cli) => registerCli(group, cli.operator, {
       list: (user, q) => store.list(user, q),
       create: async (user, body) => {
         const room = await store.create({ user }, body);
