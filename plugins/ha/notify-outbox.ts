@@ -9,7 +9,7 @@ export interface HaEventInput { serverId: number | null; node: string | null; in
 export interface HaOutbox {
   /** Records an event in ha_events, publishes it and queues it for the group's targets (deduplicated by `key`). */
   event(g: HaGroup, e: HaEventInput, key: string): Promise<void>;
-  /** Sends what is due through the core notifier. */
+  /** Sends what is due through the core notifier (types with a transport); failures retry with backoff, then give up. */
   drain(): Promise<void>;
 }
 
@@ -20,8 +20,7 @@ export function registerOutbox({ ctx, store, notifier, s }: HaDeps): HaOutbox {
   const noTransport = (type: string) => type === 'email'
     ? 'no email transport: set plugins.ha.settings.email (SMTP relay) in site.yaml, or ACM_SMTP_URL; waiting in the outbox'
     : type === 'sms' ? 'no sms transport in acm (set ACM_SMS_WEBHOOK to an SMS gateway): waiting in the outbox' : `no ${type} transport in acm: waiting in the outbox`;
-  /** Records an event in ha_events, publishes it and queues it for the group's targets (deduplicated by `key`). */
-  const event = async (g: HaGroup, e: { serverId: number | null; node: string | null; instance: string | null; state: string; message: string; at: Date }, key: string) => {
+  const event = async (g: HaGroup, e: HaEventInput, key: string) => {
     const em = ctx.db.em();
     await em.insert(HaEventSchema, { groupId: g.id, ...e });
     const { vips: all } = await store.full(g.id);
@@ -49,7 +48,6 @@ export function registerOutbox({ ctx, store, notifier, s }: HaDeps): HaOutbox {
     }
   };
   let draining: Promise<void> | undefined;
-  /** Sends what is due through the core notifier (types with a transport); failures retry with backoff, then give up. */
   const drain = () => (draining ??= (async () => {
     try {
       const em = ctx.db.em();

@@ -7,15 +7,12 @@ import type { StatusOf } from './node-status.ts';
 import { parse } from './store.ts';
 import { sessionTransport, SyncEngine, type SyncConflict, type SyncJob, type SyncReport } from './sync.ts';
 
+export type HaSync = ReturnType<typeof registerSync>;
+
 const SyncBody = z.strictObject({ full: z.boolean().default(false) });
 
-export interface HaSync {
-  syncGroup(g: HaGroup, o?: { full?: boolean }): Promise<SyncReport[]>;
-  syncView(g: HaGroup): Promise<{ groupId: number; at: string | null; active: number | null; direction: string; paused?: string; paths: unknown[]; conflicts: ReturnType<SyncEngine['openConflicts']> }>;
-}
-
 /** File sync: the active node's synced paths to the standbys, its job and routes. */
-export function registerSync({ ctx, ssh, store, s }: HaDeps, { event, drain }: HaOutbox, statusOf: StatusOf): HaSync {
+export function registerSync({ ctx, ssh, store, s }: HaDeps, { event, drain }: HaOutbox, statusOf: StatusOf) {
   // One SFTP session per node and round (listing, reading, writing, deleting over one connection).
   const transport = sessionTransport((sid, fn) => ssh.session(sid, fn));
   const onConflict = (job: SyncJob, c: SyncConflict) => {
