@@ -86,7 +86,17 @@ export interface PluginJobs {
 
 export interface PluginCli {
   /** Adds commands under `acm <plugin-id> …`. */
-  commands(register: (group: Command) => void): void;
+  commands(register: (group: Command, cli: CliContext) => void): void;
+}
+
+/** What a plugin's commands get when `acm <plugin-id> …` runs. */
+export interface CliContext {
+  /**
+   * Who runs the command: the console operator, the same administrator the core's own commands
+   * act as (`cli:<OS user>`). Pass it as the user (`{ user: cli.operator }`) so writes are
+   * scoped and audited under that name.
+   */
+  readonly operator: Principal;
 }
 
 export interface PluginAmi {

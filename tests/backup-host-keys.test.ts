@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backupToSftp, BACKUP_NAME, parseSftpTarget } from '../core/backup/backup.ts';
+import { backupToSftp, BACKUP_NAME, parseSftpTarget } from '../core/backup/targets.ts';
 import { SFTP_HOST_KEYS_FILE } from '../core/backup/sftp-host-keys.ts';
 import { HostKeyMismatchError, SshError } from '../core/asterisk/errors.ts';
 import { canonicalFingerprint } from '../core/asterisk/host-keys.ts';

@@ -14,9 +14,11 @@ import { createHttpApp, listen } from '../core/http/server.ts';
 import { resources } from '../core/model/resources.ts';
 import { ConfigBlobSchema, RevisionSchema } from '../core/model/entities.ts';
 import { sha256 } from '../core/commit/render/index.ts';
-import {
-  BACKUP_NAME, BACKUP_SUBJECT, backupToSftp, createBackup, parseSftpTarget, readTar, restoreBackup, startBackupSchedule, writeTar,
-} from '../core/backup/backup.ts';
+import { createBackup } from '../core/backup/archive.ts';
+import { restoreBackup } from '../core/backup/restore.ts';
+import { BACKUP_SUBJECT, startBackupSchedule } from '../core/backup/schedule.ts';
+import { readTar, writeTar } from '../core/backup/tar.ts';
+import { BACKUP_NAME, backupToSftp, parseSftpTarget } from '../core/backup/targets.ts';
 import { registerBatchCommands } from '../core/cli/batch-commands.ts';
 import { httpClient, testDatabase, TEST_ADMIN_PASSWORD, type TestClient } from '../sdk/testing/kernel.ts';
 import { SimulatedAsterisk } from '../sdk/testing/sim/index.ts';

@@ -4,7 +4,7 @@ import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { waitUntil } from '../sdk/testing/wait.ts';
 import { busSubject, parseSubject, subjectMatches, subjectProblem } from '../sdk/bus.ts';
 import { BROWSER_PATTERNS, commitProgressSubject, liveSubject, MODEL_CHANGED_SUBJECT, serverStatusSubject } from '../core/bus/subjects.ts';
-import { BACKUP_SUBJECT } from '../core/backup/backup.ts';
+import { BACKUP_SUBJECT } from '../core/backup/schedule.ts';
 import { BATCH_PROGRESS_SUBJECT } from '../core/batch/batch.ts';
 import { serverSubject } from '../core/asterisk/connections.ts';
 

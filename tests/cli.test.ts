@@ -4,6 +4,10 @@ import { testDatabase } from '../sdk/testing/kernel.ts';
 import { runAcm } from './helpers/cli.ts';
 import { generateLicenseKeys } from '../core/licensing/license.ts';
 import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import pino from 'pino';
+import { createAcm } from '../core/app.ts';
+import { AuditEventSchema } from '../core/model/entities.ts';
 
 let db: Awaited<ReturnType<typeof testDatabase>>;
 
@@ -35,6 +39,27 @@ describe('acm command line', () => {
     expect(cid.stderr).toMatch(/callerId: the number must be digits/);
     const list = await acm(['extensions', 'list', '-q', '6120', '--json']);
     expect(JSON.parse(list.stdout).map((e: any) => e.extension)).toEqual(['6120']);
+  }, 120_000);
+
+  it("runs a plugin's commands as the console operator: the write is audited and waits under that name", async () => {
+    const site = JSON.parse((await acm(['sites', 'add', '--set', 'name=ops', '--json'])).stdout);
+    const cluster = JSON.parse((await acm(['clusters', 'add', '--data', JSON.stringify({ siteId: site.id, name: 'ops1' }), '--json'])).stdout);
+    const add = await acm(['conference', 'add', '--cluster', String(cluster.id), '--number', '8901', '--start', '2026-01-01T09:00:00Z', '--description', 'from the console']);
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    const roomId = Number(/^room 8901 created \(id (\d+)\)$/m.exec(add.stdout)?.[1]);
+    expect(roomId).toBeGreaterThan(0);
+    // The same identity as the core's own commands (core/cli/operator.ts), not a name of the plugin's.
+    const operator = `cli:${userInfo().username}`;
+    const changes = JSON.parse((await acm(['changes', '--cluster', 'ops1', '--json'])).stdout) as { who: string; what: string }[];
+    expect(changes.filter((c) => c.what.includes('conference.room')).map((c) => [c.what, c.who])).toEqual([[`create conference.room ${roomId}`, operator]]);
+    const reader = await createAcm({ dbUrl: db.dbUrl, dataDir: db.dataDir, connectServers: false, logger: pino({ level: 'silent' }) });
+    try {
+      const audit = await reader.orm.em.fork().find(AuditEventSchema, { targetId: String(roomId), action: { $like: 'conference.room.%' } });
+      expect(audit.map((e) => [e.action, e.username])).toEqual([['conference.room.create', operator]]);
+    } finally {
+      await reader.close();
+    }
   }, 120_000);
 
   it('manages users, plugins and the license', async () => {

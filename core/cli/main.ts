@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { z } from 'zod';
 import { createAcm, ACM_VERSION, ROOT_DIR, type Acm } from '../app.ts';
 import { discoverPlugins } from '../kernel/discovery.ts';
@@ -15,7 +14,7 @@ import { resources } from '../model/resources.ts';
 import { parseInput } from '../model/crud-service.ts';
 import { generateLicenseKeys, issueLicense, LicensePayloadSchema } from '../licensing/license.ts';
 import { AcmError, NotFoundError, ValidationError } from '../../sdk/errors.ts';
-import type { Principal } from '../../sdk/plugin.ts';
+import { cliOperator } from './operator.ts';
 import { printObject, printRows } from './output.ts';
 import { BROWSER_PATTERNS } from '../bus/subjects.ts';
 import { ChangeSetEntrySchema, ClusterSchema, RevisionSchema, UserSchema } from '../model/entities.ts';
@@ -31,10 +30,7 @@ function envOptions() {
   };
 }
 
-/** The operator at the console acts as an administrator; the audit log names the OS user. */
-function operator(): Principal {
-  return { userId: 0, username: `cli:${userInfo().username}`, role: 'admin', tenantId: null, permissions: ['*'], scopes: [], can: () => true };
-}
+const operator = cliOperator;
 
 async function withAcm<T>(fn: (acm: Acm) => Promise<T>, quiet = true, connectServers = false): Promise<T> {
   const acm = await createAcm({
@@ -300,7 +296,8 @@ export function buildProgram(): Command {
 
 /**
  * `acm <plugin-id> …`: commands a plugin registered through `ctx.cli.commands`. They run
- * inside a started acm (connected to the servers), since their handlers use the plugin's services.
+ * inside a started acm (connected to the servers), since their handlers use the plugin's services,
+ * and as the same operator as the core's commands.
  */
 async function runPluginCommand(argv: string[]): Promise<boolean> {
   const id = argv[2];
@@ -315,7 +312,7 @@ async function runPluginCommand(argv: string[]): Promise<boolean> {
     await acm.connections.waitConnected(5000);
     const program = new Command('acm').showHelpAfterError();
     const group = program.command(id).description(plugin.manifest.title);
-    for (const r of registrars) r.register(group);
+    for (const r of registrars) r.register(group, { operator: operator() });
     await program.parseAsync(argv);
   }, true, true);
   return true;

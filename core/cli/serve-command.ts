@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createAcm, ROOT_DIR, type Acm } from '../app.ts';
 import { startDemo, type RunningDemo } from '../demo/demo.ts';
-import { startBackupSchedule } from '../backup/backup.ts';
+import { startBackupSchedule } from '../backup/schedule.ts';
 import { createHttpApp, listen } from '../http/server.ts';
 import { attachEvents } from '../http/events.ts';
 import { tlsSettings } from '../http/tls.ts';

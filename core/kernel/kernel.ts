@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Command } from 'commander';
 import type { Middleware } from 'koa';
 import type { Manifest } from '../../sdk/manifest.ts';
-import type { PluginContext, PluginDefinition, Principal, RouteContext } from '../../sdk/plugin.ts';
+import type { CliContext, PluginContext, PluginDefinition, Principal, RouteContext } from '../../sdk/plugin.ts';
 import type { ExtensionPoint, ServiceRef } from '../../sdk/refs.ts';
 import type { AuditService, KernelInfo, LicenseService } from '../../sdk/core-services.ts';
 import { coreServices, type AmiService } from '../../sdk/core-services.ts';
@@ -51,7 +51,7 @@ interface PluginRuntime {
   jobs: { name: string; intervalMs: number; fn: () => Promise<void> | void; timer?: NodeJS.Timeout; running: boolean }[];
   startHooks: (() => Promise<void> | void)[];
   stopHooks: (() => Promise<void> | void)[];
-  cli: ((group: Command) => void)[];
+  cli: ((group: Command, cli: CliContext) => void)[];
   started: boolean;
 }
 
@@ -343,7 +343,7 @@ export class Kernel {
     };
   }
 
-  cliRegistrars(): { id: string; title: string; register: (group: Command) => void }[] {
+  cliRegistrars(): { id: string; title: string; register: (group: Command, cli: CliContext) => void }[] {
     return this.order.flatMap((id) => {
       const r = this.runtimes.get(id)!;
       return r.cli.map((register) => ({ id, title: r.manifest.title, register }));

@@ -10,11 +10,6 @@ export interface CliDeps {
   print(line: string): void;
 }
 
-/** The console operator acts as an administrator (like the core's CLI). */
-const operator: Principal = {
-  userId: 0, username: 'cli', role: 'admin', tenantId: null, permissions: ['*'], scopes: [], can: () => true,
-};
-
 function table(rows: Record<string, unknown>[], cols: string[]): string[] {
   const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
@@ -22,8 +17,8 @@ function table(rows: Record<string, unknown>[], cols: string[]): string[] {
   return [line(cols), ...rows.map((r) => line(cols.map((c) => cell(r[c]))))];
 }
 
-/** `acm conference list|add|delete|participants`. */
-export function registerCli(group: Command, deps: CliDeps): void {
+/** `acm conference list|add|delete|participants`, run as the console operator (`CliContext.operator`). */
+export function registerCli(group: Command, operator: Principal, deps: CliDeps): void {
   group.description('ConfBridge rooms');
   group.command('list').description('list rooms').option('-q, --query <text>', 'search').option('--cluster <id>', 'only this cluster')
     .action(async (o: { query?: string; cluster?: string }) => {

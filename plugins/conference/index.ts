@@ -114,7 +114,7 @@ export default definePlugin({
     for (const file of conferenceFiles((clusterId) => store.all(clusterId), settings)) ctx.commit.file(file);
 
     // --- CLI -----------------------------------------------------------------------------
-    ctx.cli.commands((group) => registerCli(group, {
+    ctx.cli.commands((group, cli) => registerCli(group, cli.operator, {
       list: (user, q) => store.list(user, q),
       create: async (user, body) => {
         const room = await store.create({ user }, body);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestKernel, type TestKernel, type TestClient } from '../../sdk/testing/kernel.ts';
+import { cliContext, startTestKernel, type TestKernel, type TestClient } from '../../sdk/testing/kernel.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 
@@ -115,7 +115,7 @@ describe('config audit', () => {
     const reg = (k.acm as any).kernel.cliRegistrars().find((r: any) => r.id === 'security');
     expect(reg).toBeTruthy();
     const program = new Command().exitOverride();
-    reg.register(program);
+    reg.register(program, cliContext());
     const lines: string[] = [];
     const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { lines.push(a.join(' ')); });
     const before = process.exitCode;

@@ -4,7 +4,8 @@ import { manifest } from './manifest.ts';
 import { securityEntities } from './entities.ts';
 import { sqliteMigrations } from './migrations/sqlite.ts';
 import { mysqlMigrations } from './migrations/mysql.ts';
-import { Security, type ServerPosture } from './service.ts';
+import { Security } from './service.ts';
+import type { ServerPosture } from './posture-script.ts';
 import { SECURITY_EVENTS } from './asterisk-events.ts';
 import { FileTailer } from './tail.ts';
 import { securityService, type SecurityService } from './api/index.ts';
@@ -122,13 +123,13 @@ export default definePlugin({
     });
 
     /* ---------------------------------------------------------------- CLI */
-    ctx.cli.commands((group) => {
+    ctx.cli.commands((group, cli) => {
       group.command('audit')
         .description('config audit: weak, reused and username-like passwords, open ACLs, guest routes to trunks, voicemail PINs')
         .option('--json', 'print JSON')
         .option('--cluster <id>', 'one cluster only')
         .action(async (o: { json?: boolean; cluster?: string }) => {
-          const r = await sec.audit(undefined, o.cluster === undefined ? undefined : parseField('cluster', id, o.cluster));
+          const r = await sec.audit(cli.operator, o.cluster === undefined ? undefined : parseField('cluster', id, o.cluster));
           if (o.json) console.log(JSON.stringify({ findings: r.findings, summary: r.summary }, null, 2));
           else {
             for (const f of r.findings) console.log(findingLine(f));
@@ -142,7 +143,7 @@ export default definePlugin({
         .option('--json', 'print JSON')
         .option('--noc', 'NOC view only (level >= routing.nocLevel)')
         .action(async (o: { json?: boolean; noc?: boolean }) => {
-          const rows = await sec.alerts({ view: o.noc ? 'noc' : 'all', limit: 100 });
+          const rows = await sec.alerts({ view: o.noc ? 'noc' : 'all', limit: 100, user: cli.operator });
           if (o.json) console.log(JSON.stringify(rows, null, 2));
           else for (const a of rows) console.log(`${a.lastSeen} L${String(a.level).padStart(2)} ${a.source}:${a.ruleId} x${a.count} ${a.srcIp ?? '-'} ${a.location} ${a.description}`);
         });

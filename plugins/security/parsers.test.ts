@@ -10,7 +10,7 @@ import {
 } from './posture.ts';
 import { aclPermits, networkContains, openTo } from './audit.ts';
 import { FileTailer } from './tail.ts';
-import { parsePosture, splitSections } from './service.ts';
+import { parsePosture, splitSections } from './posture-script.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blacklistCommand, blacklistOf, parseFail2banJail, parseFail2banStatus, parseIptablesList, parseIptablesRules, validateBlacklistAddress } from './posture.ts';
-import { parsePosture } from './service.ts';
+import { parsePosture } from './posture-script.ts';
 
 const has = (bin: string) => { try { execFileSync('which', [bin], { stdio: 'ignore' }); return true; } catch { return false; } };
 const isRoot = process.getuid?.() === 0;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { SecuritySettings } from './manifest.ts';
-import { POSTURE_SCRIPT, Security } from './service.ts';
+import { Security } from './service.ts';
+import { POSTURE_SCRIPT } from './posture-script.ts';
 
 const iptables = ['Chain INPUT (policy DROP 0 packets, 0 bytes)', ' pkts bytes target     prot opt in     out     source               destination',
   '   10   600 BLACKLIST  all  --  *      *       0.0.0.0/0            0.0.0.0/0', '', 'Chain BLACKLIST (1 references)',

@@ -10,7 +10,9 @@ import { createAcm, ROOT_DIR, type Acm, type AcmOptions } from '../../core/app.t
 import { createHttpApp, listen } from '../../core/http/server.ts';
 import { attachEvents } from '../../core/http/events.ts';
 import { generateLicenseKeys, issueLicense } from '../../core/licensing/license.ts';
+import { cliOperator } from '../../core/cli/operator.ts';
 import type { ServiceRef } from '../refs.ts';
+import type { CliContext } from '../plugin.ts';
 
 export const TEST_ADMIN_PASSWORD = 'admin-password-for-tests';
 
@@ -96,6 +98,11 @@ export type TestPlugin = string | {
 
 /** One service bound over the core's (AMI, SSH, model, notifier) or added, for plugins to inject. */
 export interface ServiceBinding<T> { ref: ServiceRef<T>; impl: T }
+
+/** What `acm <plugin-id> …` hands a plugin's commands (the core's console operator), to run them in a test. */
+export function cliContext(): CliContext {
+  return { operator: cliOperator() };
+}
 
 /** Pairs a service ref with a test's implementation, type-checked against the ref. */
 export function provide<T>(ref: ServiceRef<T>, impl: T): ServiceBinding<T> {

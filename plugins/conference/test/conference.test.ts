@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
-import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { cliContext, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { amiEvents, create, until } from './harness.ts';
 
 const FIXTURE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'ami-ev-conference.txt'), 'utf8');
@@ -203,7 +203,7 @@ describe('conference files, CLI and disable', () => {
     try {
       const run = async (...args: string[]) => {
         const group = new Command('conference').exitOverride();
-        reg.register(group);
+        reg.register(group, cliContext());
         await group.parseAsync(args, { from: 'user' });
       };
       await run('add', '--cluster', String(cluster.id), '--number', '8900', '--start', '2026-01-01T00:00:00Z', '--user-pin', '135792', '--description', 'from the CLI');

@@ -14,7 +14,7 @@ import snmp, { type Notification, type Receiver } from 'net-snmp';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
-import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { cliContext, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { create } from './harness.ts';
 
 const HA = (smtpPort: number) => ({ id: 'ha', settings: {
@@ -197,7 +197,7 @@ describe('acm ha log', () => {
     const { Command } = await import('commander');
     const run = async (...args: string[]) => {
       const group = new Command('ha').exitOverride();
-      for (const r of (k.acm as any).kernel.cliRegistrars().filter((x: any) => x.id === 'ha')) r.register(group);
+      for (const r of (k.acm as any).kernel.cliRegistrars().filter((x: any) => x.id === 'ha')) r.register(group, cliContext());
       const lines: string[] = [];
       const orig = console.log;
       console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };

@@ -1,0 +1,22 @@
+import type { AuditService, ModelService, NotifierService, PluginContext, RouteContext, SshService, WriteActor } from '../../sdk/index.ts';
+import type { HaSettings } from './manifest.ts';
+import type { HaStore } from './store.ts';
+
+/** What the plugin's parts share: its context and settings, the core services and the HA store. */
+export interface HaDeps {
+  ctx: PluginContext<HaSettings>;
+  s: HaSettings;
+  ssh: SshService;
+  model: ModelService;
+  audit: AuditService;
+  notifier: NotifierService;
+  store: HaStore;
+}
+
+export const idParam = (c: RouteContext, key = 'id') => Number(c.params[key]);
+export const actorOf = (c: RouteContext): WriteActor => ({ user: c.user, ip: c.koa.ip });
+
+/** Deploy and failover change no row: their audit event is all they write (store writes audit with their rows). */
+export const recordAction = (audit: AuditService, c: RouteContext, action: string, target: string, targetId: number, tenantId: number, after?: unknown) => audit.record({
+  action: `ha.${action}`, target: `ha.${target}`, targetId, after, username: c.user.username, userId: c.user.userId, tenantId, ip: c.koa.ip,
+});
