@@ -40,6 +40,9 @@ describe('demo seed file', () => {
     expect(seed.groups.find((g) => g.name === 'Exec')!.rights).toContain('international');
     expect(seed.extensions).toHaveLength(EXPECTED.extensions);
     expect(seed.trunks).toHaveLength(EXPECTED.trunks);
+    expect(seed.haGroups.map((g) => [g.name, g.cluster, g.nodes.map((n) => `${n.server}:${n.priority}`).join(',')])).toEqual(
+      seed.clusters.map((c) => [`${c.name}-pair`, c.name, `${c.name}-ast1:150,${c.name}-ast2:100`]),
+    );
     expect(seed.acls.map((a) => a.name)).toEqual(['internal_phones', 'SIP_VPN', 'SERVICE_PROVIDER', 'providers', 'tpa_link', 'ams_link', 'sfo_link', 'lon_link']);
   });
 
@@ -80,6 +83,10 @@ describe('demo seed file', () => {
       .toThrow(/extensionDefaults: allow: unknown codec/);
     expect(() => parseSeed({ ...base, extensions: [{ cluster: 'c1', name: 'A', extension: '1' }, { cluster: 'c1', name: 'B', extension: '1' }] }))
       .toThrow('extension "c1/1" appears twice');
+    const pair = { name: 'c1-pair', cluster: 'c1', nodes: [{ server: 's1', priority: 150 }, { server: 'elsewhere-ast1' }] };
+    expect(() => parseSeed({ ...base, clusters: [{ name: 'c1', site: 'x', servers: [{ name: 's1', host: 'h' }] }], haGroups: [pair] }))
+      .toThrow('haGroups[0] (c1-pair).nodes[1]: server: no server "elsewhere-ast1" in cluster c1');
+    expect(() => parseSeed({ ...base, haGroups: [{ ...pair, nodes: [], cluster: 'c9' }] })).toThrow('haGroups[0] (c1-pair): cluster: no cluster "c9" in the seed');
     expect(() => parseSeed({ site: [] })).toThrow(SeedError);
     expect(() => loadSeedFile(join(ROOT_DIR, 'sites', 'demo', 'no-such.yaml'))).toThrow(/no-such\.yaml: cannot read/);
   });
