@@ -173,6 +173,7 @@ describe('kernel', () => {
       ['ami.on', (ctx) => ctx.ami.on('Newchannel', () => undefined)],
       ['bus.subscribe', (ctx) => ctx.bus.subscribe('acm.>', () => undefined)],
       ['cli.commands', (ctx) => ctx.cli.commands(() => undefined)],
+      ['events.toBrowsers', (ctx) => ctx.events.toBrowsers({ event: 'later', permission: 'late.thing:read' })],
       ['commit.contribute', (ctx) => ctx.commit.contribute({ render: () => [] })],
       ['commit.contributeAs', (ctx) => ctx.commit.contributeAs('extra', { render: () => [] })],
       ['lifecycle.onStart', (ctx) => ctx.lifecycle.onStart(() => undefined)],
