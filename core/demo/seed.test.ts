@@ -5,6 +5,7 @@ import { ROOT_DIR } from '../app.ts';
 import {
   AclSchema, AuditEventSchema, ChangeSetEntrySchema, ClusterSchema, ExtensionSchema, GroupSchema, ServerSchema, SiteSchema, TrunkSchema,
 } from '../model/entities.ts';
+import { startDemoHa } from './ha.ts';
 import { applySeed, loadSeedFile, parseSeed, SeedError, type DemoSeed, type SeedCounts } from './seed.ts';
 
 const SEED_FILE = join(ROOT_DIR, 'sites', 'demo', 'seed.yaml');
@@ -200,5 +201,19 @@ describe('applying the demo seed', () => {
       { action: 'permit', network: '10.10.10.64/255.255.255.252' },
       { action: 'permit', network: '10.10.20.0/255.255.255.128' },
     ]);
+  });
+
+  it('creates the HA groups through the ha plugin\'s API, which names what it refuses', async () => {
+    const bad = { ...seed.haGroups[0]!, name: 'bad pair', witness: 'gateway' };
+    await expect(startDemoHa(k.acm, [bad], new Map())).rejects.toThrow(new SeedError('demo seed: POST /api/plugins/ha/groups answered 422: name: letters, digits and _.- (at most 64); witness: not an IP address'));
+    expect(await startDemoHa(k.acm, seed.haGroups, new Map())).toBe(5);
+    const groups = (await k.admin.json('GET', '/api/plugins/ha/groups')).body.items as { id: number; name: string }[];
+    expect(groups.map((g) => g.name)).toEqual(['ams-pair', 'lon-pair', 'sfo-pair', 'tpa1-pair', 'tpa2-pair']);
+    const tpa1 = (await k.admin.json('GET', `/api/plugins/ha/groups/${groups[3]!.id}`)).body;
+    expect(tpa1.nodes.map((n: any) => `${n.priority} ${n.sourceAddress}`)).toEqual(['150 192.168.0.216', '100 192.168.0.217']);
+    expect(tpa1.vips.map((v: any) => `${v.kind} ${v.address}/${v.prefix} ${v.virtualRouterId}`)).toEqual(['voice 192.168.0.218/24 51']);
+    expect(await em().count(AuditEventSchema, { action: 'ha.group.create', username: 'demo-seed' })).toBe(5);
+    // Once there are groups, a start leaves them alone.
+    expect(await startDemoHa(k.acm, seed.haGroups, new Map())).toBe(0);
   });
 });
