@@ -12,7 +12,8 @@
  *   under its own id (the kernel refuses anything else), and no plugin may take a core source's name.
  * - `<event>`: one segment, lower-case with dashes (`state`, `progress`), except AMI event names.
  * Browsers get live data (`<source>` live, server, commit, batch) over `GET /api/events`, filtered
- * by the placement in the message data (`tenantId`, `siteId`, `clusterId`), not in the subject.
+ * by the placement in the message data (`tenantId`, `siteId`, `clusterId`), and the plugin events
+ * a plugin declared (`ctx.events.toBrowsers`), filtered by the placement in the subject.
  */
 export interface BusMessage<T = unknown> {
   subject: string;

@@ -1,7 +1,7 @@
 /** The acm SDK: the only module plugins and site modules import. */
 export { definePlugin } from './plugin.ts';
 export type {
-  PluginContext, PluginDefinition, PluginHttp, PluginDb, PluginJobs, PluginCli, CliContext, PluginLifecycle, PluginAmi, PluginCommit, RouteContext,
+  PluginContext, PluginDefinition, PluginHttp, PluginDb, PluginJobs, PluginCli, CliContext, PluginLifecycle, PluginEvents, PluginAmi, PluginCommit, RouteContext,
   Principal, HttpMethod, WriteActor, ConfigWrite, ConfigChange,
 } from './plugin.ts';
 export { defineManifest, CONTRACT_VERSION } from './manifest.ts';

@@ -120,6 +120,18 @@ export interface PluginCommit {
   replaceRenderer(name: string, render: ConfigRenderer): void;
 }
 
+export interface PluginEvents {
+  /**
+   * Forwards the plugin's bus events `acm.<t>.<c>.<s>.<plugin>.<event>` to browsers over
+   * `GET /api/events` as `{ type: 'plugin', plugin, event, tenantId, clusterId, serverId, data }`,
+   * to each user who holds `permission` (one of the manifest's permissions, or a `core.*` one) and
+   * sees the subject's placement as the core's live events are filtered: the user's tenant, then
+   * their site/cluster scopes (the site is the cluster's). An event placed on no tenant (`acm.0.…`)
+   * reaches only users of no tenant and no scope; one naming a cluster acm does not know, nobody.
+   */
+  toBrowsers(spec: { event: string; permission: string }): void;
+}
+
 export interface PluginLifecycle {
   onStart(fn: () => Promise<void> | void): void;
   onStop(fn: () => Promise<void> | void): void;
@@ -148,6 +160,8 @@ export interface PluginContext<Settings = unknown> {
   readonly ami: PluginAmi;
   readonly commit: PluginCommit;
   readonly cli: PluginCli;
+  /** Which of the plugin's bus events browsers get (a registration, like `ami.on`). */
+  readonly events: PluginEvents;
   readonly lifecycle: PluginLifecycle;
   /** A core service, or a service of a plugin this one `requires`. */
   get<T>(ref: ServiceRef<T>): T;

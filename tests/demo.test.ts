@@ -38,6 +38,18 @@ describe('the demo enterprise', () => {
     expect((await k.admin.json('GET', '/api/changes')).body.total).toBe(0);
   });
 
+  it('pairs every cluster in an HA group, live on the Service availability tile', async () => {
+    expect(demo!.haGroups).toBe(5);
+    const groups = (await k.admin.json('GET', '/api/plugins/ha/status')).body.groups as any[];
+    expect(groups.map((g) => [g.name, g.state, g.vips.map((v: any) => `${v.address} ${v.heldBy.join(',')}`), g.replication])).toEqual(
+      [['ams', '10.10.30.10'], ['lon', '192.168.68.10'], ['sfo', '192.168.108.118'], ['tpa1', '192.168.0.218'], ['tpa2', '192.168.0.208']]
+        .map(([c, vip]) => [`${c}-pair`, 'normal', [`${vip} ${c}-ast1`], `${c}-ast1 -> ${c}-ast2`]),
+    );
+    expect(groups.every((g) => g.nodes.every((n: any) => n.reachable))).toBe(true);
+    const tiles = (await k.admin.json('GET', '/api/plugins/status/tiles')).body as { id: string }[];
+    expect(tiles.find((t) => t.id === 'ha')).toMatchObject({ title: 'Service availability', state: 'green', summary: '5 HA group(s) in normal state' });
+  });
+
   it('has live status moving', async () => {
     const changes: unknown[] = [];
     const off = k.acm.bus.subscribe('acm.*.*.*.live.extension', (m) => changes.push(m.data));

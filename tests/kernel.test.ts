@@ -173,6 +173,7 @@ describe('kernel', () => {
       ['ami.on', (ctx) => ctx.ami.on('Newchannel', () => undefined)],
       ['bus.subscribe', (ctx) => ctx.bus.subscribe('acm.>', () => undefined)],
       ['cli.commands', (ctx) => ctx.cli.commands(() => undefined)],
+      ['events.toBrowsers', (ctx) => ctx.events.toBrowsers({ event: 'later', permission: 'late.thing:read' })],
       ['commit.file', (ctx) => ctx.commit.file({ name: 'acm/later.conf', reload: 'pbx_config.so', includeFrom: 'extensions.conf', render: () => '' })],
       ['commit.replaceRenderer', (ctx) => ctx.commit.replaceRenderer('acm/extensions.acm.conf', () => '')],
       ['lifecycle.onStart', (ctx) => ctx.lifecycle.onStart(() => undefined)],

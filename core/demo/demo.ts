@@ -5,6 +5,7 @@ import { renderIncludeStubs } from '../commit/render/index.ts';
 import type { CommitOutcome } from '../commit/commit-service.ts';
 import { SimulatedAsterisk } from '../../sdk/testing/sim/index.ts';
 import { applySeed, DEMO_SEED_PRINCIPAL, loadSeedFile, type SeedCounts } from './seed.ts';
+import { startDemoHa } from './ha.ts';
 
 /** The simulators start as a site's servers would: hand-written main files that include acm's. */
 const mainFiles = (stubs: { file: string; content: string }[]) => Object.fromEntries(stubs.map((s) => [s.file, `; ${s.file}: hand-written by the site\n${s.content}`]));
@@ -13,6 +14,8 @@ const MAIN_FILES = mainFiles(renderIncludeStubs());
 export interface RunningDemo {
   simulators: Map<string, SimulatedAsterisk>;
   seeded: SeedCounts;
+  /** HA groups created on this start (the ha plugin's, one per cluster pair). */
+  haGroups: number;
   /** Pushes the configuration to every simulator (call once the servers are connected). */
   deploy(): Promise<CommitOutcome[]>;
   stop(): Promise<void>;
@@ -22,7 +25,7 @@ export interface RunningDemo {
  * The demo enterprise: one simulated Asterisk per server of `sites/<site>/seed.yaml` on
  * loopback, the seed loaded on first start, and every server row pointed at its simulator (the
  * ports change each run). The primary of each cluster runs a seeded call generator, so live
- * status moves from the first minute.
+ * status moves from the first minute; each pair is an HA group whose nodes report (core/demo/ha.ts).
  */
 export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: number } = {}): Promise<RunningDemo> {
   const seed = loadSeedFile(join(rootDir, 'sites', acm.site, 'seed.yaml'));
@@ -46,6 +49,7 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
       const em = acm.orm.em.fork();
       for (const [name, p] of ports) await em.nativeUpdate(ServerSchema, { name }, p);
     }
+    const haGroups = await startDemoHa(acm, seed.haGroups, simulators);
     let n = 0;
     for (const cluster of seed.clusters) {
       const primary = cluster.servers.find((s) => s.role === 'primary') ?? cluster.servers[0];
@@ -57,7 +61,7 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
       }
     }
     return {
-      simulators, seeded,
+      simulators, seeded, haGroups,
       async deploy() {
         // Fresh simulators hold no acm files yet: push every cluster's config in full.
         await acm.connections.waitConnected(15_000);

@@ -5,6 +5,7 @@ import { ROOT_DIR } from '../app.ts';
 import {
   AclSchema, AuditEventSchema, ChangeSetEntrySchema, ClusterSchema, ExtensionSchema, GroupSchema, ServerSchema, SiteSchema, TrunkSchema,
 } from '../model/entities.ts';
+import { startDemoHa } from './ha.ts';
 import { applySeed, loadSeedFile, parseSeed, SeedError, type DemoSeed, type SeedCounts } from './seed.ts';
 
 const SEED_FILE = join(ROOT_DIR, 'sites', 'demo', 'seed.yaml');
@@ -40,6 +41,9 @@ describe('demo seed file', () => {
     expect(seed.groups.find((g) => g.name === 'Exec')!.rights).toContain('international');
     expect(seed.extensions).toHaveLength(EXPECTED.extensions);
     expect(seed.trunks).toHaveLength(EXPECTED.trunks);
+    expect(seed.haGroups.map((g) => [g.name, g.cluster, g.nodes.map((n) => `${n.server}:${n.priority}`).join(',')])).toEqual(
+      seed.clusters.map((c) => [`${c.name}-pair`, c.name, `${c.name}-ast1:150,${c.name}-ast2:100`]),
+    );
     expect(seed.acls.map((a) => a.name)).toEqual(['internal_phones', 'SIP_VPN', 'SERVICE_PROVIDER', 'providers', 'tpa_link', 'ams_link', 'sfo_link', 'lon_link']);
   });
 
@@ -80,6 +84,10 @@ describe('demo seed file', () => {
       .toThrow(/extensionDefaults: allow: unknown codec/);
     expect(() => parseSeed({ ...base, extensions: [{ cluster: 'c1', name: 'A', extension: '1' }, { cluster: 'c1', name: 'B', extension: '1' }] }))
       .toThrow('extension "c1/1" appears twice');
+    const pair = { name: 'c1-pair', cluster: 'c1', nodes: [{ server: 's1', priority: 150 }, { server: 'elsewhere-ast1' }] };
+    expect(() => parseSeed({ ...base, clusters: [{ name: 'c1', site: 'x', servers: [{ name: 's1', host: 'h' }] }], haGroups: [pair] }))
+      .toThrow('haGroups[0] (c1-pair).nodes[1]: server: no server "elsewhere-ast1" in cluster c1');
+    expect(() => parseSeed({ ...base, haGroups: [{ ...pair, nodes: [], cluster: 'c9' }] })).toThrow('haGroups[0] (c1-pair): cluster: no cluster "c9" in the seed');
     expect(() => parseSeed({ site: [] })).toThrow(SeedError);
     expect(() => loadSeedFile(join(ROOT_DIR, 'sites', 'demo', 'no-such.yaml'))).toThrow(/no-such\.yaml: cannot read/);
   });
@@ -193,5 +201,19 @@ describe('applying the demo seed', () => {
       { action: 'permit', network: '10.10.10.64/255.255.255.252' },
       { action: 'permit', network: '10.10.20.0/255.255.255.128' },
     ]);
+  });
+
+  it('creates the HA groups through the ha plugin\'s API, which names what it refuses', async () => {
+    const bad = { ...seed.haGroups[0]!, name: 'bad pair', witness: 'gateway' };
+    await expect(startDemoHa(k.acm, [bad], new Map())).rejects.toThrow(new SeedError('demo seed: POST /api/plugins/ha/groups answered 422: name: letters, digits and _.- (at most 64); witness: not an IP address'));
+    expect(await startDemoHa(k.acm, seed.haGroups, new Map())).toBe(5);
+    const groups = (await k.admin.json('GET', '/api/plugins/ha/groups')).body.items as { id: number; name: string }[];
+    expect(groups.map((g) => g.name)).toEqual(['ams-pair', 'lon-pair', 'sfo-pair', 'tpa1-pair', 'tpa2-pair']);
+    const tpa1 = (await k.admin.json('GET', `/api/plugins/ha/groups/${groups[3]!.id}`)).body;
+    expect(tpa1.nodes.map((n: any) => `${n.priority} ${n.sourceAddress}`)).toEqual(['150 192.168.0.216', '100 192.168.0.217']);
+    expect(tpa1.vips.map((v: any) => `${v.kind} ${v.address}/${v.prefix} ${v.virtualRouterId}`)).toEqual(['voice 192.168.0.218/24 51']);
+    expect(await em().count(AuditEventSchema, { action: 'ha.group.create', username: 'demo-seed' })).toBe(5);
+    // Once there are groups, a start leaves them alone.
+    expect(await startDemoHa(k.acm, seed.haGroups, new Map())).toBe(0);
   });
 });

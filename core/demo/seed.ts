@@ -24,6 +24,16 @@ const AclSeed = AclInput.omit({ tenantId: true });
 const ExtensionSeed = ExtensionInput.omit({ clusterId: true, groupId: true }).extend({ cluster: objectName, group: objectName.nullish() });
 const ExtensionDefaults = ExtensionInput.omit({ clusterId: true, groupId: true, name: true, extension: true }).partial();
 const TrunkSeed = TrunkInput.omit({ clusterId: true }).extend({ cluster: objectName });
+/**
+ * An HA group of the ha plugin: its fields go to the plugin's API as they are (its schema checks
+ * them there), with names for the cluster and the nodes' servers.
+ */
+const HaGroupSeed = z.looseObject({
+  cluster: objectName,
+  name: objectName,
+  nodes: z.array(z.looseObject({ server: objectName })).default([]),
+  vips: z.array(z.record(z.string(), z.unknown())).default([]),
+});
 
 const FileShape = z.strictObject({
   sites: z.array(z.unknown()).default([]),
@@ -33,6 +43,7 @@ const FileShape = z.strictObject({
   extensionDefaults: z.record(z.string(), z.unknown()).default({}),
   extensions: z.array(z.unknown()).default([]),
   trunks: z.array(z.unknown()).default([]),
+  haGroups: z.array(z.unknown()).default([]),
 });
 
 export type SiteSeed = z.output<typeof SiteSeed>;
@@ -42,6 +53,7 @@ export type GroupSeed = z.output<typeof GroupSeed>;
 export type AclSeed = z.output<typeof AclSeed>;
 export type ExtensionSeed = z.output<typeof ExtensionSeed>;
 export type TrunkSeed = z.output<typeof TrunkSeed>;
+export type HaGroupSeed = z.output<typeof HaGroupSeed>;
 
 /** A checked demo seed; `extensionDefaults` are already merged into each extension. */
 export interface DemoSeed {
@@ -51,6 +63,7 @@ export interface DemoSeed {
   acls: AclSeed[];
   extensions: ExtensionSeed[];
   trunks: TrunkSeed[];
+  haGroups: HaGroupSeed[];
 }
 
 export interface SeedCounts { sites: number; clusters: number; servers: number; groups: number; extensions: number; trunks: number; acls: number }
@@ -122,6 +135,7 @@ export function parseSeed(data: unknown, source = 'seed'): DemoSeed {
     extensions: each(ExtensionSeed, file.extensions, 'extensions', ['cluster', 'extension', 'name'],
       (raw) => (raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...file.extensionDefaults, ...raw } : raw)),
     trunks: each(TrunkSeed, file.trunks, 'trunks', ['cluster', 'name']),
+    haGroups: each(HaGroupSeed, file.haGroups, 'haGroups', ['name']),
   };
   if (errors.length) throw new SeedError(`${source}: ${errors.join('\n')}`);
   crossCheck(seed, errors);
@@ -155,6 +169,15 @@ function crossCheck(seed: DemoSeed, errors: string[]): void {
     if (!clusters.has(e.cluster)) errors.push(`${where}: cluster: no cluster "${e.cluster}" in the seed`);
     if (e.group != null && !groups.has(e.group)) errors.push(`${where}: group: no group "${e.group}" in the seed`);
     if (e.acl != null && !acls.has(e.acl)) errors.push(`${where}: acl: no acl "${e.acl}" in the seed`);
+  });
+  dupes('HA group', seed.haGroups.map((g) => g.name));
+  const servers = new Map(seed.clusters.flatMap((c) => c.servers.map((s) => [s.name, c.name] as const)));
+  seed.haGroups.forEach((g, i) => {
+    const where = `haGroups[${i}] (${g.name})`;
+    if (!clusters.has(g.cluster)) errors.push(`${where}: cluster: no cluster "${g.cluster}" in the seed`);
+    g.nodes.forEach((n, j) => {
+      if (servers.get(n.server) !== g.cluster) errors.push(`${where}.nodes[${j}]: server: no server "${n.server}" in cluster ${g.cluster}`);
+    });
   });
   seed.trunks.forEach((t, i) => {
     const where = `trunks[${i}] (${t.cluster} ${t.name})`;

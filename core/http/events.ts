@@ -7,6 +7,7 @@ import { visibleTo, type Placed } from '../../sdk/scope.ts';
 import { BATCH_PROGRESS_SUBJECT } from '../batch/batch.ts';
 import { BROWSER_PATTERNS, MODEL_CHANGED_SUBJECT } from '../bus/subjects.ts';
 import type { ModelChanged } from '../model/plugin-writes.ts';
+import { forwardPluginEvents } from './plugin-events.ts';
 
 export { visibleTo } from '../../sdk/scope.ts';
 
@@ -21,9 +22,9 @@ function tokenOf(req: IncomingMessage): string | undefined {
 }
 
 /**
- * `GET /api/events` (WebSocket): live changes of extensions, trunks and servers, commit progress
- * and `{type: 'changes'}` after a configuration write, as JSON messages, each filtered by the
- * caller's tenant and scope. Login by session cookie, bearer token or `?token=` (for clients
+ * `GET /api/events` (WebSocket): live changes of extensions, trunks and servers, commit progress,
+ * `{type: 'changes'}` after a configuration write and the plugin events plugins declared
+ * (`{type: 'plugin', …}`), as JSON messages, each filtered by the caller's tenant and scope. Login by session cookie, bearer token or `?token=` (for clients
  * that cannot set headers).
  */
 export function attachEvents(server: Server, acm: Acm): { clients(): number; close(): void } {
@@ -57,6 +58,7 @@ export function attachEvents(server: Server, acm: Acm): { clients(): number; clo
     }
   };
   const unsubs = [
+    forwardPluginEvents(acm, sockets),
     acm.bus.subscribe<Placed>(BROWSER_PATTERNS.live, send('live')),
     acm.bus.subscribe<Placed>(BROWSER_PATTERNS.server, send('server')),
     acm.bus.subscribe<Placed>(BROWSER_PATTERNS.commit, send('commit')),

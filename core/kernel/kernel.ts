@@ -14,6 +14,7 @@ import { subjectProblem, type EventBus } from '../../sdk/bus.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PluginError, UnauthorizedError } from '../../sdk/errors.ts';
 import { pluginWriter } from '../model/plugin-writes.ts';
 import type { ConfigFileRegistry } from '../commit/files.ts';
+import { BROWSER_EVENTS } from '../bus/subjects.ts';
 import { orderByDependencies } from './order.ts';
 import { siteEntry, type DiscoveredPlugin, type SiteConfig } from './discovery.ts';
 
@@ -267,6 +268,16 @@ export class Kernel {
         },
       },
       cli: { commands: (register) => { registering('cli.commands'); r.cli.push(register); } },
+      events: {
+        toBrowsers({ event, permission }) {
+          registering('events.toBrowsers');
+          if (subjectProblem(`acm.0.0.0.${id}.${event}`)) throw new PluginError(`plugin "${id}": browser event "${event}" is not one bus subject segment`);
+          if (!r.manifest.permissions.includes(permission) && !permission.startsWith('core.')) {
+            throw new PluginError(`plugin "${id}": browser event "${event}" names permission "${permission}", not one of its manifest's`);
+          }
+          ctx.extend(BROWSER_EVENTS, `${id}.${event}`, { plugin: id, event, permission });
+        },
+      },
       lifecycle: {
         onStart: (fn) => { registering('lifecycle.onStart'); r.startHooks.push(fn); },
         onStop: (fn) => { registering('lifecycle.onStop'); r.stopHooks.push(fn); },

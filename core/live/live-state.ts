@@ -103,6 +103,7 @@ export class LiveState {
   /** Subject → server id and cluster id as written in it (`acm.<tenant>.<cluster>.<server>.…`). */
   private subjectIds = new Map<string, { serverId: number; clusterId: number }>();
   private dirty = new Set<Known>();
+  private flushing: Promise<void> = Promise.resolve();
   private pendingQueueCalls = new Set<string>();
   private trunkStatus = new Map<number, string>();
   private unsub: (() => void)[] = [];
@@ -250,15 +251,23 @@ export class LiveState {
     return this.byEndpoint.get(clusterId)?.get(extension)?.live;
   }
 
-  /** Writes changed rows to the database in one transaction. */
-  async flush(): Promise<void> {
-    if (!this.dirty.size) return;
-    const rows = [...this.dirty];
-    this.dirty.clear();
-    await this.orm.em.fork().transactional(async (em) => {
-      for (const k of rows) await em.nativeUpdate(ExtensionSchema, { id: k.id }, { ...k.live });
+  /**
+   * Writes changed rows to the database in one transaction, one flush after the other: two at
+   * once (the timer's and a caller's) update the same rows in different orders, which MariaDB
+   * answers with a deadlock.
+   */
+  flush(): Promise<void> {
+    const run = this.flushing.then(async () => {
+      if (!this.dirty.size) return;
+      const rows = [...this.dirty];
+      this.dirty.clear();
+      await this.orm.em.fork().transactional(async (em) => {
+        for (const k of rows) await em.nativeUpdate(ExtensionSchema, { id: k.id }, { ...k.live });
+      });
+      this.stats.flushes++;
     });
-    this.stats.flushes++;
+    this.flushing = run.catch(() => {});
+    return run;
   }
 
   async stop(): Promise<void> {

@@ -189,6 +189,21 @@ class Live {
 }
 export const live = new Live();
 
+/**
+ * A plugin's events (declared with `ctx.events.toBrowsers`) on the shared WebSocket:
+ * `fn(data, message)` for each `{type: 'plugin', plugin, event}` message this user may see, and
+ * `fn(null, hello)` after every (re)connect, when events may have been missed — reload then.
+ * @param {string} plugin @param {string} event
+ * @param {(data: any, message: any) => void} fn
+ * @returns {() => void} unsubscribe (call it in `disconnectedCallback`)
+ */
+export function onPluginEvent(plugin, event, fn) {
+  return live.subscribe((m) => {
+    if (m.type === 'hello') fn(null, m);
+    else if (m.type === 'plugin' && m.plugin === plugin && m.event === event) fn(m.data, m);
+  });
+}
+
 /** Asterisk device states (ExtensionState codes) in words. */
 export const DEVICE_STATES = /** @type {Record<string, string>} */ ({
   '-1': 'unknown', 0: 'idle', 1: 'in use', 2: 'busy', 4: 'unavailable', 8: 'ringing', 9: 'ringing, in use', 16: 'on hold', 17: 'in use, on hold',

@@ -10,7 +10,7 @@
  *   schema, field errors from a 422; see core/ui/form.js for its properties and `Section`.
  * - The API helpers of core/ui/api.js.
  */
-export { api, ApiError, can, confirmDialog, deviceState, duration, formatDate, humanize, live, notifyChanged, toast } from './api.js';
+export { api, ApiError, can, confirmDialog, deviceState, duration, formatDate, humanize, live, notifyChanged, onPluginEvent, toast } from './api.js';
 export { AcmTable } from './table.js';
 export { AcmObjectForm, clearRefCache, inputSchemas, label } from './form.js';
 

@@ -1,5 +1,5 @@
 import {
-  coreServices, definePlugin, NotFoundError, z, type Principal, type RouteContext, type WriteActor,
+  busSubject, coreServices, definePlugin, NotFoundError, z, type Principal, type RouteContext, type WriteActor,
 } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
 import { conferenceService, pinPolicies, type ConferenceService } from './api/index.ts';
@@ -68,7 +68,16 @@ export default definePlugin({
     });
 
     // --- live ----------------------------------------------------------------------------
-    for (const event of LIVE_EVENTS) ctx.ami.on(event, (e) => live.handle(e));
+    // Who is in a room reaches the browsers that may read rooms (the page's live view), placed
+    // on the server that reported it: `{ clusterId, conference, participants }`, the whole list.
+    ctx.events.toBrowsers({ event: 'participants', permission: 'conference.room:read' });
+    for (const event of LIVE_EVENTS) {
+      ctx.ami.on(event, (e) => {
+        if (!live.handle(e)) return;
+        const conference = e.fields.Conference!;
+        ctx.bus.publish(busSubject(e, ctx.id, 'participants'), { clusterId: e.clusterId, conference, participants: live.get(e.clusterId, conference) });
+      });
+    }
     ctx.lifecycle.onStop(() => live.clear());
 
     const participants = async (user: Principal, roomId: number, refresh: boolean) => {

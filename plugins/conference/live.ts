@@ -16,9 +16,10 @@ export class LiveRooms {
 
   constructor(private now: () => Date = () => new Date()) {}
 
-  handle(e: AmiEvent): void {
+  /** Applies one AMI event; true when the conference's participants changed (its name then in `e.fields.Conference`). */
+  handle(e: AmiEvent): boolean {
     const conf = e.fields.Conference;
-    if (!conf) return;
+    if (!conf) return false;
     const k = key(e.clusterId, conf);
     const f = e.fields;
     switch (e.event) {
@@ -30,24 +31,27 @@ export class LiveRooms {
           callerIdNum: f.CallerIDNum ?? '', callerIdName: f.CallerIDName ?? '',
           admin: f.Admin === 'Yes', muted: f.Muted === 'Yes', talking: false, joinedAt: new Date(e.receivedAt || this.now().getTime()).toISOString(),
         });
-        return;
+        return true;
       }
-      case 'ConfbridgeLeave':
-        this.rooms.get(k)?.delete(f.Channel ?? '');
+      case 'ConfbridgeLeave': {
+        const gone = this.rooms.get(k)?.delete(f.Channel ?? '') ?? false;
         if (this.rooms.get(k)?.size === 0) this.rooms.delete(k);
-        return;
+        return gone;
+      }
       case 'ConfbridgeEnd':
-        this.rooms.delete(k);
-        return;
+        return this.rooms.delete(k);
       case 'ConfbridgeTalking':
       case 'ConfbridgeMute':
       case 'ConfbridgeUnmute': {
         const p = this.rooms.get(k)?.get(f.Channel ?? '');
-        if (!p) return;
+        if (!p) return false;
+        const before = [p.talking, p.muted];
         if (e.event === 'ConfbridgeTalking') p.talking = f.TalkingStatus === 'on';
         else p.muted = e.event === 'ConfbridgeMute';
+        return before[0] !== p.talking || before[1] !== p.muted;
       }
     }
+    return false;
   }
 
   get(clusterId: number, conference: string): Participant[] {

@@ -90,3 +90,23 @@ describe('a conference room edited in the browser', () => {
     expect(h.consoleErrors).toEqual([]);
   }, 90_000);
 });
+
+describe('the live view of a conference room', () => {
+  it('shows a caller who joins, pushed over /api/events without a poll', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Conferences', exact: true }).click();
+    const live = page.locator('acm-conference-page section.conference-live');
+    await page.locator('acm-conference-page acm-table tbody tr', { hasText: room.number }).getByRole('link', { name: room.number, exact: true }).click();
+    await live.getByText('Nobody is in the room.').waitFor();
+    const reads: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/participants')) reads.push(r.url()); });
+    sim.emit('ConfbridgeJoin', [['Conference', room.number], ['Channel', 'PJSIP/6101-00000091'], ['Uniqueid', '1700000000.91'],
+      ['CallerIDNum', '6101'], ['CallerIDName', 'Alice'], ['Admin', 'No'], ['Muted', 'No']], 'call');
+    const row = live.locator('tr[data-channel="PJSIP/6101-00000091"]');
+    await row.waitFor();
+    expect((await row.innerText()).replace(/\s+/g, ' ').trim()).toMatch(/^Alice <6101> PJSIP\/6101-00000091 user no\b/);
+    // Longer than the old 3 s poll: the row came by the WebSocket, nothing asked for it.
+    await page.waitForTimeout(3500);
+    expect(reads).toEqual([]);
+    expect(h.consoleErrors).toEqual([]);
+  }, 30_000);
+});

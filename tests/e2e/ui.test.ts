@@ -86,6 +86,10 @@ describe('the web app', () => {
     const tile = page.locator('acm-status-home .tile[data-tile="acm-health"]');
     expect(await tile.getAttribute('class')).toMatch(/\b(green|orange|red)\b/);
     expect(await tile.locator('.tile-summary').innerText()).toMatch(/plugins running/);
+    // The demo's five cluster pairs are HA groups whose nodes report: the tile shows them.
+    const ha = page.locator('acm-status-home .tile[data-tile="ha"]');
+    expect(await ha.getAttribute('class')).toMatch(/\bgreen\b/);
+    expect(await ha.locator('.tile-summary').innerText()).toBe('5 HA group(s) in normal state');
     await tile.getByRole('button').click();
     await page.locator('#tile-details dl.details').first().waitFor();
     await page.screenshot({ path: `${SHOTS}/acm-home.png`, fullPage: true });

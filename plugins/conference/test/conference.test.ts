@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
+import WebSocket from 'ws';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { cliContext, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { amiEvents, create, until } from './harness.ts';
@@ -160,6 +161,28 @@ describe('conference live participants', () => {
     expect(one[0].callerIdNum).toBe('6201');
     for (const e of events.slice(upTo('ConfbridgeLeave', 1) + 1)) sim.emit(e.event, e.headers, e.privilege);
     await until(async () => ((await k.admin.json('GET', `/api/plugins/conference/rooms/${room.id}/participants`)).body as any[]).length === 0, 'the conference to end');
+  });
+
+  it('tells browsers over /api/events who is in the room after each join, mute and leave', async () => {
+    const token = (await k.admin.json('POST', '/api/auth/tokens', { name: 'ws' })).body.token as string;
+    const msgs: any[] = [];
+    const ws = new WebSocket(`${k.url.replace('http', 'ws')}/api/events?token=${token}`);
+    ws.on('message', (d) => msgs.push(JSON.parse(String(d))));
+    try {
+      await until(() => msgs.some((m) => m.type === 'hello'), 'the hello message');
+      const events = amiEvents(FIXTURE.replaceAll('Conference: acmconf', 'Conference: 6500'));
+      const join = events.find((e) => e.event === 'ConfbridgeJoin')!;
+      sim.emit(join.event, join.headers, join.privilege);
+      const [first] = await until(() => { const p = msgs.filter((m) => m.type === 'plugin'); return p.length ? p : null; }, 'the participants event');
+      expect(first).toMatchObject({ plugin: 'conference', event: 'participants', tenantId: 1, clusterId: cluster.id, data: { clusterId: cluster.id, conference: '6500' } });
+      expect(first.data.participants.map((p: any) => p.callerIdNum)).toEqual(['6201']);
+      const leave = events.find((e) => e.event === 'ConfbridgeLeave' && e.headers.some(([h, v]) => h === 'Channel' && v === first.data.participants[0].channel))!;
+      sim.emit(leave.event, leave.headers, leave.privilege);
+      await until(() => msgs.filter((m) => m.type === 'plugin').length === 2, 'the event after the leave');
+      expect(msgs.filter((m) => m.type === 'plugin')[1].data.participants).toEqual([]);
+    } finally {
+      ws.close();
+    }
   });
 
   it('re-reads the room with ConfbridgeList on demand (an empty room is not an error)', async () => {

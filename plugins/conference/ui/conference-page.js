@@ -4,7 +4,7 @@
 // the room picked in the table — who is in it, mute and kick, its recordings.
 // Light DOM with the shell's stylesheet; no inline styles or scripts (CSP).
 import { LitElement, html, nothing } from 'lit';
-import { api, can, confirmDialog, formatDate, toast } from 'acm/sdk.js';
+import { api, can, confirmDialog, formatDate, onPluginEvent, toast } from 'acm/sdk.js';
 
 const API = '/api/plugins/conference';
 const errText = (/** @type {unknown} */ err) => (err instanceof Error ? err.message : String(err));
@@ -44,8 +44,8 @@ export class AcmConferencePage extends LitElement {
     this.liveError = '';
     /** @type {Map<number, string>} cluster id → name, for the table */
     this.clusters = new Map();
-    /** @type {ReturnType<typeof setInterval> | undefined} */
-    this.timer = undefined;
+    /** @type {(() => void) | undefined} ends the live subscription */
+    this.unsubscribe = undefined;
   }
 
   createRenderRoot() { return this; }
@@ -55,11 +55,18 @@ export class AcmConferencePage extends LitElement {
     void api('GET', '/api/clusters?pageSize=1000')
       .then((r) => { this.clusters = new Map(r.items.map((/** @type {any} */ c) => [c.id, c.name])); })
       .catch(() => {});
-    this.timer = setInterval(() => { if (this.selected) void this.loadParticipants(); }, 3000);
+    // Pushed by the server (`conference.participants` on /api/events), no polling; after a
+    // reconnect (`data` null) what was missed is read again.
+    this.unsubscribe = onPluginEvent('conference', 'participants', (data) => {
+      const room = this.selected;
+      if (!room) return;
+      if (data === null) void this.loadParticipants();
+      else if (data.clusterId === room.clusterId && data.conference === room.number) { this.participants = data.participants; this.liveError = ''; }
+    });
   }
 
   disconnectedCallback() {
-    clearInterval(this.timer);
+    this.unsubscribe?.();
     super.disconnectedCallback();
   }
 

@@ -1,0 +1,91 @@
+/**
+ * The demo's HA groups: one per cluster pair (`haGroups` of seed.yaml), created through the ha
+ * plugin's own HTTP API, and on every start the simulated nodes' reports (what keepalived's
+ * notify script and the health check leave on a real node), so the Service availability tile
+ * and the HA page show each pair live from the first minute.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Koa from 'koa';
+import { bodyParser } from '@koa/bodyparser';
+import type { AddressInfo } from 'node:net';
+import type { Acm } from '../app.ts';
+import type { Principal } from '../../sdk/plugin.ts';
+import type { SimulatedAsterisk } from '../../sdk/testing/sim/index.ts';
+import { listen } from '../http/server.ts';
+import { problemMiddleware } from '../http/problem.ts';
+import { ClusterSchema, ServerSchema } from '../model/entities.ts';
+import { DEMO_SEED_PRINCIPAL, SeedError, type HaGroupSeed } from './seed.ts';
+
+/** Answers the body of a 2xx; `allow` lists other statuses answered as `null`. */
+type Call = (method: string, path: string, body?: unknown, allow?: number[]) => Promise<any>;
+
+/**
+ * A plugin's routes in process, called as `user` on a loopback port of their own: the same
+ * handlers, validation, ChangeSet and audit as a browser's calls. A failure is a SeedError
+ * naming the call and the fields the API refused.
+ */
+async function withPluginApi<T>(acm: Acm, user: Principal, fn: (call: Call) => Promise<T>): Promise<T> {
+  const app = new Koa();
+  app.use(problemMiddleware(acm.logger));
+  app.use(bodyParser({ enableTypes: ['json'] }));
+  app.use(async (ctx, next) => { ctx.state.principal = user; await next(); });
+  app.use(acm.kernel.pluginRoutes());
+  const server = await listen(app, 0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    return await fn(async (method, path, body, allow = []) => {
+      const res = await fetch(base + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const out = await res.json().catch(() => null) as any;
+      if (allow.includes(res.status)) return null;
+      if (!res.ok) {
+        const why = out?.problems?.length ? out.problems.map((p: { field: string; message: string }) => `${p.field}: ${p.message}`).join('; ') : out?.detail ?? res.statusText;
+        throw new SeedError(`demo seed: ${method} ${path} answered ${res.status}: ${why}`);
+      }
+      return out;
+    });
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
+const HA = '/api/plugins/ha';
+
+/**
+ * Creates the seed's HA groups (their nodes and VIPs) when the ha plugin runs and has none yet
+ * — so a demo started before HA groups were seeded gets them too — then writes each simulated
+ * node's vrrp.json and check.json: the primary holds every VIP, the secondary backs it up, both
+ * checks pass. Returns how many groups it created.
+ */
+export async function startDemoHa(acm: Acm, groups: readonly HaGroupSeed[], simulators: ReadonlyMap<string, SimulatedAsterisk>): Promise<number> {
+  if (!acm.kernel.isActive('ha')) return 0;
+  return withPluginApi(acm, DEMO_SEED_PRINCIPAL, async (call) => {
+    let created = 0;
+    if ((await call('GET', `${HA}/groups`)).total === 0 && groups.length) {
+      const em = acm.orm.em.fork();
+      const clusterIds = new Map((await em.find(ClusterSchema, {})).map((c) => [c.name, c.id]));
+      const serverIds = new Map((await em.find(ServerSchema, {})).map((s) => [s.name, s.id]));
+      for (const { cluster, nodes, vips, ...group } of groups) {
+        const g = await call('POST', `${HA}/groups`, { ...group, clusterId: clusterIds.get(cluster) });
+        for (const { server, ...node } of nodes) await call('POST', `${HA}/groups/${g.id}/nodes`, { ...node, serverId: serverIds.get(server) });
+        for (const vip of vips) await call('POST', `${HA}/groups/${g.id}/vips`, vip);
+        created++;
+      }
+    }
+    // What a node reports (the agent's files in its stateDir), from the node.json acm renders for it.
+    const at = new Date().toISOString();
+    for (const g of (await call('GET', `${HA}/groups`)).items as { id: number }[]) {
+      const config = await call('GET', `${HA}/groups/${g.id}/config`, undefined, [422]); // a group short of nodes or VIPs has none
+      for (const item of (config?.items ?? []) as { server: string; node: { stateDir: string; primary: boolean; vips: { instance: string }[] } }[]) {
+        const sim = simulators.get(item.server);
+        if (!sim) continue;
+        const dir = join(sim.fsRoot, item.node.stateDir);
+        mkdirSync(dir, { recursive: true });
+        const state = item.node.primary ? 'MASTER' : 'BACKUP';
+        writeFileSync(join(dir, 'vrrp.json'), JSON.stringify(Object.fromEntries(item.node.vips.map((v) => [v.instance, { state, at }]))));
+        writeFileSync(join(dir, 'check.json'), JSON.stringify({ ok: true, at, items: [{ name: 'demo', ok: true, detail: 'simulated node' }] }));
+      }
+    }
+    return created;
+  });
+}
