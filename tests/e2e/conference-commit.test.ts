@@ -97,14 +97,22 @@ describe('the live view of a conference room', () => {
     const live = page.locator('acm-conference-page section.conference-live');
     await page.locator('acm-conference-page acm-table tbody tr', { hasText: room.number }).getByRole('link', { name: room.number, exact: true }).click();
     await live.getByText('Nobody is in the room.').waitFor();
+    const row = live.locator('tr[data-channel="PJSIP/6101-00000091"]');
+    // The page's WebSocket may still be connecting: the join is sent again (the same caller, so
+    // idempotent) until the row shows, every 500 ms for at most 10 s.
+    for (let i = 0; i < 20 && !(await row.isVisible()); i++) {
+      sim.emit('ConfbridgeJoin', [['Conference', room.number], ['Channel', 'PJSIP/6101-00000091'], ['Uniqueid', '1700000000.91'],
+        ['CallerIDNum', '6101'], ['CallerIDName', 'Alice'], ['Admin', 'No'], ['Muted', 'No']], 'call');
+      await row.waitFor({ timeout: 500 }).catch(() => undefined);
+    }
+    await row.waitFor({ timeout: 1000 });
+    expect((await row.innerText()).replace(/\s+/g, ' ').trim()).toMatch(/^Alice <6101> PJSIP\/6101-00000091 user no\b/);
+    // Longer than the old 3 s poll: from here on the page asks for nothing, events come by the WebSocket.
     const reads: string[] = [];
     page.on('request', (r) => { if (r.url().includes('/participants')) reads.push(r.url()); });
-    sim.emit('ConfbridgeJoin', [['Conference', room.number], ['Channel', 'PJSIP/6101-00000091'], ['Uniqueid', '1700000000.91'],
-      ['CallerIDNum', '6101'], ['CallerIDName', 'Alice'], ['Admin', 'No'], ['Muted', 'No']], 'call');
-    const row = live.locator('tr[data-channel="PJSIP/6101-00000091"]');
-    await row.waitFor();
-    expect((await row.innerText()).replace(/\s+/g, ' ').trim()).toMatch(/^Alice <6101> PJSIP\/6101-00000091 user no\b/);
-    // Longer than the old 3 s poll: the row came by the WebSocket, nothing asked for it.
+    sim.emit('ConfbridgeLeave', [['Conference', room.number], ['Channel', 'PJSIP/6101-00000091'], ['Uniqueid', '1700000000.91'],
+      ['CallerIDNum', '6101'], ['CallerIDName', 'Alice']], 'call');
+    await row.waitFor({ state: 'detached' });
     await page.waitForTimeout(3500);
     expect(reads).toEqual([]);
     expect(h.consoleErrors).toEqual([]);
