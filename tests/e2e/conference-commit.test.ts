@@ -28,12 +28,9 @@ beforeAll(async () => {
   h = await startUi();
   const site = await post('/api/sites', { name: 'conf-e2e' });
   cluster = await post('/api/clusters', { siteId: site.id, name: 'conf-e2e' });
-  // The server's main files, with the #include lines acm asks for and the conference plugin's own.
+  // The server's main files, with the #tryinclude lines acm asks for (the conference plugin's among them).
   const stubs = (await h.k.admin.json('GET', `/api/commit/includes?clusterId=${cluster.id}`)).body as { file: string; content: string }[];
-  const main: Record<string, string> = Object.fromEntries(stubs.map((s) => [s.file, s.content]));
-  const include = (file: string, line: string) => { if (!(main[file] ?? '').includes(line)) main[file] = `${main[file] ?? ''}${line}\n`; };
-  include('confbridge.conf', '#tryinclude acm/confbridge.conf');
-  include('extensions.conf', '#tryinclude acm/extensions-conference.conf');
+  const main = Object.fromEntries(stubs.map((s) => [s.file, s.content]));
   sim = new SimulatedAsterisk();
   const ports = await sim.start({ configFiles: main, authFailDelayMs: 20 });
   await post('/api/servers', {

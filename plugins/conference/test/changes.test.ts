@@ -35,12 +35,9 @@ beforeAll(async () => {
   });
   const site = await create(k.admin, '/api/sites', { name: 'lon' });
   cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
-  // The site's main files, with the #include lines acm asks for (and the conference plugin's own).
+  // The site's main files, with the #tryinclude lines acm asks for (the conference plugin's among them).
   const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${cluster.id}`)).body as { file: string; content: string }[];
-  const main: Record<string, string> = Object.fromEntries(stubs.map((s) => [s.file, s.content]));
-  const include = (file: string, line: string) => { if (!(main[file] ?? '').includes(line)) main[file] = `${main[file] ?? ''}${line}\n`; };
-  include('confbridge.conf', '#tryinclude acm/confbridge.conf');
-  include('extensions.conf', '#tryinclude acm/extensions-conference.conf');
+  const main = Object.fromEntries(stubs.map((s) => [s.file, s.content]));
   sim = new SimulatedAsterisk();
   const ports = await sim.start({ configFiles: main, authFailDelayMs: 20 });
   await create(k.admin, '/api/servers', {
