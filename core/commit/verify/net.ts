@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { parseIp } from '../../../sdk/asterisk-syntax.ts';
 
 /** An address with its netmask, as Asterisk keeps an ACL rule (the address already masked). */
 export interface Network { v6: boolean; addr: bigint; mask: bigint }
@@ -7,30 +7,11 @@ const V4_BITS = 32n;
 const V6_BITS = 128n;
 const ones = (bits: bigint) => (1n << bits) - 1n;
 
-function v4(s: string): bigint {
-  return s.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
-}
-
-function v6(s: string): bigint {
-  let text = s;
-  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (tail) {
-    const n = v4(tail[1]!);
-    text = `${text.slice(0, -tail[1]!.length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
-  }
-  const [head, rest] = text.split('::') as [string, string | undefined];
-  const h = head ? head.split(':') : [];
-  const r = rest === undefined ? [] : rest ? rest.split(':') : [];
-  const groups = rest === undefined ? h : [...h, ...Array(8 - h.length - r.length).fill('0'), ...r];
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
-}
-
 /** An address as Asterisk shows it (`10.20.0.0`, `ffff:ffff::`), or undefined. */
 export function parseAddress(s: string): { v6: boolean; value: bigint } | undefined {
-  const a = s.trim().replace(/^\[(.*)\]$/, '$1');
-  if (isIPv4(a)) return { v6: false, value: v4(a) };
-  if (isIPv6(a)) return { v6: true, value: v6(a) };
-  return undefined;
+  const ip = parseIp(s.trim().replace(/^\[(.*)\]$/, '$1'));
+  if (!ip) return undefined;
+  return { v6: ip.family === 6, value: ip.bytes.reduce((acc, b) => (acc << 8n) | BigInt(b), 0n) };
 }
 
 /**
