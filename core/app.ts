@@ -139,8 +139,10 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     const connections = new AsteriskConnections(orm, bus, logger, { ...defaultConnectionOptions, ...opts.connection });
     const live = new LiveState(orm, bus, logger);
     const files = new ConfigFileRegistry();
+    const crud = new CrudService(orm, license, (m) => bus.publish(MODEL_CHANGED_SUBJECT, m),
+      (res, err) => logger.warn({ err: (err as Error).message, resource: res.changeEntity }, 'after-write hook failed'));
     const kernel = new Kernel({
-      site, siteConfig, orm, bus, logger, license, audit, files, plugins, version: ACM_VERSION,
+      site, siteConfig, orm, bus, logger, license, audit, files, crud, plugins, version: ACM_VERSION,
       services: {
         [coreServices.ami.id]: amiService(bus, connections),
         [coreServices.ssh.id]: sshService(orm),
@@ -171,7 +173,6 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
       refresh.unref();
     };
     bus.subscribe<{ entity: string }>(MODEL_CHANGED_SUBJECT, (m) => modelChanged(m.data.entity));
-    const crud = new CrudService(orm, license, (entity) => bus.publish(MODEL_CHANGED_SUBJECT, { entity }));
     const commits = new CommitService(orm, files, () => kernel.registrations(commitValidators), connections, bus, logger);
     const acm: Acm = {
       orm, kernel, license, auth, crud, audit, bus, connections, live, commits, secrets, logger, site, rootDir,

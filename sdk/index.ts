@@ -4,6 +4,8 @@ export type {
   PluginContext, PluginDefinition, PluginHttp, PluginDb, PluginJobs, PluginCli, CliContext, PluginLifecycle, PluginEvents, PluginAmi, PluginCommit, RouteContext,
   Principal, HttpMethod, WriteActor, ConfigWrite, ConfigChange,
 } from './plugin.ts';
+export { defineResource } from './resources.ts';
+export type { Resource, ResourceDeclaration, ResourceParent, ResourcePage, ResourceWrite, PluginResources } from './resources.ts';
 export { defineManifest, CONTRACT_VERSION } from './manifest.ts';
 export type { Manifest, ManifestInput, UiPage } from './manifest.ts';
 export { createServiceRef, createExtensionPoint } from './refs.ts';

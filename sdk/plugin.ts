@@ -8,6 +8,7 @@ import type { ExtensionPoint, ServiceRef } from './refs.ts';
 import type { EventBus } from './bus.ts';
 import type { AmiEvent } from './core-services.ts';
 import type { ConfigFileDeclaration, ConfigRenderer } from './commit.ts';
+import type { PluginResources } from './resources.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -151,6 +152,8 @@ export interface PluginContext<Settings = unknown> {
   readonly logger: Logger;
   readonly http: PluginHttp;
   readonly db: PluginDb;
+  /** Objects with API, CLI, OpenAPI and UI table from one declaration (sdk/resources.ts). */
+  readonly resources: PluginResources;
   /**
    * The bus (subject scheme in sdk/bus.ts). `publish` only under the plugin's own id as source;
    * `subscribe` delivers while the plugin is started, like `ami.on`.

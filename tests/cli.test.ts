@@ -44,10 +44,10 @@ describe('acm command line', () => {
   it("runs a plugin's commands as the console operator: the write is audited and waits under that name", async () => {
     const site = JSON.parse((await acm(['sites', 'add', '--set', 'name=ops', '--json'])).stdout);
     const cluster = JSON.parse((await acm(['clusters', 'add', '--data', JSON.stringify({ siteId: site.id, name: 'ops1' }), '--json'])).stdout);
-    const add = await acm(['conference', 'add', '--cluster', String(cluster.id), '--number', '8901', '--start', '2026-01-01T09:00:00Z', '--description', 'from the console']);
+    const add = await acm(['conference', 'rooms', 'add', '--set', `clusterId=${cluster.id}`, '--set', 'number=8901', '--set', 'startsAt=2026-01-01T09:00:00Z', '--set', 'description=from the console', '--json']);
     expect(add.stderr).toBe('');
     expect(add.code).toBe(0);
-    const roomId = Number(/^room 8901 created \(id (\d+)\)$/m.exec(add.stdout)?.[1]);
+    const roomId = Number(JSON.parse(add.stdout).id);
     expect(roomId).toBeGreaterThan(0);
     // The same identity as the core's own commands (core/cli/operator.ts), not a name of the plugin's.
     const operator = `cli:${userInfo().username}`;

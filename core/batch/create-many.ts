@@ -73,7 +73,7 @@ export async function createMany(
           const key = res.entity === ExtensionSchema ? `${values.tenantId}:${values.groupId ?? ''}` : `${placed.length}`;
           let c = checks.get(key);
           if (!c) {
-            c = res.check(em, values);
+            c = Promise.resolve(res.check(em, values, null));
             checks.set(key, c);
           }
           const own = await c;

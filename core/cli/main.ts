@@ -16,6 +16,7 @@ import { generateLicenseKeys, issueLicense, LicensePayloadSchema } from '../lice
 import { AcmError, NotFoundError, ValidationError } from '../../sdk/errors.ts';
 import { cliOperator } from './operator.ts';
 import { printObject, printRows } from './output.ts';
+import { collect, registerResourceCommands } from './resource-commands.ts';
 import { BROWSER_PATTERNS } from '../bus/subjects.ts';
 import { ChangeSetEntrySchema, ClusterSchema, RevisionSchema, UserSchema } from '../model/entities.ts';
 import { visibleClusterIds } from '../model/visible-clusters.ts';
@@ -58,26 +59,6 @@ function formatDuration(seconds: number): string {
   const m = Math.floor((seconds % 3600) / 60);
   return d ? `${d}d ${h}h` : h ? `${h}h ${m}m` : `${m}m ${seconds % 60}s`;
 }
-
-/**
- * `key=value` pairs into an object. `true`, `false`, `null`, JSON arrays and objects are taken
- * as such; everything else stays text (numbers too: extension numbers like 0044 are text, and
- * the schemas coerce the numeric fields).
- */
-function parseSets(sets: string[] = []): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const s of sets) {
-    const i = s.indexOf('=');
-    if (i < 1) throw new ValidationError([{ field: s, message: 'expected key=value' }]);
-    const raw = s.slice(i + 1);
-    let v: unknown = raw;
-    if (/^(true|false|null|\[.*\]|\{.*\})$/.test(raw)) { try { v = JSON.parse(raw); } catch { v = raw; } }
-    out[s.slice(0, i)] = v;
-  }
-  return out;
-}
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function buildProgram(): Command {
   const program = new Command('acm').version(ACM_VERSION).description('Asterisk Cluster Manager').showHelpAfterError();
@@ -255,36 +236,16 @@ export function buildProgram(): Command {
     });
 
   for (const res of resources) {
-    const cmd = program.command(res.name).description(`${res.name}: list, get, add, update, delete, copy`);
-    const listCols = ['id', ...Object.keys(res.input.shape).filter((k) => !res.secrets.includes(k)).slice(0, 6)];
-    cmd.command('list').option('-q, --query <text>').option('--sort <col>').option('--page <n>').option('--page-size <n>')
-      .option('--filter <key=value>', 'e.g. clusterId=1 (repeatable)', collect).option('--json')
-      .action((o: { query?: string; sort?: string; page?: string; pageSize?: string; filter?: string[]; json?: boolean }) => withAcm(async (acm) => {
-        const page = await acm.crud.list(operator(), res, { q: o.query, sort: o.sort, page: o.page, pageSize: o.pageSize, ...parseSets(o.filter) });
-        printRows(page.items, listCols, !!o.json);
-        if (!o.json) console.log(`${page.items.length} of ${page.total} (page ${page.page})`);
-      }));
-    cmd.command('get <id>').option('--json').action((id: string, o: { json?: boolean }) => withAcm(async (acm) => {
-      printObject(await acm.crud.get(operator(), res, Number(id)), !!o.json);
-    }));
-    const writeCmd = (name: string, args: string, run: (acm: Acm, id: number, body: Record<string, unknown>) => Promise<Record<string, unknown> | void>) =>
-      cmd.command(`${name}${args}`).option('--set <key=value>', 'a field (repeatable)', collect).option('--data <json>', 'all fields as JSON').option('--json')
-        .action((...a: unknown[]) => {
-          const id = args ? Number(a[0]) : 0;
-          const o = a[args ? 1 : 0] as { set?: string[]; data?: string; json?: boolean };
-          return withAcm(async (acm) => {
-            const body = { ...(o.data ? (JSON.parse(o.data) as Record<string, unknown>) : {}), ...parseSets(o.set) };
-            const out = await run(acm, id, body);
-            if (out) printObject(out, !!o.json);
-            else console.log(`deleted ${res.singular} ${id}`);
-          });
-        });
-    writeCmd('add', '', (acm, _id, body) => acm.crud.create({ user: operator() }, res, body, resources));
-    writeCmd('update', ' <id>', (acm, id, body) => acm.crud.update({ user: operator() }, res, id, body, resources));
-    writeCmd('copy', ' <id>', (acm, id, body) => acm.crud.copy({ user: operator() }, res, id, body, resources));
-    cmd.command('delete <id>').action((id: string) => withAcm(async (acm) => {
-      await acm.crud.remove({ user: operator() }, res, Number(id));
-      console.log(`deleted ${res.singular} ${id}`);
+    registerResourceCommands(program, res, (fn) => withAcm((acm) => {
+      const actor = { user: operator() };
+      return fn({
+        list: (q) => acm.crud.list(actor.user, res, q),
+        get: (id) => acm.crud.get(actor.user, res, id),
+        create: (body) => acm.crud.create(actor, res, body, resources),
+        update: (id, body) => acm.crud.update(actor, res, id, body, resources),
+        copy: (id, body) => acm.crud.copy(actor, res, id, body, resources),
+        remove: (id) => acm.crud.remove(actor, res, id),
+      });
     }));
   }
   registerBatchCommands(program, withAcm, operator);

@@ -28,15 +28,15 @@ export function openApiDocument(resources: ResourceDef[], version: string, extra
   const listParams = Object.entries((json(ListQuery) as { properties: Record<string, unknown> }).properties)
     .map(([name, schema]) => ({ name, in: 'query', schema }));
   for (const r of resources) {
-    const input = `${r.singular[0]!.toUpperCase()}${r.singular.slice(1)}Input`;
+    const input = r.schemaName;
     schemas[input] = json(r.input);
     const ref = { $ref: `#/components/schemas/${input}` };
     schemas[`${input}Patch`] = patchSchema(schemas[input] as JsonObject);
     const patchRef = { $ref: `#/components/schemas/${input}Patch` };
     const body = { required: true, content: { 'application/json': { schema: ref } } };
     const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }];
-    const tag = [r.name];
-    paths[`/api/${r.name}`] = {
+    const tag = [r.owner === 'core' ? r.name : `${r.owner}.${r.name}`];
+    paths[r.path] = {
       get: {
         tags: tag, summary: `List ${r.name}`, description: `Search (q: ${r.search.join(', ')}), sort by any column (-col descending), paginate.`,
         parameters: [...listParams, ...r.filters.map((f) => ({ name: f, in: 'query', schema: { type: 'integer' } }))],
@@ -44,7 +44,7 @@ export function openApiDocument(resources: ResourceDef[], version: string, extra
       },
       post: { tags: tag, summary: `Create a ${r.singular}`, requestBody: body, responses: { 201: { description: 'Created, with its id' }, ...errors } },
     };
-    paths[`/api/${r.name}/{id}`] = {
+    paths[`${r.path}/{id}`] = {
       get: { tags: tag, parameters: idParam, responses: { 200: { description: `The ${r.singular}` }, ...errors } },
       put: {
         tags: tag, parameters: idParam, summary: `Change the fields the body names; the others keep their stored values`,
@@ -52,7 +52,7 @@ export function openApiDocument(resources: ResourceDef[], version: string, extra
       },
       delete: { tags: tag, parameters: idParam, responses: { 204: { description: 'Deleted' }, ...errors } },
     };
-    paths[`/api/${r.name}/{id}/copy`] = {
+    paths[`${r.path}/{id}/copy`] = {
       post: {
         tags: tag, summary: `Copy a ${r.singular}; the body overrides fields`, parameters: idParam,
         requestBody: { content: { 'application/json': { schema: patchRef } } }, responses: { 201: { description: 'The copy' }, ...errors },

@@ -75,7 +75,7 @@ export function createHttpApp(acm: Acm): Koa {
   });
 
   router.get('/health', (ctx) => { ctx.body = { status: 'ok' }; });
-  router.get('/openapi.json', (ctx) => { ctx.body = openApiDocument(resources, ACM_VERSION); });
+  router.get('/openapi.json', (ctx) => { ctx.body = openApiDocument([...resources, ...kernel.resourceDefs()], ACM_VERSION); });
 
   router.post('/auth/login', async (ctx) => {
     const parsed = LoginInput.safeParse(ctx.request.body);

@@ -13,6 +13,9 @@ import { coreServices, type AmiService } from '../../sdk/core-services.ts';
 import { subjectProblem, type EventBus } from '../../sdk/bus.ts';
 import { ConflictError, ForbiddenError, NotFoundError, PluginError, UnauthorizedError } from '../../sdk/errors.ts';
 import { pluginWriter } from '../model/plugin-writes.ts';
+import type { CrudService } from '../model/crud-service.ts';
+import type { ResourceDef } from '../model/resources.ts';
+import { definePluginResource } from './plugin-resources.ts';
 import type { ConfigFileRegistry } from '../commit/files.ts';
 import { BROWSER_EVENTS } from '../bus/subjects.ts';
 import { orderByDependencies } from './order.ts';
@@ -28,6 +31,8 @@ export interface KernelDeps {
   audit: AuditService;
   /** The config files commits render: plugins declare theirs here during setup. */
   files: ConfigFileRegistry;
+  /** The CRUD behind every declared resource (`ctx.resources.define`), the core's own included. */
+  crud: CrudService;
   /** Further core services by ref id (AMI, SSH, model…). */
   services: Record<string, unknown>;
   plugins: { discovered: DiscoveredPlugin; definition: PluginDefinition }[];
@@ -53,6 +58,8 @@ interface PluginRuntime {
   startHooks: (() => Promise<void> | void)[];
   stopHooks: (() => Promise<void> | void)[];
   cli: ((group: Command, cli: CliContext) => void)[];
+  /** Declared with ctx.resources.define. */
+  resources: ResourceDef[];
   started: boolean;
 }
 
@@ -79,7 +86,7 @@ export class Kernel {
       const id = discovered.manifest.id;
       this.runtimes.set(id, {
         manifest: discovered.manifest, definition, source: discovered.source, dir: discovered.dir, registrations: [], provided: [],
-        jobs: [], startHooks: [], stopHooks: [], cli: [], started: false,
+        jobs: [], startHooks: [], stopHooks: [], cli: [], resources: [], started: false,
       });
       this.enabled.set(id, deps.savedStates.get(id) ?? siteEntry(deps.siteConfig, id).enabled);
     }
@@ -186,7 +193,7 @@ export class Kernel {
     for (const { point, key } of r.registrations) this.points.get(point)?.delete(key);
     for (const ref of r.provided) this.providers.delete(ref);
     this.deps.files.forget(r.manifest.id);
-    Object.assign(r, { registrations: [], provided: [], jobs: [], startHooks: [], stopHooks: [], cli: [], started: false, router: undefined, container: undefined });
+    Object.assign(r, { registrations: [], provided: [], jobs: [], startHooks: [], stopHooks: [], cli: [], resources: [], started: false, router: undefined, container: undefined });
   }
 
   /** The context one setup call gets; `seal` ends its registration window. */
@@ -268,6 +275,12 @@ export class Kernel {
         },
       },
       cli: { commands: (register) => { registering('cli.commands'); r.cli.push(register); } },
+      resources: {
+        define(declaration) {
+          registering('resources.define');
+          return definePluginResource({ id, manifest: r.manifest, http: ctx.http, cli: ctx.cli, crud: kernel.deps.crud, defs: r.resources }, declaration);
+        },
+      },
       events: {
         toBrowsers({ event, permission }) {
           registering('events.toBrowsers');
@@ -352,6 +365,11 @@ export class Kernel {
         throw new NotFoundError(`${koa.method} ${koa.path} not found`);
       });
     };
+  }
+
+  /** The resources the started plugins declared (for the OpenAPI document). */
+  resourceDefs(): ResourceDef[] {
+    return this.order.flatMap((id) => this.runtimes.get(id)!.resources);
   }
 
   cliRegistrars(): { id: string; title: string; register: (group: Command, cli: CliContext) => void }[] {

@@ -99,17 +99,21 @@ export function serializeRow(res: ResourceDef, row: Record<string, any>): Record
   return out;
 }
 
-/** The ChangeSet entry ("changes waiting") and the audit event of one write, in the caller's transaction. */
+/**
+ * The ChangeSet entries ("changes waiting") and the audit event of one write, in the caller's
+ * transaction: for the clusters the row affected before and after (a moved row changes both).
+ */
 export function recordWrite(
   em: EntityManager, actor: { user: Principal; ip?: string | null }, res: ResourceDef, action: 'create' | 'update' | 'delete',
   before: Record<string, any> | null, after: Record<string, any> | null, note?: string,
 ): void {
   const row = (after ?? before)!;
-  const clusterId = res.clusterOf(row);
+  const sides = [before, after].filter((r): r is Record<string, any> => r !== null).map((r) => res.clustersOf(r));
+  const clusterIds = sides.some((c) => c === null) ? null : [...new Set(sides.flatMap((c) => c!))];
   const snapshot = (r: Record<string, any> | null) => (r ? serializeRow(res, { ...r }) : null);
   recordChange(em, actor, {
-    entity: res.singular, action, id: row.id, tenantId: res.entity === TenantSchema ? row.id : row.tenantId,
-    clusterIds: clusterId === null ? null : [clusterId], before: snapshot(before), after: snapshot(after),
+    entity: res.changeEntity, action, id: row.id, tenantId: res.entity === TenantSchema ? row.id : row.tenantId,
+    clusterIds, before: snapshot(before), after: snapshot(after),
   }, note);
 }
 
@@ -145,7 +149,7 @@ export async function uniqueProblems(
   const name = (r: { label?: string }, field: string) => (r.label ? `${r.label}.${field}` : field);
   for (const cols of res.unique) {
     const field = cols[cols.length - 1]!;
-    const wanted = [...new Set(rows.map((r) => r.values[field]))];
+    const wanted = [...new Set(rows.map((r) => r.values[field]).filter((v) => v !== null && v !== undefined))];
     const existing = new Map<string, number[]>();
     for (let i = 0; i < wanted.length; i += 500) {
       const where: Record<string, unknown> = { [field]: { $in: wanted.slice(i, i + 500) } };
@@ -156,6 +160,7 @@ export async function uniqueProblems(
     const inBatch = new Map<string, string>();
     const where = cols.includes('clusterId') ? ' in this cluster' : '';
     for (const r of rows) {
+      if (r.values[field] === null || r.values[field] === undefined) continue;
       const k = keyOf(cols, r.values);
       const clash = (existing.get(k) ?? []).find((id) => id !== r.selfId);
       if (clash !== undefined) problems.push({ field: name(r, field), message: `"${r.values[field]}" is already used${where} (${res.singular} ${clash})` });

@@ -3,11 +3,19 @@ import type { Principal } from '../../sdk/plugin.ts';
 import type { LicenseService } from '../../sdk/core-services.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../sdk/errors.ts';
 import { parseInput } from '../../sdk/validation.ts';
-import { ExtensionSchema } from './entities.ts';
+import { ExtensionSchema, TenantSchema } from './entities.ts';
 import { assertExtensionQuota, needPermission, parentLookup, parsePatch, recordWrite, scopeProblem, scopeWhere, serializeRow, uniqueProblems } from './crud-rules.ts';
 import { ListQuery } from './schemas.ts';
 import { containsText } from './search.ts';
 import type { ResourceDef } from './resources.ts';
+import type { ResourceWrite } from '../../sdk/resources.ts';
+import type { ModelChanged } from './plugin-writes.ts';
+
+/** The fields of `body` that `checked` (its parsed patch) names, as sent: parsed once more with the whole object. */
+function rawFields(body: unknown, checked: Record<string, unknown>): Record<string, unknown> {
+  const b = body as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(checked).map((k) => [k, b[k]]));
+}
 
 export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
 
@@ -20,8 +28,29 @@ export { parseInput, zodProblems } from '../../sdk/validation.ts';
  * isolation, license checks, ChangeSet entries and the audit log in the same transaction.
  */
 export class CrudService {
-  /** `changed` hears of every committed write (entity name), e.g. to refresh live state and connections. */
-  constructor(private orm: MikroORM, private license: LicenseService, private changed: (entity: string) => void = () => undefined) {}
+  /**
+   * `changed` hears of every committed write, e.g. to refresh live state and connections;
+   * `failed` of a resource's `afterWrite` that threw (the write stands).
+   */
+  constructor(
+    private orm: MikroORM, private license: LicenseService,
+    private changed: (change: ModelChanged) => void = () => undefined,
+    private failed: (res: ResourceDef, err: unknown) => void = () => undefined,
+  ) {}
+
+  private async committed(res: ResourceDef, write: ResourceWrite): Promise<void> {
+    const row = (write.after ?? write.before)!;
+    const sides = [write.before, write.after].filter((r): r is Record<string, any> => r !== null).map((r) => res.clustersOf(r));
+    this.changed({
+      entity: res.changeEntity, tenantId: res.entity === TenantSchema ? row.id : row.tenantId,
+      clusterIds: sides.some((c) => c === null) ? null : [...new Set(sides.flatMap((c) => c!))],
+    });
+    try {
+      await res.afterWrite?.(write);
+    } catch (err) {
+      this.failed(res, err);
+    }
+  }
 
   private em(): EntityManager {
     return this.orm.em.fork();
@@ -56,7 +85,7 @@ export class CrudService {
     }
     if (q.q) and.push(containsText(this.orm, res.entity.meta.className, res.search, q.q));
     if (and.length) where.$and = and;
-    let orderBy: Record<string, 'asc' | 'desc'> = { id: 'asc' };
+    let orderBy: Record<string, 'asc' | 'desc'> = { [res.defaultSort]: 'asc', ...(res.defaultSort === 'id' ? {} : { id: 'asc' }) };
     if (q.sort) {
       const desc = q.sort.startsWith('-');
       const col = desc ? q.sort.slice(1) : q.sort;
@@ -77,8 +106,19 @@ export class CrudService {
   }
 
   async get(user: Principal, res: ResourceDef, id: number): Promise<Record<string, unknown>> {
+    return this.serialize(res, await this.row(user, res, id));
+  }
+
+  /** Every row of `res` (no user: for renderers, jobs and services), optionally of one cluster, in its default order. */
+  async all(res: ResourceDef, clusterId?: number): Promise<Record<string, any>[]> {
+    const orderBy = { [res.defaultSort]: 'asc', ...(res.defaultSort === 'id' ? {} : { id: 'asc' }) } as Record<string, 'asc'>;
+    return (await this.em().find(res.entity, (clusterId === undefined ? {} : { clusterId }) as FilterQuery<any>, { orderBy })) as Record<string, any>[];
+  }
+
+  /** The stored row, secrets included, of one the user may see. */
+  async row(user: Principal, res: ResourceDef, id: number): Promise<Record<string, any>> {
     this.need(user, res, 'read');
-    return this.serialize(res, await this.find(this.em(), user, res, id));
+    return this.find(this.em(), user, res, id);
   }
 
   async create(actor: Actor, res: ResourceDef, body: unknown, all: ResourceDef[]): Promise<Record<string, unknown>> {
@@ -97,7 +137,7 @@ export class CrudService {
     this.license.assertWritable();
     const em = this.em();
     const existing = await this.find(em, actor.user, res, id);
-    const patch = parsePatch(res.input, body);
+    const patch = rawFields(body, parsePatch(res.input, body));
     // Re-check the whole object, so rules across fields hold after the change.
     const input = parseInput(res.input, { ...this.inputFields(res, existing), ...patch }) as Record<string, any>;
     return this.write(actor, res, all, 'update', existing, input, { named: Object.keys(patch) });
@@ -108,7 +148,7 @@ export class CrudService {
     this.need(actor.user, res, 'write');
     this.license.assertWritable();
     const existing = await this.find(this.em(), actor.user, res, id);
-    const overrides = parsePatch(res.input, body);
+    const overrides = rawFields(body, parsePatch(res.input, body));
     const merged = { ...this.inputFields(res, existing), ...res.copyDefaults(existing), ...overrides };
     const input = parseInput(res.input, merged) as Record<string, any>;
     return this.write(actor, res, all, 'create', null, input, { note: `copy of ${res.singular} ${id}` });
@@ -117,22 +157,25 @@ export class CrudService {
   async remove(actor: Actor, res: ResourceDef, id: number): Promise<void> {
     this.need(actor.user, res, 'write');
     this.license.assertWritable();
-    await this.em().transactional(async (em) => {
+    const before = await this.em().transactional(async (em) => {
       const row = await this.find(em, actor.user, res, id);
-      for (const child of res.children ?? []) {
+      for (const child of res.children) {
         const n = await em.count(child.entity, { [child.column]: id });
         if (n) throw new ConflictError(`${res.singular} ${id} still has ${n} ${child.label}; delete or move them first`);
       }
+      const stored = { ...row };
       em.remove(row);
-      recordWrite(em, actor, res, 'delete', row, null);
+      recordWrite(em, actor, res, 'delete', stored, null);
+      return stored;
     });
-    this.changed(res.singular);
+    await this.committed(res, { action: 'delete', before, after: null, actor });
   }
 
   /** The input-schema fields of a stored row (ids of parents included). */
   private inputFields(res: ResourceDef, row: Record<string, any>): Record<string, unknown> {
     const keys = Object.keys(res.input.shape);
-    return Object.fromEntries(keys.filter((k) => row[k] !== undefined && row[k] !== null).map((k) => [k, row[k]]));
+    // As a client would send them: input schemas take dates as ISO 8601 text.
+    return Object.fromEntries(keys.filter((k) => row[k] !== undefined && row[k] !== null).map((k) => [k, row[k] instanceof Date ? row[k].toISOString() : row[k]]));
   }
 
   private async write(
@@ -147,11 +190,10 @@ export class CrudService {
         const values = Object.fromEntries(Object.entries({ ...input, ...placement }).filter(([k]) => k in props && k !== 'id')) as Record<string, any>;
         const outOfScope = scopeProblem(actor.user, res, values, existing);
         if (outOfScope) throw new ForbiddenError(outOfScope);
-        const problems = [...(await uniqueProblems(em, res, [{ values, selfId: existing?.id }])), ...((await res.check?.(em, values)) ?? [])];
+        const problems = [...(await uniqueProblems(em, res, [{ values, selfId: existing?.id }])), ...((await res.check?.(em, values, existing)) ?? [])];
         if (problems.length) throw new ValidationError(problems);
         if (kind === 'create' && res.entity === ExtensionSchema) await assertExtensionQuota(em, this.license, 1);
         let row: Record<string, any>;
-        const before = existing ? this.serialize(res, { ...existing }) : null;
         if (existing) {
           const managed = await em.findOneOrFail(res.entity, { id: existing.id });
           // The checks above saw the whole row; only the named fields and the placement are written.
@@ -162,11 +204,14 @@ export class CrudService {
           row = em.create(res.entity, { ...values, createdAt: new Date(), updatedAt: new Date() }) as Record<string, any>;
         }
         await em.flush();
-        recordWrite(em, actor, res, kind, before, row, opts.note);
-        return this.serialize(res, row);
+        recordWrite(em, actor, res, kind, existing, row, opts.note);
+        return { view: this.serialize(res, row), stored: { ...row } };
       });
-      this.changed(res.singular);
-      return out;
+      await this.committed(res, { action: kind, before: existing ? { ...existing } : null, after: out.stored, actor });
+      if (!res.afterWrite) return out.view;
+      // The hook may have changed the row (a scheduler opening a room): answer what is stored now.
+      const now = await this.em().findOne(res.entity, { id: out.stored.id } as FilterQuery<any>);
+      return now ? this.serialize(res, now as Record<string, any>) : out.view;
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) throw new ConflictError(`${res.singular} conflicts with an existing one`);
       throw err;

@@ -5,7 +5,9 @@ import {
 } from './entities.ts';
 import { AclInput, ClusterInput, ExtensionInput, GroupInput, ServerInput, SiteInput, TenantInput, TrunkInput } from './schemas.ts';
 import type { Principal } from '../../sdk/plugin.ts';
+import type { FieldProblem } from '../../sdk/errors.ts';
 import { truncateUtf8 } from '../../sdk/asterisk-syntax.ts';
+import { defineResource, type ResourceDeclaration, type ResourceParent, type ResourceWrite } from '../../sdk/resources.ts';
 
 type ScopeType = 'site' | 'cluster' | 'group';
 
@@ -19,40 +21,48 @@ export interface ParentLookup {
 }
 
 /**
- * What the generic CRUD service needs to know about one core object. Everything that differs
- * between objects is here; the service and the HTTP and CLI layers are shared.
+ * A declared resource (sdk/resources.ts) as the shared CRUD, HTTP, CLI and OpenAPI layers use it,
+ * the core's objects and the plugins' alike: the declaration with its defaults filled in and the
+ * rules its parent implies.
  */
 export interface ResourceDef {
-  /** Plural path segment: /api/<name>. */
+  /** `core` or the plugin's id. */
+  owner: string;
   name: string;
   singular: string;
   entity: EntitySchema<any>;
   input: z.ZodObject<any>;
-  /** `core.<resource>` — reads need `:read`, changes `:write`. */
+  /** `core.<resource>` or `<plugin>.<resource>` — reads need `:read`, changes `:write`. */
   permission: string;
-  /** Columns `q` searches. */
+  /** The ChangeSet entity and audit target: `extension`, `conference.room`. */
+  changeEntity: string;
+  /** The collection's URL: `/api/<name>` or `/api/plugins/<plugin>/<name>`. */
+  path: string;
+  /** Its input schema's name in /api/openapi.json. */
+  schemaName: string;
+  parent: ResourceParent;
   search: string[];
-  /** Columns that may filter a list (`?clusterId=`). */
   filters: string[];
-  /** Never returned by the API; answered as `<field>Set: true|false`. */
   secrets: string[];
   /** The column holding each scope type's id (`id` for the object itself). */
   scopeColumns: Partial<Record<ScopeType, string>>;
-  /** Which columns are unique together (within tenant or cluster); the last names the field in errors. */
   unique: string[][];
   /** Derives tenant/site/cluster from the parent named in the input, checking it is visible. */
-  place(input: Record<string, any>, lookup: ParentLookup, user: Principal): Promise<Placement | { field: string; message: string }>;
-  /** Children that block a delete. */
-  children?: { entity: EntitySchema<any>; column: string; label: string }[];
-  /** Fields changed on a copy so the copy is valid (e.g. a new name). */
-  copyDefaults(row: Record<string, any>): Record<string, any>;
-  /** The cluster whose config this row affects, or null when it affects every cluster of the tenant. */
-  clusterOf(row: Record<string, any>): number | null;
-  /** Extra checks needing the database. */
-  check?(em: EntityManager, row: Record<string, any>): Promise<{ field: string; message: string }[]>;
+  place(input: Record<string, any>, lookup: ParentLookup, user: Principal): Promise<Placement | FieldProblem>;
+  children: { entity: EntitySchema<any>; column: string; label: string }[];
+  copyDefaults(row: Record<string, any>): Record<string, unknown>;
+  /** The clusters whose config this row affects; null: every cluster of the tenant. */
+  clustersOf(row: Record<string, any>): readonly number[] | null;
+  check?(em: EntityManager, values: Record<string, any>, existing: Record<string, any> | null): Promise<FieldProblem[]> | FieldProblem[];
+  afterWrite?(write: ResourceWrite): Promise<void> | void;
+  defaultSort: string;
 }
 
-async function tenantPlacement(input: Record<string, any>, lookup: ParentLookup, user: Principal): Promise<Placement | { field: string; message: string }> {
+async function providerPlacement(_input: Record<string, any>, lookup: ParentLookup, user: Principal): Promise<Placement> {
+  return { tenantId: user.tenantId ?? (await lookup.defaultTenantId()) };
+}
+
+async function tenantPlacement(input: Record<string, any>, lookup: ParentLookup, user: Principal): Promise<Placement | FieldProblem> {
   if (user.tenantId !== null) {
     if (input.tenantId !== undefined && input.tenantId !== user.tenantId) return { field: 'tenantId', message: 'not your tenant' };
     return { tenantId: user.tenantId };
@@ -62,12 +72,12 @@ async function tenantPlacement(input: Record<string, any>, lookup: ParentLookup,
   return t ? { tenantId: t.id } : { field: 'tenantId', message: `no tenant ${input.tenantId}` };
 }
 
-async function underSite(input: Record<string, any>, lookup: ParentLookup): Promise<Placement | { field: string; message: string }> {
+async function underSite(input: Record<string, any>, lookup: ParentLookup): Promise<Placement | FieldProblem> {
   const site = await lookup.visible(SiteSchema, input.siteId);
   return site ? { tenantId: site.tenantId, siteId: site.id } : { field: 'siteId', message: `no site ${input.siteId}` };
 }
 
-async function underCluster(input: Record<string, any>, lookup: ParentLookup): Promise<Placement | { field: string; message: string }> {
+async function underCluster(input: Record<string, any>, lookup: ParentLookup): Promise<Placement | FieldProblem> {
   const cluster = await lookup.visible(ClusterSchema, input.clusterId);
   return cluster ? { tenantId: cluster.tenantId, siteId: cluster.siteId, clusterId: cluster.id } : { field: 'clusterId', message: `no cluster ${input.clusterId}` };
 }
@@ -75,70 +85,89 @@ async function underCluster(input: Record<string, any>, lookup: ParentLookup): P
 /** `<name>-copy`, the name cut on a character boundary so the copy stays within 79 bytes and keeps its suffix. */
 const copyName = (row: Record<string, any>) => ({ name: `${truncateUtf8(String(row.name), 79 - '-copy'.length)}-copy` });
 
+const PLACE: Record<ResourceParent, ResourceDef['place']> = {
+  provider: providerPlacement, tenant: tenantPlacement, site: (i, l) => underSite(i, l), cluster: (i, l) => underCluster(i, l),
+};
+const PARENT_SCOPES: Record<ResourceParent, Partial<Record<ScopeType, string>>> = {
+  provider: {}, tenant: {}, site: { site: 'siteId' }, cluster: { site: 'siteId', cluster: 'clusterId' },
+};
+const PARENT_FILTERS: Record<ResourceParent, string[]> = { provider: [], tenant: [], site: ['siteId'], cluster: ['clusterId', 'siteId'] };
+
+const pascal = (s: string) => s.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+
+/** A declaration with its defaults and its parent's rules: what the CRUD layers work with. */
+export function resourceDef(owner: string, d: ResourceDeclaration<any>): ResourceDef {
+  const props = d.entity.meta.properties as Record<string, unknown>;
+  const unique = d.unique ?? [];
+  return {
+    owner, name: d.name, singular: d.singular, entity: d.entity as EntitySchema<any>, input: d.input, parent: d.parent,
+    permission: d.permission ?? `${owner}.${d.singular}`,
+    changeEntity: owner === 'core' ? d.singular : `${owner}.${d.singular}`,
+    path: owner === 'core' ? `/api/${d.name}` : `/api/plugins/${owner}/${d.name}`,
+    schemaName: `${owner === 'core' ? '' : pascal(owner)}${pascal(d.singular)}Input`,
+    search: d.search ?? [], secrets: d.secrets ?? [], unique,
+    filters: [...new Set([...PARENT_FILTERS[d.parent], ...(d.filters ?? [])])],
+    scopeColumns: { ...PARENT_SCOPES[d.parent], ...d.scopes },
+    place: PLACE[d.parent],
+    children: (d.children ?? []) as ResourceDef['children'],
+    copyDefaults: d.copyDefaults ?? ((row) => ('name' in props ? copyName(row) : {})),
+    clustersOf: d.clusters ?? (d.parent === 'cluster' ? (r) => [r.clusterId as number] : () => null),
+    check: d.check, afterWrite: d.afterWrite as ResourceDef['afterWrite'],
+    defaultSort: d.defaultSort ?? unique[0]?.at(-1) ?? 'id',
+  };
+}
+
+/** The core's objects, declared as a plugin declares its own. */
 export const resources: ResourceDef[] = [
-  {
-    name: 'tenants', singular: 'tenant', entity: TenantSchema, input: TenantInput, permission: 'core.tenant',
-    search: ['name', 'description'], filters: [], secrets: [], scopeColumns: {}, unique: [['name']],
-    place: async (_i, lookup, user) => ({ tenantId: user.tenantId ?? (await lookup.defaultTenantId()) }),
-    children: [{ entity: SiteSchema, column: 'tenantId', label: 'sites' }],
-    copyDefaults: copyName, clusterOf: () => null,
-  },
-  {
-    name: 'sites', singular: 'site', entity: SiteSchema, input: SiteInput, permission: 'core.site',
-    search: ['name', 'description'], filters: ['tenantId'], secrets: [], scopeColumns: { site: 'id' }, unique: [['tenantId', 'name']],
-    place: tenantPlacement, children: [{ entity: ClusterSchema, column: 'siteId', label: 'clusters' }],
-    copyDefaults: copyName, clusterOf: () => null,
-  },
-  {
-    name: 'clusters', singular: 'cluster', entity: ClusterSchema, input: ClusterInput, permission: 'core.cluster',
-    search: ['name', 'description', 'vip'], filters: ['siteId'], secrets: [], scopeColumns: { site: 'siteId', cluster: 'id' },
-    unique: [['tenantId', 'name']], place: underSite,
+  defineResource({
+    name: 'tenants', singular: 'tenant', entity: TenantSchema, input: TenantInput, parent: 'provider',
+    search: ['name', 'description'], unique: [['name']], children: [{ entity: SiteSchema, column: 'tenantId', label: 'sites' }],
+  }),
+  defineResource({
+    name: 'sites', singular: 'site', entity: SiteSchema, input: SiteInput, parent: 'tenant', filters: ['tenantId'], scopes: { site: 'id' },
+    search: ['name', 'description'], unique: [['tenantId', 'name']], children: [{ entity: ClusterSchema, column: 'siteId', label: 'clusters' }],
+  }),
+  defineResource({
+    name: 'clusters', singular: 'cluster', entity: ClusterSchema, input: ClusterInput, parent: 'site', scopes: { cluster: 'id' },
+    search: ['name', 'description', 'vip'], unique: [['tenantId', 'name']],
     children: [
       { entity: ServerSchema, column: 'clusterId', label: 'servers' },
       { entity: ExtensionSchema, column: 'clusterId', label: 'extensions' },
       { entity: TrunkSchema, column: 'clusterId', label: 'trunks' },
     ],
-    copyDefaults: copyName, clusterOf: (r) => r.id,
-  },
-  {
-    name: 'servers', singular: 'server', entity: ServerSchema, input: ServerInput, permission: 'core.server',
-    search: ['name', 'host'], filters: ['clusterId', 'siteId'], secrets: ['sshPassword', 'sshPrivateKey', 'amiSecret', 'ariPassword'],
-    scopeColumns: { site: 'siteId', cluster: 'clusterId' }, unique: [['tenantId', 'name']], place: underCluster,
-    copyDefaults: copyName, clusterOf: (r) => r.clusterId,
-  },
-  {
-    name: 'groups', singular: 'group', entity: GroupSchema, input: GroupInput, permission: 'core.group',
-    search: ['name', 'description', 'context'], filters: [], secrets: [], scopeColumns: { group: 'id' },
-    unique: [['tenantId', 'name']], place: tenantPlacement,
+    clusters: (r) => [r.id],
+  }),
+  defineResource({
+    name: 'servers', singular: 'server', entity: ServerSchema, input: ServerInput, parent: 'cluster',
+    search: ['name', 'host'], secrets: ['sshPassword', 'sshPrivateKey', 'amiSecret', 'ariPassword'], unique: [['tenantId', 'name']],
+  }),
+  defineResource({
+    name: 'groups', singular: 'group', entity: GroupSchema, input: GroupInput, parent: 'tenant', scopes: { group: 'id' },
+    search: ['name', 'description', 'context'], unique: [['tenantId', 'name']],
     children: [{ entity: ExtensionSchema, column: 'groupId', label: 'extensions' }],
-    copyDefaults: copyName, clusterOf: () => null,
-  },
-  {
-    name: 'extensions', singular: 'extension', entity: ExtensionSchema, input: ExtensionInput, permission: 'core.extension',
-    search: ['name', 'extension', 'callerId', 'mailbox', 'accountCode'], filters: ['clusterId', 'siteId', 'groupId'],
-    secrets: ['secret', 'vmSecret', 'md5Secret'], scopeColumns: { site: 'siteId', cluster: 'clusterId', group: 'groupId' },
-    unique: [['clusterId', 'extension']], place: underCluster,
+  }),
+  defineResource({
+    name: 'extensions', singular: 'extension', entity: ExtensionSchema, input: ExtensionInput, parent: 'cluster',
+    filters: ['groupId'], scopes: { group: 'groupId' },
+    search: ['name', 'extension', 'callerId', 'mailbox', 'accountCode'], secrets: ['secret', 'vmSecret', 'md5Secret'],
+    unique: [['clusterId', 'extension']],
     // A copy is a template for a new extension: the caller gives the number; secrets are not copied.
     copyDefaults: () => ({ secret: null, vmSecret: null, md5Secret: null, phoneMac: null }),
-    clusterOf: (r) => r.clusterId,
     async check(em, row) {
       if (row.groupId == null) return [];
       const g = await em.findOne(GroupSchema, { id: row.groupId, tenantId: row.tenantId });
       return g ? [] : [{ field: 'groupId', message: `no group ${row.groupId}` }];
     },
-  },
-  {
-    name: 'trunks', singular: 'trunk', entity: TrunkSchema, input: TrunkInput, permission: 'core.trunk',
-    search: ['name', 'host', 'username'], filters: ['clusterId', 'siteId'], secrets: ['secret'],
-    scopeColumns: { site: 'siteId', cluster: 'clusterId' }, unique: [['clusterId', 'name']], place: underCluster,
-    copyDefaults: copyName, clusterOf: (r) => r.clusterId,
-  },
-  {
-    name: 'acls', singular: 'acl', entity: AclSchema, input: AclInput, permission: 'core.acl',
-    search: ['name', 'description'], filters: [], secrets: [], scopeColumns: {}, unique: [['tenantId', 'name']],
-    place: tenantPlacement, copyDefaults: copyName, clusterOf: () => null,
-  },
-];
+  }),
+  defineResource({
+    name: 'trunks', singular: 'trunk', entity: TrunkSchema, input: TrunkInput, parent: 'cluster',
+    search: ['name', 'host', 'username'], secrets: ['secret'], unique: [['clusterId', 'name']],
+  }),
+  defineResource({
+    name: 'acls', singular: 'acl', entity: AclSchema, input: AclInput, parent: 'tenant',
+    search: ['name', 'description'], unique: [['tenantId', 'name']],
+  }),
+].map((d) => resourceDef('core', d as ResourceDeclaration<any>));
 
 export function resource(name: string): ResourceDef {
   const r = resources.find((x) => x.name === name || x.singular === name);

@@ -13,6 +13,7 @@ export type VideoMode = (typeof VIDEO_MODES)[number];
 export interface RoomView {
   id: number;
   tenantId: number;
+  siteId: number;
   clusterId: number;
   number: string;
   startsAt: string;
@@ -31,6 +32,7 @@ export interface RoomView {
   videoMode: VideoMode;
   /** Set by the scheduler: callers are let in only while open. */
   open: boolean;
+  openChangedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -65,7 +65,9 @@ describe('conference rooms API', () => {
     expect(put.body).toMatchObject({ maxUsers: 12, userPinSet: true, adminPinSet: false, description: 'weekly chat on UKSales' });
     expect((await k.admin.json('GET', `/api/plugins/conference/rooms/${room.id}`)).body.maxUsers).toBe(12);
 
-    expect((await k.admin.json('POST', '/api/plugins/conference/rooms', { clusterId: cluster.id, number: '8602', startsAt: '2026-01-01T00:00:00Z' })).status).toBe(409);
+    const twin = await k.admin.json('POST', '/api/plugins/conference/rooms', { clusterId: cluster.id, number: '8602', startsAt: '2026-01-01T00:00:00Z' });
+    expect(twin.status).toBe(422);
+    expect(twin.body.problems).toEqual([{ field: 'number', message: `"8602" is already used in this cluster (room ${room.id})` }]);
     const del = await k.admin.fetch(`/api/plugins/conference/rooms/${room.id}`, { method: 'DELETE' });
     expect(del.status).toBe(204);
     expect((await k.admin.json('GET', `/api/plugins/conference/rooms/${room.id}`)).status).toBe(404);
@@ -117,7 +119,7 @@ describe('conference scheduling', () => {
     expect(sim.state.db.get('/acm-conference/8801')).toBe('closed');
     // move 8800's window into the past: the next run closes it
     const moved = await k.admin.json('PUT', `/api/plugins/conference/rooms/${now.id}`, { startsAt: '2020-01-01T00:00:00Z', endsAt: '2020-01-02T00:00:00Z' });
-    expect(moved.body.open).toBe(false);
+    expect(moved.body).toMatchObject({ open: false });
     expect(sim.state.db.get('/acm-conference/8800')).toBe('closed');
     const run = await k.admin.json('POST', '/api/plugins/conference/schedule/run', {});
     expect(run.body).toEqual({ opened: [], closed: [] });
@@ -210,27 +212,31 @@ describe('conference files, CLI and disable', () => {
     expect(mine[1]!.content).toContain('exten => 6500,1,NoOp(acm conference 6500)');
   });
 
-  it('offers acm conference list|add|delete|participants', async () => {
-    const reg = k.acm.kernel.cliRegistrars().find((r) => r.id === 'conference')!;
+  it('offers acm conference rooms list|get|add|update|delete|copy (the kit) and participants', async () => {
+    const reg = k.acm.kernel.cliRegistrars().filter((r) => r.id === 'conference');
     const out: string[] = [];
     const orig = console.log;
     console.log = (line: string) => out.push(line);
+    const run = async (...args: string[]) => {
+      const group = new Command('conference').exitOverride();
+      for (const r of reg) r.register(group, cliContext());
+      out.length = 0;
+      await group.parseAsync(args, { from: 'user' });
+      return out.join('\n');
+    };
     try {
-      const run = async (...args: string[]) => {
-        const group = new Command('conference').exitOverride();
-        reg.register(group, cliContext());
-        await group.parseAsync(args, { from: 'user' });
-      };
-      await run('add', '--cluster', String(cluster.id), '--number', '8900', '--start', '2026-01-01T00:00:00Z', '--user-pin', '135792', '--description', 'from the CLI');
-      await run('list', '-q', 'from the cli');
-      await run('participants', String((await k.admin.json('GET', '/api/plugins/conference/rooms?q=8900')).body.items[0].id));
+      const added = JSON.parse(await run('rooms', 'add', '--set', `clusterId=${cluster.id}`, '--set', 'number=8900', '--set', 'startsAt=2026-01-01T00:00:00Z',
+        '--set', 'userPin=135792', '--set', 'description=from the CLI', '--json'));
+      expect(added).toMatchObject({ number: '8900', clusterId: cluster.id, userPinSet: true, description: 'from the CLI' });
+      expect(added).not.toHaveProperty('userPin');
+      expect(await run('rooms', 'list', '-q', 'from the cli')).toMatch(/^id\s+clusterId\s+number[\s\S]*8900[\s\S]*1 of 1 \(page 1\)$/);
+      expect(await run('rooms', 'update', String(added.id), '--set', 'maxUsers=9')).toMatch(/^maxUsers\s+9$/m);
+      expect(await run('participants', String(added.id))).toBe('nobody');
+      await run('rooms', 'delete', String(added.id));
+      expect(out).toEqual([`deleted room ${added.id}`]);
     } finally {
       console.log = orig;
     }
-    expect(out[0]).toMatch(/^room 8900 created \(id \d+\)$/);
-    expect(out[1]).toMatch(/^id\s+number\s+clusterId/);
-    expect(out[2]).toMatch(/8900.*from the CLI.*true/);
-    expect(out[3]).toBe('nobody');
   });
 
   it('a disabled plugin answers 404, renders no file and hears no events; enabling brings it back', async () => {

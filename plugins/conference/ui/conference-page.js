@@ -135,7 +135,7 @@ export class AcmConferencePage extends LitElement {
     if (this.mode !== 'list') {
       const back = () => { this.mode = 'list'; };
       return html`<header class="page-head"><h1>${this.mode === 'new' ? 'Book a room' : 'Change room'}</h1></header>
-        <acm-object-form resource="conference-rooms" path="${API}/rooms" schema-source="${API}/schemas" schema-name="RoomInput"
+        <acm-object-form resource="conference-rooms" path="${API}/rooms" schema-name="ConferenceRoomInput"
           permission="conference.room" .mode=${this.mode} .itemId=${this.editId} .sections=${SECTIONS} .hints=${HINTS}
           @acm-saved=${back} @acm-cancel=${back}></acm-object-form>`;
     }
