@@ -8,7 +8,14 @@ import type { Principal, WriteActor } from './plugin.ts';
  * `clusterId`, the row gets that cluster's tenant, site and cluster; `site`: `siteId`; `tenant`:
  * the caller's tenant (a provider user may name `tenantId`). `provider` is the core's tenants.
  */
-export type ResourceParent = 'provider' | 'tenant' | 'site' | 'cluster';
+export type ResourceParent = 'provider' | 'tenant' | 'site' | 'cluster' | ResourceParentRef;
+
+/**
+ * A row under another resource of the same plugin (an HA group's nodes): the body names the
+ * parent's id in `column`; the row takes the parent's tenant, site and cluster (its entity has
+ * the same columns), is seen by whoever sees the parent, and affects the parent's clusters.
+ */
+export interface ResourceParentRef { resource: Resource<any>; column: string }
 
 /** One object a declared resource changed, after its transaction committed. */
 export interface ResourceWrite<Row = Record<string, any>> {
@@ -48,8 +55,8 @@ export interface ResourceDeclaration<Row = Record<string, any>> {
   scopes?: Partial<Record<'site' | 'cluster' | 'group', string>>;
   /** Columns unique together; the last names the field of the 422. Null values never clash. */
   unique?: string[][];
-  /** Rows elsewhere that block a delete while they point at this one. */
-  children?: { entity: EntitySchema<any, any>; column: string; label: string }[];
+  /** Rows elsewhere that point at this one: they block a delete, or with `cascade` are deleted with it. */
+  children?: { entity: EntitySchema<any, any>; column: string; label: string; cascade?: boolean }[];
   /** Fields a copy changes so it is valid (a new number, say); default: `name` + `-copy` when there is one. */
   copyDefaults?(row: Row): Record<string, unknown>;
   /**

@@ -23,12 +23,20 @@ export function definePluginResource(
   if (!NAME.test(declaration.name) || !NAME.test(declaration.singular)) fail('needs a name and singular of lower-case letters, digits and dashes');
   if (plugin.defs.some((d) => d.name === declaration.name)) fail('is declared twice');
   if (declaration.parent === 'provider') fail('cannot use the provider parent (tenants are the core\'s)');
-  const def = resourceDef(id, declaration);
+  let parentDef: ResourceDef | undefined;
+  if (typeof declaration.parent === 'object') {
+    parentDef = defsOf.get(declaration.parent.resource);
+    if (!parentDef || !plugin.defs.includes(parentDef)) fail('names a parent resource this plugin has not declared');
+  }
+  const def = resourceDef(id, declaration, parentDef);
   for (const verb of ['read', 'write']) {
     if (!plugin.manifest.permissions.includes(`${def.permission}:${verb}`)) fail(`needs permission "${def.permission}:${verb}" in the manifest`);
   }
   const props = def.entity.meta.properties as Record<string, unknown>;
-  const missing = [...PARENT_COLUMNS[def.parent], 'createdAt', 'updatedAt', ...def.search, ...def.secrets, ...def.unique.flat(), ...def.filters]
+  const parentColumns = typeof def.parent === 'object'
+    ? [def.parent.column, ...['tenantId', 'siteId', 'clusterId'].filter((c) => c in (parentDef!.entity.meta.properties as object))]
+    : PARENT_COLUMNS[def.parent];
+  const missing = [...parentColumns, 'createdAt', 'updatedAt', ...def.search, ...def.secrets, ...def.unique.flat(), ...def.filters]
     .filter((c) => !(c in props));
   if (missing.length) fail(`names columns its entity lacks: ${[...new Set(missing)].join(', ')}`);
   plugin.defs.push(def);
@@ -77,5 +85,9 @@ export function definePluginResource(
       copy: (i, body) => handle.copy(who, i, body), remove: (i) => handle.remove(who, i),
     });
   }));
+  defsOf.set(handle, def);
   return handle;
 }
+
+/** Each handle's def, so a later declaration can name it as its parent. */
+const defsOf = new WeakMap<Resource<any>, ResourceDef>();

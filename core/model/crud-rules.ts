@@ -59,6 +59,15 @@ export function parentLookup(em: EntityManager, user: Principal, all: ResourceDe
       }
       return hit;
     },
+    visibleIn(def, id) {
+      const key = `${def.changeEntity}:${id}`;
+      let hit = cache.get(key);
+      if (!hit) {
+        hit = Number.isInteger(id) ? em.findOne(def.entity, { $and: [scopeWhere(user, def), { id }] } as FilterQuery<any>) as Promise<Record<string, any> | null> : Promise.resolve(null);
+        cache.set(key, hit);
+      }
+      return hit;
+    },
     defaultTenantId() {
       tenant ??= em.find(TenantSchema, {}, { orderBy: { id: 'asc' }, limit: 1 }).then(([t]) => {
         if (!t) throw new ValidationError([{ field: 'tenantId', message: 'no tenant exists yet' }]);

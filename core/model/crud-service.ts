@@ -160,6 +160,10 @@ export class CrudService {
     const before = await this.em().transactional(async (em) => {
       const row = await this.find(em, actor.user, res, id);
       for (const child of res.children) {
+        if (child.cascade) {
+          await em.nativeDelete(child.entity, { [child.column]: id });
+          continue;
+        }
         const n = await em.count(child.entity, { [child.column]: id });
         if (n) throw new ConflictError(`${res.singular} ${id} still has ${n} ${child.label}; delete or move them first`);
       }

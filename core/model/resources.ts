@@ -17,6 +17,8 @@ export interface Placement { tenantId: number; siteId?: number; clusterId?: numb
 export interface ParentLookup {
   /** A row of `entity` the principal may see, or null. */
   visible(entity: EntitySchema<any>, id: number): Promise<Record<string, any> | null>;
+  /** A row of a declared resource the principal may see (its scope rules), or null. */
+  visibleIn(def: ResourceDef, id: number): Promise<Record<string, any> | null>;
   defaultTenantId(): Promise<number>;
 }
 
@@ -41,6 +43,8 @@ export interface ResourceDef {
   /** Its input schema's name in /api/openapi.json. */
   schemaName: string;
   parent: ResourceParent;
+  /** The parent resource's def, for a row under another resource. */
+  parentDef?: ResourceDef;
   search: string[];
   filters: string[];
   secrets: string[];
@@ -49,7 +53,7 @@ export interface ResourceDef {
   unique: string[][];
   /** Derives tenant/site/cluster from the parent named in the input, checking it is visible. */
   place(input: Record<string, any>, lookup: ParentLookup, user: Principal): Promise<Placement | FieldProblem>;
-  children: { entity: EntitySchema<any>; column: string; label: string }[];
+  children: { entity: EntitySchema<any>; column: string; label: string; cascade?: boolean }[];
   copyDefaults(row: Record<string, any>): Record<string, unknown>;
   /** The clusters whose config this row affects; null: every cluster of the tenant. */
   clustersOf(row: Record<string, any>): readonly number[] | null;
@@ -85,33 +89,66 @@ async function underCluster(input: Record<string, any>, lookup: ParentLookup): P
 /** `<name>-copy`, the name cut on a character boundary so the copy stays within 79 bytes and keeps its suffix. */
 const copyName = (row: Record<string, any>) => ({ name: `${truncateUtf8(String(row.name), 79 - '-copy'.length)}-copy` });
 
-const PLACE: Record<ResourceParent, ResourceDef['place']> = {
+const PLACE: Record<BuiltinParent, ResourceDef['place']> = {
   provider: providerPlacement, tenant: tenantPlacement, site: (i, l) => underSite(i, l), cluster: (i, l) => underCluster(i, l),
 };
-const PARENT_SCOPES: Record<ResourceParent, Partial<Record<ScopeType, string>>> = {
+const PARENT_SCOPES: Record<BuiltinParent, Partial<Record<ScopeType, string>>> = {
   provider: {}, tenant: {}, site: { site: 'siteId' }, cluster: { site: 'siteId', cluster: 'clusterId' },
 };
-const PARENT_FILTERS: Record<ResourceParent, string[]> = { provider: [], tenant: [], site: ['siteId'], cluster: ['clusterId', 'siteId'] };
+const PARENT_FILTERS: Record<BuiltinParent, string[]> = { provider: [], tenant: [], site: ['siteId'], cluster: ['clusterId', 'siteId'] };
 
 const pascal = (s: string) => s.split(/[^a-zA-Z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 
-/** A declaration with its defaults and its parent's rules: what the CRUD layers work with. */
-export function resourceDef(owner: string, d: ResourceDeclaration<any>): ResourceDef {
+type BuiltinParent = Exclude<ResourceParent, object>;
+
+/** Under another resource: placed, scoped and counted as its parent row is. */
+function underResource(parent: ResourceDef, column: string): Pick<ResourceDef, 'place' | 'scopeColumns' | 'filters' | 'clustersOf'> {
+  return {
+    async place(input, lookup) {
+      const row = await lookup.visibleIn(parent, input[column]);
+      if (!row) return { field: column, message: `no ${parent.singular} ${input[column]}` };
+      const placed: Placement = { tenantId: row.tenantId };
+      if (row.siteId !== undefined) placed.siteId = row.siteId;
+      if (row.clusterId !== undefined) placed.clusterId = row.clusterId;
+      return placed;
+    },
+    scopeColumns: Object.fromEntries(Object.entries(parent.scopeColumns).filter(([, col]) => col !== 'id')),
+    filters: [column, ...parent.filters],
+    clustersOf: parent.clustersOf,
+  };
+}
+
+/**
+ * A declaration with its defaults and its parent's rules: what the CRUD layers work with.
+ * `parentDef` resolves a parent given as another resource.
+ */
+export function resourceDef(owner: string, d: ResourceDeclaration<any>, parentDef?: ResourceDef): ResourceDef {
   const props = d.entity.meta.properties as Record<string, unknown>;
   const unique = d.unique ?? [];
+  let parentRules: Pick<ResourceDef, 'place' | 'scopeColumns' | 'filters' | 'clustersOf'>;
+  if (typeof d.parent === 'object') {
+    if (!parentDef) throw new Error(`resource "${d.name}": its parent resource is not declared`);
+    parentRules = underResource(parentDef, d.parent.column);
+  } else {
+    const p: BuiltinParent = d.parent;
+    parentRules = {
+      place: PLACE[p], scopeColumns: PARENT_SCOPES[p], filters: PARENT_FILTERS[p],
+      clustersOf: p === 'cluster' ? (r) => [r.clusterId as number] : () => null,
+    };
+  }
   return {
-    owner, name: d.name, singular: d.singular, entity: d.entity as EntitySchema<any>, input: d.input, parent: d.parent,
+    owner, name: d.name, singular: d.singular, entity: d.entity as EntitySchema<any>, input: d.input, parent: d.parent, parentDef,
     permission: d.permission ?? `${owner}.${d.singular}`,
     changeEntity: owner === 'core' ? d.singular : `${owner}.${d.singular}`,
     path: owner === 'core' ? `/api/${d.name}` : `/api/plugins/${owner}/${d.name}`,
     schemaName: `${owner === 'core' ? '' : pascal(owner)}${pascal(d.singular)}Input`,
     search: d.search ?? [], secrets: d.secrets ?? [], unique,
-    filters: [...new Set([...PARENT_FILTERS[d.parent], ...(d.filters ?? [])])],
-    scopeColumns: { ...PARENT_SCOPES[d.parent], ...d.scopes },
-    place: PLACE[d.parent],
+    filters: [...new Set([...parentRules.filters, ...(d.filters ?? [])])],
+    scopeColumns: { ...parentRules.scopeColumns, ...d.scopes },
+    place: parentRules.place,
     children: (d.children ?? []) as ResourceDef['children'],
     copyDefaults: d.copyDefaults ?? ((row) => ('name' in props ? copyName(row) : {})),
-    clustersOf: d.clusters ?? (d.parent === 'cluster' ? (r) => [r.clusterId as number] : () => null),
+    clustersOf: d.clusters ?? parentRules.clustersOf,
     check: d.check, afterWrite: d.afterWrite as ResourceDef['afterWrite'],
     defaultSort: d.defaultSort ?? unique[0]?.at(-1) ?? 'id',
   };
