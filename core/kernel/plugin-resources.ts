@@ -15,7 +15,7 @@ const PARENT_COLUMNS = { provider: [], tenant: ['tenantId'], site: ['tenantId', 
  * handle its code uses. `defs` collects the plugin's resources for the OpenAPI document.
  */
 export function definePluginResource(
-  plugin: { id: string; manifest: Manifest; http: PluginHttp; cli: PluginCli; crud: CrudService; defs: ResourceDef[] },
+  plugin: { id: string; manifest: Pick<Manifest, 'permissions'>; http: PluginHttp; cli: PluginCli; crud: CrudService; defs: ResourceDef[] },
   declaration: ResourceDeclaration<any>,
 ): Resource<any> {
   const { id, crud } = plugin;

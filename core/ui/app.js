@@ -309,8 +309,9 @@ export class AcmApp extends LitElement {
     if (first === 'plugins' && can('core.plugin:read')) return html`<acm-plugins-page></acm-plugins-page>`;
     if (first === 'revisions' && can('core.revision:read')) return html`<acm-revisions-page .sub=${rest.join('/')}></acm-revisions-page>`;
     if (first === 'batch' && can('core.extension:write')) return html`<acm-batch-page></acm-batch-page>`;
-    const page = nav.find((n) => n.plugin && n.path === route);
-    if (page) return this.pluginPage(page);
+    // A plugin page owns its route and what follows it (`#/conference/5/edit`): the rest is its `sub`.
+    const page = nav.find((n) => n.plugin && (n.path === route || route.startsWith(`${n.path}/`)));
+    if (page) return this.pluginPage(page, route.slice(String(page.path).length + 1));
     if (route === '/') {
       return html`<header class="page-head"><h1>Welcome, ${this.me.username}</h1></header>
         <p>No home page plugin is enabled. Pick a page from the menu.</p>`;
@@ -318,8 +319,8 @@ export class AcmApp extends LitElement {
     return html`<header class="page-head"><h1>Not found</h1></header><p>There is no page here, or your role may not open it. <a href="#/">Home</a></p>`;
   }
 
-  /** @param {NavItem} page */
-  pluginPage(page) {
+  /** @param {NavItem} page @param {string} sub */
+  pluginPage(page, sub) {
     const key = `${page.plugin}:${page.element}`;
     let el = this.pluginEls.get(key);
     if (!el) {
@@ -338,6 +339,7 @@ export class AcmApp extends LitElement {
     // its own remove() (or throws in it) would stay on screen under every page after it. The
     // shell's own wrapper is what Lit removes; the key makes a switch between two plugin pages
     // replace the wrapper too.
+    /** @type {HTMLElement & { sub?: string }} */ (el).sub = sub;
     return keyed(key, html`<div class="plugin-host" data-plugin=${String(page.plugin)}>${el}</div>`);
   }
 

@@ -4,31 +4,11 @@ import { api, can, deviceState, duration, formatDate, live, toast, ApiError } fr
 import { EXTENSION_SECTIONS, refOptions } from './form.js';
 import './table.js';
 
-/** Id → name of the clusters, groups and sites, for list columns. */
-const names = { clusters: new Map(), groups: new Map(), sites: new Map() };
-async function loadNames() {
-  const [c, g, s] = await Promise.all([refOptions('clusterId'), refOptions('groupId'), refOptions('siteId')]);
-  names.clusters = new Map(c.map((o) => [o.value, o.label]));
-  names.groups = new Map(g.map((o) => [o.value, o.label]));
-  names.sites = new Map(s.map((o) => [o.value, o.label]));
-}
-const clusterName = (/** @type {any} */ r) => names.clusters.get(r.clusterId) ?? r.clusterId;
-const groupName = (/** @type {any} */ r) => (r.groupId ? names.groups.get(r.groupId) ?? r.groupId : '');
-const siteName = (/** @type {any} */ r) => names.sites.get(r.siteId) ?? r.siteId;
+import { clusterName, groupName, siteName } from './resource-page.js';
+
 const yes = (/** @type {unknown} */ v) => (v === true ? 'yes' : v === false ? 'no' : '');
 
-/**
- * @typedef {object} ResourceDef
- * @property {string} name        API path segment and route
- * @property {string} title
- * @property {string} singular
- * @property {string} schema      component schema in /api/openapi.json
- * @property {string} permission  core.<x>
- * @property {import('./table.js').Column[]} columns
- * @property {(r: any) => string} [rowLabel]
- * @property {import('./form.js').Section[]} [sections]
- * @property {boolean} [clusterFilter]
- */
+/** @typedef {import('./resource-page.js').ResourceDef} ResourceDef */
 
 /** @type {ResourceDef[]} */
 export const RESOURCES = [
@@ -93,66 +73,6 @@ export const RESOURCES = [
   },
 ];
 
-/**
- * `<acm-resource-page>`: list (acm-table) and Add/View/Change/Copy (acm-object-form) of one core
- * object; the route after `#/<name>/` picks which: '', 'new', '<id>', '<id>/edit', '<id>/copy'.
- */
-export class AcmResourcePage extends LitElement {
-  static properties = { def: { attribute: false }, sub: { type: String }, cluster: { state: true }, ready: { state: true } };
-  constructor() {
-    super();
-    /** @type {ResourceDef | null} */
-    this.def = null;
-    this.sub = '';
-    this.cluster = '';
-    this.query = {};
-    this.ready = false;
-  }
-  createRenderRoot() { return this; }
-  connectedCallback() {
-    super.connectedCallback();
-    void loadNames().then(() => { this.ready = true; });
-  }
-  /** @param {string} to */
-  nav(to) { location.hash = `#/${this.def?.name}${to ? `/${to}` : ''}`; }
-
-  /** @param {CustomEvent} e */
-  onAction(e) {
-    const { action, row } = e.detail;
-    if (action === 'add') this.nav('new');
-    else if (action === 'view') this.nav(String(row.id));
-    else if (action === 'edit') this.nav(`${row.id}/edit`);
-    else if (action === 'copy') this.nav(`${row.id}/copy`);
-  }
-
-  render() {
-    const def = this.def;
-    if (!def) return nothing;
-    const m = /^(new|(\d+)(?:\/(edit|copy))?)$/.exec(this.sub);
-    if (m) {
-      const mode = m[1] === 'new' ? 'new' : m[3] ?? 'view';
-      const id = m[2] ? Number(m[2]) : 0;
-      const title = mode === 'new' ? `Add ${def.singular}` : mode === 'copy' ? `Copy ${def.singular}` : mode === 'edit' ? `Change ${def.singular}` : `View ${def.singular}`;
-      return html`<header class="page-head"><h1>${title}</h1>
-          <a class="back" href="#/${def.name}">← ${def.title}</a></header>
-        <acm-object-form .resource=${def.name} .schemaName=${def.schema} .permission=${def.permission} .mode=${mode} .itemId=${id}
-          .sections=${def.sections ?? null} .defaults=${this.cluster ? { clusterId: Number(this.cluster) } : {}}
-          @acm-saved=${() => this.nav('')} @acm-cancel=${() => this.nav('')} @acm-edit=${() => this.nav(`${id}/edit`)}></acm-object-form>`;
-    }
-    const write = can(`${def.permission}:write`);
-    const actions = write ? ['add', 'view', 'edit', 'copy', 'delete'] : ['view'];
-    return html`<header class="page-head"><h1>${def.title}</h1>
-        ${def.clusterFilter ? html`<label class="inline">Cluster
-          <select @change=${(/** @type {Event} */ e) => { this.cluster = /** @type {HTMLSelectElement} */ (e.target).value; this.query = this.cluster ? { clusterId: this.cluster } : {}; }}>
-            <option value="">All</option>
-            ${[...names.clusters].map(([id, n]) => html`<option value=${id} ?selected=${String(id) === this.cluster}>${n}</option>`)}
-          </select></label>` : nothing}
-      </header>
-      <acm-table .path=${`/api/${def.name}`} caption=${def.title} storage-key=${def.name} .columns=${[...def.columns]} .query=${this.query}
-        .actions=${actions} .rowLabel=${def.rowLabel ?? ((/** @type {any} */ r) => r.name)} @acm-action=${this.onAction}></acm-table>`;
-  }
-}
-customElements.define('acm-resource-page', AcmResourcePage);
 
 /** The user form has no schema in the OpenAPI document: a small one here (POST /api/users). */
 export class AcmUsersPage extends LitElement {
