@@ -33,6 +33,7 @@ export { SecretType, SecretKeyError } from './secret-column.ts';
 export type { EntityManager, FilterQuery, MigrationObject } from '@mikro-orm/core';
 export { Migration } from '@mikro-orm/migrations';
 export { configText, configTextProblem, confValue, confName, UnsafeConfigValueError } from './config-text.ts';
+export { ConfWriter, dialplanToken, fileHeader, objectNames, tenantName } from './conf-writer.ts';
 export {
   callerIdProblem, callerIdSchema, hostProblem, hostSchema, ipProblem, ipSchema, networkProblem, networkSchema, parseIp,
   reservedNameProblem, RESERVED_NAMES, truncateUtf8, uriHost, utf8Bytes, utf8Max,
