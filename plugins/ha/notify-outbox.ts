@@ -1,7 +1,7 @@
 import { busSubject, type NotifyChannel, type OutboxEntryView } from '../../sdk/index.ts';
 import { HaEventSchema, HaNotifyTargetSchema, type HaGroup, type HaNotifyTarget } from './entities.ts';
 import type { HaDeps } from './deps.ts';
-import { haMessage, haTransports, subjectOf, type Notice } from './notify.ts';
+import { haMessage, haTransports, type Notice } from './notify.ts';
 import { instanceName } from './render.ts';
 
 export interface HaEventInput { serverId: number | null; node: string | null; instance: string | null; state: string; message: string; at: Date }
