@@ -22,7 +22,7 @@ import { amiService, modelService, sshService } from './services/plugin-services
 import { createNotifier, notifierSettingsFromEnv, type NotifierSettings } from './services/notifier.ts';
 import { Outbox, type OutboxPolicy } from './services/outbox.ts';
 import { PluginBound } from './kernel/plugin-bound.ts';
-import { coreServices } from '../sdk/core-services.ts';
+import { coreServices, type NotifierService } from '../sdk/core-services.ts';
 import { commitValidators } from '../sdk/commit.ts';
 import { ConfigFileRegistry } from './commit/files.ts';
 import { CommitService } from './commit/commit-service.ts';
@@ -148,8 +148,9 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     const crud = new CrudService(orm, license, (m) => bus.publish(MODEL_CHANGED_SUBJECT, m),
       (res, err) => logger.warn({ err: (err as Error).message, resource: res.changeEntity }, 'after-write hook failed'));
     // Sends for the core and the started plugins only: a disabled plugin's transports are not known.
+    // Through the notifier plugins get (a test's fake one too).
     const outbox: Outbox = new Outbox({
-      orm, notifier, logger, policy: opts.outbox,
+      orm, logger, policy: opts.outbox, notifier: (opts.services?.[coreServices.notifier.id] as NotifierService | undefined) ?? notifier,
       activeOwners: (): string[] => ['core', ...kernel.list().filter((p) => p.started).map((p) => p.id)],
     });
     const kernel: Kernel = new Kernel({
