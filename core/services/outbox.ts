@@ -9,7 +9,7 @@
  * attempted: the entry waits with the reason and counts no attempt.
  */
 import { createHash } from 'node:crypto';
-import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type {
   NotifierService, NotifyChannel, NotifyTransports, OutboxEntryView, OutboxInput, OutboxMessage, OutboxService, OutboxStatus,
@@ -155,7 +155,7 @@ export class Outbox {
     return view(row);
   }
 
-  private async list(owner: string, q: Parameters<OutboxService['list']>[0] & object) {
+  private async list(owner: string, q: NonNullable<Parameters<OutboxService['list']>[0]>) {
     const page = Math.max(1, Math.floor(q.page ?? 1));
     const pageSize = Math.min(Math.max(1, Math.floor(q.pageSize ?? 50)), 1000);
     const where: Record<string, unknown> = { owner };
@@ -181,7 +181,7 @@ export class Outbox {
     }
   }
 
-  private async attempt(em: ReturnType<MikroORM['em']['fork']>, e: OutboxEntry): Promise<void> {
+  private async attempt(em: EntityManager, e: OutboxEntry): Promise<void> {
     e.status = 'sending';
     await em.flush();
     const message = { ...(e.message as OutboxMessage), channel: e.channel as NotifyChannel, to: e.target, subject: e.subject };
