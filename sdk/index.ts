@@ -14,6 +14,7 @@ export { coreServices } from './core-services.ts';
 export type {
   LicenseInfo, LicenseService, AuditService, AuditRecord, AuditEntry, KernelInfo, AmiEvent, AmiService, SshService, SshSession, SshFileInfo, ModelService,
   NotifierService, NotifyChannel, NotifySeverity, NotifyMessage, NotifyResult, NotifyTransports, SmtpSettings, SnmpSettings,
+  OutboxService, OutboxInput, OutboxEntryView, OutboxMessage, OutboxStatus,
 } from './core-services.ts';
 export { ACM_ENTERPRISE_OID, hostPort, notifyTargetProblem } from './notify.ts';
 export { commitValidators, tenantPrefix, DEFAULT_TENANT_ID, MARKER_PREFIX } from './commit.ts';

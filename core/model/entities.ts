@@ -1,6 +1,7 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { col } from './schema-helpers.ts';
 import { SecretType } from '../crypto/secret-type.ts';
+import { OutboxEntrySchema } from './outbox-entity.ts';
 
 /**
  * Core entities. Parent links are plain id columns (tenantId, siteId, clusterId, groupId) so every
@@ -280,5 +281,5 @@ export const RevisionSchema = new EntitySchema<Revision>({
 export const coreEntities = [
   TenantSchema, SiteSchema, ClusterSchema, ServerSchema, GroupSchema, ExtensionSchema, TrunkSchema, AclSchema,
   ChangeSetEntrySchema, AuditEventSchema, UserSchema, RoleSchema, SessionSchema, LicenseRecordSchema, PluginStateSchema,
-  ConfigBlobSchema, RevisionSchema,
+  ConfigBlobSchema, RevisionSchema, OutboxEntrySchema,
 ];

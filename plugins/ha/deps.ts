@@ -1,4 +1,4 @@
-import type { AuditService, ModelService, NotifierService, PluginContext, RouteContext, SshService, WriteActor } from '../../sdk/index.ts';
+import type { AuditService, ModelService, NotifierService, OutboxService, PluginContext, RouteContext, SshService, WriteActor } from '../../sdk/index.ts';
 import type { HaSettings } from './manifest.ts';
 import type { HaStore } from './store.ts';
 
@@ -10,6 +10,7 @@ export interface HaDeps {
   model: ModelService;
   audit: AuditService;
   notifier: NotifierService;
+  outbox: OutboxService;
   store: HaStore;
 }
 

@@ -33,6 +33,7 @@ export default definePlugin({
     });
     const d: HaDeps = {
       ctx, s, store, model, ssh: ctx.get(coreServices.ssh), audit: ctx.get(coreServices.audit), notifier: ctx.get(coreServices.notifier),
+      outbox: ctx.get(coreServices.outbox),
     };
     registerGroupRoutes(d);
     const statusOf = registerStatus(d);
