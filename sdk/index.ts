@@ -5,7 +5,7 @@ export type {
   Principal, HttpMethod, WriteActor, ConfigWrite, ConfigChange,
 } from './plugin.ts';
 export { defineResource } from './resources.ts';
-export type { Resource, ResourceDeclaration, ResourceParent, ResourcePage, ResourceWrite, PluginResources } from './resources.ts';
+export type { CoreObjectKind, CoreRefs, Resource, ResourceDeclaration, ResourceParent, ResourceParentRef, ResourcePage, ResourceWrite, PluginResources } from './resources.ts';
 export { defineManifest, CONTRACT_VERSION } from './manifest.ts';
 export type { Manifest, ManifestInput, UiPage } from './manifest.ts';
 export { createServiceRef, createExtensionPoint } from './refs.ts';
