@@ -99,7 +99,7 @@ export class ConfWriter {
 }
 
 function optionKey(key: string): string {
-  if (!/^[A-Za-z0-9_*#+]+$/.test(key)) throw new UnsafeConfigValueError('option', `"${key}" is not an option name`);
+  if (!/^[A-Za-z0-9_*#+][A-Za-z0-9_*#+-]*$/.test(key)) throw new UnsafeConfigValueError('option', `"${key}" is not an option name`);
   return key;
 }
 
