@@ -7,7 +7,7 @@ import type { ManifestInput } from './manifest.ts';
 import type { ExtensionPoint, ServiceRef } from './refs.ts';
 import type { EventBus } from './bus.ts';
 import type { AmiEvent } from './core-services.ts';
-import type { ConfigFileDeclaration, ConfigRenderer } from './commit.ts';
+import type { ConfigFileDeclaration, ConfigRenderer, DeployTargetDeclaration } from './commit.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -118,6 +118,13 @@ export interface PluginCommit {
    * module does not `requires`.
    */
   replaceRenderer(name: string, render: ConfigRenderer): void;
+  /**
+   * Declares files the plugin pushes per server outside Asterisk's config dir, with their
+   * reload and verify (sdk/README §5). Refused when the name is not plain or is declared already
+   * by the plugin; each render is checked at every commit (absolute path, no `..`, one file per
+   * path and server, a server of the cluster).
+   */
+  target(declaration: DeployTargetDeclaration): void;
 }
 
 export interface PluginEvents {
