@@ -1,13 +1,13 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { AmiEvent, AmiService, ModelService, SshService } from '../../sdk/core-services.ts';
 import type { EventBus } from '../../sdk/bus.ts';
-import type { ClusterView, ServerView } from '../../sdk/commit.ts';
+import type { ClusterView } from '../../sdk/commit.ts';
 import { NotFoundError } from '../../sdk/errors.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import type { AmiBusEvent } from '../asterisk/ami-client.ts';
 import type { SshTransport } from '../asterisk/ssh-transport.ts';
 import { sshTo } from '../asterisk/host-key-pins.ts';
-import { ClusterSchema, ServerSchema, type Server } from '../model/entities.ts';
+import { ClusterSchema, ServerSchema } from '../model/entities.ts';
 import { loadSnapshot } from '../commit/load-snapshot.ts';
 import { asView, serverView, toPluginView } from '../commit/snapshot.ts';
 
