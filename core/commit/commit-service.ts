@@ -7,7 +7,7 @@ import type { ClusterSnapshotView, CommitValidator, ModuleVerifier } from '../..
 import { NotFoundError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import {
-  ChangeSetEntrySchema, ClusterSchema, ConfigBlobSchema, ExtensionSchema, RevisionSchema, SealedFileSchema, ServerSchema,
+  ChangeSetEntrySchema, ClusterSchema, ExtensionSchema, RevisionSchema, ServerSchema,
   type Cluster, type Revision, type RevisionFileRef, type Server,
 } from '../model/entities.ts';
 import { sshTo } from '../asterisk/host-key-pins.ts';
@@ -18,6 +18,7 @@ import type { ConfigFileRegistry } from './files.ts';
 import { collectMailboxes } from './render/common.ts';
 import { validateCluster } from './validate.ts';
 import { ServerPush, TargetPush } from './push.ts';
+import { revisionFiles, storeFile } from './revision-store.ts';
 import { addTo } from '../util/group.ts';
 import { amiProbe, unverifiable, verifyLoaded } from './verify/index.ts';
 import { clusterDrift, type ClusterDrift, type ServerDrift } from './verify/drift.ts';
@@ -258,31 +259,8 @@ export class CommitService {
   }
 
   /** A revision's files as pushed; one with secrets also as shown (`shown`, masked). */
-  async filesOf(em: EntityManager, rev: Revision): Promise<RenderedFile[]> {
-    const blobs = new Map((await em.find(ConfigBlobSchema, { sha256: { $in: rev.files.map((f) => f.shown ?? f.sha256) } })).map((b) => [b.sha256, b.content]));
-    const secret = rev.files.filter((f) => f.shown).map((f) => f.sha256);
-    const sealed = new Map(secret.length ? (await em.find(SealedFileSchema, { sha256: { $in: secret } })).map((b) => [b.sha256, b.content]) : []);
-    return rev.files.map((f) => {
-      const text = blobs.get(f.shown ?? f.sha256) ?? '';
-      const base = { name: f.name, reload: f.reload, sha256: f.sha256, ...(f.deploy ? { deploy: f.deploy } : {}) };
-      if (!f.shown) return { ...base, content: text };
-      const content = sealed.get(f.sha256);
-      // Never push a secret-bearing file short of its secrets.
-      if (content === undefined) throw new Error(`revision ${rev.id}: the sealed content of ${f.name} is missing`);
-      return { ...base, content, shown: text };
-    });
-  }
-
-  /** Stores a file once per content: with secrets, the masked text as its blob and the whole file sealed. */
-  private async store(em: EntityManager, f: RenderedFile): Promise<RevisionFileRef> {
-    const shownSha = f.shown === undefined ? undefined : sha256(f.shown);
-    const text = f.shown ?? f.content;
-    if (!(await em.findOne(ConfigBlobSchema, { sha256: shownSha ?? f.sha256 }))) em.create(ConfigBlobSchema, { sha256: shownSha ?? f.sha256, content: text, size: Buffer.byteLength(text) });
-    if (shownSha && !(await em.findOne(SealedFileSchema, { sha256: f.sha256 }))) em.create(SealedFileSchema, { sha256: f.sha256, content: f.content });
-    return {
-      name: f.name, sha256: f.sha256, reload: f.reload, size: Buffer.byteLength(f.content),
-      ...(shownSha ? { shown: shownSha } : {}), ...(f.deploy ? { deploy: f.deploy } : {}),
-    };
+  filesOf(em: EntityManager, rev: Revision): Promise<RenderedFile[]> {
+    return revisionFiles(em, rev);
   }
 
   private async deploy(actor: Actor, p: Prepared, opts: { allChanges?: boolean; rollbackOf?: number }): Promise<CommitOutcome> {
@@ -304,7 +282,7 @@ export class CommitService {
     }
     // The revision is stored before anything is pushed: it is the backup.
     const files: RevisionFileRef[] = [];
-    for (const f of p.files) files.push(await this.store(em, f));
+    for (const f of p.files) files.push(await storeFile(em, f));
     const rev = em.create(RevisionSchema, {
       tenantId: p.cluster.tenantId, clusterId, status: 'pending', author: actor.user.username, userId: actor.user.userId || null,
       createdAt: new Date(), files, changed: toWrite.map((f) => f.name), changeIds, rollbackOf: opts.rollbackOf ?? null,
