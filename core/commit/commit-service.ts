@@ -326,7 +326,7 @@ export class CommitService {
         if (!client?.connected) throw new Error(`${server.name}: not connected over AMI`);
         const ssh = await sshTo(this.orm, server).catch((err: Error) => { throw new Error(`${server.name}: ${err.message}`); });
         const push = new ServerPush(ssh, configDir);
-        const targets = new TargetPush(ssh, this.files.targets, serverView(server));
+        const targets = new TargetPush(ssh, this.files.targets, serverView(server), (target) => this.progress(p.cluster, 'reload', { revisionId, server: server.name, module: target }));
         pushes.push({ server, push, targets, close: () => ssh.close() });
         await push.write(ordered).catch((err: Error) => { throw new Error(`${server.name}: push failed: ${err.message}`); });
         for (const m of modules) {

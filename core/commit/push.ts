@@ -61,7 +61,8 @@ export class TargetPush {
   /** Targets reloaded on this server: a restore reloads and verifies them again. */
   private reloaded = new Set<string>();
 
-  constructor(ssh: SshTransport, private targets: DeployTargetRegistry, private server: ServerView) {
+  /** `reloading` hears each target reloaded (the commit's progress). */
+  constructor(ssh: SshTransport, private targets: DeployTargetRegistry, private server: ServerView, private reloading: (target: string) => void = () => {}) {
     this.push = new ServerPush(ssh, '/');
   }
 
@@ -74,6 +75,7 @@ export class TargetPush {
     const keys = all ? [...now.keys()] : [...new Set(mine.map((f) => f.deploy!.target))].sort();
     for (const k of keys) {
       this.reloaded.add(k);
+      this.reloading(k);
       await this.targets.reload(k, this.server, now.get(k) ?? []);
     }
     const findings: string[] = [];
