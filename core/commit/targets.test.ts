@@ -73,6 +73,18 @@ describe('deploy targets', () => {
     await expect(r.render(view)).rejects.toThrow(`deploy target prov.phones (/etc/x) (path): is rendered twice for server ${s1} (also by faxd.fax)`);
   });
 
+  it('names the server and the target when a reload or a check fails, or the target is gone', async () => {
+    const r = new DeployTargetRegistry();
+    const server = view.servers[0]!;
+    r.declare('faxd', target([], { reload: () => { throw new Error('hylafax not installed'); }, verify: async () => { throw new Error('no answer'); } }));
+    r.declare('faxd', target([], { name: 'checked', verify: async (_s, files) => files.map((f) => ({ object: f.path, message: 'is not loaded' })) }));
+    await expect(r.reload('faxd.fax', server, [])).rejects.toThrow(`${server.name}: faxd.fax: reload failed: hylafax not installed`);
+    expect(await r.verify('faxd.fax', server, [])).toEqual([`${server.name}: faxd.fax: cannot verify: no answer`]);
+    expect(await r.verify('faxd.checked', server, [{ path: '/etc/x', sha256: 'ab' }])).toEqual([`${server.name}: faxd.checked: /etc/x is not loaded`]);
+    expect(await r.verify('gone.fax', server, [])).toEqual([`${server.name}: gone.fax: no such deploy target (its plugin is not running)`]);
+    await expect(r.reload('gone.fax', server, [])).rejects.toThrow(`${server.name}: gone.fax: no such deploy target (its plugin is not running)`);
+  });
+
   it('are forgotten with their plugin', async () => {
     const files = new ConfigFileRegistry();
     files.targets.declare('faxd', target([{ serverId: s1, path: '/etc/x', content: '' }]));

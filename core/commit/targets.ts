@@ -97,7 +97,9 @@ export class DeployTargetRegistry {
 
   /** Runs the target's reload on one server; throws what went wrong, naming server and target. */
   async reload(key: string, server: ServerView, files: readonly DeployedFile[]): Promise<void> {
-    await this.get(key, server).reload(server, files).catch((err: Error) => { throw new Error(`${server.name}: ${key}: reload failed: ${err.message}`); });
+    const t = this.get(key, server);
+    // Through a promise: a reload that throws before it awaits fails the same way.
+    await Promise.resolve().then(() => t.reload(server, files)).catch((err: Error) => { throw new Error(`${server.name}: ${key}: reload failed: ${err.message}`); });
   }
 
   /** The target's verify on one server: `<server>: <target>: <object> <message>` for each finding. */
