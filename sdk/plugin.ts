@@ -146,7 +146,7 @@ export interface PluginLifecycle {
 
 /**
  * What `setup` gets. Everything a plugin registers (routes, jobs, AMI handlers, bus subscriptions,
- * CLI commands, config files, lifecycle hooks, services, extension-point entries) is
+ * CLI commands, config files, deploy targets, lifecycle hooks, services, extension-point entries) is
  * registered during `setup`: a registration method called after setup returned throws a
  * PluginError naming the plugin and the call (`plugin "conference": ctx.jobs.every called after
  * setup`), so disabling a plugin removes exactly what it registered.
