@@ -19,7 +19,7 @@ export type {
 export { ACM_ENTERPRISE_OID, hostPort, notifyTargetProblem } from './notify.ts';
 export { commitValidators, tenantPrefix, DEFAULT_TENANT_ID, MARKER_PREFIX } from './commit.ts';
 export type {
-  ConfigFileDeclaration, ConfigFileEntry, ConfigRenderer, CommitProblem, CommitValidator, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
+  ConfigFileDeclaration, ConfigFileEntry, DeployFile, DeployedFile, DeployTargetDeclaration, ConfigRenderer, CommitProblem, CommitValidator, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
   ExtensionView, TrunkView, AclView, ConfigSection, LoadedStateProbe, ProbeItem, VerifyInput, VerifyFinding, ModuleVerifier,
 } from './commit.ts';
 export { busSubject, parseSubject, subjectProblem, CORE_BUS_SOURCES } from './bus.ts';

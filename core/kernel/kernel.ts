@@ -274,6 +274,10 @@ export class Kernel {
           if (r.source !== 'site') throw new PluginError(`plugin "${id}": ctx.commit.replaceRenderer is for site modules (sites/<site>/modules) only`);
           kernel.deps.files.replaceRenderer(id, r.manifest.requires.plugins, name, render);
         },
+        target(declaration) {
+          registering('commit.target');
+          kernel.deps.files.targets.declare(id, declaration);
+        },
       },
       cli: { commands: (register) => { registering('cli.commands'); r.cli.push(register); } },
       resources: {

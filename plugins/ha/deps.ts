@@ -17,7 +17,7 @@ export interface HaDeps {
 export const idParam = (c: RouteContext, key = 'id') => Number(c.params[key]);
 export const actorOf = (c: RouteContext): WriteActor => ({ user: c.user, ip: c.koa.ip });
 
-/** Deploy and failover change no row: their audit event is all they write (store writes audit with their rows). */
+/** A failover changes no row: its audit event is all it writes (store writes audit with their rows). */
 export const recordAction = (audit: AuditService, c: RouteContext, action: string, target: string, targetId: number, tenantId: number, after?: unknown) => audit.record({
   action: `ha.${action}`, target: `ha.${target}`, targetId, after, username: c.user.username, userId: c.user.userId, tenantId, ip: c.koa.ip,
 });

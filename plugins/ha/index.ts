@@ -9,6 +9,7 @@ import { registerGroupRoutes } from './group-routes.ts';
 import { registerStatus } from './node-status.ts';
 import { registerOutbox } from './notify-outbox.ts';
 import { registerNodeActions } from './node-actions.ts';
+import { registerDeployTarget } from './deploy-target.ts';
 import { registerHistory } from './event-history.ts';
 import { registerSync } from './sync-rounds.ts';
 import { registerTile } from './tile.ts';
@@ -16,7 +17,8 @@ import { registerCli } from './cli.ts';
 
 /**
  * High availability: HA groups of a cluster's servers share VIPs through keepalived (VRRP).
- * acm renders keepalived.conf + node.json per node and deploys them over SSH; on the nodes the
+ * acm renders keepalived.conf + node.json per node, and a commit of the cluster deploys them
+ * (a deploy target: revision, diff, rollback); on the nodes the
  * agent (node/, `acm-ha`) is keepalived's track_script (`check`) and notify script (`notify`);
  * acm collects what the nodes report (vrrp.json, check.json, events.jsonl) for /status, the
  * status tile and the event history.
@@ -39,6 +41,7 @@ export default definePlugin({
     const statusOf = registerStatus(d);
     const outbox = registerOutbox(d);
     registerNodeActions(d, outbox);
+    registerDeployTarget(d);
     const collect = registerHistory(d, outbox);
     const sync = registerSync(d, outbox, statusOf);
     registerTile(d, statusOf);

@@ -3,10 +3,10 @@
  * ha_events once (also when the history is read again), published on the bus, delivered through
  * the outbox to syslog (a UDP listener), a webhook (a local HTTP server), email (an smtp-server)
  * and SNMP traps (a net-snmp receiver), SMS pending; the outbox per target;
- * /deploy, /failover, /sync, /events.
+ * /failover, /sync, /events (deploying the nodes' files is the commit: deploy-target.test.ts).
  */
 import dgram from 'node:dgram';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -215,22 +215,6 @@ describe('acm ha log', () => {
 });
 
 describe('routes', () => {
-  it('/deploy writes node.json and keepalived.conf to every node and reports the reload', async () => {
-    for (const s of sims) { mkdirSync(join(s.fsRoot, 'etc/acm-ha'), { recursive: true }); mkdirSync(join(s.fsRoot, 'etc/keepalived'), { recursive: true }); }
-    const r = await k.admin.json('POST', `${P}/groups/${group.id}/deploy`);
-    expect(r.status).toBe(200);
-    expect(r.body.results.map((x: any) => x.server)).toEqual(['lon-ast1', 'lon-ast2']);
-    // the simulator has no systemctl: deployed, but the reload is reported as failed
-    expect(r.body.results[0]).toMatchObject({ ok: false, error: expect.stringMatching(/systemctl/) });
-    const conf = readFileSync(join(sims[1]!.fsRoot, 'etc/keepalived/keepalived.conf'), 'utf8');
-    expect(conf).toContain('priority 100');
-    expect(conf).toContain('unicast_src_ip 192.168.0.215');
-    const node = JSON.parse(readFileSync(join(sims[0]!.fsRoot, 'etc/acm-ha/node.json'), 'utf8'));
-    expect(node).toMatchObject({ node: 'lon-ast1', primary: true, syslog: [] });
-    const audit = JSON.stringify((await k.admin.json('GET', '/api/audit?q=ha.group.deploy')).body);
-    expect(audit).toContain('ha.group.deploy');
-  });
-
   it('/failover runs the agent on the node, records the event and notifies; a non-member is refused', async () => {
     const bad = await k.admin.json('POST', `${P}/groups/${group.id}/failover`, { serverId: 9999 });
     expect(bad.status).toBe(422);
