@@ -1,4 +1,6 @@
 import { Migration, type MigrationObject } from '../../../sdk/index.ts';
+import { Migration20261202065940_placed as PlacedSqlite } from './sqlite/Migration20261202065940_placed.ts';
+import { Migration20261202065940_placed as PlacedMysql } from './mysql/Migration20261202065940_placed.ts';
 
 /**
  * The HA plugin's migrations, per driver. These two were generated from entities.ts with MikroORM's
@@ -99,7 +101,8 @@ class HaOutboxMysql extends Migration {
 
 const NAME = 'ha_Migration20261201120000_initial';
 const OUTBOX = 'ha_Migration20261215120000_outbox';
+const PLACED = 'ha_Migration20261202065940_placed';
 export const migrations: { sqlite: MigrationObject[]; mysql: MigrationObject[] } = {
-  sqlite: [{ name: NAME, class: HaInitialSqlite }, { name: OUTBOX, class: HaOutboxSqlite }],
-  mysql: [{ name: NAME, class: HaInitialMysql }, { name: OUTBOX, class: HaOutboxMysql }],
+  sqlite: [{ name: NAME, class: HaInitialSqlite }, { name: OUTBOX, class: HaOutboxSqlite }, { name: PLACED, class: PlacedSqlite }],
+  mysql: [{ name: NAME, class: HaInitialMysql }, { name: OUTBOX, class: HaOutboxMysql }, { name: PLACED, class: PlacedMysql }],
 };
