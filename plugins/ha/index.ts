@@ -43,7 +43,7 @@ export default definePlugin({
     registerTile(d, statusOf);
     registerCli(d, collect, statusOf, sync);
 
-    const service: HaService = { status: async (clusterId) => statusOf((await store.allGroups()).filter((g) => !clusterId || g.clusterId === clusterId)) };
+    const service: HaService = { status: async (clusterId) => statusOf(await groups.all(clusterId)) };
     ctx.provide(haService, service);
   },
 });

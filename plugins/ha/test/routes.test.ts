@@ -192,18 +192,19 @@ describe('notifications', () => {
   });
 });
 
-describe('acm ha log', () => {
-  it('prints the collected history of every node with timestamps (oldest first), per group, as JSON too', async () => {
+describe('acm ha', () => {
+  const run = async (...args: string[]) => {
     const { Command } = await import('commander');
-    const run = async (...args: string[]) => {
-      const group = new Command('ha').exitOverride();
-      for (const r of (k.acm as any).kernel.cliRegistrars().filter((x: any) => x.id === 'ha')) r.register(group, cliContext());
-      const lines: string[] = [];
-      const orig = console.log;
-      console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
-      try { await group.parseAsync(['node', 'ha', ...args]); } finally { console.log = orig; }
-      return lines;
-    };
+    const ha = new Command('ha').exitOverride();
+    for (const r of (k.acm as any).kernel.cliRegistrars().filter((x: any) => x.id === 'ha')) r.register(ha, cliContext());
+    const lines: string[] = [];
+    const orig = console.log;
+    console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
+    try { await ha.parseAsync(['node', 'ha', ...args]); } finally { console.log = orig; }
+    return lines;
+  };
+
+  it('log prints the collected history of every node with timestamps (oldest first), per group, as JSON too', async () => {
     const out = await run('log', '-n', '3');
     expect(out).toHaveLength(3);
     expect(out[0]).toMatch(/^2026-01-05T10:00:00\.000Z\s+lon-pair\s+lon-ast1\s+acm_\d+_voice_51\s+BACKUP\s+lon-ast1: instance acm_\d+_voice_51 is now BACKUP$/);
@@ -211,6 +212,14 @@ describe('acm ha log', () => {
     const json = JSON.parse((await run('log', '--json', '--group', 'lon-pair')).join('\n'));
     expect(json.map((e: any) => e.state)).toEqual(['BACKUP', 'MASTER', 'FAULT']);
     expect(json[0]).toMatchObject({ group: 'lon-pair', node: 'lon-ast1' });
+  });
+
+  it('lists, adds and deletes what is under a group (the resource kit\'s commands)', async () => {
+    const added = JSON.parse((await run('sync-paths', 'add', '--set', `groupId=${group.id}`, '--set', 'path=/var/spool/asterisk/voicemail', '--json')).join('\n'));
+    expect(added).toMatchObject({ groupId: group.id, clusterId: group.clusterId, path: '/var/spool/asterisk/voicemail', excludes: [] });
+    expect((await run('sync-paths', 'list', '--json')).join('\n')).toContain('/var/spool/asterisk/voicemail');
+    expect(await run('sync-paths', 'delete', String(added.id))).toEqual([`deleted sync-path ${added.id}`]);
+    expect((await k.admin.json('GET', `${P}/sync-paths/${added.id}`)).status).toBe(404);
   });
 });
 
