@@ -94,6 +94,15 @@ describe('HA model API', () => {
     expect(move.body.problems).toEqual([{ field: 'clusterId', message: 'a group cannot move to another cluster' }]);
   });
 
+  it('describes each resource in /api/openapi.json, the schema the page\'s form is built from', async () => {
+    const doc = (await k.admin.json('GET', '/api/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([`${P}/groups`, `${P}/nodes/{id}`, `${P}/vips/{id}/copy`, `${P}/sync-paths`, `${P}/notify-targets/{id}`]));
+    const schemas = doc.components.schemas;
+    expect(schemas.HaGroupInput.required).toEqual(expect.arrayContaining(['clusterId', 'name']));
+    for (const input of ['HaNodeInput', 'HaVipInput', 'HaSyncPathInput', 'HaNotifyTargetInput']) expect(schemas[input].required, input).toContain('groupId');
+    expect(schemas.HaVipInput.properties.kind.enum).toEqual(['voice', 'web', 'trunk']);
+  });
+
   it('renders keepalived.conf and node.json per node, secrets masked', async () => {
     const r = await k.admin.json('GET', `${P}/groups/${group.id}/config`);
     expect(r.status).toBe(200);
