@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { createServiceRef } from './refs.ts';
 import type { ClusterSnapshotView, ClusterView, ServerView } from './commit.ts';
 
@@ -104,7 +105,11 @@ export interface SshService {
 /** Read-only access to the core model, as plugins may see it (no server credentials). */
 export interface ModelService {
   clusters(): Promise<ClusterView[]>;
-  servers(clusterId?: number): Promise<ServerView[]>;
+  /**
+   * `em`: inside a write (a resource's `check`) read through its EntityManager; on SQLite a read
+   * of its own would wait for the write's transaction, which waits for it.
+   */
+  servers(clusterId?: number, em?: EntityManager): Promise<ServerView[]>;
   snapshot(clusterId: number): Promise<ClusterSnapshotView>;
 }
 

@@ -69,8 +69,8 @@ export async function startDemoHa(acm: Acm, groups: readonly HaGroupSeed[], simu
       const serverIds = new Map((await em.find(ServerSchema, {})).map((s) => [s.name, s.id]));
       for (const { cluster, nodes, vips, ...group } of groups) {
         const g = await call('POST', `${HA}/groups`, { ...group, clusterId: clusterIds.get(cluster) });
-        for (const { server, ...node } of nodes) await call('POST', `${HA}/groups/${g.id}/nodes`, { ...node, serverId: serverIds.get(server) });
-        for (const vip of vips) await call('POST', `${HA}/groups/${g.id}/vips`, vip);
+        for (const { server, ...node } of nodes) await call('POST', `${HA}/nodes`, { groupId: g.id, ...node, serverId: serverIds.get(server) });
+        for (const vip of vips) await call('POST', `${HA}/vips`, { ...vip, groupId: g.id });
         created++;
       }
     }

@@ -85,8 +85,8 @@ export function modelService(orm: MikroORM): ModelService {
       const rows = await orm.em.fork().find(ClusterSchema, {}, { orderBy: { id: 'asc' } });
       return rows.map((c): ClusterView => ({ id: c.id, tenantId: c.tenantId, siteId: c.siteId, name: c.name, description: c.description ?? null, vip: c.vip ?? null, asteriskConfigDir: c.asteriskConfigDir ?? null }));
     },
-    async servers(clusterId) {
-      const rows = await orm.em.fork().find(ServerSchema, clusterId === undefined ? {} : { clusterId }, { orderBy: { id: 'asc' } });
+    async servers(clusterId, em = orm.em.fork()) {
+      const rows = await em.find(ServerSchema, clusterId === undefined ? {} : { clusterId }, { orderBy: { id: 'asc' } });
       return rows.map(serverView);
     },
     async snapshot(clusterId) {

@@ -26,10 +26,10 @@ beforeAll(async () => {
     servers.push(await post('/api/servers', { clusterId: cluster.id, name, host: `127.0.0.${i + 2}`, amiPort: 5038, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1', sshPort: 1, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1' }));
   }
   const g = await post(`${P}/groups`, { clusterId: cluster.id, name: 'e2e-pair' });
-  await post(`${P}/groups/${g.id}/nodes`, { serverId: servers[0].id, priority: 150, interface: 'eth0', sourceAddress: '192.0.2.1' });
-  await post(`${P}/groups/${g.id}/nodes`, { serverId: servers[1].id, priority: 100, interface: 'eth0', sourceAddress: '192.0.2.2' });
-  await post(`${P}/groups/${g.id}/vips`, { kind: 'voice', address: '192.0.2.100', prefix: 24, virtualRouterId: 77 });
-  await post(`${P}/groups/${g.id}/notify-targets`, { type: 'sms', target: '+447700900123' });
+  await post(`${P}/nodes`, { groupId: g.id, serverId: servers[0].id, priority: 150, interface: 'eth0', sourceAddress: '192.0.2.1' });
+  await post(`${P}/nodes`, { groupId: g.id, serverId: servers[1].id, priority: 100, interface: 'eth0', sourceAddress: '192.0.2.2' });
+  await post(`${P}/vips`, { groupId: g.id, kind: 'voice', address: '192.0.2.100', prefix: 24, virtualRouterId: 77 });
+  await post(`${P}/notify-targets`, { groupId: g.id, type: 'sms', target: '+447700900123' });
   page = await h.newPage();
   await h.login(page);
 }, 60_000);

@@ -191,7 +191,7 @@ export class AcmHaPage extends LitElement {
     const back = () => { this.mode = 'list'; void this.load(); };
     const name = this.mode === 'edit' ? (this.groups ?? []).find((g) => g.id === this.editId)?.name : '';
     return html`<header class="page-head"><h1>${this.mode === 'new' ? 'Add HA group' : `Change HA group ${name ?? ''}`}</h1></header>
-      <acm-object-form resource="ha-groups" path="${API}/groups" schema-source="${API}/schemas" schema-name="GroupInput" permission="ha.group"
+      <acm-object-form resource="ha-groups" path="${API}/groups" schema-name="HaGroupInput" permission="ha.group"
         .mode=${this.mode} .itemId=${this.editId} .sections=${GROUP_SECTIONS} .hints=${GROUP_HINTS} @acm-saved=${back} @acm-cancel=${back}></acm-object-form>`;
   }
 
