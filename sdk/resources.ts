@@ -79,7 +79,7 @@ export interface ResourceDeclaration<Row = Record<string, any>> {
   check?(em: EntityManager, values: Row, existing: Row | null, refs: CoreRefs): Promise<FieldProblem[]> | FieldProblem[];
   /** After a write committed (schedulers, caches); a failure here is logged, the write stands. */
   afterWrite?(write: ResourceWrite<Row>): Promise<void> | void;
-  /** Default list order; default the first `unique` column set's last column, then id. */
+  /** The column a list is sorted by when the caller names none (then by id); default id. */
   defaultSort?: string;
 }
 

@@ -150,7 +150,7 @@ export function resourceDef(owner: string, d: ResourceDeclaration<any>, parentDe
     copyDefaults: d.copyDefaults ?? ((row) => ('name' in props ? copyName(row) : {})),
     clustersOf: d.clusters ?? parentRules.clustersOf,
     check: d.check, afterWrite: d.afterWrite as ResourceDef['afterWrite'],
-    defaultSort: d.defaultSort ?? unique[0]?.at(-1) ?? 'id',
+    defaultSort: d.defaultSort ?? 'id',
   };
 }
 

@@ -50,7 +50,7 @@ async function pinProblems(policies: ReadonlyMap<string, PinPolicy>, room: Room)
 export function roomResource(deps: { policies(): ReadonlyMap<string, PinPolicy>; written(w: ResourceWrite<Room>): Promise<void> }) {
   return defineResource<Room>({
     name: 'rooms', singular: 'room', entity: RoomSchema, input: RoomInput, parent: 'cluster',
-    search: ['number', 'description', 'owner', 'account', 'externalNumber'],
+    search: ['number', 'description', 'owner', 'account', 'externalNumber'], defaultSort: 'number',
     secrets: ['userPin', 'adminPin'],
     // A DID leads to one room of a cluster.
     unique: [['clusterId', 'number'], ['clusterId', 'externalNumber']],

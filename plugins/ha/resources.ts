@@ -70,7 +70,7 @@ const UNDER_GROUP = [
 
 /** Every field of a group ends up in keepalived.conf or node.json of its nodes (the cluster parent's default). */
 export const groupResource = defineResource<HaGroup>({
-  name: 'groups', singular: 'group', entity: HaGroupSchema, input: GroupInput, parent: 'cluster',
+  name: 'groups', singular: 'group', defaultSort: 'name', entity: HaGroupSchema, input: GroupInput, parent: 'cluster',
   search: ['name', 'description'], unique: [['clusterId', 'name']], children: UNDER_GROUP,
   // Its nodes are servers of that cluster.
   check: (_em, g, existing) => (existing && g.clusterId !== existing.clusterId ? [{ field: 'clusterId', message: 'a group cannot move to another cluster' }] : []),

@@ -44,7 +44,7 @@ export const MemberInput = z.strictObject({
 export function queueResource() {
   return defineResource<Queue>({
     name: 'queues', singular: 'queue', entity: QueueSchema, input: QueueInput, parent: 'cluster',
-    search: ['name', 'number', 'description'], unique: [['clusterId', 'name'], ['clusterId', 'number']],
+    search: ['name', 'number', 'description'], defaultSort: 'number', unique: [['clusterId', 'name'], ['clusterId', 'number']],
     children: [{ entity: QueueMemberSchema, column: 'queueId', label: 'members', cascade: true }],
     copyDefaults: (q) => ({ name: `${q.name.slice(0, 35)}-copy`, number: '' }),
   });

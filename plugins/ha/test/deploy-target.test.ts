@@ -78,7 +78,7 @@ afterAll(async () => {
 describe('HA files as a deploy target of the commit', () => {
   it('an incomplete group deploys nothing and the commit says so', async () => {
     const group = await create(k.admin, `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' });
-    nodes.push(await create(k.admin, `${P}/groups/${group.id}/nodes`, { serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' }));
+    nodes.push(await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' }));
     const rev = await commit();
     expect(rev.status).toBe('deployed');
     expect(rev.files.filter((f: string) => f.startsWith('server/'))).toEqual([]);
@@ -88,8 +88,8 @@ describe('HA files as a deploy target of the commit', () => {
 
   it('editing the group waits in the changes; its commit puts each node\'s files into the revision and onto that node', async () => {
     const [group] = (await k.admin.json('GET', `${P}/groups`)).body.items;
-    nodes.push(await create(k.admin, `${P}/groups/${group.id}/nodes`, { serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' }));
-    vip = await create(k.admin, `${P}/groups/${group.id}/vips`, { kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
+    nodes.push(await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' }));
+    vip = await create(k.admin, `${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
     const waiting = (await k.admin.json('GET', `/api/changes?clusterId=${cluster.id}`)).body.items;
     expect(waiting.map((c: any) => [c.entity, c.action])).toEqual([['ha.node', 'create'], ['ha.vip', 'create']]);
 
