@@ -34,7 +34,7 @@ export type { EntityManager, FilterQuery, MigrationObject } from '@mikro-orm/cor
 export { Migration } from '@mikro-orm/migrations';
 export { configText, configTextProblem, confValue, confName, UnsafeConfigValueError } from './config-text.ts';
 export {
-  callerIdProblem, callerIdSchema, hostProblem, hostSchema, ipProblem, ipSchema, networkProblem, networkSchema, parseIp,
-  reservedNameProblem, RESERVED_NAMES, truncateUtf8, uriHost, utf8Bytes, utf8Max,
+  callerIdProblem, callerIdSchema, dialNumberProblem, dialNumberSchema, hostProblem, hostSchema, ipProblem, ipSchema, networkProblem,
+  networkSchema, parseIp, reservedNameProblem, RESERVED_NAMES, truncateUtf8, uriHost, utf8Bytes, utf8Max,
 } from './asterisk-syntax.ts';
 export type { IpAddress, ReservedKind } from './asterisk-syntax.ts';
