@@ -2,15 +2,9 @@ import { EntitySchema } from '../../index.ts';
 
 /** One speed dial: a short code that dials a number, per cluster. */
 export interface SpeedDial {
-  id: number;
-  tenantId: number;
-  siteId: number;
-  clusterId: number;
-  code: string;
-  number: string;
-  label?: string | null;
-  createdAt: Date;
-  updatedAt: Date;
+  id: number; tenantId: number; siteId: number; clusterId: number;
+  code: string; number: string; label?: string | null;
+  createdAt: Date; updatedAt: Date;
 }
 
 export const SpeedDialSchema = new EntitySchema<SpeedDial>({
@@ -19,6 +13,7 @@ export const SpeedDialSchema = new EntitySchema<SpeedDial>({
   uniques: [{ properties: ['clusterId', 'code'] }],
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
+    // Where the row sits (the kit fills them in from clusterId): who sees it, which cluster it changes.
     tenantId: { type: 'integer', index: true },
     siteId: { type: 'integer', index: true },
     clusterId: { type: 'integer', index: true },
