@@ -28,7 +28,8 @@ function shownFiles(markdown: string): { path: string; text: string }[] {
 }
 
 describe('the README shows the tutorial files as they are', () => {
-  const shown = shownFiles(readFileSync(join(REPO, 'sdk', 'README.md'), 'utf8'));
+  const readme = readFileSync(join(REPO, 'sdk', 'README.md'), 'utf8');
+  const shown = shownFiles(readme);
 
   it('quotes every file of the plugin a reader writes, and the context it renders', () => {
     expect(shown.map((s) => s.path).sort()).toEqual([
@@ -39,6 +40,13 @@ describe('the README shows the tutorial files as they are', () => {
 
   it.each(shown.map((s) => [s.path, s] as const))('%s', (path, { text }) => {
     expect(text).toBe(readFileSync(join(REPO, path), 'utf8'));
+  });
+
+  it('counts the lines of each file as they are, well under 150 together', () => {
+    const counts = [...readme.matchAll(/^\| `([^`]+)` \| (\d+) \|/gm)].map((m) => [m[1]!, Number(m[2])] as const);
+    expect(counts.map(([file]) => file)).toEqual(['manifest.ts', 'entities.ts', 'migrations/index.ts', 'index.ts', 'ui/speed-dials-page.js']);
+    for (const [file, n] of counts) expect(readFileSync(join(PLUGIN, file), 'utf8').split('\n').length - 1, file).toBe(n);
+    expect(counts.reduce((sum, [, n]) => sum + n, 0)).toBeLessThan(140);
   });
 
   it('takes the whole block after its marker line, fence excluded (what the checks above compare)', () => {

@@ -1,4 +1,6 @@
-import { configText, confName, confValue, definePlugin, dialNumberProblem, dialNumberSchema, tenantPrefix, z, type ClusterSnapshotView } from '../../index.ts';
+import {
+  configText, confName, confValue, definePlugin, dialNumberProblem, dialNumberSchema, tenantPrefix, z, type ClusterSnapshotView,
+} from '../../index.ts';
 import { manifest } from './manifest.ts';
 import { SpeedDialSchema, type SpeedDial } from './entities.ts';
 import { migrations } from './migrations/index.ts';
