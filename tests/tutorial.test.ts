@@ -42,7 +42,7 @@ describe('the README shows the tutorial files as they are', () => {
     expect(text).toBe(readFileSync(join(REPO, path), 'utf8'));
   });
 
-  it('counts the lines of each file as they are, well under 150 together', () => {
+  it('counts the lines of each file as they are, under 140 together', () => {
     const counts = [...readme.matchAll(/^\| `([^`]+)` \| (\d+) \|/gm)].map((m) => [m[1]!, Number(m[2])] as const);
     expect(counts.map(([file]) => file)).toEqual(['manifest.ts', 'entities.ts', 'migrations/index.ts', 'index.ts', 'ui/speed-dials-page.js']);
     for (const [file, n] of counts) expect(readFileSync(join(PLUGIN, file), 'utf8').split('\n').length - 1, file).toBe(n);
