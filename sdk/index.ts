@@ -36,7 +36,7 @@ export { Migration } from '@mikro-orm/migrations';
 export { configText, configTextProblem, confValue, confName, UnsafeConfigValueError } from './config-text.ts';
 export { ConfWriter, dialplanToken, fileHeader, objectNames, tenantName } from './conf-writer.ts';
 export {
-  callerIdProblem, callerIdSchema, hostProblem, hostSchema, ipProblem, ipSchema, networkProblem, networkSchema, parseIp,
-  reservedNameProblem, RESERVED_NAMES, truncateUtf8, uriHost, utf8Bytes, utf8Max,
+  callerIdProblem, callerIdSchema, dialNumberProblem, dialNumberSchema, hostProblem, hostSchema, ipProblem, ipSchema, networkProblem,
+  networkSchema, parseIp, reservedNameProblem, RESERVED_NAMES, truncateUtf8, uriHost, utf8Bytes, utf8Max,
 } from './asterisk-syntax.ts';
 export type { IpAddress, ReservedKind } from './asterisk-syntax.ts';

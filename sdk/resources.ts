@@ -35,7 +35,7 @@ export interface ResourceWrite<Row = Record<string, any>> {
 }
 
 /**
- * One declaration gives a resource everything a core object has (sdk/README §4): list with
+ * One declaration gives a resource everything a core object has (sdk/README §1): list with
  * search, sort, filters and pages; get, create, update (only the fields named), delete and copy,
  * over HTTP, in the OpenAPI document, as CLI commands and for the shared UI table and form;
  * writes that validate, then store the row, a ChangeSet entry for each cluster it affects and the

@@ -1,4 +1,4 @@
-import { ConfWriter, confName, confValue, tenantPrefix, type ClusterSnapshotView, type ConfigFileDeclaration } from '../../sdk/index.ts';
+import { ConfWriter, confName, confValue, dialNumberProblem, tenantPrefix, type ClusterSnapshotView, type ConfigFileDeclaration } from '../../sdk/index.ts';
 import { confbridgeVerifier } from './verify.ts';
 import type { Room } from './entities.ts';
 
@@ -137,7 +137,8 @@ export function renderConferenceDialplan(snapshot: ClusterSnapshotView, rooms: r
     }
     if (r.externalNumber) {
       const did = confValue(r.externalNumber, 'externalNumber');
-      if (!/^\+?[0-9]+$/.test(did)) throw new Error('externalNumber must be digits with an optional leading +');
+      const problem = dialNumberProblem(did);
+      if (problem) throw new Error(`externalNumber must be ${problem}`);
       w.raw(`exten => ${did},1,Goto(${ctx},${num},1)`);
     }
   }
