@@ -68,30 +68,40 @@ export function renderQueues(s: ClusterSnapshotView, d: QueueData): string {
 }
 
 /**
- * The dialplan: context `queues` (tenant-prefixed), included from the tenant's internal context
- * and every trunk context: each queue's number runs Queue(); the agents' feature codes log the
- * calling phone in to a queue (`<login><number>`) or out, pause it everywhere with reason n
- * (`<pause><n>`) and resume it. The agent's interface is the calling endpoint's own name, cut to
- * the digits acm gives extension endpoints after the tenant's prefix, so no caller-set text
- * reaches an argument.
+ * The dialplan: context `queues` (tenant-prefixed) with each queue's number running Queue(),
+ * included from the tenant's internal context and every trunk context; context `queue-agents`
+ * with the agents' feature codes, included from the internal context only (a caller from a trunk
+ * never logs anything in): `<login><number>` / `<logout><number>` for one queue, `<pause><n>`
+ * pauses in every queue with reason n, `<unpause>` resumes. The agent's interface is the calling
+ * endpoint's own name, cut to the digits acm gives extension endpoints after the tenant's
+ * prefix, so no caller-set text reaches an argument.
  */
 export function renderQueueDialplan(s: ClusterSnapshotView, d: QueueData, codes: FeatureCodes, reasons: readonly string[]): string {
   const queues = d.queues.filter((q) => q.clusterId === s.cluster.id).sort(byNumber);
   if (!queues.length) return '';
   const p = tenantPrefix(s.tenant);
   const ctx = objectNames.context(s.tenant, 'queues');
+  const agents = objectNames.context(s.tenant, 'queue-agents');
+  const internal = objectNames.internal(s.tenant);
   const w = new ConfWriter();
   fileHeader(w, s, 'ACD queues: numbers and agent feature codes');
-  const callers = new Set<string>([objectNames.internal(s.tenant)]);
-  for (const t of [...s.trunks].sort((a, b) => a.id - b.id)) callers.add(t.context ? objectNames.context(s.tenant, t.context, 'trunk context') : objectNames.internal(s.tenant));
-  for (const c of [...callers].sort()) w.blank().section(c).raw(`include => ${ctx}`);
-  const agent = `PJSIP/${p}\${FILTER(0-9*#,\${CHANNEL(endpoint):${p.length}})}`;
+  const callers = new Set<string>([internal]);
+  for (const t of [...s.trunks].sort((a, b) => a.id - b.id)) callers.add(t.context ? objectNames.context(s.tenant, t.context, 'trunk context') : internal);
+  for (const c of [...callers].sort()) {
+    w.blank().section(c).raw(`include => ${ctx}`);
+    if (c === internal) w.raw(`include => ${agents}`);
+  }
   w.blank().section(ctx);
+  for (const q of queues) {
+    const name = queueName(s, q);
+    w.raw(`exten => ${dialplanToken(q.number, 'number')},1,NoOp(acm queue ${name})`).same(`n,Queue(${name})`).same('n,Hangup()');
+  }
+  const agent = `PJSIP/${p}\${FILTER(0-9*#,\${CHANNEL(endpoint):${p.length}})}`;
+  w.blank().section(agents);
   for (const q of queues) {
     const num = dialplanToken(q.number, 'number');
     const name = queueName(s, q);
-    w.blank().comment(`queue ${name}`);
-    w.raw(`exten => ${num},1,NoOp(acm queue ${name})`).same(`n,Queue(${name})`).same('n,Hangup()');
+    w.blank().comment(`agents of queue ${name}`);
     w.raw(`exten => ${dialplanToken(codes.login, 'login')}${num},1,Set(ACM_AGENT=${agent})`)
       .same(`n,AddQueueMember(${name},\${ACM_AGENT})`).same('n,Playback(agent-loginok)').same('n,Hangup()');
     w.raw(`exten => ${dialplanToken(codes.logout, 'logout')}${num},1,Set(ACM_AGENT=${agent})`)

@@ -74,6 +74,9 @@ describe('queues rendering', () => {
     expect(calls).toContainEqual(['Queue', ['t2-support']]);
     // The agent is the calling endpoint cut to digits after the tenant's prefix: no CALLERID reaches an argument.
     expect(plan).not.toMatch(/CALLERID/);
+    // A caller from a trunk reaches the queues' numbers, never the agents' codes.
+    expect(plan).toContain('[t2-from-telnyx]\ninclude => t2-queues\n\n');
+    expect(plan).toContain('[t2-internal]\ninclude => t2-queues\ninclude => t2-queue-agents\n');
     expect(plan).toContain('Set(ACM_AGENT=PJSIP/t2-${FILTER(0-9*#,${CHANNEL(endpoint):3})})');
     // Run as Asterisk runs it: an endpoint name with separators changes no argument's structure.
     const chan = (endpoint: string, name: string) => (p: { exten: string }) => ({ exten: p.exten, endpoint, callerId: { num: name, name } });
