@@ -5,7 +5,8 @@ import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { resources } from '../core/model/resources.ts';
 import { RoomInput } from '../plugins/conference/rooms.ts';
 import { GroupInput as HaGroupInput, NodeInput, NotifyTargetInput, SyncPathInput, VipInput } from '../plugins/ha/resources.ts';
-import { checked, conferenceGens, coreGens, haGens, type Gens } from './helpers/partial-update-fields.ts';
+import { MemberInput, QueueInput } from '../plugins/queues/resources.ts';
+import { checked, conferenceGens, coreGens, haGens, queuesGens, type Gens } from './helpers/partial-update-fields.ts';
 
 /**
  * A PUT changes exactly the fields it names: for every resource with an update route (core and
@@ -92,7 +93,7 @@ const arbsOf = (s: Subject) => Object.fromEntries(Object.keys(s.shape).map((f) =
 const someOf = (arbs: Record<string, fc.Arbitrary<unknown>>) => fc.record(arbs, { requiredKeys: [] }).filter((o) => Object.keys(o).length > 0);
 
 beforeAll(async () => {
-  k = await startTestKernel({ plugins: ['status', 'conference', { id: 'ha', settings: { pollSeconds: 0 } }] });
+  k = await startTestKernel({ plugins: ['status', 'conference', { id: 'ha', settings: { pollSeconds: 0 } }, 'queues'] });
   const t1 = (await k.admin.json('GET', '/api/tenants?sort=id')).body.items[0].id as number;
   const t2 = (await post('/api/tenants', { name: 'ten-other' })).id as number;
   const siteA = await post('/api/sites', { name: 'site-a' });
@@ -181,6 +182,20 @@ beforeAll(async () => {
       base: childBases[kind], gens: ha[kind]!, secrets: [],
     });
   }
+
+  const Q = '/api/plugins/queues';
+  const queueBase = {
+    clusterId: clA.id, name: 'q-subject', number: '6000', description: 'Subject queue', strategy: 'rrmemory', timeout: 20, retry: 4,
+    wrapupTime: 15, maxCallers: 25, weight: 3, musicClass: 'moh-jazz', announceFrequency: 45, announcePosition: 'more', announceHoldTime: 'once',
+    periodicAnnounceFrequency: 90, serviceLevel: 30, joinEmpty: 'strict', leaveWhenEmpty: 'loose', ringInUse: true, autoPause: 'all',
+  };
+  const queue = await post(`${Q}/queues`, queueBase);
+  const otherQueue = await post(`${Q}/queues`, { clusterId: clA.id, name: 'q-other', number: '6001' });
+  const q = queuesGens(clA.id, [queue.id, otherQueue.id], [e1.id], [g1.id, g2.id]);
+  subjects.push({ label: 'queues', url: `${Q}/queues/${queue.id}`, entity: 'QueuesQueue', id: queue.id, shape: QueueInput.shape, base: queueBase, gens: q.queues!, secrets: [] });
+  const memberBase = { queueId: queue.id, kind: 'group', targetId: g1.id, penalty: 5 };
+  const member = await post(`${Q}/members`, memberBase);
+  subjects.push({ label: 'queue members', url: `${Q}/members/${member.id}`, entity: 'QueuesMember', id: member.id, shape: MemberInput.shape, base: memberBase, gens: q.members!, secrets: [] });
 }, 120_000);
 
 afterAll(async () => {
@@ -188,12 +203,15 @@ afterAll(async () => {
 });
 
 /** Known before beforeAll runs, so each subject is its own test. */
-const LABELS = [...resources.map((r) => r.name), 'conference rooms', 'HA groups', ...Object.keys(HA_CHILDREN).map((c) => `HA ${c}`)];
+const LABELS = [...resources.map((r) => r.name), 'conference rooms', 'HA groups', ...Object.keys(HA_CHILDREN).map((c) => `HA ${c}`), 'queues', 'queue members'];
 const subject = (label: string) => subjects.find((s) => s.label === label)!;
 
 describe('a PUT changes only the fields it names', () => {
   it('has a subject, and a generator for every input field, of every resource with an update route', () => {
     expect(subjects.map((s) => s.label)).toEqual(LABELS);
+    // Every resource the core and the loaded plugins declare: a new one without a subject fails here.
+    const declared = [...resources, ...k.acm.kernel.resourceDefs()].map((r) => r.path).sort();
+    expect(subjects.map((s) => s.url.replace(/\/\d+$/, '')).sort()).toEqual(declared);
     for (const s of subjects) expect(Object.keys(s.shape).filter((f) => !(f in s.gens)), `fields of ${s.label} without a generator`).toEqual([]);
   });
 

@@ -35,8 +35,9 @@ export interface Queue {
 }
 
 /**
- * A static member (`member =>` in queues.conf): one extension, or every extension of a group on
- * the queue's cluster. Extensions whose `queue` field names the queue are members as well.
+ * A static member (`member =>` in queues.conf): one extension (`kind` extension), or every
+ * extension of a group on the queue's cluster (`kind` group); `targetId` is its id. Extensions
+ * whose `queue` field names the queue are members as well.
  */
 export interface QueueMember {
   id: number;
@@ -44,8 +45,8 @@ export interface QueueMember {
   siteId: number;
   clusterId: number;
   queueId: number;
-  extensionId?: number | null;
-  groupId?: number | null;
+  kind: 'extension' | 'group';
+  targetId: number;
   penalty: number;
   createdAt: Date;
   updatedAt: Date;
@@ -94,12 +95,12 @@ export const QueueSchema = new EntitySchema<Queue>({
 export const QueueMemberSchema = new EntitySchema<QueueMember>({
   name: 'QueuesMember',
   tableName: 'queues_members',
-  uniques: [{ properties: ['queueId', 'extensionId'] }, { properties: ['queueId', 'groupId'] }],
+  uniques: [{ properties: ['queueId', 'kind', 'targetId'] }],
   properties: {
     ...placed,
     queueId: { type: 'integer', index: true },
-    extensionId: { type: 'integer', nullable: true },
-    groupId: { type: 'integer', nullable: true },
+    kind: { type: 'string', length: 10 },
+    targetId: { type: 'integer' },
     penalty: { type: 'integer', default: 0 },
     ...stamps,
   },

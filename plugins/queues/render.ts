@@ -36,7 +36,7 @@ export function staticMembers(s: ClusterSnapshotView, q: Queue, members: readonl
   };
   for (const m of members.filter((x) => x.queueId === q.id)) {
     for (const e of s.extensions) {
-      if ((m.extensionId != null && e.id === m.extensionId) || (m.groupId != null && e.groupId === m.groupId)) add(e, m.penalty);
+      if (m.kind === 'extension' ? e.id === m.targetId : e.groupId === m.targetId) add(e, m.penalty);
     }
   }
   for (const e of s.extensions) if (e.queue === q.name) add(e, 0);

@@ -1,4 +1,4 @@
-import { configText, defineResource, MARKER_PREFIX, z, type FieldProblem, type Resource } from '../../sdk/index.ts';
+import { configText, defineResource, MARKER_PREFIX, z, type Resource } from '../../sdk/index.ts';
 import { QueueMemberSchema, QueueSchema, type Queue, type QueueMember } from './entities.ts';
 
 /** app_queue's strategies (apps/app_queue.c `strategies[]`); `linear` needs a restart to change, so acm leaves it out. */
@@ -34,11 +34,10 @@ export const QueueInput = z.strictObject({
 
 export const MemberInput = z.strictObject({
   queueId: z.number().int().positive(),
-  extensionId: z.number().int().positive().nullable().optional(),
-  groupId: z.number().int().positive().nullable().optional(),
+  /** One extension, or every extension of a group on the queue's cluster. */
+  kind: z.enum(['extension', 'group']),
+  targetId: z.number().int().positive(),
   penalty: z.number().int().min(0).max(1000).default(0),
-}).superRefine((v, ctx) => {
-  if ((v.extensionId == null) === (v.groupId == null)) ctx.addIssue({ code: 'custom', path: ['extensionId'], message: 'give an extension or a group, not both' });
 });
 
 export function queueResource() {
@@ -54,16 +53,12 @@ export function queueResource() {
 export function memberResource(queues: Resource<Queue>) {
   return defineResource<QueueMember>({
     name: 'members', singular: 'member', entity: QueueMemberSchema, input: MemberInput, parent: { resource: queues, column: 'queueId' },
-    filters: ['extensionId', 'groupId'], unique: [['queueId', 'extensionId'], ['queueId', 'groupId']],
+    filters: ['targetId'], unique: [['queueId', 'kind', 'targetId']],
     async check(_em, m, _existing, refs) {
-      const problems: FieldProblem[] = [];
-      if (m.extensionId != null) {
-        const ext = await refs.find('extension', m.extensionId);
-        if (!ext) problems.push({ field: 'extensionId', message: `no extension ${m.extensionId}` });
-        else if (ext.clusterId !== m.clusterId) problems.push({ field: 'extensionId', message: `extension ${ext.extension} is on another cluster than the queue` });
-      }
-      if (m.groupId != null && !(await refs.find('group', m.groupId))) problems.push({ field: 'groupId', message: `no group ${m.groupId}` });
-      return problems;
+      const target = await refs.find(m.kind, m.targetId);
+      if (!target || target.tenantId !== m.tenantId) return [{ field: 'targetId', message: `no ${m.kind} ${m.targetId}` }];
+      if (m.kind === 'extension' && target.clusterId !== m.clusterId) return [{ field: 'targetId', message: `extension ${target.extension} is on another cluster than the queue` }];
+      return [];
     },
   });
 }

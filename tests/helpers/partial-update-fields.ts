@@ -130,3 +130,24 @@ export function haGens(clusterId: number, servers: number[], groups: number[]): 
     },
   };
 }
+
+/** The queues plugin: queues of one cluster, and members that may move to another of its queues. */
+export function queuesGens(clusterId: number, queues: number[], extensions: number[], groups: number[]): Record<string, Gens> {
+  const seconds = fc.integer({ min: 0, max: 600 });
+  return {
+    queues: {
+      clusterId: fc.constant(clusterId), name: name('q-'), number: digits(3, 6), description: text(),
+      strategy: fc.constantFrom('ringall', 'leastrecent', 'fewestcalls', 'random', 'rrmemory', 'wrandom', 'rrordered'),
+      timeout: seconds, retry: seconds, wrapupTime: seconds, maxCallers: fc.integer({ min: 0, max: 500 }), weight: fc.integer({ min: 0, max: 100 }),
+      musicClass: name('moh-'), announceFrequency: seconds, announcePosition: fc.constantFrom('yes', 'no', 'more', 'limit'),
+      announceHoldTime: fc.constantFrom('yes', 'no', 'once'), periodicAnnounceFrequency: seconds, serviceLevel: seconds,
+      joinEmpty: fc.constantFrom('yes', 'no', 'strict', 'loose'), leaveWhenEmpty: fc.constantFrom('yes', 'no', 'strict', 'loose'),
+      ringInUse: fc.boolean(), autoPause: fc.constantFrom('no', 'yes', 'all'),
+    },
+    members: {
+      // A kind with an id of the other kind is refused (no such group), which must change nothing.
+      queueId: fc.constantFrom(...queues), kind: fc.constantFrom('extension', 'group'),
+      targetId: fc.constantFrom(...extensions, ...groups), penalty: fc.integer({ min: 0, max: 1000 }),
+    },
+  };
+}

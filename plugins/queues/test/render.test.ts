@@ -29,14 +29,14 @@ const queue = (q: Partial<Queue>): Queue => ({
   maxCallers: 0, weight: 0, announceFrequency: 0, announcePosition: 'no', announceHoldTime: 'no', periodicAnnounceFrequency: 0,
   serviceLevel: 20, joinEmpty: 'yes', leaveWhenEmpty: 'no', ringInUse: false, autoPause: 'no', createdAt: new Date(0), updatedAt: new Date(0), ...q,
 });
-const member = (m: Partial<QueueMember>): QueueMember => ({ id: 1, tenantId: 1, siteId: 1, clusterId: 7, queueId: 1, penalty: 0, createdAt: new Date(0), updatedAt: new Date(0), ...m });
+const member = (m: Partial<QueueMember>): QueueMember => ({ id: 1, tenantId: 1, siteId: 1, clusterId: 7, queueId: 1, kind: 'extension', targetId: 0, penalty: 0, createdAt: new Date(0), updatedAt: new Date(0), ...m });
 
 const queues = [
   queue({ id: 1, description: 'US sales' }),
   queue({ id: 2, name: 'support', number: '601', strategy: 'rrmemory', wrapupTime: 10, musicClass: 'default', announceFrequency: 60, announcePosition: 'yes', serviceLevel: 30, joinEmpty: 'strict', autoPause: 'all' }),
   queue({ id: 3, name: 'elsewhere', number: '602', clusterId: 8 }),
 ];
-const members = [member({ id: 1, queueId: 1, groupId: 3, penalty: 2 }), member({ id: 2, queueId: 1, extensionId: 11, penalty: 1 }), member({ id: 3, queueId: 2, extensionId: 14, penalty: 3 })];
+const members = [member({ id: 1, queueId: 1, kind: 'group', targetId: 3, penalty: 2 }), member({ id: 2, queueId: 1, kind: 'extension', targetId: 11, penalty: 1 }), member({ id: 3, queueId: 2, kind: 'extension', targetId: 14, penalty: 3 })];
 const codes = { login: '*45', logout: '*46', pause: '*47', unpause: '*48' };
 const reasons = ['lunch', 'break'];
 
