@@ -54,9 +54,9 @@ export class AgentBoard {
         return had ? [{ ...had, state: 'logged-out', since: new Date(this.now()).toISOString() }] : [];
       }
       case 'AgentComplete': {
+        // The count comes with QueueMemberStatus (CallsTaken, which Asterisk sends before this event).
         const a = this.members.get(key(e.clusterId, queue, iface));
         if (!a) return [];
-        a.callsTaken += 1;
         a.lastCall = new Date(this.now()).toISOString();
         return [a];
       }

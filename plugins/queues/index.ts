@@ -7,6 +7,7 @@ import { migrations } from './migrations/index.ts';
 import { memberResource, queueResource } from './resources.ts';
 import { queueFiles, queueName } from './render.ts';
 import { AGENT_EVENTS, AgentBoard } from './agents.ts';
+import { CALLER_EVENTS, QueueStats } from './stats.ts';
 import { AgentActions } from './agent-actions.ts';
 import { registerCli } from './cli.ts';
 
@@ -32,17 +33,23 @@ export default definePlugin({
     // --- agents ------------------------------------------------------------------------
     // Asterisk names queues and interfaces; the UI and API act on acm's ids. Refreshed at each resync.
     let names = new Map<string, Pick<AgentView, 'queueId' | 'extensionId'>>();
+    let levels = new Map<string, number>();
     const nameKey = (clusterId: number, what: string) => `${clusterId}|${what}`;
     const learnNames = async () => {
       const next = new Map<string, Pick<AgentView, 'queueId' | 'extensionId'>>();
+      const nextLevels = new Map<string, number>();
       for (const c of await model.clusters()) {
         const qs = await queues.all(c.id);
         if (!qs.length) continue;
         const s = await model.snapshot(c.id);
-        for (const q of qs) next.set(nameKey(c.id, `q:${queueName(s, q)}`), { queueId: q.id, extensionId: null });
+        for (const q of qs) {
+          next.set(nameKey(c.id, `q:${queueName(s, q)}`), { queueId: q.id, extensionId: null });
+          nextLevels.set(nameKey(c.id, queueName(s, q)), q.serviceLevel);
+        }
         for (const e of s.extensions) next.set(nameKey(c.id, `e:PJSIP/${objectNames.endpoint(s.tenant, e)}`), { queueId: null, extensionId: e.id });
       }
       names = next;
+      levels = nextLevels;
     };
     // A queue or an extension written anywhere (this plugin, the core, a batch): learn again, once per burst.
     let relearn: NodeJS.Timeout | undefined;
@@ -57,6 +64,16 @@ export default definePlugin({
       extensionId: names.get(nameKey(clusterId, `e:${iface}`))?.extensionId ?? null,
     }));
     const actions = new AgentActions({ queues, ami, model, reasons });
+    // A queue acm does not render (the site's own) counts with app_queue's default service level.
+    const stats = new QueueStats((clusterId, queue) => levels.get(nameKey(clusterId, queue)) ?? 0);
+    ctx.events.toBrowsers({ event: 'queue', permission: 'queues.queue:read' });
+    for (const event of CALLER_EVENTS) {
+      ctx.ami.on(event, (e) => {
+        if (!stats.handle(e)) return;
+        const [row] = stats.summary(board.list(e.clusterId), e.clusterId).filter((q) => q.queue === e.fields.Queue);
+        if (row) ctx.bus.publish(busSubject(e, ctx.id, 'queue'), row);
+      });
+    }
     ctx.events.toBrowsers({ event: 'agent', permission: 'queues.agent:read' });
     for (const event of AGENT_EVENTS) {
       ctx.ami.on(event, (e) => {
@@ -68,7 +85,9 @@ export default definePlugin({
       await learnNames();
       for (const s of ami.connected()) {
         const items = await ami.list(s.serverId, 'QueueStatus').catch(() => null);
-        if (items) board.resync(s.clusterId, s.serverId, items);
+        if (!items) continue;
+        board.resync(s.clusterId, s.serverId, items);
+        stats.resync(s.clusterId, items);
       }
     };
     ctx.lifecycle.onStart(() => { void resync(); });
@@ -78,6 +97,10 @@ export default definePlugin({
     ctx.http.route('GET', '/agents', 'queues.agent:read', async (c) => {
       const visible = new Set((await queues.list(c.user, { pageSize: 1000 })).items.map((q) => q.clusterId as number));
       return { items: board.list(clusterOf(c)).filter((a) => visible.has(a.clusterId)), reasons: reasons() };
+    });
+    ctx.http.route('GET', '/summary', 'queues.queue:read', async (c) => {
+      const visible = new Set((await queues.list(c.user, { pageSize: 1000 })).items.map((q) => q.clusterId as number));
+      return { items: stats.summary(board.list(), clusterOf(c)).filter((q) => visible.has(q.clusterId)) };
     });
     ctx.http.route('POST', '/agents/login', 'queues.agent:write', (c) => actions.login(c.user, c.body));
     ctx.http.route('POST', '/agents/logout', 'queues.agent:write', (c) => actions.logout(c.user, c.body));
@@ -91,28 +114,22 @@ export default definePlugin({
     ctx.extend(statusTiles, 'queues', {
       title: 'Queues', order: 30, link: '/queues',
       render() {
-        const all = board.list();
-        if (!all.length) return { state: 'unknown', summary: 'no queue members yet' };
-        const per = new Map<string, { available: number; paused: number; busy: number }>();
-        for (const a of all) {
-          const k = a.queue;
-          const p = per.get(k) ?? { available: 0, paused: 0, busy: 0 };
-          if (a.state === 'available') p.available++;
-          else if (a.state === 'paused') p.paused++;
-          else if (a.state === 'busy') p.busy++;
-          per.set(k, p);
-        }
-        const empty = [...per].filter(([, p]) => p.available === 0).map(([q]) => q);
+        const rows = stats.summary(board.list());
+        if (!rows.length) return { state: 'unknown', summary: 'no queues seen yet' };
+        const empty = rows.filter((q) => q.available === 0 && (q.callers > 0 || q.loggedIn === 0));
+        const waiting = rows.reduce((n, q) => n + q.callers, 0);
+        const longest = Math.max(...rows.map((q) => q.longestWaitSeconds));
         return {
-          state: empty.length === per.size ? 'red' : empty.length ? 'orange' : 'green',
-          summary: empty.length ? `no agent available in ${empty.join(', ')}` : `${per.size} queue(s) with agents available`,
-          details: Object.fromEntries(per),
+          state: empty.some((q) => q.callers > 0) ? 'red' : empty.length ? 'orange' : 'green',
+          summary: empty.length ? `no agent available in ${empty.map((q) => q.queue).join(', ')}` : `${waiting} call(s) waiting, longest ${longest} s`,
+          details: Object.fromEntries(rows.map((q) => [q.queue, { callers: q.callers, longestWaitSeconds: q.longestWaitSeconds, serviceLevelPercent: q.serviceLevelPercent, available: q.available, paused: q.paused, busy: q.busy }])),
         };
       },
     });
 
     const service: QueuesService = {
       agents: (clusterId) => board.list(clusterId),
+      summary: (clusterId) => stats.summary(board.list(clusterId), clusterId),
       async asteriskName(queueId) {
         const q = (await queues.all()).find((x) => x.id === queueId);
         if (!q) throw new NotFoundError(`no queue ${queueId}`);

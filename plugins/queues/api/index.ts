@@ -37,6 +37,10 @@ export interface QueueSummaryView {
   queue: string;
   callers: number;
   longestWaitSeconds: number;
+  /** Calls answered within the queue's service level, in %, since acm followed it (else app_queue's figure; null: none yet). */
+  serviceLevelPercent: number | null;
+  answered: number;
+  abandoned: number;
   available: number;
   paused: number;
   busy: number;
@@ -46,6 +50,8 @@ export interface QueueSummaryView {
 export interface QueuesService {
   /** Live members of a cluster's queues (every cluster when omitted). */
   agents(clusterId?: number): AgentView[];
+  /** Calls waiting, longest wait, service level and agents per queue, live. */
+  summary(clusterId?: number): QueueSummaryView[];
   /** The name Asterisk knows a queue by, for a plugin that sends calls to it (the dialer). */
   asteriskName(queueId: number): Promise<{ clusterId: number; name: string }>;
 }
