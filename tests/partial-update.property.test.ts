@@ -6,7 +6,9 @@ import { resources } from '../core/model/resources.ts';
 import { RoomInput } from '../plugins/conference/rooms.ts';
 import { GroupInput as HaGroupInput, NodeInput, NotifyTargetInput, SyncPathInput, VipInput } from '../plugins/ha/resources.ts';
 import { MemberInput, QueueInput } from '../plugins/queues/resources.ts';
-import { checked, conferenceGens, coreGens, haGens, queuesGens, type Gens } from './helpers/partial-update-fields.ts';
+import { BlacklistInput } from '../plugins/security/blacklist.ts';
+import { TargetInput } from '../plugins/security/targets.ts';
+import { checked, conferenceGens, coreGens, haGens, queuesGens, securityGens, type Gens } from './helpers/partial-update-fields.ts';
 
 /**
  * A PUT changes exactly the fields it names: for every resource with an update route (core and
@@ -93,7 +95,7 @@ const arbsOf = (s: Subject) => Object.fromEntries(Object.keys(s.shape).map((f) =
 const someOf = (arbs: Record<string, fc.Arbitrary<unknown>>) => fc.record(arbs, { requiredKeys: [] }).filter((o) => Object.keys(o).length > 0);
 
 beforeAll(async () => {
-  k = await startTestKernel({ plugins: ['status', 'conference', { id: 'ha', settings: { pollSeconds: 0 } }, 'queues'] });
+  k = await startTestKernel({ plugins: ['status', 'conference', { id: 'ha', settings: { pollSeconds: 0 } }, 'queues', 'security'] });
   const t1 = (await k.admin.json('GET', '/api/tenants?sort=id')).body.items[0].id as number;
   const t2 = (await post('/api/tenants', { name: 'ten-other' })).id as number;
   const siteA = await post('/api/sites', { name: 'site-a' });
@@ -196,6 +198,18 @@ beforeAll(async () => {
   const memberBase = { queueId: queue.id, kind: 'group', targetId: g1.id, penalty: 5 };
   const member = await post(`${Q}/members`, memberBase);
   subjects.push({ label: 'queue members', url: `${Q}/members/${member.id}`, entity: 'QueuesMember', id: member.id, shape: MemberInput.shape, base: memberBase, gens: q.members!, secrets: [] });
+
+  const S = '/api/plugins/security';
+  const clBare = await post('/api/clusters', { siteId: siteA.id, name: 'cl-no-servers' });
+  const sec = securityGens(clBare.id, [t1, t2]);
+  const securityBases = {
+    blacklist: { clusterId: clBare.id, address: '198.51.100.0/24', reason: 'SIP scanner', expiresAt: '2031-06-01T00:00:00.000Z' },
+    targets: { tenantId: t1, type: 'syslog', target: 'logs.example.net:1514', minLevel: 9, enabled: false },
+  };
+  for (const [name, entity, input] of [['blacklist', 'SecurityBlacklist', BlacklistInput], ['targets', 'SecurityTarget', TargetInput]] as const) {
+    const row = await post(`${S}/${name}`, securityBases[name]);
+    subjects.push({ label: `security ${name}`, url: `${S}/${name}/${row.id}`, entity, id: row.id, shape: input.shape, base: securityBases[name], gens: sec[name]!, secrets: [] });
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -203,7 +217,10 @@ afterAll(async () => {
 });
 
 /** Known before beforeAll runs, so each subject is its own test. */
-const LABELS = [...resources.map((r) => r.name), 'conference rooms', 'HA groups', ...Object.keys(HA_CHILDREN).map((c) => `HA ${c}`), 'queues', 'queue members'];
+const LABELS = [
+  ...resources.map((r) => r.name), 'conference rooms', 'HA groups', ...Object.keys(HA_CHILDREN).map((c) => `HA ${c}`), 'queues', 'queue members',
+  'security blacklist', 'security targets',
+];
 const subject = (label: string) => subjects.find((s) => s.label === label)!;
 
 describe('a PUT changes only the fields it names', () => {

@@ -41,9 +41,10 @@ describe('startTestKernel', () => {
       channels: () => ['webhook'],
     });
     k = await startTestKernel({
-      plugins: [{ id: 'security', settings: { routing: { nocLevel: 5, notifyLevel: 7, dedupSeconds: 300, targets: [{ type: 'webhook', to: 'http://127.0.0.1:9/alerts' }] } } }],
+      plugins: [{ id: 'security', settings: { routing: { nocLevel: 5, notifyLevel: 7, dedupSeconds: 300 } } }],
       services: [notifier],
     });
+    expect((await k.admin.json('POST', '/api/plugins/security/targets', { type: 'webhook', target: 'http://127.0.0.1:9/alerts' })).status).toBe(201);
     const alert = readFileSync(join(import.meta.dirname, '..', 'plugins', 'security', 'fixtures', 'wazuh-alerts.json'), 'utf8').split('\n')[1]!;
     const res = await k.admin.json('POST', '/api/plugins/security/alerts', { text: alert });
     expect(res.body).toMatchObject({ accepted: 1, alerts: [{ level: 10, notified: true }] });

@@ -55,4 +55,67 @@ export const SecurityAlertSchema = new EntitySchema<SecurityAlertRow>({
   },
 });
 
-export const securityEntities = [SecurityAlertSchema];
+/** An address or network dropped on every server of a cluster (the blacklist chain, over SSH). */
+export interface SecurityBlacklistRow {
+  id: number;
+  tenantId: number;
+  siteId: number;
+  clusterId: number;
+  /** Canonical: lower-case, `/prefix` only when narrower than one address. */
+  address: string;
+  reason?: string | null;
+  /** The entry (and its rule) goes at this time; null: until removed. */
+  expiresAt?: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const SecurityBlacklistSchema = new EntitySchema<SecurityBlacklistRow>({
+  name: 'SecurityBlacklist',
+  tableName: 'security_blacklist',
+  uniques: [{ properties: ['clusterId', 'address'] }],
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    tenantId: { type: 'integer', index: true },
+    siteId: { type: 'integer', index: true },
+    clusterId: { type: 'integer', index: true },
+    address: { type: 'string', length: 49 },
+    reason: { type: 'string', length: 255, nullable: true },
+    expiresAt: { type: 'datetime', nullable: true },
+    createdAt: { type: 'datetime', onCreate: () => new Date() },
+    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+  },
+});
+
+/** Where a tenant's alerts at or above `minLevel` go (through the core notifier). */
+export interface SecurityTargetRow {
+  id: number;
+  tenantId: number;
+  /** syslog | webhook | email | snmp | sms */
+  type: string;
+  /** host[:port], an http(s) URL, an email address or an E.164 number, as the type needs. */
+  target: string;
+  /** null: routing.notifyLevel. */
+  minLevel?: number | null;
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const SecurityTargetSchema = new EntitySchema<SecurityTargetRow>({
+  name: 'SecurityTarget',
+  tableName: 'security_targets',
+  uniques: [{ properties: ['tenantId', 'type', 'target'] }],
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    tenantId: { type: 'integer', index: true },
+    type: { type: 'string', length: 10 },
+    target: { type: 'string', length: 255 },
+    minLevel: { type: 'integer', nullable: true },
+    enabled: { type: 'boolean', default: true },
+    createdAt: { type: 'datetime', onCreate: () => new Date() },
+    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+  },
+});
+
+export const securityEntities = [SecurityAlertSchema, SecurityBlacklistSchema, SecurityTargetSchema];

@@ -1,4 +1,4 @@
-import { commitValidators, coreServices, definePlugin, parseInput, ValidationError, z, type RouteContext } from '../../sdk/index.ts';
+import { commitValidators, coreServices, definePlugin, parseInput, ValidationError, z } from '../../sdk/index.ts';
 import { statusTiles } from '../status/api/index.ts';
 import { manifest } from './manifest.ts';
 import { securityEntities } from './entities.ts';
@@ -10,6 +10,9 @@ import { SECURITY_EVENTS } from './asterisk-events.ts';
 import { FileTailer } from './tail.ts';
 import { securityService, type SecurityService } from './api/index.ts';
 import { auditSnapshots, type Finding } from './audit.ts';
+import { blacklistResource, EXPIRY_ACTOR } from './blacklist.ts';
+import { targetResource } from './targets.ts';
+import type { SecurityTargetRow } from './entities.ts';
 
 const id = z.coerce.number().int().positive();
 const AlertQuery = z.object({
@@ -42,7 +45,8 @@ function findingLine(f: Finding): string {
 
 /**
  * Security: the config audit (seed 004's weekly test), Asterisk security events from AMI,
- * OSSEC/Wazuh alert ingest with routing, and fail2ban/firewall posture per server over SSH.
+ * OSSEC/Wazuh alert ingest with routing to each tenant's notification targets, fail2ban/firewall
+ * posture per server over SSH, and the blacklist that reaches every server of a cluster.
  */
 export default definePlugin({
   manifest,
@@ -50,18 +54,29 @@ export default definePlugin({
   migrations: { sqlite: sqliteMigrations, mysql: mysqlMigrations },
   setup(ctx) {
     const s = ctx.settings;
+    const model = ctx.get(coreServices.model);
+    // Targets and blacklist: list/get/create/update/delete/copy over HTTP and `acm security targets|blacklist …`.
+    const targets = ctx.resources.define(targetResource);
+    const entries = ctx.resources.define(blacklistResource({
+      model, ssh: ctx.get(coreServices.ssh), audit: ctx.get(coreServices.audit), logger: ctx.logger, chain: s.posture.blacklistChain,
+    }));
+    /**
+     * An alert of a tenant goes to that tenant's targets; one without a tenant (an OSSEC/Wazuh
+     * manager's) is the provider's: the first tenant's, where a provider administrator's targets go.
+     */
+    const enabledTargets = async (tenantId: number | null): Promise<SecurityTargetRow[]> => {
+      const tenant = tenantId ?? (await ctx.db.em().findOne<{ id: number }>('Tenant', { id: { $gt: 0 } }, { orderBy: { id: 'asc' } }))?.id;
+      return (await targets.all()).filter((t) => t.enabled && t.tenantId === tenant);
+    };
     const sec = new Security({
       settings: s, logger: ctx.logger, em: () => ctx.db.em(), bus: ctx.bus,
-      model: ctx.get(coreServices.model), ssh: ctx.get(coreServices.ssh), audit: ctx.get(coreServices.audit),
-      outbox: ctx.get(coreServices.outbox),
+      model, ssh: ctx.get(coreServices.ssh), outbox: ctx.get(coreServices.outbox), targets: enabledTargets,
     });
 
     // Asterisk security events (AMI class `security`), one subscription per event name.
     for (const ev of SECURITY_EVENTS) ctx.ami.on(ev, (e) => { sec.onAmiEvent(e); });
 
     /* ---------------------------------------------------------------- routes */
-    const ip = (c: RouteContext) => c.koa.ip ?? null;
-
     ctx.http.route('GET', '/audit', 'security.audit:read', async (c) => {
       const clusterId = c.query.clusterId === undefined ? undefined : parseField('clusterId', id, c.query.clusterId);
       return sec.audit(c.user, clusterId);
@@ -112,21 +127,6 @@ export default definePlugin({
       return postureView(p, c.query.raw === '1');
     });
 
-    const addressOf = (c: RouteContext) => {
-      const b = c.body as { address?: unknown } | undefined;
-      return b && typeof b === 'object' && b.address !== undefined ? b.address : c.query.address;
-    };
-    ctx.http.route('POST', '/servers/:id/blacklist', 'security.blacklist:write', async (c) => {
-      const r = await sec.blacklist(c.user, ip(c), parseField('id', id, c.params.id), 'add', addressOf(c));
-      if (!r.ok) c.koa.status = 502;
-      return r;
-    });
-    ctx.http.route('DELETE', '/servers/:id/blacklist', 'security.blacklist:write', async (c) => {
-      const r = await sec.blacklist(c.user, ip(c), parseField('id', id, c.params.id), 'remove', addressOf(c));
-      if (!r.ok) c.koa.status = 502;
-      return r;
-    });
-
     /* ---------------------------------------------------------------- CLI */
     ctx.cli.commands((group, cli) => {
       group.command('audit')
@@ -168,6 +168,11 @@ export default definePlugin({
       });
     }
     if (s.posture.pollSeconds > 0) ctx.jobs.every(s.posture.pollSeconds * 1000, 'security.posture', async () => { await sec.collectAll(); });
+    // Expired entries are deleted through the kit: audited, and their rules come off the servers.
+    ctx.jobs.every(60_000, 'security.blacklist-expiry', async () => {
+      const now = Date.now();
+      for (const e of await entries.all()) if (e.expiresAt && e.expiresAt.getTime() <= now) await entries.remove({ user: EXPIRY_ACTOR }, e.id);
+    });
     ctx.lifecycle.onStop(() => sec.flush());
 
     /* ---------------------------------------------------------------- tile + service */

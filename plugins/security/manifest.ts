@@ -1,30 +1,14 @@
-import { defineManifest, notifyTargetProblem, z } from '../../sdk/index.ts';
-
-const Target = z.strictObject({
-  /**
-   * Delivered through the core outbox (and published on the bus): email needs ACM_SMTP_URL, SMS
-   * ACM_SMS_WEBHOOK (without them the outbox shows `pending` and why); syslog and webhooks always.
-   */
-  type: z.enum(['email', 'sms', 'webhook', 'syslog']),
-  /** An email address, an E.164 number, an http(s) URL, or host[:port] (syslog over UDP, default 514). */
-  to: z.string().min(1).max(255),
-  /** Only alerts at or above this level reach this target (default: routing.notifyLevel). */
-  minLevel: z.number().int().min(0).max(16).optional(),
-}).superRefine((t, ctx) => {
-  const problem = notifyTargetProblem(t.type, t.to);
-  if (problem) ctx.addIssue({ code: 'custom', path: ['to'], message: problem });
-});
+import { defineManifest, z } from '../../sdk/index.ts';
 
 /** Settings under `plugins.security.settings` in site.yaml. */
 export const SecuritySettings = z.strictObject({
   routing: z.strictObject({
     /** Alerts at or above this level show in the NOC view (OSSEC: "level 5 and above to the NOC"). */
     nocLevel: z.number().int().min(0).max(16).default(5),
-    /** Alerts at or above this level go to the notification targets (OSSEC: "7 and above: email/SMS"). */
+    /** Alerts at or above this level go to the notification targets (`/targets`; OSSEC: "7 and above: email/SMS"). */
     notifyLevel: z.number().int().min(0).max(16).default(7),
     /** The same alert (source, rule, source IP, location) within this window is counted, not re-sent. */
     dedupSeconds: z.number().int().min(0).max(86_400).default(300),
-    targets: z.array(Target).max(50).default([]),
   }).prefault({}),
   asterisk: z.strictObject({
     /** Failed authentications from one address within `windowSeconds` that raise a brute-force alert. */
@@ -66,7 +50,10 @@ export const manifest = defineManifest({
     'security.alerts:read',
     'security.alerts:write',
     'security.posture:read',
+    'security.blacklist:read',
     'security.blacklist:write',
+    'security.target:read',
+    'security.target:write',
   ],
   ui: [{ path: '/security', title: 'Security', element: 'acm-security-page', module: './ui/security-page.js', permission: 'security.audit:read' }],
   settings: SecuritySettings,

@@ -155,6 +155,9 @@ describe('posture parsers', () => {
     expect(validateBlacklistAddress(' 203.0.113.9 ')).toEqual({ address: '203.0.113.9', family: 4 });
     expect(validateBlacklistAddress('198.51.100.0/24')).toEqual({ address: '198.51.100.0/24', family: 4 });
     expect(validateBlacklistAddress('2001:DB8::1')).toEqual({ address: '2001:db8::1', family: 6 });
+    // One address has one spelling: without /32 or /128, as iptables lists it.
+    expect(validateBlacklistAddress('203.0.113.9/32')).toEqual({ address: '203.0.113.9', family: 4 });
+    expect(validateBlacklistAddress('2001:db8::1/128')).toEqual({ address: '2001:db8::1', family: 6 });
     for (const bad of ['1.2.3.4; rm -rf /', '$(id)', '1.2.3.4 -j ACCEPT', 'example.com', '0.0.0.0/0', '10.0.0.0/4', '127.0.0.1', '01.2.3.4', '1.2.3.4/33', '', '::1', 42, null, '1.2.3.4\n5.6.7.8', '::ffff:203.0.113.9', 'fe80::1%eth0/64']) {
       expect(() => validateBlacklistAddress(bad), String(bad)).toThrow();
     }

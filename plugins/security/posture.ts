@@ -244,7 +244,8 @@ export function validateBlacklistAddress(input: unknown): { address: string; fam
   if (bits < (family === 4 ? 8 : 16)) throw new Error(`refusing to blacklist a network as wide as /${bits}`);
   if (family === 4 && (addr.startsWith('127.') || addr === '0.0.0.0')) throw new Error('refusing to blacklist a loopback or unspecified address');
   if (family === 6 && (addr === '::1' || addr === '::')) throw new Error('refusing to blacklist a loopback or unspecified address');
-  return { address: prefix === undefined ? addr.toLowerCase() : `${addr.toLowerCase()}/${bits}`, family: family as 4 | 6 };
+  // One address is written without /32 (/128), as iptables lists it: one spelling, one entry.
+  return { address: bits === max ? addr.toLowerCase() : `${addr.toLowerCase()}/${bits}`, family: family as 4 | 6 };
 }
 
 const CHAIN_RE = /^[A-Za-z0-9_-]{1,28}$/;

@@ -1,12 +1,12 @@
 /**
  * The plugin's state and behaviour, independent of HTTP: alert routing with deduplication,
- * Asterisk event counters, posture collection over SSH, the blacklist and the audit.
+ * Asterisk event counters, posture collection over SSH and the audit.
  */
 import { createHash } from 'node:crypto';
 import type {
-  AuditService, ClusterView, EventBus, ModelService, NotifyChannel, OutboxService, OutboxStatus, Principal, ServerView, SshService,
+  ClusterView, EventBus, ModelService, NotifyChannel, OutboxService, OutboxStatus, Principal, ServerView, SshService,
 } from '../../sdk/index.ts';
-import { busSubject, ForbiddenError, NotFoundError, ValidationError } from '../../sdk/index.ts';
+import { busSubject, NotFoundError } from '../../sdk/index.ts';
 import type { Logger } from 'pino';
 import type { EntityManager } from '../../sdk/index.ts';
 import type { SecuritySettings } from './manifest.ts';
@@ -14,7 +14,7 @@ import { SecurityAlertSchema, type SecurityAlertRow } from './entities.ts';
 import { auditSnapshots, RULES, summarize, type Finding } from './audit.ts';
 import { parseAlertText, type ParsedAlert } from './alerts.ts';
 import { SourceTracker, toSecurityEvent, EVENT_LEVELS, type SecurityEvent } from './asterisk-events.ts';
-import { blacklistCommand, parseManagerConf, validateBlacklistAddress } from './posture.ts';
+import { parseManagerConf } from './posture.ts';
 import { alertMessage, alertRef, type Notification } from './alert-notifications.ts';
 import { amiFindings, parsePosture, POSTURE_SCRIPT, type ServerPosture } from './posture-script.ts';
 import type { AlertView } from './api/index.ts';
@@ -43,9 +43,10 @@ export interface SecurityDeps {
   bus: EventBus;
   model: ModelService;
   ssh: SshService;
-  audit: AuditService;
   /** Keeps and delivers the notifications (coreServices.outbox). */
   outbox: OutboxService;
+  /** The enabled notification targets for an alert of this tenant (null: the provider's). */
+  targets(tenantId: number | null): Promise<{ type: string; target: string; minLevel?: number | null }[]>;
   now?: () => number;
 }
 
@@ -164,18 +165,18 @@ export class Security {
   /** Queues the alert in the core outbox for each target at or above its level (the outbox delivers and retries). */
   private async notify(alert: AlertView, tenantId: number | null): Promise<void> {
     const { routing } = this.d.settings;
-    const targets = routing.targets.filter((t) => alert.level >= (t.minLevel ?? routing.notifyLevel));
+    const targets = (await this.d.targets(tenantId)).filter((t) => alert.level >= (t.minLevel ?? routing.notifyLevel));
     const subject = busSubject({ tenantId: tenantId ?? 0, clusterId: alert.clusterId, serverId: alert.serverId }, 'security', 'notify');
     const at = new Date(this.now()).toISOString();
     // The bus still carries each notification, for whatever else listens (a site module, a relay…).
     for (const t of targets) {
-      const { channel, to, subject: title, ...message } = alertMessage(t.type as NotifyChannel, t.to, alert);
+      const { channel, to, subject: title, ...message } = alertMessage(t.type as NotifyChannel, t.target, alert);
       try {
         await this.d.outbox.enqueue({ channel, target: to, subject: title, message, tenantId, ref: alertRef(alert.id), dedupeKey: alertRef(alert.id) });
       } catch (err) {
         this.d.logger.error({ target: t.type, alert: alert.id, err: (err as Error).message }, 'security notification not queued');
       }
-      this.d.bus.publish(subject, { at, target: { type: t.type, to: t.to }, alert });
+      this.d.bus.publish(subject, { at, target: { type: t.type, to: t.target }, alert });
     }
     if (!targets.length) this.d.bus.publish(subject, { at, target: null, alert });
   }
@@ -308,26 +309,6 @@ export class Security {
     // Two at a time: the host has two cores and each exec is an SSH handshake.
     for (let i = 0; i < servers.length; i += 2) out.push(...await Promise.all(servers.slice(i, i + 2).map((s) => this.collect(s))));
     return out;
-  }
-
-  async blacklist(user: Principal, ip: string | null, serverId: number, action: 'add' | 'remove', input: unknown): Promise<{ address: string; chain: string; ok: boolean; output: string }> {
-    if (!user.can('security.blacklist:write')) throw new ForbiddenError('missing permission security.blacklist:write');
-    const server = await this.serverFor(user, serverId);
-    let v: { address: string; family: 4 | 6 };
-    try {
-      v = validateBlacklistAddress(input);
-    } catch (err) {
-      throw new ValidationError([{ field: 'address', message: (err as Error).message }]);
-    }
-    const chain = this.d.settings.posture.blacklistChain;
-    const cmd = blacklistCommand(action, v.address, v.family, chain);
-    const r = await this.d.ssh.exec(server.id, cmd);
-    const ok = r.code === 0;
-    await this.d.audit.record({
-      action: `security.blacklist.${action}`, target: 'server', targetId: server.id, after: { address: v.address, chain, ok },
-      username: user.username, userId: user.userId, tenantId: user.tenantId, ip,
-    });
-    return { address: v.address, chain, ok, output: (r.stdout + r.stderr).slice(0, 4000) };
   }
 }
 

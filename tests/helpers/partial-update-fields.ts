@@ -151,3 +151,18 @@ export function queuesGens(clusterId: number, queues: number[], extensions: numb
     },
   };
 }
+
+export function securityGens(clusterId: number, tenants: number[]): Record<string, Gens> {
+  return {
+    blacklist: {
+      // A cluster without servers: an address change runs nothing over SSH.
+      clusterId: fc.constant(clusterId), address: fc.oneof(fc.ipV4(), fc.ipV6(), network), reason: text(), expiresAt: future(2030),
+    },
+    targets: {
+      tenantId: fc.constantFrom(...tenants),
+      // Host targets suit syslog and snmp; the other types refuse them, which must change nothing.
+      type: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('syslog', 'snmp') }, { weight: 1, arbitrary: fc.constantFrom('email', 'webhook', 'sms') }),
+      target: fc.tuple(fc.domain(), fc.option(port)).map(([h, p]) => (p ? `${h}:${p}` : h)), minLevel: fc.integer({ min: 0, max: 16 }), enabled: fc.boolean(),
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import { Migration, type MigrationObject } from '../../../sdk/index.ts';
+import { Migration20261202070232_blacklist_targets } from './mysql/Migration20261202070232_blacklist_targets.ts';
 
 /**
  * security_alerts (MariaDB/MySQL). Generated from entities.ts with MikroORM's schema generator; the
@@ -24,4 +25,5 @@ export class Migration20261123090000_security_alerts extends Migration {
 
 export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration20261123090000_security_alerts', class: Migration20261123090000_security_alerts },
+  { name: 'security_Migration20261202070232_blacklist_targets', class: Migration20261202070232_blacklist_targets },
 ];

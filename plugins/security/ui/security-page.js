@@ -160,26 +160,39 @@ export class AcmSecurityPage extends LitElement {
     }
   }
 
-  /** @param {'add' | 'remove'} action @param {string} address */
+  /**
+   * Blocks or unblocks an address on every server of the cluster (one blacklist entry), then
+   * reads this server's chain again to show what it took. @param {'add' | 'remove'} action @param {string} address
+   */
   async blacklist(action, address) {
     const serverId = this.selected;
-    if (serverId === null) return;
+    const clusterId = this.posture?.clusterId;
+    if (serverId === null || clusterId === undefined) return;
     const server = this.posture?.server ?? `server ${serverId}`;
-    if (action === 'remove' && !(await confirmDialog(`Remove ${address} from the blacklist of ${server}?`, 'Remove'))) return;
+    if (action === 'remove' && !(await confirmDialog(`Remove ${address} from the blacklist of ${server} and the other servers of its cluster?`, 'Remove'))) return;
     this.blBusy = true;
     this.blError = '';
     try {
-      await api(action === 'add' ? 'POST' : 'DELETE', `${API}/servers/${serverId}/blacklist`, { address });
-      toast(action === 'add' ? `${address} blocked on ${server}.` : `${address} removed from the blacklist of ${server}.`);
-      const input = /** @type {HTMLInputElement | null} */ (this.querySelector('#bl-address'));
-      if (input && action === 'add') input.value = '';
+      if (action === 'add') {
+        const entry = await api('POST', `${API}/blacklist`, { clusterId, address });
+        address = entry.address;
+        const input = /** @type {HTMLInputElement | null} */ (this.querySelector('#bl-address'));
+        if (input) input.value = '';
+      } else {
+        const found = await api('GET', `${API}/blacklist?clusterId=${clusterId}&q=${encodeURIComponent(address)}&pageSize=100`);
+        const entry = found.items.find((/** @type {any} */ e) => e.address === address);
+        // A rule made on the server itself has no entry: acm does not take it off.
+        if (!entry) { this.blError = `${address} was not blocked through acm: remove it on the server.`; return; }
+        await api('DELETE', `${API}/blacklist/${entry.id}`);
+      }
       await this.openPosture(serverId, true);
+      const listed = this.posture?.blacklist?.addresses.some((/** @type {any} */ b) => b.address === address);
+      if (listed === (action === 'add')) toast(action === 'add' ? `${address} blocked on ${server}.` : `${address} removed from the blacklist of ${server}.`);
+      // The entry is stored either way; what each server answered is in the audit log.
+      else this.blError = `The server did not confirm the change${this.posture?.blacklist ? '' : ' (its firewall is not readable)'}; see the audit log.`;
     } catch (err) {
       if (err instanceof ApiError && err.problems.length) this.blError = err.problems.map((p) => p.message).join('; ');
-      else if (err instanceof ApiError && err.status === 502) {
-        const out = String(err.problem?.output ?? '').trim();
-        this.blError = `The server refused the change${out ? `: ${out.split('\n')[0]}` : ''}.`;
-      } else this.blError = errText(err);
+      else this.blError = errText(err);
     } finally {
       this.blBusy = false;
     }
