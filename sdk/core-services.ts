@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { createServiceRef } from './refs.ts';
-import type { ClusterSnapshotView, ClusterView, ServerView } from './commit.ts';
+import type { ClusterSnapshotView, ClusterView, ServerView, TenantView } from './commit.ts';
 
 export interface LicenseInfo {
   type: 'evaluation' | 'full' | 'none';
@@ -104,6 +104,8 @@ export interface SshService {
 
 /** Read-only access to the core model, as plugins may see it (no server credentials). */
 export interface ModelService {
+  /** Every tenant, by id (the first is the provider's own, an enterprise's only one). */
+  tenants(): Promise<TenantView[]>;
   clusters(): Promise<ClusterView[]>;
   /**
    * `em`: inside a write (a resource's `check`) read through its EntityManager; on SQLite a read

@@ -1,13 +1,13 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { AmiEvent, AmiService, ModelService, SshService } from '../../sdk/core-services.ts';
 import type { EventBus } from '../../sdk/bus.ts';
-import type { ClusterView } from '../../sdk/commit.ts';
+import type { ClusterView, TenantView } from '../../sdk/commit.ts';
 import { NotFoundError } from '../../sdk/errors.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import type { AmiBusEvent } from '../asterisk/ami-client.ts';
 import type { SshTransport } from '../asterisk/ssh-transport.ts';
 import { sshTo } from '../asterisk/host-key-pins.ts';
-import { ClusterSchema, ServerSchema } from '../model/entities.ts';
+import { ClusterSchema, ServerSchema, TenantSchema } from '../model/entities.ts';
 import { loadSnapshot } from '../commit/load-snapshot.ts';
 import { asView, serverView, toPluginView } from '../commit/snapshot.ts';
 
@@ -81,6 +81,10 @@ export function sshService(orm: MikroORM): SshService {
 
 export function modelService(orm: MikroORM): ModelService {
   return {
+    async tenants() {
+      const rows = await orm.em.fork().find(TenantSchema, {}, { orderBy: { id: 'asc' } });
+      return rows.map((t): TenantView => ({ id: t.id, name: t.name, description: t.description ?? null, dialPrefix: t.dialPrefix ?? null }));
+    },
     async clusters() {
       const rows = await orm.em.fork().find(ClusterSchema, {}, { orderBy: { id: 'asc' } });
       return rows.map((c): ClusterView => ({ id: c.id, tenantId: c.tenantId, siteId: c.siteId, name: c.name, description: c.description ?? null, vip: c.vip ?? null, asteriskConfigDir: c.asteriskConfigDir ?? null }));

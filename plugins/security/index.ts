@@ -65,7 +65,7 @@ export default definePlugin({
      * manager's) is the provider's: the first tenant's, where a provider administrator's targets go.
      */
     const enabledTargets = async (tenantId: number | null): Promise<SecurityTargetRow[]> => {
-      const tenant = tenantId ?? (await ctx.db.em().findOne<{ id: number }>('Tenant', { id: { $gt: 0 } }, { orderBy: { id: 'asc' } }))?.id;
+      const tenant = tenantId ?? (await model.tenants())[0]?.id;
       return (await targets.all()).filter((t) => t.enabled && t.tenantId === tenant);
     };
     const sec = new Security({

@@ -15,7 +15,7 @@ function fixture() {
   const sec = new Security({
     settings: SecuritySettings.parse({}), logger: pino({ level: 'silent' }), em: () => { throw new Error('no db here'); },
     bus: { publish: () => undefined, subscribe: () => () => undefined },
-    model: { clusters: async () => [{ id: 3, tenantId: 1, siteId: 1, name: 'c3' }], servers: async () => [server], snapshot: async () => { throw new Error('unused'); } },
+    model: { tenants: async () => [], clusters: async () => [{ id: 3, tenantId: 1, siteId: 1, name: 'c3' }], servers: async () => [server], snapshot: async () => { throw new Error('unused'); } },
     ssh: {
       exec: async (_id: number, cmd: string) => {
         execs.push(cmd);
@@ -61,7 +61,7 @@ describe('alert notifications', () => {
       },
       logger: pino({ level: 'silent' }), em: () => { throw new Error('no db here'); },
       bus: { publish: (subject, data) => { published.push({ subject, data }); }, subscribe: () => () => undefined },
-      model: { clusters: async () => [], servers: async () => [], snapshot: async () => { throw new Error('unused'); } },
+      model: { tenants: async () => [], clusters: async () => [], servers: async () => [], snapshot: async () => { throw new Error('unused'); } },
       ssh: {} as any,
       outbox: {
         enqueue: async (input) => {
