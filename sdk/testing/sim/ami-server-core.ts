@@ -56,6 +56,7 @@ export interface Session {
 /** Write classes an action needs (any one suffices); [] = class-free. */
 export const ACTION_CLASSES: Record<string, string[]> = {
   ping: [], logoff: [], login: [], challenge: [], events: [], listcommands: [], queuestatus: [], queuesummary: [],
+  queueadd: ['agent'], queueremove: ['agent'], queuepause: ['agent'], queuepenalty: ['agent'],
   command: ['command'],
   corestatus: ['system', 'reporting'], coresettings: ['system', 'reporting'], status: ['system', 'call', 'reporting'],
   coreshowchannels: ['system', 'reporting'], originate: ['originate'], hangup: ['system', 'call'], redirect: ['call'],
@@ -200,6 +201,11 @@ export class AmiServerCore {
     this.write(s, this.frame([['Event', complete], ...idf, ['EventList', 'Complete'], ['ListItems', String(items.length)], ...extraComplete]));
   }
 
+  /** The answer to an action that does not exist (or whose module is not running). */
+  protected unknown(s: Session, m: AmiMessage): void {
+    this.error(s, m, `Invalid/unknown command: ${m.get('Action') ?? ''}. Use Action: ListCommands to show available commands.`);
+  }
+
   protected userCan(s: Session, action: string): boolean {
     const need = ACTION_CLASSES[action];
     if (!need || need.length === 0) return true;
@@ -265,7 +271,7 @@ export class AmiServerCore {
     }
     const h = (this as unknown as Record<string, ((s: Session, m: AmiMessage) => void) | undefined>)[`a_${action}`];
     if (typeof h !== 'function') {
-      this.error(s, m, `Invalid/unknown command: ${actionRaw}. Use Action: ListCommands to show available commands.`);
+      this.unknown(s, m);
       return;
     }
     if (!this.userCan(s, action)) {
