@@ -230,7 +230,14 @@ export class AmiServerCore {
     return s.eventClasses === 'all' || s.eventClasses.has(cls);
   }
 
+  /** Events raised while an action runs: sent after its response, as Asterisk's stasis delivers them. */
+  private held: SimAmiEvent[] | undefined;
+
   protected broadcast(e: SimAmiEvent): void {
+    if (this.held) {
+      this.held.push(e);
+      return;
+    }
     const now = Date.now();
     const stamp: Fields = this.opts.timestampEvents ? [['Timestamp', `${Math.floor(now / 1000)}.${String((now % 1000) * 1000).padStart(6, '0')}`]] : [];
     const text = this.frame([['Event', e.name], ['Privilege', `${e.privilege},all`], ...stamp, ['SystemName', this.state.systemName], ...e.fields]);
@@ -278,10 +285,15 @@ export class AmiServerCore {
       this.error(s, m, 'Permission denied');
       return;
     }
+    this.held = [];
     try {
       h.call(this, s, m);
     } catch (e) {
       this.error(s, m, `Internal simulator error: ${(e as Error).message}`);
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      for (const e of held) this.broadcast(e);
     }
   }
 }

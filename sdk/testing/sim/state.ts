@@ -62,6 +62,9 @@ export interface SimConferenceMember {
   joinedAt: number;
 }
 
+/** ast_device_state names by number (main/devicestate.c devstatestring). */
+const DEVICE_STATES = ['UNKNOWN', 'NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'];
+
 export const CHANNEL_STATE_DESC: Record<number, string> = { 0: 'Down', 1: 'Rsrvd', 2: 'OffHook', 3: 'Dialing', 4: 'Ring', 5: 'Ringing', 6: 'Up', 7: 'Busy' };
 
 export class PbxState extends PbxConfig {
@@ -113,7 +116,8 @@ export class PbxState extends PbxConfig {
 
   /**
    * ast_device_state of an interface: PJSIP endpoints by contacts and channels, Local/exten@context
-   * by the dialplan (core_local.c); any other technology is Invalid (4).
+   * by the dialplan (core_local.c), Custom:name by AstDB CustomDevstate (Unknown when never set);
+   * any other technology is Invalid (4).
    */
   deviceState(iface: string): number {
     const slash = iface.indexOf('/');
@@ -128,6 +132,7 @@ export class PbxState extends PbxConfig {
       if (!this.dialplan.match(context, exten)) return 4;
       return [...this.channels.keys()].some((n) => n.startsWith(`Local/${exten}@${context}-`)) ? 2 : 1;
     }
+    if (tech === 'custom') return Math.max(0, DEVICE_STATES.indexOf(this.db.get(`/CustomDevstate/${res}`) ?? 'UNKNOWN'));
     return 4;
   }
 
