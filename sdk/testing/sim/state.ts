@@ -120,19 +120,20 @@ export class PbxState extends PbxConfig {
    * any other technology is Invalid (4).
    */
   deviceState(iface: string): number {
-    const slash = iface.indexOf('/');
-    const tech = iface.slice(0, slash).toLowerCase();
-    const res = iface.slice(slash + 1);
-    if (tech === 'pjsip') {
+    // Channel technologies are `Tech/resource`, device state providers `Provider:name`.
+    const m = /^([^/:]*)([/:])(.*)$/.exec(iface);
+    const tech = `${m?.[1] ?? ''}${m?.[2] ?? ''}`.toLowerCase();
+    const res = m?.[3] ?? '';
+    if (tech === 'pjsip/') {
       if (!this.pjsip.get('endpoint', res)) return 4;
       return { 'Not in use': 1, 'In use': 2, Ringing: 6, Unavailable: 5 }[this.endpointDeviceState(res)] ?? 0;
     }
-    if (tech === 'local') {
+    if (tech === 'local/') {
       const [exten = '', context = 'default'] = res.replace(/\/[^/@]*$/, '').split('@');
       if (!this.dialplan.match(context, exten)) return 4;
       return [...this.channels.keys()].some((n) => n.startsWith(`Local/${exten}@${context}-`)) ? 2 : 1;
     }
-    if (tech === 'custom') return Math.max(0, DEVICE_STATES.indexOf(this.db.get(`/CustomDevstate/${res}`) ?? 'UNKNOWN'));
+    if (tech === 'custom:') return Math.max(0, DEVICE_STATES.indexOf(this.db.get(`/CustomDevstate/${res}`) ?? 'UNKNOWN'));
     return 4;
   }
 
