@@ -1,11 +1,12 @@
 /**
  * The simulator's app_queue against the recordings of a real Asterisk 20.20.1: queues.conf with
  * static members, the AMI reload, QueueStatus/QueueSummary and `queue show` before and after
- * (cfg-queues-static-members.txt, FACTS 10), and the base server's ussales queue.
+ * (cfg-queues-static-members.txt, FACTS 10), the base server's ussales queue, and the member
+ * actions with their errors and events (ami-Queue-members.notes.txt).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../sdk/testing/sim/index.ts';
-import { fixture, loginRaw, normalize } from './helpers.ts';
+import { countFrames, fixture, loginRaw, normalize } from './helpers.ts';
 import { fileBody, logLines, replay, section } from './recording.ts';
 
 const text = fixture('cfg-queues-static-members.txt');
@@ -90,10 +91,42 @@ describe('the base server (cli-queue-show-ussales.txt, ami-QueueStatus.txt)', ()
     await other.start({ sshPort: -1 });
     try {
       const show = (other.ami.cli('queue show ussales') ?? []).map(secs);
-      expect(show).toEqual(fixture('cli-queue-show-ussales.txt').split('\n').slice(0, -1).map(secs));
+      expect(show).toEqual(fixture('cli-queue-show-ussales.txt').split('\n').map(secs));
       const got = await replay(other.ports.ami, 'ami-QueueStatus.request.txt', 'ami-QueueStatus.txt');
       expect(normalize(got)).toBe(normalize(fixture('ami-QueueStatus.txt')));
     } finally {
+      await other.stop();
+    }
+  });
+});
+
+/** The cases of ami-Queue-members.notes.txt, in the order they were recorded on one connection. */
+const MEMBER_CASES = [
+  'QueueAdd-no-queue', 'QueueAdd-no-interface', 'QueueAdd-unknown-queue', 'QueueAdd', 'QueueAdd-already-there',
+  'DBGet-persistent-members', 'Command-queue-show-ussales', 'QueueRemove-no-interface', 'QueueRemove-unknown-queue',
+  'QueueRemove-not-there', 'QueueRemove-static', 'QueuePause-no-paused', 'QueuePause-not-found', 'QueuePause-unknown-queue',
+  'QueuePause-all-queues', 'QueuePause-unpause', 'QueuePenalty-no-penalty', 'QueuePenalty-negative', 'QueuePenalty-not-found',
+  'QueuePenalty', 'QueueStatus-after-changes', 'QueueRemove',
+];
+
+describe('member actions as recorded (ami-Queue-members.notes.txt)', () => {
+  it('answers and events of every case, byte for byte but for times', async () => {
+    const other = new SimulatedAsterisk();
+    const pjsip = '[transport-udp]\ntype = transport\nprotocol = udp\nbind = 127.0.0.1:5060\n' + ['6001', '6002'].map((e) => `\n[${e}]\ntype = endpoint\ncontext = from-internal\naors = ${e}\n\n[${e}]\ntype = aor\nmax_contacts = 1\n`).join('');
+    const queues = '[general]\npersistentmembers = yes\n\n[ussales]\nstrategy = ringall\nmember => PJSIP/6001,0,Alice\n\n[support]\nmember => PJSIP/6001\n';
+    await other.start({ sshPort: -1, timestampEvents: true, registrations: {}, configFiles: { 'pjsip.conf': pjsip, 'extensions.conf': fixture('conf-extensions.conf'), 'queues.conf': queues } });
+    const c = await loginRaw(other.ports.ami, 'agent');
+    const times = (t: string) => normalize(t).replace(/^(LastPause): [1-9]\d*/gm, '$1: <X>').replace(/\d+ secs ago/g, 'N secs ago');
+    try {
+      for (const name of MEMBER_CASES) {
+        const expected = fixture(`ami-${name}.txt`);
+        c.send(fixture(`ami-${name}.request.txt`));
+        await c.waitFor((d) => countFrames(d) >= countFrames(expected));
+        await new Promise((r) => setTimeout(r, 10));
+        expect.soft(times(c.take()), name).toBe(times(expected));
+      }
+    } finally {
+      c.close();
       await other.stop();
     }
   });

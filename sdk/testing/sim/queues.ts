@@ -348,14 +348,17 @@ export class QueueStore {
     else this.host.db.set(key, dyn.map((m) => `${m.iface};${m.penalty};${m.paused};${m.name};${m.stateInterface};${m.pausedReason};${m.wrapuptime}`).join('|'));
   }
 
-  /** CLI `queue show [name]` (print_queue / __queues_show; no colours, as over `asterisk -rx`). */
+  /**
+   * CLI `queue show [name]` (print_queue / __queues_show, without colours as over AMI Command):
+   * the output's lines, the empty piece after its final newline included.
+   */
   cli(name?: string): string[] {
     if (name !== undefined) {
       const q = this.get(name);
-      return q ? this.printQueue(q) : [`No such queue: ${name}.`];
+      return [...(q ? this.printQueue(q) : [`No such queue: ${name}.`]), ''];
     }
     const qs = [...this.queues].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return qs.length === 0 ? ['No queues.'] : qs.flatMap((q) => this.printQueue(q));
+    return [...(qs.length === 0 ? ['No queues.'] : qs.flatMap((q) => this.printQueue(q))), ''];
   }
 
   private printQueue(q: SimQueue): string[] {
