@@ -131,3 +131,52 @@ describe('member actions as recorded (ami-Queue-members.notes.txt)', () => {
     }
   });
 });
+
+describe('reload semantics as recorded (cfg-queues-reload-semantics.txt)', () => {
+  const rs = fixture('cfg-queues-reload-semantics.txt');
+  const logged = (fn: () => void) => {
+    const n = sim.state.log.length;
+    fn();
+    return sim.state.log.slice(n);
+  };
+  const reloadAs = (label: string, body: number) => {
+    sim.writeConfig('queues.conf', fileBody(rs, body));
+    let out: string[] = [];
+    const log = logged(() => (out = cli('module reload app_queue.so')));
+    expect(out, label).toEqual(section(rs, `${label}: module reload app_queue.so`));
+    expect(log, label).toEqual(logLines(rs, `full log lines produced by ${label}`));
+  };
+
+  it('coercions and their log lines, untouched file, what a reload keeps, includes, boot without queues.conf', async () => {
+    sim.writeConfig('queues.conf', fileBody(rs, 1));
+    sim.writeConfig('pjsip.conf', `${PJSIP}\n[6002]\ntype = endpoint\ncontext = from-internal\naors = 6002\n\n[6002]\ntype = aor\nmax_contacts = 1\n`);
+    sim.state.reloadModule('res_pjsip.so');
+    sim.state.reloadModule('app_queue.so');
+    expect(cli('queue show')).toEqual(section(rs, 'base: queue show').map(secs));
+    reloadAs('bad values', 0);
+    expect(cli('queue show sales')).toEqual(section(rs, 'after bad values: queue show sales').map(secs));
+    expect(logged(() => sim.state.reloadModule('app_queue.so'))).toEqual(logLines(rs, 'full log lines produced by the untouched reload'));
+    reloadAs('base again', 1);
+    expect(sim.state.queues.add('ussales', 'PJSIP/6002')).toBe('ok');
+    expect(sim.state.queues.pause('ussales', 'PJSIP/6001', 'lunch', true)).toBe(true);
+    reloadAs('support dropped', 2);
+    expect(cli('queue show')).toEqual(section(rs, 'after support dropped: queue show').map(secs));
+    sim.writeConfig('acm/queues.acm.conf', fileBody(rs, 3));
+    reloadAs('include', 4);
+    expect(cli('queue show')).toEqual(section(rs, 'after include: queue show').map(secs));
+    reloadAs('missing include', 5);
+    expect(cli('queue show')).toEqual(section(rs, 'after missing include: queue show').map(secs));
+    // The dynamic member of ussales is still in AstDB: it comes back when app_queue loads.
+    (await import('node:fs')).rmSync(`${sim.configRoot}/queues.conf`);
+    await sim.restart();
+    const boot = logLines(rs, 'fresh boot without queues.conf: app_queue lines of the boot log');
+    expect(sim.state.log.filter((l) => boot.includes(l))).toEqual(boot);
+    expect(sim.ami.cli('queue show')).toBeUndefined();
+    sim.writeConfig('queues.conf', fileBody(rs, 1));
+    expect(cli('module reload app_queue.so')).toEqual(section(rs, 'then: module reload app_queue.so'));
+    let loaded: string[] = [];
+    expect(logged(() => (loaded = cli('module load app_queue.so')))).toEqual(logLines(rs, 'full log lines produced by module load'));
+    expect(loaded).toEqual(section(rs, 'then: module load app_queue.so').filter((l) => !l.startsWith('[')));
+    expect(cli('queue show')).toEqual(section(rs, 'after module load: queue show').map(secs));
+  });
+});

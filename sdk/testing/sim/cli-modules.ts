@@ -5,6 +5,7 @@
 import type { PbxState } from './state.ts';
 import { renderIdentifies, renderTransports } from './pjsip-show.ts';
 import { soName } from './state-config.ts';
+import { queueShow } from './queues-show.ts';
 
 /** CLI output text to AMI `Output:` lines (the final newline ends the last line). */
 export function cliLines(text: string): string[] {
@@ -37,7 +38,7 @@ export function moduleCli(state: PbxState, c: string, raw: string): string[] | n
   if (c === 'moh show classes') return running('res_musiconhold.so') ? cliLines(state.modules.moh.cli()) : null;
   const cb = { 'confbridge show profile bridges': 'bridge', 'confbridge show profile users': 'user', 'confbridge show menus': 'menu' } as const;
   if (c in cb) return running('app_confbridge.so') ? cliLines(state.modules.confbridge.cli(cb[c as keyof typeof cb])) : null;
-  if (c === 'queue show' || (c.startsWith('queue show ') && words.length === 3)) return running('app_queue.so') ? state.queues.cli(words[2]) : null;
+  if (c === 'queue show' || (c.startsWith('queue show ') && words.length === 3)) return running('app_queue.so') ? queueShow(state.queues, words[2]) : null;
   if (c === 'pjsip show transports') return cliLines(renderTransports(state));
   if (c === 'pjsip show identifies') return cliLines(renderIdentifies(state));
   return undefined;

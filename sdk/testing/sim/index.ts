@@ -105,6 +105,8 @@ export class SimulatedAsterisk {
   private opts: SimOptions = {};
   /** Kept across restart() like a real server's /etc/ssh keys; rebuild() draws a new one. */
   private sshHostKey: string | undefined;
+  /** AstDB carried across restart() (emptied by rebuild()). */
+  private readonly astDb = new Map<string, string>();
   /** Tests' AMI action handlers by lower-case name; kept across restart(). */
   private readonly actionHandlers = new Map<string, SimActionHandler>();
 
@@ -141,6 +143,9 @@ export class SimulatedAsterisk {
       ssh: opts.users?.ssh ?? { asterisk: 'asterisk-Secret1' },
     };
     this.state = new PbxState(opts.systemName ?? DEFAULT_SYSTEM_NAME, this.configRoot, { fsRoot: this.fsRoot, astDataDir: this.astDataDir, hosts: opts.hosts });
+    // AstDB is a file on the server's disk: it survives restart() (app_queue reads its persistent members at load).
+    for (const [k, v] of this.astDb) this.state.db.set(k, v);
+    this.astDb.clear();
     this.state.loadAll();
     const regs = opts.registrations ?? { '6101': 'sip:6101@127.0.0.1:5071' };
     for (const [aor, uri] of Object.entries(regs)) this.state.register(aor, uri, { callId: 'acm-cff47095@127.0.0.1', userAgent: 'acm-sipreg-test/0.1' });
@@ -188,11 +193,12 @@ export class SimulatedAsterisk {
   /**
    * Stop and start again on the same ports, keeping the simulated filesystem (config files, data
    * directories): a server restart with boot semantics (modules load as at start; what a reload
-   * kept from an older file is gone). Runtime state (contacts, channels, AstDB) is reset.
+   * kept from an older file is gone). Runtime state (contacts, channels) is reset; AstDB is kept.
    */
   async restart(downMs = 0): Promise<SimPorts> {
     const ports = { ...this.ports };
     await this.stopServers();
+    for (const [k, v] of this.state.db) this.astDb.set(k, v);
     if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
     return this.start({ ...this.opts, amiPort: ports.ami, ariPort: ports.ari, sshPort: this.opts.sshPort === -1 ? -1 : ports.ssh, sipPort: this.opts.sipPort === undefined || this.opts.sipPort < 0 ? -1 : ports.sip });
   }
@@ -206,6 +212,7 @@ export class SimulatedAsterisk {
     if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
     this.tmpDir = undefined;
     this.sshHostKey = undefined;
+    this.state.db.clear();
     return this.restart(downMs);
   }
 

@@ -7,7 +7,7 @@
  */
 import { fatalLog, FileStamps, parseConfig, type ConfigSource } from './config-parser.ts';
 import { astStrHash } from './ao2.ts';
-import { astTrue, parseQueueSection, type QueueParams } from './queues-config.ts';
+import { astTrue, atoi, parseQueueSection, type QueueParams } from './queues-config.ts';
 import type { Fields, SimChannel } from './state.ts';
 
 export interface SimQueueMember {
@@ -66,9 +66,8 @@ export interface QueueHost {
 export type AddResult = 'ok' | 'exists' | 'nosuchqueue';
 export type RemoveResult = AddResult | 'notdynamic';
 
-const DEVSTATE = ['Unknown', 'Not in use', 'In use', 'Busy', 'Invalid', 'Unavailable', 'Ringing', 'Ring+Inuse', 'On Hold'];
-const now = () => Math.floor(Date.now() / 1000);
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+export const now = () => Math.floor(Date.now() / 1000);
+export const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** member_hash_fn: the first 5 characters from the `/` on, 6 bits each. */
 function memberHash(iface: string): number {
@@ -170,7 +169,31 @@ export class QueueStore {
       found.add(q);
     }
     this.queues = this.queues.filter((q) => found.has(q));
+    if (!reload && this.persistentMembers) this.restoreMembers();
     return true;
+  }
+
+  /** reload_queue_members (at load with persistentmembers): the dynamic members dumped to AstDB come back. */
+  private restoreMembers(): void {
+    const prefix = '/Queue/PersistentMembers/';
+    const keys = [...this.host.db.keys()].filter((k) => k.startsWith(prefix)).sort();
+    for (const key of keys) {
+      const name = key.slice(prefix.length);
+      if (!this.get(name)) {
+        this.host.log.push(`WARNING app_queue.c: Error loading persistent queue: '${name}': it does not exist`);
+        this.host.db.delete(key);
+        continue;
+      }
+      for (const member of (this.host.db.get(key) ?? '').split(/[,|]/).filter(Boolean)) {
+        const [iface = '', penalty, paused, membername, stateInterface, reason, wrapuptime] = member.split(';');
+        if (penalty === undefined || paused === undefined || !['0', '1'].includes(paused.trim())) {
+          this.host.log.push(penalty === undefined || paused === undefined ? `WARNING app_queue.c: Error parsing persistent member string for '${name}' (${penalty === undefined ? 'penalty' : 'paused'})` : `WARNING app_queue.c: Error converting paused: ${paused}: Expected 0 or 1.`);
+          break;
+        }
+        this.add(name, iface, { membername, stateInterface, penalty: atoi(penalty), paused: paused.trim() === '1', reason, wrapuptime: atoi(wrapuptime ?? '') }, false);
+      }
+    }
+    if (keys.length > 0) this.host.log.push('NOTICE app_queue.c: Queue members successfully reloaded from database.');
   }
 
   private loadRules(source: ConfigSource, reload: boolean): void {
@@ -217,7 +240,7 @@ export class QueueStore {
   }
 
   /** add_to_queue (QueueAdd, AddQueueMember): a dynamic member. */
-  add(queue: string, iface: string, o: { membername?: string; stateInterface?: string; penalty?: number; paused?: boolean; reason?: string; wrapuptime?: number } = {}): AddResult {
+  add(queue: string, iface: string, o: { membername?: string; stateInterface?: string; penalty?: number; paused?: boolean; reason?: string; wrapuptime?: number } = {}, dump = true): AddResult {
     const q = this.get(queue);
     if (!q) return 'nosuchqueue';
     if (q.members.some((m) => same(m.iface, iface))) return 'exists';
@@ -225,7 +248,7 @@ export class QueueStore {
     if (o.reason !== undefined) m.pausedReason = o.reason;
     q.members.push(m);
     this.host.emit('QueueMemberAdded', this.blob(q, m));
-    this.dump(q);
+    if (dump) this.dump(q);
     return 'ok';
   }
 
@@ -346,52 +369,5 @@ export class QueueStore {
     const dyn = this.orderedMembers(q).filter((m) => m.membership === 'dynamic');
     if (dyn.length === 0) this.host.db.delete(key);
     else this.host.db.set(key, dyn.map((m) => `${m.iface};${m.penalty};${m.paused};${m.name};${m.stateInterface};${m.pausedReason};${m.wrapuptime}`).join('|'));
-  }
-
-  /**
-   * CLI `queue show [name]` (print_queue / __queues_show, without colours as over AMI Command):
-   * the output's lines, the empty piece after its final newline included.
-   */
-  cli(name?: string): string[] {
-    if (name !== undefined) {
-      const q = this.get(name);
-      return [...(q ? this.printQueue(q) : [`No such queue: ${name}.`]), ''];
-    }
-    const qs = [...this.queues].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return [...(qs.length === 0 ? ['No queues.'] : qs.flatMap((q) => this.printQueue(q))), ''];
-  }
-
-  private printQueue(q: SimQueue): string[] {
-    const t = now();
-    const [sl, sl2] = this.serviceLevels(q);
-    const p = q.params;
-    const out = [`${q.name} has ${q.entries.length} calls (max ${p.maxlen || 'unlimited'}) in '${p.strategy}' strategy (${q.holdtime}s holdtime, ${q.talktime}s talktime), W:${p.weight}, C:${q.completed}, A:${q.abandoned}, SL:${sl}%, SL2:${sl2}% within ${p.servicelevel}s`];
-    if (q.members.length === 0) out.push('   No Members');
-    else {
-      out.push('   Members: ');
-      for (const m of this.orderedMembers(q)) {
-        let line = `      ${m.name}`;
-        if (!same(m.name, m.iface)) line += ` (${m.iface}${m.stateInterface && m.stateInterface !== m.iface ? ` from ${m.stateInterface}` : ''})`;
-        if (m.penalty) line += ` with penalty ${m.penalty}`;
-        line += ` (ringinuse ${m.ringinuse ? 'enabled' : 'disabled'})`;
-        if (m.membership === 'dynamic') line += ' (dynamic)';
-        if (m.inCall) line += ' (in call)';
-        if (m.paused) line += ` (paused${m.pausedReason ? `:${m.pausedReason}` : ''} was ${t - m.lastPause} secs ago)`;
-        line += ` (${DEVSTATE[m.status] ?? 'Unknown'})`;
-        line += m.callsTaken ? ` has taken ${m.callsTaken} calls (last was ${t - m.lastCall} secs ago)` : ' has taken no calls yet';
-        line += ` (login was ${t - m.loginTime} secs ago)`;
-        out.push(line);
-      }
-    }
-    if (q.entries.length === 0) out.push('   No Callers');
-    else {
-      out.push('   Callers: ');
-      q.entries.forEach((e, i) => {
-        const w = Math.floor((Date.now() - e.start) / 1000);
-        out.push(`      ${i + 1}. ${e.channel.name} (wait: ${Math.floor(w / 60)}:${String(w % 60).padStart(2, '0')}, prio: ${e.prio})`);
-      });
-    }
-    out.push('');
-    return out;
   }
 }
