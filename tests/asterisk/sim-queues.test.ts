@@ -223,3 +223,24 @@ describe('queues.conf on reload and at boot', () => {
     expect(sim.ami.cli('queue show')?.[0]).toMatch(/^support has 0 calls/);
   });
 });
+
+describe('the call generator on the config-driven queues', () => {
+  it('queue calls join the first queue app_queue lists and ring an available member (QueueMemberStatus 6), agents become dynamic members', async () => {
+    sim.writeConfig('queues.conf', '[general]\n\n[acmq]\nmember => PJSIP/6101\n');
+    sim.state.reloadModule('app_queue.so');
+    const events: Array<{ name: string; fields: Array<[string, string]> }> = [];
+    sim.state.on('ami', (e: { name: string; fields: Array<[string, string]> }) => events.push(e));
+    const g = sim.startCallGenerator({ seed: 3, endpoints: ['6101', '6102'], stepMs: 60_000 });
+    for (let i = 0; i < 300; i++) g.step();
+    g.stop();
+    const get = (e: { fields: Array<[string, string]> }, k: string) => e.fields.find(([n]) => n === k)?.[1];
+    const joins = events.filter((e) => e.name === 'QueueCallerJoin');
+    expect(joins.length).toBeGreaterThan(0);
+    expect(new Set(joins.map((e) => get(e, 'Queue')))).toEqual(new Set(['acmq']));
+    expect(events.some((e) => e.name === 'QueueMemberStatus' && get(e, 'Interface') === 'PJSIP/6101' && get(e, 'Status') === '6')).toBe(true);
+    expect(events.some((e) => e.name === 'QueueMemberAdded' && get(e, 'Membership') === 'dynamic')).toBe(true);
+    const q = sim.state.queues.get('acmq');
+    expect(q?.entries).toEqual([]);
+    expect((q?.completed ?? 0) + (q?.abandoned ?? 0)).toBe(joins.length);
+  });
+});
