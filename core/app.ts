@@ -20,7 +20,9 @@ import { AsteriskConnections, defaultConnectionOptions, type ConnectionOptions }
 import { LiveState } from './live/live-state.ts';
 import { amiService, modelService, sshService } from './services/plugin-services.ts';
 import { createNotifier, notifierSettingsFromEnv, type NotifierSettings } from './services/notifier.ts';
-import { coreServices } from '../sdk/core-services.ts';
+import { Outbox, type OutboxPolicy } from './services/outbox.ts';
+import { PluginBound } from './kernel/plugin-bound.ts';
+import { coreServices, type NotifierService } from '../sdk/core-services.ts';
 import { commitValidators } from '../sdk/commit.ts';
 import { ConfigFileRegistry } from './commit/files.ts';
 import { CommitService } from './commit/commit-service.ts';
@@ -52,6 +54,8 @@ export interface AcmOptions {
   onAdminCreated?: (username: string, password: string, generated: boolean) => void;
   /** The notifier's transports (default: from the environment, ACM_SMTP_URL and friends). */
   notifier?: NotifierSettings;
+  /** The outbox's retry policy and job interval (tests shorten them). */
+  outbox?: Partial<OutboxPolicy>;
   /** Secret keys as in ACM_SECRET_KEY (default: that variable, else <dataDir>/secret.key). */
   secretKeys?: string;
   /** Services by ref id bound over the core's own (tests hand plugins fakes here). */
@@ -69,6 +73,8 @@ export interface Acm {
   connections: AsteriskConnections;
   live: LiveState;
   commits: CommitService;
+  /** The notification outbox; `forOwner('core')` for the core's own notifications. */
+  outbox: Outbox;
   /** Seals the secret columns (SSH/AMI/ARI passwords, SIP secrets, PINs); see core/crypto. */
   secrets: Keyring;
   logger: Logger;
@@ -141,13 +147,20 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     const files = new ConfigFileRegistry();
     const crud = new CrudService(orm, license, (m) => bus.publish(MODEL_CHANGED_SUBJECT, m),
       (res, err) => logger.warn({ err: (err as Error).message, resource: res.changeEntity }, 'after-write hook failed'));
-    const kernel = new Kernel({
+    // Sends for the core and the started plugins only: a disabled plugin's transports are not known.
+    // Through the notifier plugins get (a test's fake one too).
+    const outbox: Outbox = new Outbox({
+      orm, logger, policy: opts.outbox, notifier: (opts.services?.[coreServices.notifier.id] as NotifierService | undefined) ?? notifier,
+      activeOwners: (): string[] => ['core', ...kernel.list().filter((p) => p.started).map((p) => p.id)],
+    });
+    const kernel: Kernel = new Kernel({
       site, siteConfig, orm, bus, logger, license, audit, files, crud, plugins, version: ACM_VERSION,
       services: {
         [coreServices.ami.id]: amiService(bus, connections),
         [coreServices.ssh.id]: sshService(orm),
         [coreServices.model.id]: modelService(orm),
         [coreServices.notifier.id]: notifier,
+        [coreServices.outbox.id]: new PluginBound((id) => outbox.forOwner(id)),
         ...opts.services,
       },
       savedStates: new Map(states.map((s) => [s.pluginId, s.enabled])),
@@ -160,6 +173,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
       },
     });
     await kernel.start();
+    await outbox.start();
     // Servers and extensions added or changed through acm are followed at once (after a short
     // pause, so a batch of writes costs one refresh).
     let refresh: NodeJS.Timeout | undefined;
@@ -175,11 +189,12 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     bus.subscribe<{ entity: string }>(MODEL_CHANGED_SUBJECT, (m) => modelChanged(m.data.entity));
     const commits = new CommitService(orm, files, () => kernel.registrations(commitValidators), connections, bus, logger);
     const acm: Acm = {
-      orm, kernel, license, auth, crud, audit, bus, connections, live, commits, secrets, logger, site, rootDir,
+      orm, kernel, license, auth, crud, audit, bus, connections, live, commits, outbox, secrets, logger, site, rootDir,
       async close() {
         clearTimeout(refresh);
         await connections.stop();
         await live.stop();
+        await outbox.stop();
         await kernel.stop();
         await orm.close(true);
       },

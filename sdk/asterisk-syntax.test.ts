@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { confName } from './config-text.ts';
 import {
-  bindAddress, callerIdProblem, hostProblem, ipProblem, networkProblem, parseIp, reservedNameProblem, truncateUtf8, uriHost, utf8Bytes,
+  bindAddress, callerIdProblem, dialNumberProblem, hostProblem, ipProblem, networkProblem, parseIp, reservedNameProblem, truncateUtf8, uriHost, utf8Bytes,
 } from './asterisk-syntax.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../tests/fixtures/asterisk20/${name}`, import.meta.url), 'utf8');
@@ -182,6 +182,15 @@ describe('caller ID as ast_callerid_split reads it', () => {
     expect(callerIdProblem(`"${'e'.repeat(79)}" <6101>`)).toBeNull();
     expect(callerIdProblem(`"${'é'.repeat(39)}" <6101>`)).toBeNull();
     expect(callerIdProblem(`"${'é'.repeat(40)}" <6101>`)).toMatch(/79 bytes/);
+  });
+});
+
+describe('numbers to dial', () => {
+  it('takes digits with an optional leading +, and nothing that could split or end a dialplan argument', () => {
+    for (const ok of ['16465701658', '+442071234567', '00', `+${'9'.repeat(31)}`]) expect(dialNumberProblem(ok), ok).toBeNull();
+    for (const bad of ['', '1', '+', '++44', '44+1', '6101,s', '6101)', '${EXTEN}', '6101&PJSIP/x', '61;01', '61 01', '6101\n', '*81', '1'.repeat(32)]) {
+      expect(dialNumberProblem(bad), bad).toMatch(/digits/);
+    }
   });
 });
 

@@ -163,6 +163,17 @@ export function bindAddress(host: string, port: number): string {
  */
 export const DIALPLAN_PATTERN = /^_?([0-9XNZxnz.!*#+-]|\[[0-9*#+-]+\])+$/;
 
+/**
+ * A number to dial (a DID, a speed dial's destination): 2 to 31 digits with an optional leading
+ * `+`, and nothing else — in a dialplan argument a `,` starts another argument, a `)` ends the
+ * application, `${` is evaluated, `&` adds a channel to Dial, `;` starts a comment.
+ */
+export const DIAL_NUMBER = /^\+?[0-9]{2,31}$/;
+
+export function dialNumberProblem(text: string): string | null {
+  return DIAL_NUMBER.test(text) ? null : '2 to 31 digits with an optional leading +';
+}
+
 export const CALLERID_MAX_BYTES = 79;
 export const CALLERID_NUMBER = /^\+?[0-9*#]{1,40}$/;
 
@@ -264,6 +275,7 @@ export const ipSchema = () => z.string().max(45).superRefine(fromProblem(ipProbl
 export const networkSchema = () => z.string().max(100).superRefine(fromProblem(networkProblem));
 export const hostSchema = () => z.string().max(253).superRefine(fromProblem(hostProblem));
 export const callerIdSchema = () => z.string().max(200).superRefine(fromProblem(callerIdProblem));
+export const dialNumberSchema = () => z.string().max(32).superRefine(fromProblem(dialNumberProblem));
 /** Text Asterisk keeps in a buffer of `maxBytes` bytes (plus the NUL). */
 export const utf8Max = (maxBytes: number) => (v: string, ctx: z.RefinementCtx) => {
   if (utf8Bytes(v) > maxBytes) ctx.addIssue({ code: 'custom', message: `at most ${maxBytes} bytes in UTF-8 (Asterisk cuts longer text)` });

@@ -106,6 +106,44 @@ export interface ConfigFileDeclaration {
   note?: string;
 }
 
+/**
+ * One file of a deploy target for one server: a system file outside Asterisk's config dir
+ * (keepalived.conf, a provisioning file). It goes through the commit like a config file: in the
+ * revision (the backup), in the diff, pushed only when changed, rolled back with the rest.
+ */
+export interface DeployFile {
+  /** A server of the cluster rendered (`snapshot.servers`). */
+  serverId: number;
+  /** Absolute path on the server, normalised (no `..`, no `//`), one file per path and server. */
+  path: string;
+  content: string;
+  /**
+   * Values inside `content` never shown: diffs and revision views print `********` instead, and
+   * the revision keeps the whole file sealed at rest. The server gets the complete file.
+   */
+  secrets?: readonly string[];
+}
+
+/** A file of a target as a server holds it after a push. */
+export interface DeployedFile { readonly path: string; readonly sha256: string }
+
+/**
+ * Files a plugin pushes per server at every commit, with how the server takes them
+ * (`ctx.commit.target`). `reload` runs on a server only when one of its files there changed;
+ * `verify` runs after it (and again after a rollback). Either throwing, or `verify` answering
+ * findings, fails the commit: every server is put back on its previous files.
+ */
+export interface DeployTargetDeclaration {
+  /** Plain name, unique in the plugin (`keepalived`); the target is `<plugin>.<name>`. */
+  name: string;
+  /** Every file of the target for every server of the cluster that gets any. */
+  render(snapshot: ClusterSnapshotView): readonly DeployFile[] | Promise<readonly DeployFile[]>;
+  /** Makes the server take the new files (e.g. `systemctl reload-or-restart keepalived` over the core's SSH service). */
+  reload(server: ServerView, files: readonly DeployedFile[]): Promise<void>;
+  /** Proof the server runs `files`: what is wrong (empty: fine). */
+  verify?(server: ServerView, files: readonly DeployedFile[]): Promise<VerifyFinding[]>;
+}
+
 /** A declared file as the registry lists it (`acm includes`). */
 export interface ConfigFileEntry {
   readonly name: string;

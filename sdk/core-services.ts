@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/core';
 import { createServiceRef } from './refs.ts';
 import type { ClusterSnapshotView, ClusterView, ServerView } from './commit.ts';
 
@@ -104,7 +105,11 @@ export interface SshService {
 /** Read-only access to the core model, as plugins may see it (no server credentials). */
 export interface ModelService {
   clusters(): Promise<ClusterView[]>;
-  servers(clusterId?: number): Promise<ServerView[]>;
+  /**
+   * `em`: inside a write (a resource's `check`) read through its EntityManager; on SQLite a read
+   * of its own would wait for the write's transaction, which waits for it.
+   */
+  servers(clusterId?: number, em?: EntityManager): Promise<ServerView[]>;
   snapshot(clusterId: number): Promise<ClusterSnapshotView>;
 }
 
@@ -171,11 +176,74 @@ export interface NotifyTransports {
  */
 export interface NotifyResult { status: 'sent' | 'pending' | 'failed'; error?: string }
 
-/** Delivers notifications: one attempt per call, no outbox (callers keep their own and retry). */
+/** Delivers notifications: one attempt per call. Use coreServices.outbox to have them kept and retried. */
 export interface NotifierService {
   send(message: NotifyMessage, transports?: NotifyTransports): Promise<NotifyResult>;
   /** The channels that have a transport under the core settings and these overrides. */
   channels(transports?: NotifyTransports): NotifyChannel[];
+}
+
+/**
+ * An outbox entry's state. `pending`: waiting for its first attempt, a retry (attempts > 0) or a
+ * transport for its channel (`lastError` says which); `sending`: an attempt is under way; `sent`:
+ * the notifier handed it over; `failed`: every attempt failed (`lastError`: the last); `skipped`:
+ * recorded, never sent (`lastError`: why).
+ */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+/** What goes out: the notifier's message without its channel, recipient and subject (columns of the entry). */
+export type OutboxMessage = Omit<NotifyMessage, 'channel' | 'to' | 'subject'>;
+
+export interface OutboxInput {
+  channel: NotifyChannel;
+  /** The recipient, as NotifyMessage.to; sealed in the table (a webhook URL may carry a token). */
+  target: string;
+  /** With the channel and target, what makes an entry unique: enqueueing it again changes nothing. At most 191 characters. */
+  dedupeKey: string;
+  subject: string;
+  message: OutboxMessage;
+  tenantId?: number | null;
+  /** The owner's own label for the entry (e.g. HA's `target:<id>`), filterable in list(); at most 64 characters. */
+  ref?: string | null;
+  /** Record the entry as `skipped` with this reason instead of sending it. */
+  skip?: string;
+}
+
+/** One entry as the owner reads it; `target` is shown without secrets (a webhook as its origin and `/…`). */
+export interface OutboxEntryView {
+  id: number;
+  tenantId: number | null;
+  channel: NotifyChannel;
+  target: string;
+  ref: string | null;
+  dedupeKey: string;
+  subject: string;
+  message: OutboxMessage;
+  status: OutboxStatus;
+  attempts: number;
+  nextAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/**
+ * The core's persistent notification outbox. ctx.get binds it to the calling plugin: a plugin
+ * enqueues and lists only its own entries. The core sends what is due every 2 s (and right after
+ * an enqueue) through coreServices.notifier; an attempt that fails is retried after 5 s, 10 s,
+ * 20 s, … (at most 10 min) and the entry is `failed` after 8 attempts. A channel without a
+ * transport waits, not counting attempts. Entries survive a restart; one left `sending` by a
+ * crash is sent again (at least once). A disabled plugin's entries wait until it is enabled.
+ */
+export interface OutboxService {
+  /** Queues one message; the entry already there when (channel, target, dedupeKey) was queued before. */
+  enqueue(input: OutboxInput): Promise<OutboxEntryView>;
+  /** Newest first. */
+  list(query?: { status?: OutboxStatus | OutboxStatus[]; refs?: string[]; page?: number; pageSize?: number }): Promise<{ items: OutboxEntryView[]; total: number; page: number; pageSize: number }>;
+  /** The plugin's own transports (its SMTP relay, SNMP community) for its entries; call it in setup. */
+  useTransports(transports: () => NotifyTransports): void;
+  /** Sends what is due now and resolves when that pass is done (the core's job does it anyway). */
+  drain(): Promise<void>;
 }
 
 /** Every core service a plugin may ask for, in one place. */
@@ -187,4 +255,5 @@ export const coreServices = {
   audit: createServiceRef<AuditService>('core.audit'),
   kernel: createServiceRef<KernelInfo>('core.kernel'),
   notifier: createServiceRef<NotifierService>('core.notifier'),
+  outbox: createServiceRef<OutboxService>('core.outbox'),
 };

@@ -5,7 +5,7 @@ export type {
   Principal, HttpMethod, WriteActor, ConfigWrite, ConfigChange,
 } from './plugin.ts';
 export { defineResource } from './resources.ts';
-export type { Resource, ResourceDeclaration, ResourceParent, ResourcePage, ResourceWrite, PluginResources } from './resources.ts';
+export type { CoreObjectKind, CoreRefs, Resource, ResourceDeclaration, ResourceParent, ResourceParentRef, ResourcePage, ResourceWrite, PluginResources } from './resources.ts';
 export { defineManifest, CONTRACT_VERSION } from './manifest.ts';
 export type { Manifest, ManifestInput, UiPage } from './manifest.ts';
 export { createServiceRef, createExtensionPoint } from './refs.ts';
@@ -14,11 +14,12 @@ export { coreServices } from './core-services.ts';
 export type {
   LicenseInfo, LicenseService, AuditService, AuditRecord, AuditEntry, KernelInfo, AmiEvent, AmiService, SshService, SshSession, SshFileInfo, ModelService,
   NotifierService, NotifyChannel, NotifySeverity, NotifyMessage, NotifyResult, NotifyTransports, SmtpSettings, SnmpSettings,
+  OutboxService, OutboxInput, OutboxEntryView, OutboxMessage, OutboxStatus,
 } from './core-services.ts';
 export { ACM_ENTERPRISE_OID, hostPort, notifyTargetProblem } from './notify.ts';
 export { commitValidators, tenantPrefix, DEFAULT_TENANT_ID, MARKER_PREFIX } from './commit.ts';
 export type {
-  ConfigFileDeclaration, ConfigFileEntry, ConfigRenderer, CommitProblem, CommitValidator, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
+  ConfigFileDeclaration, ConfigFileEntry, DeployFile, DeployedFile, DeployTargetDeclaration, ConfigRenderer, CommitProblem, CommitValidator, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
   ExtensionView, TrunkView, AclView, ConfigSection, LoadedStateProbe, ProbeItem, VerifyInput, VerifyFinding, ModuleVerifier,
 } from './commit.ts';
 export { busSubject, parseSubject, subjectProblem, CORE_BUS_SOURCES } from './bus.ts';
@@ -33,8 +34,9 @@ export { SecretType, SecretKeyError } from './secret-column.ts';
 export type { EntityManager, FilterQuery, MigrationObject } from '@mikro-orm/core';
 export { Migration } from '@mikro-orm/migrations';
 export { configText, configTextProblem, confValue, confName, UnsafeConfigValueError } from './config-text.ts';
+export { ConfWriter, dialplanToken, fileHeader, objectNames, tenantName } from './conf-writer.ts';
 export {
-  callerIdProblem, callerIdSchema, hostProblem, hostSchema, ipProblem, ipSchema, networkProblem, networkSchema, parseIp,
-  reservedNameProblem, RESERVED_NAMES, truncateUtf8, uriHost, utf8Bytes, utf8Max,
+  callerIdProblem, callerIdSchema, dialNumberProblem, dialNumberSchema, hostProblem, hostSchema, ipProblem, ipSchema, networkProblem,
+  networkSchema, parseIp, reservedNameProblem, RESERVED_NAMES, truncateUtf8, uriHost, utf8Bytes, utf8Max,
 } from './asterisk-syntax.ts';
 export type { IpAddress, ReservedKind } from './asterisk-syntax.ts';

@@ -7,7 +7,7 @@ import type { ManifestInput } from './manifest.ts';
 import type { ExtensionPoint, ServiceRef } from './refs.ts';
 import type { EventBus } from './bus.ts';
 import type { AmiEvent } from './core-services.ts';
-import type { ConfigFileDeclaration, ConfigRenderer } from './commit.ts';
+import type { ConfigFileDeclaration, ConfigRenderer, DeployTargetDeclaration } from './commit.ts';
 import type { PluginResources } from './resources.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -119,6 +119,13 @@ export interface PluginCommit {
    * module does not `requires`.
    */
   replaceRenderer(name: string, render: ConfigRenderer): void;
+  /**
+   * Declares files the plugin pushes per server outside Asterisk's config dir, with their
+   * reload and verify (sdk/README §5). Refused when the name is not plain or is declared already
+   * by the plugin; each render is checked at every commit (absolute path, no `..`, one file per
+   * path and server, a server of the cluster).
+   */
+  target(declaration: DeployTargetDeclaration): void;
 }
 
 export interface PluginEvents {
@@ -140,7 +147,7 @@ export interface PluginLifecycle {
 
 /**
  * What `setup` gets. Everything a plugin registers (routes, jobs, AMI handlers, bus subscriptions,
- * CLI commands, config files, lifecycle hooks, services, extension-point entries) is
+ * CLI commands, config files, deploy targets, lifecycle hooks, services, extension-point entries) is
  * registered during `setup`: a registration method called after setup returned throws a
  * PluginError naming the plugin and the call (`plugin "conference": ctx.jobs.every called after
  * setup`), so disabling a plugin removes exactly what it registered.

@@ -17,6 +17,14 @@ export type ResourceParent = 'provider' | 'tenant' | 'site' | 'cluster' | Resour
  */
 export interface ResourceParentRef { resource: Resource<any>; column: string }
 
+/** The core objects a resource's rows may name (`extensionId`, `groupId`…). */
+export type CoreObjectKind = 'tenant' | 'site' | 'cluster' | 'server' | 'group' | 'extension' | 'trunk' | 'acl';
+
+export interface CoreRefs {
+  /** The core object of that kind and id the caller may see (their tenant and scope), or null. */
+  find(kind: CoreObjectKind, id: number): Promise<Record<string, any> | null>;
+}
+
 /** One object a declared resource changed, after its transaction committed. */
 export interface ResourceWrite<Row = Record<string, any>> {
   action: 'create' | 'update' | 'delete';
@@ -27,7 +35,7 @@ export interface ResourceWrite<Row = Record<string, any>> {
 }
 
 /**
- * One declaration gives a resource everything a core object has (sdk/README §4): list with
+ * One declaration gives a resource everything a core object has (sdk/README §1): list with
  * search, sort, filters and pages; get, create, update (only the fields named), delete and copy,
  * over HTTP, in the OpenAPI document, as CLI commands and for the shared UI table and form;
  * writes that validate, then store the row, a ChangeSet entry for each cluster it affects and the
@@ -64,11 +72,14 @@ export interface ResourceDeclaration<Row = Record<string, any>> {
    * parent, else `null` (every cluster of the tenant). `[]`: no file (audit only).
    */
   clusters?(row: Row): readonly number[] | null;
-  /** Checks that need the database or the plugin's state, inside the write's transaction (query only with `em`). */
-  check?(em: EntityManager, values: Row, existing: Row | null): Promise<FieldProblem[]> | FieldProblem[];
+  /**
+   * Checks that need the database or the plugin's state, inside the write's transaction (query
+   * only with `em`); `refs` finds the core objects a row names, as the caller may see them.
+   */
+  check?(em: EntityManager, values: Row, existing: Row | null, refs: CoreRefs): Promise<FieldProblem[]> | FieldProblem[];
   /** After a write committed (schedulers, caches); a failure here is logged, the write stands. */
   afterWrite?(write: ResourceWrite<Row>): Promise<void> | void;
-  /** Default list order; default the first `unique` column set's last column, then id. */
+  /** The column a list is sorted by when the caller names none (then by id); default id. */
   defaultSort?: string;
 }
 

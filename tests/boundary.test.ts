@@ -21,7 +21,7 @@ function tree(files: Record<string, string>): string {
 }
 
 describe('plugin boundary', () => {
-  it('no plugin, site module or UI file imports past the boundary', () => {
+  it('no plugin, site module, tutorial plugin or UI file imports past the boundary', () => {
     const v = findViolations(REPO);
     expect(v, `\n${formatViolations(v)}\n`).toEqual([]);
   });
@@ -74,6 +74,34 @@ describe('plugin boundary', () => {
       "plugins/dialer/index.ts:1: import '../../sdk/testing/kernel.ts' — imports sdk/testing/, the test kit: only tests may",
       "plugins/dialer/testing.ts:1: import '../../sdk/testing/kernel.ts' — imports sdk/testing/, the test kit: only tests may",
       "sites/acme/modules/tile/tile.ts:1: import '../../../../sdk/testing/sim/index.ts' — imports sdk/testing/, the test kit: only tests may",
+    ].join('\n'));
+  });
+
+  it('holds the tutorial plugin (sdk/tutorial/<id>) to the same rules, and every plugin to sdk/index.ts', () => {
+    const root = tree({
+      'sdk/index.ts': 'export const x = 1;\n',
+      'sdk/resources.ts': 'export const defineResource = 1;\n',
+      'sdk/testing/kernel.ts': 'export const startTestKernel = 1;\n',
+      'core/ui/sdk.js': 'export const can = 1;\n',
+      'sdk/tutorial/speed-dials/index.ts': [
+        "import { x } from '../../index.ts';",
+        "import { own } from './entities.ts';",
+        "import { defineResource } from '../../resources.ts';",
+        "import { startTestKernel } from '../../testing/kernel.ts';",
+        "import { y } from '../../../core/app.ts';",
+      ].join('\n'),
+      'sdk/tutorial/speed-dials/entities.ts': 'export const own = 1;\n',
+      'sdk/tutorial/speed-dials/test/speed-dials.test.ts': "import { startTestKernel } from '../../../testing/kernel.ts';\n",
+      'sdk/tutorial/speed-dials/ui/page.js': "import { can } from 'acm/sdk.js';\nimport { own } from '../entities.ts';\n",
+      'plugins/dialer/index.ts': "import { x } from '../../sdk/index.ts';\nimport { defineResource } from '../../sdk/resources.ts';\nimport { own } from '../../sdk/tutorial/speed-dials/entities.ts';\n",
+    });
+    expect(formatViolations(findViolations(root))).toBe([
+      "plugins/dialer/index.ts:2: import '../../sdk/resources.ts' — imports sdk/resources.ts: the SDK is sdk/index.ts, which exports what plugins use",
+      "plugins/dialer/index.ts:3: import '../../sdk/tutorial/speed-dials/entities.ts' — imports internals of sdk/tutorial/speed-dials: only its api/ folder is public",
+      "sdk/tutorial/speed-dials/index.ts:3: import '../../resources.ts' — imports sdk/resources.ts: the SDK is sdk/index.ts, which exports what plugins use",
+      "sdk/tutorial/speed-dials/index.ts:4: import '../../testing/kernel.ts' — imports sdk/testing/, the test kit: only tests may",
+      "sdk/tutorial/speed-dials/index.ts:5: import '../../../core/app.ts' — imports core/: plugins and site modules use the SDK (sdk/index.ts)",
+      "sdk/tutorial/speed-dials/ui/page.js:2: import '../entities.ts' — imports a file outside its ui/ folder: the browser gets only ui/ files and acm/ shared modules",
     ].join('\n'));
   });
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../core/demo/demo.ts';
 import { ROOT_DIR } from '../core/app.ts';
@@ -35,6 +37,9 @@ describe('the demo enterprise', () => {
     expect(outcomes.map((o) => [o.cluster, o.status])).toEqual([['tpa1', 'deployed'], ['tpa2', 'deployed'], ['sfo', 'deployed'], ['lon', 'deployed'], ['ams', 'deployed']]);
     const tpa1 = demo!.simulators.get('tpa1-ast2')!;
     expect(tpa1.state.endpointNames()).toEqual(expect.arrayContaining(['6101', '6109', '5101', 'TELNYX-2']));
+    // The HA pair's files went out with the commit (the ha plugin's deploy target).
+    expect(readFileSync(join(tpa1.fsRoot, 'etc/keepalived/keepalived.conf'), 'utf8')).toMatch(/vrrp_instance acm_\d+_voice_\d+ {/);
+    expect(JSON.parse(readFileSync(join(tpa1.fsRoot, 'etc/acm-ha/node.json'), 'utf8'))).toMatchObject({ node: 'tpa1-ast2', primary: false });
     expect((await k.admin.json('GET', '/api/changes')).body.total).toBe(0);
   });
 

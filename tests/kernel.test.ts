@@ -176,6 +176,7 @@ describe('kernel', () => {
       ['events.toBrowsers', (ctx) => ctx.events.toBrowsers({ event: 'later', permission: 'late.thing:read' })],
       ['commit.file', (ctx) => ctx.commit.file({ name: 'acm/later.conf', reload: 'pbx_config.so', includeFrom: 'extensions.conf', render: () => '' })],
       ['commit.replaceRenderer', (ctx) => ctx.commit.replaceRenderer('acm/extensions.acm.conf', () => '')],
+      ['commit.target', (ctx) => ctx.commit.target({ name: 'later', render: () => [], reload: async () => undefined })],
       ['lifecycle.onStart', (ctx) => ctx.lifecycle.onStart(() => undefined)],
       ['lifecycle.onStop', (ctx) => ctx.lifecycle.onStop(() => undefined)],
       ['provide', (ctx) => ctx.provide({ kind: 'service', id: 'late.later' }, 1)],
@@ -191,6 +192,7 @@ describe('kernel', () => {
       expect(k.acm.kernel.registrations({ kind: 'extension-point', id: 'late.points' }).size).toBe(0);
       expect(k.acm.commits.files.list().map((f) => [f.name, f.renderedBy])).not.toContainEqual(['acm/later.conf', 'late']);
       expect(k.acm.commits.files.list().find((f) => f.name === 'acm/extensions.acm.conf')!.renderedBy).toBe('core');
+      expect(k.acm.commits.files.targets.keys()).toEqual([]);
       // What is not a registration still works after setup.
       expect(ctx.get({ kind: 'service', id: 'core.kernel' }).site).toBe('test');
     });

@@ -1,14 +1,17 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MikroORM } from '@mikro-orm/core';
 import { DatabaseSchema, type AbstractSqlConnection, type AbstractSqlPlatform } from '@mikro-orm/mysql';
 import { dbKind, type DbKind } from '../core/model/orm.ts';
-import { coreOwner, ownerOrmOptions, schemaOwners, type SchemaOwner } from '../core/model/schema-owners.ts';
+import { coreOwner, ownerOrmOptions, schemaOwnerAt, schemaOwners, type SchemaOwner } from '../core/model/schema-owners.ts';
 import { testDatabase } from '../sdk/testing/kernel.ts';
 
 let drop: (() => Promise<void>) | undefined;
 afterEach(async () => { await drop?.(); drop = undefined; });
 
-const owners = await schemaOwners();
+// The SDK tutorial's plugin lives outside plugins/; its migrations are held to the same rules.
+const tutorial = await schemaOwnerAt(join(import.meta.dirname, '..', 'sdk', 'tutorial', 'speed-dials'));
+const owners = [...await schemaOwners(), ...(tutorial ? [tutorial] : [])];
 
 /** A fresh database, nothing migrated yet, that diffs only the owner's tables. */
 async function open(owner: SchemaOwner): Promise<{ orm: MikroORM; names: string[]; kind: DbKind }> {
@@ -34,7 +37,7 @@ async function schemaOf(orm: MikroORM): Promise<unknown> {
 
 describe('migrations', () => {
   it('cover the core and every plugin with tables, under names no two share', () => {
-    expect(owners.map((o) => o.id)).toEqual(expect.arrayContaining(['core', 'conference', 'ha', 'security']));
+    expect(owners.map((o) => o.id)).toEqual(expect.arrayContaining(['core', 'conference', 'ha', 'security', 'speed-dials']));
     for (const kind of ['sqlite', 'mysql'] as const) {
       const names = owners.flatMap((o) => o.migrations[kind].map((m) => m.name));
       expect(new Set(names).size, kind).toBe(names.length);

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { resources } from '../core/model/resources.ts';
 import { RoomInput } from '../plugins/conference/rooms.ts';
-import { CHILDREN, GroupInput as HaGroupInput, type ChildKind } from '../plugins/ha/store.ts';
+import { GroupInput as HaGroupInput, NodeInput, NotifyTargetInput, SyncPathInput, VipInput } from '../plugins/ha/resources.ts';
 import { checked, conferenceGens, coreGens, haGens, type Gens } from './helpers/partial-update-fields.ts';
 
 /**
@@ -17,6 +17,11 @@ import { checked, conferenceGens, coreGens, haGens, type Gens } from './helpers/
  */
 
 const PER_FIELD_RUNS = 2;
+/** The HA plugin's resources under a group: input schema and entity. */
+const HA_CHILDREN = {
+  nodes: [NodeInput, 'HaNode'], vips: [VipInput, 'HaVip'], 'sync-paths': [SyncPathInput, 'HaSyncPath'], 'notify-targets': [NotifyTargetInput, 'HaNotifyTarget'],
+} as const;
+type ChildKind = keyof typeof HA_CHILDREN;
 const COMBO_RUNS = 6;
 
 interface Subject {
@@ -152,25 +157,27 @@ beforeAll(async () => {
   });
 
   const H = '/api/plugins/ha';
-  const ha = haGens(clA.id, servers);
   const groupBase = {
     clusterId: clA.id, name: 'ha-subject', description: 'Subject pair', services: ['sip'], witness: '10.1.0.254',
     trunks: [{ name: 't-itsp', address: '172.20.0.1', interface: 'eth1' }], sipPort: 5070, amiPort: 5039, advertInt: 0.5,
     checkInterval: 3, checkFall: 4, checkRise: 5,
   };
   const group = await post(`${H}/groups`, groupBase);
+  // A row under a group may move to another of the cluster's groups.
+  const other = await post(`${H}/groups`, { clusterId: clA.id, name: 'ha-other' });
+  const ha = haGens(clA.id, servers, [group.id, other.id]);
   subjects.push({ label: 'HA groups', url: `${H}/groups/${group.id}`, entity: 'HaGroup', id: group.id, shape: HaGroupInput.shape, base: groupBase, gens: ha.groups!, secrets: [] });
   const childBases: Record<ChildKind, Record<string, unknown>> = {
-    nodes: { serverId: servers[0], priority: 150, interface: 'eth0', sourceAddress: '10.1.0.1', replicationAddress: '10.3.0.1' },
-    vips: { kind: 'web', address: '10.1.0.100', prefix: 24, interface: 'eth0', virtualRouterId: 51 },
-    'sync-paths': { path: '/var/lib/asterisk/sounds', excludes: ['*.tmp'] },
-    'notify-targets': { type: 'syslog', target: 'logs.example.net:1514', enabled: false },
+    nodes: { groupId: group.id, serverId: servers[0], priority: 150, interface: 'eth0', sourceAddress: '10.1.0.1', replicationAddress: '10.3.0.1' },
+    vips: { groupId: group.id, kind: 'web', address: '10.1.0.100', prefix: 24, interface: 'eth0', virtualRouterId: 51 },
+    'sync-paths': { groupId: group.id, path: '/var/lib/asterisk/sounds', excludes: ['*.tmp'] },
+    'notify-targets': { groupId: group.id, type: 'syslog', target: 'logs.example.net:1514', enabled: false },
   };
-  for (const kind of Object.keys(CHILDREN) as ChildKind[]) {
-    const row = await post(`${H}/groups/${group.id}/${kind}`, childBases[kind]);
-    const shape = (CHILDREN[kind].input as z.ZodObject<any>).shape;
+  for (const kind of Object.keys(HA_CHILDREN) as ChildKind[]) {
+    const row = await post(`${H}/${kind}`, childBases[kind]);
+    const [input, entity] = HA_CHILDREN[kind];
     subjects.push({
-      label: `HA ${kind}`, url: `${H}/${kind}/${row.id}`, entity: CHILDREN[kind].schema.meta.className, id: row.id, shape,
+      label: `HA ${kind}`, url: `${H}/${kind}/${row.id}`, entity, id: row.id, shape: input.shape,
       base: childBases[kind], gens: ha[kind]!, secrets: [],
     });
   }
@@ -181,7 +188,7 @@ afterAll(async () => {
 });
 
 /** Known before beforeAll runs, so each subject is its own test. */
-const LABELS = [...resources.map((r) => r.name), 'conference rooms', 'HA groups', ...Object.keys(CHILDREN).map((c) => `HA ${c}`)];
+const LABELS = [...resources.map((r) => r.name), 'conference rooms', 'HA groups', ...Object.keys(HA_CHILDREN).map((c) => `HA ${c}`)];
 const subject = (label: string) => subjects.find((s) => s.label === label)!;
 
 describe('a PUT changes only the fields it names', () => {

@@ -3,7 +3,7 @@ import type { LicenseService } from '../../sdk/core-services.ts';
 import { ConflictError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
 import type { Actor } from '../model/crud-service.ts';
 import { ExtensionSchema } from '../model/entities.ts';
-import type { Placement, ResourceDef } from '../model/resources.ts';
+import { coreRefs, type Placement, type ResourceDef } from '../model/resources.ts';
 import {
   assertExtensionQuota, needPermission, parentLookup, recordWrite, scopeProblem, serializeRow, uniqueProblems,
 } from '../model/crud-rules.ts';
@@ -73,7 +73,7 @@ export async function createMany(
           const key = res.entity === ExtensionSchema ? `${values.tenantId}:${values.groupId ?? ''}` : `${placed.length}`;
           let c = checks.get(key);
           if (!c) {
-            c = Promise.resolve(res.check(em, values, null));
+            c = Promise.resolve(res.check(em, values, null, coreRefs(lookup)));
             checks.set(key, c);
           }
           const own = await c;

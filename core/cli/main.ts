@@ -155,7 +155,10 @@ export function buildProgram(): Command {
       await acm.connections.waitConnected(Number(o.wait) * 1000);
       const outcome = await acm.commits.rollback({ user: operator() }, Number(rev));
       await acm.audit.record({ action: 'commit.rollback', target: 'revision', targetId: rev, username: operator().username, after: outcome });
-      printObject(outcome as unknown as Record<string, unknown>, false);
+      const { servers = [], ...result } = outcome;
+      printObject(result as unknown as Record<string, unknown>, false);
+      // What each server holds afterwards, file by file, as `acm verify` checks it.
+      printRows(servers.flatMap((v) => v.files.map((f) => ({ server: v.server, status: v.status, file: f.name, sha256: f.actual ?? 'missing', ok: f.ok }))), ['server', 'status', 'file', 'sha256', 'ok'], false);
       if (outcome.status === 'failed') process.exitCode = 1;
     }, true, true));
 

@@ -7,20 +7,21 @@ import type { ClusterSnapshotView, CommitValidator, ModuleVerifier } from '../..
 import { NotFoundError, ValidationError, type FieldProblem } from '../../sdk/errors.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import {
-  ChangeSetEntrySchema, ClusterSchema, ConfigBlobSchema, ExtensionSchema, RevisionSchema, ServerSchema,
+  ChangeSetEntrySchema, ClusterSchema, ExtensionSchema, RevisionSchema, ServerSchema,
   type Cluster, type Revision, type RevisionFileRef, type Server,
 } from '../model/entities.ts';
 import { sshTo } from '../asterisk/host-key-pins.ts';
 import { loadSnapshot } from './load-snapshot.ts';
-import { asView, toPluginView } from './snapshot.ts';
+import { asView, serverView, toPluginView } from './snapshot.ts';
 import { sha256, sortByReloadOrder, type RenderedFile } from './render/index.ts';
 import type { ConfigFileRegistry } from './files.ts';
 import { collectMailboxes } from './render/common.ts';
 import { validateCluster } from './validate.ts';
-import { ServerPush } from './push.ts';
+import { ServerPush, TargetPush } from './push.ts';
+import { revisionFiles, storeFile } from './revision-store.ts';
 import { addTo } from '../util/group.ts';
 import { amiProbe, unverifiable, verifyLoaded } from './verify/index.ts';
-import { clusterDrift, type ClusterDrift } from './verify/drift.ts';
+import { clusterDrift, type ClusterDrift, type ServerDrift } from './verify/drift.ts';
 
 export interface CommitOutcome {
   id: number | null;
@@ -34,6 +35,8 @@ export interface CommitOutcome {
   dryRun?: boolean;
   /** What validators warned of (severity `warning`): shown with the commit, never blocking it. */
   warnings?: FieldProblem[];
+  /** After a rollback: what each server holds then (each file's SHA-256, loaded state), as `acm verify` shows it. */
+  servers?: ServerDrift[];
 }
 
 interface Prepared {
@@ -47,7 +50,10 @@ interface Prepared {
   /** Every file pushed and every module reloaded, changed or not. */
   forced: boolean;
   changed: RenderedFile[];
-  /** Files the deployed revision had that this one lacks: emptied, never deleted (an #include may name them). */
+  /**
+   * Config files the deployed revision had that this one lacks: emptied, never deleted (an
+   * #include may name them). A deploy target's file no longer rendered stays on its server as it is.
+   */
   dropped: string[];
   warnings: FieldProblem[];
 }
@@ -153,16 +159,17 @@ export class CommitService {
     let files: RenderedFile[] | undefined;
     let renderError: string | undefined;
     try {
-      files = await this.files.render(view, core);
+      files = [...(await this.files.render(view, core)), ...(await this.files.targets.render(view))];
     } catch (err) {
       renderError = (err as Error).message;
     }
+    const config = files?.filter((f) => !f.deploy);
     // The validator names the object and field behind a render error, so it runs either way.
-    const problems = validateCluster(view, files, mailboxes, { clusterName: cluster.name });
+    const problems = validateCluster(view, config, mailboxes, { clusterName: cluster.name });
     if (!problems.length && (renderError || !files)) problems.push({ object: `cluster ${cluster.name}`, message: renderError ?? 'rendering failed' });
     // Fail closed: a file nobody can prove loaded is not pushed.
     const verifiers = this.files.verifiers();
-    for (const f of unverifiable(files ?? [], verifiers)) {
+    for (const f of unverifiable(config ?? [], verifiers)) {
       problems.push({ object: `file ${f.name}`, field: 'reload', message: `acm cannot prove ${f.reload} loaded the file: no verifier for that module` });
     }
     const validators = this.validators();
@@ -184,10 +191,7 @@ export class CommitService {
     // rollback that could not restore a server leaves it on neither revision. So the next
     // commit pushes and reloads everything instead of answering `unchanged` from the hashes.
     const forced = force || (!!latest && !DEPLOYED.includes(latest.status));
-    const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
-    const changed = forced ? files : files.filter((f) => before.get(f.name) !== f.sha256);
-    const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
-    return { cluster, changesUpTo, files, deployed, latest: revisionKey(latest), forced, changed, dropped, warnings: named(warned) };
+    return { cluster, changesUpTo, files, deployed, latest: revisionKey(latest), forced, ...changes(files, deployed, forced), warnings: named(warned) };
   }
 
 
@@ -239,25 +243,24 @@ export class CommitService {
       const deployed = await this.deployedRevision(em2, cluster.id);
       const latest = await this.latestRevision(em2, cluster.id);
       const forced = !!latest && !DEPLOYED.includes(latest.status);
-      const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
-      const changed = forced ? files : files.filter((f) => before.get(f.name) !== f.sha256);
-      const dropped = [...before.keys()].filter((n) => !files.some((f) => f.name === n));
-      return this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, latest: revisionKey(latest), forced, changed, dropped, warnings: [] }, { rollbackOf: target.id });
+      const outcome = await this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, latest: revisionKey(latest), forced, ...changes(files, deployed, forced), warnings: [] }, { rollbackOf: target.id });
+      // Verified again, whatever the outcome: what each server holds now.
+      return { ...outcome, servers: (await this.drift(cluster.id)).servers };
     });
   }
 
   /** `acm verify`: what each server of the cluster holds against its deployed revision (files by hash, loaded state by module). */
   async drift(clusterId: number): Promise<ClusterDrift> {
     return clusterDrift({
-      em: this.orm.em.fork(), connections: this.connections, verifiers: this.files.verifiers(),
+      em: this.orm.em.fork(), connections: this.connections, verifiers: this.files.verifiers(), targets: this.files.targets,
       deployed: (em, id) => this.deployedRevision(em, id), filesOf: (em, rev) => this.filesOf(em, rev),
       ssh: (server) => sshTo(this.orm, server),
     }, clusterId);
   }
 
-  async filesOf(em: EntityManager, rev: Revision): Promise<RenderedFile[]> {
-    const blobs = new Map((await em.find(ConfigBlobSchema, { sha256: { $in: rev.files.map((f) => f.sha256) } })).map((b) => [b.sha256, b.content]));
-    return rev.files.map((f) => ({ name: f.name, reload: f.reload, sha256: f.sha256, content: blobs.get(f.sha256) ?? '' }));
+  /** A revision's files as pushed; one with secrets also as shown (`shown`, masked). */
+  filesOf(em: EntityManager, rev: Revision): Promise<RenderedFile[]> {
+    return revisionFiles(em, rev);
   }
 
   private async deploy(actor: Actor, p: Prepared, opts: { allChanges?: boolean; rollbackOf?: number }): Promise<CommitOutcome> {
@@ -278,10 +281,8 @@ export class CommitService {
       return { id: p.deployed?.id ?? null, clusterId, cluster: p.cluster.name, status: 'unchanged', files: [] };
     }
     // The revision is stored before anything is pushed: it is the backup.
-    for (const f of p.files) {
-      if (!(await em.findOne(ConfigBlobSchema, { sha256: f.sha256 }))) em.create(ConfigBlobSchema, { sha256: f.sha256, content: f.content, size: Buffer.byteLength(f.content) });
-    }
-    const files: RevisionFileRef[] = p.files.map((f) => ({ name: f.name, sha256: f.sha256, reload: f.reload, size: Buffer.byteLength(f.content) }));
+    const files: RevisionFileRef[] = [];
+    for (const f of p.files) files.push(await storeFile(em, f));
     const rev = em.create(RevisionSchema, {
       tenantId: p.cluster.tenantId, clusterId, status: 'pending', author: actor.user.username, userId: actor.user.userId || null,
       createdAt: new Date(), files, changed: toWrite.map((f) => f.name), changeIds, rollbackOf: opts.rollbackOf ?? null,
@@ -310,12 +311,12 @@ export class CommitService {
     const servers = await em.find(ServerSchema, { clusterId: p.cluster.id, enabled: true }, { orderBy: { id: 'asc' } });
     const configDir = p.cluster.asteriskConfigDir ?? '/etc/asterisk';
     // Forced: every module is reloaded (and so verified), not only those whose files changed.
-    const modules = sortByReloadOrder([...toWrite, ...(p.forced ? p.files : [])].map((f) => f.reload));
+    const modules = sortByReloadOrder([...toWrite, ...(p.forced ? p.files : [])].filter((f) => !f.deploy).map((f) => f.reload));
     const previousFiles = p.deployed ? await this.filesOf(em, p.deployed) : [];
     const verifiers = this.files.verifiers();
     // Plugin files first: the core files do not include them, the site's main files do.
-    const ordered = [...toWrite].sort((a, b) => Number(a.name.endsWith('.acm.conf')) - Number(b.name.endsWith('.acm.conf')) || a.name.localeCompare(b.name));
-    const pushes: { server: Server; push: ServerPush; close(): Promise<void> }[] = [];
+    const ordered = toWrite.filter((f) => !f.deploy).sort((a, b) => Number(a.name.endsWith('.acm.conf')) - Number(b.name.endsWith('.acm.conf')) || a.name.localeCompare(b.name));
+    const pushes: { server: Server; push: ServerPush; targets: TargetPush; close(): Promise<void> }[] = [];
     const restart: string[] = [];
     let failure: string | undefined;
     try {
@@ -325,7 +326,8 @@ export class CommitService {
         if (!client?.connected) throw new Error(`${server.name}: not connected over AMI`);
         const ssh = await sshTo(this.orm, server).catch((err: Error) => { throw new Error(`${server.name}: ${err.message}`); });
         const push = new ServerPush(ssh, configDir);
-        pushes.push({ server, push, close: () => ssh.close() });
+        const targets = new TargetPush(ssh, this.files.targets, serverView(server), (target) => this.progress(p.cluster, 'reload', { revisionId, server: server.name, module: target }));
+        pushes.push({ server, push, targets, close: () => ssh.close() });
         await push.write(ordered).catch((err: Error) => { throw new Error(`${server.name}: push failed: ${err.message}`); });
         for (const m of modules) {
           this.progress(p.cluster, 'reload', { revisionId, server: server.name, module: m });
@@ -335,6 +337,9 @@ export class CommitService {
         const check = await verifyLoaded(amiProbe(server.name, client), modules, verifiers, p.files, previousFiles);
         if (check.failures.length) throw new Error(check.failures.join('; '));
         restart.push(...check.restart);
+        // The deploy targets' files (keepalived.conf…): written, their targets reloaded and verified.
+        const findings = await targets.apply(toWrite, p.files, p.forced);
+        if (findings.length) throw new Error(findings.join('; '));
       }
     } catch (err) {
       failure = (err as Error).message;
@@ -352,16 +357,18 @@ export class CommitService {
    * again. Returns what to add to the error: which servers are back, which are not and why.
    */
   private async putBack(
-    pushes: readonly { server: Server; push: ServerPush }[], modules: readonly string[], verifiers: ReadonlyMap<string, ModuleVerifier>,
+    pushes: readonly { server: Server; push: ServerPush; targets: TargetPush }[], modules: readonly string[], verifiers: ReadonlyMap<string, ModuleVerifier>,
     previousFiles: RenderedFile[], p: Prepared,
   ): Promise<string> {
     const back: string[] = [];
     const notBack: string[] = [];
-    for (const { server, push } of pushes) {
+    for (const { server, push, targets } of pushes) {
       const client = this.connections.client(server.id);
+      let targetFindings: string[];
       try {
         await push.restore();
         for (const m of modules) await client?.reload(m).catch(() => undefined);
+        targetFindings = await targets.restore(previousFiles);
       } catch (restoreErr) {
         notBack.push(`restoring ${server.name} failed: ${(restoreErr as Error).message}`);
         continue;
@@ -369,7 +376,8 @@ export class CommitService {
       if (!p.deployed) continue; // the first revision: nothing known to compare with
       if (!client?.connected) { notBack.push(`${server.name}: cannot check the rollback: not connected over AMI`); continue; }
       const check = await verifyLoaded(amiProbe(server.name, client), modules, verifiers, previousFiles, p.files);
-      if (check.failures.length) notBack.push(`${server.name} is NOT back on revision ${p.deployed.id}: ${check.failures.join('; ')}`);
+      const failures = [...check.failures, ...targetFindings];
+      if (failures.length) notBack.push(`${server.name} is NOT back on revision ${p.deployed.id}: ${failures.join('; ')}`);
       else back.push(server.name);
     }
     const parts = [
@@ -378,6 +386,15 @@ export class CommitService {
     ];
     return parts.length ? `; ${parts.join('; ')}` : '';
   }
+}
+
+/** What differs from the deployed revision: every file when forced; config files it had that are gone now. */
+function changes(files: RenderedFile[], deployed: Revision | null, forced: boolean): Pick<Prepared, 'changed' | 'dropped'> {
+  const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
+  return {
+    changed: forced ? files : files.filter((f) => before.get(f.name) !== f.sha256),
+    dropped: (deployed?.files ?? []).filter((f) => !f.deploy && !files.some((x) => x.name === f.name)).map((f) => f.name),
+  };
 }
 
 const revisionKey = (rev: Revision | null) => (rev ? `${rev.id}:${rev.status}` : null);

@@ -5,6 +5,7 @@ import { toPluginView } from './snapshot.ts';
 import { CORE_FILES, RenderError, sha256, type RenderedFile } from './render/index.ts';
 import { withMarker } from './render/markers.ts';
 import { CORE_VERIFIERS } from './verify/index.ts';
+import { DeployTargetRegistry } from './targets.ts';
 
 /** The owner of the core's own files. */
 export const CORE_OWNER = 'core';
@@ -30,6 +31,8 @@ interface Entry {
  */
 export class ConfigFileRegistry {
   private entries = new Map<string, Entry>();
+  /** The plugins' files outside Asterisk's config dir (`ctx.commit.target`), forgotten with their plugin too. */
+  readonly targets = new DeployTargetRegistry();
 
   constructor() {
     for (const f of CORE_FILES) {
@@ -83,6 +86,7 @@ export class ConfigFileRegistry {
 
   /** Drops what a plugin declared or replaced (it stopped, or its setup failed). */
   forget(plugin: string): void {
+    this.targets.forget(plugin);
     for (const [name, e] of this.entries) {
       if (e.owner === plugin) this.entries.delete(name);
       else if (e.replaced?.by === plugin) delete e.replaced;

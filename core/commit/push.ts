@@ -1,5 +1,8 @@
 import { posix } from 'node:path';
 import type { SshTransport } from '../asterisk/ssh-transport.ts';
+import type { ServerView } from '../../sdk/commit.ts';
+import type { RenderedFile } from './render/index.ts';
+import { byTarget, type DeployTargetRegistry } from './targets.ts';
 
 export interface FileWrite { name: string; content: string }
 
@@ -15,8 +18,9 @@ export class ServerPush {
 
   private path(name: string): string {
     const p = posix.normalize(posix.join(this.configDir, name));
+    const root = posix.normalize(`${this.configDir}/`);
     // Names come from the renderers, but a path must never leave the config dir.
-    if (!p.startsWith(`${posix.normalize(this.configDir)}/`)) throw new Error(`refusing to write outside ${this.configDir}: ${name}`);
+    if (!p.startsWith(root) || p === root) throw new Error(`refusing to write outside ${this.configDir}: ${name}`);
     return p;
   }
 
@@ -44,5 +48,55 @@ export class ServerPush {
 
   get touched(): string[] {
     return [...this.backup.keys()];
+  }
+}
+
+/**
+ * One server's deploy target files (core/commit/targets.ts): written at their absolute paths
+ * like config files (what they held kept for a restore), then each target whose files changed
+ * is reloaded and verified.
+ */
+export class TargetPush {
+  private push: ServerPush;
+  /** Targets reloaded on this server: a restore reloads and verifies them again. */
+  private reloaded = new Set<string>();
+
+  /** `reloading` hears each target reloaded (the commit's progress). */
+  constructor(ssh: SshTransport, private targets: DeployTargetRegistry, private server: ServerView, private reloading: (target: string) => void = () => {}) {
+    this.push = new ServerPush(ssh, '/');
+  }
+
+  /** Writes the server's files of `changed`, reloads their targets (with `all`, every target it has files of), verifies; answers the findings. */
+  async apply(changed: readonly RenderedFile[], files: readonly RenderedFile[], all: boolean): Promise<string[]> {
+    const mine = changed.filter((f) => f.deploy?.serverId === this.server.id);
+    await this.push.write(mine.map((f) => ({ name: f.deploy!.path, content: f.content })))
+      .catch((err: Error) => { throw new Error(`${this.server.name}: push failed: ${err.message}`); });
+    const now = byTarget(files, this.server.id);
+    const keys = all ? [...now.keys()] : [...new Set(mine.map((f) => f.deploy!.target))].sort();
+    for (const k of keys) {
+      this.reloaded.add(k);
+      this.reloading(k);
+      await this.targets.reload(k, this.server, now.get(k) ?? []);
+    }
+    const findings: string[] = [];
+    for (const k of keys) findings.push(...(await this.targets.verify(k, this.server, now.get(k) ?? [])));
+    return findings;
+  }
+
+  /** Puts back what the files held, reloads the targets reloaded and verifies them against `previous`. */
+  async restore(previous: readonly RenderedFile[]): Promise<string[]> {
+    await this.push.restore();
+    const before = byTarget(previous, this.server.id);
+    const findings: string[] = [];
+    for (const k of [...this.reloaded].sort()) {
+      try {
+        await this.targets.reload(k, this.server, before.get(k) ?? []);
+      } catch (err) {
+        findings.push((err as Error).message);
+        continue;
+      }
+      findings.push(...(await this.targets.verify(k, this.server, before.get(k) ?? [])));
+    }
+    return findings;
   }
 }

@@ -24,6 +24,14 @@ export function asView(snapshot: ClusterSnapshot): ClusterSnapshotView {
   return snapshot;
 }
 
+/** A server as plugins see it: without its SSH/AMI/ARI credentials. */
+export function serverView(s: ServerView): ServerView {
+  return {
+    id: s.id, tenantId: s.tenantId, siteId: s.siteId, clusterId: s.clusterId, name: s.name, host: s.host,
+    role: s.role ?? null, sipPort: s.sipPort ?? null, enabled: s.enabled,
+  };
+}
+
 const views = new WeakMap<ClusterSnapshotView, ClusterSnapshotView>();
 
 /**
@@ -35,10 +43,7 @@ const views = new WeakMap<ClusterSnapshotView, ClusterSnapshotView>();
 export function toPluginView(snapshot: ClusterSnapshotView): ClusterSnapshotView {
   const known = views.get(snapshot);
   if (known) return known;
-  const servers: ServerView[] = snapshot.servers.map((s) => ({
-    id: s.id, tenantId: s.tenantId, siteId: s.siteId, clusterId: s.clusterId, name: s.name, host: s.host,
-    role: s.role ?? null, sipPort: s.sipPort ?? null, enabled: s.enabled,
-  }));
+  const servers = snapshot.servers.map(serverView);
   const view = deepFreeze({ ...snapshot, servers });
   views.set(snapshot, view);
   views.set(view, view);

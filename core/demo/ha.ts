@@ -2,7 +2,9 @@
  * The demo's HA groups: one per cluster pair (`haGroups` of seed.yaml), created through the ha
  * plugin's own HTTP API, and on every start the simulated nodes' reports (what keepalived's
  * notify script and the health check leave on a real node), so the Service availability tile
- * and the HA page show each pair live from the first minute.
+ * and the HA page show each pair live from the first minute. The simulated nodes also answer
+ * what a commit runs on an HA node (the ha plugin's deploy target): keepalived reloads, takes
+ * the file and runs.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,8 +69,8 @@ export async function startDemoHa(acm: Acm, groups: readonly HaGroupSeed[], simu
       const serverIds = new Map((await em.find(ServerSchema, {})).map((s) => [s.name, s.id]));
       for (const { cluster, nodes, vips, ...group } of groups) {
         const g = await call('POST', `${HA}/groups`, { ...group, clusterId: clusterIds.get(cluster) });
-        for (const { server, ...node } of nodes) await call('POST', `${HA}/groups/${g.id}/nodes`, { ...node, serverId: serverIds.get(server) });
-        for (const vip of vips) await call('POST', `${HA}/groups/${g.id}/vips`, vip);
+        for (const { server, ...node } of nodes) await call('POST', `${HA}/nodes`, { groupId: g.id, ...node, serverId: serverIds.get(server) });
+        for (const vip of vips) await call('POST', `${HA}/vips`, { ...vip, groupId: g.id });
         created++;
       }
     }
@@ -76,9 +78,12 @@ export async function startDemoHa(acm: Acm, groups: readonly HaGroupSeed[], simu
     const at = new Date().toISOString();
     for (const g of (await call('GET', `${HA}/groups`)).items as { id: number }[]) {
       const config = await call('GET', `${HA}/groups/${g.id}/config`, undefined, [422]); // a group short of nodes or VIPs has none
-      for (const item of (config?.items ?? []) as { server: string; node: { stateDir: string; primary: boolean; vips: { instance: string }[] } }[]) {
+      for (const item of (config?.items ?? []) as { server: string; paths: { keepalived: string }; node: { stateDir: string; primary: boolean; vips: { instance: string }[] } }[]) {
         const sim = simulators.get(item.server);
         if (!sim) continue;
+        sim.onExec('systemctl reload-or-restart keepalived', () => ({ code: 0 }));
+        sim.onExec(`keepalived --config-test -f '${item.paths.keepalived}'`, () => ({ code: 0 }));
+        sim.onExec('systemctl is-active keepalived', () => ({ code: 0, stdout: 'active\n' }));
         const dir = join(sim.fsRoot, item.node.stateDir);
         mkdirSync(dir, { recursive: true });
         const state = item.node.primary ? 'MASTER' : 'BACKUP';

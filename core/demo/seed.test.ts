@@ -209,9 +209,9 @@ describe('applying the demo seed', () => {
     expect(await startDemoHa(k.acm, seed.haGroups, new Map())).toBe(5);
     const groups = (await k.admin.json('GET', '/api/plugins/ha/groups')).body.items as { id: number; name: string }[];
     expect(groups.map((g) => g.name)).toEqual(['ams-pair', 'lon-pair', 'sfo-pair', 'tpa1-pair', 'tpa2-pair']);
-    const tpa1 = (await k.admin.json('GET', `/api/plugins/ha/groups/${groups[3]!.id}`)).body;
-    expect(tpa1.nodes.map((n: any) => `${n.priority} ${n.sourceAddress}`)).toEqual(['150 192.168.0.216', '100 192.168.0.217']);
-    expect(tpa1.vips.map((v: any) => `${v.kind} ${v.address}/${v.prefix} ${v.virtualRouterId}`)).toEqual(['voice 192.168.0.218/24 51']);
+    const under = async (query: string) => (await k.admin.json('GET', `/api/plugins/ha/${query}&groupId=${groups[3]!.id}`)).body.items;
+    expect((await under('nodes?sort=-priority')).map((n: any) => `${n.priority} ${n.sourceAddress}`)).toEqual(['150 192.168.0.216', '100 192.168.0.217']);
+    expect((await under('vips?sort=id')).map((v: any) => `${v.kind} ${v.address}/${v.prefix} ${v.virtualRouterId}`)).toEqual(['voice 192.168.0.218/24 51']);
     expect(await em().count(AuditEventSchema, { action: 'ha.group.create', username: 'demo-seed' })).toBe(5);
     // Once there are groups, a start leaves them alone.
     expect(await startDemoHa(k.acm, seed.haGroups, new Map())).toBe(0);

@@ -101,7 +101,8 @@ export function commitRoutes(router: Router, acm: Acm, principal: (ctx: Koa.Cont
     const file = (await acm.commits.filesOf(acm.orm.em.fork(), rev)).find((f) => f.name === name);
     if (!file) throw new NotFoundError(`revision ${rev.id} has no file ${name}`);
     ctx.type = 'text/plain; charset=utf-8';
-    ctx.body = file.content;
+    // A file with secrets is shown masked: the whole file stays sealed (sealed_files).
+    ctx.body = file.shown ?? file.content;
   });
 
   router.get('/revisions/:id/diff', async (ctx) => {

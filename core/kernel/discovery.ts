@@ -27,12 +27,10 @@ export async function discoverPlugins(rootDir: string, site: string, onError: (d
     if (!existsSync(root)) continue;
     for (const name of readdirSync(root).sort()) {
       const dir = join(root, name);
-      const manifestFile = join(dir, 'manifest.ts');
-      if (!statSync(dir).isDirectory() || !existsSync(manifestFile)) continue;
+      if (!statSync(dir).isDirectory() || !existsSync(join(dir, 'manifest.ts'))) continue;
       let manifest: Manifest;
       try {
-        const mod = (await import(pathToFileURL(manifestFile).href)) as { manifest?: unknown };
-        manifest = checkManifest(mod.manifest, manifestFile);
+        manifest = await readManifest(dir);
       } catch (err) {
         onError(dir, err as Error);
         continue;
@@ -43,6 +41,13 @@ export async function discoverPlugins(rootDir: string, site: string, onError: (d
     }
   }
   return found;
+}
+
+/** The checked manifest of the plugin folder `dir` (its manifest.ts; no other plugin code runs). */
+export async function readManifest(dir: string): Promise<Manifest> {
+  const file = join(dir, 'manifest.ts');
+  const mod = (await import(pathToFileURL(file).href)) as { manifest?: unknown };
+  return checkManifest(mod.manifest, file);
 }
 
 export async function loadDefinition(p: DiscoveredPlugin): Promise<PluginDefinition> {

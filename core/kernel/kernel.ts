@@ -19,6 +19,7 @@ import { definePluginResource } from './plugin-resources.ts';
 import type { ConfigFileRegistry } from '../commit/files.ts';
 import { BROWSER_EVENTS } from '../bus/subjects.ts';
 import { orderByDependencies } from './order.ts';
+import { PluginBound } from './plugin-bound.ts';
 import { siteEntry, type DiscoveredPlugin, type SiteConfig } from './discovery.ts';
 
 export interface KernelDeps {
@@ -273,6 +274,10 @@ export class Kernel {
           if (r.source !== 'site') throw new PluginError(`plugin "${id}": ctx.commit.replaceRenderer is for site modules (sites/<site>/modules) only`);
           kernel.deps.files.replaceRenderer(id, r.manifest.requires.plugins, name, render);
         },
+        target(declaration) {
+          registering('commit.target');
+          kernel.deps.files.targets.declare(id, declaration);
+        },
       },
       cli: { commands: (register) => { registering('cli.commands'); r.cli.push(register); } },
       resources: {
@@ -304,7 +309,8 @@ export class Kernel {
           return kernel.runtimes.get(owner)!.container!.get<T>(ref.id);
         }
         if (!kernel.container.isBound(ref.id)) throw new PluginError(`plugin "${id}": no service "${ref.id}" (is its plugin enabled and required?)`);
-        return kernel.container.get<T>(ref.id);
+        const impl = kernel.container.get<T | PluginBound<T>>(ref.id);
+        return impl instanceof PluginBound ? impl.forPlugin(id) : impl;
       },
       provide<T>(ref: ServiceRef<T>, impl: T): void {
         registering('provide');

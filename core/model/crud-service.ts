@@ -7,7 +7,7 @@ import { ExtensionSchema, TenantSchema } from './entities.ts';
 import { assertExtensionQuota, needPermission, parentLookup, parsePatch, recordWrite, scopeProblem, scopeWhere, serializeRow, uniqueProblems } from './crud-rules.ts';
 import { ListQuery } from './schemas.ts';
 import { containsText } from './search.ts';
-import type { ResourceDef } from './resources.ts';
+import { coreRefs, type ResourceDef } from './resources.ts';
 import type { ResourceWrite } from '../../sdk/resources.ts';
 import type { ModelChanged } from './plugin-writes.ts';
 
@@ -188,13 +188,14 @@ export class CrudService {
   ): Promise<Record<string, unknown>> {
     try {
       const out = await this.em().transactional(async (em) => {
-        const placement = await res.place(input, parentLookup(em, actor.user, all), actor.user);
+        const lookup = parentLookup(em, actor.user, all);
+        const placement = await res.place(input, lookup, actor.user);
         if ('field' in placement) throw new ValidationError([placement]);
         const props = res.entity.meta.properties as Record<string, unknown>;
         const values = Object.fromEntries(Object.entries({ ...input, ...placement }).filter(([k]) => k in props && k !== 'id')) as Record<string, any>;
         const outOfScope = scopeProblem(actor.user, res, values, existing);
         if (outOfScope) throw new ForbiddenError(outOfScope);
-        const problems = [...(await uniqueProblems(em, res, [{ values, selfId: existing?.id }])), ...((await res.check?.(em, values, existing)) ?? [])];
+        const problems = [...(await uniqueProblems(em, res, [{ values, selfId: existing?.id }])), ...((await res.check?.(em, values, existing, coreRefs(lookup))) ?? [])];
         if (problems.length) throw new ValidationError(problems);
         if (kind === 'create' && res.entity === ExtensionSchema) await assertExtensionQuota(em, this.license, 1);
         let row: Record<string, any>;

@@ -1,6 +1,7 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { col } from './schema-helpers.ts';
 import { SecretType } from '../crypto/secret-type.ts';
+import { OutboxEntrySchema } from './outbox-entity.ts';
 
 /**
  * Core entities. Parent links are plain id columns (tenantId, siteId, clusterId, groupId) so every
@@ -251,7 +252,25 @@ export const ConfigBlobSchema = new EntitySchema<ConfigBlob>({
   properties: { sha256: { type: 'string', length: 64, primary: true }, content: { type: 'text', columnType: 'longtext' }, size: col.int({ nullable: false }) },
 });
 
-export interface RevisionFileRef { name: string; sha256: string; reload: string; size: number }
+/**
+ * A file holding secrets (a deploy target's, sdk/commit.ts `DeployFile.secrets`), kept whole and
+ * sealed: its ConfigBlob holds the masked text diffs and views show, this row what is pushed.
+ */
+export interface SealedFile { sha256: string; content: string }
+export const SealedFileSchema = new EntitySchema<SealedFile>({
+  name: 'SealedFile',
+  tableName: 'sealed_files',
+  properties: { sha256: { type: 'string', length: 64, primary: true }, content: { type: SecretType, nullable: false, columnType: 'longtext' } },
+});
+
+/** Where a deploy target's file goes: one server of the cluster, an absolute path. */
+export interface DeployPlace { target: string; serverId: number; path: string }
+
+/**
+ * `sha256` is the file as pushed; `shown` (files with secrets) the hash of the masked text in
+ * config_blobs, the whole file being in sealed_files. `deploy`: a deploy target's file.
+ */
+export interface RevisionFileRef { name: string; sha256: string; reload: string; size: number; shown?: string; deploy?: DeployPlace }
 
 /**
  * One committed, rendered set of config files for one cluster: the backup. `deployed` = it went
@@ -280,5 +299,5 @@ export const RevisionSchema = new EntitySchema<Revision>({
 export const coreEntities = [
   TenantSchema, SiteSchema, ClusterSchema, ServerSchema, GroupSchema, ExtensionSchema, TrunkSchema, AclSchema,
   ChangeSetEntrySchema, AuditEventSchema, UserSchema, RoleSchema, SessionSchema, LicenseRecordSchema, PluginStateSchema,
-  ConfigBlobSchema, RevisionSchema,
+  ConfigBlobSchema, SealedFileSchema, RevisionSchema, OutboxEntrySchema,
 ];

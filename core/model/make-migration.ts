@@ -1,7 +1,8 @@
 /**
  * Developer tool: writes the next migration of the core or of one plugin, for SQLite and MariaDB,
  * from the entity definitions:
- *   ACM_TEST_MYSQL=mysql://acm:acm@127.0.0.1:3306/acm_migr node bin/run-ts.mjs core/model/make-migration.ts NAME [--plugin ID [--site NAME]] [--sqlite-only|--mysql-only]
+ *   ACM_TEST_MYSQL=mysql://acm:acm@127.0.0.1:3306/acm_migr node bin/run-ts.mjs core/model/make-migration.ts NAME [--plugin ID [--site NAME | --dir DIR]] [--sqlite-only|--mysql-only]
+ * `--dir` names the folder of a plugin kept outside plugins/ and sites/ (the SDK's tutorial).
  * Each driver gets a fresh database (SQLite in memory; a throw-away database created on the
  * ACM_TEST_MYSQL server and dropped afterwards — the named database itself is never touched):
  * the owner's existing migrations run up on it, and MikroORM diffs the result against the owner's
@@ -12,9 +13,9 @@
  * (mariadb.ts), so unchanged columns are no longer proposed as `modify` clauses.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
-import { schemaOwners, ownerOrmOptions, migrationName } from './schema-owners.ts';
+import { schemaOwnerAt, schemaOwners, ownerOrmOptions, migrationName } from './schema-owners.ts';
 import { testDatabase } from '../../sdk/testing/kernel.ts';
 
 const args = process.argv.slice(2);
@@ -22,14 +23,16 @@ const flag = (f: string) => args.includes(f);
 const valueOf = (f: string) => { const i = args.indexOf(f); return i >= 0 ? args[i + 1] : undefined; };
 const ownerId = valueOf('--plugin') ?? 'core';
 const site = valueOf('--site') ?? 'demo';
-const [name] = args.filter((a, i) => !a.startsWith('--') && !['--plugin', '--site'].includes(args[i - 1] ?? ''));
+const dir = valueOf('--dir');
+const [name] = args.filter((a, i) => !a.startsWith('--') && !['--plugin', '--site', '--dir'].includes(args[i - 1] ?? ''));
 if (!name || !/^\w+$/.test(name) || !ownerId) {
-  console.error('usage: make-migration.ts NAME [--plugin ID [--site NAME]] [--sqlite-only|--mysql-only]  (NAME: letters, digits, _)');
+  console.error('usage: make-migration.ts NAME [--plugin ID [--site NAME | --dir DIR]] [--sqlite-only|--mysql-only]  (NAME: letters, digits, _)');
   process.exit(2);
 }
-const owner = (await schemaOwners(undefined, site)).find((o) => o.id === ownerId);
+const found = dir ? await schemaOwnerAt(resolve(dir)) : (await schemaOwners(undefined, site)).find((o) => o.id === ownerId);
+const owner = found?.id === ownerId ? found : undefined;
 if (!owner) {
-  console.error(`no plugin "${ownerId}" with entities (plugins/, sites/${site}/modules/)`);
+  console.error(`no plugin "${ownerId}" with entities (${dir ?? `plugins/, sites/${site}/modules/`})`);
   process.exit(2);
 }
 const server = process.env.ACM_TEST_MYSQL;

@@ -7,7 +7,7 @@ import { AclInput, ClusterInput, ExtensionInput, GroupInput, ServerInput, SiteIn
 import type { Principal } from '../../sdk/plugin.ts';
 import type { FieldProblem } from '../../sdk/errors.ts';
 import { truncateUtf8 } from '../../sdk/asterisk-syntax.ts';
-import { defineResource, type ResourceDeclaration, type ResourceParent, type ResourceWrite } from '../../sdk/resources.ts';
+import { defineResource, type CoreRefs, type ResourceDeclaration, type ResourceParent, type ResourceWrite } from '../../sdk/resources.ts';
 
 type ScopeType = 'site' | 'cluster' | 'group';
 
@@ -57,7 +57,7 @@ export interface ResourceDef {
   copyDefaults(row: Record<string, any>): Record<string, unknown>;
   /** The clusters whose config this row affects; null: every cluster of the tenant. */
   clustersOf(row: Record<string, any>): readonly number[] | null;
-  check?(em: EntityManager, values: Record<string, any>, existing: Record<string, any> | null): Promise<FieldProblem[]> | FieldProblem[];
+  check?(em: EntityManager, values: Record<string, any>, existing: Record<string, any> | null, refs: CoreRefs): Promise<FieldProblem[]> | FieldProblem[];
   afterWrite?(write: ResourceWrite): Promise<void> | void;
   defaultSort: string;
 }
@@ -150,7 +150,7 @@ export function resourceDef(owner: string, d: ResourceDeclaration<any>, parentDe
     copyDefaults: d.copyDefaults ?? ((row) => ('name' in props ? copyName(row) : {})),
     clustersOf: d.clusters ?? parentRules.clustersOf,
     check: d.check, afterWrite: d.afterWrite as ResourceDef['afterWrite'],
-    defaultSort: d.defaultSort ?? unique[0]?.at(-1) ?? 'id',
+    defaultSort: d.defaultSort ?? 'id',
   };
 }
 
@@ -205,6 +205,16 @@ export const resources: ResourceDef[] = [
     search: ['name', 'description'], unique: [['tenantId', 'name']],
   }),
 ].map((d) => resourceDef('core', d as ResourceDeclaration<any>));
+
+/** `refs.find` of a resource check: the core object through the write's parent lookup (the caller's scope). */
+export function coreRefs(lookup: ParentLookup): CoreRefs {
+  return {
+    find(kind, id) {
+      const def = resources.find((r) => r.singular === kind);
+      return def && Number.isInteger(id) ? lookup.visibleIn(def, id) : Promise.resolve(null);
+    },
+  };
+}
 
 export function resource(name: string): ResourceDef {
   const r = resources.find((x) => x.name === name || x.singular === name);

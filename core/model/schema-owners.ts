@@ -4,7 +4,7 @@ import { coreEntities } from './entities.ts';
 import { sqliteMigrations } from './migrations/sqlite/index.ts';
 import { mysqlMigrations } from './migrations/mysql/index.ts';
 import { dbKind, ormOptions, type DbOptions } from './orm.ts';
-import { discoverPlugins, loadDefinition } from '../kernel/discovery.ts';
+import { discoverPlugins, loadDefinition, readManifest, type DiscoveredPlugin } from '../kernel/discovery.ts';
 
 /**
  * Who owns which tables: the core, or one plugin. Each owner's migrations are generated from and
@@ -32,14 +32,24 @@ export const coreOwner: SchemaOwner = {
 export async function schemaOwners(rootDir = ROOT, site = 'demo'): Promise<SchemaOwner[]> {
   const owners = [coreOwner];
   for (const found of await discoverPlugins(rootDir, site)) {
-    const def = await loadDefinition(found);
-    if (!def.entities?.length) continue;
-    owners.push({
-      id: found.manifest.id, dir: join(found.dir, 'migrations'), namePrefix: `${found.manifest.id}_`,
-      entities: def.entities, migrations: def.migrations ?? { sqlite: [], mysql: [] },
-    });
+    const owner = await pluginOwner(found);
+    if (owner) owners.push(owner);
   }
   return owners;
+}
+
+/** The plugin in folder `dir` wherever it lives (the SDK's tutorial), or undefined without entities. */
+export async function schemaOwnerAt(dir: string): Promise<SchemaOwner | undefined> {
+  return pluginOwner({ manifest: await readManifest(dir), dir, source: 'plugins' });
+}
+
+async function pluginOwner(found: DiscoveredPlugin): Promise<SchemaOwner | undefined> {
+  const def = await loadDefinition(found);
+  if (!def.entities?.length) return undefined;
+  return {
+    id: found.manifest.id, dir: join(found.dir, 'migrations'), namePrefix: `${found.manifest.id}_`,
+    entities: def.entities, migrations: def.migrations ?? { sqlite: [], mysql: [] },
+  };
 }
 
 /**

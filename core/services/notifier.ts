@@ -2,7 +2,7 @@
  * The notifier (coreServices.notifier): one delivery attempt of one message over one channel —
  * syslog (RFC 5424 over UDP), webhook (HTTP POST of JSON), email (nodemailer over SMTP), SNMP
  * traps (net-snmp, v2c or v1) and SMS (a JSON POST `{to, text}` to the gateway in
- * ACM_SMS_WEBHOOK). No outbox: the plugins keep theirs, with their own retry policies.
+ * ACM_SMS_WEBHOOK). It keeps nothing: the outbox (outbox.ts) stores, retries and dedupes.
  *
  * Transports come from the environment (notifierSettingsFromEnv) and, per call, from the
  * caller's own settings (a plugin's SMTP relay or SNMP community replace the core's).

@@ -1,15 +1,15 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { AmiEvent, AmiService, ModelService, SshService } from '../../sdk/core-services.ts';
 import type { EventBus } from '../../sdk/bus.ts';
-import type { ClusterView, ServerView } from '../../sdk/commit.ts';
+import type { ClusterView } from '../../sdk/commit.ts';
 import { NotFoundError } from '../../sdk/errors.ts';
 import type { AsteriskConnections } from '../asterisk/connections.ts';
 import type { AmiBusEvent } from '../asterisk/ami-client.ts';
 import type { SshTransport } from '../asterisk/ssh-transport.ts';
 import { sshTo } from '../asterisk/host-key-pins.ts';
-import { ClusterSchema, ServerSchema, type Server } from '../model/entities.ts';
+import { ClusterSchema, ServerSchema } from '../model/entities.ts';
 import { loadSnapshot } from '../commit/load-snapshot.ts';
-import { asView, toPluginView } from '../commit/snapshot.ts';
+import { asView, serverView, toPluginView } from '../commit/snapshot.ts';
 
 /** AMI for plugins: events by name from every server, actions to one server. */
 export function amiService(bus: EventBus, connections: AsteriskConnections): AmiService {
@@ -79,19 +79,14 @@ export function sshService(orm: MikroORM): SshService {
   };
 }
 
-const serverView = (s: Server): ServerView => ({
-  id: s.id, tenantId: s.tenantId, siteId: s.siteId, clusterId: s.clusterId, name: s.name, host: s.host,
-  role: s.role ?? null, sipPort: s.sipPort ?? null, enabled: s.enabled,
-});
-
 export function modelService(orm: MikroORM): ModelService {
   return {
     async clusters() {
       const rows = await orm.em.fork().find(ClusterSchema, {}, { orderBy: { id: 'asc' } });
       return rows.map((c): ClusterView => ({ id: c.id, tenantId: c.tenantId, siteId: c.siteId, name: c.name, description: c.description ?? null, vip: c.vip ?? null, asteriskConfigDir: c.asteriskConfigDir ?? null }));
     },
-    async servers(clusterId) {
-      const rows = await orm.em.fork().find(ServerSchema, clusterId === undefined ? {} : { clusterId }, { orderBy: { id: 'asc' } });
+    async servers(clusterId, em = orm.em.fork()) {
+      const rows = await em.find(ServerSchema, clusterId === undefined ? {} : { clusterId }, { orderBy: { id: 'asc' } });
       return rows.map(serverView);
     },
     async snapshot(clusterId) {

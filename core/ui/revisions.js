@@ -393,7 +393,13 @@ export class AcmRevisionDetail extends LitElement {
     const text = o.status === 'deployed' ? html`Rollback deployed to ${o.cluster ?? this.clusterName} as revision <a href="#/revisions/${o.id}">${o.id}</a>.`
       : o.status === 'unchanged' ? html`Nothing to do: ${o.cluster ?? this.clusterName} already runs these files.`
         : html`Rollback failed${o.id ? html` (revision <a href="#/revisions/${o.id}">${o.id}</a>)` : nothing}: ${o.error ?? 'no reason given'}`;
-    return html`<div class="outcome ${colour}" role="alert" data-status=${o.status}>${statusBadge(o.status)} ${text}</div>`;
+    // What each server holds after the rollback: every file's hash checked on it, as `acm verify` does.
+    const held = (o.servers ?? []).map((/** @type {any} */ v) => {
+      const differ = v.files.filter((/** @type {any} */ f) => !f.ok).map((/** @type {any} */ f) => f.name);
+      return html`<li data-server=${v.server}>${v.server}: ${v.status} — ${v.files.length - differ.length} of ${v.files.length} files as deployed${differ.length ? `; differ: ${differ.join(', ')}` : ''}${v.error ? ` (${v.error})` : ''}</li>`;
+    });
+    return html`<div class="outcome ${colour}" role="alert" data-status=${o.status}>${statusBadge(o.status)} ${text}
+      ${held.length ? html`<ul class="held" aria-label="What each server holds">${held}</ul>` : nothing}</div>`;
   }
   filesView() {
     const rev = this.rev;

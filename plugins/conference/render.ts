@@ -1,4 +1,4 @@
-import { confName, confValue, tenantPrefix, type ClusterSnapshotView, type ConfigFileDeclaration } from '../../sdk/index.ts';
+import { ConfWriter, confName, confValue, dialNumberProblem, tenantPrefix, type ClusterSnapshotView, type ConfigFileDeclaration } from '../../sdk/index.ts';
 import { confbridgeVerifier } from './verify.ts';
 import type { Room } from './entities.ts';
 
@@ -19,22 +19,6 @@ export const profileNames = (number: string) => {
 };
 
 
-class Writer {
-  private lines: string[] = [];
-  comment(text: string): this { this.lines.push(`; ${confValue(text, 'comment')}`); return this; }
-  section(name: string): this {
-    if (this.lines.length) this.lines.push('');
-    this.lines.push(`[${confName(name, 'section')}]`);
-    return this;
-  }
-  set(key: string, value: string | number | boolean, field = key): this {
-    this.lines.push(`${key} = ${confValue(value, field)}`);
-    return this;
-  }
-  raw(line: string): this { this.lines.push(line); return this; }
-  toString(): string { return this.lines.length ? `${this.lines.join('\n')}\n` : ''; }
-}
-
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 const digits = (v: string, field: string) => {
   if (!/^[0-9]+$/.test(v)) throw new Error(`${field} must be digits`);
@@ -47,12 +31,12 @@ function byNumber(rooms: readonly Room[]): Room[] {
 
 /** confbridge.conf: per room a bridge profile, a user and an admin profile, a user and an admin menu. */
 export function renderConfbridge(snapshot: ClusterSnapshotView, rooms: readonly Room[], opts: RenderOptions): string {
-  const w = new Writer();
+  const w = new ConfWriter();
   if (!rooms.length) return '';
   w.comment(`ConfBridge rooms of cluster ${snapshot.cluster.name} (rendered by acm, edits are overwritten)`);
   for (const r of byNumber(rooms)) {
     const n = profileNames(r.number);
-    w.section(n.bridge).set('type', 'bridge');
+    w.blank().section(n.bridge).set('type', 'bridge');
     if (r.description) w.comment(r.description);
     if (r.maxUsers) w.set('max_members', r.maxUsers, 'maxUsers');
     w.set('video_mode', r.videoMode, 'videoMode');
@@ -63,25 +47,25 @@ export function renderConfbridge(snapshot: ClusterSnapshotView, rooms: readonly 
       w.set('record_file_timestamp', 'yes');
     }
 
-    w.section(n.user).set('type', 'user')
+    w.blank().section(n.user).set('type', 'user')
       .set('talk_detection_events', 'yes')
       .set('announce_user_count', 'yes')
       .set('music_on_hold_when_empty', 'yes');
 
-    w.section(n.admin).set('type', 'user')
+    w.blank().section(n.admin).set('type', 'user')
       .set('admin', 'yes')
       .set('marked', 'yes')
       .set('talk_detection_events', 'yes')
       .set('announce_user_count', 'yes');
 
-    w.section(n.menu).set('type', 'menu')
+    w.blank().section(n.menu).set('type', 'menu')
       .set('*', 'playback_and_continue(conf-usermenu)')
       .set('*1', 'toggle_mute')
       .set('1', 'toggle_mute')
       .set('*4', 'decrease_listening_volume')
       .set('*6', 'increase_listening_volume');
 
-    w.section(n.adminMenu).set('type', 'menu')
+    w.blank().section(n.adminMenu).set('type', 'menu')
       .set('*', 'playback_and_continue(conf-adminmenu)')
       .set('*1', 'toggle_mute')
       .set('1', 'toggle_mute')
@@ -107,14 +91,14 @@ export function renderConferenceDialplan(snapshot: ClusterSnapshotView, rooms: r
   if (!rooms.length) return '';
   const p = tenantPrefix(snapshot.tenant);
   const ctx = confName(`${p}conferences`, 'context');
-  const w = new Writer();
+  const w = new ConfWriter();
   w.comment(`ConfBridge rooms of cluster ${snapshot.cluster.name} (rendered by acm, edits are overwritten)`);
 
   const callers = new Set<string>([`${p}internal`]);
   for (const t of [...snapshot.trunks].sort((a, b) => a.id - b.id)) callers.add(`${p}${t.context || 'internal'}`);
-  for (const c of [...callers].sort()) w.section(c).raw(`include => ${ctx}`);
+  for (const c of [...callers].sort()) w.blank().section(c).raw(`include => ${ctx}`);
 
-  w.section(ctx);
+  w.blank().section(ctx);
   for (const r of byNumber(rooms)) {
     const num = digits(r.number, 'number');
     const n = profileNames(num);
@@ -153,7 +137,8 @@ export function renderConferenceDialplan(snapshot: ClusterSnapshotView, rooms: r
     }
     if (r.externalNumber) {
       const did = confValue(r.externalNumber, 'externalNumber');
-      if (!/^\+?[0-9]+$/.test(did)) throw new Error('externalNumber must be digits with an optional leading +');
+      const problem = dialNumberProblem(did);
+      if (problem) throw new Error(`externalNumber must be ${problem}`);
       w.raw(`exten => ${did},1,Goto(${ctx},${num},1)`);
     }
   }

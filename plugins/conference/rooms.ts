@@ -1,4 +1,4 @@
-import { configText, defineResource, z, type FieldProblem, type ResourceWrite } from '../../sdk/index.ts';
+import { configText, defineResource, dialNumberSchema, z, type FieldProblem, type ResourceWrite } from '../../sdk/index.ts';
 import { RECURRENCES, VIDEO_MODES, type PinPolicy } from './api/index.ts';
 import { RoomSchema, type Room } from './entities.ts';
 
@@ -15,7 +15,7 @@ export const RoomInput = z.strictObject({
   endsAt: opt(when),
   recurrence: z.enum(RECURRENCES).default('none'),
   durationMinutes: opt(z.number().int().min(1).max(1440)),
-  externalNumber: opt(z.string().regex(/^\+?[0-9]{2,31}$/, 'digits with an optional leading +')),
+  externalNumber: opt(dialNumberSchema()),
   owner: opt(configText(80)),
   account: opt(configText(80)),
   description: opt(configText(255)),
@@ -50,7 +50,7 @@ async function pinProblems(policies: ReadonlyMap<string, PinPolicy>, room: Room)
 export function roomResource(deps: { policies(): ReadonlyMap<string, PinPolicy>; written(w: ResourceWrite<Room>): Promise<void> }) {
   return defineResource<Room>({
     name: 'rooms', singular: 'room', entity: RoomSchema, input: RoomInput, parent: 'cluster',
-    search: ['number', 'description', 'owner', 'account', 'externalNumber'],
+    search: ['number', 'description', 'owner', 'account', 'externalNumber'], defaultSort: 'number',
     secrets: ['userPin', 'adminPin'],
     // A DID leads to one room of a cluster.
     unique: [['clusterId', 'number'], ['clusterId', 'externalNumber']],

@@ -1,11 +1,11 @@
-import { HaEventSchema, HaNotificationSchema } from './entities.ts';
+import { HaEventSchema } from './entities.ts';
 import type { HaDeps } from './deps.ts';
 import type { StatusOf } from './node-status.ts';
 import type { HaSync } from './sync-rounds.ts';
 import { nodeProgram } from './node/main.ts';
 
 /** `acm ha …`, run as the console operator (`CliContext.operator`). */
-export function registerCli({ ctx, store }: HaDeps, collect: () => Promise<void>, statusOf: StatusOf, { syncGroup, syncView }: HaSync): void {
+export function registerCli({ ctx, store, outbox }: HaDeps, collect: () => Promise<void>, statusOf: StatusOf, { syncGroup, syncView }: HaSync): void {
   ctx.cli.commands((group, cli) => {
     group.description('high availability (keepalived VRRP)');
     // The node agent's commands (check, notify, failover, verify, log) work the same under `acm ha`.
@@ -50,8 +50,8 @@ export function registerCli({ ctx, store }: HaDeps, collect: () => Promise<void>
       });
     group.command('notifications').description('the notification outbox').option('-n, --lines <n>', 'last N', '50')
       .action(async (o: { lines: string }) => {
-        const rows = await ctx.db.em().find(HaNotificationSchema, {}, { orderBy: { id: 'desc' }, limit: Number(o.lines) || 50 });
-        for (const r of rows.reverse()) console.log(`${r.createdAt.toISOString()}  ${r.status.padEnd(7)}  ${r.type}:${r.target}  ${r.subject}${r.lastError ? `  (${r.lastError})` : ''}`);
+        const rows = (await outbox.list({ pageSize: Math.min(Number(o.lines) || 50, 1000) })).items;
+        for (const r of rows.reverse()) console.log(`${r.createdAt}  ${r.status.padEnd(7)}  ${r.channel}:${r.target}  ${r.subject}${r.lastError ? `  (${r.lastError})` : ''}`);
       });
     group.command('events').description('state changes collected from the nodes').option('-n, --lines <n>', 'last N', '50')
       .action(async (o: { lines: string }) => {

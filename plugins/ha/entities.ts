@@ -8,6 +8,7 @@ import { EntitySchema } from '../../sdk/index.ts';
 export interface HaGroup {
   id: number;
   tenantId: number;
+  siteId: number;
   clusterId: number;
   name: string;
   description?: string | null;
@@ -28,7 +29,14 @@ export interface HaGroup {
   updatedAt: Date;
 }
 
-export interface HaNode {
+/** Where a row under a group sits: its group's tenant, site and cluster (kept by the resource kit). */
+interface Placed {
+  tenantId: number;
+  siteId: number;
+  clusterId: number;
+}
+
+export interface HaNode extends Placed {
   id: number;
   groupId: number;
   serverId: number;
@@ -43,7 +51,7 @@ export interface HaNode {
   updatedAt: Date;
 }
 
-export interface HaVip {
+export interface HaVip extends Placed {
   id: number;
   groupId: number;
   /** voice, web or trunk. */
@@ -57,7 +65,7 @@ export interface HaVip {
   updatedAt: Date;
 }
 
-export interface HaSyncPath {
+export interface HaSyncPath extends Placed {
   id: number;
   groupId: number;
   path: string;
@@ -67,7 +75,7 @@ export interface HaSyncPath {
   updatedAt: Date;
 }
 
-export interface HaNotifyTarget {
+export interface HaNotifyTarget extends Placed {
   id: number;
   groupId: number;
   /** email, syslog, snmp or webhook. */
@@ -90,6 +98,11 @@ export interface HaEvent {
   at: Date;
 }
 
+const placed = {
+  tenantId: { type: 'integer', index: true },
+  siteId: { type: 'integer', index: true },
+  clusterId: { type: 'integer', index: true },
+} as const;
 // JSON columns are text: MariaDB's JSON is LONGTEXT and mysql2 returns it unparsed, so MikroORM (de)serialises.
 const stamps = {
   createdAt: { type: 'datetime', onCreate: () => new Date() },
@@ -102,8 +115,7 @@ export const HaGroupSchema = new EntitySchema<HaGroup>({
   uniques: [{ properties: ['clusterId', 'name'] }],
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
-    tenantId: { type: 'integer', index: true },
-    clusterId: { type: 'integer', index: true },
+    ...placed,
     name: { type: 'string', length: 64 },
     description: { type: 'string', length: 255, nullable: true },
     services: { type: 'json', columnType: 'mediumtext' },
@@ -125,6 +137,7 @@ export const HaNodeSchema = new EntitySchema<HaNode>({
   uniques: [{ properties: ['groupId', 'serverId'] }],
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
+    ...placed,
     groupId: { type: 'integer', index: true },
     serverId: { type: 'integer', index: true },
     priority: { type: 'integer' },
@@ -141,6 +154,7 @@ export const HaVipSchema = new EntitySchema<HaVip>({
   uniques: [{ properties: ['groupId', 'virtualRouterId'] }],
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
+    ...placed,
     groupId: { type: 'integer', index: true },
     kind: { type: 'string', length: 10 },
     address: { type: 'string', length: 64 },
@@ -156,6 +170,7 @@ export const HaSyncPathSchema = new EntitySchema<HaSyncPath>({
   tableName: 'ha_sync_paths',
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
+    ...placed,
     groupId: { type: 'integer', index: true },
     path: { type: 'string', length: 255 },
     excludes: { type: 'json', columnType: 'mediumtext' },
@@ -168,6 +183,7 @@ export const HaNotifyTargetSchema = new EntitySchema<HaNotifyTarget>({
   tableName: 'ha_notify_targets',
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
+    ...placed,
     groupId: { type: 'integer', index: true },
     type: { type: 'string', length: 10 },
     target: { type: 'string', length: 255 },
@@ -191,49 +207,4 @@ export const HaEventSchema = new EntitySchema<HaEvent>({
   },
 });
 
-
-/**
- * The notification outbox: one row per (state change, target); `dedupeKey` is unique per target
- * so an event collected twice (acm restarted, the same events.jsonl line read again) is sent once.
- * status: pending (waiting for a transport or a retry), sent, failed (gave up), skipped.
- */
-export interface HaNotification {
-  id: number;
-  groupId: number;
-  targetId: number;
-  type: string;
-  target: string;
-  dedupeKey: string;
-  subject: string;
-  body: string;
-  status: string;
-  attempts: number;
-  lastError?: string | null;
-  nextAt: Date;
-  createdAt: Date;
-  sentAt?: Date | null;
-}
-
-export const HaNotificationSchema = new EntitySchema<HaNotification>({
-  name: 'HaNotification',
-  tableName: 'ha_notifications',
-  uniques: [{ properties: ['targetId', 'dedupeKey'] }],
-  properties: {
-    id: { type: 'integer', primary: true, autoincrement: true },
-    groupId: { type: 'integer', index: true },
-    targetId: { type: 'integer' },
-    type: { type: 'string', length: 10 },
-    target: { type: 'string', length: 255 },
-    dedupeKey: { type: 'string', length: 191 },
-    subject: { type: 'string', length: 255 },
-    body: { type: 'text' },
-    status: { type: 'string', length: 10, index: true },
-    attempts: { type: 'integer', default: 0 },
-    lastError: { type: 'string', length: 500, nullable: true },
-    nextAt: { type: 'datetime' },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    sentAt: { type: 'datetime', nullable: true },
-  },
-});
-
-export const haEntities = [HaGroupSchema, HaNodeSchema, HaVipSchema, HaSyncPathSchema, HaNotifyTargetSchema, HaEventSchema, HaNotificationSchema];
+export const haEntities = [HaGroupSchema, HaNodeSchema, HaVipSchema, HaSyncPathSchema, HaNotifyTargetSchema, HaEventSchema];

@@ -4,11 +4,12 @@ import { haService, type HaService } from './api/index.ts';
 import { haEntities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { HaStore } from './store.ts';
+import { childResources, groupResource } from './resources.ts';
 import type { HaDeps } from './deps.ts';
-import { registerGroupRoutes } from './group-routes.ts';
 import { registerStatus } from './node-status.ts';
 import { registerOutbox } from './notify-outbox.ts';
 import { registerNodeActions } from './node-actions.ts';
+import { registerDeployTarget } from './deploy-target.ts';
 import { registerHistory } from './event-history.ts';
 import { registerSync } from './sync-rounds.ts';
 import { registerTile } from './tile.ts';
@@ -16,7 +17,8 @@ import { registerCli } from './cli.ts';
 
 /**
  * High availability: HA groups of a cluster's servers share VIPs through keepalived (VRRP).
- * acm renders keepalived.conf + node.json per node and deploys them over SSH; on the nodes the
+ * acm renders keepalived.conf + node.json per node, and a commit of the cluster deploys them
+ * (a deploy target: revision, diff, rollback); on the nodes the
  * agent (node/, `acm-ha`) is keepalived's track_script (`check`) and notify script (`notify`);
  * acm collects what the nodes report (vrrp.json, check.json, events.jsonl) for /status, the
  * status tile and the event history.
@@ -28,22 +30,24 @@ export default definePlugin({
   setup(ctx) {
     const model = ctx.get(coreServices.model);
     const s = ctx.settings;
-    const store = new HaStore({
-      em: () => ctx.db.em(), write: ctx.db.write, clusters: () => model.clusters(), servers: (c) => model.servers(c), syslogInNodeConfig: s.syslogFrom !== 'acm',
-    });
+    // Groups and what is under them: routes, `acm ha <groups|nodes|vips|sync-paths|notify-targets> …`, OpenAPI and writes.
+    const groups = ctx.resources.define(groupResource);
+    for (const child of childResources(groups, { servers: (c, em) => model.servers(c, em), syslogInNodeConfig: s.syslogFrom !== 'acm' })) ctx.resources.define(child);
+    const store = new HaStore({ em: () => ctx.db.em(), groups });
     const d: HaDeps = {
       ctx, s, store, model, ssh: ctx.get(coreServices.ssh), audit: ctx.get(coreServices.audit), notifier: ctx.get(coreServices.notifier),
+      outbox: ctx.get(coreServices.outbox),
     };
-    registerGroupRoutes(d);
     const statusOf = registerStatus(d);
     const outbox = registerOutbox(d);
     registerNodeActions(d, outbox);
+    registerDeployTarget(d);
     const collect = registerHistory(d, outbox);
     const sync = registerSync(d, outbox, statusOf);
     registerTile(d, statusOf);
     registerCli(d, collect, statusOf, sync);
 
-    const service: HaService = { status: async (clusterId) => statusOf((await store.allGroups()).filter((g) => !clusterId || g.clusterId === clusterId)) };
+    const service: HaService = { status: async (clusterId) => statusOf(await groups.all(clusterId)) };
     ctx.provide(haService, service);
   },
 });

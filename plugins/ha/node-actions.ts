@@ -7,7 +7,10 @@ import { parse } from './store.ts';
 
 const FailoverBody = z.strictObject({ serverId: z.number().int().positive() });
 
-/** Rendering, deployment to the nodes over SSH, and manual failover / failback. */
+/**
+ * The rendered files' preview (what a commit of the cluster deploys, deploy-target.ts) and manual
+ * failover / failback over SSH.
+ */
 export function registerNodeActions({ ctx, ssh, model, audit, store, s }: HaDeps, { event, drain }: HaOutbox): void {
   const record = recordAction.bind(null, audit);
   const rendered = async (g: HaGroup) => {
@@ -18,25 +21,13 @@ export function registerNodeActions({ ctx, ssh, model, audit, store, s }: HaDeps
   ctx.http.route('GET', '/groups/:id/config', 'ha.group:write', async (c) => {
     const g = await store.group(c.user, id(c));
     const out = await rendered(g);
-    return { items: [...out.values()].map((r) => ({ serverId: r.server.id, server: r.server.name, keepalived: r.keepalived, node: { ...r.nodeJson, ami: r.nodeJson.ami ? { ...r.nodeJson.ami, secret: '********' } : null } })) };
+    return {
+      items: [...out.values()].map((r) => ({
+        serverId: r.server.id, server: r.server.name, paths: { keepalived: s.keepalivedConfPath, node: s.agentConfigPath },
+        keepalived: r.keepalived, node: { ...r.nodeJson, ami: r.nodeJson.ami ? { ...r.nodeJson.ami, secret: '********' } : null },
+      })),
+    };
   });
-  ctx.http.route('POST', '/groups/:id/deploy', 'ha.group:write', async (c) => {
-    const g = await store.group(c.user, id(c));
-    const results = [];
-    for (const r of (await rendered(g)).values()) {
-      try {
-        await ssh.writeFileAtomic(r.server.id, s.agentConfigPath, JSON.stringify(r.nodeJson, null, 1) + '\n');
-        await ssh.writeFileAtomic(r.server.id, s.keepalivedConfPath, r.keepalived);
-        const reload = await ssh.exec(r.server.id, 'systemctl reload-or-restart keepalived');
-        results.push({ server: r.server.name, ok: reload.code === 0, ...(reload.code === 0 ? {} : { error: (reload.stderr || reload.stdout).trim().slice(0, 300) }) });
-      } catch (e) {
-        results.push({ server: r.server.name, ok: false, error: (e as Error).message });
-      }
-    }
-    await record(c, 'group.deploy', 'group', g.id, g.tenantId, results);
-    return { results };
-  });
-
   // --- manual failover / failback ---------------------------------------------------------
   ctx.http.route('POST', '/groups/:id/failover', 'ha.group:write', async (c) => {
     const g = await store.group(c.user, id(c));

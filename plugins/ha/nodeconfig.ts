@@ -11,14 +11,14 @@ export function primaryNode(nodes: readonly HaNode[]): HaNode | undefined {
   return [...nodes].sort((a, b) => b.priority - a.priority)[0];
 }
 
-function need(b: GroupBundle): void {
+/** What a group lacks to be rendered (nodes, VIPs); empty when it can be. */
+export function missing(b: Pick<GroupBundle, 'nodes' | 'vips'>): { field: string; message: string }[] {
   const problems = [];
   if (b.nodes.length < 2) problems.push({ field: 'nodes', message: 'an HA group needs at least two nodes' });
   if (!b.vips.length) problems.push({ field: 'vips', message: 'an HA group needs at least one VIP' });
-  if (problems.length) throw new ValidationError(problems);
+  return problems;
 }
 
-/** keepalived.conf and node.json of every node of a group, by server id. */
 /**
  * Where the local health checks reach Asterisk's SIP transport: the cluster's bind address, or
  * loopback when it binds every address (unset, 0.0.0.0 or ::).
@@ -29,8 +29,10 @@ export function sipProbeHost(bind: string | null | undefined): string {
   return bind;
 }
 
+/** keepalived.conf and node.json of every node of a group, by server id. */
 export function renderGroup(b: GroupBundle, servers: readonly ServerView[], s: HaSettings, sipBindAddress?: string | null): Map<number, { server: ServerView; keepalived: string; nodeJson: NodeConfig }> {
-  need(b);
+  const problems = missing(b);
+  if (problems.length) throw new ValidationError(problems);
   const byId = new Map(servers.map((x) => [x.id, x]));
   const nameOf = (n: HaNode) => byId.get(n.serverId)?.name ?? `server-${n.serverId}`;
   const primary = primaryNode(b.nodes)!;

@@ -1,25 +1,25 @@
-import { busSubject, type NotifyChannel } from '../../sdk/index.ts';
-import { HaEventSchema, HaNotificationSchema, HaNotifyTargetSchema, type HaGroup, type HaNotification } from './entities.ts';
+import { busSubject, type NotifyChannel, type OutboxEntryView } from '../../sdk/index.ts';
+import { HaEventSchema, HaNotifyTargetSchema, type HaGroup, type HaNotifyTarget } from './entities.ts';
 import type { HaDeps } from './deps.ts';
-import { backoffSeconds, haMessage, haTransports, MAX_ATTEMPTS, subjectOf, type Notice } from './notify.ts';
+import { haMessage, haTransports, type Notice } from './notify.ts';
 import { instanceName } from './render.ts';
 
 export interface HaEventInput { serverId: number | null; node: string | null; instance: string | null; state: string; message: string; at: Date }
 
 export interface HaOutbox {
-  /** Records an event in ha_events, publishes it and queues it for the group's targets (deduplicated by `key`). */
+  /** Records an event in ha_events, publishes it and queues it in the core outbox for the group's targets (once per target and `key`). */
   event(g: HaGroup, e: HaEventInput, key: string): Promise<void>;
-  /** Sends what is due through the core notifier (types with a transport); failures retry with backoff, then give up. */
+  /** Sends what is due now (the core's outbox job does it anyway). */
   drain(): Promise<void>;
 }
 
-/** Notifications: every state change into the outbox (ha_notifications), once per target; its job and routes. */
-export function registerOutbox({ ctx, store, notifier, s }: HaDeps): HaOutbox {
-  /** The types with a transport: syslog, webhook, SNMP; email with an SMTP relay (ours or ACM_SMTP_URL); SMS with ACM_SMS_WEBHOOK. */
-  const sendableTypes = (): string[] => notifier.channels(haTransports(s));
-  const noTransport = (type: string) => type === 'email'
-    ? 'no email transport: set plugins.ha.settings.email (SMTP relay) in site.yaml, or ACM_SMTP_URL; waiting in the outbox'
-    : type === 'sms' ? 'no sms transport in acm (set ACM_SMS_WEBHOOK to an SMS gateway): waiting in the outbox' : `no ${type} transport in acm: waiting in the outbox`;
+/** Each entry names its target: the outbox per target and group visibility are looked up by it. */
+const refOf = (targetId: number) => `target:${targetId}`;
+
+/** Notifications: every state change into the core outbox (coreServices.outbox), once per target; the routes reading it. */
+export function registerOutbox({ ctx, store, notifier, outbox, s }: HaDeps): HaOutbox {
+  // The plugin's own SMTP relay and SNMP community go with its entries.
+  outbox.useTransports(() => haTransports(s));
   const event = async (g: HaGroup, e: HaEventInput, key: string) => {
     const em = ctx.db.em();
     await em.insert(HaEventSchema, { groupId: g.id, ...e });
@@ -28,72 +28,49 @@ export function registerOutbox({ ctx, store, notifier, s }: HaDeps): HaOutbox {
     const vips = (mine.length ? mine : all).map((v) => `${v.address}/${v.prefix}`);
     const notice: Notice = { group: g.name, groupId: g.id, node: e.node, serverId: e.serverId, instance: e.instance, state: e.state, message: e.message, at: e.at.toISOString(), vips };
     ctx.bus.publish(busSubject({ tenantId: g.tenantId, clusterId: g.clusterId, serverId: e.serverId }, 'ha', 'event'), notice);
-    await enqueue(g, notice, key);
-  };
-  const enqueue = async (g: HaGroup, n: Notice, key: string) => {
-    const em = ctx.db.em();
     const targets = await em.find(HaNotifyTargetSchema, { groupId: g.id, enabled: true });
-    const dedupeKey = key.slice(0, 191);
+    const byNode = s.syslogFrom === 'nodes' && notice.serverId !== null && notice.instance !== null;
     for (const t of targets) {
-      if (await em.findOne(HaNotificationSchema, { targetId: t.id, dedupeKey })) continue;
-      const byNode = t.type === 'syslog' && s.syslogFrom === 'nodes' && n.serverId !== null && n.instance !== null;
-      const sendable = sendableTypes().includes(t.type);
-      try {
-        await em.insert(HaNotificationSchema, {
-          groupId: g.id, targetId: t.id, type: t.type, target: t.target, dedupeKey, subject: subjectOf(n), body: JSON.stringify(n),
-          status: byNode ? 'skipped' : 'pending', attempts: 0, nextAt: new Date(), createdAt: new Date(),
-          lastError: byNode ? 'sent by the node (syslogFrom: nodes)' : sendable ? null : noTransport(t.type),
-        });
-      } catch { /* the unique (target, key) index: queued by a concurrent round */ }
+      const { channel, to, subject, ...message } = haMessage(t.type as NotifyChannel, t.target, notice);
+      await outbox.enqueue({
+        channel, target: to, subject, message, tenantId: g.tenantId, ref: refOf(t.id), dedupeKey: `t${t.id}:${key}`.slice(0, 191),
+        ...(byNode && t.type === 'syslog' ? { skip: 'sent by the node (syslogFrom: nodes)' } : {}),
+      });
     }
   };
-  let draining: Promise<void> | undefined;
-  const drain = () => (draining ??= (async () => {
-    try {
-      const em = ctx.db.em();
-      const due = await em.find(HaNotificationSchema, { status: 'pending', type: { $in: sendableTypes() }, nextAt: { $lte: new Date() } }, { orderBy: { id: 'asc' }, limit: 100 });
-      for (const item of due) {
-        const r = await notifier.send(haMessage(item.type as NotifyChannel, item.target, JSON.parse(item.body) as Notice), haTransports(s));
-        if (r.status === 'sent') Object.assign(item, { status: 'sent', sentAt: new Date(), attempts: item.attempts + 1, lastError: null });
-        else if (r.status === 'pending') Object.assign(item, { lastError: r.error ?? noTransport(item.type), nextAt: new Date(Date.now() + 60_000) }); // not attempted
-        else {
-          const attempts = item.attempts + 1;
-          Object.assign(item, { attempts, lastError: (r.error ?? 'failed').slice(0, 500), status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', nextAt: new Date(Date.now() + backoffSeconds(attempts) * 1000) });
-        }
-        await em.flush();
-      }
-    } finally {
-      draining = undefined;
-    }
-  })());
-  ctx.jobs.every(2000, 'ha.notify', drain);
-  const notificationView = (n: HaNotification) => ({ ...n, body: JSON.parse(n.body) as Notice, nextAt: n.nextAt.toISOString(), createdAt: n.createdAt.toISOString(), sentAt: n.sentAt ? n.sentAt.toISOString() : null });
+  /** The targets of the groups the user sees, by outbox ref. */
+  const visibleTargets = async (user: Parameters<typeof store.groups>[0]) => {
+    const groups = await store.groups(user);
+    const targets = await ctx.db.em().find(HaNotifyTargetSchema, { groupId: { $in: groups.map((g) => g.id) } }, { orderBy: { id: 'asc' } });
+    return { groups, targets, byRef: new Map(targets.map((t) => [refOf(t.id), t])) };
+  };
+  const notificationView = (n: OutboxEntryView, t: HaNotifyTarget | undefined) => ({
+    id: n.id, groupId: t?.groupId ?? null, targetId: t?.id ?? null, type: n.channel, target: n.target, dedupeKey: n.dedupeKey, subject: n.subject,
+    message: n.message, status: n.status, attempts: n.attempts, lastError: n.lastError, nextAt: n.nextAt, createdAt: n.createdAt, sentAt: n.sentAt,
+  });
   ctx.http.route('GET', '/notifications', 'ha.group:read', async (c) => {
-    const groups = (await store.groups(c.user)).map((g) => g.id);
-    const where: Record<string, unknown> = { groupId: { $in: groups } };
-    if (c.query.status) where.status = String(c.query.status);
-    const items = await ctx.db.em().find(HaNotificationSchema, where as never, { orderBy: { id: 'desc' }, limit: Math.min(Number(c.query.limit ?? 200) || 200, 1000) });
-    return { items: items.map(notificationView), total: items.length };
+    const { byRef } = await visibleTargets(c.user);
+    const status = c.query.status ? (String(c.query.status) as OutboxEntryView['status']) : undefined;
+    const r = await outbox.list({ refs: [...byRef.keys()], ...(status ? { status } : {}), pageSize: Math.min(Number(c.query.limit ?? 200) || 200, 1000) });
+    return { items: r.items.map((n) => notificationView(n, byRef.get(n.ref ?? ''))), total: r.total };
   });
   /** The outbox per target: how many sent / pending / failed / skipped, the last delivery and the last error. */
   ctx.http.route('GET', '/notify-status', 'ha.group:read', async (c) => {
-    const groups = await store.groups(c.user);
-    const em = ctx.db.em();
-    const targets = await em.find(HaNotifyTargetSchema, { groupId: { $in: groups.map((g) => g.id) } }, { orderBy: { id: 'asc' } });
-    const sendable = sendableTypes();
+    const { groups, targets } = await visibleTargets(c.user);
+    const sendable = notifier.channels(haTransports(s));
     const items = await Promise.all(targets.map(async (t) => {
-      const rows = await em.find(HaNotificationSchema, { targetId: t.id }, { orderBy: { id: 'desc' }, limit: 500 });
+      const rows = (await outbox.list({ refs: [refOf(t.id)], pageSize: 500 })).items;
       const count = (st: string) => rows.filter((r) => r.status === st).length;
       const lastSent = rows.find((r) => r.status === 'sent');
       const lastError = rows.find((r) => r.lastError && r.status !== 'sent' && r.status !== 'skipped');
       return {
         targetId: t.id, groupId: t.groupId, group: groups.find((g) => g.id === t.groupId)?.name ?? String(t.groupId), type: t.type, target: t.target, enabled: t.enabled,
-        transport: sendable.includes(t.type), sent: count('sent'), pending: count('pending'), failed: count('failed'), skipped: count('skipped'),
-        lastSentAt: lastSent?.sentAt ? lastSent.sentAt.toISOString() : null, lastError: lastError?.lastError ?? null,
+        transport: sendable.includes(t.type as NotifyChannel), sent: count('sent'), pending: count('pending'), failed: count('failed'), skipped: count('skipped'),
+        lastSentAt: lastSent?.sentAt ?? null, lastError: lastError?.lastError ?? null,
         state: count('failed') ? 'failing' : rows.some((r) => r.status === 'pending' && r.attempts > 0) ? 'retrying' : count('pending') ? 'waiting' : rows.length ? 'ok' : 'idle',
       };
     }));
     return { items };
   });
-  return { event, drain };
+  return { event, drain: () => outbox.drain() };
 }

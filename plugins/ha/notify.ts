@@ -1,7 +1,7 @@
 /**
  * Notifications of HA state changes: the messages per target type, handed to the core notifier
- * (coreServices.notifier: syslog, webhook, email, SNMP traps, SMS through ACM_SMS_WEBHOOK). The
- * outbox, deduplication, retries with back-off and per-target status stay in the plugin (index.ts).
+ * (coreServices.notifier: syslog, webhook, email, SNMP traps, SMS through ACM_SMS_WEBHOOK) by the
+ * core outbox (coreServices.outbox), which keeps, deduplicates and retries them (notify-outbox.ts).
  *
  * SNMP OIDs, under acm's enterprise (ACM_ENTERPRISE_OID: 32473, the number IANA reserves for
  * documentation, a placeholder until acm has its own PEN; the syslog SD-ID `acmha@32473` too):
@@ -90,7 +90,3 @@ export function haMessage(channel: NotifyChannel, to: string, n: Notice): Notify
     case 'sms': return { ...base, text: `${subjectOf(n)} at ${n.at}` };
   }
 }
-
-/** Seconds to wait before attempt `n + 1` (5 s, 10 s, 20 s, … at most 10 min). */
-export const backoffSeconds = (attempts: number) => Math.min(5 * 2 ** Math.max(0, attempts - 1), 600);
-export const MAX_ATTEMPTS = 8;

@@ -1,10 +1,9 @@
-import { z } from '../../sdk/index.ts';
+import { parseInput, z } from '../../sdk/index.ts';
 import type { HaGroupStatus } from './api/index.ts';
 import { HaGroupSchema, type HaGroup } from './entities.ts';
 import { idParam as id, type HaDeps } from './deps.ts';
 import type { HaOutbox } from './notify-outbox.ts';
 import type { StatusOf } from './node-status.ts';
-import { parse } from './store.ts';
 import { sessionTransport, SyncEngine, type SyncConflict, type SyncJob, type SyncReport } from './sync.ts';
 
 export type HaSync = ReturnType<typeof registerSync>;
@@ -68,7 +67,7 @@ export function registerSync({ ctx, ssh, store, s }: HaDeps, { event, drain }: H
   ctx.http.route('GET', '/groups/:id/sync', 'ha.group:read', async (c) => syncView(await store.group(c.user, id(c))));
   ctx.http.route('POST', '/groups/:id/sync', 'ha.group:write', async (c) => {
     const g = await store.group(c.user, id(c));
-    const body = parse(SyncBody, c.body);
+    const body = parseInput(SyncBody, c.body);
     const reports = await syncGroup(g, body);
     return { ...(await syncView(g)), reports };
   });

@@ -1,29 +1,28 @@
 /**
- * An alert's notifications: the outbox entry, the retry policy and the message per channel
- * (handed to the core notifier).
+ * An alert's notifications: the message per channel, queued in the core outbox
+ * (coreServices.outbox keeps and retries them), and how the plugin lists them.
  */
-import type { NotifyChannel, NotifyMessage, NotifySeverity } from '../../sdk/index.ts';
+import type { NotifyChannel, NotifyMessage, NotifySeverity, OutboxStatus } from '../../sdk/index.ts';
 import type { AlertView } from './api/index.ts';
 
 /**
- * One alert to one target, as the outbox shows it. `sending`: under way; `sent`: the notifier
- * handed it over; `pending`: no transport for the type (`error` names the setting; not retried);
- * `retrying`: an attempt failed, the next one at `nextAt`; `failed`: MAX_ATTEMPTS failed.
+ * One alert to one target, as GET /notifications shows it: the core outbox entry (its status,
+ * attempts, error and next attempt; the target without secrets) with the alert it is about.
  */
 export interface Notification {
+  id: number;
   at: string;
   target: { type: string; to: string };
-  alert: AlertView;
-  status: 'sending' | 'sent' | 'pending' | 'retrying' | 'failed';
+  alert: AlertView | null;
+  status: OutboxStatus;
   error: string | null;
   attempts: number;
   sentAt: string | null;
   nextAt: string | null;
 }
 
-/** Attempts per notification, and the wait before attempt n + 1 (30 s, 60 s, …). */
-export const MAX_ATTEMPTS = 4;
-export const retrySeconds = (attempts: number) => 30 * attempts;
+/** The outbox entry of an alert names it, so the list can show the alert. */
+export const alertRef = (alertId: number) => `alert:${alertId}`;
 
 export const severityOf = (level: number): NotifySeverity => (level >= 12 ? 'critical' : level >= 7 ? 'warning' : 'info');
 

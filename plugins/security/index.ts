@@ -17,6 +17,11 @@ const AlertQuery = z.object({
   minLevel: z.coerce.number().int().min(0).max(16).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+const NotificationQuery = z.object({
+  status: z.enum(['pending', 'sending', 'sent', 'failed', 'skipped']).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(1000).default(200),
+});
 
 /** One path, query or CLI value parsed as `field`: a bad one is a ValidationError (422) naming it. */
 function parseField<T extends z.ZodType>(field: string, schema: T, v: unknown): z.output<T> {
@@ -48,7 +53,7 @@ export default definePlugin({
     const sec = new Security({
       settings: s, logger: ctx.logger, em: () => ctx.db.em(), bus: ctx.bus,
       model: ctx.get(coreServices.model), ssh: ctx.get(coreServices.ssh), audit: ctx.get(coreServices.audit),
-      notifier: ctx.get(coreServices.notifier),
+      outbox: ctx.get(coreServices.outbox),
     });
 
     // Asterisk security events (AMI class `security`), one subscription per event name.
@@ -80,7 +85,7 @@ export default definePlugin({
 
     ctx.http.route('GET', '/sources', 'security.alerts:read', () => ({ sources: sec.tracker.list(), totals: sec.tracker.totals }));
     /** The outbox, newest first: each alert per target with its delivery status and error. */
-    ctx.http.route('GET', '/notifications', 'security.alerts:read', () => ({ notifications: [...sec.outbox].reverse(), stats: sec.stats }));
+    ctx.http.route('GET', '/notifications', 'security.alerts:read', (c) => sec.notifications(parseInput(NotificationQuery, c.query)));
 
     ctx.http.route('GET', '/status', 'security.posture:read', async (c) => {
       if (c.query.refresh === '1') await sec.collectAll(c.user);
@@ -163,8 +168,7 @@ export default definePlugin({
       });
     }
     if (s.posture.pollSeconds > 0) ctx.jobs.every(s.posture.pollSeconds * 1000, 'security.posture', async () => { await sec.collectAll(); });
-    if (s.routing.targets.length) ctx.jobs.every(5000, 'security.notify-retry', () => sec.retryDue());
-    ctx.lifecycle.onStop(async () => { await sec.flush(); await sec.settle(); });
+    ctx.lifecycle.onStop(() => sec.flush());
 
     /* ---------------------------------------------------------------- tile + service */
     if (ctx.settings.audit.blockCommitOnCritical) {

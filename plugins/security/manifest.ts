@@ -2,7 +2,7 @@ import { defineManifest, notifyTargetProblem, z } from '../../sdk/index.ts';
 
 const Target = z.strictObject({
   /**
-   * Delivered by the core notifier (and published on the bus): email needs ACM_SMTP_URL, SMS
+   * Delivered through the core outbox (and published on the bus): email needs ACM_SMTP_URL, SMS
    * ACM_SMS_WEBHOOK (without them the outbox shows `pending` and why); syslog and webhooks always.
    */
   type: z.enum(['email', 'sms', 'webhook', 'syslog']),

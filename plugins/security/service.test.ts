@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
+import type { OutboxInput } from '../../sdk/index.ts';
 import { SecuritySettings } from './manifest.ts';
 import { Security } from './service.ts';
 import { POSTURE_SCRIPT } from './posture-script.ts';
@@ -27,7 +28,7 @@ function fixture() {
       session: async () => { throw new Error('no sessions in this test'); },
     },
     audit: { record: async (r) => { audits.push(r); }, list: async () => [] },
-    notifier: { send: async () => ({ status: 'sent' }), channels: () => [] },
+    outbox: { enqueue: async () => { throw new Error('unused'); }, list: async () => ({ items: [], total: 0, page: 1, pageSize: 50 }), useTransports: () => undefined, drain: async () => undefined },
   });
   const admin = { userId: 1, username: 'admin', role: 'admin', tenantId: null, permissions: ['*'], scopes: [], can: () => true };
   return { sec, execs, audits, server, admin };
@@ -60,37 +61,39 @@ describe('posture collection and blacklist over SSH', () => {
   });
 });
 
-describe('notification retries', () => {
-  it('a failed delivery is retried when due, up to MAX_ATTEMPTS; a missing transport is pending, not retried', async () => {
-    let now = Date.parse('2026-01-05T10:00:00Z');
-    const results: { status: 'sent' | 'pending' | 'failed'; error?: string }[] = [{ status: 'failed', error: 'webhook answered HTTP 502' }, { status: 'sent' }];
-    const sent: any[] = [];
+describe('alert notifications', () => {
+  it('queue one outbox entry per target at or above its level, named after the alert; one that fails to queue leaves the others queued', async () => {
+    const queued: OutboxInput[] = [];
+    const published: any[] = [];
     const sec = new Security({
-      settings: SecuritySettings.parse({ routing: { targets: [{ type: 'webhook', to: 'http://127.0.0.1:9/hook' }, { type: 'sms', to: '+447700900123' }] } }),
-      logger: pino({ level: 'silent' }), em: () => { throw new Error('no db here'); }, bus: { publish: () => undefined, subscribe: () => () => undefined },
+      settings: SecuritySettings.parse({ routing: { targets: [
+        { type: 'webhook', to: 'http://127.0.0.1:9/hook?token=s3cret' }, { type: 'syslog', to: '192.0.2.9' },
+        { type: 'sms', to: '+447700900123' }, { type: 'email', to: 'ciso@example.com', minLevel: 12 },
+      ] } }),
+      logger: pino({ level: 'silent' }), em: () => { throw new Error('no db here'); },
+      bus: { publish: (subject, data) => { published.push({ subject, data }); }, subscribe: () => () => undefined },
       model: { clusters: async () => [], servers: async () => [], snapshot: async () => { throw new Error('unused'); } },
       ssh: {} as any, audit: { record: async () => undefined, list: async () => [] },
-      notifier: {
-        channels: () => ['webhook'],
-        send: async (m) => { sent.push(m); return m.channel === 'sms' ? { status: 'pending', error: 'no SMS gateway configured' } : results.shift()!; },
+      outbox: {
+        enqueue: async (input) => {
+          if (input.channel === 'syslog') throw new Error('database is locked');
+          queued.push(input);
+          return {} as any;
+        },
+        list: async () => ({ items: [], total: 0, page: 1, pageSize: 50 }), useTransports: () => undefined, drain: async () => undefined,
       },
-      now: () => now,
     });
-    const alert = { id: 1, source: 'wazuh', ruleId: '5712', level: 10, location: '/var/log/auth.log', srcIp: '203.0.113.45', description: 'brute force', time: null, firstSeen: '2026-01-05T10:00:00.000Z', lastSeen: '2026-01-05T10:00:00.000Z', count: 1, serverId: null, clusterId: null, agent: null, user: null, groups: [], noc: true, notified: true };
-    (sec as any).notify(alert, 0);
-    await sec.settle();
-    const [hook, sms] = sec.outbox;
-    expect(hook).toMatchObject({ status: 'retrying', attempts: 1, error: 'webhook answered HTTP 502', nextAt: '2026-01-05T10:00:30.000Z' });
-    expect(sms).toMatchObject({ status: 'pending', attempts: 1, error: 'no SMS gateway configured' });
-    sec.retryDue();
-    await sec.settle();
-    expect(sent).toHaveLength(2); // not due yet
-    now += 30_000;
-    sec.retryDue();
-    await sec.settle();
-    expect(sent).toHaveLength(3);
-    expect(hook).toMatchObject({ status: 'sent', attempts: 2, error: null, sentAt: '2026-01-05T10:00:30.000Z' });
-    expect(sms!.status).toBe('pending');
-    expect(sec.stats).toMatchObject({ notificationsSent: 1, notificationsPending: 1, notificationsFailed: 0 });
+    const alert = { id: 41, source: 'wazuh', ruleId: '5712', level: 10, location: '/var/log/auth.log', srcIp: '203.0.113.45', description: 'brute force', time: null, firstSeen: '2026-01-05T10:00:00.000Z', lastSeen: '2026-01-05T10:00:00.000Z', count: 1, serverId: null, clusterId: 3, agent: null, user: null, groups: [], noc: true, notified: true };
+    await (sec as any).notify(alert, 1);
+    expect(queued.map((q) => [q.channel, q.target, q.ref, q.dedupeKey, q.tenantId])).toEqual([
+      ['webhook', 'http://127.0.0.1:9/hook?token=s3cret', 'alert:41', 'alert:41', 1],
+      ['sms', '+447700900123', 'alert:41', 'alert:41', 1],
+    ]);
+    expect(queued[0]!.subject).toMatch(/^\[acm security\] level 10 wazuh:5712 from 203\.0\.113\.45: brute force$/);
+    expect(queued[0]!.message).toMatchObject({ source: 'acm-security', severity: 'warning', data: { alert: { id: 41 } } });
+    expect(queued[1]!.message).toMatchObject({ text: queued[1]!.subject });
+    expect(published.map((m) => [m.subject, m.data.target.type])).toEqual([
+      ['acm.1.3.0.security.notify', 'webhook'], ['acm.1.3.0.security.notify', 'syslog'], ['acm.1.3.0.security.notify', 'sms'],
+    ]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type {
-  AuditService, ClusterView, EventBus, ModelService, NotifierService, NotifyChannel, Principal, ServerView, SshService,
+  AuditService, ClusterView, EventBus, ModelService, NotifyChannel, OutboxService, OutboxStatus, Principal, ServerView, SshService,
 } from '../../sdk/index.ts';
 import { busSubject, ForbiddenError, NotFoundError, ValidationError } from '../../sdk/index.ts';
 import type { Logger } from 'pino';
@@ -15,7 +15,7 @@ import { auditSnapshots, RULES, summarize, type Finding } from './audit.ts';
 import { parseAlertText, type ParsedAlert } from './alerts.ts';
 import { SourceTracker, toSecurityEvent, EVENT_LEVELS, type SecurityEvent } from './asterisk-events.ts';
 import { blacklistCommand, parseManagerConf, validateBlacklistAddress } from './posture.ts';
-import { alertMessage, MAX_ATTEMPTS, retrySeconds, type Notification } from './alert-notifications.ts';
+import { alertMessage, alertRef, type Notification } from './alert-notifications.ts';
 import { amiFindings, parsePosture, POSTURE_SCRIPT, type ServerPosture } from './posture-script.ts';
 import type { AlertView } from './api/index.ts';
 
@@ -44,8 +44,8 @@ export interface SecurityDeps {
   model: ModelService;
   ssh: SshService;
   audit: AuditService;
-  /** Delivers the notifications (coreServices.notifier). */
-  notifier: NotifierService;
+  /** Keeps and delivers the notifications (coreServices.outbox). */
+  outbox: OutboxService;
   now?: () => number;
 }
 
@@ -61,13 +61,11 @@ export function rowToView(r: SecurityAlertRow): AlertView {
 
 export class Security {
   readonly tracker: SourceTracker;
-  readonly outbox: Notification[] = [];
   readonly postures = new Map<number, ServerPosture>();
   private queue: Promise<unknown> = Promise.resolve();
   private pending = 0;
-  private deliveries = new Set<Promise<void>>();
   private now: () => number;
-  stats = { alertsStored: 0, alertsDeduplicated: 0, notificationsSent: 0, notificationsFailed: 0, notificationsPending: 0, dropped: 0 };
+  stats = { alertsStored: 0, alertsDeduplicated: 0 };
 
   constructor(private d: SecurityDeps) {
     this.now = d.now ?? Date.now;
@@ -158,65 +156,49 @@ export class Security {
       await em.flush();
       this.stats.alertsStored++;
       const view = rowToView(row);
-      if (row.notified) this.notify(view, a.tenantId ?? 0);
+      if (row.notified) await this.notify(view, a.tenantId ?? null);
       return view;
     });
   }
 
-  /** Queues the alert for each target at or above its level; delivery runs outside the alert queue. */
-  private notify(alert: AlertView, tenantId: number): void {
+  /** Queues the alert in the core outbox for each target at or above its level (the outbox delivers and retries). */
+  private async notify(alert: AlertView, tenantId: number | null): Promise<void> {
     const { routing } = this.d.settings;
     const targets = routing.targets.filter((t) => alert.level >= (t.minLevel ?? routing.notifyLevel));
-    const subject = busSubject({ tenantId, clusterId: alert.clusterId, serverId: alert.serverId }, 'security', 'notify');
+    const subject = busSubject({ tenantId: tenantId ?? 0, clusterId: alert.clusterId, serverId: alert.serverId }, 'security', 'notify');
+    const at = new Date(this.now()).toISOString();
     // The bus still carries each notification, for whatever else listens (a site module, a relay…).
     for (const t of targets) {
-      const n: Notification = {
-        at: new Date(this.now()).toISOString(), target: { type: t.type, to: t.to }, alert,
-        status: 'sending', error: null, attempts: 0, sentAt: null, nextAt: null,
-      };
-      this.outbox.push(n);
-      if (this.outbox.length > 200) this.outbox.shift();
-      this.d.bus.publish(subject, n);
-      this.deliver(n);
-    }
-    if (!targets.length) this.d.bus.publish(subject, { at: new Date(this.now()).toISOString(), target: null, alert });
-  }
-
-  /** One attempt through the notifier; the outcome goes into the outbox entry. */
-  private deliver(n: Notification): void {
-    n.status = 'sending';
-    const p = (async () => {
-      const r = await this.d.notifier.send(alertMessage(n.target.type as NotifyChannel, n.target.to, n.alert));
-      n.attempts++;
-      n.error = r.error ?? null;
-      n.nextAt = null;
-      if (r.status === 'sent') {
-        Object.assign(n, { status: 'sent', sentAt: new Date(this.now()).toISOString() });
-        this.stats.notificationsSent++;
-      } else if (r.status === 'pending') {
-        n.status = 'pending';
-        this.stats.notificationsPending++;
-      } else if (n.attempts < MAX_ATTEMPTS) {
-        Object.assign(n, { status: 'retrying', nextAt: new Date(this.now() + retrySeconds(n.attempts) * 1000).toISOString() });
-      } else {
-        n.status = 'failed';
-        this.stats.notificationsFailed++;
-        this.d.logger.warn({ target: n.target, alert: n.alert.id, error: n.error }, 'security notification failed');
+      const { channel, to, subject: title, ...message } = alertMessage(t.type as NotifyChannel, t.to, alert);
+      try {
+        await this.d.outbox.enqueue({ channel, target: to, subject: title, message, tenantId, ref: alertRef(alert.id), dedupeKey: alertRef(alert.id) });
+      } catch (err) {
+        this.d.logger.error({ target: t.type, alert: alert.id, err: (err as Error).message }, 'security notification not queued');
       }
-    })().catch((err: Error) => { Object.assign(n, { status: 'failed', error: err.message }); });
-    this.deliveries.add(p);
-    void p.finally(() => this.deliveries.delete(p));
+      this.d.bus.publish(subject, { at, target: { type: t.type, to: t.to }, alert });
+    }
+    if (!targets.length) this.d.bus.publish(subject, { at, target: null, alert });
   }
 
-  /** Retries the failed notifications that are due (a job runs this). */
-  retryDue(): void {
-    const now = this.now();
-    for (const n of this.outbox) if (n.status === 'retrying' && n.nextAt && Date.parse(n.nextAt) <= now) this.deliver(n);
-  }
-
-  /** Waits for the deliveries under way. */
-  async settle(): Promise<void> {
-    while (this.deliveries.size) await Promise.allSettled([...this.deliveries]);
+  /** The outbox, newest first: each alert per target with its delivery status and error; totals per status. */
+  async notifications(q: { status?: OutboxStatus; page?: number; pageSize?: number } = {}): Promise<{
+    notifications: Notification[]; total: number; page: number; pageSize: number;
+    stats: Security['stats'] & { notificationsSent: number; notificationsPending: number; notificationsFailed: number };
+  }> {
+    const r = await this.d.outbox.list({ pageSize: 200, ...q });
+    const ids = [...new Set(r.items.map((n) => Number(/^alert:(\d+)$/.exec(n.ref ?? '')?.[1])).filter((id) => id > 0))];
+    const rows = ids.length ? await this.d.em().find(SecurityAlertSchema, { id: { $in: ids } }) : [];
+    const alerts = new Map(rows.map((row) => [alertRef(row.id), rowToView(row)]));
+    const total = async (status: OutboxStatus) => (await this.d.outbox.list({ status, pageSize: 1 })).total;
+    const [sent, pending, failed] = await Promise.all([total('sent'), total('pending'), total('failed')]);
+    return {
+      notifications: r.items.map((n) => ({
+        id: n.id, at: n.createdAt, target: { type: n.channel, to: n.target }, alert: alerts.get(n.ref ?? '') ?? null,
+        status: n.status, error: n.lastError, attempts: n.attempts, sentAt: n.sentAt, nextAt: n.status === 'pending' ? n.nextAt : null,
+      })),
+      total: r.total, page: r.page, pageSize: r.pageSize,
+      stats: { ...this.stats, notificationsSent: sent, notificationsPending: pending, notificationsFailed: failed },
+    };
   }
 
   /** Ingests a text of OSSEC/Wazuh alerts; every line is either stored or reported. */

@@ -56,6 +56,8 @@ export interface TestKernel {
   /** A client logged in as `admin`. */
   admin: TestClient;
   client(): TestClient;
+  /** Stops acm and starts it again on the same database and data directory (new port, new admin session). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,34 +135,46 @@ export async function startTestKernel(opts: TestKernelOptions = {}): Promise<Tes
   const db = await testDatabase();
   const cleanup = async () => { await db.drop(); root?.remove(); };
   const keys = fullLicense ? generateLicenseKeys() : undefined;
-  const acm = await createAcm({
-    dbUrl: db.dbUrl, dataDir: db.dataDir, adminPassword: TEST_ADMIN_PASSWORD, connectServers: false,
-    logger: pino({ level: process.env.ACM_TEST_LOG ?? 'silent' }), ...(root ? { rootDir: root.dir, site: root.site } : {}), ...acmOpts,
-    licenseKeys: [...(acmOpts.licenseKeys ?? []), ...(keys ? [keys.publicKeyPem] : [])],
-    services: Object.fromEntries((services ?? []).map((b) => [b.ref.id, b.impl])),
-  }).catch(async (err) => { await cleanup(); throw err; });
+  const boot = async () => {
+    const acm = await createAcm({
+      dbUrl: db.dbUrl, dataDir: db.dataDir, adminPassword: TEST_ADMIN_PASSWORD, connectServers: false,
+      logger: pino({ level: process.env.ACM_TEST_LOG ?? 'silent' }), ...(root ? { rootDir: root.dir, site: root.site } : {}), ...acmOpts,
+      licenseKeys: [...(acmOpts.licenseKeys ?? []), ...(keys ? [keys.publicKeyPem] : [])],
+      services: Object.fromEntries((services ?? []).map((b) => [b.ref.id, b.impl])),
+    });
+    const server = await listen(createHttpApp(acm), 0, '127.0.0.1');
+    attachEvents(server, acm);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const admin = httpClient(url);
+    const status = await admin.login('admin', TEST_ADMIN_PASSWORD);
+    if (status !== 200) throw new Error(`admin login failed: ${status}`);
+    return { acm, server, url, admin };
+  };
+  const halt = async ({ server, acm }: { server: Server; acm: Acm }) => {
+    await new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    await acm.close();
+  };
+  const first = await boot().catch(async (err) => { await cleanup(); throw err; });
   if (keys && fullLicense) {
-    await acm.license.install(acm.orm.em.fork(), issueLicense(keys.privateKeyPem, {
+    await first.acm.license.install(first.acm.orm.em.fork(), issueLicense(keys.privateKeyPem, {
       id: 'test', customer: 'tests', type: 'full', features: ['*'], maxExtensions: fullLicense.maxExtensions ?? null,
       issuedAt: new Date().toISOString(), expiresAt: null,
     }));
   }
-  const server = await listen(createHttpApp(acm), 0, '127.0.0.1');
-  attachEvents(server, acm);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const admin = httpClient(url);
-  const status = await admin.login('admin', TEST_ADMIN_PASSWORD);
-  if (status !== 200) throw new Error(`admin login failed: ${status}`);
-  return {
-    acm, url, server, admin,
-    client: () => httpClient(url),
+  const k: TestKernel = {
+    ...first,
+    client: () => httpClient(k.url),
+    async restart() {
+      await halt(k);
+      Object.assign(k, await boot());
+    },
     async stop() {
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections();
-      await acm.close();
+      await halt(k);
       await cleanup();
     },
   };
+  return k;
 }
 
 const entry = (p: TestPlugin) => (typeof p === 'string' ? { id: p } : p);

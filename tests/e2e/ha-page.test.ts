@@ -4,7 +4,8 @@ import { startUi, type UiHarness } from './harness.ts';
 
 /**
  * The HA page (`#/ha`) in headless Chromium: opened from the menu, it shows a group's state in
- * plain words, its VIPs and nodes, the history and the outbox; "Fail over" asks first. Short by
+ * plain words, its VIPs and nodes, the history and the outbox; "Fail over" asks first; "Apply
+ * config" commits the group's cluster. Short by
  * design: one kernel (no demo), one group created through the API.
  */
 let h: UiHarness;
@@ -25,10 +26,10 @@ beforeAll(async () => {
     servers.push(await post('/api/servers', { clusterId: cluster.id, name, host: `127.0.0.${i + 2}`, amiPort: 5038, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1', sshPort: 1, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1' }));
   }
   const g = await post(`${P}/groups`, { clusterId: cluster.id, name: 'e2e-pair' });
-  await post(`${P}/groups/${g.id}/nodes`, { serverId: servers[0].id, priority: 150, interface: 'eth0', sourceAddress: '192.0.2.1' });
-  await post(`${P}/groups/${g.id}/nodes`, { serverId: servers[1].id, priority: 100, interface: 'eth0', sourceAddress: '192.0.2.2' });
-  await post(`${P}/groups/${g.id}/vips`, { kind: 'voice', address: '192.0.2.100', prefix: 24, virtualRouterId: 77 });
-  await post(`${P}/groups/${g.id}/notify-targets`, { type: 'sms', target: '+447700900123' });
+  await post(`${P}/nodes`, { groupId: g.id, serverId: servers[0].id, priority: 150, interface: 'eth0', sourceAddress: '192.0.2.1' });
+  await post(`${P}/nodes`, { groupId: g.id, serverId: servers[1].id, priority: 100, interface: 'eth0', sourceAddress: '192.0.2.2' });
+  await post(`${P}/vips`, { groupId: g.id, kind: 'voice', address: '192.0.2.100', prefix: 24, virtualRouterId: 77 });
+  await post(`${P}/notify-targets`, { groupId: g.id, type: 'sms', target: '+447700900123' });
   page = await h.newPage();
   await h.login(page);
 }, 60_000);
@@ -53,6 +54,16 @@ describe('HA page', () => {
     expect(await dialog.innerText()).toMatch(/off ha-ast1\? The VIPs go to ha-ast2/);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
+    expect(h.consoleErrors).toEqual([]);
+  }, 60_000);
+
+  it('"Apply config" is the commit of the group\'s cluster and shows its revision (failed here: the nodes are unreachable)', async () => {
+    await page.getByRole('button', { name: 'Apply config' }).click();
+    const result = page.locator('acm-ha-page section[data-group="e2e-pair"] .ha-result');
+    await result.waitFor({ timeout: 15_000 });
+    expect(await result.innerText()).toMatch(/^Apply config\s+revision \d+: failed \(\d+ files\) — ha-ast1: not connected over AMI/);
+    const [rev] = (await h.k.admin.json('GET', '/api/revisions')).body.items;
+    expect(rev).toMatchObject({ status: 'failed', author: 'admin' });
     expect(h.consoleErrors).toEqual([]);
   }, 60_000);
 });

@@ -5,7 +5,7 @@ import { ROOT_DIR } from '../../core/app.ts';
 import { createHttpApp, listen } from '../../core/http/server.ts';
 import { attachEvents } from '../../core/http/events.ts';
 import { startDemo, type RunningDemo } from '../../core/demo/demo.ts';
-import { startTestKernel, TEST_ADMIN_PASSWORD, type TestKernel } from '../../sdk/testing/kernel.ts';
+import { startTestKernel, TEST_ADMIN_PASSWORD, type TestKernel, type TestPlugin } from '../../sdk/testing/kernel.ts';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -28,9 +28,9 @@ export interface UiHarness {
 /**
  * Starts acm with the demo enterprise (simulated Asterisk, live calls), an HTTP server with the
  * API and the web app composed as `acm serve` does (createHttpApp + uiMiddleware + WebSocket),
- * and one headless Chromium.
+ * and one headless Chromium. `plugins`: only these (startTestKernel's), instead of the repository's.
  */
-export async function startUi(opts: { demo?: boolean } = {}): Promise<UiHarness> {
+export async function startUi(opts: { demo?: boolean; plugins?: TestPlugin[] } = {}): Promise<UiHarness> {
   // ssh2 occasionally generates an ed25519 host key it cannot parse back (a leading zero byte,
   // ~1 in 500 keys; the demo makes ten): the simulator then fails to start. Retry that alone.
   for (let attempt = 1; ; attempt++) {
@@ -42,10 +42,10 @@ export async function startUi(opts: { demo?: boolean } = {}): Promise<UiHarness>
   }
 }
 
-async function startUiOnce(opts: { demo?: boolean }): Promise<UiHarness> {
+async function startUiOnce(opts: { demo?: boolean; plugins?: TestPlugin[] }): Promise<UiHarness> {
   let demo: RunningDemo | undefined;
   const k = await startTestKernel({
-    connectServers: !!opts.demo,
+    connectServers: !!opts.demo, ...(opts.plugins ? { plugins: opts.plugins } : {}),
     connection: { keepAliveMs: 0, actionTimeoutMs: 3000, reconnect: { initialMs: 100, maxMs: 500 } },
     beforeConnect: opts.demo ? async (acm) => { demo = await startDemo(acm, ROOT_DIR, { stepMs: 400 }); } : undefined,
   });

@@ -466,6 +466,8 @@ describe('revisions, rollback and batch', () => {
     const rolled = (await h.k.admin.json('GET', `/api/revisions?clusterId=${tpa1.id}&pageSize=1`)).body.items[0];
     expect(rolled).toMatchObject({ status: 'deployed', rollbackOf: prev, previousId: latest.id });
     expect(await outcome.innerText()).toContain(`revision ${rolled.id}`);
+    // Checked again after the rollback: what each server holds, file by file.
+    for (const server of ['tpa1-ast1', 'tpa1-ast2']) expect(await outcome.locator(`li[data-server="${server}"]`).innerText()).toMatch(new RegExp(`^${server}: ok — (\\d+) of \\1 files as deployed$`));
     // Both servers of tpa1 run the old caller ID again.
     for (const server of ['tpa1-ast1', 'tpa1-ast2']) expect(h.demo!.simulators.get(server)!.readConfig(pushedFile), server).not.toContain(newCid);
 

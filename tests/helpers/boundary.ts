@@ -5,10 +5,11 @@ import { importMap } from '../../core/http/ui.ts';
 
 /**
  * The plugin boundary (DESIGN §3), checked on import specifiers:
- * - code under plugins/<id>/ and sites/<site>/modules/<id>/ may import its own files, the SDK
- *   (sdk/), another plugin's or module's `api/` folder, and npm packages — nothing else of this
- *   repository (no core/, no other plugin's internals, no tests/); only its tests (`*.test.*`,
- *   files under its `test/`) may import the test kit, sdk/testing/;
+ * - code under plugins/<id>/, sites/<site>/modules/<id>/ and sdk/tutorial/<id>/ (the SDK's
+ *   tutorial plugin) may import its own files, the SDK (sdk/index.ts), another plugin's or
+ *   module's `api/` folder, and npm packages — nothing else of this repository (no other sdk/
+ *   file, no core/, no other plugin's internals, no tests/); only its tests (`*.test.*`, files
+ *   under its `test/`) may import the test kit, sdk/testing/;
  * - browser code: a plugin's `ui/*.js` may import its own ui/ files and what the shell's import
  *   map provides (Lit, and the shell's shared modules as `acm/<file>.js`); the shell, core/ui/,
  *   its own files and the import map's packages. No relative path out of those folders, no URLs.
@@ -17,11 +18,12 @@ export interface Violation { file: string; line: number; specifier: string; reas
 
 const CODE = /\.(ts|mts|cts|tsx|js|mjs)$/;
 
-/** plugins/<id> or sites/<site>/modules/<id> of a repo-relative path, or null. */
+/** plugins/<id>, sites/<site>/modules/<id> or sdk/tutorial/<id> of a repo-relative path, or null. */
 function unitOf(rel: string): string | null {
   const p = rel.split(sep);
   if (p[0] === 'plugins' && p.length >= 2) return p.slice(0, 2).join('/');
   if (p[0] === 'sites' && p[2] === 'modules' && p.length >= 4) return p.slice(0, 4).join('/');
+  if (p[0] === 'sdk' && p[1] === 'tutorial' && p.length >= 3) return p.slice(0, 3).join('/');
   return null;
 }
 
@@ -36,7 +38,9 @@ function* sourceFiles(dir: string): Generator<string> {
 
 function unitDirs(root: string): string[] {
   const subdirs = (d: string) => { try { return readdirSync(d).map((n) => join(d, n)).filter((p) => statSync(p).isDirectory()); } catch { return []; } };
-  return [...subdirs(join(root, 'plugins')), ...subdirs(join(root, 'sites')).flatMap((s) => subdirs(join(s, 'modules')))];
+  return [
+    ...subdirs(join(root, 'plugins')), ...subdirs(join(root, 'sites')).flatMap((s) => subdirs(join(s, 'modules'))), ...subdirs(join(root, 'sdk', 'tutorial')),
+  ];
 }
 
 const isTestFile = (relToUnit: string) => /\.test\.[cm]?[jt]sx?$/.test(relToUnit) || relToUnit.split(sep)[0] === 'test';
@@ -80,10 +84,11 @@ function codeRule(root: string, own: string, test: boolean): Rule {
     const rel = relative(root, target);
     const parts = rel.split(sep);
     if (!under(root, target)) return 'imports a file outside the project';
-    if (parts[0] === 'sdk') return parts[1] === 'testing' && !test ? 'imports sdk/testing/, the test kit: only tests may' : null;
-    if (parts[0] === 'core') return 'imports core/: plugins and site modules use the SDK (sdk/index.ts)';
     const unit = unitOf(rel);
     if (unit === own) return null;
+    if (parts[0] === 'sdk' && parts[1] === 'testing') return test ? null : 'imports sdk/testing/, the test kit: only tests may';
+    if (parts[0] === 'sdk' && !unit) return parts.join('/') === 'sdk/index.ts' ? null : `imports ${parts.join('/')}: the SDK is sdk/index.ts, which exports what plugins use`;
+    if (parts[0] === 'core') return 'imports core/: plugins and site modules use the SDK (sdk/index.ts)';
     if (unit && parts[unit.split('/').length] === 'api') return null;
     if (unit) return `imports internals of ${unit}: only its api/ folder is public`;
     return `imports ${parts[0]}/, which is neither the SDK nor a plugin's api/`;

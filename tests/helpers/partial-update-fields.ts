@@ -104,7 +104,8 @@ export function conferenceGens(p: Parents): Gens {
   };
 }
 
-export function haGens(clusterId: number, servers: number[]): Record<string, Gens> {
+export function haGens(clusterId: number, servers: number[], groups: number[]): Record<string, Gens> {
+  const groupId = fc.constantFrom(...groups);
   return {
     groups: {
       clusterId: fc.constant(clusterId), name: name('ha-'), description: text(), services: fc.subarray(['ami', 'sip']), witness: ip,
@@ -113,19 +114,19 @@ export function haGens(clusterId: number, servers: number[]): Record<string, Gen
       checkInterval: fc.integer({ min: 1, max: 60 }), checkFall: fc.integer({ min: 1, max: 20 }), checkRise: fc.integer({ min: 1, max: 20 }),
     },
     nodes: {
-      serverId: fc.constantFrom(...servers), priority: fc.integer({ min: 1, max: 254 }), interface: iface, sourceAddress: ip, replicationAddress: ip,
+      groupId, serverId: fc.constantFrom(...servers), priority: fc.integer({ min: 1, max: 254 }), interface: iface, sourceAddress: ip, replicationAddress: ip,
     },
     vips: {
-      kind: fc.constantFrom('voice', 'web', 'trunk'), address: fc.ipV4(), prefix: fc.integer({ min: 1, max: 32 }), interface: iface,
+      groupId, kind: fc.constantFrom('voice', 'web', 'trunk'), address: fc.ipV4(), prefix: fc.integer({ min: 1, max: 32 }), interface: iface,
       virtualRouterId: fc.integer({ min: 1, max: 255 }),
     },
     'sync-paths': {
-      path: fc.stringMatching(/^\/[a-z0-9_]{1,8}(\/[a-z0-9_]{1,8}){0,2}$/),
+      groupId, path: fc.stringMatching(/^\/[a-z0-9_]{1,8}(\/[a-z0-9_]{1,8}){0,2}$/),
       excludes: fc.uniqueArray(fc.stringMatching(/^[a-z0-9_*]{1,8}(\.[a-z*]{1,4})?$/), { maxLength: 4 }),
     },
     'notify-targets': {
       // Host targets suit syslog and snmp; the other types refuse them, which must change nothing.
-      type: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('syslog', 'snmp') }, { weight: 1, arbitrary: fc.constantFrom('email', 'webhook', 'sms') }), target: fc.tuple(fc.domain(), fc.option(port)).map(([h, p]) => (p ? `${h}:${p}` : h)), enabled: fc.boolean(),
+      groupId, type: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('syslog', 'snmp') }, { weight: 1, arbitrary: fc.constantFrom('email', 'webhook', 'sms') }), target: fc.tuple(fc.domain(), fc.option(port)).map(([h, p]) => (p ? `${h}:${p}` : h)), enabled: fc.boolean(),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClusterSnapshotView, ConfigFileEntry } from '../../../sdk/commit.ts';
+import type { DeployPlace } from '../../model/entities.ts';
 import { renderAcl, ACL_FILE } from './acl.ts';
 import { renderDialplan, DIALPLAN_FILE } from './dialplan.ts';
 import { MOH_FILE, PARKING_FILE, renderMusicOnHold, renderParking } from './features.ts';
@@ -17,6 +18,10 @@ export interface RenderedFile {
   reload: string;
   /** SHA-256 of the UTF-8 content, hex. */
   sha256: string;
+  /** The text diffs and revision views show when it is not `content`: its secrets masked. */
+  shown?: string;
+  /** A deploy target's file (core/commit/targets.ts): `reload` is then the target. */
+  deploy?: DeployPlace;
 }
 
 /**

@@ -5,8 +5,11 @@ import type { AsteriskConnections } from '../../asterisk/connections.ts';
 import { ClusterSchema, RevisionSchema, ServerSchema, type Revision, type Server } from '../../model/entities.ts';
 import type { SshTransport } from '../../asterisk/ssh-transport.ts';
 import { amiProbe, verifyLoaded } from './index.ts';
+import type { RenderedFile } from '../render/index.ts';
+import { byTarget, type DeployTargetRegistry } from '../targets.ts';
+import { serverView } from '../snapshot.ts';
 
-type File = { name: string; reload: string; content: string; sha256: string };
+type File = RenderedFile;
 
 export interface FileDrift {
   name: string;
@@ -23,7 +26,7 @@ export interface ServerDrift {
   /** `ok`: every file and every module as deployed; `drift`: something differs; `restart-required`: only what a restart applies; `unreachable`: could not check. */
   status: 'ok' | 'drift' | 'restart-required' | 'unreachable';
   files: FileDrift[];
-  /** What is not loaded as deployed, `<server>: <module>: <object> <message>`. */
+  /** What is not loaded as deployed, `<server>: <module or deploy target>: <object> <message>`. */
   loaded: string[];
   /** What only an Asterisk restart applies, same form. */
   restart: string[];
@@ -43,6 +46,8 @@ export interface DriftDeps {
   em: EntityManager;
   connections: AsteriskConnections;
   verifiers: ReadonlyMap<string, ModuleVerifier>;
+  /** The deploy targets: their verify runs for each server's target files. */
+  targets: DeployTargetRegistry;
   deployed(em: EntityManager, clusterId: number): Promise<Revision | null>;
   filesOf(em: EntityManager, rev: Revision): Promise<File[]>;
   /** An SSH session to the server, host key checked (pinned on first use). */
@@ -59,7 +64,7 @@ async function fileHashes(ssh: SshTransport, configDir: string, files: readonly 
   try {
     const out: FileDrift[] = [];
     for (const f of files) {
-      const r = await ssh.exec(`sha256sum ${quoted(posix.join(configDir, f.name))}`);
+      const r = await ssh.exec(`sha256sum ${quoted(f.deploy?.path ?? posix.join(configDir, f.name))}`);
       const actual = r.code === 0 ? (/^([0-9a-f]{64})\b/.exec(r.stdout.trim())?.[1] ?? null) : null;
       out.push({ name: f.name, expected: f.sha256, actual, ok: actual === f.sha256 });
     }
@@ -85,14 +90,15 @@ export async function clusterDrift(deps: DriftDeps, clusterId: number): Promise<
   const files = await deps.filesOf(deps.em, rev);
   const prevRev = rev.previousId ? await deps.em.findOne(RevisionSchema, { id: rev.previousId }) : null;
   const previous = prevRev ? await deps.filesOf(deps.em, prevRev) : [];
-  const modules = [...new Set(files.map((f) => f.reload))];
+  const modules = [...new Set(files.filter((f) => !f.deploy).map((f) => f.reload))];
   const configDir = cluster.asteriskConfigDir ?? '/etc/asterisk';
   const out: ServerDrift[] = [];
   for (const server of servers) {
     const row: ServerDrift = { server: server.name, serverId: server.id, status: 'ok', files: [], loaded: [], restart: [] };
     const errors: string[] = [];
     try {
-      row.files = await fileHashes(await deps.ssh(server), configDir, files);
+      // A deploy target's files are checked on their own server only.
+      row.files = await fileHashes(await deps.ssh(server), configDir, files.filter((f) => !f.deploy || f.deploy.serverId === server.id));
     } catch (err) {
       errors.push(`SSH: ${(err as Error).message}`);
     }
@@ -104,6 +110,7 @@ export async function clusterDrift(deps: DriftDeps, clusterId: number): Promise<
     } else {
       errors.push('AMI: not connected');
     }
+    for (const [target, held] of byTarget(files, server.id)) row.loaded.push(...(await deps.targets.verify(target, serverView(server), held)));
     if (errors.length) row.error = errors.join('; ');
     // A difference found counts even when the other half could not be checked.
     row.status = row.files.some((f) => !f.ok) || row.loaded.length ? 'drift'

@@ -1,4 +1,8 @@
 import { Migration, type MigrationObject } from '../../../sdk/index.ts';
+import { Migration20261202065218_drop_notifications as DropOutboxSqlite } from './sqlite/Migration20261202065218_drop_notifications.ts';
+import { Migration20261202065218_drop_notifications as DropOutboxMysql } from './mysql/Migration20261202065218_drop_notifications.ts';
+import { Migration20261202065940_placed as PlacedSqlite } from './sqlite/Migration20261202065940_placed.ts';
+import { Migration20261202065940_placed as PlacedMysql } from './mysql/Migration20261202065940_placed.ts';
 
 /**
  * The HA plugin's migrations, per driver. These two were generated from entities.ts with MikroORM's
@@ -99,7 +103,11 @@ class HaOutboxMysql extends Migration {
 
 const NAME = 'ha_Migration20261201120000_initial';
 const OUTBOX = 'ha_Migration20261215120000_outbox';
+/** The outbox moved to the core's notification_outbox (coreServices.outbox). */
+const DROP_OUTBOX = 'ha_Migration20261202065218_drop_notifications';
+/** Children placed like their group (tenant, site, cluster): the resource kit scopes them. */
+const PLACED = 'ha_Migration20261202065940_placed';
 export const migrations: { sqlite: MigrationObject[]; mysql: MigrationObject[] } = {
-  sqlite: [{ name: NAME, class: HaInitialSqlite }, { name: OUTBOX, class: HaOutboxSqlite }],
-  mysql: [{ name: NAME, class: HaInitialMysql }, { name: OUTBOX, class: HaOutboxMysql }],
+  sqlite: [{ name: NAME, class: HaInitialSqlite }, { name: OUTBOX, class: HaOutboxSqlite }, { name: DROP_OUTBOX, class: DropOutboxSqlite }, { name: PLACED, class: PlacedSqlite }],
+  mysql: [{ name: NAME, class: HaInitialMysql }, { name: OUTBOX, class: HaOutboxMysql }, { name: DROP_OUTBOX, class: DropOutboxMysql }, { name: PLACED, class: PlacedMysql }],
 };

@@ -36,15 +36,18 @@ describe('HA model API', () => {
   it('creates a group with nodes, VIPs, synced paths and notification targets; audits it', async () => {
     group = await create(k.admin, `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair', witness: '192.168.0.1', trunks: [{ name: 'talktalk', address: '172.20.15.1' }] });
     expect(group).toMatchObject({ name: 'lon-pair', services: ['ami', 'sip'], advertInt: 1, checkFall: 2, sipPort: 5060 });
-    await create(k.admin, `${P}/groups/${group.id}/nodes`, { serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
-    await create(k.admin, `${P}/groups/${group.id}/nodes`, { serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' });
-    const vip = await create(k.admin, `${P}/groups/${group.id}/vips`, { kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
-    await create(k.admin, `${P}/groups/${group.id}/sync-paths`, { path: '/etc/asterisk', excludes: ['*.tmp'] });
-    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'syslog', target: '192.168.0.5:514' });
-    const full = (await k.admin.json('GET', `${P}/groups/${group.id}`)).body;
-    expect(full.nodes.map((n: any) => n.priority)).toEqual([150, 100]);
-    expect(full.vips).toHaveLength(1);
-    expect(full.syncPaths[0]).toMatchObject({ path: '/etc/asterisk', excludes: ['*.tmp'] });
+    await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
+    await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' });
+    const vip = await create(k.admin, `${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
+    await create(k.admin, `${P}/sync-paths`, { groupId: group.id, path: '/etc/asterisk', excludes: ['*.tmp'] });
+    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'syslog', target: '192.168.0.5:514' });
+    const list = async (kind: string, sort = 'id') => (await k.admin.json('GET', `${P}/${kind}?groupId=${group.id}&sort=${sort}`)).body;
+    const nodes = await list('nodes', '-priority');
+    expect(nodes.items.map((n: any) => n.priority)).toEqual([150, 100]);
+    // Placed as their group: the group's tenant, site and cluster.
+    expect(nodes.items[0]).toMatchObject({ groupId: group.id, tenantId: group.tenantId, siteId: cluster.siteId, clusterId: cluster.id });
+    expect((await list('vips')).total).toBe(1);
+    expect((await list('sync-paths')).items[0]).toMatchObject({ path: '/etc/asterisk', excludes: ['*.tmp'] });
     const put = await k.admin.json('PUT', `${P}/vips/${vip.id}`, { prefix: 25 });
     expect(put.status).toBe(200);
     expect(put.body.prefix).toBe(25);
@@ -53,28 +56,51 @@ describe('HA model API', () => {
     expect(auditLog).toContain('ha.vip.update');
   });
 
-  it('answers 422 naming the bad fields, 409 on duplicates, 404 on unknown ids', async () => {
+  it('answers 422 naming the bad fields and the duplicates, 404 on unknown ids', async () => {
     const bad = await k.admin.json('POST', `${P}/groups`, { clusterId: cluster.id, name: 'x y', witness: 'gateway', advertInt: 0, colour: 1 });
     expect(bad.status).toBe(422);
     const fields = bad.body.problems.map((p: any) => p.field).sort();
     expect(fields).toEqual(['advertInt', 'colour', 'name', 'witness']);
-    const vip = await k.admin.json('POST', `${P}/groups/${group.id}/vips`, { kind: 'fax', address: '10.0.0.300', prefix: 40, virtualRouterId: 256, interface: 'eth0\n[x]' });
+    const vip = await k.admin.json('POST', `${P}/vips`, { groupId: group.id, kind: 'fax', address: '10.0.0.300', prefix: 40, virtualRouterId: 256, interface: 'eth0\n[x]' });
     expect(vip.status).toBe(422);
     expect(vip.body.problems.map((p: any) => p.field).sort()).toEqual(['address', 'interface', 'kind', 'virtualRouterId']);
-    expect((await k.admin.json('POST', `${P}/groups/${group.id}/vips`, { kind: 'web', address: '192.168.0.219', prefix: 24, virtualRouterId: 51 })).status).toBe(409);
+    const field = async (path: string, body: object) => {
+      const r = await k.admin.json('POST', `${P}/${path}`, body);
+      expect(r.status, JSON.stringify(r.body)).toBe(422);
+      return r.body.problems.map((p: any) => p.field);
+    };
+    expect(await field('vips', { groupId: group.id, kind: 'web', address: '192.168.0.219', prefix: 24, virtualRouterId: 51 })).toEqual(['virtualRouterId']);
+    expect(await field('vips', { groupId: group.id, kind: 'web', address: '192.168.0.218', prefix: 24, virtualRouterId: 52 })).toEqual(['address']);
+    const node = { groupId: group.id, serverId: servers[0]!.id, priority: 120, interface: 'eth0', sourceAddress: '192.168.0.9' };
+    expect(await field('nodes', node)).toEqual(['serverId']);
+    const spare = await create(k.admin, '/api/servers', { clusterId: cluster.id, name: 'lon-ast3', host: '127.0.0.3', enabled: false });
+    expect(await field('nodes', { ...node, serverId: spare.id, priority: 100 })).toEqual(['priority']);
+    expect(await field('nodes', { ...node, groupId: 9999 })).toEqual(['groupId']);
     // Addresses keepalived and the agent would read differently: octal-looking octets, zone ids.
     for (const witness of ['010.0.0.1', 'fe80::1%eth0', '[2001:db8::1]']) {
       const w = await k.admin.json('POST', `${P}/groups`, { clusterId: cluster.id, name: 'wit', witness });
       expect(w.status, witness).toBe(422);
       expect(w.body.problems.map((p: any) => p.field), witness).toEqual(['witness']);
     }
-    const prio = await k.admin.json('POST', `${P}/groups/${group.id}/nodes`, { serverId: 9999, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.9' });
-    expect(prio.status).toBe(422);
-    expect(prio.body.problems[0].field).toBe('serverId');
-    const path = await k.admin.json('POST', `${P}/groups/${group.id}/sync-paths`, { path: '/etc/../root', excludes: ['$(rm)'] });
+    // Every problem at once: a server not of the group's cluster, a priority another node has.
+    expect((await field('nodes', { groupId: group.id, serverId: 9999, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.9' })).sort()).toEqual(['priority', 'serverId']);
+    const path = await k.admin.json('POST', `${P}/sync-paths`, { groupId: group.id, path: '/etc/../root', excludes: ['$(rm)'] });
     expect(path.body.problems.map((p: any) => p.field).sort()).toEqual(['excludes.0', 'path']);
     expect((await k.admin.json('GET', `${P}/groups/9999`)).status).toBe(404);
-    expect((await k.admin.json('POST', `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' })).status).toBe(409);
+    expect(await field('groups', { clusterId: cluster.id, name: 'lon-pair' })).toEqual(['name']);
+    const elsewhere = await create(k.admin, '/api/clusters', { siteId: cluster.siteId, name: 'lon-2' });
+    const move = await k.admin.json('PUT', `${P}/groups/${group.id}`, { clusterId: elsewhere.id });
+    expect(move.status).toBe(422);
+    expect(move.body.problems).toEqual([{ field: 'clusterId', message: 'a group cannot move to another cluster' }]);
+  });
+
+  it('describes each resource in /api/openapi.json, the schema the page\'s form is built from', async () => {
+    const doc = (await k.admin.json('GET', '/api/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([`${P}/groups`, `${P}/nodes/{id}`, `${P}/vips/{id}/copy`, `${P}/sync-paths`, `${P}/notify-targets/{id}`]));
+    const schemas = doc.components.schemas;
+    expect(schemas.HaGroupInput.required).toEqual(expect.arrayContaining(['clusterId', 'name']));
+    for (const input of ['HaNodeInput', 'HaVipInput', 'HaSyncPathInput', 'HaNotifyTargetInput']) expect(schemas[input].required, input).toContain('groupId');
+    expect(schemas.HaVipInput.properties.kind.enum).toEqual(['voice', 'web', 'trunk']);
   });
 
   it('renders keepalived.conf and node.json per node, secrets masked', async () => {

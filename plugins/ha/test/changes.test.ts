@@ -31,11 +31,11 @@ describe('HA writes and the changes waiting', () => {
   it('a group, its nodes, VIPs and syslog targets wait for a commit of their cluster; synced paths and email targets are only audited', async () => {
     expect(await waiting()).toEqual([]);
     const group = await create(k.admin, `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' });
-    const node = await create(k.admin, `${P}/groups/${group.id}/nodes`, { serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
-    const vip = await create(k.admin, `${P}/groups/${group.id}/vips`, { kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
-    const syslog = await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'syslog', target: '192.168.0.5:514' });
-    const email = await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'email', target: 'noc@example.com' });
-    const path = await create(k.admin, `${P}/groups/${group.id}/sync-paths`, { path: '/etc/asterisk' });
+    const node = await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
+    const vip = await create(k.admin, `${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
+    const syslog = await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'syslog', target: '192.168.0.5:514' });
+    const email = await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'email', target: 'noc@example.com' });
+    const path = await create(k.admin, `${P}/sync-paths`, { groupId: group.id, path: '/etc/asterisk' });
 
     const items = await waiting();
     expect(items.map((c) => [c.entity, c.action, c.entityId, c.clusterId])).toEqual([
@@ -58,8 +58,9 @@ describe('HA writes and the changes waiting', () => {
     const before = await waiting();
     const events = (await k.admin.json('GET', '/api/audit?q=ha.&pageSize=1000')).body.total;
     const [group] = (await k.admin.json('GET', `${P}/groups`)).body.items;
-    const twin = await k.admin.json('POST', `${P}/groups/${group.id}/vips`, { kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 52 });
-    expect(twin.status).toBe(409);
+    const twin = await k.admin.json('POST', `${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 52 });
+    expect(twin.status).toBe(422);
+    expect(twin.body.problems.map((p: any) => p.field)).toEqual(['address']);
     expect(await waiting()).toEqual(before);
     expect((await k.admin.json('GET', '/api/audit?q=ha.&pageSize=1000')).body.total).toBe(events);
   });
@@ -68,5 +69,14 @@ describe('HA writes and the changes waiting', () => {
     const res = await k.admin.json('POST', '/api/commit', { clusterId: cluster.id });
     expect(res.status).toBe(200);
     expect(await waiting()).toEqual([]);
+  });
+
+  it('deleting a group deletes what is under it, and waits for a commit of its cluster', async () => {
+    const [group] = (await k.admin.json('GET', `${P}/groups`)).body.items;
+    const under = async () => Promise.all(['nodes', 'vips', 'notify-targets'].map(async (kind) => (await k.admin.json('GET', `${P}/${kind}?groupId=${group.id}`)).body.total));
+    expect(await under()).toEqual([1, 1, 2]);
+    expect((await k.admin.json('DELETE', `${P}/groups/${group.id}`)).status).toBe(204);
+    expect(await under()).toEqual([0, 0, 0]);
+    expect((await waiting()).map((c) => [c.entity, c.action, c.entityId, c.clusterId])).toEqual([['ha.group', 'delete', group.id, cluster.id]]);
   });
 });

@@ -3,10 +3,10 @@
  * ha_events once (also when the history is read again), published on the bus, delivered through
  * the outbox to syslog (a UDP listener), a webhook (a local HTTP server), email (an smtp-server)
  * and SNMP traps (a net-snmp receiver), SMS pending; the outbox per target;
- * /deploy, /failover, /sync, /events.
+ * /failover, /sync, /events (deploying the nodes' files is the commit: deploy-target.test.ts).
  */
 import dgram from 'node:dgram';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -97,9 +97,9 @@ beforeAll(async () => {
     }));
   }
   group = await create(k.admin, `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' });
-  await create(k.admin, `${P}/groups/${group.id}/nodes`, { serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
-  await create(k.admin, `${P}/groups/${group.id}/nodes`, { serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' });
-  await create(k.admin, `${P}/groups/${group.id}/vips`, { kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
+  await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
+  await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' });
+  await create(k.admin, `${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
 }, 60_000);
 
 afterAll(async () => {
@@ -113,7 +113,7 @@ afterAll(async () => {
 
 describe('notifications', () => {
   it('validates targets per type', async () => {
-    const bad = async (type: string, target: string) => (await k.admin.json('POST', `${P}/groups/${group.id}/notify-targets`, { type, target })).body.problems?.[0]?.field;
+    const bad = async (type: string, target: string) => (await k.admin.json('POST', `${P}/notify-targets`, { groupId: group.id, type, target })).body.problems?.[0]?.field;
     expect(await bad('syslog', 'not a host!')).toBe('target');
     expect(await bad('webhook', 'ftp://x/')).toBe('target');
     expect(await bad('webhook', 'http://user:pw@x/')).toBe('target');
@@ -123,11 +123,11 @@ describe('notifications', () => {
 
   it('collected node events go to ha_events once, to the bus, and through the outbox to syslog, a webhook, email and SNMP; SMS waits', async () => {
     const port = (udp.address() as { port: number }).port;
-    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'syslog', target: `127.0.0.1:${port}` });
-    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'webhook', target: `http://127.0.0.1:${(web.address() as { port: number }).port}/hook` });
-    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'email', target: 'noc@example.com' });
-    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'sms', target: '+447700900123' });
-    await create(k.admin, `${P}/groups/${group.id}/notify-targets`, { type: 'snmp', target: `127.0.0.1:${trapPort}` });
+    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'syslog', target: `127.0.0.1:${port}` });
+    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'webhook', target: `http://127.0.0.1:${(web.address() as { port: number }).port}/hook` });
+    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'email', target: 'noc@example.com' });
+    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'sms', target: '+447700900123' });
+    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'snmp', target: `127.0.0.1:${trapPort}` });
     const inst = `acm_${group.id}_voice_51`;
     writeState(0, 'events.jsonl', `${ev('2026-01-05T10:00:00.000Z', inst, 'BACKUP')}\n${ev('2026-01-05T10:00:03.000Z', inst, 'MASTER')}\n`);
     expect((await k.admin.json('POST', `${P}/collect`)).status).toBe(200);
@@ -192,18 +192,19 @@ describe('notifications', () => {
   });
 });
 
-describe('acm ha log', () => {
-  it('prints the collected history of every node with timestamps (oldest first), per group, as JSON too', async () => {
+describe('acm ha', () => {
+  const run = async (...args: string[]) => {
     const { Command } = await import('commander');
-    const run = async (...args: string[]) => {
-      const group = new Command('ha').exitOverride();
-      for (const r of (k.acm as any).kernel.cliRegistrars().filter((x: any) => x.id === 'ha')) r.register(group, cliContext());
-      const lines: string[] = [];
-      const orig = console.log;
-      console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
-      try { await group.parseAsync(['node', 'ha', ...args]); } finally { console.log = orig; }
-      return lines;
-    };
+    const ha = new Command('ha').exitOverride();
+    for (const r of (k.acm as any).kernel.cliRegistrars().filter((x: any) => x.id === 'ha')) r.register(ha, cliContext());
+    const lines: string[] = [];
+    const orig = console.log;
+    console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
+    try { await ha.parseAsync(['node', 'ha', ...args]); } finally { console.log = orig; }
+    return lines;
+  };
+
+  it('log prints the collected history of every node with timestamps (oldest first), per group, as JSON too', async () => {
     const out = await run('log', '-n', '3');
     expect(out).toHaveLength(3);
     expect(out[0]).toMatch(/^2026-01-05T10:00:00\.000Z\s+lon-pair\s+lon-ast1\s+acm_\d+_voice_51\s+BACKUP\s+lon-ast1: instance acm_\d+_voice_51 is now BACKUP$/);
@@ -212,25 +213,17 @@ describe('acm ha log', () => {
     expect(json.map((e: any) => e.state)).toEqual(['BACKUP', 'MASTER', 'FAULT']);
     expect(json[0]).toMatchObject({ group: 'lon-pair', node: 'lon-ast1' });
   });
+
+  it('lists, adds and deletes what is under a group (the resource kit\'s commands)', async () => {
+    const added = JSON.parse((await run('sync-paths', 'add', '--set', `groupId=${group.id}`, '--set', 'path=/var/spool/asterisk/voicemail', '--json')).join('\n'));
+    expect(added).toMatchObject({ groupId: group.id, clusterId: group.clusterId, path: '/var/spool/asterisk/voicemail', excludes: [] });
+    expect((await run('sync-paths', 'list', '--json')).join('\n')).toContain('/var/spool/asterisk/voicemail');
+    expect(await run('sync-paths', 'delete', String(added.id))).toEqual([`deleted sync-path ${added.id}`]);
+    expect((await k.admin.json('GET', `${P}/sync-paths/${added.id}`)).status).toBe(404);
+  });
 });
 
 describe('routes', () => {
-  it('/deploy writes node.json and keepalived.conf to every node and reports the reload', async () => {
-    for (const s of sims) { mkdirSync(join(s.fsRoot, 'etc/acm-ha'), { recursive: true }); mkdirSync(join(s.fsRoot, 'etc/keepalived'), { recursive: true }); }
-    const r = await k.admin.json('POST', `${P}/groups/${group.id}/deploy`);
-    expect(r.status).toBe(200);
-    expect(r.body.results.map((x: any) => x.server)).toEqual(['lon-ast1', 'lon-ast2']);
-    // the simulator has no systemctl: deployed, but the reload is reported as failed
-    expect(r.body.results[0]).toMatchObject({ ok: false, error: expect.stringMatching(/systemctl/) });
-    const conf = readFileSync(join(sims[1]!.fsRoot, 'etc/keepalived/keepalived.conf'), 'utf8');
-    expect(conf).toContain('priority 100');
-    expect(conf).toContain('unicast_src_ip 192.168.0.215');
-    const node = JSON.parse(readFileSync(join(sims[0]!.fsRoot, 'etc/acm-ha/node.json'), 'utf8'));
-    expect(node).toMatchObject({ node: 'lon-ast1', primary: true, syslog: [] });
-    const audit = JSON.stringify((await k.admin.json('GET', '/api/audit?q=ha.group.deploy')).body);
-    expect(audit).toContain('ha.group.deploy');
-  });
-
   it('/failover runs the agent on the node, records the event and notifies; a non-member is refused', async () => {
     const bad = await k.admin.json('POST', `${P}/groups/${group.id}/failover`, { serverId: 9999 });
     expect(bad.status).toBe(422);
@@ -244,7 +237,7 @@ describe('routes', () => {
   });
 
   it('/sync pauses without a single active node, then copies the active node\'s files over one SFTP session', async () => {
-    await create(k.admin, `${P}/groups/${group.id}/sync-paths`, { path: '/etc/asterisk', excludes: ['*.tmp'] });
+    await create(k.admin, `${P}/sync-paths`, { groupId: group.id, path: '/etc/asterisk', excludes: ['*.tmp'] });
     const inst = `acm_${group.id}_voice_51`;
     writeState(0, 'vrrp.json', JSON.stringify({ [inst]: { state: 'MASTER', at: new Date().toISOString() } }));
     writeState(1, 'vrrp.json', JSON.stringify({ [inst]: { state: 'MASTER', at: new Date().toISOString() } }));

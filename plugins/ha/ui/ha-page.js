@@ -2,10 +2,11 @@
 // The HA plugin's page (`#/ha`): every HA group with its nodes, VIPs and who holds them, the
 // state in plain words (GET /status), file sync per path, the event history, the notification
 // outbox per target, and — for ha.group:write — adding and changing groups (the shared form),
-// deploy, failover (confirmed) and full resync.
+// applying the config (a commit of the group's cluster: keepalived.conf and node.json go out
+// with its revision), failover (confirmed) and full resync.
 // Light DOM with the shell's stylesheet (app.css): no inline styles or scripts (CSP).
 import { LitElement, html, nothing } from 'lit';
-import { api, can, confirmDialog, formatDate, toast } from 'acm/sdk.js';
+import { api, can, confirmDialog, formatDate, notifyChanged, toast } from 'acm/sdk.js';
 
 const API = '/api/plugins/ha';
 /** The group state as a badge colour: orange during failover, red when broken. */
@@ -56,7 +57,7 @@ export class AcmHaPage extends LitElement {
     /** @type {any[] | null} */
     this.recent = null;
     this.outboxError = '';
-    /** @type {string} what is running: `deploy:1`, `failover:1:7`, `resync:1` */
+    /** @type {string} what is running: `apply:1`, `failover:1:7`, `resync:1` */
     this.busy = '';
     /** @type {Record<number, {action: string, lines: {text: string, ok: boolean}[]}>} */
     this.results = {};
@@ -113,17 +114,22 @@ export class AcmHaPage extends LitElement {
     } catch (err) { this.outboxError = errText(err); }
   }
 
-  /** @param {any} g */
-  async deploy(g) {
-    this.busy = `deploy:${g.id}`;
+  /**
+   * "Apply config": the commit of the group's cluster, as the topbar's Commit does for every
+   * cluster; its revision holds the nodes' keepalived.conf and node.json (diff, rollback).
+   * @param {any} g
+   */
+  async apply(g) {
+    this.busy = `apply:${g.id}`;
     try {
-      const r = await api('POST', `${API}/groups/${g.id}/deploy`);
-      const lines = r.results.map((/** @type {any} */ x) => ({ ok: x.ok, text: `${x.server}: ${x.ok ? 'deployed, keepalived reloaded' : `FAILED — ${x.error ?? 'unknown error'}`}` }));
-      this.results = { ...this.results, [g.id]: { action: 'Deploy', lines } };
-      const bad = lines.filter((/** @type {any} */ l) => !l.ok).length;
-      toast(bad ? `Deploy of ${g.name}: ${plural(bad, 'node')} failed` : `Deployed ${g.name}`, bad ? 'error' : 'success');
+      const r = await api('POST', '/api/commit', { clusterId: g.clusterId });
+      notifyChanged();
+      const lines = r.revisions.map((/** @type {any} */ x) => ({ ok: x.status !== 'failed', text: `revision ${x.id ?? '-'}: ${x.status}${x.files.length ? ` (${plural(x.files.length, 'file')})` : ''}${x.error ? ` — ${x.error}` : ''}` }));
+      this.results = { ...this.results, [g.id]: { action: 'Apply config', lines } };
+      const bad = lines.some((/** @type {any} */ l) => !l.ok);
+      toast(bad ? `Applying the config of ${g.name} failed; the servers were rolled back` : `Applied the config of ${g.name}`, bad ? 'error' : 'success');
     } catch (err) {
-      toast(`Deploy of ${g.name} failed: ${errText(err)}`, 'error');
+      toast(`Applying the config of ${g.name} failed: ${errText(err)}`, 'error');
     } finally {
       this.busy = '';
     }
@@ -185,7 +191,7 @@ export class AcmHaPage extends LitElement {
     const back = () => { this.mode = 'list'; void this.load(); };
     const name = this.mode === 'edit' ? (this.groups ?? []).find((g) => g.id === this.editId)?.name : '';
     return html`<header class="page-head"><h1>${this.mode === 'new' ? 'Add HA group' : `Change HA group ${name ?? ''}`}</h1></header>
-      <acm-object-form resource="ha-groups" path="${API}/groups" schema-source="${API}/schemas" schema-name="GroupInput" permission="ha.group"
+      <acm-object-form resource="ha-groups" path="${API}/groups" schema-name="HaGroupInput" permission="ha.group"
         .mode=${this.mode} .itemId=${this.editId} .sections=${GROUP_SECTIONS} .hints=${GROUP_HINTS} @acm-saved=${back} @acm-cancel=${back}></acm-object-form>`;
   }
 
@@ -215,7 +221,7 @@ export class AcmHaPage extends LitElement {
         <span class="muted">as of ${formatDate(g.timestamp)}</span>
         ${write ? html`<button type="button" class="small" aria-label="Change ${g.name}" @click=${() => this.openForm('edit', g.id)}>Change</button>
           <button type="button" class="small danger" aria-label="Delete ${g.name}" ?disabled=${!!this.busy} @click=${() => void this.removeGroup(g)}>Delete</button>
-          <button type="button" class="small" ?disabled=${!!this.busy} @click=${() => void this.deploy(g)}>${this.busy === `deploy:${g.id}` ? 'Deploying…' : 'Deploy'}</button>
+          ${can('core.commit:write') ? html`<button type="button" class="small" ?disabled=${!!this.busy} @click=${() => void this.apply(g)}>${this.busy === `apply:${g.id}` ? 'Applying…' : 'Apply config'}</button>` : nothing}
           <button type="button" class="small" ?disabled=${!!this.busy} @click=${() => void this.resync(g)}>${this.busy === `resync:${g.id}` ? 'Resyncing…' : 'Full resync'}</button>` : nothing}
       </div>
       ${result ? html`<div class="ha-result" role="status"><strong>${result.action}</strong>

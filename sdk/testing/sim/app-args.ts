@@ -75,6 +75,11 @@ const STANDARD_ARGS: Record<string, number> = {
   read: 6, // app_read.c: variable, filename, maxdigits, options, attempts, timeout
   playback: 2, // app_playback.c: filenames, options
   answer: 2, // pbx_builtins.c: delay, (no)answer_cdr
+  queue: 10, // app_queue.c queue_exec: queuename, options, url, announceoverride, timeout, agi, macro, gosub, rule, position
+  addqueuemember: 7, // aqm_exec: queuename, interface, penalty, options, membername, state_interface, wrapuptime
+  removequeuemember: 2, // rqm_exec: queuename, interface
+  pausequeuemember: 4, // pqm_exec: queuename, interface, options, reason
+  unpausequeuemember: 4, // upqm_exec: queuename, interface, options, reason
 };
 
 /**

@@ -41,3 +41,26 @@ it('a handler may answer Error, or fail (an Error answer naming the simulator), 
   expect((await c.action('ConfbridgeKick', { Conference: '1', Channel: 'PJSIP/a-1' })).get('Response')).toBe('Success');
   await expect(c.action('ConfbridgeLock', { Conference: '1' })).rejects.toThrow(/Internal simulator error: boom/);
 });
+
+it('onExec answers an SSH command the simulator does not know, also after a restart, and is undone', async () => {
+  const { SshTransport } = await import('../../../core/asterisk/ssh-transport.ts');
+  const node = new SimulatedAsterisk();
+  await node.start({ sshPort: 0, authFailDelayMs: 20 });
+  const run = async (cmd: string) => {
+    const t = new SshTransport({ host: '127.0.0.1', port: node.ports.ssh, username: 'asterisk', password: 'asterisk-Secret1', hostKeySha256: node.hostKeySha256 });
+    await t.connect();
+    try { return await t.exec(cmd); } finally { await t.close(); }
+  };
+  try {
+    let reloads = 0;
+    const undo = node.onExec('systemctl reload-or-restart keepalived', () => ({ code: reloads++ ? 1 : 0, stderr: reloads > 1 ? 'Job failed\n' : '' }));
+    expect(await run('systemctl reload-or-restart keepalived')).toMatchObject({ code: 0, stderr: '' });
+    await node.restart();
+    expect(await run('  systemctl reload-or-restart keepalived ')).toMatchObject({ code: 1, stderr: 'Job failed\n' });
+    expect(reloads).toBe(2);
+    undo();
+    expect(await run('systemctl reload-or-restart keepalived')).toMatchObject({ code: 127, stderr: 'sh: 1: systemctl: not found\n' });
+  } finally {
+    await node.stop();
+  }
+});

@@ -11,6 +11,8 @@
  *   simulator does not know (or replaces its answer) and sees the request's headers;
  * - files: `writeConfig`/`readConfig` under /etc/asterisk, `fsRoot` for the rest of the disk
  *   (what acm pushed over SFTP), `createDataDir`/`removeDataDir` under astdatadir;
+ * - SSH: `onExec(command, handler)` answers a shell command the simulator does not know
+ *   (`systemctl reload-or-restart keepalived`) and counts nothing itself: the handler does;
  * - the running PBX, `state` (PbxState): `newChannel(...)`, `hangup(channel)`, AstDB as `db`
  *   (`/family/key` -> value), `conferences` (ConfBridge rooms -> members), `queues` (app_queue:
  *   members, callers; built from queues.conf), `emitAmi`;
@@ -22,7 +24,7 @@ import path from 'node:path';
 import { AmiServer, type SimAmiUser } from './ami-server.ts';
 import type { SimActionHandler } from './ami-server-core.ts';
 import { AriServer } from './ari-server.ts';
-import { SftpServer } from './sftp-server.ts';
+import { SftpServer, type SimExecHandler } from './sftp-server.ts';
 import { SipUdpServer } from './sip-udp.ts';
 import { PbxState, type Fields } from './state.ts';
 import { DEFAULT_CONFIG_FILES, DEFAULT_QUEUE_FILES, DEFAULT_SYSTEM_NAME, renderQueuesConf } from './defaults.ts';
@@ -32,6 +34,7 @@ export { PbxState } from './state.ts';
 export { CallGenerator } from './call-generator.ts';
 export type { CallGeneratorOptions } from './call-generator.ts';
 export type { SimAmiUser } from './ami-server.ts';
+export type { SimExecAnswer, SimExecHandler } from './sftp-server.ts';
 export type { SimActionAnswer, SimActionHandler, SimActionRequest } from './ami-server-core.ts';
 export type { Fields, SimChannel, SimConferenceMember } from './state.ts';
 export { parseConfig, dirSource, mapSource } from './config-parser.ts';
@@ -109,6 +112,8 @@ export class SimulatedAsterisk {
   private readonly astDb = new Map<string, string>();
   /** Tests' AMI action handlers by lower-case name; kept across restart(). */
   private readonly actionHandlers = new Map<string, SimActionHandler>();
+  /** Tests' SSH command handlers by exact command line; kept across restart(). */
+  private readonly execHandlers = new Map<string, SimExecHandler>();
 
   /** Root of the simulated filesystem; `/etc/asterisk` is `configRoot`. */
   get fsRoot(): string {
@@ -157,7 +162,7 @@ export class SimulatedAsterisk {
       this.ports.ami = await this.ami.start(opts.amiPort ?? 0, host);
       this.ports.ari = await this.ari.start(opts.ariPort ?? 0, host);
       if ((opts.sshPort ?? 0) >= 0) {
-        this.sftp = new SftpServer({ users: this.users.ssh, fsRoot: this.fsRoot, runCli: (c) => this.ami.cli(c), hostKey: this.sshHostKey });
+        this.sftp = new SftpServer({ users: this.users.ssh, fsRoot: this.fsRoot, runCli: (c) => this.ami.cli(c), hostKey: this.sshHostKey, exec: this.execHandlers });
         this.sshHostKey = this.sftp.hostKey;
         this.ports.ssh = await this.sftp.start(opts.sshPort ?? 0, host);
       }
@@ -278,6 +283,16 @@ export class SimulatedAsterisk {
     const key = action.toLowerCase();
     this.actionHandlers.set(key, handler);
     return () => { if (this.actionHandlers.get(key) === handler) this.actionHandlers.delete(key); };
+  }
+
+  /**
+   * Answer the SSH exec `command` (the exact line, trimmed) with `handler` (before or after start,
+   * kept across restart): for what a real server runs that the simulator does not. Returns the undo.
+   */
+  onExec(command: string, handler: SimExecHandler): () => void {
+    const key = command.trim();
+    this.execHandlers.set(key, handler);
+    return () => { if (this.execHandlers.get(key) === handler) this.execHandlers.delete(key); };
   }
 
   /** Drop every AMI client connection (the listener stays up). */

@@ -1,7 +1,8 @@
 /**
  * Simulated SSH/SFTP target (ssh2 Server): password auth, an SFTP subsystem over a temp
  * directory (virtual `/` = `fsRoot`, so `/etc/asterisk` = `fsRoot/etc/asterisk`), and an exec
- * channel for a few commands (`asterisk -rx '<cli>'`, `sha256sum`, `cat`, `true`).
+ * channel for a few commands (`asterisk -rx '<cli>'`, `sha256sum`, `cat`, `true`) and those a
+ * test answers itself (`exec`).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -12,6 +13,10 @@ import type { Connection, ServerChannel, SFTPWrapper, AcceptConnection } from 's
 const { Server, utils } = ssh2;
 const STATUS = utils.sftp.STATUS_CODE;
 
+/** What a test's handler answers to an SSH command. */
+export interface SimExecAnswer { code: number; stdout?: string; stderr?: string }
+export type SimExecHandler = (command: string) => SimExecAnswer | Promise<SimExecAnswer>;
+
 export interface SftpServerOptions {
   /** username -> password */
   users: Record<string, string>;
@@ -20,6 +25,8 @@ export interface SftpServerOptions {
   runCli: (cmd: string) => string[] | undefined;
   /** The host key (OpenSSH private key) to keep, as a restarted server keeps its own; default: a new one. */
   hostKey?: string;
+  /** Tests' answers to other commands, by exact (trimmed) command line. */
+  exec?: ReadonlyMap<string, SimExecHandler>;
 }
 
 export class SftpServer {
@@ -126,6 +133,12 @@ export class SftpServer {
       return;
     }
     if (command.trim() === 'true') return done(0, '');
+    const handler = this.opts.exec?.get(command.trim());
+    if (handler) {
+      void Promise.resolve().then(() => handler(command.trim()))
+        .then((a) => done(a.code, a.stdout ?? '', a.stderr ?? ''), (err: Error) => done(1, '', `${err.message}\n`));
+      return;
+    }
     done(127, '', `sh: 1: ${command.split(/\s+/)[0]}: not found\n`);
   }
 

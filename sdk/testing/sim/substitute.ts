@@ -18,6 +18,8 @@ export interface ChannelData {
   vars?: Record<string, string>;
   /** AstDB, keyed `family/key`. */
   db?: Record<string, string>;
+  /** The PJSIP endpoint the channel came from (`CHANNEL(endpoint)`). */
+  endpoint?: string;
 }
 
 const MAX_DEPTH = 15; // MAX_VARIABLE_SUB_RECURSE_DEPTH
@@ -111,6 +113,10 @@ function callFunction(call: string, chan: ChannelData): string | undefined {
       return partyField(chan.connectedLine, args);
     case 'DB':
       return chan.db?.[args];
+    case 'CHANNEL':
+      // func_channel.c / chan_pjsip: only the item acm's dialplan reads is modelled.
+      if (args.trim().toLowerCase() !== 'endpoint') throw new Error(`CHANNEL(${args}) has no model in substitute.ts`);
+      return chan.endpoint ?? '';
     case 'FILTER': {
       // func_strings.c: AST_STANDARD_RAW_ARGS with two slots: the string is the unsplit rest.
       const comma = firstArgEnd(args);

@@ -1,0 +1,108 @@
+import { EntitySchema } from '../../sdk/index.ts';
+
+/** One ACD queue of a cluster (app_queue). Tables of this plugin are prefixed `queues_`. */
+export interface Queue {
+  id: number;
+  tenantId: number;
+  siteId: number;
+  clusterId: number;
+  /** The queue's name in queues.conf (tenant-prefixed there for hosted tenants). */
+  name: string;
+  /** Dialled to reach the queue; also the suffix of the agents' log-in codes. */
+  number: string;
+  description?: string | null;
+  strategy: string;
+  /** Seconds a member's phone rings before the next try. */
+  timeout: number;
+  retry: number;
+  wrapupTime: number;
+  /** Callers waiting at most; 0 = unlimited. */
+  maxCallers: number;
+  weight: number;
+  musicClass?: string | null;
+  announceFrequency: number;
+  announcePosition: string;
+  announceHoldTime: string;
+  periodicAnnounceFrequency: number;
+  /** Seconds within which an answered call counts for the service level. */
+  serviceLevel: number;
+  joinEmpty: string;
+  leaveWhenEmpty: string;
+  ringInUse: boolean;
+  autoPause: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * A static member (`member =>` in queues.conf): one extension, or every extension of a group on
+ * the queue's cluster. Extensions whose `queue` field names the queue are members as well.
+ */
+export interface QueueMember {
+  id: number;
+  tenantId: number;
+  siteId: number;
+  clusterId: number;
+  queueId: number;
+  extensionId?: number | null;
+  groupId?: number | null;
+  penalty: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const placed = {
+  id: { type: 'integer', primary: true, autoincrement: true },
+  tenantId: { type: 'integer', index: true },
+  siteId: { type: 'integer', index: true },
+  clusterId: { type: 'integer', index: true },
+} as const;
+const stamps = {
+  createdAt: { type: 'datetime', onCreate: () => new Date() },
+  updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+} as const;
+
+export const QueueSchema = new EntitySchema<Queue>({
+  name: 'QueuesQueue',
+  tableName: 'queues_queues',
+  uniques: [{ properties: ['clusterId', 'name'] }, { properties: ['clusterId', 'number'] }],
+  properties: {
+    ...placed,
+    name: { type: 'string', length: 40 },
+    number: { type: 'string', length: 20 },
+    description: { type: 'string', length: 255, nullable: true },
+    strategy: { type: 'string', length: 16, default: 'ringall' },
+    timeout: { type: 'integer', default: 15 },
+    retry: { type: 'integer', default: 5 },
+    wrapupTime: { type: 'integer', default: 0 },
+    maxCallers: { type: 'integer', default: 0 },
+    weight: { type: 'integer', default: 0 },
+    musicClass: { type: 'string', length: 80, nullable: true },
+    announceFrequency: { type: 'integer', default: 0 },
+    announcePosition: { type: 'string', length: 8, default: 'no' },
+    announceHoldTime: { type: 'string', length: 8, default: 'no' },
+    periodicAnnounceFrequency: { type: 'integer', default: 0 },
+    serviceLevel: { type: 'integer', default: 20 },
+    joinEmpty: { type: 'string', length: 8, default: 'yes' },
+    leaveWhenEmpty: { type: 'string', length: 8, default: 'no' },
+    ringInUse: { type: 'boolean', default: false },
+    autoPause: { type: 'string', length: 4, default: 'no' },
+    ...stamps,
+  },
+});
+
+export const QueueMemberSchema = new EntitySchema<QueueMember>({
+  name: 'QueuesMember',
+  tableName: 'queues_members',
+  uniques: [{ properties: ['queueId', 'extensionId'] }, { properties: ['queueId', 'groupId'] }],
+  properties: {
+    ...placed,
+    queueId: { type: 'integer', index: true },
+    extensionId: { type: 'integer', nullable: true },
+    groupId: { type: 'integer', nullable: true },
+    penalty: { type: 'integer', default: 0 },
+    ...stamps,
+  },
+});
+
+export const queueEntities = [QueueSchema, QueueMemberSchema];
