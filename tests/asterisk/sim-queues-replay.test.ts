@@ -106,7 +106,9 @@ const MEMBER_CASES = [
   'DBGet-persistent-members', 'Command-queue-show-ussales', 'QueueRemove-no-interface', 'QueueRemove-unknown-queue',
   'QueueRemove-not-there', 'QueueRemove-static', 'QueuePause-no-paused', 'QueuePause-not-found', 'QueuePause-unknown-queue',
   'QueuePause-all-queues', 'QueuePause-unpause', 'QueuePenalty-no-penalty', 'QueuePenalty-negative', 'QueuePenalty-not-found',
-  'QueuePenalty', 'QueueStatus-after-changes', 'QueueRemove', 'QueueAdd-unpaused-reason',
+  'QueuePenalty', 'QueueStatus-after-changes', 'QueueRemove', 'QueueAdd-unpaused-reason', 'QueueMemberRingInUse-no-ringinuse',
+  'QueueMemberRingInUse-not-truth', 'QueueMemberRingInUse-not-found', 'QueueMemberRingInUse', 'QueueReset-unknown-queue', 'QueueReset',
+  'Command-queue-show-after-ringinuse',
 ];
 
 describe('member actions as recorded (ami-Queue-members.notes.txt)', () => {

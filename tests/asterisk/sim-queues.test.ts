@@ -36,6 +36,8 @@ function parse(raw: string): Frame[] {
 
 /** Send an action; the answer's frames (response plus the events it caused) after a short settle. */
 async function act(action: Record<string, string>, frames = 1): Promise<Frame[]> {
+  await new Promise((r) => setTimeout(r, 10));
+  c.take(); // events that came before
   c.send(`${Object.entries(action).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
   await c.waitFor((d) => countFrames(d) >= frames);
   await new Promise((r) => setTimeout(r, 20));
@@ -242,5 +244,8 @@ describe('the call generator on the config-driven queues', () => {
     const q = sim.state.queues.get('acmq');
     expect(q?.entries).toEqual([]);
     expect((q?.completed ?? 0) + (q?.abandoned ?? 0)).toBe(joins.length);
+    expect(q?.members.some((m) => m.callsTaken > 0)).toBe(true);
+    expect(await answer({ Action: 'QueueReset', Queue: 'acmq' })).toEqual(success('Queue stats reset successfully'));
+    expect([q?.completed, q?.abandoned, q?.members.some((m) => m.callsTaken > 0)]).toEqual([0, 0, false]);
   });
 });

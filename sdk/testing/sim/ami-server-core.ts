@@ -56,7 +56,7 @@ export interface Session {
 /** Write classes an action needs (any one suffices); [] = class-free. */
 export const ACTION_CLASSES: Record<string, string[]> = {
   ping: [], logoff: [], login: [], challenge: [], events: [], listcommands: [], queuestatus: [], queuesummary: [],
-  queueadd: ['agent'], queueremove: ['agent'], queuepause: ['agent'], queuepenalty: ['agent'],
+  queueadd: ['agent'], queueremove: ['agent'], queuepause: ['agent'], queuepenalty: ['agent'], queuememberringinuse: ['agent'], queuereset: [],
   command: ['command'],
   corestatus: ['system', 'reporting'], coresettings: ['system', 'reporting'], status: ['system', 'call', 'reporting'],
   coreshowchannels: ['system', 'reporting'], originate: ['originate'], hangup: ['system', 'call'], redirect: ['call'],

@@ -1,12 +1,13 @@
 /**
  * app_queue's AMI actions with the answers of apps/app_queue.c (Asterisk 20.20.1):
  * manager_queues_status, manager_queues_summary, manager_add_queue_member,
- * manager_remove_queue_member, manager_pause_queue_member, manager_queue_member_penalty.
+ * manager_remove_queue_member, manager_pause_queue_member, manager_queue_member_penalty,
+ * manager_queue_member_ringinuse, manager_queue_reset.
  * When app_queue is not running they do not exist.
  */
 import type { AmiMessage } from '../../../core/asterisk/ami-parser.ts';
 import { AmiServerCore, type Session } from './ami-server-core.ts';
-import { astTrue } from './queues-config.ts';
+import { astFalse, astTrue } from './queues-config.ts';
 import type { Fields } from './state.ts';
 
 /** The header as astman_get_header gives it ('' when missing). */
@@ -116,7 +117,25 @@ export class AmiQueueActions extends AmiServerCore {
     const penaltyS = header(m, 'Penalty');
     if (!iface || !penaltyS) return this.error(s, m, "Need 'Interface' and 'Penalty' parameters.");
     const penalty = /^\s*([+-]?\d+)/.exec(penaltyS);
-    if (!this.state.queues.penalty(header(m, 'Queue'), iface, penalty ? Number(penalty[1]) | 0 : 0)) this.error(s, m, 'Invalid interface, queuename or penalty');
+    if (!this.state.queues.setValue(header(m, 'Queue'), iface, { penalty: penalty ? Number(penalty[1]) | 0 : 0 })) this.error(s, m, 'Invalid interface, queuename or penalty');
     else this.respond(s, m, 'Success', [['Message', 'Interface penalty set successfully']]);
+  }
+
+  a_queuememberringinuse(s: Session, m: AmiMessage): void {
+    if (!this.queueRunning(s, m)) return;
+    const iface = header(m, 'Interface');
+    const v = header(m, 'RingInUse');
+    if (!iface || !v) return this.error(s, m, "Need 'Interface' and 'RingInUse' parameters.");
+    if (!astTrue(v) && !astFalse(v)) return this.error(s, m, "'RingInUse' parameter must be a truth value (yes/no, on/off, 0/1, etc)");
+    // The failure text ends with a newline of its own (a bare LF before the frame's CRLF).
+    if (!this.state.queues.setValue(header(m, 'Queue'), iface, { ringinuse: astTrue(v) })) this.error(s, m, 'Invalid interface, queuename, or ringinuse value\n');
+    else this.respond(s, m, 'Success', [['Message', 'Interface ringinuse set successfully']]);
+  }
+
+  /** QueueReset: clear_stats always succeeds, whatever the queue name. */
+  a_queuereset(s: Session, m: AmiMessage): void {
+    if (!this.queueRunning(s, m)) return;
+    this.state.queues.resetStats(header(m, 'Queue'));
+    this.respond(s, m, 'Success', [['Message', 'Queue stats reset successfully']]);
   }
 }

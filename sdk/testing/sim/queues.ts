@@ -287,10 +287,14 @@ export class QueueStore {
     return found > 0;
   }
 
-  /** set_member_value(MEMBER_PENALTY): false for a negative penalty, an unknown queue or interface. */
-  penalty(queue: string, iface: string, penalty: number): boolean {
-    if (penalty < 0) {
-      this.host.log.push(`ERROR app_queue.c: Invalid penalty (${penalty})`);
+  /**
+   * set_member_value: a member's penalty (QueueMemberPenalty) or ringinuse (QueueMemberRinginuse)
+   * in one queue or, when `queue` is empty, every queue. False for a negative penalty, an unknown
+   * queue or interface.
+   */
+  setValue(queue: string, iface: string, value: { penalty: number } | { ringinuse: boolean }): boolean {
+    if ('penalty' in value && value.penalty < 0) {
+      this.host.log.push(`ERROR app_queue.c: Invalid penalty (${value.penalty})`);
       return false;
     }
     const qs = queue ? [this.get(queue)].filter((q): q is SimQueue => q !== undefined) : this.list();
@@ -299,11 +303,21 @@ export class QueueStore {
       const m = q.members.find((x) => same(x.iface, iface));
       if (!m) continue;
       found++;
-      m.penalty = penalty;
-      this.host.emit('QueueMemberPenalty', this.blob(q, m));
+      if ('penalty' in value) m.penalty = value.penalty;
+      else m.ringinuse = value.ringinuse;
+      this.host.emit('penalty' in value ? 'QueueMemberPenalty' : 'QueueMemberRinginuse', this.blob(q, m));
     }
     if (!found) this.host.log.push(qs.length === 0 ? 'ERROR app_queue.c: Invalid queuename' : 'ERROR app_queue.c: Invalid interface');
     return found > 0;
+  }
+
+  /** clear_stats (QueueReset): a queue's (or every queue's) counters and its members' calls. */
+  resetStats(queue: string): void {
+    for (const q of this.queues) {
+      if (queue && !same(q.name, queue)) continue;
+      Object.assign(q, { holdtime: 0, talktime: 0, completed: 0, abandoned: 0, completedInSl: 0, abandonedInSl: 0 });
+      for (const m of q.members) Object.assign(m, { callsTaken: 0, lastCall: 0, inCall: 0 });
+    }
   }
 
   /** Device state of `device` (undefined: of any device) changed: update_status of every member watching it. */
