@@ -34,14 +34,15 @@ function parse(raw: string): Frame[] {
   return raw.split('\r\n\r\n').filter((f) => f !== '').map((f) => Object.fromEntries(f.split('\r\n').map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)])));
 }
 
-/** Send an action; the answer's frames (response plus the events it caused) after a short settle. */
+/** Send an action; its response and the `frames - 1` frames after it (events it caused), after a short settle. */
 async function act(action: Record<string, string>, frames = 1): Promise<Frame[]> {
   await new Promise((r) => setTimeout(r, 10));
   c.take(); // events that came before
   c.send(`${Object.entries(action).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
-  await c.waitFor((d) => countFrames(d) >= frames);
+  const fromResponse = (d: string) => parse(d).slice(Math.max(0, parse(d).findIndex((f) => f.Response !== undefined)));
+  await c.waitFor((d) => d.includes('Response: ') && fromResponse(d).length >= frames);
   await new Promise((r) => setTimeout(r, 20));
-  return parse(c.take());
+  return fromResponse(c.take());
 }
 
 async function answer(action: Record<string, string>): Promise<Frame> {
@@ -241,6 +242,17 @@ describe('the call generator on the config-driven queues', () => {
     expect(new Set(joins.map((e) => get(e, 'Queue')))).toEqual(new Set(['acmq']));
     expect(events.some((e) => e.name === 'QueueMemberStatus' && get(e, 'Interface') === 'PJSIP/6101' && get(e, 'Status') === '6')).toBe(true);
     expect(events.some((e) => e.name === 'QueueMemberAdded' && get(e, 'Membership') === 'dynamic')).toBe(true);
+    // As recorded (ami-ev-queue-call.txt): AgentCalled, then QueueCallerLeave before AgentConnect, AgentComplete with the reason.
+    const agent = events.filter((e) => e.name.startsWith('Agent') && e.name !== 'AgentLogin' && e.name !== 'AgentLogoff');
+    const connect = agent.findIndex((e) => e.name === 'AgentConnect');
+    expect(connect).toBeGreaterThan(0);
+    const id = get(agent[connect]!, 'Uniqueid');
+    const forCall = events.filter((e) => get(e, 'Uniqueid') === id && /^(Agent|QueueCaller)/.test(e.name)).map((e) => e.name);
+    expect(forCall).toEqual(['QueueCallerJoin', 'AgentCalled', 'QueueCallerLeave', 'AgentConnect', 'AgentComplete']);
+    const complete = agent.find((e) => e.name === 'AgentComplete' && get(e, 'Uniqueid') === id);
+    expect(complete?.fields.slice(-6).map(([k]) => k)).toEqual(['Queue', 'Interface', 'MemberName', 'HoldTime', 'TalkTime', 'Reason']);
+    expect(get(complete!, 'DestChannel')).toMatch(/^PJSIP\/6101-/);
+    expect(events.find((e) => e.name === 'QueueCallerLeave')?.fields.slice(-3).map(([k]) => k)).toEqual(['Queue', 'Position', 'Count']);
     const q = sim.state.queues.get('acmq');
     expect(q?.entries).toEqual([]);
     expect((q?.completed ?? 0) + (q?.abandoned ?? 0)).toBe(joins.length);

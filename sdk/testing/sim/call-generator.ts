@@ -5,7 +5,8 @@
  *
  * Produces: registrations (ContactStatus/PeerStatus/DeviceStateChange), inbound and outbound
  * calls (Newchannel, DialBegin, Newstate, DialEnd, Hangup, Cdr), queue calls to the config-driven
- * queues (QueueCallerJoin/Leave/Abandon; members' QueueMemberStatus follows their device state)
+ * queues (QueueCallerJoin/Leave/Abandon, AgentCalled/Connect/RingNoAnswer/Complete; members'
+ * QueueMemberStatus follows their device state)
  * and agent state changes (AgentLogin/AgentLogoff, QueueMemberAdded/Removed/Pause). `start()` steps on an interval; `stop()` clears it. `maxSteps` bounds it.
  */
 import type { PbxState, SimChannel, SimQueue, SimQueueMember } from './state.ts';
@@ -27,6 +28,8 @@ export interface CallGeneratorOptions {
 interface Call {
   a: SimChannel;
   b?: SimChannel;
+  /** When the member (or callee) started ringing, epoch ms. */
+  ringAt: number;
   phase: 'ringing' | 'up';
   ticksLeft: number;
   queue?: string;
@@ -105,12 +108,15 @@ export class CallGenerator {
           const q = c.queue ? this.state.queues.get(c.queue) : undefined;
           if (q) this.leaveQueue(q, c, c.member);
           if (c.b) this.state.setChannelState(c.b, 6);
+          if (q) this.agentEvent('AgentConnect', q, c, [['HoldTime', String(c.hold ?? 0)], ['RingTime', String(Math.round((Date.now() - c.ringAt) / 1000))]]);
           this.state.setChannelState(c.a, 6);
           if (c.b) this.state.emitAmi('DialEnd', 'call', [...this.state.channelFields(c.a), ...this.state.channelFields(c.b, 'Dest'), ['DialStatus', 'ANSWER']]);
           c.phase = 'up';
           c.ticksLeft = 1 + Math.floor(this.rnd() * 5);
         } else {
           if (c.b) this.state.emitAmi('DialEnd', 'call', [...this.state.channelFields(c.a), ...this.state.channelFields(c.b, 'Dest'), ['DialStatus', 'NOANSWER']]);
+          const q = c.queue ? this.state.queues.get(c.queue) : undefined;
+          if (q) this.agentEvent('AgentRingNoAnswer', q, c, [['RingTime', String(Date.now() - c.ringAt)]]);
           this.finish(c);
         }
       } else this.finish(c);
@@ -154,7 +160,7 @@ export class CallGenerator {
     a.appData = `${b.name.split('-')[0]},20`;
     this.state.emitAmi('DialBegin', 'call', [...this.state.channelFields(a), ...this.state.channelFields(b, 'Dest'), ['DialString', b.name.split('/')[1]?.split('-')[0] ?? '']]);
     this.state.setChannelState(b, 5);
-    this.calls.push({ a, b, phase: 'ringing', ticksLeft: 1 + Math.floor(this.rnd() * 3), dest: dir === 'outbound' ? ext : ep, answer: this.rnd() < 0.8 });
+    this.calls.push({ a, b, ringAt: Date.now(), phase: 'ringing', ticksLeft: 1 + Math.floor(this.rnd() * 3), dest: dir === 'outbound' ? ext : ep, answer: this.rnd() < 0.8 });
   }
 
   /** The generator's queue: `o.queue`, else the first one app_queue lists. */
@@ -178,8 +184,9 @@ export class CallGenerator {
       // Created ringing: the member's device state (and QueueMemberStatus) goes straight to 6.
       b = this.state.newChannel({ name: `${member.iface}-${this.state.newChannelSuffix()}`, endpoint: ep, callerIdNum: ep, exten: ep, linkedid: a.uniqueid, state: 5 });
       this.state.emitAmi('DialBegin', 'call', [...this.state.channelFields(a), ...this.state.channelFields(b, 'Dest'), ['DialString', member.iface]]);
+      this.state.emitAmi('AgentCalled', 'agent', [...this.state.channelFields(a), ...this.state.channelFields(b, 'Dest'), ['Queue', queue.name], ['Interface', member.iface], ['MemberName', member.name]]);
     }
-    this.calls.push({ a, b, phase: 'ringing', ticksLeft: 1 + Math.floor(this.rnd() * 3), queue: queue.name, member, dest: '600', answer: member !== undefined && this.rnd() < 0.7 });
+    this.calls.push({ a, b, ringAt: Date.now(), phase: 'ringing', ticksLeft: 1 + Math.floor(this.rnd() * 3), queue: queue.name, member, dest: '600', answer: member !== undefined && this.rnd() < 0.7 });
     this.stats.queueCalls++;
   }
 
@@ -212,7 +219,11 @@ export class CallGenerator {
     const disposition = c.phase === 'up' ? 'ANSWERED' : 'NO ANSWER';
     const q = c.queue ? this.state.queues.get(c.queue) : undefined;
     if (q && c.phase !== 'up') this.leaveQueue(q, c);
-    if (q && c.member && c.phase === 'up') this.state.queues.complete(q, c.member, Math.round((Date.now() - (c.a.answeredAt ?? Date.now())) / 1000), c.hold ?? 0);
+    if (q && c.member && c.phase === 'up') {
+      const talk = Math.round((Date.now() - (c.a.answeredAt ?? Date.now())) / 1000);
+      this.agentEvent('AgentComplete', q, c, [['HoldTime', String(c.hold ?? 0)], ['TalkTime', String(talk)], ['Reason', 'caller']]);
+      this.state.queues.complete(q, c.member, talk, c.hold ?? 0);
+    }
     if (c.b) this.state.hangup(c.b, c.phase === 'up' ? 16 : 19);
     this.state.hangup(c.a, c.phase === 'up' ? 16 : 19, { destination: c.dest, destChannel: c.b?.name, disposition });
     this.stats.hangups++;
@@ -223,6 +234,12 @@ export class CallGenerator {
     const pos = q.entries.findIndex((e) => e.channel === c.a) + 1;
     c.hold = this.state.queues.leave(q, c.a, member);
     if (!member) this.state.emitAmi('QueueCallerAbandon', 'agent', [...this.state.channelFields(c.a), ['Queue', q.name], ['Position', String(pos)], ['OriginalPosition', String(pos)], ['HoldTime', String(c.hold)]]);
-    this.state.emitAmi('QueueCallerLeave', 'agent', [...this.state.channelFields(c.a), ['Queue', q.name], ['Count', String(q.entries.length)], ['Position', String(pos)]]);
+    this.state.emitAmi('QueueCallerLeave', 'agent', [...this.state.channelFields(c.a), ['Queue', q.name], ['Position', String(pos)], ['Count', String(q.entries.length)]]);
+  }
+
+  /** AgentCalled/Connect/RingNoAnswer/Complete (queue_multi_channel_to_ami): caller, Dest member channel, queue and member. */
+  private agentEvent(name: string, q: SimQueue, c: Call, extra: Array<[string, string]>): void {
+    if (!c.b || !c.member) return;
+    this.state.emitAmi(name, 'agent', [...this.state.channelFields(c.a), ...this.state.channelFields(c.b, 'Dest'), ['Queue', q.name], ['Interface', c.member.iface], ['MemberName', c.member.name], ...extra]);
   }
 }
