@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../sdk/testing/sim/index.ts';
-import { countFrames, fixture, loginRaw, RawAmi } from './helpers.ts';
+import { fixture, loginRaw, RawAmi } from './helpers.ts';
 
 let sim: SimulatedAsterisk;
 let c: RawAmi;
