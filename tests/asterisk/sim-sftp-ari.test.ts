@@ -211,7 +211,6 @@ describe('SIP OPTIONS and call generator', () => {
     const run = (seed: number) => {
       const st = new PbxState('acm-ast20', sim.configRoot);
       st.loadAll();
-      st.queues.set('ussales', { name: 'ussales', strategy: 'ringall', calls: 0, completed: 0, abandoned: 0, members: [] });
       const names: string[] = [];
       st.on('ami', (e: { name: string; fields: Array<[string, string]> }) => names.push(`${e.name}:${e.fields.find(([k]) => k === 'Channel' || k === 'URI' || k === 'Agent')?.[1]?.replace(/-[0-9a-f]{8}(;\d)?$/, '') ?? ''}`));
       const g = new CallGenerator(st, { seed });

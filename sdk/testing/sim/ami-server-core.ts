@@ -56,6 +56,7 @@ export interface Session {
 /** Write classes an action needs (any one suffices); [] = class-free. */
 export const ACTION_CLASSES: Record<string, string[]> = {
   ping: [], logoff: [], login: [], challenge: [], events: [], listcommands: [], queuestatus: [], queuesummary: [],
+  queueadd: ['agent'], queueremove: ['agent'], queuepause: ['agent'], queuepenalty: ['agent'], queuememberringinuse: ['agent'], queuereset: [],
   command: ['command'],
   corestatus: ['system', 'reporting'], coresettings: ['system', 'reporting'], status: ['system', 'call', 'reporting'],
   coreshowchannels: ['system', 'reporting'], originate: ['originate'], hangup: ['system', 'call'], redirect: ['call'],
@@ -200,6 +201,11 @@ export class AmiServerCore {
     this.write(s, this.frame([['Event', complete], ...idf, ['EventList', 'Complete'], ['ListItems', String(items.length)], ...extraComplete]));
   }
 
+  /** The answer to an action that does not exist (or whose module is not running). */
+  protected unknown(s: Session, m: AmiMessage): void {
+    this.error(s, m, `Invalid/unknown command: ${m.get('Action') ?? ''}. Use Action: ListCommands to show available commands.`);
+  }
+
   protected userCan(s: Session, action: string): boolean {
     const need = ACTION_CLASSES[action];
     if (!need || need.length === 0) return true;
@@ -224,7 +230,14 @@ export class AmiServerCore {
     return s.eventClasses === 'all' || s.eventClasses.has(cls);
   }
 
+  /** Events raised while an action runs: sent after its response, as Asterisk's stasis delivers them. */
+  private held: SimAmiEvent[] | undefined;
+
   protected broadcast(e: SimAmiEvent): void {
+    if (this.held) {
+      this.held.push(e);
+      return;
+    }
     const now = Date.now();
     const stamp: Fields = this.opts.timestampEvents ? [['Timestamp', `${Math.floor(now / 1000)}.${String((now % 1000) * 1000).padStart(6, '0')}`]] : [];
     const text = this.frame([['Event', e.name], ['Privilege', `${e.privilege},all`], ...stamp, ['SystemName', this.state.systemName], ...e.fields]);
@@ -265,17 +278,22 @@ export class AmiServerCore {
     }
     const h = (this as unknown as Record<string, ((s: Session, m: AmiMessage) => void) | undefined>)[`a_${action}`];
     if (typeof h !== 'function') {
-      this.error(s, m, `Invalid/unknown command: ${actionRaw}. Use Action: ListCommands to show available commands.`);
+      this.unknown(s, m);
       return;
     }
     if (!this.userCan(s, action)) {
       this.error(s, m, 'Permission denied');
       return;
     }
+    this.held = [];
     try {
       h.call(this, s, m);
     } catch (e) {
       this.error(s, m, `Internal simulator error: ${(e as Error).message}`);
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      for (const e of held) this.broadcast(e);
     }
   }
 }

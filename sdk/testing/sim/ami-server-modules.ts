@@ -1,44 +1,14 @@
 /**
- * AMI actions of the application modules: QueueStatus/QueueSummary (app_queue),
+ * AMI actions of the application modules (app_queue's are in ami-server-queues.ts):
  * ConfbridgeList/ConfbridgeListRooms (app_confbridge), VoicemailUsersList (apps/app_voicemail.c
  * manager_list_voicemail_users) and Parkinglots (res/parking/parking_manager.c).
  */
 import type { AmiMessage } from '../../../core/asterisk/ami-parser.ts';
-import { AmiServerCore, type Session } from './ami-server-core.ts';
+import type { Session } from './ami-server-core.ts';
+import { AmiQueueActions } from './ami-server-queues.ts';
 import type { Fields } from './state.ts';
 
-export class AmiModuleActions extends AmiServerCore {
-  // --- queues ------------------------------------------------------------------------
-  a_queuestatus(s: Session, m: AmiMessage): void {
-    const want = m.get('Queue');
-    const member = m.get('Member');
-    const items: Array<{ event: string; fields: Fields }> = [];
-    for (const q of this.state.queues.values()) {
-      if (want && q.name !== want) continue;
-      items.push({
-        event: 'QueueParams',
-        fields: [['Queue', q.name], ['Max', '0'], ['Strategy', q.strategy], ['Calls', String(q.calls)], ['Holdtime', '0'], ['TalkTime', '0'], ['Completed', String(q.completed)], ['Abandoned', String(q.abandoned)], ['ServiceLevel', '0'], ['ServicelevelPerf', '0.0'], ['ServicelevelPerf2', '0.0'], ['Weight', '0']],
-      });
-      for (const mem of q.members) {
-        if (member && mem.iface !== member) continue;
-        items.push({
-          event: 'QueueMember',
-          fields: [['Queue', q.name], ['Name', mem.name], ['Location', mem.iface], ['StateInterface', mem.iface], ['Membership', mem.membership], ['Penalty', String(mem.penalty)], ['CallsTaken', String(mem.callsTaken)], ['LastCall', String(mem.lastCall)], ['LastPause', '0'], ['LoginTime', String(mem.loginTime)], ['InCall', String(mem.inCall)], ['Status', String(mem.status)], ['Paused', String(mem.paused)], ['PausedReason', ''], ['Wrapuptime', '0']],
-        });
-      }
-    }
-    this.list(s, m, 'Queue status will follow', items, 'QueueStatusComplete', 'last');
-  }
-
-  a_queuesummary(s: Session, m: AmiMessage): void {
-    const want = m.get('Queue');
-    const items = [...this.state.queues.values()].filter((q) => !want || q.name === want).map((q) => ({
-      event: 'QueueSummary',
-      fields: [['Queue', q.name], ['LoggedIn', String(q.members.length)], ['Available', String(q.members.filter((x) => x.status === 1 && !x.paused).length)], ['Callers', String(q.calls)], ['HoldTime', '0'], ['TalkTime', '0'], ['LongestHoldTime', '0']] as Fields,
-    }));
-    this.list(s, m, 'Queue summary will follow', items, 'QueueSummaryComplete', 'last');
-  }
-
+export class AmiModuleActions extends AmiQueueActions {
   // --- conferences -------------------------------------------------------------------
   a_confbridgelist(s: Session, m: AmiMessage): void {
     const conf = m.get('Conference') ?? '';
@@ -93,10 +63,5 @@ export class AmiModuleActions extends AmiServerCore {
       fields: [['Name', l.name], ['StartSpace', String(l.start)], ['StopSpace', String(l.stop)], ['Timeout', String(l.timeout)]] as Fields,
     }));
     this.list(s, m, 'Parking lots will follow', items, 'ParkinglotsComplete', 'second');
-  }
-
-  /** The action of a module that is not running does not exist. */
-  protected unknown(s: Session, m: AmiMessage): void {
-    this.error(s, m, `Invalid/unknown command: ${m.get('Action') ?? ''}. Use Action: ListCommands to show available commands.`);
   }
 }

@@ -10,6 +10,7 @@ import { renderDialplanShow, renderPjsipShowEndpoints } from './cli-render.ts';
 import { ACTION_CLASSES, type Session } from './ami-server-core.ts';
 import { AmiPjsipActions } from './ami-server-pjsip.ts';
 import { moduleCli } from './cli-modules.ts';
+import { soName } from './state-config.ts';
 
 export type { SimAmiUser, AmiServerOptions } from './ami-server-core.ts';
 
@@ -68,7 +69,9 @@ export class AmiServer extends AmiPjsipActions {
   }
 
   a_listcommands(s: Session, m: AmiMessage): void {
-    const names = [AmiServer.prototype, AmiPjsipActions.prototype, Object.getPrototypeOf(AmiPjsipActions.prototype) as object].flatMap((p) => Object.getOwnPropertyNames(p)).filter((n) => n.startsWith('a_')).map((n) => n.slice(2));
+    const protos: object[] = [];
+    for (let p = Object.getPrototypeOf(this) as object | null; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) protos.push(p);
+    const names = protos.flatMap((p) => Object.getOwnPropertyNames(p)).filter((n) => n.startsWith('a_')).map((n) => n.slice(2));
     this.respond(s, m, 'Success', names.map((n) => [n, `(simulated)  (Priv: ${(ACTION_CLASSES[n] ?? []).join(',') || '<none>'})`]));
   }
 
@@ -230,7 +233,7 @@ export class AmiServer extends AmiPjsipActions {
   a_reload(s: Session, m: AmiMessage): void {
     const mod = m.get('Module');
     if (!mod) {
-      for (const x of ['res_pjsip.so', 'pbx_config.so', 'acl', 'res_musiconhold.so', 'app_voicemail.so', 'res_parking.so', 'app_confbridge.so']) if (this.state.loadedModules.has(x)) this.state.reloadModule(x);
+      for (const x of ['res_pjsip.so', 'pbx_config.so', 'acl', 'res_musiconhold.so', 'app_voicemail.so', 'res_parking.so', 'app_confbridge.so', 'app_queue.so']) if (this.state.loadedModules.has(x)) this.state.reloadModule(x);
       this.respond(s, m, 'Success', [['Message', 'Module Reloaded']]);
       return;
     }
@@ -259,7 +262,7 @@ export class AmiServer extends AmiPjsipActions {
       return;
     }
     if (type === 'load') {
-      const so = mod.endsWith('.so') || !mod.includes('_') ? mod : `${mod}.so`;
+      const so = soName(mod);
       if (this.state.declinedModules.has(so) && !this.state.loadDeclinedModule(so)) {
         this.error(s, m, 'Could not load module.');
         return;

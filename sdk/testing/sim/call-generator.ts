@@ -4,11 +4,12 @@
  * the same seed, endpoints and step count (only timestamps/uniqueid epochs differ).
  *
  * Produces: registrations (ContactStatus/PeerStatus/DeviceStateChange), inbound and outbound
- * calls (Newchannel, DialBegin, Newstate, DialEnd, Hangup, Cdr), queue calls
- * (QueueCallerJoin/Leave + QueueMemberStatus) and agent state changes (AgentLogin/AgentLogoff,
- * QueueMemberStatus). `start()` steps on an interval; `stop()` clears it. `maxSteps` bounds it.
+ * calls (Newchannel, DialBegin, Newstate, DialEnd, Hangup, Cdr), queue calls to the config-driven
+ * queues (QueueCallerJoin/Leave/Abandon, AgentCalled/Connect/RingNoAnswer/Complete; members'
+ * QueueMemberStatus follows their device state)
+ * and agent state changes (AgentLogin/AgentLogoff, QueueMemberAdded/Removed/Pause). `start()` steps on an interval; `stop()` clears it. `maxSteps` bounds it.
  */
-import type { PbxState, SimChannel } from './state.ts';
+import type { PbxState, SimChannel, SimQueue, SimQueueMember } from './state.ts';
 
 export interface CallGeneratorOptions {
   seed: number;
@@ -16,7 +17,7 @@ export interface CallGeneratorOptions {
   endpoints?: string[];
   /** Trunk endpoint names outside calls use (`PJSIP/<trunk>-…` channels); default `trunk`. */
   trunks?: string[];
-  /** Queue used for queue calls; default: the first queue. */
+  /** Queue used for queue calls; default: the first queue app_queue lists. */
   queue?: string;
   /** Interval between steps for start(); default 50 ms. */
   stepMs?: number;
@@ -27,9 +28,15 @@ export interface CallGeneratorOptions {
 interface Call {
   a: SimChannel;
   b?: SimChannel;
+  /** When the member (or callee) started ringing, epoch ms. */
+  ringAt: number;
   phase: 'ringing' | 'up';
   ticksLeft: number;
   queue?: string;
+  /** The queue member rung. */
+  member?: SimQueueMember;
+  /** Seconds the caller waited in the queue. */
+  hold?: number;
   dest: string;
   answer: boolean;
 }
@@ -98,13 +105,18 @@ export class CallGenerator {
       if (c.ticksLeft > 0) continue;
       if (c.phase === 'ringing') {
         if (c.answer) {
+          const q = c.queue ? this.state.queues.get(c.queue) : undefined;
+          if (q) this.leaveQueue(q, c, c.member);
           if (c.b) this.state.setChannelState(c.b, 6);
+          if (q) this.agentEvent('AgentConnect', q, c, [['HoldTime', String(c.hold ?? 0)], ['RingTime', String(Math.round((Date.now() - c.ringAt) / 1000))]]);
           this.state.setChannelState(c.a, 6);
           if (c.b) this.state.emitAmi('DialEnd', 'call', [...this.state.channelFields(c.a), ...this.state.channelFields(c.b, 'Dest'), ['DialStatus', 'ANSWER']]);
           c.phase = 'up';
           c.ticksLeft = 1 + Math.floor(this.rnd() * 5);
         } else {
           if (c.b) this.state.emitAmi('DialEnd', 'call', [...this.state.channelFields(c.a), ...this.state.channelFields(c.b, 'Dest'), ['DialStatus', 'NOANSWER']]);
+          const q = c.queue ? this.state.queues.get(c.queue) : undefined;
+          if (q) this.agentEvent('AgentRingNoAnswer', q, c, [['RingTime', String(Date.now() - c.ringAt)]]);
           this.finish(c);
         }
       } else this.finish(c);
@@ -148,100 +160,86 @@ export class CallGenerator {
     a.appData = `${b.name.split('-')[0]},20`;
     this.state.emitAmi('DialBegin', 'call', [...this.state.channelFields(a), ...this.state.channelFields(b, 'Dest'), ['DialString', b.name.split('/')[1]?.split('-')[0] ?? '']]);
     this.state.setChannelState(b, 5);
-    this.calls.push({ a, b, phase: 'ringing', ticksLeft: 1 + Math.floor(this.rnd() * 3), dest: dir === 'outbound' ? ext : ep, answer: this.rnd() < 0.8 });
+    this.calls.push({ a, b, ringAt: Date.now(), phase: 'ringing', ticksLeft: 1 + Math.floor(this.rnd() * 3), dest: dir === 'outbound' ? ext : ep, answer: this.rnd() < 0.8 });
+  }
+
+  /** The generator's queue: `o.queue`, else the first one app_queue lists. */
+  private queue(): SimQueue | undefined {
+    return this.o.queue ? this.state.queues.get(this.o.queue) : this.state.queues.list()[0];
   }
 
   private queueCall(): void {
-    const q = this.o.queue ?? [...this.state.queues.keys()][0];
-    const queue = q ? this.state.queues.get(q) : undefined;
+    const queue = this.queue();
     if (!queue) return;
     const ext = String(5550000 + Math.floor(this.rnd() * 10000));
     const a = this.state.newChannel({ name: `PJSIP/${this.trunk()}-${this.state.newChannelSuffix()}`, callerIdNum: ext, callerIdName: `Caller ${ext}`, exten: '600', state: 6 });
     a.app = 'Queue';
     a.appData = queue.name;
-    queue.calls++;
-    this.state.emitAmi('QueueCallerJoin', 'agent', [...this.state.channelFields(a), ['Queue', queue.name], ['Position', String(queue.calls)], ['Count', String(queue.calls)]]);
-    const member = this.pick(queue.members.filter((m) => m.status === 1 && !m.paused));
+    const pos = this.state.queues.join(queue, a);
+    this.state.emitAmi('QueueCallerJoin', 'agent', [...this.state.channelFields(a), ['Queue', queue.name], ['Position', String(pos)], ['Count', String(queue.entries.length)]]);
+    const member = this.pick(this.state.queues.orderedMembers(queue).filter((m) => m.status === 1 && !m.paused));
     let b: SimChannel | undefined;
     if (member) {
       const ep = member.iface.replace(/^PJSIP\//, '');
-      b = this.state.newChannel({ name: `${member.iface}-${this.state.newChannelSuffix()}`, endpoint: ep, callerIdNum: ep, exten: ep, linkedid: a.uniqueid });
+      // Created ringing: the member's device state (and QueueMemberStatus) goes straight to 6.
+      b = this.state.newChannel({ name: `${member.iface}-${this.state.newChannelSuffix()}`, endpoint: ep, callerIdNum: ep, exten: ep, linkedid: a.uniqueid, state: 5 });
       this.state.emitAmi('DialBegin', 'call', [...this.state.channelFields(a), ...this.state.channelFields(b, 'Dest'), ['DialString', member.iface]]);
-      this.state.setChannelState(b, 5);
-      this.memberStatus(queue.name, member.iface, 6);
+      this.state.emitAmi('AgentCalled', 'agent', [...this.state.channelFields(a), ...this.state.channelFields(b, 'Dest'), ['Queue', queue.name], ['Interface', member.iface], ['MemberName', member.name]]);
     }
-    this.calls.push({ a, b, phase: 'ringing', ticksLeft: 1 + Math.floor(this.rnd() * 3), queue: queue.name, dest: '600', answer: member !== undefined && this.rnd() < 0.7 });
+    this.calls.push({ a, b, ringAt: Date.now(), phase: 'ringing', ticksLeft: 1 + Math.floor(this.rnd() * 3), queue: queue.name, member, dest: '600', answer: member !== undefined && this.rnd() < 0.7 });
     this.stats.queueCalls++;
   }
 
+  /** An agent logs in (a dynamic member is added, QueueMemberAdded) or off (removed, or a static member's pause toggles). */
   private agentChange(): void {
-    const q = this.o.queue ?? [...this.state.queues.keys()][0];
-    const queue = q ? this.state.queues.get(q) : undefined;
+    const queue = this.queue();
     const ep = this.pick(this.endpoints);
     if (!queue || !ep) return;
     const agent = `agent-${ep}`;
+    const iface = `PJSIP/${ep}`;
+    const queues = this.state.queues;
     if (this.agentsLoggedIn.has(agent)) {
       this.agentsLoggedIn.delete(agent);
       this.state.emitAmi('AgentLogoff', 'agent', [['Agent', agent], ['Logintime', String(1 + Math.floor(this.rnd() * 100))]]);
-      const m = queue.members.find((x) => x.iface === `PJSIP/${ep}`);
-      if (m && m.membership === 'dynamic') {
-        queue.members = queue.members.filter((x) => x !== m);
-        this.state.emitAmi('QueueMemberRemoved', 'agent', [['Queue', queue.name], ['MemberName', m.name], ['Interface', m.iface]]);
-      } else if (m) {
-        m.paused = m.paused ? 0 : 1;
-        this.memberStatus(queue.name, m.iface, m.status);
-      }
+      const m = queue.members.find((x) => x.iface === iface);
+      if (m?.membership === 'dynamic') queues.remove(queue.name, iface);
+      else if (m) queues.pause(queue.name, iface, '', m.paused === 0);
     } else {
       this.agentsLoggedIn.add(agent);
-      this.state.emitAmi('AgentLogin', 'agent', [['Channel', `PJSIP/${ep}-${this.state.newChannelSuffix()}`], ['Agent', agent]]);
-      let m = queue.members.find((x) => x.iface === `PJSIP/${ep}`);
-      if (!m) {
-        m = { iface: `PJSIP/${ep}`, name: `PJSIP/${ep}`, membership: 'dynamic', penalty: 0, callsTaken: 0, lastCall: 0, loginTime: Math.floor(Date.now() / 1000), inCall: 0, status: this.state.endpointContacts(ep).length > 0 ? 1 : 5, paused: 0 };
-        queue.members.push(m);
-      }
-      m.paused = 0;
-      this.memberStatus(queue.name, m.iface, m.status);
+      this.state.emitAmi('AgentLogin', 'agent', [['Channel', `${iface}-${this.state.newChannelSuffix()}`], ['Agent', agent]]);
+      const m = queue.members.find((x) => x.iface === iface);
+      if (!m) queues.add(queue.name, iface);
+      else if (m.paused) queues.pause(queue.name, iface, '', false);
     }
     this.stats.agentChanges++;
-  }
-
-  private memberStatus(queueName: string, iface: string, status: number): void {
-    const q = this.state.queues.get(queueName);
-    const m = q?.members.find((x) => x.iface === iface);
-    if (!q || !m) return;
-    m.status = status;
-    m.inCall = status === 2 || status === 6 ? 1 : 0;
-    this.state.emitAmi('QueueMemberStatus', 'agent', [
-      ['Queue', q.name], ['MemberName', m.name], ['Interface', m.iface], ['StateInterface', m.iface], ['Membership', m.membership],
-      ['Penalty', String(m.penalty)], ['CallsTaken', String(m.callsTaken)], ['LastCall', String(m.lastCall)], ['LastPause', '0'],
-      ['LoginTime', String(m.loginTime)], ['InCall', String(m.inCall)], ['Status', String(m.status)], ['Paused', String(m.paused)],
-      ['PausedReason', ''], ['Ringinuse', '1'], ['Wrapuptime', '0'],
-    ]);
   }
 
   private finish(c: Call): void {
     this.calls = this.calls.filter((x) => x !== c);
     const disposition = c.phase === 'up' ? 'ANSWERED' : 'NO ANSWER';
+    const q = c.queue ? this.state.queues.get(c.queue) : undefined;
+    if (q && c.phase !== 'up') this.leaveQueue(q, c);
+    if (q && c.member && c.phase === 'up') {
+      const talk = Math.round((Date.now() - (c.a.answeredAt ?? Date.now())) / 1000);
+      this.agentEvent('AgentComplete', q, c, [['HoldTime', String(c.hold ?? 0)], ['TalkTime', String(talk)], ['Reason', 'caller']]);
+      this.state.queues.complete(q, c.member, talk, c.hold ?? 0);
+    }
     if (c.b) this.state.hangup(c.b, c.phase === 'up' ? 16 : 19);
     this.state.hangup(c.a, c.phase === 'up' ? 16 : 19, { destination: c.dest, destChannel: c.b?.name, disposition });
-    if (c.queue) {
-      const q = this.state.queues.get(c.queue);
-      if (q) {
-        q.calls = Math.max(0, q.calls - 1);
-        if (c.phase === 'up') q.completed++;
-        else q.abandoned++;
-        this.state.emitAmi('QueueCallerLeave', 'agent', [...this.state.channelFields(c.a), ['Queue', q.name], ['Count', String(q.calls)], ['Position', '1']]);
-        const iface = c.b ? c.b.name.replace(/-[0-9a-f]+$/, '') : undefined;
-        const m = iface ? q.members.find((x) => x.iface === iface) : undefined;
-        if (m) {
-          if (c.phase === 'up') {
-            m.callsTaken++;
-            m.lastCall = Math.floor(Date.now() / 1000);
-          }
-          this.memberStatus(q.name, m.iface, 1);
-        }
-      }
-    }
     this.stats.hangups++;
+  }
+
+  /** The caller leaves the queue: answered by its member (before the agent connects) or abandoned. */
+  private leaveQueue(q: SimQueue, c: Call, member?: SimQueueMember): void {
+    const pos = q.entries.findIndex((e) => e.channel === c.a) + 1;
+    c.hold = this.state.queues.leave(q, c.a, member);
+    if (!member) this.state.emitAmi('QueueCallerAbandon', 'agent', [...this.state.channelFields(c.a), ['Queue', q.name], ['Position', String(pos)], ['OriginalPosition', String(pos)], ['HoldTime', String(c.hold)]]);
+    this.state.emitAmi('QueueCallerLeave', 'agent', [...this.state.channelFields(c.a), ['Queue', q.name], ['Position', String(pos)], ['Count', String(q.entries.length)]]);
+  }
+
+  /** AgentCalled/Connect/RingNoAnswer/Complete (queue_multi_channel_to_ami): caller, Dest member channel, queue and member. */
+  private agentEvent(name: string, q: SimQueue, c: Call, extra: Array<[string, string]>): void {
+    if (!c.b || !c.member) return;
+    this.state.emitAmi(name, 'agent', [...this.state.channelFields(c.a), ...this.state.channelFields(c.b, 'Dest'), ['Queue', q.name], ['Interface', c.member.iface], ['MemberName', c.member.name], ...extra]);
   }
 }

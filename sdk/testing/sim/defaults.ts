@@ -121,6 +121,26 @@ mode = files
 directory = moh
 `;
 
+/** The recorded server's queues.conf and a stock queuerules.conf (comments only). */
+export const DEFAULT_QUEUE_FILES: Record<string, string> = {
+  'queues.conf': `[general]
+persistentmembers = yes
+
+[ussales]
+strategy = ringall
+timeout = 15
+retry = 5
+maxlen = 0
+member => PJSIP/6101
+`,
+  'queuerules.conf': '; Queue penalty rules\n',
+};
+
+/** queues.conf with these queues (name -> static member interfaces) and no rules file. */
+export function renderQueuesConf(queues: Record<string, string[]>): string {
+  return ['[general]', 'persistentmembers = yes', '', ...Object.entries(queues).flatMap(([q, members]) => [`[${q}]`, 'strategy = ringall', ...members.map((m) => `member => ${m}`), ''])].join('\n');
+}
+
 /** Config files of a simulator started without `configFiles`; acl.conf as shipped (comments only). */
 export const DEFAULT_CONFIG_FILES: Record<string, string> = {
   'pjsip.conf': DEFAULT_PJSIP_CONF,

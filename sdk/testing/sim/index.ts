@@ -14,7 +14,8 @@
  * - SSH: `onExec(command, handler)` answers a shell command the simulator does not know
  *   (`systemctl reload-or-restart keepalived`) and counts nothing itself: the handler does;
  * - the running PBX, `state` (PbxState): `newChannel(...)`, `hangup(channel)`, AstDB as `db`
- *   (`/family/key` -> value), `conferences` (ConfBridge rooms -> members), `emitAmi`;
+ *   (`/family/key` -> value), `conferences` (ConfBridge rooms -> members), `queues` (app_queue:
+ *   members, callers; built from queues.conf), `emitAmi`;
  * - calls: `startCallGenerator`, `stasisStart` (ARI).
  */
 import fs from 'node:fs';
@@ -26,7 +27,7 @@ import { AriServer } from './ari-server.ts';
 import { SftpServer, type SimExecHandler } from './sftp-server.ts';
 import { SipUdpServer } from './sip-udp.ts';
 import { PbxState, type Fields } from './state.ts';
-import { DEFAULT_CONFIG_FILES, DEFAULT_SYSTEM_NAME } from './defaults.ts';
+import { DEFAULT_CONFIG_FILES, DEFAULT_QUEUE_FILES, DEFAULT_SYSTEM_NAME, renderQueuesConf } from './defaults.ts';
 import { CallGenerator, type CallGeneratorOptions } from './call-generator.ts';
 
 export { PbxState } from './state.ts';
@@ -63,12 +64,16 @@ export interface SimOptions {
   authFailDelayMs?: number;
   /**
    * Initial config files (relative to /etc/asterisk). Default: the recorded pjsip.conf,
-   * extensions.conf and voicemail.conf, a [default] musiconhold.conf, an empty acl.conf.
+   * extensions.conf and voicemail.conf, a [default] musiconhold.conf, an empty acl.conf (and
+   * queues.conf: see `queues`).
    */
   configFiles?: Record<string, string>;
   /** Registered contacts at start: aor -> contact URI. Default { '6101': 'sip:6101@127.0.0.1:5071' } (as recorded). */
   registrations?: Record<string, string>;
-  /** Queues at start: name -> static member interfaces. Default { ussales: ['PJSIP/6101'] }. */
+  /**
+   * Queues at start, written as queues.conf (name -> static member interfaces) unless configFiles
+   * has one. Default: the recorded queues.conf (ussales with PJSIP/6101) and a stock queuerules.conf.
+   */
   queues?: Record<string, string[]>;
   /** astdatadir as the simulated Asterisk sees it (default /var/lib/asterisk). */
   astDataDir?: string;
@@ -103,6 +108,8 @@ export class SimulatedAsterisk {
   private opts: SimOptions = {};
   /** Kept across restart() like a real server's /etc/ssh keys; rebuild() draws a new one. */
   private sshHostKey: string | undefined;
+  /** AstDB carried across restart() (emptied by rebuild()). */
+  private readonly astDb = new Map<string, string>();
   /** Tests' AMI action handlers by lower-case name; kept across restart(). */
   private readonly actionHandlers = new Map<string, SimActionHandler>();
   /** Tests' SSH command handlers by exact command line; kept across restart(). */
@@ -130,7 +137,9 @@ export class SimulatedAsterisk {
     if (!this.tmpDir) {
       this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'acm-sim-'));
       fs.mkdirSync(this.configRoot, { recursive: true });
-      for (const [name, body] of Object.entries(opts.configFiles ?? DEFAULT_CONFIG_FILES)) this.writeConfig(name, body);
+      const files = { ...(opts.configFiles ?? DEFAULT_CONFIG_FILES) };
+      if (files['queues.conf'] === undefined) Object.assign(files, opts.queues ? { 'queues.conf': renderQueuesConf(opts.queues) } : DEFAULT_QUEUE_FILES);
+      for (const [name, body] of Object.entries(files)) this.writeConfig(name, body);
       for (const d of opts.dataDirs ?? ['moh']) this.createDataDir(d);
     }
     this.users = {
@@ -139,16 +148,12 @@ export class SimulatedAsterisk {
       ssh: opts.users?.ssh ?? { asterisk: 'asterisk-Secret1' },
     };
     this.state = new PbxState(opts.systemName ?? DEFAULT_SYSTEM_NAME, this.configRoot, { fsRoot: this.fsRoot, astDataDir: this.astDataDir, hosts: opts.hosts });
+    // AstDB is a file on the server's disk: it survives restart() (app_queue reads its persistent members at load).
+    for (const [k, v] of this.astDb) this.state.db.set(k, v);
+    this.astDb.clear();
     this.state.loadAll();
     const regs = opts.registrations ?? { '6101': 'sip:6101@127.0.0.1:5071' };
     for (const [aor, uri] of Object.entries(regs)) this.state.register(aor, uri, { callId: 'acm-cff47095@127.0.0.1', userAgent: 'acm-sipreg-test/0.1' });
-    const loginTime = Math.floor(Date.now() / 1000);
-    for (const [q, members] of Object.entries(opts.queues ?? { ussales: ['PJSIP/6101'] })) {
-      this.state.queues.set(q, {
-        name: q, strategy: 'ringall', calls: 0, completed: 0, abandoned: 0,
-        members: members.map((iface) => ({ iface, name: iface, membership: 'static', penalty: 0, callsTaken: 0, lastCall: 0, loginTime, inCall: 0, status: this.memberStatus(iface), paused: 0 })),
-      });
-    }
     const amiUsers: Record<string, SimAmiUser> = {};
     for (const [u, v] of Object.entries(this.users.ami)) amiUsers[u] = typeof v === 'string' ? { secret: v } : v;
     this.ami = new AmiServer(this.state, { users: amiUsers, authFailDelayMs: opts.authFailDelayMs ?? 1000, timestampEvents: opts.timestampEvents, actionHandlers: this.actionHandlers });
@@ -193,11 +198,12 @@ export class SimulatedAsterisk {
   /**
    * Stop and start again on the same ports, keeping the simulated filesystem (config files, data
    * directories): a server restart with boot semantics (modules load as at start; what a reload
-   * kept from an older file is gone). Runtime state (contacts, channels, AstDB) is reset.
+   * kept from an older file is gone). Runtime state (contacts, channels) is reset; AstDB is kept.
    */
   async restart(downMs = 0): Promise<SimPorts> {
     const ports = { ...this.ports };
     await this.stopServers();
+    for (const [k, v] of this.state.db) this.astDb.set(k, v);
     if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
     return this.start({ ...this.opts, amiPort: ports.ami, ariPort: ports.ari, sshPort: this.opts.sshPort === -1 ? -1 : ports.ssh, sipPort: this.opts.sipPort === undefined || this.opts.sipPort < 0 ? -1 : ports.sip });
   }
@@ -211,6 +217,7 @@ export class SimulatedAsterisk {
     if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
     this.tmpDir = undefined;
     this.sshHostKey = undefined;
+    this.state.db.clear();
     return this.restart(downMs);
   }
 
@@ -326,11 +333,5 @@ export class SimulatedAsterisk {
     c.appData = [app, ...(o.args ?? [])].join(',');
     this.state.emitAri({ type: 'StasisStart', application: app, args: o.args ?? [], channel: this.state.ariChannel(c) });
     return c.uniqueid;
-  }
-
-  private memberStatus(iface: string): number {
-    const m = /^PJSIP\/(.+)$/.exec(iface);
-    if (!m) return 0;
-    return this.state.endpointContacts(m[1] ?? '').length > 0 ? 1 : 5;
   }
 }

@@ -44,7 +44,7 @@ export class PbxConfig extends EventEmitter {
   // --- config ------------------------------------------------------------------------
   /** Reload a module the way Asterisk 20 does; returns the AMI answer and Reload event status. */
   reloadModule(module: string): ReloadAnswer {
-    const mod = module.endsWith('.so') || !module.includes('_') ? module : `${module}.so`;
+    const mod = soName(module);
     if (this.declinedModules.has(mod)) return { ok: false, message: 'Module not initialized', status: 5 };
     if (!this.loadedModules.has(mod)) return { ok: false, message: 'No such module', status: 2 };
     this.lastReloadAt = new Date();
@@ -99,10 +99,15 @@ export class PbxConfig extends EventEmitter {
     this.log.push(`NOTICE loader.c: Unloading module '${mod}' that previously declined to load`);
     this.declinedModules.delete(mod);
     this.loadedModules.add(mod);
-    if (this.modules.load(mod) ?? this.reloadModule(mod).ok) return true;
+    if (this.modules.load(mod) ?? this.loadModule(mod)) return true;
     this.loadedModules.delete(mod);
     this.declinedModules.add(mod);
     return false;
+  }
+
+  /** A full load of a module not in ModuleConfigs (PbxState loads app_queue); false = declined. */
+  protected loadModule(mod: string): boolean {
+    return this.reloadModule(mod).ok;
   }
 
   /**
@@ -123,6 +128,11 @@ export class PbxConfig extends EventEmitter {
   hasModule(m: string): boolean {
     return this.loadedModules.has(m) || this.loadedModules.has(`${m}.so`);
   }
+}
+
+/** A module name as the loader knows it (`app_queue` -> `app_queue.so`; core parts like `acl` stay). */
+export function soName(module: string): string {
+  return module.endsWith('.so') || !module.includes('_') ? module : `${module}.so`;
 }
 
 /** An endpoint's own permit/deny rules, in file order. */

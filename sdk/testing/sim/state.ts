@@ -5,9 +5,13 @@
  */
 import crypto from 'node:crypto';
 import { parseCallerId } from './pjsip.ts';
-import { PbxConfig, type PbxStateOptions } from './state-config.ts';
+import { dirSource } from './config-parser.ts';
+import { RELOAD_OK, type ReloadAnswer } from './modules.ts';
+import { QueueStore } from './queues.ts';
+import { PbxConfig, soName, type PbxStateOptions } from './state-config.ts';
 
 export type { PbxStateOptions } from './state-config.ts';
+export type { SimQueue, SimQueueEntry, SimQueueMember } from './queues.ts';
 
 export type Fields = Array<[string, string]>;
 
@@ -49,28 +53,6 @@ export interface SimChannel {
   endpoint?: string;
 }
 
-export interface SimQueueMember {
-  iface: string;
-  name: string;
-  membership: 'static' | 'dynamic';
-  penalty: number;
-  callsTaken: number;
-  lastCall: number;
-  loginTime: number;
-  inCall: number;
-  status: number;
-  paused: number;
-}
-
-export interface SimQueue {
-  name: string;
-  strategy: string;
-  members: SimQueueMember[];
-  calls: number;
-  completed: number;
-  abandoned: number;
-}
-
 export interface SimConferenceMember {
   channel: string;
   uniqueid: string;
@@ -80,14 +62,18 @@ export interface SimConferenceMember {
   joinedAt: number;
 }
 
+/** ast_device_state names by number (main/devicestate.c devstatestring). */
+const DEVICE_STATES = ['UNKNOWN', 'NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'];
+
 export const CHANNEL_STATE_DESC: Record<number, string> = { 0: 'Down', 1: 'Rsrvd', 2: 'OffHook', 3: 'Dialing', 4: 'Ring', 5: 'Ringing', 6: 'Up', 7: 'Busy' };
 
 export class PbxState extends PbxConfig {
   /** Registered (dynamic) contacts keyed by aor. */
   readonly contacts = new Map<string, SimContact[]>();
   readonly channels = new Map<string, SimChannel>();
-  readonly queues = new Map<string, SimQueue>();
   readonly db = new Map<string, string>();
+  /** app_queue's queues, from queues.conf. */
+  readonly queues: QueueStore;
   readonly conferences = new Map<string, SimConferenceMember[]>();
   readonly mailboxes = new Map<string, { urgent: number; newMsgs: number; old: number }>();
   /** ARI apps with a connected WebSocket (name -> count of sockets). */
@@ -99,6 +85,60 @@ export class PbxState extends PbxConfig {
   constructor(systemName: string, configRoot: string, opts: PbxStateOptions = {}) {
     super(systemName, configRoot, opts);
     this.setMaxListeners(0);
+    this.queues = new QueueStore({ deviceState: (i) => this.deviceState(i), emit: (n, f) => this.emitAmi(n, 'agent', f), db: this.db, log: this.log });
+  }
+
+  // --- app_queue ---------------------------------------------------------------------
+  override loadAll(): void {
+    super.loadAll();
+    if (!this.queues.load(dirSource(this.configRoot), false)) {
+      this.log.push('ERROR loader.c: app_queue declined to load.');
+      this.loadedModules.delete('app_queue.so');
+      this.declinedModules.add('app_queue.so');
+    }
+  }
+
+  /** app_queue's reload always reports success (reload() returns 0); a res_pjsip reload may change members' device states. */
+  override reloadModule(module: string): ReloadAnswer {
+    if (soName(module) === 'app_queue.so' && this.loadedModules.has('app_queue.so')) {
+      this.lastReloadAt = new Date();
+      this.queues.load(dirSource(this.configRoot), true);
+      return RELOAD_OK;
+    }
+    const r = super.reloadModule(module);
+    if (soName(module) === 'res_pjsip.so') this.queues.deviceChanged();
+    return r;
+  }
+
+  protected override loadModule(mod: string): boolean {
+    return mod === 'app_queue.so' ? this.queues.load(dirSource(this.configRoot), false) : super.loadModule(mod);
+  }
+
+  /**
+   * ast_device_state of an interface: PJSIP endpoints by contacts and channels, Local/exten@context
+   * by the dialplan (core_local.c), Custom:name by AstDB CustomDevstate (Unknown when never set);
+   * any other technology is Invalid (4).
+   */
+  deviceState(iface: string): number {
+    // Channel technologies are `Tech/resource`, device state providers `Provider:name`.
+    const m = /^([^/:]*)([/:])(.*)$/.exec(iface);
+    const tech = `${m?.[1] ?? ''}${m?.[2] ?? ''}`.toLowerCase();
+    const res = m?.[3] ?? '';
+    if (tech === 'pjsip/') {
+      if (!this.pjsip.get('endpoint', res)) return 4;
+      return { 'Not in use': 1, 'In use': 2, Ringing: 6, Unavailable: 5 }[this.endpointDeviceState(res)] ?? 0;
+    }
+    if (tech === 'local/') {
+      const [exten = '', context = 'default'] = res.replace(/\/[^/@]*$/, '').split('@');
+      if (!this.dialplan.match(context, exten)) return 4;
+      return [...this.channels.keys()].some((n) => n.startsWith(`Local/${exten}@${context}-`)) ? 2 : 1;
+    }
+    if (tech === 'custom:') return Math.max(0, DEVICE_STATES.indexOf(this.db.get(`/CustomDevstate/${res}`) ?? 'UNKNOWN'));
+    return 4;
+  }
+
+  private endpointChanged(endpoint: string | undefined): void {
+    if (endpoint) this.queues.deviceChanged(`PJSIP/${endpoint}`);
   }
 
   // --- ids ---------------------------------------------------------------------------
@@ -189,6 +229,7 @@ export class PbxState extends PbxConfig {
       this.emitAmi('ContactStatus', 'system', [['URI', uri], ['ContactStatus', 'NonQualified'], ['AOR', aor], ['EndpointName', endpoint], ['RoundtripUsec', '0']]);
       this.emitAmi('DeviceStateChange', 'call', [['Device', `PJSIP/${endpoint}`], ['State', 'NOT_INUSE']]);
       this.emitAri({ type: 'ContactStatusChange', endpoint: this.ariEndpoint(endpoint), contact_info: { uri, contact_status: 'NonQualified', aor, roundtrip_usec: '0' } });
+      this.endpointChanged(endpoint);
     }
     return true;
   }
@@ -204,6 +245,7 @@ export class PbxState extends PbxConfig {
       this.emitAmi('DeviceStateChange', 'call', [['Device', `PJSIP/${endpoint}`], ['State', 'UNAVAILABLE']]);
       this.emitAmi('ContactStatus', 'system', [['URI', c.uri], ['ContactStatus', 'Removed'], ['AOR', aor], ['EndpointName', endpoint], ['RoundtripUsec', '0']]);
     }
+    if (gone.length > 0) this.endpointChanged(endpoint);
   }
 
   ariEndpoint(name: string): Record<string, unknown> {
@@ -274,6 +316,7 @@ export class PbxState extends PbxConfig {
     this.channels.set(c.name, c);
     this.emitAmi('Newchannel', 'call', this.channelFields(c));
     if (c.endpoint) this.emitAmi('DeviceStateChange', 'call', [['Device', `PJSIP/${c.endpoint}`], ['State', 'INUSE']]);
+    this.endpointChanged(c.endpoint);
     return c;
   }
 
@@ -281,6 +324,7 @@ export class PbxState extends PbxConfig {
     c.state = state;
     if (state === 6 && !c.answeredAt) c.answeredAt = Date.now();
     this.emitAmi('Newstate', 'call', this.channelFields(c));
+    this.endpointChanged(c.endpoint);
   }
 
   /** Hang up a channel: Hangup event (+ Cdr for the originating side), DeviceStateChange. */
@@ -316,6 +360,7 @@ export class PbxState extends PbxConfig {
     }
     this.emitAmi('Hangup', 'call', [...this.channelFields(c), ['Cause', String(cause)], ['Cause-txt', causeTxt[cause] ?? 'Unknown']]);
     if (c.endpoint) this.emitAmi('DeviceStateChange', 'call', [['Device', `PJSIP/${c.endpoint}`], ['State', this.endpointContacts(c.endpoint).length > 0 ? 'NOT_INUSE' : 'UNAVAILABLE']]);
+    this.endpointChanged(c.endpoint);
     if (c.app === 'Stasis') this.emitAri({ type: 'StasisEnd', application: c.appData.split(',')[0] ?? '', channel: this.ariChannel(c) });
   }
 
