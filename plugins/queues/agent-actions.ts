@@ -27,6 +27,7 @@ export interface AgentActionDeps {
 function mapped(err: unknown, what: string): Error {
   const text = err instanceof Error ? err.message : String(err);
   if (/Already there/i.test(text)) return new ConflictError(`${what}: already logged in`);
+  if (/Member not dynamic/i.test(text)) return new ConflictError(`${what}: a static member (queues.conf) does not log out; remove it from the queue's members`);
   if (/Not there|Interface not found|Not found/i.test(text)) return new ConflictError(`${what}: not logged in`);
   if (/No such queue/i.test(text)) return new ConflictError(`${what}: the servers do not know the queue yet; commit first`);
   return err instanceof Error ? err : new Error(text);

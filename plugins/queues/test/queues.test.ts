@@ -1,0 +1,138 @@
+/**
+ * The queues plugin through the same contract a site's integrator uses: queues and members over
+ * the kit's API, a commit that puts them into queues.conf on a simulated Asterisk 20 (checked by
+ * QueueStatus), and agents who log in, pause with a reason and log out over AMI, live.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
+import { startTestKernel, type TestClient, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { waitUntil } from '../../../sdk/testing/wait.ts';
+
+const P = '/api/plugins/queues';
+let k: TestKernel;
+let sim: SimulatedAsterisk;
+const ids: Record<string, number> = {};
+
+async function create(c: TestClient, path: string, body: Record<string, unknown>): Promise<Record<string, any>> {
+  const res = await c.json('POST', path, body);
+  if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+async function commit(all = false): Promise<Record<string, any>> {
+  const res = await k.admin.json('POST', '/api/commit', all ? {} : { clusterId: ids.cluster });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.revisions.find((r: any) => r.clusterId === ids.cluster);
+}
+const agents = async () => (await k.admin.json('GET', `${P}/agents`)).body.items as Record<string, any>[];
+
+beforeAll(async () => {
+  k = await startTestKernel({
+    plugins: ['queues'], connectServers: true, connection: { actionTimeoutMs: 3000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
+  });
+  const site = await create(k.admin, '/api/sites', { name: 'tpa' });
+  ids.cluster = (await create(k.admin, '/api/clusters', { siteId: site.id, name: 'tpa1' })).id;
+  ids.other = (await create(k.admin, '/api/clusters', { siteId: site.id, name: 'tpa2' })).id;
+  ids.group = (await create(k.admin, '/api/groups', { name: 'USSales' })).id;
+  for (const [n, name, extra] of [['6101', 'Keith', { groupId: ids.group }], ['6102', 'Dana', { groupId: ids.group }], ['6201', 'Sam', { queue: 'support' }]] as const) {
+    ids[n] = (await create(k.admin, '/api/extensions', { clusterId: ids.cluster, extension: n, name, secret: `Secret-${n}-x1`, ...extra })).id;
+  }
+  ids.far = (await create(k.admin, '/api/extensions', { clusterId: ids.other, extension: '7101', name: 'Far', secret: 'Secret-7101-x1' })).id;
+  const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${ids.cluster}`)).body as { file: string; content: string }[];
+  sim = new SimulatedAsterisk();
+  const ports = await sim.start({ configFiles: Object.fromEntries(stubs.map((s) => [s.file, s.content])), authFailDelayMs: 20 });
+  await create(k.admin, '/api/servers', {
+    clusterId: ids.cluster, name: 'tpa1-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
+    sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sim.hostKeySha256,
+  });
+  await k.acm.connections.sync();
+  expect(await k.acm.connections.waitConnected(5000)).toBe(1);
+  await commit(true);
+}, 60_000);
+
+afterAll(async () => {
+  await k?.stop();
+  await sim?.stop();
+});
+
+describe('queues and members, as resources of the kit', () => {
+  it('creates a queue with app_queue\'s defaults and refuses what queues.conf cannot hold, naming the field', async () => {
+    const q = await create(k.admin, `${P}/queues`, { clusterId: ids.cluster, name: 'ussales', number: '600', description: 'US sales' });
+    ids.ussales = q.id;
+    expect(q).toMatchObject({ strategy: 'ringall', timeout: 15, retry: 5, joinEmpty: 'yes', siteId: expect.any(Number), tenantId: 1 });
+    ids.support = (await create(k.admin, `${P}/queues`, { clusterId: ids.cluster, name: 'support', number: '601', strategy: 'rrmemory', wrapupTime: 10 })).id;
+    const bad = await k.admin.json('POST', `${P}/queues`, { clusterId: ids.cluster, name: 'general', number: '6x', strategy: 'linear' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.problems.map((p: any) => p.field).sort()).toEqual(['name', 'number', 'strategy']);
+    const twin = await k.admin.json('POST', `${P}/queues`, { clusterId: ids.cluster, name: 'ussales2', number: '600' });
+    expect(twin.body.problems).toEqual([{ field: 'number', message: `"600" is already used in this cluster (queue ${ids.ussales})` }]);
+  });
+
+  it('takes a group or an extension of the queue\'s cluster as a static member, and nothing else', async () => {
+    await create(k.admin, `${P}/members`, { queueId: ids.ussales, kind: 'group', targetId: ids.group, penalty: 2 });
+    await create(k.admin, `${P}/members`, { queueId: ids.ussales, kind: 'extension', targetId: ids['6101'], penalty: 1 });
+    const twice = await k.admin.json('POST', `${P}/members`, { queueId: ids.ussales, kind: 'group', targetId: ids.group });
+    expect(twice.body.problems).toEqual([{ field: 'targetId', message: expect.stringMatching(/is already used/) }]);
+    const far = await k.admin.json('POST', `${P}/members`, { queueId: ids.ussales, kind: 'extension', targetId: ids.far });
+    expect(far.body.problems).toEqual([{ field: 'targetId', message: 'extension 7101 is on another cluster than the queue' }]);
+    const noGroup = await k.admin.json('POST', `${P}/members`, { queueId: ids.ussales, kind: 'group', targetId: 9999 });
+    expect(noGroup.body.problems).toEqual([{ field: 'targetId', message: 'no group 9999' }]);
+    const none = await k.admin.json('POST', `${P}/members`, { queueId: 9999, kind: 'extension', targetId: ids['6102'] });
+    expect(none.body.problems).toEqual([{ field: 'queueId', message: 'no queue 9999' }]);
+    expect((await k.admin.json('GET', `${P}/members?queueId=${ids.ussales}`)).body.total).toBe(2);
+  });
+
+  it('commits them into queues.conf; the server\'s QueueStatus shows each queue with its static members', async () => {
+    const waiting = (await k.admin.json('GET', `/api/changes?clusterId=${ids.cluster}`)).body.items as Record<string, any>[];
+    expect(waiting.map((c) => c.entity)).toEqual(expect.arrayContaining(['queues.queue', 'queues.member']));
+    const rev = await commit();
+    expect(rev.status).toBe('deployed');
+    const conf = readFileSync(join(sim.configRoot, 'acm/queues.acm.conf'), 'utf8');
+    expect(conf).toContain('[ussales]\nstrategy = ringall');
+    expect(conf).toContain('member => PJSIP/6101,1,6101 Keith,PJSIP/6101\nmember => PJSIP/6102,2,6102 Dana,PJSIP/6102');
+    // the extension's queue field makes it a member of support
+    expect(conf).toContain('[support]\nstrategy = rrmemory');
+    expect(conf).toContain('member => PJSIP/6201,0,6201 Sam,PJSIP/6201');
+    await k.admin.json('POST', `${P}/agents/resync`, {});
+    const members = await agents();
+    expect(members.filter((a) => a.queue === 'ussales').map((a) => [a.interface, a.membership, a.queueId, a.extensionId])).toEqual([
+      ['PJSIP/6101', 'static', ids.ussales, ids['6101']], ['PJSIP/6102', 'static', ids.ussales, ids['6102']],
+    ]);
+  });
+});
+
+describe('agents', () => {
+  it('log in, pause with a reason from the list, resume and log out over AMI, seen live', async () => {
+    const login = await k.admin.json('POST', `${P}/agents/login`, { queueId: ids.support, extensionId: ids['6102'] });
+    expect(login.body).toEqual({ servers: 1 });
+    await waitUntil(async () => (await agents()).some((a) => a.queue === 'support' && a.interface === 'PJSIP/6102'), 'the QueueMemberAdded event');
+    let me = (await agents()).find((a) => a.queue === 'support' && a.interface === 'PJSIP/6102')!;
+    expect(me).toMatchObject({ membership: 'dynamic', paused: false, queueId: ids.support, extensionId: ids['6102'] });
+    expect((await k.admin.json('POST', `${P}/agents/login`, { queueId: ids.support, extensionId: ids['6102'] })).status).toBe(409);
+
+    const bad = await k.admin.json('POST', `${P}/agents/pause`, { queueId: ids.support, extensionId: ids['6102'], reason: 'nap' });
+    expect(bad.body.problems).toEqual([{ field: 'reason', message: 'one of lunch, break, meeting, training, admin' }]);
+    expect((await k.admin.json('POST', `${P}/agents/pause`, { queueId: ids.support, extensionId: ids['6102'], reason: 'lunch' })).status).toBe(200);
+    await waitUntil(async () => (await agents()).find((a) => a.interface === 'PJSIP/6102' && a.queue === 'support')?.paused === true, 'the QueueMemberPause event');
+    me = (await agents()).find((a) => a.queue === 'support' && a.interface === 'PJSIP/6102')!;
+    expect(me).toMatchObject({ state: 'paused', pausedReason: 'lunch' });
+
+    expect((await k.admin.json('POST', `${P}/agents/unpause`, { queueId: ids.support, extensionId: ids['6102'] })).status).toBe(200);
+    await waitUntil(async () => (await agents()).find((a) => a.interface === 'PJSIP/6102' && a.queue === 'support')?.paused === false, 'the resume');
+    expect((await k.admin.json('POST', `${P}/agents/logout`, { queueId: ids.support, extensionId: ids['6102'] })).status).toBe(200);
+    await waitUntil(async () => !(await agents()).some((a) => a.interface === 'PJSIP/6102' && a.queue === 'support'), 'the QueueMemberRemoved event');
+    expect((await k.admin.json('POST', `${P}/agents/logout`, { queueId: ids.support, extensionId: ids['6102'] })).status).toBe(409);
+  });
+
+  it('does not log out a static member: it belongs to queues.conf', async () => {
+    const res = await k.admin.json('POST', `${P}/agents/logout`, { queueId: ids.ussales, extensionId: ids['6101'] });
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toBe('PJSIP/6101 in ussales: a static member (queues.conf) does not log out; remove it from the queue\'s members');
+  });
+
+  it('refuses an extension of another cluster or tenant, naming it', async () => {
+    const res = await k.admin.json('POST', `${P}/agents/login`, { queueId: ids.support, extensionId: ids.far });
+    expect(res.body.problems).toEqual([{ field: 'extensionId', message: `no extension ${ids.far} on the queue's cluster` }]);
+  });
+});
