@@ -6,6 +6,7 @@ import {
   AclSchema, AuditEventSchema, ChangeSetEntrySchema, ClusterSchema, ExtensionSchema, GroupSchema, ServerSchema, SiteSchema, TrunkSchema,
 } from '../model/entities.ts';
 import { startDemoHa } from './ha.ts';
+import { startDemoQueues } from './queues.ts';
 import { applySeed, loadSeedFile, parseSeed, SeedError, type DemoSeed, type SeedCounts } from './seed.ts';
 
 const SEED_FILE = join(ROOT_DIR, 'sites', 'demo', 'seed.yaml');
@@ -88,6 +89,8 @@ describe('demo seed file', () => {
     expect(() => parseSeed({ ...base, clusters: [{ name: 'c1', site: 'x', servers: [{ name: 's1', host: 'h' }] }], haGroups: [pair] }))
       .toThrow('haGroups[0] (c1-pair).nodes[1]: server: no server "elsewhere-ast1" in cluster c1');
     expect(() => parseSeed({ ...base, haGroups: [{ ...pair, nodes: [], cluster: 'c9' }] })).toThrow('haGroups[0] (c1-pair): cluster: no cluster "c9" in the seed');
+    expect(() => parseSeed({ ...base, queues: [{ cluster: 'c9', name: 'q', members: [{ group: 'Nobody' }] }] }))
+      .toThrow(new SeedError('seed: queues[0] (c9 q): cluster: no cluster "c9" in the seed\nqueues[0] (c9 q).members[0]: group: no group "Nobody" in the seed'));
     expect(() => parseSeed({ site: [] })).toThrow(SeedError);
     expect(() => loadSeedFile(join(ROOT_DIR, 'sites', 'demo', 'no-such.yaml'))).toThrow(/no-such\.yaml: cannot read/);
   });
@@ -215,5 +218,15 @@ describe('applying the demo seed', () => {
     expect(await em().count(AuditEventSchema, { action: 'ha.group.create', username: 'demo-seed' })).toBe(5);
     // Once there are groups, a start leaves them alone.
     expect(await startDemoHa(k.acm, seed.haGroups, new Map())).toBe(0);
+  });
+
+  it('creates the ACD queues and their members through the queues plugin\'s API, once', async () => {
+    expect(await startDemoQueues(k.acm, seed.queues)).toBe(3);
+    const queues = (await k.admin.json('GET', '/api/plugins/queues/queues')).body.items as { id: number; name: string; number: string }[];
+    expect(queues.map((q) => `${q.number} ${q.name}`)).toEqual(['600 ussales', '610 uksales', '620 techsupport']);
+    const members = (await k.admin.json('GET', `/api/plugins/queues/members?queueId=${queues[0]!.id}`)).body.items;
+    const usSales = (await k.admin.json('GET', '/api/groups?q=USSales')).body.items[0];
+    expect(members.map((m: any) => [m.kind, m.targetId])).toEqual([['group', usSales.id]]);
+    expect(await startDemoQueues(k.acm, seed.queues)).toBe(0);
   });
 });

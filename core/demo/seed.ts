@@ -35,6 +35,19 @@ const HaGroupSeed = z.looseObject({
   vips: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 
+/**
+ * An ACD queue of the queues plugin: its fields go to the plugin's API as they are, with names
+ * for the cluster and for each member's group or extension.
+ */
+const QueueSeed = z.looseObject({
+  cluster: objectName,
+  name: objectName,
+  members: z.array(z.union([
+    z.strictObject({ group: objectName, penalty: z.number().int().min(0).optional() }),
+    z.strictObject({ extension: z.string().min(1).max(20), penalty: z.number().int().min(0).optional() }),
+  ])).default([]),
+});
+
 const FileShape = z.strictObject({
   sites: z.array(z.unknown()).default([]),
   clusters: z.array(z.unknown()).default([]),
@@ -44,6 +57,7 @@ const FileShape = z.strictObject({
   extensions: z.array(z.unknown()).default([]),
   trunks: z.array(z.unknown()).default([]),
   haGroups: z.array(z.unknown()).default([]),
+  queues: z.array(z.unknown()).default([]),
 });
 
 export type SiteSeed = z.output<typeof SiteSeed>;
@@ -54,6 +68,7 @@ export type AclSeed = z.output<typeof AclSeed>;
 export type ExtensionSeed = z.output<typeof ExtensionSeed>;
 export type TrunkSeed = z.output<typeof TrunkSeed>;
 export type HaGroupSeed = z.output<typeof HaGroupSeed>;
+export type QueueSeed = z.output<typeof QueueSeed>;
 
 /** A checked demo seed; `extensionDefaults` are already merged into each extension. */
 export interface DemoSeed {
@@ -64,6 +79,7 @@ export interface DemoSeed {
   extensions: ExtensionSeed[];
   trunks: TrunkSeed[];
   haGroups: HaGroupSeed[];
+  queues: QueueSeed[];
 }
 
 export interface SeedCounts { sites: number; clusters: number; servers: number; groups: number; extensions: number; trunks: number; acls: number }
@@ -136,6 +152,7 @@ export function parseSeed(data: unknown, source = 'seed'): DemoSeed {
       (raw) => (raw && typeof raw === 'object' && !Array.isArray(raw) ? { ...file.extensionDefaults, ...raw } : raw)),
     trunks: each(TrunkSeed, file.trunks, 'trunks', ['cluster', 'name']),
     haGroups: each(HaGroupSeed, file.haGroups, 'haGroups', ['name']),
+    queues: each(QueueSeed, file.queues, 'queues', ['cluster', 'name']),
   };
   if (errors.length) throw new SeedError(`${source}: ${errors.join('\n')}`);
   crossCheck(seed, errors);
@@ -177,6 +194,16 @@ function crossCheck(seed: DemoSeed, errors: string[]): void {
     if (!clusters.has(g.cluster)) errors.push(`${where}: cluster: no cluster "${g.cluster}" in the seed`);
     g.nodes.forEach((n, j) => {
       if (servers.get(n.server) !== g.cluster) errors.push(`${where}.nodes[${j}]: server: no server "${n.server}" in cluster ${g.cluster}`);
+    });
+  });
+  dupes('queue', seed.queues.map((q) => `${q.cluster}/${q.name}`));
+  const extensions = new Set(seed.extensions.map((e) => `${e.cluster}/${e.extension}`));
+  seed.queues.forEach((q, i) => {
+    const where = `queues[${i}] (${q.cluster} ${q.name})`;
+    if (!clusters.has(q.cluster)) errors.push(`${where}: cluster: no cluster "${q.cluster}" in the seed`);
+    q.members.forEach((m, j) => {
+      if ('group' in m && !groups.has(m.group)) errors.push(`${where}.members[${j}]: group: no group "${m.group}" in the seed`);
+      if ('extension' in m && !extensions.has(`${q.cluster}/${m.extension}`)) errors.push(`${where}.members[${j}]: extension: no extension ${m.extension} on ${q.cluster}`);
     });
   });
   seed.trunks.forEach((t, i) => {

@@ -12,7 +12,7 @@ export const manifest = defineManifest({
   license: 'queues',
   permissions: ['queues.queue:read', 'queues.queue:write', 'queues.member:read', 'queues.member:write', 'queues.agent:read', 'queues.agent:write'],
   ui: [{ path: '/queues', title: 'Queues', element: 'acm-queues-page', module: './ui/queues-page.js', permission: 'queues.queue:read',
-    menu: { section: 'Configuration', order: 40 } }],
+    menu: { section: 'Configuration', order: 47 } }],
   settings: z.strictObject({
     /** What an agent may give as the reason of a pause, in this order (`*471` is the first). At most 9. */
     pauseReasons: z.array(reason).min(1).max(9).refine((r) => new Set(r).size === r.length, 'each reason once')
