@@ -5,7 +5,7 @@ import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { resources } from '../core/model/resources.ts';
 import { RoomInput } from '../plugins/conference/rooms.ts';
 import { GroupInput as HaGroupInput, NodeInput, NotifyTargetInput, SyncPathInput, VipInput } from '../plugins/ha/resources.ts';
-import { MemberInput, QueueInput } from '../plugins/queues/resources.ts';
+import { CtiHookInput, MemberInput, QueueInput } from '../plugins/queues/resources.ts';
 import { BlacklistInput } from '../plugins/security/blacklist.ts';
 import { TargetInput } from '../plugins/security/targets.ts';
 import { checked, conferenceGens, coreGens, haGens, queuesGens, securityGens, type Gens } from './helpers/partial-update-fields.ts';
@@ -193,11 +193,14 @@ beforeAll(async () => {
   };
   const queue = await post(`${Q}/queues`, queueBase);
   const otherQueue = await post(`${Q}/queues`, { clusterId: clA.id, name: 'q-other', number: '6001' });
-  const q = queuesGens(clA.id, [queue.id, otherQueue.id], [e1.id], [g1.id, g2.id]);
+  const q = queuesGens(clA.id, t1, [queue.id, otherQueue.id], [e1.id], [g1.id, g2.id]);
   subjects.push({ label: 'queues', url: `${Q}/queues/${queue.id}`, entity: 'QueuesQueue', id: queue.id, shape: QueueInput.shape, base: queueBase, gens: q.queues!, secrets: [] });
   const memberBase = { queueId: queue.id, kind: 'group', targetId: g1.id, penalty: 5 };
   const member = await post(`${Q}/members`, memberBase);
   subjects.push({ label: 'queue members', url: `${Q}/members/${member.id}`, entity: 'QueuesMember', id: member.id, shape: MemberInput.shape, base: memberBase, gens: q.members!, secrets: [] });
+  const hookBase = { tenantId: t1, url: 'https://crm.example.net/pop?token=abc', events: ['offered'], enabled: false };
+  const hook = await post(`${Q}/cti-hooks`, hookBase);
+  subjects.push({ label: 'queue CTI hooks', url: `${Q}/cti-hooks/${hook.id}`, entity: 'QueuesCtiHook', id: hook.id, shape: CtiHookInput.shape, base: hookBase, gens: q['cti-hooks']!, secrets: [] });
 
   const S = '/api/plugins/security';
   const clBare = await post('/api/clusters', { siteId: siteA.id, name: 'cl-no-servers' });
@@ -218,7 +221,7 @@ afterAll(async () => {
 
 /** Known before beforeAll runs, so each subject is its own test. */
 const LABELS = [
-  ...resources.map((r) => r.name), 'conference rooms', 'HA groups', ...Object.keys(HA_CHILDREN).map((c) => `HA ${c}`), 'queues', 'queue members',
+  ...resources.map((r) => r.name), 'conference rooms', 'HA groups', ...Object.keys(HA_CHILDREN).map((c) => `HA ${c}`), 'queues', 'queue members', 'queue CTI hooks',
   'security blacklist', 'security targets',
 ];
 const subject = (label: string) => subjects.find((s) => s.label === label)!;

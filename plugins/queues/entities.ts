@@ -106,4 +106,30 @@ export const QueueMemberSchema = new EntitySchema<QueueMember>({
   },
 });
 
-export const queueEntities = [QueueSchema, QueueMemberSchema];
+/** A CRM's webhook for screen-pops: agent events and offered calls of a tenant's queues. */
+export interface CtiHook {
+  id: number;
+  tenantId: number;
+  url: string;
+  /** `agent`: a member's state changed; `offered`: a call rings an agent (AgentCalled). */
+  events: ('agent' | 'offered')[];
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const CtiHookSchema = new EntitySchema<CtiHook>({
+  name: 'QueuesCtiHook',
+  tableName: 'queues_cti_hooks',
+  uniques: [{ properties: ['tenantId', 'url'] }],
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    tenantId: { type: 'integer', index: true },
+    url: { type: 'string', length: 500 },
+    events: { type: 'json' },
+    enabled: { type: 'boolean', default: true },
+    ...stamps,
+  },
+});
+
+export const queueEntities = [QueueSchema, QueueMemberSchema, CtiHookSchema];

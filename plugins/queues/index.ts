@@ -2,12 +2,13 @@ import { busSubject, coreServices, definePlugin, NotFoundError, objectNames, typ
 import { statusTiles } from '../status/api/index.ts';
 import { manifest } from './manifest.ts';
 import { queuesService, type AgentView, type QueuesService } from './api/index.ts';
-import { queueEntities, type QueueMember } from './entities.ts';
+import { queueEntities, type CtiHook, type QueueMember } from './entities.ts';
 import { migrations } from './migrations/index.ts';
-import { memberResource, queueResource } from './resources.ts';
+import { ctiHookResource, memberResource, queueResource } from './resources.ts';
 import { queueFiles, queueName } from './render.ts';
 import { AGENT_EVENTS, AgentBoard } from './agents.ts';
 import { CALLER_EVENTS, QueueStats } from './stats.ts';
+import { CtiPublisher } from './cti.ts';
 import { AgentActions } from './agent-actions.ts';
 import { registerCli } from './cli.ts';
 
@@ -27,6 +28,7 @@ export default definePlugin({
 
     const queues = ctx.resources.define(queueResource());
     const members = ctx.resources.define(memberResource(queues));
+    const ctiHooks = ctx.resources.define(ctiHookResource());
     const data = async (clusterId: number) => ({ queues: await queues.all(clusterId), members: (await members.all(clusterId)) as QueueMember[] });
     for (const file of queueFiles(data, () => ctx.settings.featureCodes, reasons)) ctx.commit.file(file);
 
@@ -34,6 +36,7 @@ export default definePlugin({
     // Asterisk names queues and interfaces; the UI and API act on acm's ids. Refreshed at each resync.
     let names = new Map<string, Pick<AgentView, 'queueId' | 'extensionId'>>();
     let levels = new Map<string, number>();
+    let hooks: CtiHook[] = [];
     const nameKey = (clusterId: number, what: string) => `${clusterId}|${what}`;
     const learnNames = async () => {
       const next = new Map<string, Pick<AgentView, 'queueId' | 'extensionId'>>();
@@ -50,6 +53,7 @@ export default definePlugin({
       }
       names = next;
       levels = nextLevels;
+      hooks = (await ctiHooks.all()).filter((h) => h.enabled);
     };
     // A queue or an extension written anywhere (this plugin, the core, a batch): learn again, once per burst.
     let relearn: NodeJS.Timeout | undefined;
@@ -75,11 +79,16 @@ export default definePlugin({
       });
     }
     ctx.events.toBrowsers({ event: 'agent', permission: 'queues.agent:read' });
+    const cti = new CtiPublisher(ctx.get(coreServices.outbox), () => hooks, ctx.logger);
     for (const event of AGENT_EVENTS) {
       ctx.ami.on(event, (e) => {
-        for (const a of board.handle(e)) ctx.bus.publish(busSubject(e, ctx.id, 'agent'), a);
+        for (const a of board.handle(e)) {
+          ctx.bus.publish(busSubject(e, ctx.id, 'agent'), a);
+          cti.agent(e, a);
+        }
       });
     }
+    ctx.ami.on('AgentCalled', (e) => cti.offered(e, board.list(e.clusterId).find((a) => a.queue === e.fields.Queue && a.interface === e.fields.Interface)));
     /** QueueStatus of each connected server: the board after a start or a reconnect. */
     const resync = async () => {
       await learnNames();

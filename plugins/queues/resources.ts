@@ -1,5 +1,5 @@
-import { configText, defineResource, MARKER_PREFIX, z, type Resource } from '../../sdk/index.ts';
-import { QueueMemberSchema, QueueSchema, type Queue, type QueueMember } from './entities.ts';
+import { configText, defineResource, MARKER_PREFIX, notifyTargetProblem, z, type Resource } from '../../sdk/index.ts';
+import { CtiHookSchema, QueueMemberSchema, QueueSchema, type CtiHook, type Queue, type QueueMember } from './entities.ts';
 
 /** app_queue's strategies (apps/app_queue.c `strategies[]`); `linear` needs a restart to change, so acm leaves it out. */
 export const STRATEGIES = ['ringall', 'leastrecent', 'fewestcalls', 'random', 'rrmemory', 'wrandom', 'rrordered'] as const;
@@ -60,5 +60,25 @@ export function memberResource(queues: Resource<Queue>) {
       if (m.kind === 'extension' && target.clusterId !== m.clusterId) return [{ field: 'targetId', message: `extension ${target.extension} is on another cluster than the queue` }];
       return [];
     },
+  });
+}
+
+export const CtiHookInput = z.strictObject({
+  tenantId: z.number().int().positive().optional(),
+  url: z.string().max(500).superRefine((v, ctx) => {
+    const problem = notifyTargetProblem('webhook', v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  events: z.array(z.enum(['agent', 'offered'])).min(1).refine((e) => new Set(e).size === e.length, 'each event once').default(['agent', 'offered']),
+  enabled: z.boolean().default(true),
+});
+
+/** CRM webhooks of a tenant (screen-pops); delivered through the core's outbox, no rendered file. */
+export function ctiHookResource() {
+  return defineResource<CtiHook>({
+    name: 'cti-hooks', singular: 'cti-hook', entity: CtiHookSchema, input: CtiHookInput, parent: 'tenant',
+    search: ['url'], unique: [['tenantId', 'url']], clusters: () => [],
+    permission: 'queues.queue',
+    copyDefaults: () => ({ url: '' }),
   });
 }

@@ -132,7 +132,7 @@ export function haGens(clusterId: number, servers: number[], groups: number[]): 
 }
 
 /** The queues plugin: queues of one cluster, and members that may move to another of its queues. */
-export function queuesGens(clusterId: number, queues: number[], extensions: number[], groups: number[]): Record<string, Gens> {
+export function queuesGens(clusterId: number, tenantId: number, queues: number[], extensions: number[], groups: number[]): Record<string, Gens> {
   const seconds = fc.integer({ min: 0, max: 600 });
   return {
     queues: {
@@ -143,6 +143,10 @@ export function queuesGens(clusterId: number, queues: number[], extensions: numb
       announceHoldTime: fc.constantFrom('yes', 'no', 'once'), periodicAnnounceFrequency: seconds, serviceLevel: seconds,
       joinEmpty: fc.constantFrom('yes', 'no', 'strict', 'loose'), leaveWhenEmpty: fc.constantFrom('yes', 'no', 'strict', 'loose'),
       ringInUse: fc.boolean(), autoPause: fc.constantFrom('no', 'yes', 'all'),
+    },
+    'cti-hooks': {
+      tenantId: fc.constant(tenantId), url: fc.webUrl({ withQueryParameters: true }).filter((u) => !u.includes('@')),
+      events: fc.subarray(['agent', 'offered'] as const, { minLength: 1 }), enabled: fc.boolean(),
     },
     members: {
       // A kind with an id of the other kind is refused (no such group), which must change nothing.

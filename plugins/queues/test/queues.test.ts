@@ -9,10 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestClient, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { waitUntil } from '../../../sdk/testing/wait.ts';
+import { webhookReceiver, type WebhookReceiver } from '../../../sdk/testing/notify.ts';
 
 const P = '/api/plugins/queues';
 let k: TestKernel;
 let sim: SimulatedAsterisk;
+let crm: WebhookReceiver;
 const ids: Record<string, number> = {};
 
 async function create(c: TestClient, path: string, body: Record<string, unknown>): Promise<Record<string, any>> {
@@ -54,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await k?.stop();
   await sim?.stop();
+  await crm?.close();
 });
 
 describe('queues and members, as resources of the kit', () => {
@@ -103,6 +106,25 @@ describe('queues and members, as resources of the kit', () => {
 });
 
 describe('agents', () => {
+  it('tell a CRM (CTI webhook, through the outbox) of agent events and of each call offered to an agent', async () => {
+    crm = await webhookReceiver();
+    const bad = await k.admin.json('POST', `${P}/cti-hooks`, { url: 'ftp://crm.example/hook' });
+    expect(bad.body.problems).toEqual([{ field: 'url', message: 'a webhook is an http(s) URL without credentials' }]);
+    await create(k.admin, `${P}/cti-hooks`, { url: crm.url('/pop') });
+    await k.admin.json('POST', `${P}/agents/resync`, {}); // learns the hook as a write elsewhere would (model.changed)
+    expect((await k.admin.json('POST', `${P}/agents/login`, { queueId: ids.ussales, extensionId: ids['6201'] })).status).toBe(200);
+    await waitUntil(() => crm.requests.some((r) => r.body?.event === 'agent' && r.body.agent.interface === 'PJSIP/6201'), 'the agent webhook');
+    const pop = crm.requests.find((r) => r.body?.event === 'agent')!;
+    expect(pop).toMatchObject({ method: 'POST', url: '/pop', body: { subject: 'agent PJSIP/6201 unavailable in ussales', agent: { queue: 'ussales', membership: 'dynamic', queueId: ids.ussales, extensionId: ids['6201'] } } });
+    sim.emit('AgentCalled', { Channel: 'PJSIP/trunk-00000001', CallerIDNum: '5550001', CallerIDName: 'Caller A', Uniqueid: 'acm-sim-1.1', Queue: 'ussales', Interface: 'PJSIP/6201', MemberName: 'PJSIP/6201' }, 'agent');
+    await waitUntil(() => crm.requests.some((r) => r.body?.event === 'offered'), 'the offered-call webhook');
+    expect(crm.requests.find((r) => r.body?.event === 'offered')!.body).toMatchObject({
+      subject: 'call from 5550001 offered to PJSIP/6201 in ussales', queue: 'ussales',
+      caller: { number: '5550001', name: 'Caller A', uniqueid: 'acm-sim-1.1' }, agent: { interface: 'PJSIP/6201', extensionId: ids['6201'] },
+    });
+    expect((await k.admin.json('POST', `${P}/agents/logout`, { queueId: ids.ussales, extensionId: ids['6201'] })).status).toBe(200);
+  });
+
   it('log in, pause with a reason from the list, resume and log out over AMI, seen live', async () => {
     const login = await k.admin.json('POST', `${P}/agents/login`, { queueId: ids.support, extensionId: ids['6102'] });
     expect(login.body).toEqual({ servers: 1 });

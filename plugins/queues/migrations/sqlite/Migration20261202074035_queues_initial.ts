@@ -1,8 +1,12 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261202072540_queues_initial extends Migration {
+export class Migration20261202074035_queues_initial extends Migration {
 
   override async up(): Promise<void> {
+    this.addSql(`create table \`queues_cti_hooks\` (\`id\` integer not null primary key autoincrement, \`tenant_id\` integer not null, \`url\` text not null, \`events\` json not null, \`enabled\` integer not null default true, \`created_at\` datetime not null, \`updated_at\` datetime not null);`);
+    this.addSql(`create index \`queues_cti_hooks_tenant_id_index\` on \`queues_cti_hooks\` (\`tenant_id\`);`);
+    this.addSql(`create unique index \`queues_cti_hooks_tenant_id_url_unique\` on \`queues_cti_hooks\` (\`tenant_id\`, \`url\`);`);
+
     this.addSql(`create table \`queues_members\` (\`id\` integer not null primary key autoincrement, \`tenant_id\` integer not null, \`site_id\` integer not null, \`cluster_id\` integer not null, \`queue_id\` integer not null, \`kind\` text not null, \`target_id\` integer not null, \`penalty\` integer not null default 0, \`created_at\` datetime not null, \`updated_at\` datetime not null);`);
     this.addSql(`create index \`queues_members_tenant_id_index\` on \`queues_members\` (\`tenant_id\`);`);
     this.addSql(`create index \`queues_members_site_id_index\` on \`queues_members\` (\`site_id\`);`);
@@ -19,6 +23,8 @@ export class Migration20261202072540_queues_initial extends Migration {
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop table if exists \`queues_cti_hooks\`;`);
+
     this.addSql(`drop table if exists \`queues_members\`;`);
 
     this.addSql(`drop table if exists \`queues_queues\`;`);

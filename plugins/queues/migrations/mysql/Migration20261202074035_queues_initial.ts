@@ -1,8 +1,12 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261202072540_queues_initial extends Migration {
+export class Migration20261202074035_queues_initial extends Migration {
 
   override async up(): Promise<void> {
+    this.addSql(`create table \`queues_cti_hooks\` (\`id\` int unsigned not null auto_increment primary key, \`tenant_id\` int not null, \`url\` varchar(500) not null, \`events\` json not null, \`enabled\` tinyint(1) not null default true, \`created_at\` datetime not null, \`updated_at\` datetime not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`alter table \`queues_cti_hooks\` add index \`queues_cti_hooks_tenant_id_index\`(\`tenant_id\`);`);
+    this.addSql(`alter table \`queues_cti_hooks\` add unique \`queues_cti_hooks_tenant_id_url_unique\`(\`tenant_id\`, \`url\`);`);
+
     this.addSql(`create table \`queues_members\` (\`id\` int unsigned not null auto_increment primary key, \`tenant_id\` int not null, \`site_id\` int not null, \`cluster_id\` int not null, \`queue_id\` int not null, \`kind\` varchar(10) not null, \`target_id\` int not null, \`penalty\` int not null default 0, \`created_at\` datetime not null, \`updated_at\` datetime not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`queues_members\` add index \`queues_members_tenant_id_index\`(\`tenant_id\`);`);
     this.addSql(`alter table \`queues_members\` add index \`queues_members_site_id_index\`(\`site_id\`);`);
@@ -19,6 +23,8 @@ export class Migration20261202072540_queues_initial extends Migration {
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop table if exists \`queues_cti_hooks\`;`);
+
     this.addSql(`drop table if exists \`queues_members\`;`);
 
     this.addSql(`drop table if exists \`queues_queues\`;`);
