@@ -54,5 +54,9 @@ export interface QueuesService {
   summary(clusterId?: number): QueueSummaryView[];
   /** The name Asterisk knows a queue by, for a plugin that sends calls to it (the dialer). */
   asteriskName(queueId: number): Promise<{ clusterId: number; name: string }>;
+  /** Where a call reaches a queue (the inbound plugin's destinations), or null when there is no such queue. */
+  target(queueId: number): Promise<QueueTarget | null>;
 }
+/** A queue's number in its dialplan context (tenant-prefixed `queues`). */
+export interface QueueTarget { tenantId: number; clusterId: number; context: string; number: string }
 export const queuesService = createServiceRef<QueuesService>('queues.service');
