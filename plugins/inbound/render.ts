@@ -126,8 +126,7 @@ export function renderInbound(s: ClusterSnapshotView, d: InboundData, now: Date)
       const app = destinationApp(s, r.destination, targets, `inbound route ${r.id}`);
       for (const exten of routeExtens(r)) {
         w.raw(`exten => ${exten},1,NoOp(acm inbound route ${r.id})`);
-        // Set takes its value whole (up to the end): a caller's name cannot add an argument.
-        if (r.callerIdNamePrefix) w.same(`n,Set(CALLERID(name)=${prefix(r.callerIdNamePrefix)}\${CALLERID(name)})`);
+        if (r.callerIdNamePrefix) w.same(`n,Set(CALLERID(name)=${prefix(r.callerIdNamePrefix)}\${FILTER(${NAME_CHARS},\${CALLERID(name)})})`);
         w.same(`n,${app}`);
       }
     }
@@ -163,6 +162,14 @@ export function renderInbound(s: ClusterSnapshotView, d: InboundData, now: Date)
   }
   return w.toString();
 }
+
+/**
+ * What of the caller's name stays behind a prefix. Set would take the name whole, but the
+ * prefixed name goes on to every application that shows it (Queue, Dial's caller ID): only
+ * the characters a name needs, none with a meaning in the dialplan (`,()"\\${}[]`). A leading
+ * `-` is a literal in FILTER (func_strings.c: a range needs a character before it).
+ */
+const NAME_CHARS = "- A-Za-z0-9._'";
 
 function prefix(p: string): string {
   if (!/^[A-Za-z0-9 -]{1,20}$/.test(p)) throw new Error(`caller-ID name prefix "${p.slice(0, 20)}": letters, digits, space and - only`);
