@@ -1,4 +1,4 @@
-import { commitValidators, definePlugin, type ClusterSnapshotView } from '../../sdk/index.ts';
+import { commitValidators, definePlugin, type ClusterSnapshotView, type EntityManager } from '../../sdk/index.ts';
 import { queuesService, type QueueTarget } from '../queues/api/index.ts';
 import type { Destination } from './destination.ts';
 import { inboundEntities } from './entities.ts';
@@ -19,7 +19,7 @@ export default definePlugin({
   migrations,
   setup(ctx) {
     const queuesApi = ctx.get(queuesService);
-    const queue = (id: number) => queuesApi.target(id);
+    const queue = (id: number, em?: EntityManager) => queuesApi.target(id, em);
     const hours = ctx.resources.define(hoursResource(queue));
     const ivrs = ctx.resources.define(ivrResource(queue));
     const routes = ctx.resources.define(routeResource(queue));

@@ -77,15 +77,15 @@ function exits(kind: 'ivr' | 'hours', row: Record<string, any>): [string, Destin
   return [...ivr.options.map((o, i): [string, Destination] => [`options.${i}.destination`, o.destination]), ['invalid', ivr.invalid], ['timeoutDestination', ivr.timeoutDestination]];
 }
 
-/** Queues, IVR menus and business hours a row names must exist where the row is (its cluster, or its tenant for hours). */
-async function destinationProblems(em: EntityManager, row: Record<string, any>, fields: [string, Destination][], queue: (id: number) => Promise<QueueTarget | null>): Promise<FieldProblem[]> {
+/** Queues and IVR menus a row names must be on its cluster (in its tenant, for hours); business hours in its tenant. */
+async function destinationProblems(em: EntityManager, row: Record<string, any>, fields: [string, Destination][], queue: (id: number, em?: EntityManager) => Promise<QueueTarget | null>): Promise<FieldProblem[]> {
   const problems: FieldProblem[] = [];
   const where = row.clusterId != null ? 'cluster' : 'tenant';
   const here = (o: { tenantId: number; clusterId?: number } | null) => !!o && o.tenantId === row.tenantId && (where === 'tenant' || o.clusterId === row.clusterId);
   for (const [field, d] of fields) {
-    if (d.type === 'queue' && !here(await queue(d.queueId))) problems.push({ field: `${field}.queueId`, message: `no queue ${d.queueId} on this ${where}` });
+    if (d.type === 'queue' && !here(await queue(d.queueId, em))) problems.push({ field: `${field}.queueId`, message: `no queue ${d.queueId} on this ${where}` });
     if (d.type === 'ivr' && !here(await em.findOne(IvrSchema, { id: d.ivrId }))) problems.push({ field: `${field}.ivrId`, message: `no IVR menu ${d.ivrId} on this ${where}` });
-    if (d.type === 'hours' && !here(await em.findOne(HoursSchema, { id: d.hoursId }))) problems.push({ field: `${field}.hoursId`, message: `no business hours ${d.hoursId} in this tenant` });
+    if (d.type === 'hours' && (await em.findOne(HoursSchema, { id: d.hoursId }))?.tenantId !== row.tenantId) problems.push({ field: `${field}.hoursId`, message: `no business hours ${d.hoursId} in this tenant` });
   }
   return problems;
 }
@@ -120,7 +120,7 @@ async function loopProblems(em: EntityManager, kind: 'ivr' | 'hours', row: Recor
   return [];
 }
 
-export function hoursResource(queue: (id: number) => Promise<QueueTarget | null>) {
+export function hoursResource(queue: (id: number, em?: EntityManager) => Promise<QueueTarget | null>) {
   return defineResource<Hours>({
     name: 'hours', singular: 'hours', entity: HoursSchema, input: HoursInput, parent: 'tenant',
     search: ['name', 'description'], defaultSort: 'name', unique: [['tenantId', 'name']],
@@ -132,7 +132,7 @@ export function hoursResource(queue: (id: number) => Promise<QueueTarget | null>
   });
 }
 
-export function ivrResource(queue: (id: number) => Promise<QueueTarget | null>) {
+export function ivrResource(queue: (id: number, em?: EntityManager) => Promise<QueueTarget | null>) {
   return defineResource<Ivr>({
     name: 'ivrs', singular: 'ivr', entity: IvrSchema, input: IvrInput, parent: 'cluster',
     search: ['name', 'description', 'prompt'], defaultSort: 'name', unique: [['clusterId', 'name']],
@@ -144,7 +144,7 @@ export function ivrResource(queue: (id: number) => Promise<QueueTarget | null>) 
   });
 }
 
-export function routeResource(queue: (id: number) => Promise<QueueTarget | null>) {
+export function routeResource(queue: (id: number, em?: EntityManager) => Promise<QueueTarget | null>) {
   return defineResource<Route>({
     name: 'routes', singular: 'route', entity: RouteSchema, input: RouteInput, parent: 'cluster',
     search: ['did', 'description'], filters: ['trunkId'], defaultSort: 'did',

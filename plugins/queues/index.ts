@@ -2,7 +2,7 @@ import { busSubject, coreServices, definePlugin, NotFoundError, objectNames, typ
 import { statusTiles } from '../status/api/index.ts';
 import { manifest } from './manifest.ts';
 import { queuesService, type AgentView, type QueuesService } from './api/index.ts';
-import { queueEntities, type CtiHook, type QueueMember } from './entities.ts';
+import { queueEntities, QueueSchema, type CtiHook, type QueueMember } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { ctiHookResource, memberResource, queueResource } from './resources.ts';
 import { queueFiles, queueName, queuesContext } from './render.ts';
@@ -144,8 +144,8 @@ export default definePlugin({
         if (!q) throw new NotFoundError(`no queue ${queueId}`);
         return { clusterId: q.clusterId, name: queueName(await model.snapshot(q.clusterId), q) };
       },
-      async target(queueId) {
-        const q = (await queues.all()).find((x) => x.id === queueId);
+      async target(queueId, em) {
+        const q = em ? await em.findOne(QueueSchema, { id: queueId }) : (await queues.all()).find((x) => x.id === queueId);
         return q ? { tenantId: q.tenantId, clusterId: q.clusterId, context: queuesContext({ id: q.tenantId }), number: q.number } : null;
       },
     };
