@@ -1,4 +1,4 @@
-import { dialplanToken, objectNames, tenantName, z, type ClusterSnapshotView, type ExtensionView } from '../../sdk/index.ts';
+import { dialplanToken, objectNames, tenantName, z, type ClusterSnapshotView, type ExtensionView, type TrunkView } from '../../sdk/index.ts';
 
 /** Where a call goes: the one schema routes, IVR options and business hours share. */
 const number = z.string().regex(/^[0-9]{1,20}$/, 'digits, at most 20');
@@ -27,14 +27,20 @@ export interface Targets {
   hours: ReadonlyMap<number, string>;
 }
 
-/** Contexts the destinations jump into, besides the core's internal and the queues plugin's. */
+/**
+ * The contexts of this plugin. Menus, hours and trunks are named `ivr-<name>`, `hours-<name>` and
+ * `inbound-<trunk>`; every name starts with a letter or digit, so the helpers' `--` never meets one.
+ */
 export const contexts = {
   ivr: (s: ClusterSnapshotView, name: string) => objectNames.context(s.tenant, `ivr-${name}`, 'name'),
   hours: (s: ClusterSnapshotView, name: string) => objectNames.context(s.tenant, `hours-${name}`, 'name'),
+  trunk: (s: ClusterSnapshotView, tr: TrunkView) => objectNames.context(s.tenant, `inbound-${tr.name}`, 'trunk name'),
   /** One voicemail extension per box a destination names. */
-  voicemail: (s: ClusterSnapshotView) => objectNames.context(s.tenant, 'inbound-voicemail'),
+  voicemail: (s: ClusterSnapshotView) => objectNames.context(s.tenant, 'inbound--voicemail'),
   /** The internal context and the outbound rights: where a `number` destination is dialled. */
-  dial: (s: ClusterSnapshotView) => objectNames.context(s.tenant, 'inbound-dial'),
+  dial: (s: ClusterSnapshotView) => objectNames.context(s.tenant, 'inbound--dial'),
+  /** The extensions of the cluster, for menus with direct dial. */
+  direct: (s: ClusterSnapshotView) => objectNames.context(s.tenant, 'ivr--direct'),
 };
 
 /** `box@context` of an extension's mailbox (`default` context, tenant-prefixed, as the core renders voicemail.conf). */

@@ -15,7 +15,6 @@ const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1
 export function trunkContext(s: ClusterSnapshotView, tr: TrunkView): string {
   return tr.context ? objectNames.context(s.tenant, tr.context, 'trunk context') : objectNames.internal(s.tenant);
 }
-export const routeContext = (s: ClusterSnapshotView, tr: TrunkView) => objectNames.context(s.tenant, `inbound-${tr.name}`, 'trunk name');
 
 /** A route's DID as an extension: the DID itself, or the catch-all patterns (and `s` for a call without one). */
 export function routeExtens(r: Pick<Route, 'did'>): string[] {
@@ -90,7 +89,7 @@ function renderIvr(w: ConfWriter, s: ClusterSnapshotView, i: Ivr, t: Targets): v
   const object = `IVR ${i.name}`;
   w.blank().comment(`IVR ${i.name} (id ${i.id})${i.description ? `: ${i.description}` : ''}`);
   w.section(contexts.ivr(s, i.name));
-  if (i.directDial) w.raw(`include => ${objectNames.context(s.tenant, 'ivr-direct')}`);
+  if (i.directDial) w.raw(`include => ${contexts.direct(s)}`);
   w.raw('exten => s,1,Set(ACM_IVR_TRIES=0)').same('n,Answer()')
     .same(`n(menu),Background(${dialplanToken(i.prompt, 'prompt')})`).same(`n,WaitExten(${i.timeout})`);
   for (const o of i.options) w.raw(`exten => ${dialplanToken(o.digit, 'digit')},1,${destinationApp(s, o.destination, t, `${object} (digit ${o.digit})`)}`);
@@ -120,7 +119,7 @@ export function renderInbound(s: ClusterSnapshotView, d: InboundData, now: Date)
   for (const { tr, routes } of routed) {
     const lands = trunkContext(s, tr);
     w.blank().comment(`calls from trunk ${objectNames.trunk(s.tenant, tr)} (id ${tr.id})`);
-    w.section(routeContext(s, tr));
+    w.section(contexts.trunk(s, tr));
     for (const r of routes) {
       if (!r.did && lands === internal) { w.comment(`route ${r.id}: no catch-all, the trunk's calls land in ${internal}`); continue; }
       const app = destinationApp(s, r.destination, targets, `inbound route ${r.id}`);
@@ -148,14 +147,14 @@ export function renderInbound(s: ClusterSnapshotView, d: InboundData, now: Date)
   }
   if (ivrs.some((i) => i.directDial)) {
     w.blank().comment('direct dial from IVR menus: the extensions only (not the feature codes or the parking lot)');
-    w.section(objectNames.context(s.tenant, 'ivr-direct'));
+    w.section(contexts.direct(s));
     for (const e of [...s.extensions].sort((a, b) => a.extension.localeCompare(b.extension, 'en', { numeric: true }))) {
       const n = dialplanToken(e.extension, 'extension');
       w.raw(`exten => ${n},1,Goto(${internal},${n},1)`);
     }
   }
   const lands = new Map<string, string[]>();
-  for (const { tr } of routed) lands.set(trunkContext(s, tr), [...(lands.get(trunkContext(s, tr)) ?? []), routeContext(s, tr)]);
+  for (const { tr } of routed) lands.set(trunkContext(s, tr), [...(lands.get(trunkContext(s, tr)) ?? []), contexts.trunk(s, tr)]);
   for (const [ctx, inc] of [...lands].sort(([a], [b]) => a.localeCompare(b))) {
     w.blank().section(ctx);
     for (const c of inc) w.raw(`include => ${c}`);

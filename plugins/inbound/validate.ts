@@ -1,5 +1,5 @@
 import { objectNames, type ClusterSnapshotView, type CommitProblem, type CommitValidator } from '../../sdk/index.ts';
-import { resolve, type Destination } from './destination.ts';
+import { contexts, resolve, type Destination } from './destination.ts';
 import { rendered, trunkContext, trunkRoutes, type InboundData } from './render.ts';
 
 /**
@@ -43,6 +43,21 @@ export function inboundValidator(data: (s: ClusterSnapshotView) => Promise<Inbou
             message: `trunk ${tr.name} has no context of its own: its calls land in the internal context, where a catch-all would take the phones' outside calls too; not rendered for it`,
           });
         }
+      }
+      // A core context of the same name would merge with one of these (pbx_config adds to a context it already has).
+      const mine = new Map<string, string>([
+        ...hours.map((h): [string, string] => [contexts.hours(s, h.name), `business hours ${h.name}`]),
+        ...ivrs.map((i): [string, string] => [contexts.ivr(s, i.name), `IVR ${i.name}`]),
+        ...s.trunks.map((t): [string, string] => [contexts.trunk(s, t), `the routes of trunk ${t.name}`]),
+      ]);
+      const core: [string, string | null | undefined][] = [
+        ...s.trunks.map((t): [string, string | null | undefined] => [`trunk ${t.name}`, t.context]),
+        ...s.groups.map((g): [string, string | null | undefined] => [`group ${g.name}`, g.context]),
+        ...s.extensions.map((e): [string, string | null | undefined] => [`extension ${e.extension}`, e.context]),
+      ];
+      for (const [object, ctx] of core) {
+        const what = ctx ? mine.get(objectNames.context(s.tenant, ctx)) : undefined;
+        if (what) problems.push({ object, field: 'context', severity: 'error', message: `the context ${ctx} is the one acm renders for ${what}; name another` });
       }
       return problems;
     },

@@ -117,7 +117,7 @@ describe('inbound routing through the API', () => {
     expect(plan).toContain('exten => +442071230000,1,NoOp(acm inbound route');
     expect(plan).toContain('GotoIfTime(08:00-18:29,mon-fri,*,*,Europe/London?open,1)');
     expect(plan).toContain('exten => 1,1,Goto(queues,600,1)');
-    expect(plan).toContain('[inbound-voicemail]\nexten => 6101,1,VoiceMail(6101@default,u)');
+    expect(plan).toContain('[inbound--voicemail]\nexten => 6101,1,VoiceMail(6101@default,u)');
   });
 
   it('refuses a commit while a route leads to a deleted IVR, naming both', async () => {

@@ -80,15 +80,15 @@ describe('inbound rendering', () => {
     const main = parseDialplanPriorities(plan).filter((p) => p.context === 't2-ivr-main').map((p) => `${p.exten} ${p.app}(${p.data})`);
     expect(main).toEqual([
       's Set(ACM_IVR_TRIES=0)', 's Answer()', 's Background(custom/welcome)', 's WaitExten(5)',
-      '1 Goto(t2-queues,600,1)', '2 Goto(t2-internal,6102,1)', '9 Goto(t2-ivr-sub,s,1)', '* Goto(t2-inbound-dial,+442071234567,1)',
-      'i Playback(option-is-invalid)', 'i Set(ACM_IVR_TRIES=$[${ACM_IVR_TRIES} + 1])', 'i GotoIf($[${ACM_IVR_TRIES} <= 2]?s,menu)', 'i Goto(t2-inbound-voicemail,6101,1)',
+      '1 Goto(t2-queues,600,1)', '2 Goto(t2-internal,6102,1)', '9 Goto(t2-ivr-sub,s,1)', '* Goto(t2-inbound--dial,+442071234567,1)',
+      'i Playback(option-is-invalid)', 'i Set(ACM_IVR_TRIES=$[${ACM_IVR_TRIES} + 1])', 'i GotoIf($[${ACM_IVR_TRIES} <= 2]?s,menu)', 'i Goto(t2-inbound--voicemail,6101,1)',
       't Set(ACM_IVR_TRIES=$[${ACM_IVR_TRIES} + 1])', 't GotoIf($[${ACM_IVR_TRIES} <= 2]?s,menu)', 't Goto(t2-internal,6101,1)',
     ]);
-    expect(plan).toContain('[t2-ivr-main]\ninclude => t2-ivr-direct\n');
+    expect(plan).toContain('[t2-ivr-main]\ninclude => t2-ivr--direct\n');
     expect(plan).not.toMatch(/\[t2-ivr-sub\]\ninclude/);
-    expect(plan).toContain('[t2-ivr-direct]\nexten => 6101,1,Goto(t2-internal,6101,1)\nexten => 6102,1,Goto(t2-internal,6102,1)\n');
-    expect(plan).toContain('[t2-inbound-voicemail]\nexten => 6101,1,VoiceMail(6101@t2-default,u)\n');
-    expect(plan).toContain('[t2-inbound-dial]\ninclude => t2-internal\ninclude => t2-local\ninclude => t2-longdistance\ninclude => t2-international\n');
+    expect(plan).toContain('[t2-ivr--direct]\nexten => 6101,1,Goto(t2-internal,6101,1)\nexten => 6102,1,Goto(t2-internal,6102,1)\n');
+    expect(plan).toContain('[t2-inbound--voicemail]\nexten => 6101,1,VoiceMail(6101@t2-default,u)\n');
+    expect(plan).toContain('[t2-inbound--dial]\ninclude => t2-internal\ninclude => t2-local\ninclude => t2-longdistance\ninclude => t2-international\n');
   });
 
   it('gives every application exactly the arguments meant, whatever the caller sends as name, number or digits', () => {
@@ -128,5 +128,9 @@ describe('inbound rendering', () => {
       ['inbound route 5 (catch-all)', 'did', 'error', 'trunk LEGACY has no context of its own'],
     ]);
     expect((await inboundValidator(async () => data()).validate(s)).map((p) => [p.object, p.severity])).toEqual([['inbound route 3 (catch-all)', 'warning']]);
+    // A group whose context is an IVR's: pbx_config would merge the two.
+    const clash = { ...s, groups: [{ id: 1, tenantId: 1, name: 'sales', context: 'ivr-main' }] };
+    expect((await inboundValidator(async () => data()).validate(clash)).filter((p) => p.severity === 'error'))
+      .toEqual([{ object: 'group sales', field: 'context', severity: 'error', message: 'the context ivr-main is the one acm renders for IVR main; name another' }]);
   });
 });
