@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
-import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
-import { create } from '../../conference/test/harness.ts';
+import { startTestKernel, type TestClient, type TestKernel } from '../../../sdk/testing/kernel.ts';
 
 /**
  * The inbound plugin through the API: 422s naming each bad field, a commit onto the SDK's
@@ -23,6 +22,12 @@ const problems = (res: { status: number; body: any }) => {
 };
 const planOnServer = () => readFileSync(join(sim.configRoot, 'acm/extensions-inbound.conf'), 'utf8');
 const hangup = { type: 'hangup' };
+
+async function create(c: TestClient, path: string, body: Record<string, unknown>): Promise<Record<string, any>> {
+  const res = await c.json('POST', path, body);
+  if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
 
 beforeAll(async () => {
   k = await startTestKernel({
