@@ -93,8 +93,9 @@ function renderIvr(w: ConfWriter, s: ClusterSnapshotView, i: Ivr, t: Targets): v
   w.raw('exten => s,1,Set(ACM_IVR_TRIES=0)').same('n,Answer()')
     .same(`n(menu),Background(${dialplanToken(i.prompt, 'prompt')})`).same(`n,WaitExten(${i.timeout})`);
   for (const o of i.options) w.raw(`exten => ${dialplanToken(o.digit, 'digit')},1,${destinationApp(s, o.destination, t, `${object} (digit ${o.digit})`)}`);
-  // The counter is acm's own variable, counted here: no caller digit reaches an argument.
-  w.raw('exten => i,1,Playback(option-is-invalid)').same('n,Set(ACM_IVR_TRIES=$[${ACM_IVR_TRIES} + 1])')
+  // The counter is acm's own variable, counted here: no caller digit reaches an argument. `invalid`
+  // ("That is not valid, try again") is in Asterisk's core sounds; option-is-invalid is in the extra ones.
+  w.raw('exten => i,1,Playback(invalid)').same('n,Set(ACM_IVR_TRIES=$[${ACM_IVR_TRIES} + 1])')
     .same(`n,GotoIf($[\${ACM_IVR_TRIES} <= ${i.retries}]?s,menu)`).same(`n,${destinationApp(s, i.invalid, t, `${object} (invalid)`)}`);
   w.raw('exten => t,1,Set(ACM_IVR_TRIES=$[${ACM_IVR_TRIES} + 1])')
     .same(`n,GotoIf($[\${ACM_IVR_TRIES} <= ${i.retries}]?s,menu)`).same(`n,${destinationApp(s, i.timeoutDestination, t, `${object} (timeout)`)}`);

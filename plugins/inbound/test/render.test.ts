@@ -81,7 +81,7 @@ describe('inbound rendering', () => {
     expect(main).toEqual([
       's Set(ACM_IVR_TRIES=0)', 's Answer()', 's Background(custom/welcome)', 's WaitExten(5)',
       '1 Goto(t2-queues,600,1)', '2 Goto(t2-internal,6102,1)', '9 Goto(t2-ivr-sub,s,1)', '* Goto(t2-inbound--dial,+442071234567,1)',
-      'i Playback(option-is-invalid)', 'i Set(ACM_IVR_TRIES=$[${ACM_IVR_TRIES} + 1])', 'i GotoIf($[${ACM_IVR_TRIES} <= 2]?s,menu)', 'i Goto(t2-inbound--voicemail,6101,1)',
+      'i Playback(invalid)', 'i Set(ACM_IVR_TRIES=$[${ACM_IVR_TRIES} + 1])', 'i GotoIf($[${ACM_IVR_TRIES} <= 2]?s,menu)', 'i Goto(t2-inbound--voicemail,6101,1)',
       't Set(ACM_IVR_TRIES=$[${ACM_IVR_TRIES} + 1])', 't GotoIf($[${ACM_IVR_TRIES} <= 2]?s,menu)', 't Goto(t2-internal,6101,1)',
     ]);
     expect(plan).toContain('[t2-ivr-main]\ninclude => t2-ivr--direct\n');
