@@ -1,5 +1,6 @@
 import { objectNames, type ClusterSnapshotView, type CommitProblem, type CommitValidator } from '../../sdk/index.ts';
 import { contexts, resolve, type Destination } from './destination.ts';
+import { localDate } from './hours-time.ts';
 import { rendered, trunkContext, trunkRoutes, type InboundData } from './render.ts';
 
 /**
@@ -13,6 +14,13 @@ export function inboundValidator(data: (s: ClusterSnapshotView) => Promise<Inbou
       const d = await data(s);
       const { ivrs, hours, targets } = rendered(s, d);
       const problems: CommitProblem[] = [];
+      const tz = s.site.timezone || 'UTC';
+      try {
+        localDate(new Date(), tz);
+      } catch {
+        // The site's schema takes any Area/Location text; the hours' one-off dates need a zone that exists.
+        if (hours.length) problems.push({ object: `site ${s.site.name}`, field: 'timezone', message: `"${tz}" is not an IANA time zone; business hours need one`, severity: 'error' });
+      }
       const check = (object: string, field: string, dest: Destination) => {
         const r = resolve(s, dest, targets);
         if ('missing' in r) problems.push({ object, field, message: `the destination is gone: ${r.missing}`, severity: 'error' });

@@ -128,6 +128,8 @@ describe('inbound rendering', () => {
       ['inbound route 5 (catch-all)', 'did', 'error', 'trunk LEGACY has no context of its own'],
     ]);
     expect((await inboundValidator(async () => data()).validate(s)).map((p) => [p.object, p.severity])).toEqual([['inbound route 3 (catch-all)', 'warning']]);
+    expect((await inboundValidator(async () => data()).validate(snapshot(1, 'Mars/Olympus'))).filter((p) => p.severity === 'error'))
+      .toEqual([{ object: 'site tampa', field: 'timezone', severity: 'error', message: '"Mars/Olympus" is not an IANA time zone; business hours need one' }]);
     // A group whose context is an IVR's: pbx_config would merge the two.
     const clash = { ...s, groups: [{ id: 1, tenantId: 1, name: 'sales', context: 'ivr-main' }] };
     expect((await inboundValidator(async () => data()).validate(clash)).filter((p) => p.severity === 'error'))
