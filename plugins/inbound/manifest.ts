@@ -10,5 +10,5 @@ export const manifest = defineManifest({
   requires: { plugins: ['queues'] },
   permissions: ['inbound.hours:read', 'inbound.hours:write', 'inbound.ivr:read', 'inbound.ivr:write', 'inbound.route:read', 'inbound.route:write'],
   ui: [{ path: '/inbound', title: 'Inbound', element: 'acm-inbound-page', module: './ui/inbound-page.js', permission: 'inbound.route:read',
-    menu: { section: 'Configuration', order: 42 } }],
+    menu: { section: 'Configuration', order: 48 } }],
 });
