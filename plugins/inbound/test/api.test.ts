@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
+import { SimulatedAsterisk, walkCall, type WalkStep } from '../../../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestClient, type TestKernel } from '../../../sdk/testing/kernel.ts';
 
 /**
@@ -123,6 +123,25 @@ describe('inbound routing through the API', () => {
     expect(plan).toContain('GotoIfTime(08:00-18:29,mon-fri,*,*,Europe/London?open,1)');
     expect(plan).toContain('exten => 1,1,Goto(queues,600,1)');
     expect(plan).toContain('[inbound--voicemail]\nexten => 6101,1,VoiceMail(6101@default,u)');
+  });
+
+  it('a call to the DID reaches the queue in business hours, voicemail outside them, hangup on a holiday (the simulator\'s dialplan, on a set clock)', async () => {
+    const call = (iso: string, digits: string[] = []) => walkCall(sim.state.dialplan, 'from-carrier', '+442071230000', { now: new Date(iso), digits, callerId: { name: 'Eve' } });
+    const end = (steps: WalkStep[]) => `${steps.at(-1)!.app}(${steps.at(-1)!.data})`;
+    // Wednesday 10:00 in London: open, the IVR, digit 1: queue sales.
+    const open = call('2026-12-02T10:00:00Z', ['1']);
+    expect(end(open)).toBe('Queue(sales)');
+    expect(open.map((s) => s.context)).toEqual(expect.arrayContaining(['from-carrier', 'hours-office', 'ivr-main', 'queues']));
+    expect(open.find((s) => s.app === 'Set' && s.data.startsWith('CALLERID'))?.data).toBe('CALLERID(name)=UKEve');
+    // 18:30 is closing time (the rule's `to` is exclusive); a summer evening in BST too.
+    expect(end(call('2026-12-02T18:30:00Z'))).toBe('VoiceMail(6101@default,u)');
+    expect(end(call('2026-07-01T17:45:00Z', ['1']))).toBe('VoiceMail(6101@default,u)'); // 18:45 BST
+    expect(end(call('2026-07-01T16:45:00Z', ['1']))).toBe('Queue(sales)'); // 17:45 BST
+    expect(end(call('2026-12-25T10:00:00Z', ['1']))).toBe('Hangup()');
+    // No digit at the menu: it plays twice more (retries 2), then its timeout destination.
+    const silent = call('2026-12-02T10:00:00Z', ['', '', '']);
+    expect(silent.filter((s) => s.app === 'WaitExten')).toHaveLength(3);
+    expect(end(silent)).toBe('Hangup()');
   });
 
   it('refuses a commit while a route leads to a deleted IVR, naming both', async () => {
