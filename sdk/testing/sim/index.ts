@@ -16,7 +16,8 @@
  * - the running PBX, `state` (PbxState): `newChannel(...)`, `hangup(channel)`, AstDB as `db`
  *   (`/family/key` -> value), `conferences` (ConfBridge rooms -> members), `queues` (app_queue:
  *   members, callers; built from queues.conf), `emitAmi`;
- * - calls: `startCallGenerator`, `stasisStart` (ARI).
+ * - calls: `startCallGenerator`, `stasisStart` (ARI), `walkCall(state.dialplan, context, exten,
+ *   { now, digits })` (where a call through the loaded dialplan ends, on the test's clock).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -38,6 +39,8 @@ export type { SimExecAnswer, SimExecHandler } from './sftp-server.ts';
 export type { SimActionAnswer, SimActionHandler, SimActionRequest } from './ami-server-core.ts';
 export type { Fields, SimChannel, SimConferenceMember } from './state.ts';
 export { parseConfig, dirSource, mapSource } from './config-parser.ts';
+export { checkTiming, walkCall } from './dialplan-walk.ts';
+export type { WalkOptions, WalkStep } from './dialplan-walk.ts';
 
 /** Accounts of the simulator. Defaults are the recorded server's: acmtest / acmari. */
 export interface SimUsers {
