@@ -77,7 +77,7 @@ describe('acm command line', () => {
     const issued = await acm(['license', 'issue', '--key', keyFile, '--customer', 'ACME', '--features', 'status,ha', '--days', '365', '--out', join(db.dataDir, 'acme.lic')]);
     expect(issued.code).toBe(0);
     const untrusted = await acm(['license', 'install', join(db.dataDir, 'acme.lic')]);
-    expect(untrusted.code).toBe(1);
+    expect(untrusted.code, untrusted.stderr).toBe(1);
     expect(untrusted.stderr).toContain('license signature is not valid for any trusted key');
     const installed = await acm(['license', 'install', join(db.dataDir, 'acme.lic')], { ACM_LICENSE_PUBLIC_KEYS: keys.publicKeyPem });
     expect(installed.code).toBe(0);

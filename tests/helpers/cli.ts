@@ -17,7 +17,9 @@ export async function runAcm(db: Awaited<ReturnType<typeof testDatabase>>, args:
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
-    const e = err as CliResult;
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    const e = err as CliResult & { killed?: boolean; signal?: string | null };
+    // Killed by the timeout: say so, with what it printed, rather than a bare null exit code.
+    const why = e.killed || e.signal ? `\n[runAcm: ${args.join(' ')} killed (${e.signal ?? 'timeout'}) after 60 s]` : '';
+    return { code: e.code, stdout: e.stdout, stderr: `${e.stderr ?? ''}${why}` };
   }
 }
