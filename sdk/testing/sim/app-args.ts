@@ -74,6 +74,8 @@ const STANDARD_ARGS: Record<string, number> = {
   confbridge: 4, // app_confbridge.c: conference, bridge profile, user profile, menu profile
   read: 6, // app_read.c: variable, filename, maxdigits, options, attempts, timeout
   playback: 2, // app_playback.c: filenames, options
+  background: 4, // pbx_builtins.c: filename, options, langoverride, context
+  waitexten: 2, // pbx_builtins.c: seconds, options
   answer: 2, // pbx_builtins.c: delay, (no)answer_cdr
   queue: 10, // app_queue.c queue_exec: queuename, options, url, announceoverride, timeout, agi, macro, gosub, rule, position
   addqueuemember: 7, // aqm_exec: queuename, interface, penalty, options, membername, state_interface, wrapuptime
@@ -104,6 +106,16 @@ export function applicationArgs(app: string, data: string): string[] {
       const [cond, r1] = strsep(data, '?');
       const [b1, b2] = strsep(r1, ':');
       return [cond ?? '', b1 ?? '', b2 ?? ''];
+    }
+    case 'gotoiftime': { // pbx_builtins.c: timespec?label1[:label2], strsep on '?' then ':'
+      const [spec, r1] = strsep(data, '?');
+      const [b1, b2] = strsep(r1, ':');
+      return [spec ?? '', b1 ?? '', b2 ?? ''];
+    }
+    case 'execif': { // app_exec.c: EXPR?APP1(ARGS)[:APP2(ARGS)], NONSTANDARD_APP_ARGS on '?' then ':'
+      const [expr = '', rest = ''] = separateArgs(data, 2, { delim: '?' });
+      const [t = '', f = ''] = separateArgs(rest, 2, { delim: ':' });
+      return [expr, t, f];
     }
     case 'set': { // pbx_builtins.c pbx_builtin_setvar: name=value, the value taken whole
       const [varName, value] = strsep(data, '=');
