@@ -121,8 +121,9 @@ export function runCall(state: PbxState, o: SimCallOptions, clock: () => Date, z
   const steps: SimCallStep[] = [];
   const played: string[] = [];
   const result: SimCallResult = {};
-  // chan_pjsip answers an INVITE for an unknown extension with 404: no channel at all.
-  if (ep && !exists(context0, o.exten)) {
+  // chan_pjsip answers an INVITE for an unknown extension with 404, a Local channel is refused
+  // ("No such extension/context"): no channel at all.
+  if (!exists(context0, o.exten)) {
     return { steps, ended: 'notfound', result, played, vars: {}, hangup: () => {} };
   }
   const chan = state.newChannel({ name, endpoint: ep, callerIdNum: cid.num, callerIdName: cid.name, context: context0, exten: o.exten, state: 4 });
