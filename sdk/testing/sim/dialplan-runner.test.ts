@@ -35,6 +35,8 @@ exten => s,1,GotoIfTime(08:00-17:00,mon-fri,*,*,America/New_York?open)
  same => n,Hangup()
  same => n(open),Set(CALLERID(name)=Sales \${CALLERID(num)})
  same => n,Goto(ivr,s,1)
+exten => tz,1,GotoIfTime(08:00-17:00,mon-fri,*,*?s,open)
+ same => n,Hangup(17)
 
 [ivr]
 exten => s,1,Answer()
@@ -128,6 +130,13 @@ describe('time conditions on the simulator clock', () => {
     expect(sat.played).toEqual(['closed']);
     const fri = sim.call({ context: 'hours', exten: 's', at: new Date('2026-03-06T21:59:00Z') }); // Friday 16:59 EST
     expect(fri.played).not.toContain('closed');
+  });
+
+  it('takes a spec without a zone in the server zone (sim.timezone)', () => {
+    const at = new Date('2026-03-09T17:30:00Z'); // Monday: 17:30 UTC, 13:30 in New York
+    expect(sim.call({ context: 'hours', exten: 'tz', at }).result.cause).toBe(17);
+    sim.timezone = 'America/New_York';
+    expect(sim.call({ context: 'hours', exten: 'tz', at }).steps.map((s) => s.app)).toContain('Set');
   });
 
   it('uses TESTTIME (epoch seconds) over the clock, as pbx_builtin_gotoiftime does', () => {
