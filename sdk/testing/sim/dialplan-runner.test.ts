@@ -52,6 +52,14 @@ exten => t,1,Playback(goodbye)
  same => n,Hangup()
 exten => h,1,NoOp(end \${INVALID_EXTEN})
 
+[apps]
+exten => 10,1,Dial(PJSIP/t2-6101,20)
+ same => n,VoiceMail(6101@default,u)
+exten => 11,1,Dial(PJSIP/t2-6103&PJSIP/t2-6104,20)
+ same => n,NoOp(\${DIALSTATUS})
+ same => n,ConfBridge(8600)
+exten => _1[23],1,ExecIf($[\${EXTEN} = 12]?Set(X=yes):Set(X=no))
+
 [loop]
 exten => s,1,Goto(s,1)
 
@@ -173,6 +181,30 @@ describe('IVR', () => {
   });
 });
 
+describe('blocking applications and ExecIf', () => {
+  it('Dial rings a registered PJSIP endpoint and the call waits there; DIALSTATUS goes on to VoiceMail', () => {
+    const t = sim.call({ context: 'apps', exten: '10' });
+    expect([t.ended, t.result.dial, sim.state.endpointChannels('t2-6101').length]).toEqual(['dial', 'PJSIP/t2-6101', 1]);
+    expect(field(events.find((e) => e.name === 'DialBegin'), 'DialString')).toBe('t2-6101');
+    t.hangup();
+    expect(sim.state.endpointChannels('t2-6101')).toEqual([]);
+    const vm = sim.call({ context: 'apps', exten: '10', dialStatus: 'NOANSWER' });
+    expect([vm.ended, vm.vars.DIALSTATUS, vm.result.mailbox, vm.channel?.state]).toEqual(['voicemail', 'NOANSWER', '6101@default', 6]);
+    vm.hangup();
+  });
+
+  it('Dial to endpoints without a contact is CHANUNAVAIL and the dialplan continues', () => {
+    const t = sim.call({ context: 'apps', exten: '11' });
+    expect([t.ended, t.steps[1]?.args, t.result.conference]).toEqual(['confbridge', ['CHANUNAVAIL'], '8600']);
+    t.hangup();
+  });
+
+  it('ExecIf runs the true or the false application', () => {
+    expect(sim.call({ context: 'apps', exten: '12' }).vars.X).toBe('yes');
+    expect(sim.call({ context: 'apps', exten: '13' }).vars.X).toBe('no');
+  });
+});
+
 describe('queues through the generated dialplan (plugins/queues golden files)', () => {
   const member = (iface: string) => sim.state.queues.get('t2-ussales')?.members.find((m) => m.iface === iface);
 
@@ -215,6 +247,11 @@ describe('queues through the generated dialplan (plugins/queues golden files)', 
     t.hangup();
     expect(names().filter((n) => n.startsWith('QueueCaller') || n === 'Hangup')).toEqual(['QueueCallerAbandon', 'QueueCallerLeave', 'Hangup', 'Hangup', 'Hangup']);
     expect(sim.state.queues.get('t2-ussales')?.entries).toEqual([]);
+  });
+
+  it('601 does not join t2-support (joinempty = strict, its members are invalid): QUEUESTATUS=JOINEMPTY, on to Hangup', () => {
+    const t = sim.call({ from: { trunk: 't2-telnyx' }, exten: '601' });
+    expect([t.ended, t.vars.QUEUESTATUS, t.steps.map((s) => s.app), names().includes('QueueCallerJoin')]).toEqual(['hangup', 'JOINEMPTY', ['NoOp', 'Queue', 'Hangup'], false]);
   });
 });
 
