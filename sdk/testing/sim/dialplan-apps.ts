@@ -72,7 +72,7 @@ function gotoIfTime(call: RunningCall, data: string): AppOutcome {
     if (m) at = new Date(Number(m[1]) * 1000);
     else delete call.data.vars[testTime[0]]; // "Using current time to evaluate"
   }
-  const t = buildTiming(spec);
+  const t = buildTiming(spec, call.state.log);
   const branch = t && checkTiming(t, at, call.zone) ? b1 : b2;
   return branch ? { kind: 'goto', target: branch } : NEXT;
 }

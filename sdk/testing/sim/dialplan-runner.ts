@@ -90,8 +90,8 @@ export interface RunningCall {
   takeDigits(): string | undefined;
   answer(): void;
   now(): Date;
-  zone: string;
-  timingTrue(spec: string): boolean;
+  /** The server's timezone. */
+  readonly zone: string;
 }
 
 export const MAX_STEPS = 500;
@@ -110,11 +110,9 @@ export function runCall(state: PbxState, o: SimCallOptions, clock: () => Date, z
   const context0 = startContext(state, o);
   const ep = o.from?.trunk ?? o.from?.endpoint;
   const cid = o.callerId ?? (o.from?.endpoint ? state.endpointCallerId(o.from.endpoint) ?? { num: o.from.endpoint, name: '' } : {});
-  const name = ep ? `PJSIP/${ep}-${state.newChannelSuffix()}` : `Local/${o.exten}@${context0}-${state.newChannelSuffix()};2`;
-  const timeLog: string[] = [];
   const at = () => o.at ?? clock();
   const timingTrue = (spec: string) => {
-    const t = buildTiming(spec, timeLog);
+    const t = buildTiming(spec, state.log);
     return t !== undefined && checkTiming(t, at(), zone);
   };
   const exists = (ctx: string, exten: string) => state.dialplan.find(ctx, exten, { priority: 1 }, timingTrue) !== undefined;
@@ -126,12 +124,13 @@ export function runCall(state: PbxState, o: SimCallOptions, clock: () => Date, z
   if (!exists(context0, o.exten)) {
     return { steps, ended: 'notfound', result, played, vars: {}, hangup: () => {} };
   }
+  const name = ep ? `PJSIP/${ep}-${state.newChannelSuffix()}` : `Local/${o.exten}@${context0}-${state.newChannelSuffix()};2`;
   const chan = state.newChannel({ name, endpoint: ep, callerIdNum: cid.num, callerIdName: cid.name, context: context0, exten: o.exten, state: 4 });
   const db = Object.fromEntries([...state.db].map(([k, v]) => [k.replace(/^\//, ''), v]));
   const digits = [...(o.digits ?? [])];
   const cleanup: Array<() => void> = [];
   const call: RunningCall = {
-    state, chan, opts: o, played, result, cleanup, zone, timingTrue,
+    state, chan, opts: o, played, result, cleanup, zone,
     data: { exten: o.exten, context: context0, callerId: { num: cid.num, name: cid.name }, vars: { ...o.vars }, db, endpoint: ep },
     takeDigits: () => digits.shift(),
     answer: () => { if (chan.state !== 6) state.setChannelState(chan, 6); },
