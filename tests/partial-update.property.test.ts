@@ -6,9 +6,10 @@ import { resources } from '../core/model/resources.ts';
 import { RoomInput } from '../plugins/conference/rooms.ts';
 import { GroupInput as HaGroupInput, NodeInput, NotifyTargetInput, SyncPathInput, VipInput } from '../plugins/ha/resources.ts';
 import { CtiHookInput, MemberInput, QueueInput } from '../plugins/queues/resources.ts';
+import { HoursInput, IvrInput, RouteInput } from '../plugins/inbound/resources.ts';
 import { BlacklistInput } from '../plugins/security/blacklist.ts';
 import { TargetInput } from '../plugins/security/targets.ts';
-import { checked, conferenceGens, coreGens, haGens, queuesGens, securityGens, type Gens } from './helpers/partial-update-fields.ts';
+import { checked, conferenceGens, coreGens, haGens, inboundGens, queuesGens, securityGens, type Gens } from './helpers/partial-update-fields.ts';
 
 /**
  * A PUT changes exactly the fields it names: for every resource with an update route (core and
@@ -95,7 +96,7 @@ const arbsOf = (s: Subject) => Object.fromEntries(Object.keys(s.shape).map((f) =
 const someOf = (arbs: Record<string, fc.Arbitrary<unknown>>) => fc.record(arbs, { requiredKeys: [] }).filter((o) => Object.keys(o).length > 0);
 
 beforeAll(async () => {
-  k = await startTestKernel({ plugins: ['status', 'conference', { id: 'ha', settings: { pollSeconds: 0 } }, 'queues', 'security'] });
+  k = await startTestKernel({ plugins: ['status', 'conference', { id: 'ha', settings: { pollSeconds: 0 } }, 'queues', 'security', 'inbound'] });
   const t1 = (await k.admin.json('GET', '/api/tenants?sort=id')).body.items[0].id as number;
   const t2 = (await post('/api/tenants', { name: 'ten-other' })).id as number;
   const siteA = await post('/api/sites', { name: 'site-a' });
@@ -213,6 +214,28 @@ beforeAll(async () => {
     const row = await post(`${S}/${name}`, securityBases[name]);
     subjects.push({ label: `security ${name}`, url: `${S}/${name}/${row.id}`, entity, id: row.id, shape: input.shape, base: securityBases[name], gens: sec[name]!, secrets: [] });
   }
+
+  const I = '/api/plugins/inbound';
+  // Rows the subjects' destinations name (none leads back to a subject: no loop), and a trunk no other subject moves.
+  const trunk = await post('/api/trunks', { clusterId: clA.id, name: 'trk-inbound', host: 'sip.example.org', context: 'ctx-inbound' });
+  const ivrOther = await post(`${I}/ivrs`, { clusterId: clA.id, name: 'ivr-other', prompt: 'custom/other' });
+  const hoursOther = await post(`${I}/hours`, { name: 'h-other', destinations: { open: { type: 'hangup' }, closed: { type: 'hangup' }, holiday: { type: 'hangup' } } });
+  const ib = inboundGens({ clusterId: clA.id, tenants: [t1, t2], trunks: [trunk.id], queues: [otherQueue.id], ivrs: [ivrOther.id], hours: [hoursOther.id] });
+  const inboundBases = {
+    hours: {
+      tenantId: t1, name: 'h-subject', description: 'Office hours', active: false, open: [{ days: ['mon', 'fri'], from: '08:00', to: '12:30' }],
+      holidays: [{ date: '12-25', name: 'Christmas' }], destinations: { open: { type: 'ivr', ivrId: ivrOther.id }, closed: { type: 'voicemail', number: '6000' }, holiday: { type: 'hangup' } },
+    },
+    ivrs: {
+      clusterId: clA.id, name: 'ivr-subject', description: 'Front desk', prompt: 'custom/welcome', timeout: 7, retries: 3, directDial: true,
+      options: [{ digit: '1', destination: { type: 'queue', queueId: otherQueue.id } }], invalid: { type: 'hours', hoursId: hoursOther.id }, timeoutDestination: { type: 'extension', number: '6000' },
+    },
+    routes: { clusterId: clA.id, trunkId: trunk.id, did: '+15550001', description: 'Main number', callerIdNamePrefix: 'Sales', destination: { type: 'ivr', ivrId: ivrOther.id } },
+  };
+  for (const [name, entity, input] of [['hours', 'InboundHours', HoursInput], ['ivrs', 'InboundIvr', IvrInput], ['routes', 'InboundRoute', RouteInput]] as const) {
+    const row = await post(`${I}/${name}`, inboundBases[name]);
+    subjects.push({ label: `inbound ${name}`, url: `${I}/${name}/${row.id}`, entity, id: row.id, shape: input.shape, base: inboundBases[name], gens: ib[name]!, secrets: [] });
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -222,7 +245,7 @@ afterAll(async () => {
 /** Known before beforeAll runs, so each subject is its own test. */
 const LABELS = [
   ...resources.map((r) => r.name), 'conference rooms', 'HA groups', ...Object.keys(HA_CHILDREN).map((c) => `HA ${c}`), 'queues', 'queue members', 'queue CTI hooks',
-  'security blacklist', 'security targets',
+  'security blacklist', 'security targets', 'inbound hours', 'inbound ivrs', 'inbound routes',
 ];
 const subject = (label: string) => subjects.find((s) => s.label === label)!;
 

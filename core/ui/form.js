@@ -73,6 +73,12 @@ function shape(s) {
   return { ...s, nullable };
 }
 
+/** Objects, unions and lists of objects with such members have no form controls: edited as JSON. @param {any} s */
+function isJson(s) {
+  const deep = (/** @type {any} */ x) => x.type === 'object' || x.type === 'array' || Array.isArray(x.oneOf) || Array.isArray(x.anyOf);
+  return s.type === 'object' || Array.isArray(s.oneOf) || (s.type === 'array' && s.items?.type === 'object' && Object.values(s.items.properties ?? {}).some(deep));
+}
+
 /**
  * @typedef {object} Section
  * @property {string} title
@@ -202,6 +208,7 @@ export class AcmObjectForm extends LitElement {
   toText(s, v) {
     if (v === null || v === undefined) return s.type === 'boolean' ? false : '';
     if (s.type === 'boolean') return !!v;
+    if (isJson(s)) return JSON.stringify(v, null, 1);
     if (s.type === 'array') {
       if (s.items?.type === 'object') return v.map((/** @type {any} */ o) => Object.keys(s.items.properties).map((p) => o[p]).join(' ')).join('\n');
       return v.join(', ');
@@ -219,6 +226,8 @@ export class AcmObjectForm extends LitElement {
       return Number.isNaN(d.getTime()) ? t : d.toISOString();
     }
     if (s.type === 'integer' || s.type === 'number') return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+    // Not JSON: sent as typed, the API's 422 names the field.
+    if (isJson(s)) { try { return JSON.parse(t); } catch { return t; } }
     if (s.type === 'array') {
       if (s.items?.type === 'object') {
         const props = Object.keys(s.items.properties);
@@ -320,8 +329,8 @@ export class AcmObjectForm extends LitElement {
         <option value="" ?selected=${v === ''}>${required ? 'Choose…' : '—'}</option>
         ${opts.map((/** @type {any} */ o) => html`<option value=${o.value} ?selected=${o.value === v}>${o.label}</option>`)}
       </select>`;
-    } else if ((s.type === 'array' && s.items?.type === 'object') || (s.maxLength ?? 0) > 1000) {
-      const hint = s.type === 'array' ? `one per line: ${Object.keys(s.items.properties).join(' ')}` : '';
+    } else if ((s.type === 'array' && s.items?.type === 'object') || (s.maxLength ?? 0) > 1000 || isJson(s)) {
+      const hint = isJson(s) ? 'JSON' : s.type === 'array' ? `one per line: ${Object.keys(s.items.properties).join(' ')}` : '';
       control = html`<textarea id=${id} name=${k} rows="4" ?readonly=${ro} aria-invalid=${err ? 'true' : 'false'} aria-describedby=${describedBy}
         placeholder=${hint} .value=${String(v ?? '')} @input=${(/** @type {Event} */ e) => this.input(k, e)}></textarea>`;
     } else if (this.hints[k]?.input === 'datetime') {

@@ -126,7 +126,7 @@ export const CtiHookSchema = new EntitySchema<CtiHook>({
     id: { type: 'integer', primary: true, autoincrement: true },
     tenantId: { type: 'integer', index: true },
     url: { type: 'string', length: 500 },
-    events: { type: 'json' },
+    events: { type: 'json', columnType: 'mediumtext' },
     enabled: { type: 'boolean', default: true },
     ...stamps,
   },

@@ -2,10 +2,10 @@ import { busSubject, coreServices, definePlugin, NotFoundError, objectNames, typ
 import { statusTiles } from '../status/api/index.ts';
 import { manifest } from './manifest.ts';
 import { queuesService, type AgentView, type QueuesService } from './api/index.ts';
-import { queueEntities, type CtiHook, type QueueMember } from './entities.ts';
+import { queueEntities, QueueSchema, type CtiHook, type QueueMember } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { ctiHookResource, memberResource, queueResource } from './resources.ts';
-import { queueFiles, queueName } from './render.ts';
+import { queueFiles, queueName, queuesContext } from './render.ts';
 import { AGENT_EVENTS, AgentBoard } from './agents.ts';
 import { CALLER_EVENTS, QueueStats } from './stats.ts';
 import { CtiPublisher } from './cti.ts';
@@ -143,6 +143,10 @@ export default definePlugin({
         const q = (await queues.all()).find((x) => x.id === queueId);
         if (!q) throw new NotFoundError(`no queue ${queueId}`);
         return { clusterId: q.clusterId, name: queueName(await model.snapshot(q.clusterId), q) };
+      },
+      async target(queueId, em) {
+        const q = em ? await em.findOne(QueueSchema, { id: queueId }) : (await queues.all()).find((x) => x.id === queueId);
+        return q ? { tenantId: q.tenantId, clusterId: q.clusterId, context: queuesContext({ id: q.tenantId }), number: q.number } : null;
       },
     };
     ctx.provide(queuesService, service);

@@ -1,6 +1,6 @@
 import {
   ConfWriter, confName, dialplanToken, fileHeader, objectNames, tenantPrefix, type ClusterSnapshotView, type ConfigFileDeclaration,
-  type ExtensionView,
+  type ExtensionView, tenantName, type TenantView,
 } from '../../sdk/index.ts';
 import type { Queue, QueueMember } from './entities.ts';
 import { queueVerifier } from './verify.ts';
@@ -13,6 +13,9 @@ export interface FeatureCodes { login: string; logout: string; pause: string; un
 
 /** A queue's section name in queues.conf (and its Queue() argument). */
 export const queueName = (s: Pick<ClusterSnapshotView, 'tenant'>, q: Pick<Queue, 'name'>) => confName(`${tenantPrefix(s.tenant)}${q.name}`, 'name');
+
+/** The context with every queue's number (included from internal and the trunk contexts). */
+export const queuesContext = (t: Pick<TenantView, 'id'>) => tenantName(t, 'queues', 'context');
 
 const byNumber = (a: Queue, b: Queue) => a.number.length - b.number.length || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0);
 
@@ -80,7 +83,7 @@ export function renderQueueDialplan(s: ClusterSnapshotView, d: QueueData, codes:
   const queues = d.queues.filter((q) => q.clusterId === s.cluster.id).sort(byNumber);
   if (!queues.length) return '';
   const p = tenantPrefix(s.tenant);
-  const ctx = objectNames.context(s.tenant, 'queues');
+  const ctx = queuesContext(s.tenant);
   const agents = objectNames.context(s.tenant, 'queue-agents');
   const internal = objectNames.internal(s.tenant);
   const w = new ConfWriter();

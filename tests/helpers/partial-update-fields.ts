@@ -170,3 +170,35 @@ export function securityGens(clusterId: number, tenants: number[]): Record<strin
     },
   };
 }
+
+/** The inbound plugin: destinations of every type, to the other rows the test made (never the subject: no loop). */
+export function inboundGens(p: { clusterId: number; tenants: number[]; trunks: number[]; queues: number[]; ivrs: number[]; hours: number[] }): Record<string, Gens> {
+  const destination = fc.oneof(
+    fc.constant({ type: 'hangup' }), digits(3, 6).map((number) => ({ type: 'extension', number })), digits(3, 6).map((number) => ({ type: 'voicemail', number })),
+    fc.tuple(fc.boolean(), digits(4, 15)).map(([plus, d]) => ({ type: 'number', number: plus ? `+${d}` : d })),
+    fc.constantFrom(...p.queues).map((queueId) => ({ type: 'queue', queueId })), fc.constantFrom(...p.ivrs).map((ivrId) => ({ type: 'ivr', ivrId })),
+    fc.constantFrom(...p.hours).map((hoursId) => ({ type: 'hours', hoursId })),
+  );
+  const day = fc.constantFrom('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun');
+  const hhmm = (h0: number, h1: number) => fc.tuple(fc.integer({ min: h0, max: h1 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+  return {
+    hours: {
+      tenantId: fc.constantFrom(...p.tenants), name: name('h-'), description: text(), active: fc.boolean(),
+      // Mornings and afternoons never overlap; two rules of one half may (refused, which must change nothing).
+      open: fc.array(fc.tuple(fc.uniqueArray(day, { minLength: 1 }), fc.boolean()).chain(([days, am]) =>
+        fc.tuple(am ? hhmm(0, 5) : hhmm(12, 17), am ? hhmm(6, 11) : hhmm(18, 23)).map(([from, to]) => ({ days, from, to }))), { maxLength: 3 }),
+      holidays: fc.uniqueArray(fc.record({ date: fc.constantFrom('01-01', '12-25', '2031-05-01', '2032-07-04', '02-29'), name: text(20) }), { selector: (h) => h.date, maxLength: 3 }),
+      destinations: fc.record({ open: destination, closed: destination, holiday: destination }),
+    },
+    ivrs: {
+      clusterId: fc.constant(p.clusterId), name: name('ivr-'), description: text(), prompt: fc.stringMatching(/^custom\/[a-z0-9_-]{1,12}$/),
+      timeout: fc.integer({ min: 1, max: 60 }), retries: fc.integer({ min: 0, max: 9 }), directDial: fc.boolean(),
+      options: fc.uniqueArray(fc.record({ digit: fc.constantFrom(...'0123456789*#'), destination }), { selector: (o) => o.digit, maxLength: 4 }),
+      invalid: destination, timeoutDestination: destination,
+    },
+    routes: {
+      clusterId: fc.constant(p.clusterId), trunkId: fc.constantFrom(...p.trunks), did: fc.tuple(fc.boolean(), digits(4, 15)).map(([plus, d]) => (plus ? `+${d}` : d)),
+      description: text(), callerIdNamePrefix: fc.stringMatching(/^[A-Za-z0-9 -]{1,20}$/), destination,
+    },
+  };
+}

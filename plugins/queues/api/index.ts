@@ -2,7 +2,7 @@
  * The queues plugin's public surface: the only file of this plugin other plugins (the outbound
  * dialer, reporting) and site modules may import.
  */
-import { createServiceRef } from '../../../sdk/index.ts';
+import { createServiceRef, type EntityManager } from '../../../sdk/index.ts';
 
 /** One queue member as acm sees it live (static from queues.conf, or an agent who logged in). */
 export interface AgentView {
@@ -54,5 +54,12 @@ export interface QueuesService {
   summary(clusterId?: number): QueueSummaryView[];
   /** The name Asterisk knows a queue by, for a plugin that sends calls to it (the dialer). */
   asteriskName(queueId: number): Promise<{ clusterId: number; name: string }>;
+  /**
+   * Where a call reaches a queue (the inbound plugin's destinations), or null when there is no
+   * such queue. Inside a write's transaction pass its `em` (a second connection would wait for it).
+   */
+  target(queueId: number, em?: EntityManager): Promise<QueueTarget | null>;
 }
+/** A queue's number in its dialplan context (tenant-prefixed `queues`). */
+export interface QueueTarget { tenantId: number; clusterId: number; context: string; number: string }
 export const queuesService = createServiceRef<QueuesService>('queues.service');

@@ -59,6 +59,9 @@ describe('__ast_app_separate_args', () => {
     expect(applicationArgs('GotoIf', '0?open')).toEqual(['0', 'open', '']);
     expect(applicationArgs('Goto', 'ctx,100,1,x')).toEqual(['ctx', '100', '1']);
     expect(applicationArgs('Set', 'A=b=c,d')).toEqual(['A', 'b=c,d']);
+    expect(applicationArgs('GotoIfTime', '09:00-17:29,mon-fri,*,*,Europe/London?open,1')).toEqual(['09:00-17:29,mon-fri,*,*,Europe/London', 'open,1', '']);
+    expect(applicationArgs('Background', 'custom/welcome,n,,x')).toEqual(['custom/welcome', 'n', '', 'x']);
+    expect(applicationArgs('WaitExten', '5')).toEqual(['5']);
     expect(() => applicationArgs('System', 'id')).toThrow(/no argument model/);
   });
 });

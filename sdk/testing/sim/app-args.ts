@@ -74,9 +74,9 @@ const STANDARD_ARGS: Record<string, number> = {
   confbridge: 4, // app_confbridge.c: conference, bridge profile, user profile, menu profile
   read: 6, // app_read.c: variable, filename, maxdigits, options, attempts, timeout
   playback: 2, // app_playback.c: filenames, options
-  background: 4, // pbx_builtins.c: filename, options, langoverride, context
-  waitexten: 2, // pbx_builtins.c: seconds, options
   answer: 2, // pbx_builtins.c: delay, (no)answer_cdr
+  background: 4, // pbx_builtins.c pbx_builtin_background: filename, options, lang, context
+  waitexten: 2, // pbx_builtins.c pbx_builtin_waitexten: timeout, options
   queue: 10, // app_queue.c queue_exec: queuename, options, url, announceoverride, timeout, agi, macro, gosub, rule, position
   addqueuemember: 7, // aqm_exec: queuename, interface, penalty, options, membername, state_interface, wrapuptime
   removequeuemember: 2, // rqm_exec: queuename, interface
@@ -102,15 +102,11 @@ export function applicationArgs(app: string, data: string): string[] {
       const [prio] = strsep(r2, ',');
       return [ctx, exten, prio].filter((v): v is string => v !== undefined);
     }
-    case 'gotoif': { // pbx_builtins.c: condition?label1[:label2]
+    case 'gotoif': // pbx_builtins.c: condition?label1[:label2]
+    case 'gotoiftime': { // pbx_builtins.c: times,weekdays,mdays,months[,timezone]?label1[:label2] (the condition is not split here)
       const [cond, r1] = strsep(data, '?');
       const [b1, b2] = strsep(r1, ':');
       return [cond ?? '', b1 ?? '', b2 ?? ''];
-    }
-    case 'gotoiftime': { // pbx_builtins.c: timespec?label1[:label2], strsep on '?' then ':'
-      const [spec, r1] = strsep(data, '?');
-      const [b1, b2] = strsep(r1, ':');
-      return [spec ?? '', b1 ?? '', b2 ?? ''];
     }
     case 'execif': { // app_exec.c: EXPR?APP1(ARGS)[:APP2(ARGS)], NONSTANDARD_APP_ARGS on '?' then ':'
       const [expr = '', rest = ''] = separateArgs(data, 2, { delim: '?' });

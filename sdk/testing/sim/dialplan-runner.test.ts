@@ -37,6 +37,8 @@ exten => s,1,GotoIfTime(08:00-17:00,mon-fri,*,*,America/New_York?open)
  same => n,Goto(ivr,s,1)
 exten => tz,1,GotoIfTime(08:00-17:00,mon-fri,*,*?s,open)
  same => n,Hangup(17)
+exten => xmas,1,GotoIf($[\${EPOCH} >= 1798156800 & \${EPOCH} < 1798243200]?s,1)
+ same => n,Hangup(18)
 
 [ivr]
 exten => s,1,Answer()
@@ -145,6 +147,11 @@ describe('time conditions on the simulator clock', () => {
     expect(sim.call({ context: 'hours', exten: 'tz', at }).result.cause).toBe(17);
     sim.timezone = 'America/New_York';
     expect(sim.call({ context: 'hours', exten: 'tz', at }).steps.map((s) => s.app)).toContain('Set');
+  });
+
+  it('reads ${EPOCH} from the clock (a holiday window written as epoch seconds)', () => {
+    expect(sim.call({ context: 'hours', exten: 'xmas', at: new Date('2026-12-24T23:59:59Z') }).result.cause).toBe(18);
+    expect(sim.call({ context: 'hours', exten: 'xmas', at: new Date('2026-12-25T00:00:00Z') }).steps[1]?.app).toBe('GotoIfTime');
   });
 
   it('uses TESTTIME (epoch seconds) over the clock, as pbx_builtin_gotoiftime does', () => {

@@ -131,7 +131,7 @@ export function runCall(state: PbxState, o: SimCallOptions, clock: () => Date, z
   const cleanup: Array<() => void> = [];
   const call: RunningCall = {
     state, chan, opts: o, played, result, cleanup, zone,
-    data: { exten: o.exten, context: context0, callerId: { num: cid.num, name: cid.name }, vars: { ...o.vars }, db, endpoint: ep },
+    data: { exten: o.exten, context: context0, callerId: { num: cid.num, name: cid.name }, vars: { ...o.vars }, db, endpoint: ep, now: at },
     takeDigits: () => digits.shift(),
     answer: () => { if (chan.state !== 6) state.setChannelState(chan, 6); },
     now: at,

@@ -1,9 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261202074035_queues_initial extends Migration {
+export class Migration20261202075714_queues_initial extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table \`queues_cti_hooks\` (\`id\` integer not null primary key autoincrement, \`tenant_id\` integer not null, \`url\` text not null, \`events\` json not null, \`enabled\` integer not null default true, \`created_at\` datetime not null, \`updated_at\` datetime not null);`);
+    this.addSql(`create table \`queues_cti_hooks\` (\`id\` integer not null primary key autoincrement, \`tenant_id\` integer not null, \`url\` text not null, \`events\` mediumtext not null, \`enabled\` integer not null default true, \`created_at\` datetime not null, \`updated_at\` datetime not null);`);
     this.addSql(`create index \`queues_cti_hooks_tenant_id_index\` on \`queues_cti_hooks\` (\`tenant_id\`);`);
     this.addSql(`create unique index \`queues_cti_hooks_tenant_id_url_unique\` on \`queues_cti_hooks\` (\`tenant_id\`, \`url\`);`);
 

@@ -1,9 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261202074035_queues_initial extends Migration {
+export class Migration20261202075714_queues_initial extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table \`queues_cti_hooks\` (\`id\` int unsigned not null auto_increment primary key, \`tenant_id\` int not null, \`url\` varchar(500) not null, \`events\` json not null, \`enabled\` tinyint(1) not null default true, \`created_at\` datetime not null, \`updated_at\` datetime not null) default character set utf8mb4 engine = InnoDB;`);
+    this.addSql(`create table \`queues_cti_hooks\` (\`id\` int unsigned not null auto_increment primary key, \`tenant_id\` int not null, \`url\` varchar(500) not null, \`events\` mediumtext not null, \`enabled\` tinyint(1) not null default true, \`created_at\` datetime not null, \`updated_at\` datetime not null) default character set utf8mb4 engine = InnoDB;`);
     this.addSql(`alter table \`queues_cti_hooks\` add index \`queues_cti_hooks_tenant_id_index\`(\`tenant_id\`);`);
     this.addSql(`alter table \`queues_cti_hooks\` add unique \`queues_cti_hooks_tenant_id_url_unique\`(\`tenant_id\`, \`url\`);`);
 

@@ -1,0 +1,14 @@
+import { defineManifest } from '../../sdk/index.ts';
+
+export const manifest = defineManifest({
+  id: 'inbound',
+  title: 'Inbound routing',
+  version: '1.0.0',
+  contract: 1,
+  description: 'Business hours and holidays, IVR menus and inbound routes (DIDs per trunk, caller-ID name prefixes) to extensions, queues, voicemail and numbers.',
+  license: 'inbound',
+  requires: { plugins: ['queues'] },
+  permissions: ['inbound.hours:read', 'inbound.hours:write', 'inbound.ivr:read', 'inbound.ivr:write', 'inbound.route:read', 'inbound.route:write'],
+  ui: [{ path: '/inbound', title: 'Inbound', element: 'acm-inbound-page', module: './ui/inbound-page.js', permission: 'inbound.route:read',
+    menu: { section: 'Configuration', order: 48 } }],
+});

@@ -1,0 +1,86 @@
+// @ts-check
+// The inbound page (`#/inbound/<tab>`): routes, IVR menus and business hours, each a resource
+// page of the SDK's kit (list, add, change, copy, delete) under a tab. Destinations, menu options
+// and open rules are edited as JSON in the kit's form. Prompts are sound names for now: uploading
+// audio is a later step of issue 14.
+import { html } from 'lit';
+import { AcmResourcePage } from 'acm/sdk.js';
+
+const API = '/api/plugins/inbound';
+
+/** A destination as one short text. @param {any} d */
+const dest = (d) => {
+  if (!d) return '';
+  const id = d.number ?? d.queueId ?? d.ivrId ?? d.hoursId;
+  return id === undefined ? d.type : `${d.type} ${id}`;
+};
+
+/** @type {Record<string, import('acm/sdk.js').ResourceDef>} */
+const TABS = {
+  routes: {
+    name: 'routes', path: `${API}/routes`, route: 'inbound/routes', title: 'Inbound routes', singular: 'route', schema: 'InboundRouteInput',
+    permission: 'inbound.route', clusterFilter: true, rowLabel: (r) => `route ${r.did ?? 'catch-all'}`,
+    sections: [{ title: 'Route', fields: ['clusterId', 'trunkId', 'did', 'description', 'callerIdNamePrefix', 'destination'] }],
+    columns: [
+      { key: 'did', label: 'DID', format: (r) => r.did ?? 'any (catch-all)' }, { key: 'trunkId', label: 'Trunk', format: (r) => r.trunkId ?? 'every trunk' },
+      { key: 'callerIdNamePrefix', label: 'Name prefix' }, { key: 'destination', label: 'Destination', sortable: false, format: (r) => dest(r.destination) },
+      { key: 'description', label: 'Description' },
+    ],
+  },
+  ivrs: {
+    name: 'ivrs', path: `${API}/ivrs`, route: 'inbound/ivrs', title: 'IVR menus', singular: 'IVR menu', schema: 'InboundIvrInput',
+    permission: 'inbound.ivr', clusterFilter: true, rowLabel: (r) => `IVR ${r.name}`,
+    sections: [
+      { title: 'Menu', fields: ['clusterId', 'name', 'description', 'prompt', 'timeout', 'retries', 'directDial'] },
+      { title: 'Digits', fields: ['options', 'invalid', 'timeoutDestination'] },
+    ],
+    columns: [
+      { key: 'name', label: 'Menu' }, { key: 'prompt', label: 'Prompt' },
+      { key: 'options', label: 'Digits', sortable: false, format: (r) => r.options.map((/** @type {any} */ o) => o.digit).join(' ') },
+      { key: 'directDial', label: 'Direct dial', format: (r) => (r.directDial ? 'yes' : 'no') }, { key: 'description', label: 'Description' },
+    ],
+  },
+  hours: {
+    name: 'hours', path: `${API}/hours`, route: 'inbound/hours', title: 'Business hours', singular: 'business hours', schema: 'InboundHoursInput',
+    permission: 'inbound.hours', rowLabel: (r) => `hours ${r.name}`,
+    sections: [
+      { title: 'Business hours', fields: ['name', 'description', 'active'] },
+      { title: 'Rules', fields: ['open', 'holidays', 'destinations'] },
+    ],
+    columns: [
+      { key: 'name', label: 'Name' }, { key: 'active', label: 'Active', format: (r) => (r.active ? 'yes' : 'no') },
+      { key: 'open', label: 'Open', sortable: false, format: (r) => r.open.map((/** @type {any} */ o) => `${o.days.join(',')} ${o.from}-${o.to}`).join('; ') },
+      { key: 'holidays', label: 'Holidays', sortable: false, format: (r) => r.holidays.length }, { key: 'description', label: 'Description' },
+    ],
+  },
+};
+const ORDER = /** @type {const} */ (['routes', 'ivrs', 'hours']);
+
+/** `<acm-inbound-page>`: the kit's page of the tab the route names (`#/inbound/ivrs/5/edit`). */
+export class AcmInboundPage extends AcmResourcePage {
+  constructor() {
+    super();
+    this.tab = 'routes';
+    this.def = TABS.routes ?? null;
+  }
+
+  /** The shell hands the route after `#/inbound/`: the first part picks the tab, the kit's page takes the rest. @param {Map<string, unknown>} changed */
+  willUpdate(changed) {
+    if (!changed.has('sub')) return;
+    const [tab = '', ...rest] = this.sub.split('/');
+    if (!(tab in TABS)) return;
+    if (tab !== this.tab) { this.cluster = ''; this.query = {}; }
+    this.tab = tab;
+    this.def = TABS[tab] ?? null;
+    this.sub = rest.join('/');
+  }
+
+  render() {
+    return html`<nav class="tabs" aria-label="Inbound" style="display: flex; gap: 1.5rem; margin-bottom: 1rem">
+        ${ORDER.map((t) => html`<a href="#/inbound/${t}" aria-current=${t === this.tab ? 'page' : 'false'}>${TABS[t]?.title}</a>`)}
+      </nav>
+      ${super.render()}`;
+  }
+}
+
+if (!customElements.get('acm-inbound-page')) customElements.define('acm-inbound-page', AcmInboundPage);
