@@ -108,6 +108,11 @@ export function applicationArgs(app: string, data: string): string[] {
       const [b1, b2] = strsep(r1, ':');
       return [cond ?? '', b1 ?? '', b2 ?? ''];
     }
+    case 'execif': { // app_exec.c: EXPR?APP1(ARGS)[:APP2(ARGS)], NONSTANDARD_APP_ARGS on '?' then ':'
+      const [expr = '', rest = ''] = separateArgs(data, 2, { delim: '?' });
+      const [t = '', f = ''] = separateArgs(rest, 2, { delim: ':' });
+      return [expr, t, f];
+    }
     case 'set': { // pbx_builtins.c pbx_builtin_setvar: name=value, the value taken whole
       const [varName, value] = strsep(data, '=');
       return [varName ?? '', value ?? ''];

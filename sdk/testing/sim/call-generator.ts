@@ -175,17 +175,9 @@ export class CallGenerator {
     const a = this.state.newChannel({ name: `PJSIP/${this.trunk()}-${this.state.newChannelSuffix()}`, callerIdNum: ext, callerIdName: `Caller ${ext}`, exten: '600', state: 6 });
     a.app = 'Queue';
     a.appData = queue.name;
-    const pos = this.state.queues.join(queue, a);
-    this.state.emitAmi('QueueCallerJoin', 'agent', [...this.state.channelFields(a), ['Queue', queue.name], ['Position', String(pos)], ['Count', String(queue.entries.length)]]);
+    joinQueue(this.state, queue, a);
     const member = this.pick(this.state.queues.orderedMembers(queue).filter((m) => m.status === 1 && !m.paused));
-    let b: SimChannel | undefined;
-    if (member) {
-      const ep = member.iface.replace(/^PJSIP\//, '');
-      // Created ringing: the member's device state (and QueueMemberStatus) goes straight to 6.
-      b = this.state.newChannel({ name: `${member.iface}-${this.state.newChannelSuffix()}`, endpoint: ep, callerIdNum: ep, exten: ep, linkedid: a.uniqueid, state: 5 });
-      this.state.emitAmi('DialBegin', 'call', [...this.state.channelFields(a), ...this.state.channelFields(b, 'Dest'), ['DialString', member.iface]]);
-      this.state.emitAmi('AgentCalled', 'agent', [...this.state.channelFields(a), ...this.state.channelFields(b, 'Dest'), ['Queue', queue.name], ['Interface', member.iface], ['MemberName', member.name]]);
-    }
+    const b = member ? ringMember(this.state, queue, a, member) : undefined;
     this.calls.push({ a, b, ringAt: Date.now(), phase: 'ringing', ticksLeft: 1 + Math.floor(this.rnd() * 3), queue: queue.name, member, dest: '600', answer: member !== undefined && this.rnd() < 0.7 });
     this.stats.queueCalls++;
   }
@@ -231,10 +223,7 @@ export class CallGenerator {
 
   /** The caller leaves the queue: answered by its member (before the agent connects) or abandoned. */
   private leaveQueue(q: SimQueue, c: Call, member?: SimQueueMember): void {
-    const pos = q.entries.findIndex((e) => e.channel === c.a) + 1;
-    c.hold = this.state.queues.leave(q, c.a, member);
-    if (!member) this.state.emitAmi('QueueCallerAbandon', 'agent', [...this.state.channelFields(c.a), ['Queue', q.name], ['Position', String(pos)], ['OriginalPosition', String(pos)], ['HoldTime', String(c.hold)]]);
-    this.state.emitAmi('QueueCallerLeave', 'agent', [...this.state.channelFields(c.a), ['Queue', q.name], ['Position', String(pos)], ['Count', String(q.entries.length)]]);
+    c.hold = leaveQueue(this.state, q, c.a, member);
   }
 
   /** AgentCalled/Connect/RingNoAnswer/Complete (queue_multi_channel_to_ami): caller, Dest member channel, queue and member. */
@@ -242,4 +231,30 @@ export class CallGenerator {
     if (!c.b || !c.member) return;
     this.state.emitAmi(name, 'agent', [...this.state.channelFields(c.a), ...this.state.channelFields(c.b, 'Dest'), ['Queue', q.name], ['Interface', c.member.iface], ['MemberName', c.member.name], ...extra]);
   }
+}
+
+/** A caller enters Queue(): QueueCallerJoin with its position. */
+export function joinQueue(state: PbxState, q: SimQueue, a: SimChannel): number {
+  const pos = state.queues.join(q, a);
+  state.emitAmi('QueueCallerJoin', 'agent', [...state.channelFields(a), ['Queue', q.name], ['Position', String(pos)], ['Count', String(q.entries.length)]]);
+  return pos;
+}
+
+/** app_queue rings `member` for caller `a`: its channel (created ringing), DialBegin, AgentCalled. */
+export function ringMember(state: PbxState, q: SimQueue, a: SimChannel, member: SimQueueMember): SimChannel {
+  const ep = member.iface.replace(/^PJSIP\//, '');
+  // Created ringing: the member's device state (and QueueMemberStatus) goes straight to 6.
+  const b = state.newChannel({ name: `${member.iface}-${state.newChannelSuffix()}`, endpoint: ep, callerIdNum: ep, exten: ep, linkedid: a.uniqueid, state: 5 });
+  state.emitAmi('DialBegin', 'call', [...state.channelFields(a), ...state.channelFields(b, 'Dest'), ['DialString', member.iface]]);
+  state.emitAmi('AgentCalled', 'agent', [...state.channelFields(a), ...state.channelFields(b, 'Dest'), ['Queue', q.name], ['Interface', member.iface], ['MemberName', member.name]]);
+  return b;
+}
+
+/** The caller leaves: answered by `member`, or abandoned (QueueCallerAbandon first). Returns the hold time. */
+export function leaveQueue(state: PbxState, q: SimQueue, a: SimChannel, member?: SimQueueMember): number {
+  const pos = q.entries.findIndex((e) => e.channel === a) + 1;
+  const hold = state.queues.leave(q, a, member);
+  if (!member) state.emitAmi('QueueCallerAbandon', 'agent', [...state.channelFields(a), ['Queue', q.name], ['Position', String(pos)], ['OriginalPosition', String(pos)], ['HoldTime', String(hold)]]);
+  state.emitAmi('QueueCallerLeave', 'agent', [...state.channelFields(a), ['Queue', q.name], ['Position', String(pos)], ['Count', String(q.entries.length)]]);
+  return hold;
 }

@@ -101,13 +101,36 @@ export class Dialplan {
     return { rejected: false, log };
   }
 
-  /** Find the extension (exact or pattern) in a context. */
+  /** The extension a call to `exten` runs in `context` (priority 1; includes searched, untimed). */
   match(context: string, exten: string): Extension | undefined {
+    return this.find(context, exten, { priority: 1 })?.extension;
+  }
+
+  /**
+   * pbx_find_extension (extenpatternmatchnew = no, the default): the context's extensions in
+   * ext_cmp order (exact ones first, then patterns from the most specific), the first that
+   * matches AND has the priority (or label) wins; then each include in order, recursively, a
+   * context visited once. `timeOk` decides a timed include (`include => ctx,<timing>`).
+   */
+  find(context: string, exten: string, at: { priority?: number; label?: string }, timeOk: (timing: string) => boolean = () => true, seen = new Set<string>()): { context: string; extension: Extension; priority: Priority } | undefined {
+    const key = context.toLowerCase();
+    if (seen.has(key)) return undefined;
+    seen.add(key);
     const ctx = this.contexts.get(context);
     if (!ctx) return undefined;
-    const exact = ctx.extensions.get(exten);
-    if (exact) return exact;
-    for (const e of ctx.extensions.values()) if (e.exten.startsWith('_') && patternMatches(e.exten.slice(1), exten)) return e;
+    for (const e of [...ctx.extensions.values()].sort((a, b) => extCmp(a.exten, b.exten))) {
+      if (!extensionMatches(e.exten, exten)) continue;
+      const p = e.priorities.find((x) => x.priority > 0 && (at.label !== undefined ? x.label === at.label : x.priority === at.priority));
+      if (p) return { context: ctx.name, extension: e, priority: p };
+    }
+    for (const inc of ctx.includes) {
+      // include_alloc: the context name up to the first `|` (else `,`), the rest a timing.
+      const cut = inc.includes('|') ? inc.indexOf('|') : inc.indexOf(',');
+      const name = (cut >= 0 ? inc.slice(0, cut) : inc).trim();
+      if (cut >= 0 && !timeOk(inc.slice(cut + 1))) continue;
+      const found = this.find(name, exten, at, timeOk, seen);
+      if (found) return found;
+    }
     return undefined;
   }
 
@@ -136,22 +159,102 @@ function splitTop(v: string): string[] {
   return out;
 }
 
-/** Asterisk extension pattern (without leading `_`): X Z N [..] . ! */
+/** An extension (exact, `-` ignored) or `_pattern` matches a dialled number (E_MATCH). */
+export function extensionMatches(exten: string, dialled: string): boolean {
+  if (!exten.startsWith('_')) return exten.replace(/-/g, '') === dialled.replace(/-/g, '');
+  return patternMatches(exten.slice(1), dialled);
+}
+
+/**
+ * pbx.c _extension_match_core in E_MATCH mode, for a pattern without its `_`: X, Z, N (either
+ * case), `[…]` sets with ranges, `.` (one or more), `!` (zero or more), `-` ignored.
+ */
 export function patternMatches(pattern: string, exten: string): boolean {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] ?? '';
-    if (c === 'X') re += '[0-9]';
-    else if (c === 'Z') re += '[1-9]';
-    else if (c === 'N') re += '[2-9]';
-    else if (c === '.') re += '.+';
-    else if (c === '!') re += '.*';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i);
-      if (end < 0) return false;
-      re += `[${pattern.slice(i + 1, end).replace(/[\\^]/g, '\\$&')}]`;
-      i = end;
-    } else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let p = 0;
+  let d = 0;
+  for (;;) {
+    while (exten[d] === '-') d++;
+    while (pattern[p] === '-') p++;
+    if (d >= exten.length || p >= pattern.length || pattern[p] === '/') break;
+    const c = pattern[p]!;
+    const ch = exten[d]!;
+    if (c === '[') {
+      const end = pattern.indexOf(']', p + 1);
+      if (end < 0) return false; // "Wrong usage of [] in the extension"
+      let q = p + 1;
+      if (q === end) { p = end + 1; continue; } // an empty set is ignored
+      let hit = false;
+      for (; q < end; q++) {
+        if (q + 2 < end && pattern[q + 1] === '-') {
+          if (ch >= pattern[q]! && ch <= pattern[q + 2]!) { hit = true; break; }
+          q += 2;
+        } else if (ch === pattern[q]) { hit = true; break; }
+      }
+      if (!hit) return false;
+      p = end;
+    } else if (c === 'N' || c === 'n') { if (ch < '2' || ch > '9') return false; }
+    else if (c === 'X' || c === 'x') { if (ch < '0' || ch > '9') return false; }
+    else if (c === 'Z' || c === 'z') { if (ch < '1' || ch > '9') return false; }
+    else if (c === '.' || c === '!') return true;
+    else if (ch !== c) return false;
+    d++;
+    p++;
   }
-  return new RegExp(re + '$').test(exten);
+  if (d < exten.length) return false;
+  return p >= pattern.length || pattern[p] === '/' || pattern[p] === '!';
+}
+
+/** ext_cmp_pattern_pos: the score of the next pattern position and its character set. */
+function patternPos(s: { p: string; i: number; done: boolean }, bits: Uint8Array): number {
+  for (;;) {
+    let c: string;
+    do c = s.p[s.i++] ?? '\0'; while (c === '-');
+    const set = (code: number) => { bits[code >> 3]! |= 1 << (7 - (code & 7)); };
+    switch (c) {
+      case 'n': case 'N': bits[6] = 0x3f; bits[7] = 0xc0; return 0x0800 | 0x32;
+      case 'x': case 'X': bits[6] = 0xff; bits[7] = 0xc0; return 0x0a00 | 0x30;
+      case 'z': case 'Z': bits[6] = 0x7f; bits[7] = 0xc0; return 0x0900 | 0x31;
+      case '.': return 0x18000;
+      case '!': return 0x28000;
+      case '\0': s.done = true; return 0x30000;
+      case '[': break;
+      default: set(c.charCodeAt(0) & 0xff); return 0x0100 | (c.charCodeAt(0) & 0xff);
+    }
+    const end = s.p.indexOf(']', s.i);
+    if (end < 0) return 0x40000;
+    let count = 0;
+    let cmin = 0xff;
+    for (; s.i < end; s.i++) {
+      let c1 = s.p.charCodeAt(s.i) & 0xff;
+      let c2 = c1;
+      if (s.i + 2 < end && s.p[s.i + 1] === '-') { c2 = s.p.charCodeAt(s.i + 2) & 0xff; s.i += 2; }
+      if (c1 < cmin) cmin = c1;
+      for (; c1 <= c2; c1++) {
+        const mask = 1 << (7 - (c1 & 7));
+        if (!(bits[c1 >> 3]! & mask)) { bits[c1 >> 3]! |= mask; count += 0x100; }
+      }
+    }
+    s.i++;
+    if (count) return count | cmin;
+  }
+}
+
+/** ext_cmp: exact extensions first (by character), then patterns by specificity, position by position. */
+export function extCmp(left: string, right: string): number {
+  const lp = left.startsWith('_');
+  const rp = right.startsWith('_');
+  if (!lp || !rp) {
+    if (lp !== rp) return lp ? 1 : -1;
+    const [a, b] = [left.replace(/-/g, ''), right.replace(/-/g, '')];
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  const l = { p: left.slice(1), i: 0, done: false };
+  const r = { p: right.slice(1), i: 0, done: false };
+  for (;;) {
+    const [lb, rb] = [new Uint8Array(32), new Uint8Array(32)];
+    let cmp = patternPos(l, lb) - patternPos(r, rb);
+    // Same score: the set with the lower characters first (memcmp of right against left).
+    for (let k = 0; !cmp && k < 32; k++) cmp = rb[k]! - lb[k]!;
+    if (cmp || l.done) return cmp;
+  }
 }

@@ -16,8 +16,12 @@
  * - the running PBX, `state` (PbxState): `newChannel(...)`, `hangup(channel)`, AstDB as `db`
  *   (`/family/key` -> value), `conferences` (ConfBridge rooms -> members), `queues` (app_queue:
  *   members, callers; built from queues.conf), `emitAmi`;
- * - calls: `startCallGenerator`, `stasisStart` (ARI), `walkCall(state.dialplan, context, exten,
- *   { now, digits })` (where a call through the loaded dialplan ends, on the test's clock).
+ * - calls: `startCallGenerator`, `stasisStart` (ARI), `call()` (a call through the dialplan,
+ *   returning its trace: dialplan-runner.ts);
+ *   `walkCall(state.dialplan, context, exten, { now, digits })` is the older channel-less walk
+ *   (dialplan-walk.ts; the inbound plugin's API test uses it);
+ * - the clock: `setClock(date | () => Date)` (default real time) and `timezone` (the server's
+ *   local zone, default UTC) for GotoIfTime and timed includes.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,10 +34,12 @@ import { SipUdpServer } from './sip-udp.ts';
 import { PbxState, type Fields } from './state.ts';
 import { DEFAULT_CONFIG_FILES, DEFAULT_QUEUE_FILES, DEFAULT_SYSTEM_NAME, renderQueuesConf } from './defaults.ts';
 import { CallGenerator, type CallGeneratorOptions } from './call-generator.ts';
+import { runCall, type SimCallOptions, type SimCallTrace } from './dialplan-runner.ts';
 
 export { PbxState } from './state.ts';
 export { CallGenerator } from './call-generator.ts';
 export type { CallGeneratorOptions } from './call-generator.ts';
+export type { SimCallOptions, SimCallTrace, SimCallStep, SimCallEnd, SimCallResult } from './dialplan-runner.ts';
 export type { SimAmiUser } from './ami-server.ts';
 export type { SimExecAnswer, SimExecHandler } from './sftp-server.ts';
 export type { SimActionAnswer, SimActionHandler, SimActionRequest } from './ami-server-core.ts';
@@ -117,6 +123,9 @@ export class SimulatedAsterisk {
   private readonly actionHandlers = new Map<string, SimActionHandler>();
   /** Tests' SSH command handlers by exact command line; kept across restart(). */
   private readonly execHandlers = new Map<string, SimExecHandler>();
+  private clock: () => Date = () => new Date();
+  /** The server's local timezone (/etc/localtime) for time conditions without a zone of their own. */
+  timezone = 'UTC';
 
   /** Root of the simulated filesystem; `/etc/asterisk` is `configRoot`. */
   get fsRoot(): string {
@@ -325,6 +334,19 @@ export class SimulatedAsterisk {
     this.generators.add(g);
     g.start();
     return g;
+  }
+
+  /**
+   * The simulator's clock for time conditions (GotoIfTime, timed includes): a fixed date or a
+   * function read at each use; `setClock()` goes back to real time. Kept across restart().
+   */
+  setClock(clock?: Date | (() => Date)): void {
+    this.clock = clock === undefined ? () => new Date() : clock instanceof Date ? () => new Date(clock.getTime()) : clock;
+  }
+
+  /** Run a call through the loaded dialplan (dialplan-runner.ts): a call in, a trace out. */
+  call(o: SimCallOptions): SimCallTrace {
+    return runCall(this.state, o, this.clock, this.timezone);
   }
 
   /** Put a new channel into Stasis(app): StasisStart to the app's WebSocket. */

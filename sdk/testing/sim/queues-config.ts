@@ -14,7 +14,7 @@ const STRATEGIES: Record<string, string> = {
 };
 
 /** parse_empty_options flags. */
-const EMPTY = { penalty: 1, paused: 2, inuse: 4, ringing: 8, unavailable: 16, invalid: 32, unknown: 64, wrapup: 128 } as const;
+export const EMPTY = { penalty: 1, paused: 2, inuse: 4, ringing: 8, unavailable: 16, invalid: 32, unknown: 64, wrapup: 128 } as const;
 
 /** Keywords queue_set_param takes without a value check of its own (kept as written). */
 const PLAIN_KEYS = new Set([

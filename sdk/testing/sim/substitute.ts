@@ -1,7 +1,7 @@
 /**
  * Asterisk 20's variable substitution (main/pbx_variables.c
  * `pbx_substitute_variables_helper_full_location`), for the variables and functions acm's
- * dialplan uses: `${EXTEN}` (with `:offset:length`), `${CONTEXT}`, channel variables,
+ * dialplan uses: `${EXTEN}` (with `:offset:length`), `${CONTEXT}`, channel variables, `${EPOCH}`,
  * `${CALLERID(num|name|all)}`, `${CONNECTEDLINE(num|name|all)}`, `${FILTER(allowed,string)}`,
  * `${DB(family/key)}`, and `$[…]` expressions with `|`, `&`, comparisons, `+`, `-`.
  * A value is copied into the result as it is and never substituted again. Buffer limits
@@ -20,6 +20,8 @@ export interface ChannelData {
   db?: Record<string, string>;
   /** The PJSIP endpoint the channel came from (`CHANNEL(endpoint)`). */
   endpoint?: string;
+  /** The server's clock, for `${EPOCH}` (default real time). */
+  now?: () => Date;
 }
 
 const MAX_DEPTH = 15; // MAX_VARIABLE_SUB_RECURSE_DEPTH
@@ -96,7 +98,10 @@ function readVariable(name: string, chan: ChannelData): string | undefined {
   if (name === 'CONTEXT') return chan.context ?? '';
   const vars = chan.vars ?? {};
   const key = Object.keys(vars).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : vars[key];
+  if (key !== undefined) return vars[key];
+  // pbx_retrieve_variable: channel variables first, then the global builtins.
+  if (name === 'EPOCH') return String(Math.floor((chan.now?.() ?? new Date()).getTime() / 1000));
+  return undefined;
 }
 
 /** pbx_functions.c func_args: the name up to the first `(`, the arguments up to the LAST `)`. */
