@@ -18,8 +18,6 @@
  *   members, callers; built from queues.conf), `emitAmi`;
  * - calls: `startCallGenerator`, `stasisStart` (ARI), `call()` (a call through the dialplan,
  *   returning its trace: dialplan-runner.ts);
- *   `walkCall(state.dialplan, context, exten, { now, digits })` is the older channel-less walk
- *   (dialplan-walk.ts; the inbound plugin's API test uses it);
  * - the clock: `setClock(date | () => Date)` (default real time) and `timezone` (the server's
  *   local zone, default UTC) for GotoIfTime and timed includes.
  */
@@ -45,8 +43,6 @@ export type { SimExecAnswer, SimExecHandler } from './sftp-server.ts';
 export type { SimActionAnswer, SimActionHandler, SimActionRequest } from './ami-server-core.ts';
 export type { Fields, SimChannel, SimConferenceMember } from './state.ts';
 export { parseConfig, dirSource, mapSource } from './config-parser.ts';
-export { checkTiming, walkCall } from './dialplan-walk.ts';
-export type { WalkOptions, WalkStep } from './dialplan-walk.ts';
 
 /** Accounts of the simulator. Defaults are the recorded server's: acmtest / acmari. */
 export interface SimUsers {
