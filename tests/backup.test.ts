@@ -23,7 +23,7 @@ import { registerBatchCommands } from '../core/cli/batch-commands.ts';
 import { httpClient, testDatabase, TEST_ADMIN_PASSWORD, type TestClient } from '../sdk/testing/kernel.ts';
 import { SimulatedAsterisk } from '../sdk/testing/sim/index.ts';
 import type { Principal } from '../sdk/plugin.ts';
-import { create, seedSite } from './helpers/seed.ts';
+import { seedSite } from './helpers/seed.ts';
 
 type Kind = 'sqlite' | 'mysql';
 const MYSQL = !!process.env.ACM_TEST_MYSQL;
@@ -59,12 +59,12 @@ async function boot(kind: Kind = MYSQL ? 'mysql' : 'sqlite', secretKeys = SECRET
 async function seed(x: Instance): Promise<void> {
   expect(await x.api.login('admin', TEST_ADMIN_PASSWORD)).toBe(200);
   const s = await seedSite(x.api, 'a');
-  const t = await create(x.api, 'tenants', { name: 'other', dialPrefix: '42' });
+  const t = await x.api.create('/api/tenants', { name: 'other', dialPrefix: '42' });
   await seedSite(x.api, 'o', t.id);
   for (let i = 0; i < 5; i++) {
-    await create(x.api, 'extensions', { clusterId: s.cluster.id, groupId: s.group.id, name: `Zoë Ümlaut ${i}`, extension: String(6100 + i), secret: 'sip-secret-123', mailbox: String(6100 + i), vmSecret: '4321', callLimit: i });
+    await x.api.create('/api/extensions', { clusterId: s.cluster.id, groupId: s.group.id, name: `Zoë Ümlaut ${i}`, extension: String(6100 + i), secret: 'sip-secret-123', mailbox: String(6100 + i), vmSecret: '4321', callLimit: i });
   }
-  await create(x.api, 'users', { username: 'desk', password: 'helpdesk-pw-1', role: 'helpdesk', tenantId: 1, scopes: [{ type: 'cluster', id: s.cluster.id }] });
+  await x.api.create('/api/users', { username: 'desk', password: 'helpdesk-pw-1', role: 'helpdesk', tenantId: 1, scopes: [{ type: 'cluster', id: s.cluster.id }] });
   const em = x.acm.orm.em.fork();
   const files = [
     { name: 'acm/pjsip.acm.conf', content: '; rendered by acm\n[6100]\ntype=endpoint\ncallerid="Zoë" <6100>\n', reload: 'res_pjsip.so' },
@@ -206,7 +206,7 @@ describe('backup and restore', () => {
       expect(await dst.api.login('admin', TEST_ADMIN_PASSWORD)).toBe(200);
       expect(await apiView(dst)).toEqual(view);
       // New rows continue after the restored ids.
-      const site = await create(dst.api, 'sites', { name: 'after-restore' });
+      const site = await dst.api.create('/api/sites', { name: 'after-restore' });
       expect(site.id).toBeGreaterThan(Math.max(...(view.sites as { id: number }[]).map((s) => s.id)));
       expect(await httpClient(`http://127.0.0.1:${(dst.server.address() as AddressInfo).port}`).login('desk', 'helpdesk-pw-1')).toBe(200);
     } finally {

@@ -6,7 +6,7 @@ import { BATCH_PROGRESS_SUBJECT, compressNumbers } from '../core/batch/batch.ts'
 import type { Acm } from '../core/app.ts';
 import type { Principal } from '../sdk/plugin.ts';
 import type { TestClient } from '../sdk/testing/kernel.ts';
-import { create, seedSite } from './helpers/seed.ts';
+import { seedSite } from './helpers/seed.ts';
 import { startBatchKernel } from './helpers/batch-kernel.ts';
 
 let k: Awaited<ReturnType<typeof startBatchKernel>>;
@@ -23,11 +23,11 @@ beforeAll(async () => {
   api = k.api;
   a = await seedSite(k.admin, 'a');
   b = await seedSite(k.admin, 'b');
-  tpl = await create(k.admin, 'extensions', {
+  tpl = await k.admin.create('/api/extensions', {
     clusterId: a.cluster.id, groupId: a.group.id, name: 'Template', extension: '5999', allow: 'ulaw,alaw', disallow: 'all',
     language: 'en', secret: 'template-secret-1', vmSecret: '1234', callerId: 'Template <5999>', phoneMac: '00:11:22:33:44:55',
   });
-  tplMailbox = await create(k.admin, 'extensions', {
+  tplMailbox = await k.admin.create('/api/extensions', {
     clusterId: a.cluster.id, groupId: a.group.id, name: 'Template VM', extension: '5998', mailbox: '5998', vmSecret: '4321', dtmfMode: 'rfc4733',
   });
   expect((await k.admin.json('PUT', `/api/groups/${a.group.id}`, { templateExtensionId: tplMailbox.id })).status).toBe(200);
@@ -76,7 +76,7 @@ describe('batch configuration', () => {
   });
 
   it('is all or nothing: one number taken in one cluster creates nothing anywhere', async () => {
-    await create(k.admin, 'extensions', { clusterId: b.cluster.id, name: 'Squatter', extension: '6305' });
+    await k.admin.create('/api/extensions', { clusterId: b.cluster.id, name: 'Squatter', extension: '6305' });
     const before = await extCount();
     const body = { templateExtensionId: tpl.id, from: '6300', to: '6309', clusterIds: [a.cluster.id, b.cluster.id], namePattern: 'Agent {n}' };
     const v = (await api.json('POST', '/api/batch/validate', body)).body;
@@ -144,8 +144,8 @@ describe('batch configuration', () => {
   });
 
   it('needs the extension write permission and keeps a scoped user in scope', async () => {
-    await create(k.admin, 'users', { username: 'viewer1', password: 'viewer-password-1', role: 'viewer', tenantId: 1 });
-    await create(k.admin, 'users', { username: 'deskb', password: 'helpdesk-pw-11', role: 'helpdesk', tenantId: 1, scopes: [{ type: 'cluster', id: b.cluster.id }] });
+    await k.admin.create('/api/users', { username: 'viewer1', password: 'viewer-password-1', role: 'viewer', tenantId: 1 });
+    await k.admin.create('/api/users', { username: 'deskb', password: 'helpdesk-pw-11', role: 'helpdesk', tenantId: 1, scopes: [{ type: 'cluster', id: b.cluster.id }] });
     const v = k.apiClient();
     expect(await v.login('viewer1', 'viewer-password-1')).toBe(200);
     expect((await v.json('POST', '/api/batch/validate', { templateExtensionId: tpl.id, from: '6900', to: '6901', clusterIds: [a.cluster.id] })).status).toBe(403);
@@ -158,7 +158,7 @@ describe('batch configuration', () => {
       { field: 'templateExtensionId', message: `no extension ${tpl.id}` },
       { field: 'clusterIds.0', message: `no cluster ${a.cluster.id}` },
     ]);
-    const own = await create(k.admin, 'extensions', { clusterId: b.cluster.id, name: 'B template', extension: '5990', allow: 'ulaw' });
+    const own = await k.admin.create('/api/extensions', { clusterId: b.cluster.id, name: 'B template', extension: '5990', allow: 'ulaw' });
     const ok = await desk.json('POST', '/api/batch/submit', { templateExtensionId: own.id, from: '6900', to: '6901', clusterIds: [b.cluster.id] });
     expect(ok.status).toBe(201);
     expect(ok.body).toEqual({ created: 2 });

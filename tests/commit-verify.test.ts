@@ -5,7 +5,7 @@ import { SimulatedAsterisk } from '../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { renderIncludeStubs } from '../core/commit/render/index.ts';
 import { ServerSchema } from '../core/model/entities.ts';
-import { create } from './helpers/seed.ts';
+
 
 /**
  * What acm proves after each reload, against simulated Asterisk servers that behave as the
@@ -37,17 +37,17 @@ beforeAll(async () => {
   const ports = [];
   for (const [i, sim] of sims.entries()) ports.push(await sim.start({ systemName: `tpa1-ast${i + 1}`, configFiles: mainFiles, registrations: {}, queues: {}, authFailDelayMs: 20 }));
   k = await startTestKernel({ plugins: [], connectServers: true, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } } });
-  const site = await create(k.admin, 'sites', { name: 'tpa' });
-  cluster = await create(k.admin, 'clusters', { siteId: site.id, name: 'tpa1' });
+  const site = await k.admin.create('/api/sites', { name: 'tpa' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'tpa1' });
   for (const [i, p] of ports.entries()) {
-    await create(k.admin, 'servers', {
+    await k.admin.create('/api/servers', {
       clusterId: cluster.id, name: `tpa1-ast${i + 1}`, host: '127.0.0.1', amiPort: p.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
       sshPort: p.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sims[i]!.hostKeySha256,
     });
   }
-  group = await create(k.admin, 'groups', { name: 'USSales', context: 'ussales', rights: ['internal', 'local'] });
-  acl = await create(k.admin, 'acls', { name: 'office', rules: [{ action: 'deny', network: '0.0.0.0/0' }, { action: 'permit', network: '10.20.0.0/16' }] });
-  alice = await create(k.admin, 'extensions', { clusterId: cluster.id, groupId: group.id, name: 'Alice', extension: '6101', secret: 'alice-secret-1', callerId: 'Alice <6101>', acl: 'office' });
+  group = await k.admin.create('/api/groups', { name: 'USSales', context: 'ussales', rights: ['internal', 'local'] });
+  acl = await k.admin.create('/api/acls', { name: 'office', rules: [{ action: 'deny', network: '0.0.0.0/0' }, { action: 'permit', network: '10.20.0.0/16' }] });
+  alice = await k.admin.create('/api/extensions', { clusterId: cluster.id, groupId: group.id, name: 'Alice', extension: '6101', secret: 'alice-secret-1', callerId: 'Alice <6101>', acl: 'office' });
   await k.acm.connections.sync();
   expect(await k.acm.connections.waitConnected(5000)).toBe(2);
   expect(await commit({})).toMatchObject({ status: 'deployed' });
@@ -63,7 +63,7 @@ describe('verification after each reload', () => {
     const before = (await k.admin.json('GET', `/api/revisions?clusterId=${cluster.id}`)).body.items[0];
     const filesBefore = sims.map((s) => fileOn(s, 'acm/pjsip.acm.conf'));
     sims[1]!.writeConfig('pjsip.conf', BROKEN_PJSIP);
-    await create(k.admin, 'extensions', { clusterId: cluster.id, groupId: group.id, name: 'Bob', extension: '6102', secret: 'bob-secret-22' });
+    await k.admin.create('/api/extensions', { clusterId: cluster.id, groupId: group.id, name: 'Bob', extension: '6102', secret: 'bob-secret-22' });
     const rev = await commit();
     expect(rev.status).toBe('failed');
     // [6102](grp-USSales) has no type line of its own: it is still an endpoint acm expects.
@@ -113,7 +113,7 @@ describe('dialplan', () => {
     // A missing #include target in the site's extensions.conf (cfg-extensions-include-file-missing-on-reload).
     sims[1]!.writeConfig('extensions.conf', `${mainFiles['extensions.conf']}#include site-missing.conf\n`);
     const deployed = (await k.admin.json('GET', `/api/revisions?clusterId=${cluster.id}`)).body.items[0];
-    await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Carol', extension: '6103', secret: 'carol-secret-3' });
+    await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Carol', extension: '6103', secret: 'carol-secret-3' });
     const rev = await commit();
     expect(rev.status).toBe('failed');
     expect(rev.error).toMatch(/^tpa1-ast2: reload pbx_config\.so failed: /);

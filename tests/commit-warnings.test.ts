@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
-import { create } from './helpers/seed.ts';
+
 import { pluginRoot } from './helpers/plugin-root.ts';
 
 /** A validator that warns of extensions without a mailbox and refuses one called "Blocked". */
@@ -18,8 +18,8 @@ let cluster: Record<string, any>;
 beforeAll(async () => {
   root = pluginRoot([{ id: 'lint', setup: LINT }], 'name: test\nplugins:\n  lint: true\n');
   k = await startTestKernel({ rootDir: root.dir, site: root.site });
-  const site = await create(k.admin, 'sites', { name: 'tpa' });
-  cluster = await create(k.admin, 'clusters', { siteId: site.id, name: 'tpa1' });
+  const site = await k.admin.create('/api/sites', { name: 'tpa' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'tpa1' });
 }, 60_000);
 
 afterAll(async () => {
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('validator warnings', () => {
   it('come back with each revision of the commit (and of a dry run) without blocking it', async () => {
-    await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Alice', extension: '6101', secret: 'alice-secret-1' });
+    await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Alice', extension: '6101', secret: 'alice-secret-1' });
     const warnings = [{ field: 'tpa1: extension 6101 (mailbox)', message: 'has no mailbox (lint)' }];
     const dry = await k.admin.json('POST', '/api/commit', { dryRun: true });
     expect(dry.status).toBe(200);
@@ -45,7 +45,7 @@ describe('validator warnings', () => {
     const res = await k.admin.json('POST', '/api/commit', {});
     expect(res.body).toMatchObject({ revisions: [{ status: 'deployed' }] });
     expect(res.body.revisions[0]).not.toHaveProperty('warnings');
-    await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Blocked', extension: '6102', secret: 'blocked-secret-1', mailbox: '6102', vmSecret: '918273' });
+    await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Blocked', extension: '6102', secret: 'blocked-secret-1', mailbox: '6102', vmSecret: '918273' });
     const refused = await k.admin.json('POST', '/api/commit', {});
     expect(refused.status).toBe(422);
     expect(refused.body.problems).toEqual([{ field: 'tpa1: extension 6102', message: 'is blocked (lint)' }]);

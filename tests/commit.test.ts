@@ -5,7 +5,7 @@ import { SimulatedAsterisk } from '../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { renderIncludeStubs } from '../core/commit/render/index.ts';
 import { ExtensionSchema } from '../core/model/entities.ts';
-import { create } from './helpers/seed.ts';
+
 
 /** Main config files as a site has them: hand-written, ending with the lines acm includes. */
 const mainFiles = Object.fromEntries(renderIncludeStubs().map((s) => [s.file, `; hand-written by the site\n${s.content}`]));
@@ -30,17 +30,17 @@ beforeAll(async () => {
   }
   // No plugins: this suite is about the core's own files.
   k = await startTestKernel({ plugins: [], connectServers: true, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } } });
-  const site = await create(k.admin, 'sites', { name: 'tpa' });
-  cluster = await create(k.admin, 'clusters', { siteId: site.id, name: 'tpa1' });
+  const site = await k.admin.create('/api/sites', { name: 'tpa' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'tpa1' });
   for (const [i, p] of ports.entries()) {
-    await create(k.admin, 'servers', {
+    await k.admin.create('/api/servers', {
       clusterId: cluster.id, name: `tpa1-ast${i + 1}`, host: '127.0.0.1', amiPort: p.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
       sshPort: p.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sims[i]!.hostKeySha256,
     });
   }
-  const group = await create(k.admin, 'groups', { name: 'USSales', context: 'ussales', rights: ['internal', 'local'] });
-  alice = await create(k.admin, 'extensions', { clusterId: cluster.id, groupId: group.id, name: 'Alice', extension: '6101', secret: 'alice-secret-1', mailbox: '6101', vmSecret: '908172', callerId: 'Alice <6101>' });
-  await create(k.admin, 'extensions', { clusterId: cluster.id, groupId: group.id, name: 'Bob', extension: '6102', secret: 'bob-secret-22' });
+  const group = await k.admin.create('/api/groups', { name: 'USSales', context: 'ussales', rights: ['internal', 'local'] });
+  alice = await k.admin.create('/api/extensions', { clusterId: cluster.id, groupId: group.id, name: 'Alice', extension: '6101', secret: 'alice-secret-1', mailbox: '6101', vmSecret: '908172', callerId: 'Alice <6101>' });
+  await k.admin.create('/api/extensions', { clusterId: cluster.id, groupId: group.id, name: 'Bob', extension: '6102', secret: 'bob-secret-22' });
   await k.acm.connections.sync();
   expect(await k.acm.connections.waitConnected(5000)).toBe(2);
 }, 60_000);
@@ -101,7 +101,7 @@ describe('commit pipeline', () => {
 
   it('rolls the whole cluster back when a server fails mid-commit', async () => {
     const before = sims.map((s) => fileOn(s, 'acm/pjsip.acm.conf'));
-    await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Carol', extension: '6103', secret: 'carol-secret-3' });
+    await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Carol', extension: '6103', secret: 'carol-secret-3' });
     sims[1]!.sftp!.failWrites = 1;
     const rev = (await k.admin.json('POST', '/api/commit', { clusterId: cluster.id })).body.revisions[0];
     expect(rev.status).toBe('failed');
@@ -141,7 +141,7 @@ describe('commit pipeline', () => {
   });
 
   it('serialises concurrent commits of one cluster', async () => {
-    await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Dave', extension: '6104', secret: 'dave-secret-44' });
+    await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Dave', extension: '6104', secret: 'dave-secret-44' });
     const [a, b] = await Promise.all([
       k.admin.json('POST', '/api/commit', { clusterId: cluster.id }),
       k.admin.json('POST', '/api/commit', { clusterId: cluster.id }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
-import { create, seedSite } from './helpers/seed.ts';
+import { seedSite } from './helpers/seed.ts';
 
 let k: TestKernel;
 let a: Awaited<ReturnType<typeof seedSite>>;
@@ -11,9 +11,9 @@ beforeAll(async () => {
   a = await seedSite(k.admin, 'a');
   b = await seedSite(k.admin, 'b');
   for (let i = 0; i < 12; i++) {
-    await create(k.admin, 'extensions', { clusterId: a.cluster.id, groupId: a.group.id, name: `Agent ${String(i).padStart(2, '0')}`, extension: String(6100 + i), secret: 'sip-secret-123', mailbox: String(6100 + i), vmSecret: '4321' });
+    await k.admin.create('/api/extensions', { clusterId: a.cluster.id, groupId: a.group.id, name: `Agent ${String(i).padStart(2, '0')}`, extension: String(6100 + i), secret: 'sip-secret-123', mailbox: String(6100 + i), vmSecret: '4321' });
   }
-  await create(k.admin, 'extensions', { clusterId: b.cluster.id, name: 'Other Cluster', extension: '6100' });
+  await k.admin.create('/api/extensions', { clusterId: b.cluster.id, name: 'Other Cluster', extension: '6100' });
 }, 60_000);
 afterAll(async () => { await k?.stop(); });
 
@@ -143,11 +143,11 @@ describe('tenant and scope isolation', () => {
   let scoped: ReturnType<TestKernel['client']>;
 
   beforeAll(async () => {
-    const tenant = await create(k.admin, 'tenants', { name: 'hosted2' });
+    const tenant = await k.admin.create('/api/tenants', { name: 'hosted2' });
     t2 = { tenant, seed: await seedSite(k.admin, 'h', tenant.id) };
-    await create(k.admin, 'extensions', { clusterId: t2.seed.cluster.id, name: 'Hosted User', extension: '2001' });
-    await create(k.admin, 'users', { username: 'tadmin', password: 'tenant-admin-pw', role: 'admin', tenantId: 1 });
-    await create(k.admin, 'users', { username: 'desk', password: 'helpdesk-pw-1', role: 'helpdesk', tenantId: 1, scopes: [{ type: 'cluster', id: b.cluster.id }] });
+    await k.admin.create('/api/extensions', { clusterId: t2.seed.cluster.id, name: 'Hosted User', extension: '2001' });
+    await k.admin.create('/api/users', { username: 'tadmin', password: 'tenant-admin-pw', role: 'admin', tenantId: 1 });
+    await k.admin.create('/api/users', { username: 'desk', password: 'helpdesk-pw-1', role: 'helpdesk', tenantId: 1, scopes: [{ type: 'cluster', id: b.cluster.id }] });
     tenantAdmin = k.client();
     expect(await tenantAdmin.login('tadmin', 'tenant-admin-pw')).toBe(200);
     scoped = k.client();

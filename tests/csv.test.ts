@@ -9,7 +9,7 @@ import { registerBatchCommands } from '../core/cli/batch-commands.ts';
 import type { Acm } from '../core/app.ts';
 import type { Principal } from '../sdk/plugin.ts';
 import type { TestClient } from '../sdk/testing/kernel.ts';
-import { create, seedSite } from './helpers/seed.ts';
+import { seedSite } from './helpers/seed.ts';
 import { startBatchKernel } from './helpers/batch-kernel.ts';
 
 let k: Awaited<ReturnType<typeof startBatchKernel>>;
@@ -34,7 +34,7 @@ beforeAll(async () => {
   api = k.api;
   a = await seedSite(k.admin, 'a');
   b = await seedSite(k.admin, 'b');
-  await create(k.admin, 'extensions', { clusterId: a.cluster.id, name: 'Existing', extension: '6100', secret: 'existing-secret-1' });
+  await k.admin.create('/api/extensions', { clusterId: a.cluster.id, name: 'Existing', extension: '6100', secret: 'existing-secret-1' });
   tmp = mkdtempSync(join(tmpdir(), 'acm-csv-'));
 }, 60_000);
 afterAll(async () => {
@@ -156,7 +156,7 @@ describe('CSV export', () => {
     expect(all.text).not.toContain('existing-secret-1');
     const onlyB = parseCsv((await getCsv(api, `?clusterId=${b.cluster.id}`)).text).slice(1);
     expect(onlyB.every((r) => r.fields[0] === 'bcl')).toBe(true);
-    await create(k.admin, 'users', { username: 'deska', password: 'helpdesk-pw-12', role: 'helpdesk', tenantId: 1, scopes: [{ type: 'cluster', id: a.cluster.id }] });
+    await k.admin.create('/api/users', { username: 'deska', password: 'helpdesk-pw-12', role: 'helpdesk', tenantId: 1, scopes: [{ type: 'cluster', id: a.cluster.id }] });
     const desk = k.apiClient();
     expect(await desk.login('deska', 'helpdesk-pw-12')).toBe(200);
     const scoped = parseCsv((await getCsv(desk)).text).slice(1);
@@ -169,12 +169,12 @@ describe('CSV export', () => {
   });
 
   it('round-trips through import', async () => {
-    const src = await create(k.admin, 'clusters', { siteId: a.site.id, name: 'rt' });
+    const src = await k.admin.create('/api/clusters', { siteId: a.site.id, name: 'rt' });
     const rows = [
       { name: 'Round, Trip', extension: '6701', callerId: '"RT, one" <6701>', allow: 'ulaw,alaw', mailbox: '6701', language: 'en_US', callLimit: 2, groupId: a.group.id },
       { name: 'Plain', extension: '6702', dtmfMode: 'rfc4733', permit: '10.0.0.0/8', cfwdTo: '+4930123' },
     ];
-    for (const r of rows) await create(k.admin, 'extensions', { clusterId: src.id, ...r });
+    for (const r of rows) await k.admin.create('/api/extensions', { clusterId: src.id, ...r });
     const strip = (items: Record<string, unknown>[]) => items.map(({ id: _i, createdAt: _c, updatedAt: _u, secretSet: _s, vmSecretSet: _v, ...x }) => x);
     const list = async () => strip((await k.admin.json('GET', `/api/extensions?clusterId=${src.id}&sort=extension`)).body.items);
     const before = await list();

@@ -8,7 +8,7 @@ import { SshTransport } from '../core/asterisk/ssh-transport.ts';
 import { serverSshOptions, sshTo } from '../core/asterisk/host-key-pins.ts';
 import { canonicalFingerprint } from '../core/asterisk/host-keys.ts';
 import { sshService } from '../core/services/plugin-services.ts';
-import { create } from './helpers/seed.ts';
+
 
 const mainFiles = Object.fromEntries(renderIncludeStubs().map((s) => [s.file, `; hand-written by the site\n${s.content}`]));
 
@@ -33,14 +33,14 @@ beforeAll(async () => {
   sim = new SimulatedAsterisk();
   const p = await sim.start({ systemName: 'tpa1-ast1', configFiles: mainFiles, registrations: {}, queues: {}, authFailDelayMs: 20 });
   k = await startTestKernel({ plugins: [], connectServers: true, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } } });
-  const site = await create(k.admin, 'sites', { name: 'tpa' });
-  cluster = await create(k.admin, 'clusters', { siteId: site.id, name: 'tpa1' });
+  const site = await k.admin.create('/api/sites', { name: 'tpa' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'tpa1' });
   // No sshHostKey: the first connection pins what the server offers.
-  server = await create(k.admin, 'servers', {
+  server = await k.admin.create('/api/servers', {
     clusterId: cluster.id, name: 'tpa1-ast1', host: '127.0.0.1', amiPort: p.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
     sshPort: p.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1',
   });
-  await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Alice', extension: '6101', secret: 'alice-secret-1' });
+  await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Alice', extension: '6101', secret: 'alice-secret-1' });
   await k.acm.connections.sync();
   expect(await k.acm.connections.waitConnected(5000)).toBe(1);
 }, 60_000);
@@ -87,7 +87,7 @@ describe('SSH host keys, trusted on first use', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(k.acm.connections.client(server.id)!.stats().reconnects).toBeGreaterThan(reconnects);
-    await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Bob', extension: '6102', secret: 'bob-secret-22' });
+    await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Bob', extension: '6102', secret: 'bob-secret-22' });
 
     const refused = await commit();
     expect(refused.status).toBe('failed');

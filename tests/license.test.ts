@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
 import { generateLicenseKeys, issueLicense, type LicensePayload } from '../core/licensing/license.ts';
-import { create } from './helpers/seed.ts';
+
 
 const DAY = 86_400_000;
 let k: TestKernel | undefined;
@@ -29,7 +29,7 @@ describe('licensing', () => {
   it('turns configuration read-only when the evaluation expires, keeping reads and data', async () => {
     const c = clock();
     k = await startTestKernel({ now: c.now });
-    const site = await create(k.admin, 'sites', { name: 'tpa' });
+    const site = await k.admin.create('/api/sites', { name: 'tpa' });
     c.advance(31 * DAY);
     const lic = (await k.admin.json('GET', '/api/license')).body;
     expect(lic).toMatchObject({ type: 'evaluation', daysRemaining: 0, valid: false, writable: false });
@@ -70,10 +70,10 @@ describe('licensing', () => {
     const keys = generateLicenseKeys();
     k = await startTestKernel({ licenseKeys: [keys.publicKeyPem] });
     await k.acm.license.install(k.acm.orm.em.fork(), issueLicense(keys.privateKeyPem, payload({ maxExtensions: 2 })));
-    const site = await create(k.admin, 'sites', { name: 's' });
-    const cl = await create(k.admin, 'clusters', { siteId: site.id, name: 'c' });
-    await create(k.admin, 'extensions', { clusterId: cl.id, name: 'One', extension: '100' });
-    await create(k.admin, 'extensions', { clusterId: cl.id, name: 'Two', extension: '101' });
+    const site = await k.admin.create('/api/sites', { name: 's' });
+    const cl = await k.admin.create('/api/clusters', { siteId: site.id, name: 'c' });
+    await k.admin.create('/api/extensions', { clusterId: cl.id, name: 'One', extension: '100' });
+    await k.admin.create('/api/extensions', { clusterId: cl.id, name: 'Two', extension: '101' });
     const third = await k.admin.json('POST', '/api/extensions', { clusterId: cl.id, name: 'Three', extension: '102' });
     expect(third.status).toBe(403);
     expect(third.body.detail).toBe('the license allows 2 extensions');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SimulatedAsterisk } from '../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../sdk/testing/kernel.ts';
-import { create } from './helpers/seed.ts';
+
 import { waitUntil as until } from '../sdk/testing/wait.ts';
 
 
@@ -15,12 +15,12 @@ beforeAll(async () => {
   sim = new SimulatedAsterisk();
   const ports = await sim.start({ sshPort: -1, authFailDelayMs: 50 });
   k = await startTestKernel({ connectServers: true, connection: { actionTimeoutMs: 2000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } } });
-  const site = await create(k.admin, 'sites', { name: 'tpa' });
-  cluster = await create(k.admin, 'clusters', { siteId: site.id, name: 'tpa1' });
-  await create(k.admin, 'servers', { clusterId: cluster.id, name: 'tpa1-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' });
-  await create(k.admin, 'servers', { clusterId: cluster.id, name: 'tpa1-ast2', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'wrong-secret' });
-  ext6101 = await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Alice', extension: '6101' });
-  await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Bob', extension: '6102', mailbox: '6102' });
+  const site = await k.admin.create('/api/sites', { name: 'tpa' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'tpa1' });
+  await k.admin.create('/api/servers', { clusterId: cluster.id, name: 'tpa1-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' });
+  await k.admin.create('/api/servers', { clusterId: cluster.id, name: 'tpa1-ast2', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'wrong-secret' });
+  ext6101 = await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Alice', extension: '6101' });
+  await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Bob', extension: '6102', mailbox: '6102' });
   await k.acm.live.reload();
   await k.acm.connections.sync();
 }, 30_000);
@@ -63,7 +63,7 @@ describe('live state', () => {
   });
 
   it('follows trunk registrations (PJSIP outbound registration events)', async () => {
-    const trunk = await create(k.admin, 'trunks', { clusterId: cluster.id, name: 'ITSP', host: 'sip.example.net', register: true, username: 'acct7', secret: 'trunk-secret-7' });
+    const trunk = await k.admin.create('/api/trunks', { clusterId: cluster.id, name: 'ITSP', host: 'sip.example.net', register: true, username: 'acct7', secret: 'trunk-secret-7' });
     sim.emit('Registry', { ChannelType: 'PJSIP', Username: 'sip:acct7@sip.example.net:5060', Domain: 'sip:sip.example.net:5060', Status: 'Registered' });
     const row = await until(async () => {
       const t = (await k.admin.json('GET', `/api/trunks/${trunk.id}`)).body;
@@ -78,8 +78,8 @@ describe('live state', () => {
     const second = new SimulatedAsterisk();
     const ports = await second.start({ sshPort: -1, systemName: 'tpa1-ast3' });
     try {
-      await create(k.admin, 'servers', { clusterId: cluster.id, name: 'tpa1-ast3', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' });
-      const carol = await create(k.admin, 'extensions', { clusterId: cluster.id, name: 'Carol', extension: '6103' });
+      await k.admin.create('/api/servers', { clusterId: cluster.id, name: 'tpa1-ast3', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' });
+      const carol = await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Carol', extension: '6103' });
       await until(async () => {
         const s = (await k.admin.json('GET', '/api/status')).body[0].servers.find((x: any) => x.name === 'tpa1-ast3');
         return s?.connected;
@@ -99,8 +99,8 @@ describe('live state', () => {
 
   it('pushes changes over the /api/events WebSocket, only to those allowed to see them', async () => {
     const token = (await k.admin.json('POST', '/api/auth/tokens', { name: 'ws' })).body.token as string;
-    const other = await create(k.admin, 'tenants', { name: 'othertenant' });
-    await create(k.admin, 'users', { username: 'outsider', password: 'outsider-pass', role: 'viewer', tenantId: other.id });
+    const other = await k.admin.create('/api/tenants', { name: 'othertenant' });
+    await k.admin.create('/api/users', { username: 'outsider', password: 'outsider-pass', role: 'viewer', tenantId: other.id });
     const outsider = k.client();
     expect(await outsider.login('outsider', 'outsider-pass')).toBe(200);
     const outsiderToken = (await outsider.json('POST', '/api/auth/tokens', { name: 'ws' })).body.token as string;

@@ -5,7 +5,7 @@ import { waitUntil } from '../sdk/testing/wait.ts';
 import { busSubject } from '../sdk/bus.ts';
 import type { PluginContext } from '../sdk/plugin.ts';
 import { pluginRoot } from './helpers/plugin-root.ts';
-import { create } from './helpers/seed.ts';
+
 
 /**
  * ctx.events.toBrowsers: a plugin's bus event reaches, over /api/events, the users who hold its
@@ -31,7 +31,7 @@ async function listen(c: TestClient): Promise<{ msgs: any[] }> {
 }
 
 async function user(username: string, body: Record<string, unknown>): Promise<TestClient> {
-  await create(k.admin, 'users', { username, password: `${username}-password-1`, ...body });
+  await k.admin.create('/api/users', { username, password: `${username}-password-1`, ...body });
   const c = k.client();
   expect(await c.login(username, `${username}-password-1`)).toBe(200);
   return c;
@@ -52,10 +52,10 @@ beforeAll(async () => {
     ].join('\n'),
   }], 'name: test\nplugins:\n  evt: true\n');
   k = await startTestKernel({ rootDir: root.dir, site: root.site });
-  const site = await create(k.admin, 'sites', { name: 'lon' });
-  a = await create(k.admin, 'clusters', { siteId: site.id, name: 'lon1' });
-  b = await create(k.admin, 'clusters', { siteId: site.id, name: 'lon2' });
-  other = await create(k.admin, 'tenants', { name: 'elsewhere' });
+  const site = await k.admin.create('/api/sites', { name: 'lon' });
+  a = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon1' });
+  b = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon2' });
+  other = await k.admin.create('/api/tenants', { name: 'elsewhere' });
 }, 60_000);
 
 afterAll(async () => {

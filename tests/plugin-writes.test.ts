@@ -7,7 +7,7 @@ import { AuditEventSchema, ChangeSetEntrySchema } from '../core/model/entities.t
 import { RoomSchema, type Room } from '../plugins/conference/entities.ts';
 import type { ConfigChange, PluginDb, Principal } from '../sdk/plugin.ts';
 import { ConflictError, PluginError } from '../sdk/errors.ts';
-import { create } from './helpers/seed.ts';
+
 import { MODEL_CHANGED_SUBJECT } from '../core/bus/subjects.ts';
 
 /** ctx.db.write, driven directly: what one transaction holds, and what is published after it. */
@@ -30,8 +30,8 @@ const change = (row: Room, clusterIds: ConfigChange['clusterIds']): ConfigChange
 
 beforeAll(async () => {
   k = await startTestKernel({ plugins: ['conference'] });
-  const site = await create(k.admin, 'sites', { name: 'lon' });
-  clusters = [await create(k.admin, 'clusters', { siteId: site.id, name: 'lon1' }), await create(k.admin, 'clusters', { siteId: site.id, name: 'lon2' })];
+  const site = await k.admin.create('/api/sites', { name: 'lon' });
+  clusters = [await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon1' }), await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon2' })];
   write = pluginWriter('conference', { orm: k.acm.orm, bus: k.acm.bus, license: k.acm.license });
   k.acm.bus.subscribe<{ entity: string; clusterIds?: readonly number[] | null }>(MODEL_CHANGED_SUBJECT, (m) => published.push(m.data));
 }, 60_000);
@@ -115,8 +115,8 @@ describe('ctx.db.write', () => {
   });
 
   it('tells browsers of the tenant over /api/events that the changes waiting changed; not other tenants, not audit-only writes', async () => {
-    const other = await create(k.admin, 'tenants', { name: 'othertenant' });
-    await create(k.admin, 'users', { username: 'outsider', password: 'outsider-pass', role: 'admin', tenantId: other.id });
+    const other = await k.admin.create('/api/tenants', { name: 'othertenant' });
+    await k.admin.create('/api/users', { username: 'outsider', password: 'outsider-pass', role: 'admin', tenantId: other.id });
     const outsider = k.client();
     expect(await outsider.login('outsider', 'outsider-pass')).toBe(200);
     const tokens = [

@@ -22,7 +22,7 @@ import { Keyring, newSecretKey, sealedKeyId } from '../core/crypto/secret-box.ts
 import { keyStatus, registerSecretsCommands } from '../core/cli/secrets-commands.ts';
 import { httpClient, testDatabase, TEST_ADMIN_PASSWORD, type TestClient } from '../sdk/testing/kernel.ts';
 import type { Principal } from '../sdk/plugin.ts';
-import { create } from './helpers/seed.ts';
+
 
 const run = promisify(execFile);
 const SEALED = /^enc:v1:[0-9a-f]{12}:[A-Za-z0-9+/]+={0,2}$/;
@@ -75,18 +75,18 @@ async function cli(...args: string[]): Promise<string> {
 beforeAll(async () => {
   db = await testDatabase();
   await boot();
-  const site = await create(api, 'sites', { name: 'tpa' });
-  const cluster = await create(api, 'clusters', { siteId: site.id, name: 'tpa1' });
-  const s = await create(api, 'servers', {
+  const site = await api.create('/api/sites', { name: 'tpa' });
+  const cluster = await api.create('/api/clusters', { siteId: site.id, name: 'tpa1' });
+  const s = await api.create('/api/servers', {
     clusterId: cluster.id, name: 'tpa1-ast1', host: '127.0.0.11', amiUser: 'acm', amiSecret: PLAIN.servers.ami_secret,
     sshPassword: PLAIN.servers.ssh_password, sshPrivateKey: PLAIN.servers.ssh_private_key, ariUser: 'acm', ariPassword: PLAIN.servers.ari_password,
   });
-  const alice = await create(api, 'extensions', { clusterId: cluster.id, name: 'Alice', extension: '6101', secret: PLAIN.extensions.secret, mailbox: '6101', vmSecret: PLAIN.extensions.vm_secret });
-  const bob = await create(api, 'extensions', { clusterId: cluster.id, name: 'Bob', extension: '6102', md5Secret: 'f'.repeat(32) });
-  const trunk = await create(api, 'trunks', { clusterId: cluster.id, name: 'carrier', host: 'sip.example.net', username: 'acct', secret: PLAIN.trunks.secret });
-  const room = await create(api, 'plugins/conference/rooms', { clusterId: cluster.id, number: '8602', startsAt: '2026-01-01T00:00:00Z', userPin: '48213957', adminPin: '90817263' });
+  const alice = await api.create('/api/extensions', { clusterId: cluster.id, name: 'Alice', extension: '6101', secret: PLAIN.extensions.secret, mailbox: '6101', vmSecret: PLAIN.extensions.vm_secret });
+  const bob = await api.create('/api/extensions', { clusterId: cluster.id, name: 'Bob', extension: '6102', md5Secret: 'f'.repeat(32) });
+  const trunk = await api.create('/api/trunks', { clusterId: cluster.id, name: 'carrier', host: 'sip.example.net', username: 'acct', secret: PLAIN.trunks.secret });
+  const room = await api.create('/api/plugins/conference/rooms', { clusterId: cluster.id, number: '8602', startsAt: '2026-01-01T00:00:00Z', userPin: '48213957', adminPin: '90817263' });
   // A user with TOTP: its seed is a secret too.
-  const ops = await create(api, 'users', { username: 'ops', password: 'ops-password-1', role: 'admin' });
+  const ops = await api.create('/api/users', { username: 'ops', password: 'ops-password-1', role: 'admin' });
   const opsClient = httpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   expect(await opsClient.login('ops', 'ops-password-1')).toBe(200);
   totpSeed = (await opsClient.json('POST', '/api/auth/totp')).body.secret as string;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExtensionSchema } from '../core/model/entities.ts';
 import type { TestClient } from '../sdk/testing/kernel.ts';
 import { startBatchKernel } from './helpers/batch-kernel.ts';
-import { create, seedSite } from './helpers/seed.ts';
+import { seedSite } from './helpers/seed.ts';
 
 /**
  * Issue 12, facts 4, 5, 6, 9 and 10: every value Asterisk would misread is refused with 422 naming
@@ -112,12 +112,12 @@ describe('422 naming the field, through the API', () => {
   });
 
   it('takes the forms Asterisk reads as meant', async () => {
-    const ext = await create(api, 'extensions', {
+    const ext = await api.create('/api/extensions', {
       clusterId: a.cluster.id, name: 'Zoë Ångström', extension: '6151', secret: 'good-secret-2',
       callerId: '"Ångström, Zoë" <+4930123>', permit: '2001:db8::/32', deny: '10.0.0.0/255.0.0.0', host: '2001:db8::7', context: 'internal',
     });
     expect(ext).toMatchObject({ callerId: '"Ångström, Zoë" <+4930123>', permit: '2001:db8::/32', host: '2001:db8::7' });
-    const cluster = await create(api, 'clusters', { siteId: a.site.id, name: 'bindcl', sipBindAddress: '10.20.0.10' });
+    const cluster = await api.create('/api/clusters', { siteId: a.site.id, name: 'bindcl', sipBindAddress: '10.20.0.10' });
     expect(cluster.sipBindAddress).toBe('10.20.0.10');
     const put = await api.json('PUT', `/api/clusters/${cluster.id}`, { sipBindAddress: '::' });
     expect(put.status).toBe(200);

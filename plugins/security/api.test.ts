@@ -7,15 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cliContext, startTestKernel, type TestKernel, type TestClient } from '../../sdk/testing/kernel.ts';
+import { cliContext, startTestKernel, type TestKernel } from '../../sdk/testing/kernel.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 
-async function create(c: TestClient, things: string, body: Record<string, unknown>): Promise<Record<string, any>> {
-  const res = await c.json('POST', `/api/${things}`, body);
-  if (res.status !== 201) expect.fail(`POST /api/${things} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body;
-}
 
 const SECRETS = ['Vq7#pL2m!xR9tZk4', '12345678', '6103carol', 'Shared#Secret2024', 'eve6105x', 'Tq9!vB3nW7#kLp0z'];
 
@@ -26,22 +21,22 @@ beforeAll(async () => {
   k = await startTestKernel();
   const en = await k.admin.json('POST', '/api/plugins/enable', { id: 'security' });
   expect(en.status, JSON.stringify(en.body)).toBe(200);
-  const site = await create(k.admin, 'sites', { name: 'secsite' });
-  cluster = await create(k.admin, 'clusters', { siteId: site.id, name: 'sec1' });
-  await create(k.admin, 'acls', { name: 'office', rules: [{ action: 'deny', network: '0.0.0.0/0' }, { action: 'permit', network: '10.0.0.0/8' }] });
-  await create(k.admin, 'acls', { name: 'leaky', rules: [{ action: 'permit', network: '10.0.0.0/8' }] });
-  await create(k.admin, 'groups', { name: 'Sales', context: 'sales', rights: ['internal'] });
-  await create(k.admin, 'groups', { name: 'Intl', context: 'intl', rights: ['internal', 'international'] });
-  await create(k.admin, 'groups', { name: 'Guest', context: 'guest', rights: ['internal', 'local'] });
-  const ext = (extension: string, name: string, more: Record<string, unknown>) => create(k.admin, 'extensions', { clusterId: cluster.id, extension, name, ...more });
+  const site = await k.admin.create('/api/sites', { name: 'secsite' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'sec1' });
+  await k.admin.create('/api/acls', { name: 'office', rules: [{ action: 'deny', network: '0.0.0.0/0' }, { action: 'permit', network: '10.0.0.0/8' }] });
+  await k.admin.create('/api/acls', { name: 'leaky', rules: [{ action: 'permit', network: '10.0.0.0/8' }] });
+  await k.admin.create('/api/groups', { name: 'Sales', context: 'sales', rights: ['internal'] });
+  await k.admin.create('/api/groups', { name: 'Intl', context: 'intl', rights: ['internal', 'international'] });
+  await k.admin.create('/api/groups', { name: 'Guest', context: 'guest', rights: ['internal', 'local'] });
+  const ext = (extension: string, name: string, more: Record<string, unknown>) => k.admin.create('/api/extensions', { clusterId: cluster.id, extension, name, ...more });
   await ext('6101', 'Strong Alice', { secret: SECRETS[0], acl: 'office', mailbox: '6101', vmSecret: '739214' });
   await ext('6102', 'Bob', { secret: SECRETS[1], mailbox: '6102', vmSecret: '1234' });
   await ext('6103', 'Carol', { secret: SECRETS[2], acl: 'leaky', mailbox: '6103' });
   await ext('6104', 'Dave', { secret: SECRETS[3], acl: 'office', mailbox: '6104', vmSecret: '6104' });
   await ext('6105', 'Eve', { authUser: 'eve6105x', secret: SECRETS[4], permit: '10.1.0.0/16' });
   await ext('6106', 'Frank', { acl: 'office' });
-  await create(k.admin, 'trunks', { clusterId: cluster.id, name: 'itsp-good', host: 'sip.example.net', username: 'acct991', secret: SECRETS[5], acl: 'office', register: true });
-  await create(k.admin, 'trunks', { clusterId: cluster.id, name: 'itsp-bad', host: 'sip.example.org', username: 'acct2', secret: SECRETS[3], context: 'intl' });
+  await k.admin.create('/api/trunks', { clusterId: cluster.id, name: 'itsp-good', host: 'sip.example.net', username: 'acct991', secret: SECRETS[5], acl: 'office', register: true });
+  await k.admin.create('/api/trunks', { clusterId: cluster.id, name: 'itsp-bad', host: 'sip.example.org', username: 'acct2', secret: SECRETS[3], context: 'intl' });
 }, 60_000);
 
 afterAll(async () => { await k?.stop(); });

@@ -7,15 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../sdk/testing/sim/index.ts';
-import { startTestKernel, type TestKernel, type TestClient } from '../../sdk/testing/kernel.ts';
+import { startTestKernel, type TestKernel } from '../../sdk/testing/kernel.ts';
 import { waitUntil as until } from '../../sdk/testing/wait.ts';
 
 
-async function create(c: TestClient, things: string, body: Record<string, unknown>): Promise<Record<string, any>> {
-  const res = await c.json('POST', `/api/${things}`, body);
-  if (res.status !== 201) expect.fail(`POST /api/${things} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body;
-}
 
 /** The recorded events of fixtures/ami-ev-security.txt as [name, headers] (Event/Privilege dropped). */
 function recordedEvents(): [string, [string, string][]][] {
@@ -38,9 +33,9 @@ beforeAll(async () => {
   const ports = await sim.start({ sshPort: -1, authFailDelayMs: 50 });
   k = await startTestKernel({ connectServers: true, connection: { actionTimeoutMs: 2000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } } });
   expect((await k.admin.json('POST', '/api/plugins/enable', { id: 'security' })).status).toBe(200);
-  const site = await create(k.admin, 'sites', { name: 'evsite' });
-  const cluster = await create(k.admin, 'clusters', { siteId: site.id, name: 'ev1' });
-  await create(k.admin, 'servers', { clusterId: cluster.id, name: 'ev1-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' });
+  const site = await k.admin.create('/api/sites', { name: 'evsite' });
+  const cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'ev1' });
+  await k.admin.create('/api/servers', { clusterId: cluster.id, name: 'ev1-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' });
   await k.acm.connections.sync();
   await until(() => k.acm.connections.status().some((s: any) => s.connected), 'the AMI connection');
 }, 60_000);

@@ -47,6 +47,8 @@ export interface TestClient {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   json<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }>;
   login(username: string, password: string, totp?: string): Promise<number>;
+  /** POSTs `body` to `path` and answers the created object; anything but 201 throws, naming the answer. */
+  create<T = Record<string, any>>(path: string, body: unknown): Promise<T>;
 }
 
 export interface TestKernel {
@@ -82,6 +84,11 @@ export function httpClient(url: string): TestClient {
     },
     async login(username, password, totp) {
       return (await c.json('POST', '/api/auth/login', { username, password, ...(totp ? { totp } : {}) })).status;
+    },
+    async create(path, body) {
+      const res = await c.json('POST', path, body);
+      if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body;
     },
   };
   return c;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
-import { create } from './harness.ts';
+
 
 /**
  * Room writes reach "changes waiting" like the core's objects: one ChangeSet entry for the
@@ -33,14 +33,14 @@ beforeAll(async () => {
   k = await startTestKernel({
     plugins: ['conference'], connectServers: true, connection: { actionTimeoutMs: 3000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
   });
-  const site = await create(k.admin, '/api/sites', { name: 'lon' });
-  cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
+  const site = await k.admin.create('/api/sites', { name: 'lon' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
   // The site's main files, with the #tryinclude lines acm asks for (the conference plugin's among them).
   const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${cluster.id}`)).body as { file: string; content: string }[];
   const main = Object.fromEntries(stubs.map((s) => [s.file, s.content]));
   sim = new SimulatedAsterisk();
   const ports = await sim.start({ configFiles: main, authFailDelayMs: 20 });
-  await create(k.admin, '/api/servers', {
+  await k.admin.create('/api/servers', {
     clusterId: cluster.id, name: 'lon-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
     sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sim.hostKeySha256,
   });
@@ -59,7 +59,7 @@ describe('conference rooms in the changes waiting', () => {
   let room: Record<string, any>;
 
   it('a new room waits for a commit of its cluster, which deploys it and consumes the entry', async () => {
-    room = await create(k.admin, ROOMS, { clusterId: cluster.id, number: '8610', startsAt: '2026-01-01T09:00:00Z', maxUsers: 10, userPin: '918273' });
+    room = await k.admin.create(ROOMS, { clusterId: cluster.id, number: '8610', startsAt: '2026-01-01T09:00:00Z', maxUsers: 10, userPin: '918273' });
     const [entry, ...rest] = await waiting();
     expect(rest).toEqual([]);
     expect(entry).toMatchObject({ entity: 'conference.room', action: 'create', entityId: room.id, clusterId: cluster.id, username: 'admin', before: null });
@@ -112,9 +112,9 @@ describe('conference rooms in the changes waiting', () => {
   });
 
   it('a room moved to another cluster waits for both: one leaves, the other gains it', async () => {
-    const moved = await create(k.admin, ROOMS, { clusterId: cluster.id, number: '8611', startsAt: '2026-01-01T09:00:00Z' });
+    const moved = await k.admin.create(ROOMS, { clusterId: cluster.id, number: '8611', startsAt: '2026-01-01T09:00:00Z' });
     await commit();
-    const other = await create(k.admin, '/api/clusters', { siteId: cluster.siteId, name: 'lon2' });
+    const other = await k.admin.create('/api/clusters', { siteId: cluster.siteId, name: 'lon2' });
     expect((await k.admin.json('PUT', `${ROOMS}/${moved.id}`, { clusterId: other.id })).status).toBe(200);
     const all = (await k.admin.json('GET', '/api/changes')).body.items as Record<string, any>[];
     const mine = all.filter((c) => c.entity === 'conference.room');

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import WebSocket from 'ws';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { cliContext, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
-import { amiEvents, create, until } from './harness.ts';
+import { amiEvents, until } from './harness.ts';
 
 const FIXTURE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'ami-ev-conference.txt'), 'utf8');
 
@@ -29,9 +29,9 @@ beforeAll(async () => {
     plugins: ['status', 'conference'], modules: ['conference-pin-policy'],
     connectServers: true, connection: { actionTimeoutMs: 2000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
   });
-  const site = await create(k.admin, '/api/sites', { name: 'lon' });
-  cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
-  await create(k.admin, '/api/servers', { clusterId: cluster.id, name: 'lon-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' });
+  const site = await k.admin.create('/api/sites', { name: 'lon' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
+  await k.admin.create('/api/servers', { clusterId: cluster.id, name: 'lon-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' });
   await k.acm.connections.sync();
   await until(() => k.acm.connections.status().some((s) => s.connected), 'the server to connect');
 }, 60_000);
@@ -46,13 +46,13 @@ const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
 describe('conference rooms API', () => {
   it('creates, lists, reads, updates and deletes rooms; PINs are never returned', async () => {
-    const room = await create(k.admin, '/api/plugins/conference/rooms', {
+    const room = await k.admin.create('/api/plugins/conference/rooms', {
       clusterId: cluster.id, number: '8602', startsAt: '2018-05-30T00:00:00Z', recurrence: 'weekly', externalNumber: '16465701658',
       owner: 'keith', account: 'UKSales', description: 'weekly chat on UKSales', maxUsers: 10, userPin: '918273', adminPin: '564738',
     });
     expect(room).toMatchObject({ number: '8602', recurrence: 'weekly', userPinSet: true, adminPinSet: true, videoMode: 'none', record: false });
     expect(room).not.toHaveProperty('userPin');
-    await create(k.admin, '/api/plugins/conference/rooms', { clusterId: cluster.id, number: '8603', startsAt: '2018-05-22T14:00:00Z', endsAt: '2018-06-23T00:00:00Z', description: 'TPA site move', record: true, videoMode: 'follow_talker' });
+    await k.admin.create('/api/plugins/conference/rooms', { clusterId: cluster.id, number: '8603', startsAt: '2018-05-22T14:00:00Z', endsAt: '2018-06-23T00:00:00Z', description: 'TPA site move', record: true, videoMode: 'follow_talker' });
 
     const list = await k.admin.json('GET', '/api/plugins/conference/rooms?q=tpa&sort=-number&page=1&pageSize=10');
     expect(list.status).toBe(200);
@@ -101,7 +101,7 @@ describe('conference rooms API', () => {
   });
 
   it('needs conference.room:write to change rooms', async () => {
-    await create(k.admin, '/api/users', { username: 'watcher', password: 'watcher-password', role: 'viewer' });
+    await k.admin.create('/api/users', { username: 'watcher', password: 'watcher-password', role: 'viewer' });
     const viewer = k.client();
     expect(await viewer.login('watcher', 'watcher-password')).toBe(200);
     expect((await viewer.json('GET', '/api/plugins/conference/rooms')).status).toBe(200);
@@ -111,10 +111,10 @@ describe('conference rooms API', () => {
 
 describe('conference scheduling', () => {
   it('opens rooms in their window and closes them after, in AstDB on the servers', async () => {
-    const now = await create(k.admin, '/api/plugins/conference/rooms', { clusterId: cluster.id, number: '8800', startsAt: hourAgo(), endsAt: inAnHour() });
+    const now = await k.admin.create('/api/plugins/conference/rooms', { clusterId: cluster.id, number: '8800', startsAt: hourAgo(), endsAt: inAnHour() });
     expect(now.open).toBe(true);
     expect(sim.state.db.get('/acm-conference/8800')).toBe('open');
-    const later = await create(k.admin, '/api/plugins/conference/rooms', { clusterId: cluster.id, number: '8801', startsAt: inAnHour() });
+    const later = await k.admin.create('/api/plugins/conference/rooms', { clusterId: cluster.id, number: '8801', startsAt: inAnHour() });
     expect(later.open).toBe(false);
     expect(sim.state.db.get('/acm-conference/8801')).toBe('closed');
     // move 8800's window into the past: the next run closes it
@@ -131,7 +131,7 @@ describe('conference scheduling', () => {
 describe('conference live participants', () => {
   let room: Record<string, any>;
   beforeAll(async () => {
-    room = await create(k.admin, '/api/plugins/conference/rooms', { clusterId: cluster.id, number: '6500', startsAt: hourAgo() });
+    room = await k.admin.create('/api/plugins/conference/rooms', { clusterId: cluster.id, number: '6500', startsAt: hourAgo() });
   });
 
   it('follows ConfbridgeJoin/Talking/Mute/Leave replayed from a real Asterisk 20 recording', async () => {

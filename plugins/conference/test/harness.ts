@@ -1,13 +1,6 @@
-import type { TestClient } from '../../../sdk/testing/kernel.ts';
 import { waitUntil } from '../../../sdk/testing/wait.ts';
 
 export const until = waitUntil;
-
-export async function create(c: TestClient, path: string, body: Record<string, unknown>): Promise<Record<string, any>> {
-  const res = await c.json('POST', path, body);
-  if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body;
-}
 
 
 /** AMI events of a recording (CRLF frames) as header lists, to replay with `sim.emit`. */

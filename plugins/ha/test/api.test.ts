@@ -2,7 +2,7 @@ import * as nodeFs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
-import { create } from './harness.ts';
+
 
 const HA = { id: 'ha', settings: { stateDir: '/var/lib/acm-ha', pollSeconds: 0, checkAmi: { username: 'hacheck', secret: 'hacheck-Secret1' } } };
 let k: TestKernel;
@@ -13,16 +13,16 @@ const P = '/api/plugins/ha';
 
 beforeAll(async () => {
   k = await startTestKernel({ plugins: ['status', HA], connectServers: true, connection: { actionTimeoutMs: 2000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } } });
-  const site = await create(k.admin, '/api/sites', { name: 'lon' });
-  cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
+  const site = await k.admin.create('/api/sites', { name: 'lon' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
   for (const name of ['ast1', 'ast2']) {
     const sim = new SimulatedAsterisk();
     const ports = await sim.start({ authFailDelayMs: 50 });
     sims.push(sim);
-    servers.push(await create(k.admin, '/api/servers', {
+    servers.push(await k.admin.create('/api/servers', {
       clusterId: cluster.id, name: `lon-${name}`, host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
       sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1',
-    }).catch(async () => create(k.admin, '/api/servers', { clusterId: cluster.id, name: `lon-${name}`, host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' })));
+    }).catch(async () => k.admin.create('/api/servers', { clusterId: cluster.id, name: `lon-${name}`, host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1' })));
   }
 }, 60_000);
 
@@ -34,13 +34,13 @@ afterAll(async () => {
 describe('HA model API', () => {
   let group: Record<string, any>;
   it('creates a group with nodes, VIPs, synced paths and notification targets; audits it', async () => {
-    group = await create(k.admin, `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair', witness: '192.168.0.1', trunks: [{ name: 'talktalk', address: '172.20.15.1' }] });
+    group = await k.admin.create(`${P}/groups`, { clusterId: cluster.id, name: 'lon-pair', witness: '192.168.0.1', trunks: [{ name: 'talktalk', address: '172.20.15.1' }] });
     expect(group).toMatchObject({ name: 'lon-pair', services: ['ami', 'sip'], advertInt: 1, checkFall: 2, sipPort: 5060 });
-    await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
-    await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' });
-    const vip = await create(k.admin, `${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
-    await create(k.admin, `${P}/sync-paths`, { groupId: group.id, path: '/etc/asterisk', excludes: ['*.tmp'] });
-    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'syslog', target: '192.168.0.5:514' });
+    await k.admin.create(`${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
+    await k.admin.create(`${P}/nodes`, { groupId: group.id, serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' });
+    const vip = await k.admin.create(`${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
+    await k.admin.create(`${P}/sync-paths`, { groupId: group.id, path: '/etc/asterisk', excludes: ['*.tmp'] });
+    await k.admin.create(`${P}/notify-targets`, { groupId: group.id, type: 'syslog', target: '192.168.0.5:514' });
     const list = async (kind: string, sort = 'id') => (await k.admin.json('GET', `${P}/${kind}?groupId=${group.id}&sort=${sort}`)).body;
     const nodes = await list('nodes', '-priority');
     expect(nodes.items.map((n: any) => n.priority)).toEqual([150, 100]);
@@ -73,7 +73,7 @@ describe('HA model API', () => {
     expect(await field('vips', { groupId: group.id, kind: 'web', address: '192.168.0.218', prefix: 24, virtualRouterId: 52 })).toEqual(['address']);
     const node = { groupId: group.id, serverId: servers[0]!.id, priority: 120, interface: 'eth0', sourceAddress: '192.168.0.9' };
     expect(await field('nodes', node)).toEqual(['serverId']);
-    const spare = await create(k.admin, '/api/servers', { clusterId: cluster.id, name: 'lon-ast3', host: '127.0.0.3', enabled: false });
+    const spare = await k.admin.create('/api/servers', { clusterId: cluster.id, name: 'lon-ast3', host: '127.0.0.3', enabled: false });
     expect(await field('nodes', { ...node, serverId: spare.id, priority: 100 })).toEqual(['priority']);
     expect(await field('nodes', { ...node, groupId: 9999 })).toEqual(['groupId']);
     // Addresses keepalived and the agent would read differently: octal-looking octets, zone ids.
@@ -88,7 +88,7 @@ describe('HA model API', () => {
     expect(path.body.problems.map((p: any) => p.field).sort()).toEqual(['excludes.0', 'path']);
     expect((await k.admin.json('GET', `${P}/groups/9999`)).status).toBe(404);
     expect(await field('groups', { clusterId: cluster.id, name: 'lon-pair' })).toEqual(['name']);
-    const elsewhere = await create(k.admin, '/api/clusters', { siteId: cluster.siteId, name: 'lon-2' });
+    const elsewhere = await k.admin.create('/api/clusters', { siteId: cluster.siteId, name: 'lon-2' });
     const move = await k.admin.json('PUT', `${P}/groups/${group.id}`, { clusterId: elsewhere.id });
     expect(move.status).toBe(422);
     expect(move.body.problems).toEqual([{ field: 'clusterId', message: 'a group cannot move to another cluster' }]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
-import { create } from './harness.ts';
+
 
 // syslogFrom: nodes — node.json carries the syslog targets, so they are part of the deployed files.
 const P = '/api/plugins/ha';
@@ -10,10 +10,10 @@ const servers: Record<string, any>[] = [];
 
 beforeAll(async () => {
   k = await startTestKernel({ plugins: [{ id: 'ha', settings: { pollSeconds: 0, syslogFrom: 'nodes' } }] });
-  const site = await create(k.admin, '/api/sites', { name: 'lon' });
-  cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
+  const site = await k.admin.create('/api/sites', { name: 'lon' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
   for (const name of ['lon-ast1', 'lon-ast2']) {
-    servers.push(await create(k.admin, '/api/servers', { clusterId: cluster.id, name, host: '127.0.0.1', amiPort: 5038, amiUser: 'acm', amiSecret: 'acm-Secret-1' }));
+    servers.push(await k.admin.create('/api/servers', { clusterId: cluster.id, name, host: '127.0.0.1', amiPort: 5038, amiUser: 'acm', amiSecret: 'acm-Secret-1' }));
   }
   // Start from no changes waiting: the servers above are committed (no server is connected, none enabled to push to).
   for (const s of servers) expect((await k.admin.json('PUT', `/api/servers/${s.id}`, { enabled: false })).status).toBe(200);
@@ -30,12 +30,12 @@ const audited = async (action: string) => (await k.admin.json('GET', `/api/audit
 describe('HA writes and the changes waiting', () => {
   it('a group, its nodes, VIPs and syslog targets wait for a commit of their cluster; synced paths and email targets are only audited', async () => {
     expect(await waiting()).toEqual([]);
-    const group = await create(k.admin, `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' });
-    const node = await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
-    const vip = await create(k.admin, `${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
-    const syslog = await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'syslog', target: '192.168.0.5:514' });
-    const email = await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'email', target: 'noc@example.com' });
-    const path = await create(k.admin, `${P}/sync-paths`, { groupId: group.id, path: '/etc/asterisk' });
+    const group = await k.admin.create(`${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' });
+    const node = await k.admin.create(`${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
+    const vip = await k.admin.create(`${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
+    const syslog = await k.admin.create(`${P}/notify-targets`, { groupId: group.id, type: 'syslog', target: '192.168.0.5:514' });
+    const email = await k.admin.create(`${P}/notify-targets`, { groupId: group.id, type: 'email', target: 'noc@example.com' });
+    const path = await k.admin.create(`${P}/sync-paths`, { groupId: group.id, path: '/etc/asterisk' });
 
     const items = await waiting();
     expect(items.map((c) => [c.entity, c.action, c.entityId, c.clusterId])).toEqual([

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
-import { create } from './harness.ts';
+
 
 const P = '/api/plugins/ha';
 const SECRET = 'ha-AMI-secret-9';
@@ -41,8 +41,8 @@ beforeAll(async () => {
     plugins: [{ id: 'ha', settings: { pollSeconds: 0, syncSeconds: 0, checkAmi: { username: 'hacheck', secret: SECRET } } }],
     connectServers: true, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } },
   });
-  const site = await create(k.admin, '/api/sites', { name: 'lon' });
-  cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
+  const site = await k.admin.create('/api/sites', { name: 'lon' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
   const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${cluster.id}`)).body as { file: string; content: string }[];
   for (const [i, n] of node.entries()) {
     const sim = new SimulatedAsterisk();
@@ -61,7 +61,7 @@ beforeAll(async () => {
     });
     sim.onExec('systemctl is-active keepalived', () => ({ code: 0, stdout: 'active\n' }));
     sims.push(sim);
-    servers.push(await create(k.admin, '/api/servers', {
+    servers.push(await k.admin.create('/api/servers', {
       clusterId: cluster.id, name: `lon-ast${i + 1}`, host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
       sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sim.hostKeySha256,
     }));
@@ -77,8 +77,8 @@ afterAll(async () => {
 
 describe('HA files as a deploy target of the commit', () => {
   it('an incomplete group deploys nothing and the commit says so', async () => {
-    const group = await create(k.admin, `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' });
-    nodes.push(await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' }));
+    const group = await k.admin.create(`${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' });
+    nodes.push(await k.admin.create(`${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' }));
     const rev = await commit();
     expect(rev.status).toBe('deployed');
     expect(rev.files.filter((f: string) => f.startsWith('server/'))).toEqual([]);
@@ -88,8 +88,8 @@ describe('HA files as a deploy target of the commit', () => {
 
   it('editing the group waits in the changes; its commit puts each node\'s files into the revision and onto that node', async () => {
     const [group] = (await k.admin.json('GET', `${P}/groups`)).body.items;
-    nodes.push(await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' }));
-    vip = await create(k.admin, `${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
+    nodes.push(await k.admin.create(`${P}/nodes`, { groupId: group.id, serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' }));
+    vip = await k.admin.create(`${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
     const waiting = (await k.admin.json('GET', `/api/changes?clusterId=${cluster.id}`)).body.items;
     expect(waiting.map((c: any) => [c.entity, c.action])).toEqual([['ha.node', 'create'], ['ha.vip', 'create']]);
 

@@ -15,7 +15,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { cliContext, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
-import { create } from './harness.ts';
+
 
 const HA = (smtpPort: number) => ({ id: 'ha', settings: {
   stateDir: '/var/lib/acm-ha', pollSeconds: 0, syncSeconds: 0,
@@ -85,21 +85,21 @@ beforeAll(async () => {
   trapReceiver.getAuthorizer().addCommunity('acm-traps');
   k = await startTestKernel({ plugins: [HA((smtp.server.address() as AddressInfo).port)] });
   k.acm.bus.subscribe('acm.>', (m) => { if (m.subject.includes('.ha.')) bus.push(m as never); });
-  const site = await create(k.admin, '/api/sites', { name: 'lon' });
-  const cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
+  const site = await k.admin.create('/api/sites', { name: 'lon' });
+  const cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
   for (const name of ['ast1', 'ast2']) {
     const sim = new SimulatedAsterisk();
     const ports = await sim.start({ authFailDelayMs: 50, sshPort: 0 });
     sims.push(sim);
-    servers.push(await create(k.admin, '/api/servers', {
+    servers.push(await k.admin.create('/api/servers', {
       clusterId: cluster.id, name: `lon-${name}`, host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
       sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1',
     }));
   }
-  group = await create(k.admin, `${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' });
-  await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
-  await create(k.admin, `${P}/nodes`, { groupId: group.id, serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' });
-  await create(k.admin, `${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
+  group = await k.admin.create(`${P}/groups`, { clusterId: cluster.id, name: 'lon-pair' });
+  await k.admin.create(`${P}/nodes`, { groupId: group.id, serverId: servers[0]!.id, priority: 150, interface: 'eth0', sourceAddress: '192.168.0.216' });
+  await k.admin.create(`${P}/nodes`, { groupId: group.id, serverId: servers[1]!.id, priority: 100, interface: 'eth0', sourceAddress: '192.168.0.215' });
+  await k.admin.create(`${P}/vips`, { groupId: group.id, kind: 'voice', address: '192.168.0.218', prefix: 24, virtualRouterId: 51 });
 }, 60_000);
 
 afterAll(async () => {
@@ -123,11 +123,11 @@ describe('notifications', () => {
 
   it('collected node events go to ha_events once, to the bus, and through the outbox to syslog, a webhook, email and SNMP; SMS waits', async () => {
     const port = (udp.address() as { port: number }).port;
-    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'syslog', target: `127.0.0.1:${port}` });
-    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'webhook', target: `http://127.0.0.1:${(web.address() as { port: number }).port}/hook` });
-    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'email', target: 'noc@example.com' });
-    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'sms', target: '+447700900123' });
-    await create(k.admin, `${P}/notify-targets`, { groupId: group.id, type: 'snmp', target: `127.0.0.1:${trapPort}` });
+    await k.admin.create(`${P}/notify-targets`, { groupId: group.id, type: 'syslog', target: `127.0.0.1:${port}` });
+    await k.admin.create(`${P}/notify-targets`, { groupId: group.id, type: 'webhook', target: `http://127.0.0.1:${(web.address() as { port: number }).port}/hook` });
+    await k.admin.create(`${P}/notify-targets`, { groupId: group.id, type: 'email', target: 'noc@example.com' });
+    await k.admin.create(`${P}/notify-targets`, { groupId: group.id, type: 'sms', target: '+447700900123' });
+    await k.admin.create(`${P}/notify-targets`, { groupId: group.id, type: 'snmp', target: `127.0.0.1:${trapPort}` });
     const inst = `acm_${group.id}_voice_51`;
     writeState(0, 'events.jsonl', `${ev('2026-01-05T10:00:00.000Z', inst, 'BACKUP')}\n${ev('2026-01-05T10:00:03.000Z', inst, 'MASTER')}\n`);
     expect((await k.admin.json('POST', `${P}/collect`)).status).toBe(200);
@@ -237,7 +237,7 @@ describe('routes', () => {
   });
 
   it('/sync pauses without a single active node, then copies the active node\'s files over one SFTP session', async () => {
-    await create(k.admin, `${P}/sync-paths`, { groupId: group.id, path: '/etc/asterisk', excludes: ['*.tmp'] });
+    await k.admin.create(`${P}/sync-paths`, { groupId: group.id, path: '/etc/asterisk', excludes: ['*.tmp'] });
     const inst = `acm_${group.id}_voice_51`;
     writeState(0, 'vrrp.json', JSON.stringify({ [inst]: { state: 'MASTER', at: new Date().toISOString() } }));
     writeState(1, 'vrrp.json', JSON.stringify({ [inst]: { state: 'MASTER', at: new Date().toISOString() } }));

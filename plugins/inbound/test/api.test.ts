@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk, type SimCallTrace } from '../../../sdk/testing/sim/index.ts';
-import { startTestKernel, type TestClient, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 
 /**
  * The inbound plugin through the API: 422s naming each bad field, a commit onto the SDK's
@@ -23,30 +23,25 @@ const problems = (res: { status: number; body: any }) => {
 const planOnServer = () => readFileSync(join(sim.configRoot, 'acm/extensions-inbound.conf'), 'utf8');
 const hangup = { type: 'hangup' };
 
-async function create(c: TestClient, path: string, body: Record<string, unknown>): Promise<Record<string, any>> {
-  const res = await c.json('POST', path, body);
-  if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body;
-}
 
 beforeAll(async () => {
   k = await startTestKernel({
     plugins: ['queues', 'inbound'], connectServers: true, connection: { actionTimeoutMs: 3000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
   });
-  const site = await create(k.admin, '/api/sites', { name: 'lon', timezone: 'Europe/London' });
-  cluster = await create(k.admin, '/api/clusters', { siteId: site.id, name: 'lon' });
+  const site = await k.admin.create('/api/sites', { name: 'lon', timezone: 'Europe/London' });
+  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
   const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${cluster.id}`)).body as { file: string; content: string }[];
   sim = new SimulatedAsterisk();
   const ports = await sim.start({ configFiles: Object.fromEntries(stubs.map((s) => [s.file, s.content])), authFailDelayMs: 20 });
-  await create(k.admin, '/api/servers', {
+  await k.admin.create('/api/servers', {
     clusterId: cluster.id, name: 'lon-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
     sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sim.hostKeySha256,
   });
   await k.acm.connections.sync();
   expect(await k.acm.connections.waitConnected(5000)).toBe(1);
-  trunk = await create(k.admin, '/api/trunks', { clusterId: cluster.id, name: 'carrier', host: '192.0.2.10', context: 'from-carrier' });
-  await create(k.admin, '/api/extensions', { clusterId: cluster.id, name: 'Keith', extension: '6101', secret: 'sip-secret-6101', mailbox: '6101', vmSecret: '4321' });
-  queue = await create(k.admin, '/api/plugins/queues/queues', { clusterId: cluster.id, name: 'sales', number: '600' });
+  trunk = await k.admin.create('/api/trunks', { clusterId: cluster.id, name: 'carrier', host: '192.0.2.10', context: 'from-carrier' });
+  await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Keith', extension: '6101', secret: 'sip-secret-6101', mailbox: '6101', vmSecret: '4321' });
+  queue = await k.admin.create('/api/plugins/queues/queues', { clusterId: cluster.id, name: 'sales', number: '600' });
 }, 60_000);
 
 afterAll(async () => {
@@ -75,7 +70,7 @@ describe('inbound routing through the API', () => {
     const fixed = { ...body, open: [], holidays: [] };
     expect(problems(await k.admin.json('POST', `${I}/hours`, { ...fixed, destinations: { open: { type: 'queue', queueId: 999 }, closed: hangup, holiday: hangup } })))
       .toEqual(['destinations.open.queueId: no queue 999 on this tenant']);
-    office = await create(k.admin, `${I}/hours`, { ...fixed, open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '18:30' }], holidays: [{ date: '12-25', name: 'Christmas' }] });
+    office = await k.admin.create(`${I}/hours`, { ...fixed, open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '18:30' }], holidays: [{ date: '12-25', name: 'Christmas' }] });
   });
 
   it('refuses an IVR with a digit twice, a prompt with separators, and a loop through menus and hours', async () => {
@@ -85,8 +80,8 @@ describe('inbound routing through the API', () => {
       'options.2.digit: one of 0-9, * and #',
       'options.1.digit: digit 1 is already an option',
     ]);
-    main = await create(k.admin, `${I}/ivrs`, { clusterId: cluster.id, name: 'main', prompt: 'custom/welcome', directDial: true, options: [{ digit: '1', destination: { type: 'queue', queueId: queue.id } }] });
-    sub = await create(k.admin, `${I}/ivrs`, { clusterId: cluster.id, name: 'sub', prompt: 'custom/sub', options: [{ digit: '0', destination: { type: 'ivr', ivrId: main.id } }] });
+    main = await k.admin.create(`${I}/ivrs`, { clusterId: cluster.id, name: 'main', prompt: 'custom/welcome', directDial: true, options: [{ digit: '1', destination: { type: 'queue', queueId: queue.id } }] });
+    sub = await k.admin.create(`${I}/ivrs`, { clusterId: cluster.id, name: 'sub', prompt: 'custom/sub', options: [{ digit: '0', destination: { type: 'ivr', ivrId: main.id } }] });
     // main → sub → main
     expect(problems(await k.admin.json('PUT', `${I}/ivrs/${main.id}`, { options: [{ digit: '2', destination: { type: 'ivr', ivrId: sub.id } }] })))
       .toEqual(['options.0.destination: a loop: IVR main → IVR sub → IVR main']);
@@ -99,16 +94,16 @@ describe('inbound routing through the API', () => {
 
   it('refuses a DID twice on a trunk, a trunk of nobody, and a bad prefix', async () => {
     const route = { clusterId: cluster.id, trunkId: trunk.id, did: '+442071230000', callerIdNamePrefix: 'UK', destination: { type: 'hours', hoursId: office.id } };
-    await create(k.admin, `${I}/routes`, route);
+    await k.admin.create(`${I}/routes`, route);
     expect(problems(await k.admin.json('POST', `${I}/routes`, route))).toEqual([expect.stringMatching(/^did: DID \+442071230000 already has route \d+ on this trunk$/)]);
     // The same DID on every trunk is another route (the trunk's own wins).
-    await create(k.admin, `${I}/routes`, { ...route, trunkId: null, destination: { type: 'ivr', ivrId: main.id } });
+    await k.admin.create(`${I}/routes`, { ...route, trunkId: null, destination: { type: 'ivr', ivrId: main.id } });
     expect(problems(await k.admin.json('POST', `${I}/routes`, { ...route, trunkId: 9999, callerIdNamePrefix: 'a,b', did: '12x' })).sort()).toEqual([
       'callerIdNamePrefix: letters, digits, space and -, at most 20',
       'did: digits with an optional leading +',
     ]);
     expect(problems(await k.admin.json('POST', `${I}/routes`, { ...route, trunkId: 9999, did: '+4420' }))).toEqual(['trunkId: no trunk 9999']);
-    await create(k.admin, `${I}/routes`, { clusterId: cluster.id, trunkId: trunk.id, did: null, destination: { type: 'ivr', ivrId: sub.id } });
+    await k.admin.create(`${I}/routes`, { clusterId: cluster.id, trunkId: trunk.id, did: null, destination: { type: 'ivr', ivrId: sub.id } });
     expect(problems(await k.admin.json('POST', `${I}/routes`, { clusterId: cluster.id, trunkId: trunk.id, destination: hangup })))
       .toEqual([expect.stringMatching(/^did: the catch-all already has route \d+ on this trunk$/)]);
   });

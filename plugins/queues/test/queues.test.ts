@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
-import { startTestKernel, type TestClient, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { waitUntil } from '../../../sdk/testing/wait.ts';
 import { webhookReceiver, type WebhookReceiver } from '../../../sdk/testing/notify.ts';
 
@@ -17,11 +17,6 @@ let sim: SimulatedAsterisk;
 let crm: WebhookReceiver;
 const ids: Record<string, number> = {};
 
-async function create(c: TestClient, path: string, body: Record<string, unknown>): Promise<Record<string, any>> {
-  const res = await c.json('POST', path, body);
-  if (res.status !== 201) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  return res.body;
-}
 async function commit(all = false): Promise<Record<string, any>> {
   const res = await k.admin.json('POST', '/api/commit', all ? {} : { clusterId: ids.cluster });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -33,18 +28,18 @@ beforeAll(async () => {
   k = await startTestKernel({
     plugins: ['queues'], connectServers: true, connection: { actionTimeoutMs: 3000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
   });
-  const site = await create(k.admin, '/api/sites', { name: 'tpa' });
-  ids.cluster = (await create(k.admin, '/api/clusters', { siteId: site.id, name: 'tpa1' })).id;
-  ids.other = (await create(k.admin, '/api/clusters', { siteId: site.id, name: 'tpa2' })).id;
-  ids.group = (await create(k.admin, '/api/groups', { name: 'USSales' })).id;
+  const site = await k.admin.create('/api/sites', { name: 'tpa' });
+  ids.cluster = (await k.admin.create('/api/clusters', { siteId: site.id, name: 'tpa1' })).id;
+  ids.other = (await k.admin.create('/api/clusters', { siteId: site.id, name: 'tpa2' })).id;
+  ids.group = (await k.admin.create('/api/groups', { name: 'USSales' })).id;
   for (const [n, name, extra] of [['6101', 'Keith', { groupId: ids.group }], ['6102', 'Dana', { groupId: ids.group }], ['6201', 'Sam', { queue: 'support' }]] as const) {
-    ids[n] = (await create(k.admin, '/api/extensions', { clusterId: ids.cluster, extension: n, name, secret: `Secret-${n}-x1`, ...extra })).id;
+    ids[n] = (await k.admin.create('/api/extensions', { clusterId: ids.cluster, extension: n, name, secret: `Secret-${n}-x1`, ...extra })).id;
   }
-  ids.far = (await create(k.admin, '/api/extensions', { clusterId: ids.other, extension: '7101', name: 'Far', secret: 'Secret-7101-x1' })).id;
+  ids.far = (await k.admin.create('/api/extensions', { clusterId: ids.other, extension: '7101', name: 'Far', secret: 'Secret-7101-x1' })).id;
   const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${ids.cluster}`)).body as { file: string; content: string }[];
   sim = new SimulatedAsterisk();
   const ports = await sim.start({ configFiles: Object.fromEntries(stubs.map((s) => [s.file, s.content])), authFailDelayMs: 20 });
-  await create(k.admin, '/api/servers', {
+  await k.admin.create('/api/servers', {
     clusterId: ids.cluster, name: 'tpa1-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
     sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sim.hostKeySha256,
   });
@@ -61,10 +56,10 @@ afterAll(async () => {
 
 describe('queues and members, as resources of the kit', () => {
   it('creates a queue with app_queue\'s defaults and refuses what queues.conf cannot hold, naming the field', async () => {
-    const q = await create(k.admin, `${P}/queues`, { clusterId: ids.cluster, name: 'ussales', number: '600', description: 'US sales' });
+    const q = await k.admin.create(`${P}/queues`, { clusterId: ids.cluster, name: 'ussales', number: '600', description: 'US sales' });
     ids.ussales = q.id;
     expect(q).toMatchObject({ strategy: 'ringall', timeout: 15, retry: 5, joinEmpty: 'yes', siteId: expect.any(Number), tenantId: 1 });
-    ids.support = (await create(k.admin, `${P}/queues`, { clusterId: ids.cluster, name: 'support', number: '601', strategy: 'rrmemory', wrapupTime: 10 })).id;
+    ids.support = (await k.admin.create(`${P}/queues`, { clusterId: ids.cluster, name: 'support', number: '601', strategy: 'rrmemory', wrapupTime: 10 })).id;
     const bad = await k.admin.json('POST', `${P}/queues`, { clusterId: ids.cluster, name: 'general', number: '6x', strategy: 'linear' });
     expect(bad.status).toBe(422);
     expect(bad.body.problems.map((p: any) => p.field).sort()).toEqual(['name', 'number', 'strategy']);
@@ -73,8 +68,8 @@ describe('queues and members, as resources of the kit', () => {
   });
 
   it('takes a group or an extension of the queue\'s cluster as a static member, and nothing else', async () => {
-    await create(k.admin, `${P}/members`, { queueId: ids.ussales, kind: 'group', targetId: ids.group, penalty: 2 });
-    await create(k.admin, `${P}/members`, { queueId: ids.ussales, kind: 'extension', targetId: ids['6101'], penalty: 1 });
+    await k.admin.create(`${P}/members`, { queueId: ids.ussales, kind: 'group', targetId: ids.group, penalty: 2 });
+    await k.admin.create(`${P}/members`, { queueId: ids.ussales, kind: 'extension', targetId: ids['6101'], penalty: 1 });
     const twice = await k.admin.json('POST', `${P}/members`, { queueId: ids.ussales, kind: 'group', targetId: ids.group });
     expect(twice.body.problems).toEqual([{ field: 'targetId', message: expect.stringMatching(/is already used/) }]);
     const far = await k.admin.json('POST', `${P}/members`, { queueId: ids.ussales, kind: 'extension', targetId: ids.far });
@@ -110,7 +105,7 @@ describe('agents', () => {
     crm = await webhookReceiver();
     const bad = await k.admin.json('POST', `${P}/cti-hooks`, { url: 'ftp://crm.example/hook' });
     expect(bad.body.problems).toEqual([{ field: 'url', message: 'a webhook is an http(s) URL without credentials' }]);
-    await create(k.admin, `${P}/cti-hooks`, { url: crm.url('/pop') });
+    await k.admin.create(`${P}/cti-hooks`, { url: crm.url('/pop') });
     await k.admin.json('POST', `${P}/agents/resync`, {}); // learns the hook as a write elsewhere would (model.changed)
     expect((await k.admin.json('POST', `${P}/agents/login`, { queueId: ids.ussales, extensionId: ids['6201'] })).status).toBe(200);
     await waitUntil(() => crm.requests.some((r) => r.body?.event === 'agent' && r.body.agent.interface === 'PJSIP/6201'), 'the agent webhook');
