@@ -16,6 +16,7 @@ import { dialplanArgumentProblems } from '../sdk/testing/sim/app-args.ts';
 import { goldenDir } from '../sdk/testing/golden.ts';
 import { renderSpeedDials, SpeedDialInput } from '../sdk/tutorial/speed-dials/index.ts';
 import type { SpeedDial } from '../sdk/tutorial/speed-dials/entities.ts';
+import { simulatedServer } from '../sdk/testing/sim-server.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 const PLUGIN = join(REPO, 'sdk', 'tutorial', 'speed-dials');
@@ -125,18 +126,8 @@ describe('the speed-dials plugin in a running acm', () => {
     });
     const site = (await k.admin.json('POST', '/api/sites', { name: 'lon' })).body;
     cluster = (await k.admin.json('POST', '/api/clusters', { siteId: site.id, name: 'lon' })).body;
-    // The site's main files hold the #tryinclude lines acm asks for, the plugin's among them.
-    const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${cluster.id}`)).body as { file: string; content: string }[];
-    expect(stubs.find((s) => s.file === 'extensions.conf')!.content).toMatch(/^#tryinclude acm\/extensions-speeddial\.conf$/m);
-    sim = new SimulatedAsterisk();
-    const ports = await sim.start({ configFiles: Object.fromEntries(stubs.map((s) => [s.file, s.content])), authFailDelayMs: 20 });
-    const server = await k.admin.json('POST', '/api/servers', {
-      clusterId: cluster.id, name: 'lon-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
-      sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sim.hostKeySha256,
-    });
-    expect(server.status).toBe(201);
-    await k.acm.connections.sync();
-    expect(await k.acm.connections.waitConnected(5000)).toBe(1);
+    // A server whose main files #tryinclude what acm lists (the plugin's files among them).
+    ({ sim } = await simulatedServer(k, cluster.id, { name: 'lon-ast1' }));
     await commit(true);
   }, 60_000);
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
 
 
 /**
@@ -35,17 +36,8 @@ beforeAll(async () => {
   });
   const site = await k.admin.create('/api/sites', { name: 'lon' });
   cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
-  // The site's main files, with the #tryinclude lines acm asks for (the conference plugin's among them).
-  const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${cluster.id}`)).body as { file: string; content: string }[];
-  const main = Object.fromEntries(stubs.map((s) => [s.file, s.content]));
-  sim = new SimulatedAsterisk();
-  const ports = await sim.start({ configFiles: main, authFailDelayMs: 20 });
-  await k.admin.create('/api/servers', {
-    clusterId: cluster.id, name: 'lon-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
-    sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sim.hostKeySha256,
-  });
-  await k.acm.connections.sync();
-  expect(await k.acm.connections.waitConnected(5000)).toBe(1);
+  // A server whose main files #tryinclude what acm lists (the plugin's files among them).
+  ({ sim } = await simulatedServer(k, cluster.id, { name: 'lon-ast1' }));
   await commit(true);
   expect((await k.admin.json('GET', '/api/changes')).body.total).toBe(0);
 }, 60_000);

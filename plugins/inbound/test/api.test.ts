@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk, type SimCallTrace } from '../../../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
 
 /**
  * The inbound plugin through the API: 422s naming each bad field, a commit onto the SDK's
@@ -30,15 +31,8 @@ beforeAll(async () => {
   });
   const site = await k.admin.create('/api/sites', { name: 'lon', timezone: 'Europe/London' });
   cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
-  const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${cluster.id}`)).body as { file: string; content: string }[];
-  sim = new SimulatedAsterisk();
-  const ports = await sim.start({ configFiles: Object.fromEntries(stubs.map((s) => [s.file, s.content])), authFailDelayMs: 20 });
-  await k.admin.create('/api/servers', {
-    clusterId: cluster.id, name: 'lon-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
-    sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sim.hostKeySha256,
-  });
-  await k.acm.connections.sync();
-  expect(await k.acm.connections.waitConnected(5000)).toBe(1);
+  // A server whose main files #tryinclude what acm lists (the plugin's files among them).
+  ({ sim } = await simulatedServer(k, cluster.id, { name: 'lon-ast1' }));
   trunk = await k.admin.create('/api/trunks', { clusterId: cluster.id, name: 'carrier', host: '192.0.2.10', context: 'from-carrier' });
   await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Keith', extension: '6101', secret: 'sip-secret-6101', mailbox: '6101', vmSecret: '4321' });
   queue = await k.admin.create('/api/plugins/queues/queues', { clusterId: cluster.id, name: 'sales', number: '600' });

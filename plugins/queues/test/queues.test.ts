@@ -10,6 +10,7 @@ import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { waitUntil } from '../../../sdk/testing/wait.ts';
 import { webhookReceiver, type WebhookReceiver } from '../../../sdk/testing/notify.ts';
+import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
 
 const P = '/api/plugins/queues';
 let k: TestKernel;
@@ -36,15 +37,8 @@ beforeAll(async () => {
     ids[n] = (await k.admin.create('/api/extensions', { clusterId: ids.cluster, extension: n, name, secret: `Secret-${n}-x1`, ...extra })).id;
   }
   ids.far = (await k.admin.create('/api/extensions', { clusterId: ids.other, extension: '7101', name: 'Far', secret: 'Secret-7101-x1' })).id;
-  const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${ids.cluster}`)).body as { file: string; content: string }[];
-  sim = new SimulatedAsterisk();
-  const ports = await sim.start({ configFiles: Object.fromEntries(stubs.map((s) => [s.file, s.content])), authFailDelayMs: 20 });
-  await k.admin.create('/api/servers', {
-    clusterId: ids.cluster, name: 'tpa1-ast1', host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
-    sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sim.hostKeySha256,
-  });
-  await k.acm.connections.sync();
-  expect(await k.acm.connections.waitConnected(5000)).toBe(1);
+  // A server whose main files #tryinclude what acm lists (the plugin's files among them).
+  ({ sim } = await simulatedServer(k, ids.cluster!, { name: 'tpa1-ast1' }));
   await commit(true);
 }, 60_000);
 
