@@ -34,6 +34,7 @@ export { SecretType, SecretKeyError } from './secret-column.ts';
 export type { EntityManager, FilterQuery, MigrationObject } from '@mikro-orm/core';
 export { Migration } from '@mikro-orm/migrations';
 export { configText, configTextProblem, confValue, confName, UnsafeConfigValueError } from './config-text.ts';
+export { columns } from './entity-columns.ts';
 export { ConfWriter, dialplanToken, fileHeader, objectNames, tenantName } from './conf-writer.ts';
 export {
   callerIdProblem, callerIdSchema, dialNumberProblem, dialNumberSchema, hostProblem, hostSchema, ipProblem, ipSchema, networkProblem,

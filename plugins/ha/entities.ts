@@ -1,4 +1,4 @@
-import { EntitySchema } from '../../sdk/index.ts';
+import { columns, EntitySchema } from '../../sdk/index.ts';
 
 /**
  * The HA model. Tables are prefixed `ha_`. A group is one set of nodes (two or more servers of a
@@ -98,16 +98,9 @@ export interface HaEvent {
   at: Date;
 }
 
-const placed = {
-  tenantId: { type: 'integer', index: true },
-  siteId: { type: 'integer', index: true },
-  clusterId: { type: 'integer', index: true },
-} as const;
+const placed = columns.cluster;
 // JSON columns are text: MariaDB's JSON is LONGTEXT and mysql2 returns it unparsed, so MikroORM (de)serialises.
-const stamps = {
-  createdAt: { type: 'datetime', onCreate: () => new Date() },
-  updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
-} as const;
+const { stamps } = columns;
 
 export const HaGroupSchema = new EntitySchema<HaGroup>({
   name: 'HaGroup',

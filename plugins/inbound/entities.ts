@@ -1,4 +1,4 @@
-import { EntitySchema } from '../../sdk/index.ts';
+import { columns, EntitySchema } from '../../sdk/index.ts';
 import type { Destination } from './destination.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -62,17 +62,9 @@ export interface Route {
   updatedAt: Date;
 }
 
-const placed = {
-  id: { type: 'integer', primary: true, autoincrement: true },
-  tenantId: { type: 'integer', index: true },
-  siteId: { type: 'integer', index: true },
-  clusterId: { type: 'integer', index: true },
-} as const;
-const stamps = {
-  createdAt: { type: 'datetime', onCreate: () => new Date() },
-  updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
-} as const;
-const json = { type: 'json', columnType: 'mediumtext' } as const;
+const placed = { ...columns.id, ...columns.cluster } as const;
+const { stamps } = columns;
+const { json } = columns;
 
 export const HoursSchema = new EntitySchema<Hours>({
   name: 'InboundHours',

@@ -1,4 +1,4 @@
-import { EntitySchema } from '../../sdk/index.ts';
+import { columns, EntitySchema } from '../../sdk/index.ts';
 
 /** One ACD queue of a cluster (app_queue). Tables of this plugin are prefixed `queues_`. */
 export interface Queue {
@@ -52,16 +52,8 @@ export interface QueueMember {
   updatedAt: Date;
 }
 
-const placed = {
-  id: { type: 'integer', primary: true, autoincrement: true },
-  tenantId: { type: 'integer', index: true },
-  siteId: { type: 'integer', index: true },
-  clusterId: { type: 'integer', index: true },
-} as const;
-const stamps = {
-  createdAt: { type: 'datetime', onCreate: () => new Date() },
-  updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
-} as const;
+const placed = { ...columns.id, ...columns.cluster } as const;
+const { stamps } = columns;
 
 export const QueueSchema = new EntitySchema<Queue>({
   name: 'QueuesQueue',
@@ -123,10 +115,10 @@ export const CtiHookSchema = new EntitySchema<CtiHook>({
   tableName: 'queues_cti_hooks',
   uniques: [{ properties: ['tenantId', 'url'] }],
   properties: {
-    id: { type: 'integer', primary: true, autoincrement: true },
-    tenantId: { type: 'integer', index: true },
+    ...columns.id,
+    ...columns.tenant,
     url: { type: 'string', length: 500 },
-    events: { type: 'json', columnType: 'mediumtext' },
+    events: columns.json,
     enabled: { type: 'boolean', default: true },
     ...stamps,
   },
