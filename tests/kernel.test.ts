@@ -165,6 +165,17 @@ describe('kernel', () => {
     await second.close();
   });
 
+  it('waits for a job run in flight when a plugin stops, so nothing queries a closed database', async () => {
+    const g = globalThis as any;
+    g.__job = { started: false, done: false };
+    const slowJob = "ctx.jobs.every(20, 'slow', async () => { (globalThis as any).__job.started = true; await new Promise((r) => setTimeout(r, 300)); (globalThis as any).__job.done = true; });";
+    const k = await boot([{ id: 'slow', setup: slowJob }], 'name: test\nplugins:\n  slow: true\n');
+    for (let i = 0; i < 100 && !g.__job.started; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(g.__job.started).toBe(true);
+    await k.acm.kernel.disable('slow');
+    expect(g.__job.done).toBe(true);
+  });
+
   describe('registrations only during setup', () => {
     /** Each registration method of the context, called with harmless arguments. */
     const calls: [string, (ctx: any) => unknown][] = [

@@ -55,7 +55,7 @@ interface PluginRuntime {
   router?: Router;
   registrations: Registration[];
   provided: string[];
-  jobs: { name: string; intervalMs: number; fn: () => Promise<void> | void; timer?: NodeJS.Timeout; running: boolean }[];
+  jobs: { name: string; intervalMs: number; fn: () => Promise<void> | void; timer?: NodeJS.Timeout; running?: Promise<void> }[];
   startHooks: (() => Promise<void> | void)[];
   stopHooks: (() => Promise<void> | void)[];
   cli: ((group: Command, cli: CliContext) => void)[];
@@ -172,9 +172,8 @@ export class Kernel {
     for (const job of r.jobs) {
       job.timer = setInterval(() => {
         if (job.running) return;
-        job.running = true;
-        Promise.resolve().then(job.fn).catch((err: Error) => this.deps.logger.error({ plugin: r.manifest.id, job: job.name, err: err.message }, 'job failed'))
-          .finally(() => { job.running = false; });
+        job.running = Promise.resolve().then(job.fn).catch((err: Error) => this.deps.logger.error({ plugin: r.manifest.id, job: job.name, err: err.message }, 'job failed'))
+          .finally(() => { job.running = undefined; });
       }, job.intervalMs);
       job.timer.unref();
     }
@@ -183,6 +182,8 @@ export class Kernel {
 
   private async stopOne(r: PluginRuntime): Promise<void> {
     for (const job of r.jobs) clearInterval(job.timer);
+    // A run still going would query a closed database (and on MySQL reopen its pool, so the process never ends).
+    await Promise.all(r.jobs.map((job) => job.running));
     for (const hook of [...r.stopHooks].reverse()) {
       try { await hook(); } catch (err) { this.deps.logger.error({ plugin: r.manifest.id, err: (err as Error).message }, 'stop hook failed'); }
     }
@@ -253,7 +254,7 @@ export class Kernel {
           r.router![method.toLowerCase() as 'get'](path, mw);
         },
       },
-      jobs: { every: (intervalMs, name, fn) => { registering('jobs.every'); r.jobs.push({ name, intervalMs, fn, running: false }); } },
+      jobs: { every: (intervalMs, name, fn) => { registering('jobs.every'); r.jobs.push({ name, intervalMs, fn }); } },
       ami: {
         on(event, handler) {
           registering('ami.on');

@@ -57,12 +57,16 @@ export default definePlugin({
     };
     // A queue or an extension written anywhere (this plugin, the core, a batch): learn again, once per burst.
     let relearn: NodeJS.Timeout | undefined;
+    let learning: Promise<void> | undefined;
     ctx.bus.subscribe('acm.*.*.*.model.changed', () => {
       clearTimeout(relearn);
-      relearn = setTimeout(() => { void learnNames().catch((err: Error) => ctx.logger.warn({ err: err.message }, 'queue names not refreshed')); }, 200);
+      relearn = setTimeout(() => {
+        learning = learnNames().catch((err: Error) => ctx.logger.warn({ err: err.message }, 'queue names not refreshed'));
+      }, 200);
       relearn.unref();
     });
-    ctx.lifecycle.onStop(() => clearTimeout(relearn));
+    // Stop waits for a pass in flight: a query after the database closed would reopen it.
+    ctx.lifecycle.onStop(async () => { clearTimeout(relearn); await learning; });
     const board = new AgentBoard((clusterId, queue, iface) => ({
       queueId: names.get(nameKey(clusterId, `q:${queue}`))?.queueId ?? null,
       extensionId: names.get(nameKey(clusterId, `e:${iface}`))?.extensionId ?? null,
@@ -99,7 +103,7 @@ export default definePlugin({
         stats.resync(s.clusterId, items);
       }
     };
-    ctx.lifecycle.onStart(() => { void resync(); });
+    ctx.lifecycle.onStart(() => resync().catch((err: Error) => ctx.logger.warn({ err: err.message }, 'agent board not synced')));
     ctx.jobs.every(60_000, 'queues.resync', resync);
 
     const clusterOf = (c: RouteContext) => (c.query.clusterId ? Number(c.query.clusterId) : undefined);
