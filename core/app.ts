@@ -197,6 +197,8 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
         await outbox.stop();
         await kernel.stop();
         await orm.close(true);
+        // MikroORM reconnects lazily: a late query would reopen the pool and keep the process alive.
+        orm.em.getConnection().ensureConnection = () => Promise.reject(new Error('acm is closed: no database queries after close'));
       },
     };
     await opts.beforeConnect?.(acm);
