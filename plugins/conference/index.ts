@@ -4,7 +4,7 @@ import { conferenceService, pinPolicies, type ConferenceService, type RoomView }
 import { RoomSchema, type Room } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { roomResource } from './rooms.ts';
-import { conferenceFiles } from './render.ts';
+import { conferenceFiles, conferencesContext } from './render.ts';
 import { LIVE_EVENTS, LiveRooms } from './live.ts';
 import { Scheduler } from './scheduler.ts';
 import { listRecordings } from './recordings.ts';
@@ -125,6 +125,10 @@ export default definePlugin({
         return live.get(room.clusterId, room.number);
       },
       runSchedule: (at) => scheduler.run(at ?? new Date()),
+      async target(roomId, em) {
+        const r = em ? await em.findOne(RoomSchema, { id: roomId }) : (await rooms.all()).find((x) => x.id === roomId);
+        return r ? { tenantId: r.tenantId, clusterId: r.clusterId, context: conferencesContext({ id: r.tenantId }), number: r.number } : null;
+      },
     };
     ctx.provide(conferenceService, service);
   },

@@ -12,6 +12,9 @@ export interface RenderOptions {
   pinAttempts: number;
 }
 
+/** The dialplan context rooms are reached at (tenant-prefixed). */
+export const conferencesContext = (tenant: { readonly id: number }) => confName(`${tenantPrefix(tenant)}conferences`, 'context');
+
 /** Section names of one room (confbridge.conf) — the room number is digits only. */
 export const profileNames = (number: string) => {
   const base = confName(`acm-conf-${number}`, 'number');
@@ -90,7 +93,7 @@ export function renderConfbridge(snapshot: ClusterSnapshotView, rooms: readonly 
 export function renderConferenceDialplan(snapshot: ClusterSnapshotView, rooms: readonly Room[], opts: RenderOptions): string {
   if (!rooms.length) return '';
   const p = tenantPrefix(snapshot.tenant);
-  const ctx = confName(`${p}conferences`, 'context');
+  const ctx = conferencesContext(snapshot.tenant);
   const w = new ConfWriter();
   w.comment(`ConfBridge rooms of cluster ${snapshot.cluster.name} (rendered by acm, edits are overwritten)`);
 

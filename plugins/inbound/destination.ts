@@ -12,12 +12,20 @@ export const Destination = z.discriminatedUnion('type', [
   /** An outside number or another site's, dialled with the outbound routes of the tenant. */
   z.strictObject({ type: z.literal('number'), number: z.string().regex(/^\+?[0-9]{2,20}$/, 'digits with an optional leading +, at most 20') }),
   z.strictObject({ type: z.literal('hangup') }),
+  /** A recording played (then its own `then`): the usual "closed" of business hours. */
+  z.strictObject({ type: z.literal('announcement'), announcementId: id }),
+  /** A room of the conference plugin, reached at its number. */
+  z.strictObject({ type: z.literal('conference'), roomId: id }),
+  /** A shared mailbox of this plugin (an agent group's). */
+  z.strictObject({ type: z.literal('groupVoicemail'), mailboxId: id }),
 ]);
 export type Destination = z.infer<typeof Destination>;
 
-/** A queue as the queues plugin reaches it (its api/). */
+/** A queue as the queues plugin reaches it (its api/), a room as the conference plugin does. */
 export type { QueueTarget } from '../queues/api/index.ts';
+export type { ConferenceTarget } from '../conference/api/index.ts';
 import type { QueueTarget } from '../queues/api/index.ts';
+import type { ConferenceTarget } from '../conference/api/index.ts';
 
 /** What a destination names, as it is rendered on one cluster. */
 export interface Targets {
@@ -25,6 +33,13 @@ export interface Targets {
   /** IVR menus of the cluster and business hours of the tenant: id → name. */
   ivrs: ReadonlyMap<number, string>;
   hours: ReadonlyMap<number, string>;
+  /** Announcements of the cluster: id → name. */
+  announcements: ReadonlyMap<number, string>;
+  rooms: ReadonlyMap<number, ConferenceTarget>;
+  /** Group mailboxes of the cluster: id → box number. */
+  mailboxes: ReadonlyMap<number, string>;
+  /** Queues with business hours of their own (rendered here): queue id → hours id. */
+  queueHours: ReadonlyMap<number, number>;
 }
 
 /**
@@ -34,6 +49,7 @@ export interface Targets {
 export const contexts = {
   ivr: (s: ClusterSnapshotView, name: string) => objectNames.context(s.tenant, `ivr-${name}`, 'name'),
   hours: (s: ClusterSnapshotView, name: string) => objectNames.context(s.tenant, `hours-${name}`, 'name'),
+  announcement: (s: ClusterSnapshotView, name: string) => objectNames.context(s.tenant, `announce-${name}`, 'name'),
   trunk: (s: ClusterSnapshotView, tr: TrunkView) => objectNames.context(s.tenant, `inbound-${tr.name}`, 'trunk name'),
   /** One voicemail extension per box a destination names. */
   voicemail: (s: ClusterSnapshotView) => objectNames.context(s.tenant, 'inbound--voicemail'),
@@ -41,7 +57,21 @@ export const contexts = {
   dial: (s: ClusterSnapshotView) => objectNames.context(s.tenant, 'inbound--dial'),
   /** The extensions of the cluster, for menus with direct dial. */
   direct: (s: ClusterSnapshotView) => objectNames.context(s.tenant, 'ivr--direct'),
+  /** One VoiceMail extension per group mailbox a destination names. */
+  groupVoicemail: (s: ClusterSnapshotView) => objectNames.context(s.tenant, 'inbound--groupvm'),
+  /** The members' feature codes (`*98<box>`), included from the internal context. */
+  groupVoicemailMain: (s: ClusterSnapshotView) => objectNames.context(s.tenant, 'inbound--groupvm-main'),
 };
+
+/**
+ * The voicemail.conf context of the group mailboxes: a category of this plugin's own, since
+ * app_voicemail reads the boxes of the first category of a name only (load_users:
+ * ast_variable_browse by name), so a second `[default]` would be dropped.
+ */
+export const mailboxContext = (tenant: { readonly id: number }) => tenantName(tenant, 'groups', 'voicemail context');
+
+/** The feature code members dial to listen to a group mailbox: `*98` and its number. */
+export const LISTEN_CODE = '*98';
 
 /** `box@context` of an extension's mailbox (`default` context, tenant-prefixed, as the core renders voicemail.conf). */
 export function mailboxOf(s: ClusterSnapshotView, e: ExtensionView): string | null {
@@ -50,8 +80,11 @@ export function mailboxOf(s: ClusterSnapshotView, e: ExtensionView): string | nu
   return dialplanToken(`${box}@${tenantName(s.tenant, ctx || 'default', 'mailbox')}`, 'mailbox');
 }
 
-/** The application a destination runs on this cluster, or why it cannot be reached there. */
-export function resolve(s: ClusterSnapshotView, d: Destination, t: Targets): { app: string } | { missing: string } {
+/**
+ * The application a destination runs on this cluster, or why it cannot be reached there. A queue
+ * with business hours of its own goes through them first, but from inside those hours (`inHours`).
+ */
+export function resolve(s: ClusterSnapshotView, d: Destination, t: Targets, inHours?: number): { app: string } | { missing: string } {
   const goto = (ctx: string, exten: string) => ({ app: `Goto(${ctx},${dialplanToken(exten, 'destination')},1)` });
   switch (d.type) {
     case 'extension': {
@@ -65,7 +98,10 @@ export function resolve(s: ClusterSnapshotView, d: Destination, t: Targets): { a
     }
     case 'queue': {
       const q = t.queues.get(d.queueId);
-      return q && q.clusterId === s.cluster.id ? goto(q.context, q.number) : { missing: `queue ${d.queueId} is not on cluster ${s.cluster.name}` };
+      if (!q || q.clusterId !== s.cluster.id) return { missing: `queue ${d.queueId} is not on cluster ${s.cluster.name}` };
+      const h = t.queueHours.get(d.queueId);
+      const name = h === undefined || h === inHours ? undefined : t.hours.get(h);
+      return name ? goto(contexts.hours(s, name), 's') : goto(q.context, q.number);
     }
     case 'ivr': {
       const name = t.ivrs.get(d.ivrId);
@@ -77,19 +113,43 @@ export function resolve(s: ClusterSnapshotView, d: Destination, t: Targets): { a
     }
     case 'number':
       return goto(contexts.dial(s), d.number);
+    case 'announcement': {
+      const name = t.announcements.get(d.announcementId);
+      return name ? goto(contexts.announcement(s, name), 's') : { missing: `announcement ${d.announcementId} is not on cluster ${s.cluster.name}` };
+    }
+    case 'conference': {
+      const r = t.rooms.get(d.roomId);
+      return r && r.clusterId === s.cluster.id ? goto(r.context, r.number) : { missing: `conference room ${d.roomId} is not on cluster ${s.cluster.name}` };
+    }
+    case 'groupVoicemail': {
+      const box = t.mailboxes.get(d.mailboxId);
+      return box ? goto(contexts.groupVoicemail(s), box) : { missing: `group mailbox ${d.mailboxId} is not on cluster ${s.cluster.name}` };
+    }
     case 'hangup':
       return { app: 'Hangup()' };
   }
 }
 
 /** The application, or a render error naming the object (the commit validator names it first). */
-export function destinationApp(s: ClusterSnapshotView, d: Destination, t: Targets, object: string): string {
-  const r = resolve(s, d, t);
+export function destinationApp(s: ClusterSnapshotView, d: Destination, t: Targets, object: string, inHours?: number): string {
+  const r = resolve(s, d, t, inHours);
   if ('missing' in r) throw new Error(`${object}: ${r.missing}`);
   return r.app;
 }
 
-/** The IVR menu or business hours a destination leads to next (for the loop check). */
-export function nextNode(d: Destination): string | null {
-  return d.type === 'ivr' ? `ivr:${d.ivrId}` : d.type === 'hours' ? `hours:${d.hoursId}` : null;
+/**
+ * The IVR menu, business hours or announcement a destination leads to next (for the loop check):
+ * a queue with hours of its own (queue id → their node) leads to them, but from those hours (`from`) to the queue itself.
+ */
+export function nextNode(d: Destination, queueHours: ReadonlyMap<number, string>, from?: string): string | null {
+  switch (d.type) {
+    case 'ivr': return `ivr:${d.ivrId}`;
+    case 'hours': return `hours:${d.hoursId}`;
+    case 'announcement': return `announcement:${d.announcementId}`;
+    case 'queue': {
+      const h = queueHours.get(d.queueId);
+      return h === undefined || h === from ? null : h;
+    }
+    default: return null;
+  }
 }

@@ -1,4 +1,4 @@
-import { columns, EntitySchema } from '../../sdk/index.ts';
+import { columns, EntitySchema, SecretType } from '../../sdk/index.ts';
 import type { Destination } from './destination.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -18,6 +18,8 @@ export interface Hours {
   open: OpenRule[];
   holidays: Holiday[];
   destinations: { open: Destination; closed: Destination; holiday: Destination };
+  /** The agent group (queue) these are the hours of: a call to that queue goes through them first. */
+  queueId?: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -62,6 +64,40 @@ export interface Route {
   updatedAt: Date;
 }
 
+/** A recording played to the caller, then a destination: `announce-<name>`. */
+export interface Announcement {
+  id: number;
+  tenantId: number;
+  siteId: number;
+  clusterId: number;
+  name: string;
+  description?: string | null;
+  /** A sound name, as the IVR prompt. */
+  prompt: string;
+  /** Plays, 1 to 5. */
+  repeat: number;
+  /** Answer() first; false: early media (Progress()), the call is not answered (not billed) before `then`. */
+  answer: boolean;
+  then: Destination;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A shared voicemail box of an agent group, in this plugin's voicemail context. */
+export interface Mailbox {
+  id: number;
+  tenantId: number;
+  siteId: number;
+  clusterId: number;
+  number: string;
+  name: string;
+  pin?: string | null;
+  emails: string[];
+  queueId?: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 const placed = { ...columns.id, ...columns.cluster } as const;
 const { stamps } = columns;
 const { json } = columns;
@@ -69,7 +105,7 @@ const { json } = columns;
 export const HoursSchema = new EntitySchema<Hours>({
   name: 'InboundHours',
   tableName: 'inbound_hours',
-  uniques: [{ properties: ['tenantId', 'name'] }],
+  uniques: [{ properties: ['tenantId', 'name'] }, { properties: ['tenantId', 'queueId'] }],
   properties: {
     id: placed.id,
     tenantId: placed.tenantId,
@@ -79,6 +115,7 @@ export const HoursSchema = new EntitySchema<Hours>({
     open: json,
     holidays: json,
     destinations: json,
+    queueId: { type: 'integer', nullable: true },
     ...stamps,
   },
 });
@@ -116,4 +153,35 @@ export const RouteSchema = new EntitySchema<Route>({
   },
 });
 
-export const inboundEntities = [HoursSchema, IvrSchema, RouteSchema];
+export const AnnouncementSchema = new EntitySchema<Announcement>({
+  name: 'InboundAnnouncement',
+  tableName: 'inbound_announcements',
+  uniques: [{ properties: ['clusterId', 'name'] }],
+  properties: {
+    ...placed,
+    name: { type: 'string', length: 40 },
+    description: { type: 'string', length: 255, nullable: true },
+    prompt: { type: 'string', length: 80 },
+    repeat: { type: 'integer', default: 1 },
+    answer: { type: 'boolean', default: true },
+    then: { ...json, fieldName: 'then_destination' },
+    ...stamps,
+  },
+});
+
+export const MailboxSchema = new EntitySchema<Mailbox>({
+  name: 'InboundMailbox',
+  tableName: 'inbound_mailboxes',
+  uniques: [{ properties: ['clusterId', 'number'] }],
+  properties: {
+    ...placed,
+    number: { type: 'string', length: 20 },
+    name: { type: 'string', length: 79 },
+    pin: { type: SecretType, nullable: true },
+    emails: json,
+    queueId: { type: 'integer', nullable: true, index: true },
+    ...stamps,
+  },
+});
+
+export const inboundEntities = [HoursSchema, IvrSchema, RouteSchema, AnnouncementSchema, MailboxSchema];

@@ -5,10 +5,14 @@ export const manifest = defineManifest({
   title: 'Inbound routing',
   version: '1.0.0',
   contract: 1,
-  description: 'Business hours and holidays, IVR menus and inbound routes (DIDs per trunk, caller-ID name prefixes) to extensions, queues, voicemail and numbers.',
+  description: 'Business hours and holidays, IVR menus, announcements, group mailboxes and inbound routes (DIDs per trunk, caller-ID name prefixes) to extensions, queues, conference rooms, voicemail and numbers.',
   license: 'inbound',
-  requires: { plugins: ['queues'] },
-  permissions: ['inbound.hours:read', 'inbound.hours:write', 'inbound.ivr:read', 'inbound.ivr:write', 'inbound.route:read', 'inbound.route:write'],
+  // Manifests have no optional dependencies: conference destinations need the conference plugin running.
+  requires: { plugins: ['queues', 'conference'] },
+  permissions: [
+    'inbound.hours:read', 'inbound.hours:write', 'inbound.ivr:read', 'inbound.ivr:write', 'inbound.route:read', 'inbound.route:write',
+    'inbound.announcement:read', 'inbound.announcement:write', 'inbound.mailbox:read', 'inbound.mailbox:write',
+  ],
   ui: [{ path: '/inbound', title: 'Inbound', element: 'acm-inbound-page', module: './ui/inbound-page.js', permission: 'inbound.route:read',
     menu: { section: 'Configuration', order: 48 } }],
 });

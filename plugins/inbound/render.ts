@@ -1,13 +1,19 @@
 import {
   ConfWriter, dialplanToken, fileHeader, objectNames, type ClusterSnapshotView, type ConfigFileDeclaration, type TrunkView,
 } from '../../sdk/index.ts';
-import { contexts, destinationApp, mailboxOf, type Destination, type QueueTarget, type Targets } from './destination.ts';
-import type { Hours, Ivr, Route } from './entities.ts';
+import { renderAnnouncement } from './announcements.ts';
+import { contexts, destinationApp, mailboxOf, type ConferenceTarget, type Destination, type QueueTarget, type Targets } from './destination.ts';
+import type { Announcement, Hours, Ivr, Mailbox, Route } from './entities.ts';
 import { localDate, oneOffSeconds, openCondition, yearlyCondition } from './hours-time.ts';
+import { renderMailboxDialplan } from './mailboxes.ts';
 
 export const DIALPLAN_FILE = 'acm/extensions-inbound.conf';
 
-export interface InboundData { hours: readonly Hours[]; ivrs: readonly Ivr[]; routes: readonly Route[]; queues: ReadonlyMap<number, QueueTarget> }
+export interface InboundData {
+  hours: readonly Hours[]; ivrs: readonly Ivr[]; routes: readonly Route[]; announcements: readonly Announcement[]; mailboxes: readonly Mailbox[];
+  /** What the destinations name of the other plugins: queues and conference rooms by id. */
+  queues: ReadonlyMap<number, QueueTarget>; rooms: ReadonlyMap<number, ConferenceTarget>;
+}
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -30,25 +36,37 @@ export function trunkRoutes(s: ClusterSnapshotView, routes: readonly Route[], tr
 }
 
 /**
- * What one cluster renders: its IVR menus, and the business hours of its tenant its routes and
- * menus reach (directly or through other hours), so hours that send calls to one cluster's
- * queue are not rendered on another.
+ * What one cluster renders: its IVR menus and announcements, and the business hours of its tenant
+ * its routes, menus and announcements reach (directly, through other hours or through a queue
+ * that has hours of its own), so hours that send calls to one cluster's queue are not rendered on
+ * another.
  */
-export function rendered(s: ClusterSnapshotView, d: InboundData): { ivrs: Ivr[]; hours: Hours[]; targets: Targets } {
+export function rendered(s: ClusterSnapshotView, d: InboundData): { ivrs: Ivr[]; announcements: Announcement[]; hours: Hours[]; targets: Targets } {
   const ivrs = d.ivrs.filter((i) => i.clusterId === s.cluster.id).sort(byName);
+  const announcements = d.announcements.filter((a) => a.clusterId === s.cluster.id).sort(byName);
   const tenantHours = new Map(d.hours.filter((h) => h.tenantId === s.tenant.id).map((h) => [h.id, h]));
+  const ofQueue = new Map([...tenantHours.values()].filter((h) => h.queueId != null).map((h) => [h.queueId!, h.id]));
   const reached = new Set<number>();
   const visit = (dest: Destination) => {
-    if (dest.type !== 'hours' || reached.has(dest.hoursId)) return;
-    const h = tenantHours.get(dest.hoursId);
+    const id = dest.type === 'hours' ? dest.hoursId : dest.type === 'queue' ? ofQueue.get(dest.queueId) : undefined;
+    if (id === undefined || reached.has(id)) return;
+    const h = tenantHours.get(id);
     if (!h) return;
     reached.add(h.id);
     Object.values(h.destinations).forEach(visit);
   };
   d.routes.filter((r) => r.clusterId === s.cluster.id).forEach((r) => visit(r.destination));
   ivrs.forEach((i) => ivrDestinations(i).forEach(visit));
+  announcements.forEach((a) => visit(a.then));
   const hours = [...reached].map((id) => tenantHours.get(id)!).sort(byName);
-  return { ivrs, hours, targets: { queues: d.queues, ivrs: new Map(ivrs.map((i) => [i.id, i.name])), hours: new Map(hours.map((h) => [h.id, h.name])) } };
+  const targets: Targets = {
+    queues: d.queues, rooms: d.rooms,
+    ivrs: new Map(ivrs.map((i) => [i.id, i.name])), hours: new Map(hours.map((h) => [h.id, h.name])),
+    announcements: new Map(announcements.map((a) => [a.id, a.name])),
+    mailboxes: new Map(d.mailboxes.filter((m) => m.clusterId === s.cluster.id).map((m) => [m.id, m.number])),
+    queueHours: new Map(hours.filter((h) => h.queueId != null).map((h) => [h.queueId!, h.id])),
+  };
+  return { ivrs, announcements, hours, targets };
 }
 
 export const ivrDestinations = (i: Ivr): Destination[] => [...i.options.map((o) => o.destination), i.invalid, i.timeoutDestination];
@@ -80,7 +98,8 @@ function renderHours(w: ConfWriter, s: ClusterSnapshotView, h: Hours, t: Targets
     w.same('n,Goto(closed,1)');
   }
   for (const [exten, dest] of [['open', h.destinations.open], ['closed', h.destinations.closed], ['holiday', h.destinations.holiday]] as const) {
-    w.raw(`exten => ${exten},1,${destinationApp(s, dest, t, `${object} (${exten})`)}`);
+    // A queue these are the hours of is reached directly from here.
+    w.raw(`exten => ${exten},1,${destinationApp(s, dest, t, `${object} (${exten})`, h.id)}`);
   }
 }
 
@@ -108,14 +127,15 @@ function renderIvr(w: ConfWriter, s: ClusterSnapshotView, i: Ivr, t: Targets): v
  * calls too (the commit validator says so).
  */
 export function renderInbound(s: ClusterSnapshotView, d: InboundData, now: Date): string {
-  const { ivrs, hours, targets } = rendered(s, d);
+  const { ivrs, announcements, hours, targets } = rendered(s, d);
   const trunks = [...s.trunks].sort((a, b) => a.id - b.id);
   const routed = trunks.map((tr) => ({ tr, routes: trunkRoutes(s, d.routes, tr) })).filter((x) => x.routes.length);
-  if (!ivrs.length && !hours.length && !routed.length) return '';
+  if (!ivrs.length && !hours.length && !routed.length && !announcements.length && !targets.mailboxes.size) return '';
   const w = new ConfWriter();
   fileHeader(w, s, 'inbound routes, IVR menus and business hours');
   for (const h of hours) renderHours(w, s, h, targets, now);
   for (const i of ivrs) renderIvr(w, s, i, targets);
+  for (const a of announcements) renderAnnouncement(w, s, a, targets);
   const internal = objectNames.internal(s.tenant);
   for (const { tr, routes } of routed) {
     const lands = trunkContext(s, tr);
@@ -132,7 +152,10 @@ export function renderInbound(s: ClusterSnapshotView, d: InboundData, now: Date)
     }
   }
   // Helper contexts the destinations jump into.
-  const all = [...hours.flatMap((h) => Object.values(h.destinations)), ...ivrs.flatMap(ivrDestinations), ...routed.flatMap((x) => x.routes.map((r) => r.destination))];
+  const all = [
+    ...hours.flatMap((h) => Object.values(h.destinations)), ...ivrs.flatMap(ivrDestinations), ...announcements.map((a) => a.then),
+    ...routed.flatMap((x) => x.routes.map((r) => r.destination)),
+  ];
   const boxes = [...new Set(all.flatMap((x) => (x.type === 'voicemail' ? [x.number] : [])))].sort();
   if (boxes.length) {
     w.blank().comment('voicemail destinations').section(contexts.voicemail(s));
@@ -154,8 +177,11 @@ export function renderInbound(s: ClusterSnapshotView, d: InboundData, now: Date)
       w.raw(`exten => ${n},1,Goto(${internal},${n},1)`);
     }
   }
+  const named = new Set(all.flatMap((x) => (x.type === 'groupVoicemail' ? [x.mailboxId] : [])));
+  const listen = renderMailboxDialplan(w, s, d.mailboxes, named);
   const lands = new Map<string, string[]>();
   for (const { tr } of routed) lands.set(trunkContext(s, tr), [...(lands.get(trunkContext(s, tr)) ?? []), contexts.trunk(s, tr)]);
+  if (listen.length) lands.set(internal, [...(lands.get(internal) ?? []), ...listen]);
   for (const [ctx, inc] of [...lands].sort(([a], [b]) => a.localeCompare(b))) {
     w.blank().section(ctx);
     for (const c of inc) w.raw(`include => ${c}`);
@@ -180,7 +206,7 @@ function prefix(p: string): string {
 export function inboundFile(data: (s: ClusterSnapshotView) => Promise<InboundData>, now: () => Date = () => new Date()): ConfigFileDeclaration {
   return {
     name: DIALPLAN_FILE, reload: 'pbx_config.so', includeFrom: 'extensions.conf',
-    note: 'acm renders business hours (hours-<name>), IVR menus (ivr-<name>) and one inbound-<trunk> context per trunk, included from the trunk\'s context.',
+    note: 'acm renders business hours (hours-<name>), IVR menus (ivr-<name>), announcements (announce-<name>) and one inbound-<trunk> context per trunk, included from the trunk\'s context.',
     render: async (s) => renderInbound(s, await data(s), now()),
   };
 }

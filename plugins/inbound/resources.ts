@@ -1,9 +1,10 @@
-import { configText, defineResource, z, type EntityManager, type FieldProblem } from '../../sdk/index.ts';
-import { Destination, nextNode, type QueueTarget } from './destination.ts';
+import { configText, defineResource, z, type FieldProblem } from '../../sdk/index.ts';
+import { Destination } from './destination.ts';
 import { HoursSchema, IvrSchema, RouteSchema, WEEKDAYS, type Hours, type Ivr, type Route } from './entities.ts';
+import { destinationProblems, exits, loopProblems, type Lookups } from './graph.ts';
 
-/** Context-name part: these names become `[<prefix>hours-<name>]` and `[<prefix>ivr-<name>]`. */
-const name = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, - and _, at most 40');
+/** Context-name part: these names become `[<prefix>hours-<name>]`, `[<prefix>ivr-<name>]` and `[<prefix>announce-<name>]`. */
+export const name = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, - and _, at most 40');
 const time = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, 'HH:MM (24:00 for the end of the day)');
 const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
 const validDate = (y: number, m: number, d: number) => {
@@ -31,6 +32,8 @@ export const HoursInput = z.strictObject({
   open: z.array(OpenRuleInput).max(50).default([]),
   holidays: z.array(z.strictObject({ date: holidayDate, name: configText(60) })).max(366).default([]),
   destinations: z.strictObject({ open: Destination, closed: Destination, holiday: Destination }),
+  /** The agent group these are the hours of: routes and menus to that queue go through them. */
+  queueId: z.number().int().positive().nullable().optional(),
 }).superRefine((h, ctx) => {
   h.open.forEach((r, j) => {
     const i = h.open.slice(0, j).findIndex((o) => o.days.some((d) => r.days.includes(d)) && minutes(o.from) < minutes(r.to) && minutes(r.from) < minutes(o.to));
@@ -43,13 +46,21 @@ export const HoursInput = z.strictObject({
   });
 });
 
+/**
+ * A sound name as Playback and Background take it. They take `&` lists and options after a `,`:
+ * a plain name only. The one check of every prompt (IVR menus, announcements); naming an uploaded
+ * recording is a later step (issue 14).
+ */
+export function prompt() {
+  return z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'a sound file name: letters, digits, _ and -, folders with /').max(80);
+}
+
 const digit = z.string().regex(/^[0-9*#]$/, 'one of 0-9, * and #');
 export const IvrInput = z.strictObject({
   clusterId: z.number().int().positive(),
   name,
   description: configText(255).nullable().optional(),
-  // Background() takes `&` lists and options after a `,`: a plain sound name only. Upload is a later step (issue 14).
-  prompt: z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'a sound file name: letters, digits, _ and -, folders with /').max(80),
+  prompt: prompt(),
   timeout: z.number().int().min(1).max(60).default(5),
   retries: z.number().int().min(0).max(9).default(2),
   directDial: z.boolean().default(false),
@@ -70,81 +81,32 @@ export const RouteInput = z.strictObject({
   destination: Destination,
 });
 
-/** The destinations of an IVR menu or business hours, each with the field that holds it. */
-function exits(kind: 'ivr' | 'hours', row: Record<string, any>): [string, Destination][] {
-  if (kind === 'hours') return Object.entries(row.destinations as Hours['destinations']).map(([k, d]) => [`destinations.${k}`, d]);
-  const ivr = row as Ivr;
-  return [...ivr.options.map((o, i): [string, Destination] => [`options.${i}.destination`, o.destination]), ['invalid', ivr.invalid], ['timeoutDestination', ivr.timeoutDestination]];
-}
-
-/** Queues and IVR menus a row names must be on its cluster (in its tenant, for hours); business hours in its tenant. */
-async function destinationProblems(em: EntityManager, row: Record<string, any>, fields: [string, Destination][], queue: (id: number, em?: EntityManager) => Promise<QueueTarget | null>): Promise<FieldProblem[]> {
-  const problems: FieldProblem[] = [];
-  const where = row.clusterId != null ? 'cluster' : 'tenant';
-  const here = (o: { tenantId: number; clusterId?: number } | null) => !!o && o.tenantId === row.tenantId && (where === 'tenant' || o.clusterId === row.clusterId);
-  for (const [field, d] of fields) {
-    if (d.type === 'queue' && !here(await queue(d.queueId, em))) problems.push({ field: `${field}.queueId`, message: `no queue ${d.queueId} on this ${where}` });
-    if (d.type === 'ivr' && !here(await em.findOne(IvrSchema, { id: d.ivrId }))) problems.push({ field: `${field}.ivrId`, message: `no IVR menu ${d.ivrId} on this ${where}` });
-    if (d.type === 'hours' && (await em.findOne(HoursSchema, { id: d.hoursId }))?.tenantId !== row.tenantId) problems.push({ field: `${field}.hoursId`, message: `no business hours ${d.hoursId} in this tenant` });
-  }
-  return problems;
-}
-
-/**
- * A call that could come back where it was: IVR A → IVR B → A, or through business hours. Walks
- * from the row as it will be stored over the tenant's other menus and hours; the 422 names the
- * field where the cycle starts and the path.
- */
-async function loopProblems(em: EntityManager, kind: 'ivr' | 'hours', row: Record<string, any>, existing: Record<string, any> | null): Promise<FieldProblem[]> {
-  const self = existing ? `${kind}:${existing.id}` : `${kind}:new`;
-  const graph = new Map<string, { label: string; exits: [string, Destination][] }>();
-  for (const i of await em.find(IvrSchema, { tenantId: row.tenantId })) graph.set(`ivr:${i.id}`, { label: `IVR ${i.name}`, exits: exits('ivr', i) });
-  for (const h of await em.find(HoursSchema, { tenantId: row.tenantId })) graph.set(`hours:${h.id}`, { label: `hours ${h.name}`, exits: exits('hours', h) });
-  graph.set(self, { label: `${kind === 'ivr' ? 'IVR' : 'hours'} ${row.name as string}`, exits: exits(kind, row) });
-  const path = (node: string, seen: string[]): string[] | null => {
-    for (const [, d] of graph.get(node)?.exits ?? []) {
-      const next = nextNode(d);
-      if (!next || !graph.has(next) || seen.includes(next)) continue;
-      if (next === self) return [...seen, next];
-      const found = path(next, [...seen, next]);
-      if (found) return found;
-    }
-    return null;
-  };
-  for (const [field, d] of exits(kind, row)) {
-    const next = nextNode(d);
-    if (!next || !graph.has(next)) continue;
-    const cycle = next === self ? [self, self] : (() => { const p = path(next, [next]); return p ? [self, ...p] : null; })();
-    if (cycle) return [{ field, message: `a loop: ${cycle.map((n) => graph.get(n)!.label).join(' → ')}` }];
-  }
-  return [];
-}
-
-export function hoursResource(queue: (id: number, em?: EntityManager) => Promise<QueueTarget | null>) {
+export function hoursResource(look: Lookups) {
   return defineResource<Hours>({
     name: 'hours', singular: 'hours', entity: HoursSchema, input: HoursInput, parent: 'tenant',
-    search: ['name', 'description'], defaultSort: 'name', unique: [['tenantId', 'name']],
-    copyDefaults: (h) => ({ name: `${h.name.slice(0, 35)}-copy` }),
+    search: ['name', 'description'], defaultSort: 'name', unique: [['tenantId', 'name'], ['tenantId', 'queueId']],
+    copyDefaults: (h) => ({ name: `${h.name.slice(0, 35)}-copy`, queueId: null }),
     async check(em, h, existing) {
-      const problems = await destinationProblems(em, h, exits('hours', h), queue);
+      const problems = await destinationProblems(em, h, exits('hours', h), look);
+      if (h.queueId != null && (await look.queue(h.queueId, em))?.tenantId !== h.tenantId) problems.push({ field: 'queueId', message: `no queue ${h.queueId} in this tenant` });
       return problems.length ? problems : loopProblems(em, 'hours', h, existing);
     },
   });
 }
 
-export function ivrResource(queue: (id: number, em?: EntityManager) => Promise<QueueTarget | null>) {
+export function ivrResource(look: Lookups) {
   return defineResource<Ivr>({
     name: 'ivrs', singular: 'ivr', entity: IvrSchema, input: IvrInput, parent: 'cluster',
     search: ['name', 'description', 'prompt'], defaultSort: 'name', unique: [['clusterId', 'name']],
     copyDefaults: (i) => ({ name: `${i.name.slice(0, 35)}-copy` }),
     async check(em, i, existing) {
-      const problems = await destinationProblems(em, i, exits('ivr', i), queue);
+      const problems = await destinationProblems(em, i, exits('ivr', i), look);
       return problems.length ? problems : loopProblems(em, 'ivr', i, existing);
     },
   });
 }
 
-export function routeResource(queue: (id: number, em?: EntityManager) => Promise<QueueTarget | null>) {
+export function routeResource(look: Lookups) {
   return defineResource<Route>({
     name: 'routes', singular: 'route', entity: RouteSchema, input: RouteInput, parent: 'cluster',
     search: ['did', 'description'], filters: ['trunkId'], defaultSort: 'did',
@@ -158,7 +120,7 @@ export function routeResource(queue: (id: number, em?: EntityManager) => Promise
       // The kit's unique columns let nulls pass: the catch-all (did null) and every-trunk (trunkId null) routes are checked here.
       const twin = (await em.find(RouteSchema, { clusterId: r.clusterId, trunkId: r.trunkId ?? null, did: r.did ?? null })).find((x) => x.id !== existing?.id);
       if (twin) problems.push({ field: 'did', message: `${r.did ? `DID ${r.did}` : 'the catch-all'} already has route ${twin.id} on ${r.trunkId ? 'this trunk' : 'every trunk'}` });
-      return [...problems, ...(await destinationProblems(em, r, [['destination', r.destination]], queue))];
+      return [...problems, ...(await destinationProblems(em, r, [['destination', r.destination]], look))];
     },
   });
 }

@@ -1,5 +1,5 @@
-import { objectNames, type ClusterSnapshotView, type CommitProblem, type CommitValidator } from '../../sdk/index.ts';
-import { contexts, resolve, type Destination } from './destination.ts';
+import { objectNames, tenantPrefix, type ClusterSnapshotView, type CommitProblem, type CommitValidator } from '../../sdk/index.ts';
+import { contexts, mailboxContext, resolve, type Destination } from './destination.ts';
 import { localDate } from './hours-time.ts';
 import { rendered, trunkContext, trunkRoutes, type InboundData } from './render.ts';
 
@@ -12,7 +12,7 @@ export function inboundValidator(data: (s: ClusterSnapshotView) => Promise<Inbou
   return {
     async validate(s) {
       const d = await data(s);
-      const { ivrs, hours, targets } = rendered(s, d);
+      const { ivrs, announcements, hours, targets } = rendered(s, d);
       const problems: CommitProblem[] = [];
       const tz = s.site.timezone || 'UTC';
       try {
@@ -21,11 +21,12 @@ export function inboundValidator(data: (s: ClusterSnapshotView) => Promise<Inbou
         // The site's schema takes any Area/Location text; the hours' one-off dates need a zone that exists.
         if (hours.length) problems.push({ object: `site ${s.site.name}`, field: 'timezone', message: `"${tz}" is not an IANA time zone; business hours need one`, severity: 'error' });
       }
-      const check = (object: string, field: string, dest: Destination) => {
-        const r = resolve(s, dest, targets);
+      const check = (object: string, field: string, dest: Destination, inHours?: number) => {
+        const r = resolve(s, dest, targets, inHours);
         if ('missing' in r) problems.push({ object, field, message: `the destination is gone: ${r.missing}`, severity: 'error' });
       };
-      for (const h of hours) for (const [k, dest] of Object.entries(h.destinations)) check(`business hours ${h.name}`, `destinations.${k}`, dest);
+      for (const h of hours) for (const [k, dest] of Object.entries(h.destinations)) check(`business hours ${h.name}`, `destinations.${k}`, dest, h.id);
+      for (const a of announcements) check(`announcement ${a.name}`, 'then', a.then);
       for (const i of ivrs) {
         i.options.forEach((o, n) => check(`IVR ${i.name}`, `options.${n}.destination`, o.destination));
         check(`IVR ${i.name}`, 'invalid', i.invalid);
@@ -56,6 +57,7 @@ export function inboundValidator(data: (s: ClusterSnapshotView) => Promise<Inbou
       const mine = new Map<string, string>([
         ...hours.map((h): [string, string] => [contexts.hours(s, h.name), `business hours ${h.name}`]),
         ...ivrs.map((i): [string, string] => [contexts.ivr(s, i.name), `IVR ${i.name}`]),
+        ...announcements.map((a): [string, string] => [contexts.announcement(s, a.name), `announcement ${a.name}`]),
         ...s.trunks.map((t): [string, string] => [contexts.trunk(s, t), `the routes of trunk ${t.name}`]),
       ]);
       const core: [string, string | null | undefined][] = [
@@ -66,6 +68,16 @@ export function inboundValidator(data: (s: ClusterSnapshotView) => Promise<Inbou
       for (const [object, ctx] of core) {
         const what = ctx ? mine.get(objectNames.context(s.tenant, ctx)) : undefined;
         if (what) problems.push({ object, field: 'context', severity: 'error', message: `the context ${ctx} is the one acm renders for ${what}; name another` });
+      }
+      // voicemail.conf: app_voicemail reads the boxes of the first [groups] only; an extension's must not be a second one.
+      if (d.mailboxes.some((m) => m.clusterId === s.cluster.id)) {
+        const groups = mailboxContext(s.tenant);
+        for (const e of s.extensions) {
+          const vmCtx = e.mailbox?.split('@')[1];
+          if (vmCtx && `${tenantPrefix(s.tenant)}${vmCtx}`.toLowerCase() === groups.toLowerCase()) {
+            problems.push({ object: `extension ${e.extension}`, field: 'mailbox', severity: 'error', message: `the voicemail context ${vmCtx} is the one acm renders for group mailboxes; name another` });
+          }
+        }
       }
       return problems;
     },

@@ -12,7 +12,7 @@ let page: Page;
 let cluster: Record<string, any>;
 
 beforeAll(async () => {
-  h = await startUi({ plugins: ['queues', 'inbound'] });
+  h = await startUi({ plugins: ['queues', 'conference', 'inbound'] });
   const site = (await h.k.admin.json('POST', '/api/sites', { name: 'inbound-e2e' })).body;
   cluster = (await h.k.admin.json('POST', '/api/clusters', { siteId: site.id, name: 'inbound-e2e' })).body;
   page = await h.newPage();

@@ -2,7 +2,7 @@
  * The conference plugin's public surface: the only file of this plugin other plugins and site
  * modules may import. Types, the service ref and the PIN-policy extension point.
  */
-import { createExtensionPoint, createServiceRef } from '../../../sdk/index.ts';
+import { createExtensionPoint, createServiceRef, type EntityManager } from '../../../sdk/index.ts';
 
 export const RECURRENCES = ['none', 'daily', 'weekly', 'monthly'] as const;
 export type Recurrence = (typeof RECURRENCES)[number];
@@ -75,5 +75,12 @@ export interface ConferenceService {
   participants(roomId: number): Promise<Participant[]>;
   /** Runs the scheduler once at `at` (default now): opens and closes rooms; returns what changed. */
   runSchedule(at?: Date): Promise<{ opened: string[]; closed: string[] }>;
+  /**
+   * Where a call reaches a room (the inbound plugin's destinations), or null when there is no
+   * such room. Inside a write's transaction pass its `em` (a second connection would wait for it).
+   */
+  target(roomId: number, em?: EntityManager): Promise<ConferenceTarget | null>;
 }
+/** A room's number in its dialplan context (tenant-prefixed `conferences`), on its cluster. */
+export interface ConferenceTarget { tenantId: number; clusterId: number; context: string; number: string }
 export const conferenceService = createServiceRef<ConferenceService>('conference.service');

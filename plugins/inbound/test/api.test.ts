@@ -27,7 +27,7 @@ const hangup = { type: 'hangup' };
 
 beforeAll(async () => {
   k = await startTestKernel({
-    plugins: ['queues', 'inbound'], connectServers: true, connection: { actionTimeoutMs: 3000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
+    plugins: ['queues', 'conference', 'inbound'], connectServers: true, connection: { actionTimeoutMs: 3000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
   });
   const site = await k.admin.create('/api/sites', { name: 'lon', timezone: 'Europe/London' });
   cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });

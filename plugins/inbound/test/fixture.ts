@@ -1,6 +1,6 @@
 import type { ClusterSnapshotView, ExtensionView } from '../../../sdk/index.ts';
 import type { Destination } from '../destination.ts';
-import type { Hours, Ivr, Route } from '../entities.ts';
+import type { Announcement, Hours, Ivr, Mailbox, Route } from '../entities.ts';
 import type { InboundData } from '../render.ts';
 
 /** One cluster of a tenant (1: the default, plain names; 2: hosted, `t2-`) with every kind of destination. */
@@ -53,7 +53,37 @@ export function data(tenantId = 1): InboundData {
     route({ id: 3, trunkId: null, did: null, destination: { type: 'hours', hoursId: 2 } }),
     route({ id: 4, trunkId: 1, did: null, callerIdNamePrefix: 'TX -', destination: { type: 'extension', number: '6102' } }),
   ];
-  return { hours, ivrs, routes, queues: new Map([[1, { tenantId, clusterId: 7, context: tenantId === 1 ? 'queues' : `t${tenantId}-queues`, number: '600' }]]) };
+  return {
+    hours, ivrs, routes, announcements: [], mailboxes: [], rooms: new Map(),
+    queues: new Map([[1, { tenantId, clusterId: 7, context: tenantId === 1 ? 'queues' : `t${tenantId}-queues`, number: '600' }]]),
+  };
+}
+
+/**
+ * The issue-14 destinations on top of `data()`: announcements (closed, early media), a conference
+ * room, group mailboxes and business hours of queue 2 (support), which a route and an IVR option
+ * to that queue go through, while the hours themselves reach the queue directly.
+ */
+export function extras(tenantId = 1): InboundData {
+  const d = data(tenantId);
+  const p = tenantId === 1 ? '' : `t${tenantId}-`;
+  const announce = (a: Partial<Announcement> & Pick<Announcement, 'id' | 'name' | 'prompt'>): Announcement => ({ tenantId, repeat: 1, answer: true, then: hangup, ...placed, ...a });
+  const announcements = [
+    announce({ id: 1, name: 'closed', description: 'we are closed', prompt: 'custom/closed', repeat: 2, then: { type: 'groupVoicemail', mailboxId: 1 } }),
+    announce({ id: 2, name: 'merry-christmas', prompt: 'custom/xmas', answer: false }),
+  ];
+  const mailboxes: Mailbox[] = [
+    { id: 1, tenantId, ...placed, number: '6001', name: 'Support team', pin: '4711', emails: ['support@example.com', 'lead@example.com'], queueId: 2 },
+    { id: 2, tenantId, ...placed, number: '60', name: 'Sales', pin: '9876', emails: [], queueId: null },
+  ];
+  const hours: Hours[] = [...d.hours, {
+    id: 4, tenantId, name: 'support', active: true, queueId: 2, ...stamps, open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:00', to: '20:00' }], holidays: [{ date: '12-25', name: 'Christmas' }],
+    destinations: { open: { type: 'queue', queueId: 2 }, closed: { type: 'announcement', announcementId: 1 }, holiday: { type: 'announcement', announcementId: 2 } },
+  }];
+  const ivrs = d.ivrs.map((i) => (i.id === 2 ? { ...i, options: [...i.options, { digit: '5', destination: { type: 'queue', queueId: 2 } as Destination }, { digit: '8', destination: { type: 'conference', roomId: 3 } as Destination }] } : i));
+  const routes: Route[] = [...d.routes, { tenantId, ...placed, id: 5, trunkId: 2, did: '15551230005', destination: { type: 'queue', queueId: 2 } }];
+  const queues = new Map(d.queues).set(2, { tenantId, clusterId: 7, context: `${p}queues`, number: '602' });
+  return { ...d, hours, ivrs, routes, announcements, mailboxes, queues, rooms: new Map([[3, { tenantId, clusterId: 7, context: `${p}conferences`, number: '8600' }]]) };
 }
 
 export const NOW = new Date('2026-12-02T08:00:00Z');
