@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { goldenDir } from '../../../sdk/testing/golden.ts';
 import { dialledNumber, dialplanArgumentProblems, parseDialplanPriorities, runPriority, type DialplanPriority } from '../../../sdk/testing/sim/app-args.ts';
 import { oneOffSeconds, openCondition, weekdaySpec, yearlyCondition } from '../hours-time.ts';
+import { mailboxFile, renderMailboxes } from '../mailboxes.ts';
 import { inboundFile, renderInbound } from '../render.ts';
 import { inboundValidator } from '../validate.ts';
-import { data, NOW, snapshot } from './fixture.ts';
+import { data, extras, NOW, snapshot } from './fixture.ts';
 
 const golden = goldenDir(join(import.meta.dirname, 'golden'));
 
@@ -134,5 +135,85 @@ describe('inbound rendering', () => {
     const clash = { ...s, groups: [{ id: 1, tenantId: 1, name: 'sales', context: 'ivr-main' }] };
     expect((await inboundValidator(async () => data()).validate(clash)).filter((p) => p.severity === 'error'))
       .toEqual([{ object: 'group sales', field: 'context', severity: 'error', message: 'the context ivr-main is the one acm renders for IVR main; name another' }]);
+  });
+});
+
+describe('announcements, conference rooms, group mailboxes and hours per queue', () => {
+  it('renders them for the default and a hosted tenant (golden)', () => {
+    golden('extensions-inbound.extras.conf', renderInbound(snapshot(), extras(), NOW));
+    golden('extensions-inbound.extras.t2.conf', renderInbound(snapshot(2), extras(2), NOW));
+    golden('voicemail-inbound.conf', renderMailboxes(snapshot(), extras().mailboxes));
+    golden('voicemail-inbound.t2.conf', renderMailboxes(snapshot(2), extras(2).mailboxes));
+  });
+
+  it('declares the voicemail file for voicemail.conf (the core verifies app_voicemail)', () => {
+    const { render: _r, note: _n, ...decl } = mailboxFile(async () => []);
+    expect(decl).toEqual({ name: 'acm/voicemail-inbound.conf', reload: 'app_voicemail.so', includeFrom: 'voicemail.conf' });
+  });
+
+  it('an announcement answers or gives early media, plays its prompt `repeat` times, then its destination', () => {
+    const plan = parseDialplanPriorities(renderInbound(snapshot(2), extras(2), NOW));
+    const ctx = (c: string) => plan.filter((p) => p.context === c).map((p) => `${p.exten} ${p.app}(${p.data})`);
+    expect(ctx('t2-announce-closed')).toEqual([
+      's NoOp(acm announcement closed)', 's Answer()', 's Playback(custom/closed)', 's Playback(custom/closed)', 's Goto(t2-inbound--groupvm,6001,1)',
+    ]);
+    expect(ctx('t2-announce-merry-christmas')).toEqual(['s NoOp(acm announcement merry-christmas)', 's Progress()', 's Playback(custom/xmas,noanswer)', 's Hangup()']);
+  });
+
+  it('a queue with hours of its own goes through them, from routes and menus; the hours reach the queue itself', () => {
+    const plan = parseDialplanPriorities(renderInbound(snapshot(2), extras(2), NOW));
+    const at = (c: string, e: string) => plan.filter((p) => p.context === c && p.exten === e).map((p) => `${p.app}(${p.data})`);
+    expect(at('t2-inbound-BW', '15551230005')).toEqual(['NoOp(acm inbound route 5)', 'Goto(t2-hours-support,s,1)']);
+    expect(at('t2-ivr-sub', '5')).toEqual(['Goto(t2-hours-support,s,1)']);
+    expect(at('t2-hours-support', 'open')).toEqual(['Goto(t2-queues,602,1)']);
+    expect(at('t2-hours-support', 'closed')).toEqual(['Goto(t2-announce-closed,s,1)']);
+    // Queue 1 has no hours: straight to it.
+    expect(at('t2-ivr-main', '1')).toEqual(['Goto(t2-queues,600,1)']);
+    expect(at('t2-ivr-sub', '8')).toEqual(['Goto(t2-conferences,8600,1)']);
+  });
+
+  it('group mailboxes: VoiceMail of the destinations, *98<box> for every box from internal, boxes in the plugin\'s own voicemail context', () => {
+    const text = renderInbound(snapshot(2), extras(2), NOW);
+    expect(text).toContain('[t2-inbound--groupvm]\nexten => 6001,1,VoiceMail(6001@t2-groups,u)\n same => n,Hangup()\n\n');
+    expect(text).toContain('[t2-inbound--groupvm-main]\nexten => *9860,1,VoiceMailMain(60@t2-groups)\n same => n,Hangup()\nexten => *986001,1,VoiceMailMain(6001@t2-groups)\n');
+    expect(text).toMatch(/\[t2-internal\]\ninclude => t2-inbound-LEGACY\ninclude => t2-inbound--groupvm-main\n$/);
+    const vm = renderMailboxes(snapshot(2), extras(2).mailboxes);
+    expect(vm).toContain('[t2-groups]\n; group mailbox 60 (id 2)\n60 => 9876,Sales\n; group mailbox 6001 (id 1) of queue 2\n6001 => 4711,Support team,support@example.com|lead@example.com\n');
+    // Only mailboxes render nothing else: the file is not empty for them alone.
+    const only = { ...data(2), routes: [], ivrs: [], hours: [], mailboxes: extras(2).mailboxes };
+    expect(renderInbound(snapshot(2), only, NOW)).toContain('[t2-internal]\ninclude => t2-inbound--groupvm-main\n');
+    expect(renderMailboxes({ ...snapshot(2), cluster: { ...snapshot(2).cluster, id: 8 } }, extras(2).mailboxes)).toBe('');
+  });
+
+  it('refuses to render a stored mailbox whose name, email or PIN would add a field', () => {
+    const [m] = extras().mailboxes;
+    for (const bad of [{ name: 'A, B' }, { name: 'A|B' }, { emails: ['a@example.com|b@example.com'] }, { emails: ['a@example.com,x'] }, { pin: '12,3' }, { number: '60,1' }]) {
+      expect(() => renderMailboxes(snapshot(), [{ ...m!, ...bad }]), JSON.stringify(bad)).toThrow(/cannot go into voicemail.conf/);
+    }
+  });
+
+  it('gives every application exactly the arguments meant', () => {
+    const plan = renderInbound(snapshot(2), extras(2), NOW);
+    const chan = (name: string, tail: string) => (p: DialplanPriority) => ({
+      exten: dialledNumber(p.exten, tail), endpoint: 't2-TELNYX-1', callerId: { num: name, name },
+      vars: { ACM_IVR_TRIES: '1', EPOCH: String(NOW.getTime() / 1000) },
+    });
+    expect(dialplanArgumentProblems(plan, chan('Alice', '123'), chan('Bob', '456'), chan('1,s)x${SHELL(id)}"\\', '1,2)@x&y'))).toEqual([]);
+  });
+
+  it('the validator: a deleted announcement, room or mailbox, and an extension mailbox in the groups context', async () => {
+    const d = extras();
+    const gone = { ...d, announcements: d.announcements.filter((a) => a.id !== 1), rooms: new Map(), mailboxes: d.mailboxes.filter((m) => m.id !== 1) };
+    const s = snapshot();
+    const clash = { ...s, extensions: [...s.extensions, { ...s.extensions[0]!, id: 13, extension: '6103', mailbox: '6103@groups' }] };
+    const problems = (await inboundValidator(async () => gone).validate(clash)).filter((p) => p.severity === 'error');
+    expect(problems).toEqual([
+      { object: 'business hours support', field: 'destinations.closed', severity: 'error', message: 'the destination is gone: announcement 1 is not on cluster tpa1' },
+      { object: 'IVR sub', field: 'options.2.destination', severity: 'error', message: 'the destination is gone: conference room 3 is not on cluster tpa1' },
+      { object: 'extension 6103', field: 'mailbox', severity: 'error', message: 'the voicemail context groups is the one acm renders for group mailboxes; name another' },
+    ]);
+    const noBox = { ...d, mailboxes: d.mailboxes.filter((m) => m.id !== 1) };
+    expect((await inboundValidator(async () => noBox).validate(s)).filter((p) => p.severity === 'error'))
+      .toEqual([{ object: 'announcement closed', field: 'then', severity: 'error', message: 'the destination is gone: group mailbox 1 is not on cluster tpa1' }]);
   });
 });

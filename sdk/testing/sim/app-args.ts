@@ -94,6 +94,7 @@ export function applicationArgs(app: string, data: string): string[] {
   if (n !== undefined) return separateArgs(data, n);
   switch (name) {
     case 'noop':
+    case 'progress': // pbx_builtins.c pbx_builtin_progress: the data is not read
     case 'hangup': // the cause, taken whole
       return [data];
     case 'goto': { // pbx.c pbx_parseable_goto: [[context,]exten,]priority, strsep on ','

@@ -172,6 +172,10 @@ export function runApp(call: RunningCall, app: string, data: string): AppOutcome
     case 'answer':
       call.answer();
       return NEXT;
+    case 'progress':
+      // pbx_builtin_progress: indicates 183 early media; the channel is not answered (its state stays Ring).
+      call.result.progress = true;
+      return NEXT;
     case 'goto':
       return data ? { kind: 'goto', target: data } : FAIL;
     case 'gotoif': {

@@ -58,6 +58,8 @@ export interface SimCallResult {
   /** `mailbox@context` (ended 'voicemail'/'voicemailmain'). */
   mailbox?: string;
   conference?: string;
+  /** Progress() ran: early media before (or instead of) an answer. */
+  progress?: boolean;
   /** Hangup cause (ended 'hangup'). */
   cause?: number;
 }
