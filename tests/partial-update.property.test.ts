@@ -7,6 +7,8 @@ import { RoomInput } from '../plugins/conference/rooms.ts';
 import { GroupInput as HaGroupInput, NodeInput, NotifyTargetInput, SyncPathInput, VipInput } from '../plugins/ha/resources.ts';
 import { CtiHookInput, MemberInput, QueueInput } from '../plugins/queues/resources.ts';
 import { HoursInput, IvrInput, RouteInput } from '../plugins/inbound/resources.ts';
+import { AnnouncementInput } from '../plugins/inbound/announcements.ts';
+import { MailboxInput } from '../plugins/inbound/mailboxes.ts';
 import { BlacklistInput } from '../plugins/security/blacklist.ts';
 import { TargetInput } from '../plugins/security/targets.ts';
 import { checked, conferenceGens, coreGens, haGens, inboundGens, queuesGens, securityGens, type Gens } from './helpers/partial-update-fields.ts';
@@ -220,7 +222,12 @@ beforeAll(async () => {
   const trunk = await post('/api/trunks', { clusterId: clA.id, name: 'trk-inbound', host: 'sip.example.org', context: 'ctx-inbound' });
   const ivrOther = await post(`${I}/ivrs`, { clusterId: clA.id, name: 'ivr-other', prompt: 'custom/other' });
   const hoursOther = await post(`${I}/hours`, { name: 'h-other', destinations: { open: { type: 'hangup' }, closed: { type: 'hangup' }, holiday: { type: 'hangup' } } });
-  const ib = inboundGens({ clusterId: clA.id, tenants: [t1, t2], trunks: [trunk.id], queues: [otherQueue.id], ivrs: [ivrOther.id], hours: [hoursOther.id] });
+  const annOther = await post(`${I}/announcements`, { clusterId: clA.id, name: 'ann-other', prompt: 'custom/other' });
+  const boxOther = await post(`${I}/mailboxes`, { clusterId: clA.id, number: '79999', name: 'Other group', pin: '2468' });
+  const ib = inboundGens({
+    clusterId: clA.id, tenants: [t1, t2], trunks: [trunk.id], queues: [otherQueue.id], ivrs: [ivrOther.id], hours: [hoursOther.id],
+    announcements: [annOther.id], rooms: [room.id], mailboxes: [boxOther.id],
+  });
   const inboundBases = {
     hours: {
       tenantId: t1, name: 'h-subject', description: 'Office hours', active: false, open: [{ days: ['mon', 'fri'], from: '08:00', to: '12:30' }],
@@ -231,10 +238,15 @@ beforeAll(async () => {
       options: [{ digit: '1', destination: { type: 'queue', queueId: otherQueue.id } }], invalid: { type: 'hours', hoursId: hoursOther.id }, timeoutDestination: { type: 'extension', number: '6000' },
     },
     routes: { clusterId: clA.id, trunkId: trunk.id, did: '+15550001', description: 'Main number', callerIdNamePrefix: 'Sales', destination: { type: 'ivr', ivrId: ivrOther.id } },
+    announcements: { clusterId: clA.id, name: 'ann-subject', description: 'Closed', prompt: 'custom/closed', repeat: 2, answer: false, then: { type: 'groupVoicemail', mailboxId: boxOther.id } },
+    mailboxes: { clusterId: clA.id, number: '6100', name: 'Support team', pin: '13579', emails: ['support@example.com'], queueId: otherQueue.id },
   };
-  for (const [name, entity, input] of [['hours', 'InboundHours', HoursInput], ['ivrs', 'InboundIvr', IvrInput], ['routes', 'InboundRoute', RouteInput]] as const) {
+  for (const [name, entity, input] of [
+    ['hours', 'InboundHours', HoursInput], ['ivrs', 'InboundIvr', IvrInput], ['routes', 'InboundRoute', RouteInput],
+    ['announcements', 'InboundAnnouncement', AnnouncementInput], ['mailboxes', 'InboundMailbox', MailboxInput],
+  ] as const) {
     const row = await post(`${I}/${name}`, inboundBases[name]);
-    subjects.push({ label: `inbound ${name}`, url: `${I}/${name}/${row.id}`, entity, id: row.id, shape: input.shape, base: inboundBases[name], gens: ib[name]!, secrets: [] });
+    subjects.push({ label: `inbound ${name}`, url: `${I}/${name}/${row.id}`, entity, id: row.id, shape: input.shape, base: inboundBases[name], gens: ib[name]!, secrets: name === 'mailboxes' ? ['pin'] : [] });
   }
 }, 120_000);
 
@@ -245,7 +257,7 @@ afterAll(async () => {
 /** Known before beforeAll runs, so each subject is its own test. */
 const LABELS = [
   ...resources.map((r) => r.name), 'conference rooms', 'HA groups', ...Object.keys(HA_CHILDREN).map((c) => `HA ${c}`), 'queues', 'queue members', 'queue CTI hooks',
-  'security blacklist', 'security targets', 'inbound hours', 'inbound ivrs', 'inbound routes',
+  'security blacklist', 'security targets', 'inbound hours', 'inbound ivrs', 'inbound routes', 'inbound announcements', 'inbound mailboxes',
 ];
 const subject = (label: string) => subjects.find((s) => s.label === label)!;
 

@@ -172,12 +172,17 @@ export function securityGens(clusterId: number, tenants: number[]): Record<strin
 }
 
 /** The inbound plugin: destinations of every type, to the other rows the test made (never the subject: no loop). */
-export function inboundGens(p: { clusterId: number; tenants: number[]; trunks: number[]; queues: number[]; ivrs: number[]; hours: number[] }): Record<string, Gens> {
+export function inboundGens(p: {
+  clusterId: number; tenants: number[]; trunks: number[]; queues: number[]; ivrs: number[]; hours: number[]; announcements: number[]; rooms: number[]; mailboxes: number[];
+}): Record<string, Gens> {
   const destination = fc.oneof(
     fc.constant({ type: 'hangup' }), digits(3, 6).map((number) => ({ type: 'extension', number })), digits(3, 6).map((number) => ({ type: 'voicemail', number })),
     fc.tuple(fc.boolean(), digits(4, 15)).map(([plus, d]) => ({ type: 'number', number: plus ? `+${d}` : d })),
     fc.constantFrom(...p.queues).map((queueId) => ({ type: 'queue', queueId })), fc.constantFrom(...p.ivrs).map((ivrId) => ({ type: 'ivr', ivrId })),
     fc.constantFrom(...p.hours).map((hoursId) => ({ type: 'hours', hoursId })),
+    fc.constantFrom(...p.announcements).map((announcementId) => ({ type: 'announcement', announcementId })),
+    fc.constantFrom(...p.rooms).map((roomId) => ({ type: 'conference', roomId })),
+    fc.constantFrom(...p.mailboxes).map((mailboxId) => ({ type: 'groupVoicemail', mailboxId })),
   );
   const day = fc.constantFrom('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun');
   const hhmm = (h0: number, h1: number) => fc.tuple(fc.integer({ min: h0, max: h1 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
@@ -189,6 +194,7 @@ export function inboundGens(p: { clusterId: number; tenants: number[]; trunks: n
         fc.tuple(am ? hhmm(0, 5) : hhmm(12, 17), am ? hhmm(6, 11) : hhmm(18, 23)).map(([from, to]) => ({ days, from, to }))), { maxLength: 3 }),
       holidays: fc.uniqueArray(fc.record({ date: fc.constantFrom('01-01', '12-25', '2031-05-01', '2032-07-04', '02-29'), name: text(20) }), { selector: (h) => h.date, maxLength: 3 }),
       destinations: fc.record({ open: destination, closed: destination, holiday: destination }),
+      queueId: fc.constantFrom(...p.queues),
     },
     ivrs: {
       clusterId: fc.constant(p.clusterId), name: name('ivr-'), description: text(), prompt: fc.stringMatching(/^custom\/[a-z0-9_-]{1,12}$/),
@@ -199,6 +205,14 @@ export function inboundGens(p: { clusterId: number; tenants: number[]; trunks: n
     routes: {
       clusterId: fc.constant(p.clusterId), trunkId: fc.constantFrom(...p.trunks), did: fc.tuple(fc.boolean(), digits(4, 15)).map(([plus, d]) => (plus ? `+${d}` : d)),
       description: text(), callerIdNamePrefix: fc.stringMatching(/^[A-Za-z0-9 -]{1,20}$/), destination,
+    },
+    announcements: {
+      clusterId: fc.constant(p.clusterId), name: name('ann-'), description: text(), prompt: fc.stringMatching(/^custom\/[a-z0-9_-]{1,12}$/),
+      repeat: fc.integer({ min: 1, max: 5 }), answer: fc.boolean(), then: destination,
+    },
+    mailboxes: {
+      clusterId: fc.constant(p.clusterId), number: digits(2, 8), name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9 .'-]{0,30}[A-Za-z0-9]$/), pin: digits(4, 16),
+      emails: fc.array(fc.emailAddress(), { maxLength: 3 }), queueId: fc.constantFrom(...p.queues),
     },
   };
 }
