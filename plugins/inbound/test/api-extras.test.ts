@@ -157,6 +157,12 @@ describe('announcements, conference rooms, group mailboxes and hours per agent g
     });
   });
 
+  it('the page\'s forms read the new resources\' schemas from the OpenAPI document', async () => {
+    const schemas = (await k.admin.json('GET', '/api/openapi.json')).body.components.schemas as Record<string, any>;
+    expect(Object.keys(schemas.InboundAnnouncementInput.properties)).toEqual(['clusterId', 'name', 'description', 'prompt', 'repeat', 'answer', 'then']);
+    expect(Object.keys(schemas.InboundMailboxInput.properties)).toEqual(['clusterId', 'number', 'name', 'pin', 'emails', 'queueId']);
+  });
+
   it('the conference plugin cannot be disabled under inbound (its rooms are destinations)', async () => {
     const res = await k.admin.json('POST', '/api/plugins/disable', { id: 'conference' });
     expect([res.status, res.body.detail]).toEqual([409, 'plugin "conference" is required by "inbound"; disable it first']);

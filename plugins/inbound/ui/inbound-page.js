@@ -1,5 +1,5 @@
 // @ts-check
-// The inbound page (`#/inbound/<tab>`): routes, IVR menus and business hours, each a resource
+// The inbound page (`#/inbound/<tab>`): routes, IVR menus, business hours, announcements and group mailboxes, each a resource
 // page of the SDK's kit (list, add, change, copy, delete) under a tab. Destinations, menu options
 // and open rules are edited as JSON in the kit's form. Prompts are sound names for now: uploading
 // audio is a later step of issue 14.
@@ -11,7 +11,7 @@ const API = '/api/plugins/inbound';
 /** A destination as one short text. @param {any} d */
 const dest = (d) => {
   if (!d) return '';
-  const id = d.number ?? d.queueId ?? d.ivrId ?? d.hoursId;
+  const id = d.number ?? d.queueId ?? d.ivrId ?? d.hoursId ?? d.announcementId ?? d.roomId ?? d.mailboxId;
   return id === undefined ? d.type : `${d.type} ${id}`;
 };
 
@@ -44,17 +44,37 @@ const TABS = {
     name: 'hours', path: `${API}/hours`, route: 'inbound/hours', title: 'Business hours', singular: 'business hours', schema: 'InboundHoursInput',
     permission: 'inbound.hours', rowLabel: (r) => `hours ${r.name}`,
     sections: [
-      { title: 'Business hours', fields: ['name', 'description', 'active'] },
+      { title: 'Business hours', fields: ['name', 'description', 'active', 'queueId'] },
       { title: 'Rules', fields: ['open', 'holidays', 'destinations'] },
     ],
     columns: [
       { key: 'name', label: 'Name' }, { key: 'active', label: 'Active', format: (r) => (r.active ? 'yes' : 'no') },
+      { key: 'queueId', label: 'Queue', format: (r) => r.queueId ?? '' },
       { key: 'open', label: 'Open', sortable: false, format: (r) => r.open.map((/** @type {any} */ o) => `${o.days.join(',')} ${o.from}-${o.to}`).join('; ') },
       { key: 'holidays', label: 'Holidays', sortable: false, format: (r) => r.holidays.length }, { key: 'description', label: 'Description' },
     ],
   },
+  announcements: {
+    name: 'announcements', path: `${API}/announcements`, route: 'inbound/announcements', title: 'Announcements', singular: 'announcement', schema: 'InboundAnnouncementInput',
+    permission: 'inbound.announcement', clusterFilter: true, rowLabel: (r) => `announcement ${r.name}`,
+    sections: [{ title: 'Announcement', fields: ['clusterId', 'name', 'description', 'prompt', 'repeat', 'answer', 'then'] }],
+    columns: [
+      { key: 'name', label: 'Name' }, { key: 'prompt', label: 'Prompt' }, { key: 'repeat', label: 'Plays' },
+      { key: 'answer', label: 'Answers', format: (r) => (r.answer ? 'yes' : 'no (early media)') },
+      { key: 'then', label: 'Then', sortable: false, format: (r) => dest(r.then) }, { key: 'description', label: 'Description' },
+    ],
+  },
+  mailboxes: {
+    name: 'mailboxes', path: `${API}/mailboxes`, route: 'inbound/mailboxes', title: 'Group mailboxes', singular: 'group mailbox', schema: 'InboundMailboxInput',
+    permission: 'inbound.mailbox', clusterFilter: true, rowLabel: (r) => `mailbox ${r.number}`,
+    sections: [{ title: 'Mailbox', fields: ['clusterId', 'number', 'name', 'pin', 'emails', 'queueId'] }],
+    columns: [
+      { key: 'number', label: 'Box' }, { key: 'name', label: 'Name' }, { key: 'queueId', label: 'Queue', format: (r) => r.queueId ?? '' },
+      { key: 'emails', label: 'Emails', sortable: false, format: (r) => r.emails.join(', ') }, { key: 'listen', label: 'Listen at', sortable: false, format: (r) => `*98${r.number}` },
+    ],
+  },
 };
-const ORDER = /** @type {const} */ (['routes', 'ivrs', 'hours']);
+const ORDER = /** @type {const} */ (['routes', 'ivrs', 'hours', 'announcements', 'mailboxes']);
 
 /** `<acm-inbound-page>`: the kit's page of the tab the route names (`#/inbound/ivrs/5/edit`). */
 export class AcmInboundPage extends AcmResourcePage {
