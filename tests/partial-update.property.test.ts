@@ -276,7 +276,11 @@ describe('a PUT changes only the fields it names', () => {
     for (const field of Object.keys(s.shape)) {
       await reset(s);
       let taken = 0;
-      await fc.assert(fc.asyncProperty(arbs[field]!, async (v) => { if (await putOnly(s, { [field]: v })) taken++; }), { numRuns: PER_FIELD_RUNS });
+      const put = fc.asyncProperty(arbs[field]!, async (v) => { if (await putOnly(s, { [field]: v })) taken++; });
+      await fc.assert(put, { numRuns: PER_FIELD_RUNS });
+      // Some values are refused by design (hours moved to a tenant their destinations are not in):
+      // draw more until one is taken, so the check below is about the field, not the dice.
+      if (!taken) await fc.assert(put, { numRuns: 12 * PER_FIELD_RUNS });
       // An explicit null clears a nullable field, and still leaves the others alone.
       if (s.shape[field]!.safeParse(null).success) {
         expect(await putOnly(s, { [field]: null }), `PUT {${field}: null}`).toBe(true);

@@ -53,4 +53,8 @@ describe('the inbound page', () => {
     await page.locator('acm-inbound-page acm-table').waitFor();
     await poll(async () => (await h.k.admin.json('GET', '/api/plugins/inbound/ivrs')).body.items[0].invalid).toEqual({ type: 'extension', number: '6102' });
   });
+
+  it('logged no console errors (the page CSP refuses inline styles)', () => {
+    expect(h.consoleErrors).toEqual([]);
+  });
 });

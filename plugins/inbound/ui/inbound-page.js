@@ -96,7 +96,7 @@ export class AcmInboundPage extends AcmResourcePage {
   }
 
   render() {
-    return html`<nav class="tabs" aria-label="Inbound" style="display: flex; gap: 1.5rem; margin-bottom: 1rem">
+    return html`<nav class="subnav" aria-label="Inbound">
         ${ORDER.map((t) => html`<a href="#/inbound/${t}" aria-current=${t === this.tab ? 'page' : 'false'}>${TABS[t]?.title}</a>`)}
       </nav>
       ${super.render()}`;
