@@ -32,7 +32,11 @@ export const ManifestSchema = z.strictObject({
   version: z.string().regex(/^\d+\.\d+\.\d+/, 'semantic version'),
   contract: z.literal(CONTRACT_VERSION),
   description: z.string().optional(),
-  requires: z.strictObject({ plugins: z.array(pluginId).default([]) }).default({ plugins: [] }),
+  /**
+   * `plugins` must run for this one to start (and start before it); `optional` ones start before
+   * it when they run, and their services are found at call time with `ctx.find`.
+   */
+  requires: z.strictObject({ plugins: z.array(pluginId).default([]), optional: z.array(pluginId).default([]) }).default({ plugins: [], optional: [] }),
   /** Feature key in the license; absent = part of every license. */
   license: z.string().optional(),
   permissions: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*:[a-z]+$/, '<plugin>.<resource>:<verb>')).default([]),

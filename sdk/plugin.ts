@@ -175,6 +175,11 @@ export interface PluginContext<Settings = unknown> {
   readonly lifecycle: PluginLifecycle;
   /** A core service, or a service of a plugin this one `requires`. */
   get<T>(ref: ServiceRef<T>): T;
+  /**
+   * A service of a plugin this one `requires` or lists as `optional`, or undefined while that
+   * plugin is not running. Ask at each use: an optional plugin may be enabled or disabled later.
+   */
+  find<T>(ref: ServiceRef<T>): T | undefined;
   /** Offers a service to plugins that require this one. */
   provide<T>(ref: ServiceRef<T>, impl: T): void;
   /** Registers into an extension point under a unique key (a second registration of a key fails start). */

@@ -165,6 +165,30 @@ describe('kernel', () => {
     await second.close();
   });
 
+  it('starts a plugin after an optional one that runs, finds its service at each use, and starts it alone', async () => {
+    const g = globalThis as any;
+    g.__optOrder = [];
+    const plugins = [
+      { id: 'rooms', setup: "(globalThis as any).__optOrder.push('rooms'); ctx.provide({ kind: 'service', id: 'rooms.service' }, { hello: () => 'rooms here' });" },
+      { id: 'calls', optional: ['rooms'], setup: "(globalThis as any).__optOrder.push('calls'); (globalThis as any).__callsCtx = ctx;" },
+    ];
+    const k = await boot(plugins, 'name: test\nplugins:\n  calls: true\n  rooms: true\n');
+    expect(g.__optOrder).toEqual(['rooms', 'calls']);
+    const ctx = g.__callsCtx;
+    expect(ctx.find({ kind: 'service', id: 'rooms.service' }).hello()).toBe('rooms here');
+    // Disabling the optional plugin is allowed and seen at the next use; a plugin not listed is refused.
+    await k.acm.kernel.disable('rooms');
+    expect(ctx.find({ kind: 'service', id: 'rooms.service' })).toBeUndefined();
+    expect(() => ctx.find({ kind: 'service', id: 'other.service' })).toThrow('plugin "calls" looks for service "other.service" of a plugin it does not require');
+    await k.acm.kernel.enable('rooms');
+    expect(ctx.find({ kind: 'service', id: 'rooms.service' }).hello()).toBe('rooms here');
+
+    g.__optOrder = [];
+    await boot(plugins, 'name: test\nplugins:\n  calls: true\n  rooms: false\n');
+    expect(g.__optOrder).toEqual(['calls']);
+    expect(g.__callsCtx.find({ kind: 'service', id: 'rooms.service' })).toBeUndefined();
+  });
+
   it('waits for a job run in flight when a plugin stops, so nothing queries a closed database', async () => {
     const g = globalThis as any;
     g.__job = { started: false, done: false };

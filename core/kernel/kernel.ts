@@ -126,8 +126,9 @@ export class Kernel {
       for (const r of blocked) this.deps.logger.warn({ plugin: r.manifest.id }, 'plugin not started: a plugin it requires is not in the license');
       wanted = wanted.filter((r) => !blocked.includes(r));
     }
+    const running = new Set(wanted.map((r) => r.manifest.id));
     const ordered = orderByDependencies(
-      wanted.map((r) => ({ id: r.manifest.id, requires: r.manifest.requires.plugins, r })),
+      wanted.map((r) => ({ id: r.manifest.id, requires: [...r.manifest.requires.plugins, ...r.manifest.requires.optional.filter((d) => running.has(d))], r })),
       new Set(this.runtimes.keys()),
     );
     for (const { r } of ordered) await this.setup(r);
@@ -301,10 +302,19 @@ export class Kernel {
         onStart: (fn) => { registering('lifecycle.onStart'); r.startHooks.push(fn); },
         onStop: (fn) => { registering('lifecycle.onStop'); r.stopHooks.push(fn); },
       },
+      find<T>(ref: ServiceRef<T>): T | undefined {
+        const owner = kernel.providers.get(ref.id);
+        if (!owner) {
+          const { plugins, optional } = r.manifest.requires;
+          if (![...plugins, ...optional].some((d) => ref.id.startsWith(`${d}.`))) throw new PluginError(`plugin "${id}" looks for service "${ref.id}" of a plugin it does not require`);
+          return undefined;
+        }
+        return ctx.get(ref);
+      },
       get<T>(ref: ServiceRef<T>): T {
         const owner = kernel.providers.get(ref.id);
         if (owner) {
-          if (owner !== id && !r.manifest.requires.plugins.includes(owner)) {
+          if (owner !== id && !r.manifest.requires.plugins.includes(owner) && !r.manifest.requires.optional.includes(owner)) {
             throw new PluginError(`plugin "${id}" uses service "${ref.id}" of "${owner}" without requiring "${owner}"`);
           }
           return kernel.runtimes.get(owner)!.container!.get<T>(ref.id);

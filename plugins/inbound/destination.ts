@@ -119,7 +119,7 @@ export function resolve(s: ClusterSnapshotView, d: Destination, t: Targets, inHo
     }
     case 'conference': {
       const r = t.rooms.get(d.roomId);
-      return r && r.clusterId === s.cluster.id ? goto(r.context, r.number) : { missing: `conference room ${d.roomId} is not on cluster ${s.cluster.name}` };
+      return r && r.clusterId === s.cluster.id ? goto(r.context, r.number) : { missing: `conference room ${d.roomId} is not on cluster ${s.cluster.name} (or the conference plugin does not run)` };
     }
     case 'groupVoicemail': {
       const box = t.mailboxes.get(d.mailboxId);

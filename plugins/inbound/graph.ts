@@ -6,6 +6,8 @@ import { AnnouncementSchema, HoursSchema, IvrSchema, MailboxSchema, type Announc
 export interface Lookups {
   queue(id: number, em?: EntityManager): Promise<QueueTarget | null>;
   room(id: number, em?: EntityManager): Promise<ConferenceTarget | null>;
+  /** Whether the conference plugin (optional) runs. */
+  roomsRunning(): boolean;
 }
 
 export type NodeKind = 'ivr' | 'hours' | 'announcement';
@@ -33,7 +35,8 @@ export async function destinationProblems(em: EntityManager, row: Record<string,
     if (d.type === 'ivr' && !here(await em.findOne(IvrSchema, { id: d.ivrId }))) no('ivrId', `IVR menu ${d.ivrId}`);
     if (d.type === 'hours' && (await em.findOne(HoursSchema, { id: d.hoursId }))?.tenantId !== row.tenantId) problems.push({ field: `${field}.hoursId`, message: `no business hours ${d.hoursId} in this tenant` });
     if (d.type === 'announcement' && !here(await em.findOne(AnnouncementSchema, { id: d.announcementId }))) no('announcementId', `announcement ${d.announcementId}`);
-    if (d.type === 'conference' && !here(await look.room(d.roomId, em))) no('roomId', `conference room ${d.roomId}`);
+    if (d.type === 'conference' && !look.roomsRunning()) problems.push({ field: `${field}.roomId`, message: 'conference rooms need the conference plugin, which is not running' });
+    else if (d.type === 'conference' && !here(await look.room(d.roomId, em))) no('roomId', `conference room ${d.roomId}`);
     if (d.type === 'groupVoicemail' && !here(await em.findOne(MailboxSchema, { id: d.mailboxId }))) no('mailboxId', `group mailbox ${d.mailboxId}`);
   }
   return problems;

@@ -25,8 +25,12 @@ export default definePlugin({
   migrations,
   setup(ctx) {
     const queuesApi = ctx.get(queuesService);
-    const conferenceApi = ctx.get(conferenceService);
-    const look: Lookups = { queue: (id, em) => queuesApi.target(id, em), room: (id, em) => conferenceApi.target(id, em) };
+    // Conference is optional: rooms are looked up at each use, so enabling or disabling it later counts.
+    const look: Lookups = {
+      queue: (id, em) => queuesApi.target(id, em),
+      room: async (id, em) => (await ctx.find(conferenceService)?.target(id, em)) ?? null,
+      roomsRunning: () => ctx.find(conferenceService) !== undefined,
+    };
     const hours = ctx.resources.define(hoursResource(look));
     const ivrs = ctx.resources.define(ivrResource(look));
     const routes = ctx.resources.define(routeResource(look));

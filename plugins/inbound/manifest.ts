@@ -7,8 +7,8 @@ export const manifest = defineManifest({
   contract: 1,
   description: 'Business hours and holidays, IVR menus, announcements, group mailboxes and inbound routes (DIDs per trunk, caller-ID name prefixes) to extensions, queues, conference rooms, voicemail and numbers.',
   license: 'inbound',
-  // Manifests have no optional dependencies: conference destinations need the conference plugin running.
-  requires: { plugins: ['queues', 'conference'] },
+  // Conference rooms are one kind of destination: refused (clearly) while the conference plugin does not run.
+  requires: { plugins: ['queues'], optional: ['conference'] },
   permissions: [
     'inbound.hours:read', 'inbound.hours:write', 'inbound.ivr:read', 'inbound.ivr:write', 'inbound.route:read', 'inbound.route:write',
     'inbound.announcement:read', 'inbound.announcement:write', 'inbound.mailbox:read', 'inbound.mailbox:write',

@@ -6,6 +6,7 @@ const REPO = resolve(import.meta.dirname, '../..');
 export interface FakePlugin {
   id: string;
   requires?: string[];
+  optional?: string[];
   license?: string;
   /** Body of `setup(ctx) { … }`; `sdk` is the SDK module. */
   setup?: string;
@@ -27,7 +28,7 @@ export function pluginRoot(plugins: FakePlugin[], siteYaml: string, site = 'test
     const sdk = relative(pdir, join(REPO, 'sdk', 'index.ts'));
     writeFileSync(join(pdir, 'manifest.ts'), `import { defineManifest } from '${sdk}';
 export const manifest = defineManifest({ id: '${p.id}', title: 'Plugin ${p.id}', version: '1.0.0', contract: 1,
-  requires: { plugins: ${JSON.stringify(p.requires ?? [])} }, ${p.license ? `license: '${p.license}',` : ''}
+  requires: { plugins: ${JSON.stringify(p.requires ?? [])}, optional: ${JSON.stringify(p.optional ?? [])} }, ${p.license ? `license: '${p.license}',` : ''}
   permissions: ['${p.id}.thing:read', '${p.id}.thing:write'], ${p.manifestExtra ?? ''} });
 `);
     writeFileSync(join(pdir, 'index.ts'), `import * as sdk from '${sdk}';

@@ -163,8 +163,15 @@ describe('announcements, conference rooms, group mailboxes and hours per agent g
     expect(Object.keys(schemas.InboundMailboxInput.properties)).toEqual(['clusterId', 'number', 'name', 'pin', 'emails', 'queueId']);
   });
 
-  it('the conference plugin cannot be disabled under inbound (its rooms are destinations)', async () => {
-    const res = await k.admin.json('POST', '/api/plugins/disable', { id: 'conference' });
-    expect([res.status, res.body.detail]).toEqual([409, 'plugin "conference" is required by "inbound"; disable it first']);
+  it('conference is optional: while it is disabled a room destination is refused clearly, and taken again once it runs', async () => {
+    expect((await k.admin.json('POST', '/api/plugins/disable', { id: 'conference' })).status).toBe(200);
+    const route = { clusterId: cluster.id, trunkId: trunk.id, did: '+442071239999', destination: { type: 'conference', roomId: room.id } };
+    const refused = await k.admin.json('POST', `${I}/routes`, route);
+    expect([refused.status, refused.body.problems]).toEqual([422, [{ field: 'destination.roomId', message: 'conference rooms need the conference plugin, which is not running' }]]);
+    const commit = await k.admin.json('POST', '/api/commit', { clusterId: cluster.id });
+    expect(commit.status).toBe(422);
+    expect(JSON.stringify(commit.body.problems)).toContain(`conference room ${room.id} is not on cluster lon (or the conference plugin does not run)`);
+    expect((await k.admin.json('POST', '/api/plugins/enable', { id: 'conference' })).status).toBe(200);
+    expect((await k.admin.json('POST', `${I}/routes`, route)).status).toBe(201);
   });
 });

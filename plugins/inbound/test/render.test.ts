@@ -209,7 +209,7 @@ describe('announcements, conference rooms, group mailboxes and hours per queue',
     const problems = (await inboundValidator(async () => gone).validate(clash)).filter((p) => p.severity === 'error');
     expect(problems).toEqual([
       { object: 'business hours support', field: 'destinations.closed', severity: 'error', message: 'the destination is gone: announcement 1 is not on cluster tpa1' },
-      { object: 'IVR sub', field: 'options.2.destination', severity: 'error', message: 'the destination is gone: conference room 3 is not on cluster tpa1' },
+      { object: 'IVR sub', field: 'options.2.destination', severity: 'error', message: 'the destination is gone: conference room 3 is not on cluster tpa1 (or the conference plugin does not run)' },
       { object: 'extension 6103', field: 'mailbox', severity: 'error', message: 'the voicemail context groups is the one acm renders for group mailboxes; name another' },
     ]);
     const noBox = { ...d, mailboxes: d.mailboxes.filter((m) => m.id !== 1) };
