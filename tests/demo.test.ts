@@ -55,6 +55,32 @@ describe('the demo enterprise', () => {
     expect(tiles.find((t) => t.id === 'ha')).toMatchObject({ title: 'Service availability', state: 'green', summary: '5 HA group(s) in normal state' });
   });
 
+  it('sends the generators\' calls by DID through business hours to the queues: live queue figures', async () => {
+    // Wednesday 10:00 in Tampa, 15:00 in London: every demo queue's hours are open.
+    for (const s of demo!.simulators.values()) s.setClock(new Date('2026-12-02T15:00:00Z'));
+    const tpa1 = demo!.simulators.get('tpa1-ast1')!;
+    const byDid = new Map<string, string>();
+    const joined: string[] = [];
+    const on = (e: { name: string; fields: Array<[string, string]> }) => {
+      const f = Object.fromEntries(e.fields);
+      if (e.name === 'Newexten' && f.Priority === '1' && f.Exten?.startsWith('+1813')) byDid.set(f.Uniqueid!, f.Exten);
+      if (e.name === 'QueueCallerJoin' && byDid.get(f.Uniqueid!) === '+18135550600') joined.push(f.Queue!);
+    };
+    tpa1.state.on('ami', on);
+    try {
+      const rows = await waitUntil(async () => {
+        const items = (await k.admin.json('GET', '/api/plugins/queues/summary')).body.items as any[];
+        return joined.length && items.some((q) => q.queue === 'ussales' && q.answered + q.abandoned > 0) && items.some((q) => q.queue === 'techsupport' && q.answered + q.abandoned > 0) ? items : null;
+      }, 'queue calls answered or abandoned in ussales and techsupport', 15_000);
+      expect(new Set(joined)).toEqual(new Set(['ussales']));
+      expect(rows.find((q) => q.queue === 'ussales')).toMatchObject({ loggedIn: expect.any(Number), serviceLevelPercent: expect.anything() });
+    } finally {
+      tpa1.state.off('ami', on);
+    }
+    const tiles = (await k.admin.json('GET', '/api/plugins/status/tiles')).body as { id: string; details?: Record<string, unknown> }[];
+    expect(Object.keys(tiles.find((t) => t.id === 'queues')?.details ?? {})).toEqual(expect.arrayContaining(['ussales', 'uksales', 'techsupport']));
+  });
+
   it('has live status moving', async () => {
     const changes: unknown[] = [];
     const off = k.acm.bus.subscribe('acm.*.*.*.live.extension', (m) => changes.push(m.data));

@@ -7,6 +7,7 @@ import { SimulatedAsterisk } from '../../sdk/testing/sim/index.ts';
 import { applySeed, DEMO_SEED_PRINCIPAL, loadSeedFile, type SeedCounts } from './seed.ts';
 import { startDemoHa } from './ha.ts';
 import { startDemoQueues } from './queues.ts';
+import { startDemoInbound } from './inbound.ts';
 
 /** The simulators start as a site's servers would: hand-written main files that include acm's. */
 const mainFiles = (stubs: { file: string; content: string }[]) => Object.fromEntries(stubs.map((s) => [s.file, `; ${s.file}: hand-written by the site\n${s.content}`]));
@@ -52,6 +53,7 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
     }
     const haGroups = await startDemoHa(acm, seed.haGroups, simulators);
     await startDemoQueues(acm, seed.queues);
+    await startDemoInbound(acm, seed.inbound);
     let n = 0;
     for (const cluster of seed.clusters) {
       const primary = cluster.servers.find((s) => s.role === 'primary') ?? cluster.servers[0];

@@ -7,6 +7,7 @@ import {
 } from '../model/entities.ts';
 import { startDemoHa } from './ha.ts';
 import { startDemoQueues } from './queues.ts';
+import { startDemoInbound } from './inbound.ts';
 import { applySeed, loadSeedFile, parseSeed, SeedError, type DemoSeed, type SeedCounts } from './seed.ts';
 
 const SEED_FILE = join(ROOT_DIR, 'sites', 'demo', 'seed.yaml');
@@ -228,5 +229,27 @@ describe('applying the demo seed', () => {
     const usSales = (await k.admin.json('GET', '/api/groups?q=USSales')).body.items[0];
     expect(members.map((m: any) => [m.kind, m.targetId])).toEqual([['group', usSales.id]]);
     expect(await startDemoQueues(k.acm, seed.queues)).toBe(0);
+  });
+
+  it('creates the business hours and DID routes to the queues through the inbound plugin\'s API, once', async () => {
+    const bad = { ...seed.inbound, routes: [{ ...seed.inbound.routes[0]!, did: '+1 813 555' }] };
+    await expect(startDemoInbound(k.acm, bad)).rejects.toThrow(new SeedError('demo seed: POST /api/plugins/inbound/routes answered 422: did: digits with an optional leading +'));
+    // The hours went in before the refused route: a start after the fix finds no route and begins again.
+    for (const h of (await k.admin.json('GET', '/api/plugins/inbound/hours')).body.items) await k.admin.json('DELETE', `/api/plugins/inbound/hours/${h.id}`);
+    expect(await startDemoInbound(k.acm, seed.inbound)).toBe(5);
+    const queues = new Map(((await k.admin.json('GET', '/api/plugins/queues/queues')).body.items as { id: number; name: string }[]).map((q) => [q.id, q.name]));
+    const hours = (await k.admin.json('GET', '/api/plugins/inbound/hours?sort=name')).body.items as any[];
+    expect(hours.map((h) => [h.name, queues.get(h.destinations.open.queueId), h.destinations.closed])).toEqual([
+      ['uk-sales', 'uksales', { type: 'voicemail', number: '4101' }],
+      ['uk-support', 'techsupport', { type: 'voicemail', number: '1707' }],
+      ['us-sales', 'ussales', { type: 'voicemail', number: '6101' }],
+    ]);
+    const byId = new Map(hours.map((h) => [h.id, h.name]));
+    const routes = (await k.admin.json('GET', '/api/plugins/inbound/routes?sort=did')).body.items as any[];
+    expect(routes.map((r) => [r.did, r.trunkId === null ? 'every trunk' : 'one trunk', r.destination.type === 'hours' ? byId.get(r.destination.hoursId) : r.destination.number])).toEqual([
+      ['+18135550600', 'every trunk', 'us-sales'], ['+18135556101', 'every trunk', '6101'],
+      ['+442071230610', 'every trunk', 'uk-sales'], ['+442071230620', 'every trunk', 'uk-support'], ['+442071234101', 'every trunk', '4101'],
+    ]);
+    expect(await startDemoInbound(k.acm, seed.inbound)).toBe(0);
   });
 });

@@ -48,6 +48,25 @@ const QueueSeed = z.looseObject({
   ])).default([]),
 });
 
+/**
+ * The inbound plugin's business hours and routes: their fields go to its API as they are, with
+ * names where the API takes ids: a destination `{ type: queue, queue: <name> }` or `{ type:
+ * hours, hours: <name> }`; `cluster` (hours: where its queues are) and a route's `trunk`.
+ */
+const InboundDestinationSeed = z.looseObject({ type: z.string(), queue: objectName.optional(), hours: objectName.optional() });
+const InboundHoursSeed = z.looseObject({
+  name: objectName,
+  cluster: objectName,
+  destinations: z.record(z.string(), InboundDestinationSeed),
+});
+const InboundRouteSeed = z.looseObject({
+  cluster: objectName,
+  trunk: objectName.optional(),
+  did: z.string().optional(),
+  destination: InboundDestinationSeed,
+});
+const InboundShape = z.strictObject({ hours: z.array(z.unknown()).default([]), routes: z.array(z.unknown()).default([]) });
+
 const FileShape = z.strictObject({
   sites: z.array(z.unknown()).default([]),
   clusters: z.array(z.unknown()).default([]),
@@ -58,6 +77,7 @@ const FileShape = z.strictObject({
   trunks: z.array(z.unknown()).default([]),
   haGroups: z.array(z.unknown()).default([]),
   queues: z.array(z.unknown()).default([]),
+  inbound: InboundShape.default({ hours: [], routes: [] }),
 });
 
 export type SiteSeed = z.output<typeof SiteSeed>;
@@ -69,6 +89,9 @@ export type ExtensionSeed = z.output<typeof ExtensionSeed>;
 export type TrunkSeed = z.output<typeof TrunkSeed>;
 export type HaGroupSeed = z.output<typeof HaGroupSeed>;
 export type QueueSeed = z.output<typeof QueueSeed>;
+export type InboundDestinationSeed = z.output<typeof InboundDestinationSeed>;
+export type InboundHoursSeed = z.output<typeof InboundHoursSeed>;
+export type InboundRouteSeed = z.output<typeof InboundRouteSeed>;
 
 /** A checked demo seed; `extensionDefaults` are already merged into each extension. */
 export interface DemoSeed {
@@ -80,6 +103,7 @@ export interface DemoSeed {
   trunks: TrunkSeed[];
   haGroups: HaGroupSeed[];
   queues: QueueSeed[];
+  inbound: { hours: InboundHoursSeed[]; routes: InboundRouteSeed[] };
 }
 
 export interface SeedCounts { sites: number; clusters: number; servers: number; groups: number; extensions: number; trunks: number; acls: number }
@@ -153,6 +177,10 @@ export function parseSeed(data: unknown, source = 'seed'): DemoSeed {
     trunks: each(TrunkSeed, file.trunks, 'trunks', ['cluster', 'name']),
     haGroups: each(HaGroupSeed, file.haGroups, 'haGroups', ['name']),
     queues: each(QueueSeed, file.queues, 'queues', ['cluster', 'name']),
+    inbound: {
+      hours: each(InboundHoursSeed, file.inbound.hours, 'inbound.hours', ['name']),
+      routes: each(InboundRouteSeed, file.inbound.routes, 'inbound.routes', ['cluster', 'did']),
+    },
   };
   if (errors.length) throw new SeedError(`${source}: ${errors.join('\n')}`);
   crossCheck(seed, errors);
@@ -205,6 +233,25 @@ function crossCheck(seed: DemoSeed, errors: string[]): void {
       if ('group' in m && !groups.has(m.group)) errors.push(`${where}.members[${j}]: group: no group "${m.group}" in the seed`);
       if ('extension' in m && !extensions.has(`${q.cluster}/${m.extension}`)) errors.push(`${where}.members[${j}]: extension: no extension ${m.extension} on ${q.cluster}`);
     });
+  });
+  dupes('business hours', seed.inbound.hours.map((h) => h.name));
+  const queues = new Set(seed.queues.map((q) => `${q.cluster}/${q.name}`));
+  const hours = new Set(seed.inbound.hours.map((h) => h.name));
+  const trunks = new Set(seed.trunks.map((t) => `${t.cluster}/${t.name}`));
+  const destination = (where: string, cluster: string, d: InboundDestinationSeed) => {
+    if (d.type === 'queue' && !queues.has(`${cluster}/${d.queue}`)) errors.push(`${where}: queue: no queue "${d.queue}" on ${cluster} in the seed`);
+    if (d.type === 'hours' && !hours.has(d.hours ?? '')) errors.push(`${where}: hours: no business hours "${d.hours}" in the seed`);
+  };
+  seed.inbound.hours.forEach((h, i) => {
+    const where = `inbound.hours[${i}] (${h.name})`;
+    if (!clusters.has(h.cluster)) errors.push(`${where}: cluster: no cluster "${h.cluster}" in the seed`);
+    for (const [k, d] of Object.entries(h.destinations)) destination(`${where}.destinations.${k}`, h.cluster, d);
+  });
+  seed.inbound.routes.forEach((r, i) => {
+    const where = `inbound.routes[${i}] (${r.cluster} ${r.did ?? 'catch-all'})`;
+    if (!clusters.has(r.cluster)) errors.push(`${where}: cluster: no cluster "${r.cluster}" in the seed`);
+    if (r.trunk !== undefined && !trunks.has(`${r.cluster}/${r.trunk}`)) errors.push(`${where}: trunk: no trunk "${r.trunk}" on ${r.cluster} in the seed`);
+    destination(`${where}.destination`, r.cluster, r.destination);
   });
   seed.trunks.forEach((t, i) => {
     const where = `trunks[${i}] (${t.cluster} ${t.name})`;

@@ -13,11 +13,12 @@
  *   (core/ui/resource-page.js `ResourceDef`: `path`, `route`, `schema`, `columns`, …); a plugin
  *   page that is only a resource extends it and sets `def`. The shell hands a plugin page the
  *   rest of its route as `sub` (`#/speed-dials/5/edit` → `5/edit`).
- * - The API helpers of core/ui/api.js.
+ * - The API helpers of core/ui/api.js; `clusterName(row)`: the name of `row.clusterId` on a
+ *   page that extends AcmResourcePage (which loads the names), else the id.
  */
 export { api, ApiError, can, confirmDialog, deviceState, duration, formatDate, humanize, live, notifyChanged, onPluginEvent, toast } from './api.js';
 export { AcmTable } from './table.js';
-export { AcmResourcePage } from './resource-page.js';
+export { AcmResourcePage, clusterName } from './resource-page.js';
 export { AcmObjectForm, clearRefCache, inputSchemas, label } from './form.js';
 
 /** @typedef {import('./table.js').Column} Column */

@@ -1,4 +1,4 @@
-import { busSubject, coreServices, definePlugin, NotFoundError, objectNames, type RouteContext } from '../../sdk/index.ts';
+import { busSubject, coreServices, definePlugin, NotFoundError, objectNames, type AmiEvent, type RouteContext } from '../../sdk/index.ts';
 import { statusTiles } from '../status/api/index.ts';
 import { manifest } from './manifest.ts';
 import { queuesService, type AgentView, type QueuesService } from './api/index.ts';
@@ -75,21 +75,25 @@ export default definePlugin({
     // A queue acm does not render (the site's own) counts with app_queue's default service level.
     const stats = new QueueStats((clusterId, queue) => levels.get(nameKey(clusterId, queue)) ?? 0);
     ctx.events.toBrowsers({ event: 'queue', permission: 'queues.queue:read' });
+    /** A queue's summary row to the bus (browsers, wallboards): after its callers or its agents changed. */
+    const publishQueue = (e: AmiEvent, queue: string) => {
+      const [row] = stats.summary(board.list(e.clusterId), e.clusterId).filter((q) => q.queue === queue);
+      if (row) ctx.bus.publish(busSubject(e, ctx.id, 'queue'), row);
+    };
     for (const event of CALLER_EVENTS) {
-      ctx.ami.on(event, (e) => {
-        if (!stats.handle(e)) return;
-        const [row] = stats.summary(board.list(e.clusterId), e.clusterId).filter((q) => q.queue === e.fields.Queue);
-        if (row) ctx.bus.publish(busSubject(e, ctx.id, 'queue'), row);
-      });
+      ctx.ami.on(event, (e) => { if (stats.handle(e)) publishQueue(e, e.fields.Queue!); });
     }
     ctx.events.toBrowsers({ event: 'agent', permission: 'queues.agent:read' });
     const cti = new CtiPublisher(ctx.get(coreServices.outbox), () => hooks, ctx.logger);
     for (const event of AGENT_EVENTS) {
       ctx.ami.on(event, (e) => {
-        for (const a of board.handle(e)) {
+        const changed = board.handle(e);
+        for (const a of changed) {
           ctx.bus.publish(busSubject(e, ctx.id, 'agent'), a);
           cti.agent(e, a);
         }
+        // Available/paused/busy counts move with the members.
+        for (const q of new Set(changed.map((a) => a.queue))) publishQueue(e, q);
       });
     }
     ctx.ami.on('AgentCalled', (e) => cti.offered(e, board.list(e.clusterId).find((a) => a.queue === e.fields.Queue && a.interface === e.fields.Interface)));
@@ -121,7 +125,11 @@ export default definePlugin({
     ctx.http.route('POST', '/agents/unpause', 'queues.agent:write', (c) => actions.pause(c.user, c.body, false));
     ctx.http.route('POST', '/agents/resync', 'queues.agent:read', async () => { await resync(); return { ok: true }; });
 
-    ctx.cli.commands((group, cli) => registerCli(group, cli.operator, { actions, board, print: (l) => console.log(l) }));
+    ctx.cli.commands((group, cli) => registerCli(group, cli.operator, {
+      actions, board, resync, print: (l) => console.log(l),
+      summary: (clusterId) => stats.summary(board.list(clusterId), clusterId),
+      clusters: async () => (await model.clusters()).map((c) => ({ id: c.id, name: c.name })),
+    }));
 
     // --- home page -------------------------------------------------------------------------
     ctx.extend(statusTiles, 'queues', {

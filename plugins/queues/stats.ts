@@ -1,4 +1,4 @@
-import type { AmiEvent } from '../../sdk/index.ts';
+import { MARKER_PREFIX, type AmiEvent } from '../../sdk/index.ts';
 import type { AgentView, QueueSummaryView } from './api/index.ts';
 
 interface QueueLive {
@@ -54,6 +54,8 @@ export class QueueStats {
   resync(clusterId: number, items: readonly Record<string, string>[]): void {
     const entries = new Map<string, Map<string, number>>();
     for (const it of items) {
+      // acm's revision marker is a queue of queues.conf, not one a supervisor follows.
+      if (it.Queue?.startsWith(MARKER_PREFIX)) continue;
       if (it.Event === 'QueueParams' && it.Queue) this.of(clusterId, it.Queue).serviceLevelPerf = Number(it.ServicelevelPerf ?? 0);
       if (it.Event === 'QueueEntry' && it.Queue && it.Uniqueid) {
         const m = entries.get(it.Queue) ?? new Map<string, number>();

@@ -228,12 +228,14 @@ describe('queues.conf on reload and at boot', () => {
 });
 
 describe('the call generator on the config-driven queues', () => {
-  it('queue calls join the first queue app_queue lists and ring an available member (QueueMemberStatus 6), agents become dynamic members', async () => {
+  it('calls from a trunk to a DID the dialplan sends to a queue ring an available member (QueueMemberStatus 6), agents become dynamic members', async () => {
     sim.writeConfig('queues.conf', '[general]\n\n[acmq]\nmember => PJSIP/6101\n');
-    sim.state.reloadModule('app_queue.so');
+    sim.writeConfig('pjsip.conf', `${fixture('conf-pjsip.conf')}\n[carrier]\ntype = endpoint\ncontext = from-carrier\n`);
+    sim.writeConfig('extensions.conf', `${fixture('conf-extensions.conf')}\n[from-carrier]\nexten => 5551000,1,Queue(acmq)\n`);
+    for (const m of ['app_queue.so', 'res_pjsip.so', 'pbx_config.so']) expect(sim.state.reloadModule(m).ok).toBe(true);
     const events: Array<{ name: string; fields: Array<[string, string]> }> = [];
     sim.state.on('ami', (e: { name: string; fields: Array<[string, string]> }) => events.push(e));
-    const g = sim.startCallGenerator({ seed: 3, endpoints: ['6101', '6102'], stepMs: 60_000 });
+    const g = sim.startCallGenerator({ seed: 3, endpoints: ['6101', '6102'], trunks: ['carrier'], stepMs: 60_000 });
     for (let i = 0; i < 300; i++) g.step();
     g.stop();
     const get = (e: { fields: Array<[string, string]> }, k: string) => e.fields.find(([n]) => n === k)?.[1];

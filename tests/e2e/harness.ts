@@ -25,12 +25,15 @@ export interface UiHarness {
   stop(): Promise<void>;
 }
 
+/** `connectServers`: connect to the servers a test adds (the demo always does). */
+export interface UiOptions { demo?: boolean; plugins?: TestPlugin[]; connectServers?: boolean }
+
 /**
  * Starts acm with the demo enterprise (simulated Asterisk, live calls), an HTTP server with the
  * API and the web app composed as `acm serve` does (createHttpApp + uiMiddleware + WebSocket),
  * and one headless Chromium. `plugins`: only these (startTestKernel's), instead of the repository's.
  */
-export async function startUi(opts: { demo?: boolean; plugins?: TestPlugin[] } = {}): Promise<UiHarness> {
+export async function startUi(opts: UiOptions = {}): Promise<UiHarness> {
   // ssh2 occasionally generates an ed25519 host key it cannot parse back (a leading zero byte,
   // ~1 in 500 keys; the demo makes ten): the simulator then fails to start. Retry that alone.
   for (let attempt = 1; ; attempt++) {
@@ -42,10 +45,10 @@ export async function startUi(opts: { demo?: boolean; plugins?: TestPlugin[] } =
   }
 }
 
-async function startUiOnce(opts: { demo?: boolean; plugins?: TestPlugin[] }): Promise<UiHarness> {
+async function startUiOnce(opts: UiOptions): Promise<UiHarness> {
   let demo: RunningDemo | undefined;
   const k = await startTestKernel({
-    connectServers: !!opts.demo, ...(opts.plugins ? { plugins: opts.plugins } : {}),
+    connectServers: !!opts.demo || !!opts.connectServers, ...(opts.plugins ? { plugins: opts.plugins } : {}),
     connection: { keepAliveMs: 0, actionTimeoutMs: 3000, reconnect: { initialMs: 100, maxMs: 500 } },
     beforeConnect: opts.demo ? async (acm) => { demo = await startDemo(acm, ROOT_DIR, { stepMs: 400 }); } : undefined,
   });

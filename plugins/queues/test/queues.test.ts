@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
-import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { cliContext, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { waitUntil } from '../../../sdk/testing/wait.ts';
 import { webhookReceiver, type WebhookReceiver } from '../../../sdk/testing/notify.ts';
 import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
@@ -147,3 +148,38 @@ describe('agents', () => {
     expect(res.body.problems).toEqual([{ field: 'extensionId', message: `no extension ${ids.far} on the queue's cluster` }]);
   });
 });
+
+describe('acm queues summary', () => {
+  const run = async (...args: string[]) => {
+    const out: string[] = [];
+    const orig = console.log;
+    console.log = (line: string) => out.push(line);
+    try {
+      const group = new Command('queues').exitOverride();
+      for (const r of k.acm.kernel.cliRegistrars().filter((x) => x.id === 'queues')) r.register(group, cliContext());
+      await group.parseAsync(args, { from: 'user' });
+    } finally {
+      console.log = orig;
+    }
+    return out.join('\n');
+  };
+
+  it('prints each queue of a cluster, live from QueueStatus: calls waiting, service level, agents; --json the API\'s rows', async () => {
+    // A caller in the committed dialplan: 600 of the queues context is ussales.
+    const t = sim.call({ from: { endpoint: '6102' }, context: 'queues', exten: '600' });
+    try {
+      expect([t.ended, t.result.queue]).toEqual(['queue', 'ussales']);
+      const rows = JSON.parse(await run('summary', '--cluster', 'tpa1', '--json'));
+      expect(rows.map((q: any) => [q.queue, q.callers])).toEqual([['support', 0], ['ussales', 1]]);
+      expect(rows[1]).toMatchObject({ clusterId: ids.cluster, answered: 0, abandoned: 0, loggedIn: expect.any(Number), available: expect.any(Number) });
+      const text = (await run('summary')).split('\n');
+      expect(text[0]).toMatch(/^CLUSTER\s+QUEUE\s+WAITING\s+LONGEST\s+SL%\s+ANSWERED\s+ABANDONED\s+AVAILABLE\s+PAUSED\s+BUSY\s+LOGGED-IN$/);
+      expect(text.find((l) => / ussales /.test(l))).toMatch(/^tpa1\s+ussales\s+1\s+\d+s\s/);
+      expect(await run('summary', '--cluster', 'tpa2')).toBe('no queues seen');
+      await expect(run('summary', '--cluster', 'nowhere')).rejects.toThrow('no cluster "nowhere"');
+    } finally {
+      t.hangup();
+    }
+  });
+});
+

@@ -36,7 +36,8 @@ import { runCall, type SimCallOptions, type SimCallTrace } from './dialplan-runn
 
 export { PbxState } from './state.ts';
 export { CallGenerator } from './call-generator.ts';
-export type { CallGeneratorOptions } from './call-generator.ts';
+export type { CallGeneratorOptions, CallGeneratorClock } from './call-generator.ts';
+export { trunkDids } from './call-generator-inbound.ts';
 export type { SimCallOptions, SimCallTrace, SimCallStep, SimCallEnd, SimCallResult } from './dialplan-runner.ts';
 export type { SimAmiUser } from './ami-server.ts';
 export type { SimExecAnswer, SimExecHandler } from './sftp-server.ts';
@@ -324,9 +325,12 @@ export class SimulatedAsterisk {
     }
   }
 
-  /** Start a scripted call generator (stopped automatically by stop()). */
+  /**
+   * Start a scripted call generator (stopped automatically by stop()). Its inbound calls run
+   * through the loaded dialplan on this simulator's clock and timezone (`setClock`).
+   */
   startCallGenerator(o: CallGeneratorOptions): CallGenerator {
-    const g = new CallGenerator(this.state, o);
+    const g = new CallGenerator(this.state, o, { clock: () => this.clock(), zone: () => this.timezone });
     this.generators.add(g);
     g.start();
     return g;

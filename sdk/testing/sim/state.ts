@@ -331,7 +331,7 @@ export class PbxState extends PbxConfig {
   hangup(c: SimChannel, cause = 16, cdr?: { destination: string; destChannel?: string; disposition?: string }): void {
     if (!this.channels.delete(c.name)) return;
     this.processedCalls++;
-    const causeTxt: Record<number, string> = { 0: 'Unknown', 16: 'Normal Clearing', 17: 'User busy', 19: 'No answer', 21: 'Call Rejected' };
+    const causeTxt: Record<number, string> = { 0: 'Unknown', 16: 'Normal Clearing', 17: 'User busy', 19: 'No answer', 21: 'Call Rejected', 26: 'Answered elsewhere' };
     if (cdr) {
       const end = new Date();
       const start = new Date(c.createdAt);
