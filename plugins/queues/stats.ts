@@ -56,7 +56,8 @@ export class QueueStats {
     for (const it of items) {
       // acm's revision marker is a queue of queues.conf, not one a supervisor follows.
       if (it.Queue?.startsWith(MARKER_PREFIX)) continue;
-      if (it.Event === 'QueueParams' && it.Queue) this.of(clusterId, it.Queue).serviceLevelPerf = Number(it.ServicelevelPerf ?? 0);
+      // With no completed call app_queue answers ServicelevelPerf 0.0: no figure yet, not 0 %.
+      if (it.Event === 'QueueParams' && it.Queue) this.of(clusterId, it.Queue).serviceLevelPerf = Number(it.Completed ?? 0) > 0 ? Number(it.ServicelevelPerf ?? 0) : null;
       if (it.Event === 'QueueEntry' && it.Queue && it.Uniqueid) {
         const m = entries.get(it.Queue) ?? new Map<string, number>();
         m.set(it.Uniqueid, this.now() - Number(it.Wait ?? 0) * 1000);

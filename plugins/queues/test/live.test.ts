@@ -48,4 +48,13 @@ describe('the live queue figures on a real Asterisk\'s events', () => {
     for (const e of events.filter((x) => x.event === 'AgentConnect')) stats.handle(e); // HoldTime 2 > 1
     expect(stats.summary([], 7)[0]).toMatchObject({ answered: 1, serviceLevelPercent: 0 });
   });
+
+  it('has no service level before a completed call: app_queue\'s 0.0 with Completed 0 is not 0 %', () => {
+    const stats = new QueueStats(() => 60);
+    const params = (completed: string, perf: string) => ({ Event: 'QueueParams', Queue: 'support', Completed: completed, ServicelevelPerf: perf });
+    stats.resync(7, [params('0', '0.0')]);
+    expect(stats.summary([], 7)[0]).toMatchObject({ queue: 'support', serviceLevelPercent: null });
+    stats.resync(7, [params('4', '75.0')]);
+    expect(stats.summary([], 7)[0]).toMatchObject({ queue: 'support', serviceLevelPercent: 75 });
+  });
 });
