@@ -47,8 +47,8 @@ describe('the queues page, live', () => {
     const row = page.locator('acm-queues-page tr[data-queue$="|ussales"]');
     const cell = (col: string) => row.locator(`[data-col="${col}"]`).innerText();
     await poll(() => cell('logged-in')).toBe('1');
-    // No call yet: app_queue's own figure (QueueParams ServicelevelPerf) until acm counts answers.
-    expect([await cell('available'), await cell('callers'), await cell('service-level')]).toEqual(['1', '0', '0 %']);
+    // No call yet: app_queue has completed none (its ServicelevelPerf 0.0 is no figure), so no service level.
+    expect([await cell('available'), await cell('callers'), await cell('service-level')]).toEqual(['1', '0', '—']);
     expect(await row.locator('td').first().innerText()).toBe('live1');
 
     sim!.emit('QueueCallerJoin', { ...caller, Queue: 'ussales', Position: '1', Count: '1' }, 'agent');
