@@ -76,11 +76,13 @@ export interface PacingConfig {
   guard: 'quantile' | 'strict';
   /** σ above the expected window abandons that the quantile guard must survive. */
   z: number;
+  /** Abandons of headroom below which the plan rate shrinks in proportion. */
+  cushion: number;
 }
 
 export const defaultPacing: PacingConfig = {
-  mode: 'predictive', targetRate: 0.03, aim: 0.8, maxConcurrent: Number.POSITIVE_INFINITY, patience: 2,
-  prior: { rate: 0.2, weight: 20 }, guard: 'quantile', z: 3,
+  mode: 'predictive', targetRate: 0.03, aim: 0.9, maxConcurrent: Number.POSITIVE_INFINITY, patience: 2,
+  prior: { rate: 0.2, weight: 20 }, guard: 'quantile', z: 4, cushion: 5,
 };
 
 export interface PacingDecision {
@@ -192,7 +194,10 @@ export function decide(s: PacingState, config: Partial<PacingConfig> = {}): Paci
   // Spread what is left of the day's budget over the live answers still to come.
   const liveToCome = s.leadsLeft !== undefined ? s.leadsLeft * p + w.demandMean : Math.max(s.liveAnswered, 100);
   const budget = cfg.aim * t * (s.liveAnswered + liveToCome) - s.abandoned;
-  const planRate = Math.min(t, Math.max(0, budget / Math.max(liveToCome, 1)));
+  // Headroom: abandons affordable right now. Below `cushion` of them the plan shrinks towards
+  // progressive, so one unlucky window early in the day cannot push the running rate over the cap.
+  const headroom = t * s.liveAnswered - s.abandoned;
+  const planRate = Math.min(t, Math.max(0, budget / Math.max(liveToCome, 1))) * Math.min(1, Math.max(0, headroom / cfg.cushion));
   const ok = (n: number): boolean => {
     const r = risk(w, n, cfg.z);
     if (r.expected > planRate * r.live + 1e-12) return false;

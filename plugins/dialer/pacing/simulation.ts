@@ -1,4 +1,4 @@
-import { decide, type AgentView, type PacingConfig } from './controller.ts';
+import { decide, defaultPacing, type AgentView, type PacingConfig } from './controller.ts';
 import { EventHeap } from './heap.ts';
 import { lognormal, mulberry32, subSeed } from './random.ts';
 import { PacingStats } from './stats.ts';
@@ -69,6 +69,10 @@ export interface SimResult {
   maxConcurrent: number;
   /** The largest day abandon rate seen after 100 live answers (the cap must hold all day, not just at the end). */
   worstRunningRate: number;
+  /** Live answers so far when it was seen. */
+  worstRunningAt: number;
+  /** Whether abandoned ever exceeded targetRate × live-answered, at any moment of the day. */
+  crossedCap: boolean;
   ticks: number;
   /** Ticks on which a predictive controller fell back to progressive because the budget was spent. */
   budgetSpentTicks: number;
@@ -96,7 +100,8 @@ export function drawLead(pop: Population, seed: number, i: number): Lead {
 
 export function simulateCampaign(o: SimOptions): SimResult {
   const pop: Population = { ...defaultPopulation, ...o.population };
-  const patience = o.pacing?.patience ?? 2;
+  const patience = o.pacing?.patience ?? defaultPacing.patience;
+  const cap = o.pacing?.targetRate ?? defaultPacing.targetRate;
   const maxSeconds = o.maxSeconds ?? 24 * 3600;
   const wrapRnd = mulberry32(subSeed(o.seed, -1));
   const stats = new PacingStats();
@@ -108,7 +113,7 @@ export function simulateCampaign(o: SimOptions): SimResult {
   const r: SimResult = {
     dialled: 0, outcomes: { live: 0, machine: 0, busy: 0, 'no-answer': 0 }, liveAnswered: 0, connected: 0, abandoned: 0,
     abandonRate: 0, talkSeconds: 0, loggedInSeconds: 0, utilisation: 0, duration: 0, finished: false, maxConcurrent: 0,
-    worstRunningRate: 0, ticks: 0, budgetSpentTicks: 0,
+    worstRunningRate: 0, worstRunningAt: 0, crossedCap: false, ticks: 0, budgetSpentTicks: 0,
   };
   let next = 0;
   let talking = 0;
@@ -125,7 +130,9 @@ export function simulateCampaign(o: SimOptions): SimResult {
     heap.push(now + call.lead.talk, { k: 'talkEnd', agent: agentId });
   };
   const noteRate = () => {
-    if (stats.liveAnswered >= 100) r.worstRunningRate = Math.max(r.worstRunningRate, stats.abandoned / stats.liveAnswered);
+    const rate = stats.abandoned / stats.liveAnswered;
+    if (stats.abandoned > cap * stats.liveAnswered + 1e-9) r.crossedCap = true;
+    if (stats.liveAnswered >= 100 && rate > r.worstRunningRate) { r.worstRunningRate = rate; r.worstRunningAt = stats.liveAnswered; }
   };
 
   heap.push(0, { k: 'tick' });
