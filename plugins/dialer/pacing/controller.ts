@@ -13,7 +13,8 @@ import { expectedPositive, LogNormal, tableSurvival, type Dist, type Empirical }
  * Each tick asks: if we place n more calls, how many abandons do we expect? Over the next
  * h = mean time-to-live-answer + patience seconds,
  *   demand D = waiting callers + Σ ringing calls' chance of being a live answer (a call that has
- *              already rung r s is less likely to be live: live people answer early) + n·p,
+ *              already rung r s is less likely to be live: live people answer early; the ring
+ *              times are empirical tables, as outcomes are a mixture no curve fits) + n·p,
  *   supply S = free agents + Σ busy agents' chance of being free within h, from the fitted
  *              talk / wrap-up distributions and how long each agent has been in that state.
  * D and S are sums of Bernoullis (plus the uncertainty of p itself, shared by every call, which
@@ -26,7 +27,9 @@ import { expectedPositive, LogNormal, tableSurvival, type Dist, type Empirical }
  *    of the day's budget (target × expected live answers for the day, less abandons so far) evenly
  *    over the live answers still expected, aiming a little under the target (`aim`): the measured
  *    abandons feed back, so a model that under-estimates risk is throttled as its abandons pile up,
- *    and the over-dial shrinks to nothing as the budget is used up.
+ *    and the over-dial shrinks to nothing as the budget is used up. It also shrinks in proportion
+ *    when fewer than `cushion` abandons are affordable right now (early in the day, or after a bad
+ *    spell), so small-number noise does not carry the running rate over the cap.
  * 2. Cap guard: even if this window goes badly — abandons at a high quantile (`z` σ), or with
  *    `guard: 'strict'` every ringing call answering and no agent freeing — the day's rate must stay
  *    within the cap. 'strict' makes the cap a theorem (the worst case of what is in flight never
