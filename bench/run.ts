@@ -3,6 +3,7 @@ import { runBenches } from './harness.ts';
 import { amiIngest } from './ami-ingest.bench.ts';
 import { wsFanout } from './ws-fanout.bench.ts';
 import { commitPipeline } from './commit.bench.ts';
+import { dialerPacing } from './dialer-pacing.bench.ts';
 
-await runBenches([amiIngest, wsFanout, commitPipeline], process.argv.slice(2));
+await runBenches([amiIngest, wsFanout, commitPipeline, dialerPacing], process.argv.slice(2));
 process.exit(0);
