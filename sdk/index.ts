@@ -11,6 +11,7 @@ export type { Manifest, ManifestInput, UiPage } from './manifest.ts';
 export { createServiceRef, createExtensionPoint } from './refs.ts';
 export type { ServiceRef, ExtensionPoint } from './refs.ts';
 export { coreServices } from './core-services.ts';
+export { mulberry32 } from './random.ts';
 export type {
   LicenseInfo, LicenseService, AuditService, AuditRecord, AuditEntry, KernelInfo, AmiEvent, AmiService, SshService, SshSession, SshFileInfo, ModelService,
   NotifierService, NotifyChannel, NotifySeverity, NotifyMessage, NotifyResult, NotifyTransports, SmtpSettings, SnmpSettings,

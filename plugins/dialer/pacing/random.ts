@@ -1,20 +1,5 @@
-/**
- * Seeded randomness for the simulated campaign.
- *
- * mulberry32 duplicates sdk/testing/sim/call-generator.ts: that one is the test kit's, which plugin
- * code may not import (tests/boundary.test.ts), and the SDK does not export it. Ten lines are
- * cheaper than a new SDK export the dialer's production code would not otherwise need.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded draws for the simulated campaign (the PRNG is the SDK's mulberry32). */
+export { mulberry32 } from '../../../sdk/index.ts';
 
 /** A well-mixed 32-bit seed for item `i` of stream `seed`, so each lead has its own stream. */
 export function subSeed(seed: number, i: number): number {

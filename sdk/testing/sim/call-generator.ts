@@ -14,6 +14,7 @@
  * dialplan); agent state changes (AgentLogin/AgentLogoff, QueueMemberAdded/Removed/Pause).
  * `start()` steps on an interval; `stop()` clears it. `maxSteps` bounds it.
  */
+import { mulberry32 } from '../../random.ts';
 import type { PbxState, SimChannel, SimQueue, SimQueueMember } from './state.ts';
 import { runCall, type SimCallEnd } from './dialplan-runner.ts';
 import { channelsFor, confbridgeJoin, confbridgeLeave, deviceOf, leaveMessage, mailboxName, trunkDids } from './call-generator-inbound.ts';
@@ -71,16 +72,6 @@ interface Call {
   outbound?: boolean;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class CallGenerator {
   private readonly rnd: () => number;
