@@ -83,7 +83,7 @@ function toJson(p: EntityProperty, v: unknown, platform: Platform): unknown {
   }
   if (typeof v === 'bigint') return v.toString();
   // Blob columns (a plugin's audio): base64 text, read back by fromJson.
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (v instanceof Uint8Array || v instanceof ArrayBuffer) return Buffer.from(v as Uint8Array).toString('base64');
   return v;
 }
 

@@ -31,7 +31,7 @@ export const RecordingSchema = new EntitySchema<Recording>({
 
 /**
  * The converted audio of a recording (8 kHz mono 16-bit PCM WAV), apart from its row so lists,
- * views and copies never carry the bytes. `longblob`: MariaDB's `blob` stops at 64 KiB.
+ * views and copies never carry the bytes.
  */
 export interface RecordingAudio { id: number; recordingId: number; tenantId: number; data: Buffer; createdAt: Date }
 
@@ -42,7 +42,7 @@ export const RecordingAudioSchema = new EntitySchema<RecordingAudio>({
     ...columns.id,
     recordingId: { type: 'integer', unique: true },
     tenantId: { type: 'integer', index: true },
-    data: { type: 'blob', columnType: 'longblob' },
+    data: { ...columns.blob },
     createdAt: { type: 'datetime', onCreate: () => new Date() },
   },
 });
