@@ -55,7 +55,7 @@ const sims: SimulatedAsterisk[] = [];
 let mp3: Buffer;
 
 const upload = (id: number, body: Buffer, type = 'audio/wav', client: TestClient = k.admin) =>
-  client.fetch(`${P}/recordings/${id}/audio`, { method: 'POST', headers: { 'content-type': type }, body });
+  client.fetch(`${P}/recordings/${id}/audio`, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) });
 const uploadJson = async (id: number, body: Buffer, type?: string, client?: TestClient) => {
   const res = await upload(id, body, type, client);
   return { status: res.status, body: await res.json() as any };
