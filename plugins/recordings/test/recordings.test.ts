@@ -3,10 +3,10 @@
  * have (a WAV of another rate and channel count, an MP3) and converted by sox to the 8 kHz mono
  * 16-bit WAV Asterisk plays; what sox cannot read, what is too large or too long refused with
  * nothing stored; the commit pushing the file byte for byte to both servers of the cluster; the
- * service other plugins use; a delete; another tenant's user; the CLI; a backup of the audio.
+ * service other plugins use; a delete; another tenant's user; the CLI (the backup: tests/recordings-backup.test.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,15 +14,12 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliContext, startTestKernel, type TestClient, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
-import { createBackup } from '../../../core/backup/archive.ts';
-import { restoreBackup } from '../../../core/backup/restore.ts';
 import { recordingsService, type RecordingsService } from '../api/index.ts';
 import { wavInfo } from '../convert.ts';
 
 const P = '/api/plugins/recordings';
 const SOUNDS = '/var/lib/asterisk/sounds';
 const MAX_UPLOAD = 400_000;
-const SECRET_KEY = randomBytes(32).toString('base64');
 const work = mkdtempSync(join(tmpdir(), 'acm-recordings-test-'));
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -81,7 +78,7 @@ beforeAll(async () => {
   mp3 = readFileSync(mp3File);
   k = await startTestKernel({
     plugins: [{ id: 'recordings', settings: { maxUploadBytes: MAX_UPLOAD, maxSeconds: 3 } }],
-    connectServers: true, secretKeys: SECRET_KEY, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } },
+    connectServers: true, connection: { keepAliveMs: 0, actionTimeoutMs: 5000, reconnect: { initialMs: 50, maxMs: 200 } },
   });
   const site = await k.admin.create('/api/sites', { name: 'lon' });
   cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
@@ -253,20 +250,4 @@ describe('recordings', () => {
     expect(r).toMatchObject({ id: welcome.id, durationMs: 400, size: 44 + 6400 });
     expect(sha((await audioOf(welcome.id)).data)).toBe(r.sha256);
   });
-
-  it('a backup carries the audio, and a restore gives back the same bytes', async () => {
-    const archive = (await createBackup(k.acm.orm)).data;
-    const before = (await audioOf(welcome.id)).data;
-    const fresh = await startTestKernel({ plugins: [{ id: 'recordings' }], secretKeys: SECRET_KEY });
-    try {
-      await restoreBackup(fresh.acm.orm, archive);
-      const client = fresh.client();
-      expect(await client.login('admin', (await import('../../../sdk/testing/kernel.ts')).TEST_ADMIN_PASSWORD)).toBe(200);
-      const res = await client.fetch(`${P}/recordings/${welcome.id}/audio`);
-      expect(res.status).toBe(200);
-      expect(Buffer.from(await res.arrayBuffer()).equals(before)).toBe(true);
-    } finally {
-      await fresh.stop();
-    }
-  }, 60_000);
 });
