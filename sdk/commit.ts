@@ -116,10 +116,16 @@ export interface DeployFile {
   serverId: number;
   /** Absolute path on the server, normalised (no `..`, no `//`), one file per path and server. */
   path: string;
-  content: string;
+  /**
+   * Text (UTF-8, no NUL), or bytes for a binary file (an audio prompt): stored once per content,
+   * pushed and hashed byte for byte, and shown in diffs and revision views as
+   * `binary file, <n> bytes, sha256 <hex>`, never as its bytes.
+   */
+  content: string | Uint8Array;
   /**
    * Values inside `content` never shown: diffs and revision views print `********` instead, and
-   * the revision keeps the whole file sealed at rest. The server gets the complete file.
+   * the revision keeps the whole file sealed at rest. The server gets the complete file. Text
+   * files only: a binary file with secrets is refused (nothing in it could be masked).
    */
   secrets?: readonly string[];
 }

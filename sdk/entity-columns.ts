@@ -1,3 +1,5 @@
+import { BlobType } from '@mikro-orm/core';
+
 /**
  * Column definitions every declared resource's entity repeats: its id, the placement the kit
  * writes (tenant, site, cluster) and the timestamps. Spread them into an EntitySchema's
@@ -19,4 +21,10 @@ export const columns = {
   },
   /** A JSON value stored as text: MariaDB's json type adds a CHECK the schema diff does not keep. */
   json: { type: 'json', columnType: 'mediumtext' },
+  /**
+   * Bytes, read back as a Buffer on every driver (the type class converts libsql's ArrayBuffer;
+   * the string `'blob'` would not). `longblob`: MariaDB's `blob` stops at 64 KiB; SQLite gives it
+   * BLOB affinity. Keep values under MariaDB's max_allowed_packet (16 MB by default).
+   */
+  blob: { type: BlobType, columnType: 'longblob' },
 } as const;

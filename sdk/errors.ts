@@ -61,6 +61,20 @@ export class ForbiddenError extends AcmError {
   override readonly title = 'Forbidden';
 }
 
+/** A request body over the route's limit (an upload, a CSV). */
+export class PayloadTooLargeError extends AcmError {
+  override readonly status = 413;
+  override readonly type = 'urn:acm:payload-too-large';
+  override readonly title = 'Payload too large';
+}
+
+/** A request body of a content type the route does not take. */
+export class UnsupportedMediaTypeError extends AcmError {
+  override readonly status = 415;
+  override readonly type = 'urn:acm:unsupported-media-type';
+  override readonly title = 'Unsupported media type';
+}
+
 export class TooManyRequestsError extends AcmError {
   override readonly status = 429;
   override readonly type = 'urn:acm:too-many-requests';

@@ -11,7 +11,8 @@ import { AnnouncementInput } from '../plugins/inbound/announcements.ts';
 import { MailboxInput } from '../plugins/inbound/mailboxes.ts';
 import { BlacklistInput } from '../plugins/security/blacklist.ts';
 import { TargetInput } from '../plugins/security/targets.ts';
-import { checked, conferenceGens, coreGens, haGens, inboundGens, queuesGens, securityGens, type Gens } from './helpers/partial-update-fields.ts';
+import { RecordingInput } from '../plugins/recordings/resources.ts';
+import { checked, conferenceGens, coreGens, haGens, inboundGens, queuesGens, recordingsGens, securityGens, type Gens } from './helpers/partial-update-fields.ts';
 
 /**
  * A PUT changes exactly the fields it names: for every resource with an update route (core and
@@ -98,7 +99,7 @@ const arbsOf = (s: Subject) => Object.fromEntries(Object.keys(s.shape).map((f) =
 const someOf = (arbs: Record<string, fc.Arbitrary<unknown>>) => fc.record(arbs, { requiredKeys: [] }).filter((o) => Object.keys(o).length > 0);
 
 beforeAll(async () => {
-  k = await startTestKernel({ plugins: ['status', 'conference', { id: 'ha', settings: { pollSeconds: 0 } }, 'queues', 'security', 'inbound'] });
+  k = await startTestKernel({ plugins: ['status', 'conference', { id: 'ha', settings: { pollSeconds: 0 } }, 'queues', 'security', 'inbound', 'recordings'] });
   const t1 = (await k.admin.json('GET', '/api/tenants?sort=id')).body.items[0].id as number;
   const t2 = (await post('/api/tenants', { name: 'ten-other' })).id as number;
   const siteA = await post('/api/sites', { name: 'site-a' });
@@ -248,6 +249,21 @@ beforeAll(async () => {
     const row = await post(`${I}/${name}`, inboundBases[name]);
     subjects.push({ label: `inbound ${name}`, url: `${I}/${name}/${row.id}`, entity, id: row.id, shape: input.shape, base: inboundBases[name], gens: ib[name]!, secrets: name === 'mailboxes' ? ['pin'] : [] });
   }
+
+  const R = '/api/plugins/recordings';
+  const recordingBase = { tenantId: t1, name: 'rec-subject', description: 'Main menu greeting', language: 'en' };
+  const recording = await post(`${R}/recordings`, recordingBase);
+  // With audio, so the facts an upload sets (durationMs, size, sha256, uploadedAt) must survive every PUT.
+  const wav = Buffer.alloc(44 + 1600);
+  wav.write('RIFF', 0, 'latin1'); wav.writeUInt32LE(36 + 1600, 4); wav.write('WAVEfmt ', 8, 'latin1'); wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20); wav.writeUInt16LE(1, 22); wav.writeUInt32LE(8000, 24); wav.writeUInt32LE(16000, 28); wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34); wav.write('data', 36, 'latin1'); wav.writeUInt32LE(1600, 40);
+  const up = await k.admin.fetch(`${R}/recordings/${recording.id}/audio`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(wav) });
+  expect(up.status, await up.clone().text()).toBe(200);
+  subjects.push({
+    label: 'recordings', url: `${R}/recordings/${recording.id}`, entity: 'RecordingsRecording', id: recording.id, shape: RecordingInput.shape,
+    base: recordingBase, gens: recordingsGens([t1, t2]), secrets: [],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -258,6 +274,7 @@ afterAll(async () => {
 const LABELS = [
   ...resources.map((r) => r.name), 'conference rooms', 'HA groups', ...Object.keys(HA_CHILDREN).map((c) => `HA ${c}`), 'queues', 'queue members', 'queue CTI hooks',
   'security blacklist', 'security targets', 'inbound hours', 'inbound ivrs', 'inbound routes', 'inbound announcements', 'inbound mailboxes',
+  'recordings',
 ];
 const subject = (label: string) => subjects.find((s) => s.label === label)!;
 

@@ -6,9 +6,10 @@
  *                        per table: entity, table name, row count, file
  *   db/<table>.json      every row of every table the ORM knows (core and plugin entities), as
  *                        JSON keyed by property name; dates as ISO-8601 text
- *   blobs/<sha256>       the content of every rendered config file (ConfigBlob); the revisions
- *                        (db/revisions.json) name their files by these hashes, so each distinct
- *                        file is stored once. db/config_blobs.json keeps sha256 and size only.
+ *   blobs/<sha256>       the content of every rendered config file (ConfigBlob), the bytes of a
+ *                        binary one; the revisions (db/revisions.json) name their files by these
+ *                        hashes, so each distinct file is stored once. db/config_blobs.json keeps
+ *                        sha256, size and encoding only. Blob columns are base64 in db/<table>.json.
  * A restore goes through the ORM of the target (so types map to that database), refuses an
  * instance that holds anything but what a first start creates, checks every blob against its
  * hash, and writes everything in one transaction.
@@ -81,14 +82,19 @@ function toJson(p: EntityProperty, v: unknown, platform: Platform): unknown {
     return pk ?? null;
   }
   if (typeof v === 'bigint') return v.toString();
+  // Blob columns (a plugin's audio): base64 text, read back by fromJson.
+  if (v instanceof Uint8Array || v instanceof ArrayBuffer) return Buffer.from(v as Uint8Array).toString('base64');
   return v;
 }
+
+const isBlobProp = (p: EntityProperty) => p.runtimeType === 'Buffer' || /^(blob|longblob|mediumblob|uint8array)$/i.test(String(p.type)) || /blob/i.test(String(p.columnTypes?.[0] ?? ''));
 
 export function fromJson(p: EntityProperty, v: unknown, platform: Platform): unknown {
   if (v === null || v === undefined) return v;
   // Opened here and sealed again by the target's own current key when written.
   if (isSecretProp(p)) return p.customType!.convertToJSValue(String(v), platform);
   if (isDateProp(p) && typeof v === 'string') return new Date(v);
+  if (isBlobProp(p) && typeof v === 'string') return Buffer.from(v, 'base64');
   return v;
 }
 
@@ -127,7 +133,9 @@ export async function createBackup(orm: MikroORM): Promise<BackupArchive> {
     }
     if (meta.tableName === BLOB_TABLE) {
       for (const r of rows) {
-        entries.push({ name: `blobs/${r.sha256 as string}`, data: Buffer.from(String(r.content ?? ''), 'utf8'), mtime: now });
+        // A binary file's blob holds base64: the archive gets the bytes its hash names.
+        const data = r.encoding === 'base64' ? Buffer.from(String(r.content ?? ''), 'base64') : Buffer.from(String(r.content ?? ''), 'utf8');
+        entries.push({ name: `blobs/${r.sha256 as string}`, data, mtime: now });
         blobs++;
       }
       rows = rows.map(({ content: _c, ...r }) => r);

@@ -51,12 +51,12 @@ export async function restoreBackup(orm: MikroORM, archive: Buffer): Promise<Res
   const metas = new Map(backupEntities(orm).map((m) => [m.tableName, m]));
   const skipped = manifest.tables.filter((t) => !metas.has(t.table)).map((t) => `${t.table} (${t.rows} rows: no such table here; is plugin data missing?)`);
   // Every blob is checked against its hash before anything is written.
-  const blobContent = new Map<string, string>();
+  const blobContent = new Map<string, Buffer>();
   for (const [name, data] of files) {
     if (!name.startsWith('blobs/')) continue;
     const sha = name.slice('blobs/'.length);
     if (createHash('sha256').update(data).digest('hex') !== sha) throw new ValidationError([{ field: name, message: 'content does not match its SHA-256: the archive is damaged' }]);
-    blobContent.set(sha, data.toString('utf8'));
+    blobContent.set(sha, data);
   }
   let rowsWritten = 0;
   await orm.em.fork().transactional(async (em: EntityManager) => {
@@ -76,7 +76,7 @@ export async function restoreBackup(orm: MikroORM, archive: Buffer): Promise<Res
           if (meta.tableName === BLOB_TABLE) {
             const content = blobContent.get(String(r.sha256));
             if (content === undefined) throw new ValidationError([{ field: `blobs/${String(r.sha256)}`, message: 'missing from the archive' }]);
-            data.content = content;
+            data.content = r.encoding === 'base64' ? content.toString('base64') : content.toString('utf8');
           }
           em.create(meta.className, data);
         }

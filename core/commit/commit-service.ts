@@ -13,7 +13,7 @@ import {
 import { sshTo } from '../asterisk/host-key-pins.ts';
 import { loadSnapshot } from './load-snapshot.ts';
 import { asView, serverView, toPluginView } from './snapshot.ts';
-import { sha256, sortByReloadOrder, type RenderedFile } from './render/index.ts';
+import { sha256, sortByReloadOrder, textFiles, type RenderedFile, type TextFile } from './render/index.ts';
 import type { ConfigFileRegistry } from './files.ts';
 import { collectMailboxes } from './render/common.ts';
 import { validateCluster } from './validate.ts';
@@ -129,7 +129,7 @@ export class CommitService {
    * since (every write through acm records one; live-status updates change no config). An
    * unchanged re-commit then costs the plugins' files and a hash compare, not a full render.
    */
-  private cache = new Map<number, { changesUpTo: number; view: ClusterSnapshotView; core: Map<string, RenderedFile>; mailboxes: Map<string, string[]> }>();
+  private cache = new Map<number, { changesUpTo: number; view: ClusterSnapshotView; core: Map<string, TextFile>; mailboxes: Map<string, string[]> }>();
 
   /** Forgets cached renders (after writes that bypass acm's API, such as a restore). */
   invalidate(clusterId?: number): void {
@@ -146,7 +146,7 @@ export class CommitService {
     const fresh = force || !cached || cached.changesUpTo !== changesUpTo;
     let view: ClusterSnapshotView;
     let mailboxes: Map<string, string[]>;
-    let core = new Map<string, RenderedFile>();
+    let core = new Map<string, TextFile>();
     if (fresh) {
       const snapshot = await loadSnapshot(em, clusterId);
       // Frozen from here on: every renderer and validator reads it.
@@ -163,7 +163,7 @@ export class CommitService {
     } catch (err) {
       renderError = (err as Error).message;
     }
-    const config = files?.filter((f) => !f.deploy);
+    const config = files && textFiles(files).filter((f) => !f.deploy);
     // The validator names the object and field behind a render error, so it runs either way.
     const problems = validateCluster(view, config, mailboxes, { clusterName: cluster.name });
     if (!problems.length && (renderError || !files)) problems.push({ object: `cluster ${cluster.name}`, message: renderError ?? 'rendering failed' });
@@ -184,7 +184,7 @@ export class CommitService {
       this.cache.delete(clusterId);
       return { cluster, problems: named(problems) };
     }
-    this.cache.set(clusterId, { changesUpTo, view, core: new Map(files.filter((f) => this.files.renderedByCore(f.name)).map((f) => [f.name, f])), mailboxes });
+    this.cache.set(clusterId, { changesUpTo, view, core: new Map(textFiles(files).filter((f) => this.files.renderedByCore(f.name)).map((f) => [f.name, f])), mailboxes });
     const deployed = await this.deployedRevision(em, clusterId);
     const latest = await this.latestRevision(em, clusterId);
     // After a failed (or interrupted) commit nobody knows for sure what each server holds: a
@@ -334,7 +334,7 @@ export class CommitService {
           await client.reload(m).catch((err: Error) => { throw new Error(`${server.name}: reload ${m} failed: ${err.message}`); });
         }
         this.progress(p.cluster, 'verify', { revisionId, server: server.name });
-        const check = await verifyLoaded(amiProbe(server.name, client), modules, verifiers, p.files, previousFiles);
+        const check = await verifyLoaded(amiProbe(server.name, client), modules, verifiers, textFiles(p.files), textFiles(previousFiles));
         if (check.failures.length) throw new Error(check.failures.join('; '));
         restart.push(...check.restart);
         // The deploy targets' files (keepalived.conf…): written, their targets reloaded and verified.
@@ -375,7 +375,7 @@ export class CommitService {
       }
       if (!p.deployed) continue; // the first revision: nothing known to compare with
       if (!client?.connected) { notBack.push(`${server.name}: cannot check the rollback: not connected over AMI`); continue; }
-      const check = await verifyLoaded(amiProbe(server.name, client), modules, verifiers, previousFiles, p.files);
+      const check = await verifyLoaded(amiProbe(server.name, client), modules, verifiers, textFiles(previousFiles), textFiles(p.files));
       const failures = [...check.failures, ...targetFindings];
       if (failures.length) notBack.push(`${server.name} is NOT back on revision ${p.deployed.id}: ${failures.join('; ')}`);
       else back.push(server.name);

@@ -2,7 +2,7 @@ import type { ClusterSnapshotView, ConfigFileDeclaration, ConfigFileEntry, Confi
 import { PluginError } from '../../sdk/errors.ts';
 import { UnsafeConfigValueError } from '../../sdk/config-text.ts';
 import { toPluginView } from './snapshot.ts';
-import { CORE_FILES, RenderError, sha256, type RenderedFile } from './render/index.ts';
+import { CORE_FILES, RenderError, sha256, type TextFile } from './render/index.ts';
 import { withMarker } from './render/markers.ts';
 import { CORE_VERIFIERS } from './verify/index.ts';
 import { DeployTargetRegistry } from './targets.ts';
@@ -122,9 +122,9 @@ export class ConfigFileRegistry {
    * snapshot: those the core renders itself are taken from there instead of rendered again.
    * Throws (RenderError, UnsafeConfigValueError) rather than return anything unsafe.
    */
-  async render(snapshot: ClusterSnapshotView, reuse: ReadonlyMap<string, RenderedFile> = new Map()): Promise<RenderedFile[]> {
+  async render(snapshot: ClusterSnapshotView, reuse: ReadonlyMap<string, TextFile> = new Map()): Promise<TextFile[]> {
     const view = toPluginView(snapshot);
-    const out: RenderedFile[] = [];
+    const out: TextFile[] = [];
     for (const { owner, declaration: d, replaced } of this.sorted()) {
       const kept = !replaced && owner === CORE_OWNER ? reuse.get(d.name) : undefined;
       if (kept) { out.push(kept); continue; }

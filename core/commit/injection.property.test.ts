@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configTextProblem, UnsafeConfigValueError } from '../../sdk/config-text.ts';
 import type { Extension, Trunk } from '../model/entities.ts';
-import { renderCluster, type RenderedFile } from './render/index.ts';
+import { renderCluster, type TextFile } from './render/index.ts';
 import { RenderError, tenantPrefix } from './render/common.ts';
 import { hasMarker, splitMarker } from './render/markers.ts';
 import { validateCluster } from './validate.ts';
@@ -66,14 +66,14 @@ const KEYS: Record<string, (line: string) => boolean> = {
 };
 
 /** The file without its revision marker, which must be the last section and named after the rest. */
-function bodyOf(f: RenderedFile): string {
+function bodyOf(f: TextFile): string {
   if (!hasMarker(f.reload)) return f.content;
   const at = f.content.lastIndexOf('; revision marker:');
   expect(at, `${f.name}: no marker`).toBeGreaterThanOrEqual(0);
   return f.content.slice(0, at);
 }
 
-function headersOf(files: RenderedFile[]): string[] {
+function headersOf(files: TextFile[]): string[] {
   return files.flatMap((f) => bodyOf(f).split('\n').filter((l) => /^\s*\[/.test(l)).map((l) => `${f.name}:${l}`));
 }
 
@@ -93,7 +93,7 @@ function allowedSectionNames(s: ClusterSnapshot): Set<string> {
 }
 
 /** Every line is one acm writes; every section is named after an object of the snapshot; no directives. */
-function assertOnlyExpectedConfig(files: RenderedFile[], s: ClusterSnapshot): void {
+function assertOnlyExpectedConfig(files: TextFile[], s: ClusterSnapshot): void {
   const allowed = allowedSectionNames(s);
   for (const f of files) {
     const lineOk = KEYS[f.name]!;
@@ -131,7 +131,7 @@ function check(tenantId: number, target: 'extension' | 'trunk', index: number, f
     expect(problems.some((p) => p.object === object && (p.field === field || p.field === `${field}[0]`))).toBe(true);
     return;
   }
-  let files: RenderedFile[];
+  let files: TextFile[];
   try {
     files = renderCluster(s);
   } catch (err) {

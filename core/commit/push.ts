@@ -4,15 +4,15 @@ import type { ServerView } from '../../sdk/commit.ts';
 import type { RenderedFile } from './render/index.ts';
 import { byTarget, type DeployTargetRegistry } from './targets.ts';
 
-export interface FileWrite { name: string; content: string }
+export interface FileWrite { name: string; content: string | Buffer }
 
 /**
  * Writes acm's files to one server's config dir over SFTP (temp name, size and hash checked,
  * then renamed), remembering what each file held before so the server can be put back exactly.
  */
 export class ServerPush {
-  /** name → previous content, or null when the file did not exist. */
-  private backup = new Map<string, string | null>();
+  /** name → previous bytes (binary files are put back byte for byte), or null when the file did not exist. */
+  private backup = new Map<string, Buffer | null>();
 
   constructor(private ssh: SshTransport, private configDir: string) {}
 
@@ -31,7 +31,7 @@ export class ServerPush {
     for (const f of files) {
       const p = this.path(f.name);
       if (!this.backup.has(f.name)) {
-        this.backup.set(f.name, (await this.ssh.exists(p)) ? (await this.ssh.readFile(p)).toString('utf8') : null);
+        this.backup.set(f.name, (await this.ssh.exists(p)) ? await this.ssh.readFile(p) : null);
       }
       await this.ssh.writeFileAtomic(p, f.content);
     }

@@ -10,7 +10,8 @@ export async function revisionDiff(deps: { orm: MikroORM; commits: CommitService
   const em = deps.orm.em.fork();
   const a = new Map((against ? await deps.commits.filesOf(em, against) : []).map((f) => [f.name, f]));
   const b = new Map((await deps.commits.filesOf(em, rev)).map((f) => [f.name, f]));
-  const shown = (f: RenderedFile | undefined) => (f ? f.shown ?? f.content : '');
+  // A binary file shows as its size and hash (`shown`), never as its bytes.
+  const shown = (f: RenderedFile | undefined) => (!f ? '' : f.binary ? f.shown : f.shown ?? f.content);
   const from = (n: string) => `${against ? `r${against.id}` : 'empty'}/${n}`;
   return [...new Set([...a.keys(), ...b.keys()])].sort()
     .filter((n) => a.get(n)?.sha256 !== b.get(n)?.sha256)

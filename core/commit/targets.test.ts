@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DeployFile, DeployTargetDeclaration } from '../../sdk/commit.ts';
 import { PluginError } from '../../sdk/errors.ts';
@@ -60,10 +61,27 @@ describe('deploy targets', () => {
     expect(await refused([{ serverId: s1, path: '/etc/../shadow', content: '' }])).toBe('deploy target faxd.fax (path): "/etc/../shadow" must not contain . or ..');
     expect(await refused([{ serverId: 999, path: '/etc/x', content: '' }])).toBe(`deploy target faxd.fax (/etc/x) (serverId): 999 is not a server of cluster ${view.cluster.name}`);
     expect(await refused([{ serverId: s1, path: '/etc/x', content: 'a' }, { serverId: s1, path: '/etc/x', content: 'b' }])).toBe(`deploy target faxd.fax (/etc/x) (path): is rendered twice for server ${s1} (also by faxd.fax)`);
-    expect(await refused([{ serverId: s1, path: '/etc/x', content: 'a\0b' }])).toMatch(/\(content\): must be text without NUL characters$/);
+    expect(await refused([{ serverId: s1, path: '/etc/x', content: 'a\0b' }])).toMatch(/\(content\): must be text without NUL characters, or bytes \(a Uint8Array\)$/);
+    expect(await refused([{ serverId: s1, path: '/etc/x', content: 7 }])).toMatch(/\(content\): must be text without NUL characters/);
+    expect(await refused([{ serverId: s1, path: '/etc/x.wav', content: new Uint8Array([1, 2]), secrets: ['x'] }]))
+      .toBe('deploy target faxd.fax (/etc/x.wav) (secrets): not allowed on a binary file (only text files can have their secrets masked)');
     expect(await refused([{ serverId: s1, path: '/etc/x', content: 'a', secrets: [''] }])).toMatch(/\(secrets\): must be a list of non-empty strings$/);
     expect(await refused({})).toBe('deploy target faxd.fax: render returned no list of files');
     expect(await rendered(() => { throw new Error('no fax lines'); }).catch((e: Error) => e.message)).toBe('deploy target faxd.fax: rendering failed: no fax lines');
+  });
+
+  it('takes bytes as a binary file: hashed as bytes, copied, shown as size and hash only', async () => {
+    const bytes = new Uint8Array([0x52, 0x49, 0x46, 0x46, 0, 0xff, 0x0a, 0x00]);
+    const [f] = await rendered([{ serverId: s1, path: '/var/lib/asterisk/sounds/acm/x.wav', content: bytes }]);
+    const hex = createHash('sha256').update(bytes).digest('hex');
+    expect(f).toEqual({
+      name: `server/${s1}/var/lib/asterisk/sounds/acm/x.wav`, content: Buffer.from(bytes), binary: true, reload: 'faxd.fax', sha256: hex,
+      deploy: { target: 'faxd.fax', serverId: s1, path: '/var/lib/asterisk/sounds/acm/x.wav' }, shown: `binary file, 8 bytes, sha256 ${hex}\n`,
+    });
+    // The plugin changing its array afterwards changes nothing rendered.
+    bytes[0] = 0;
+    expect((f!.content as Buffer)[0]).toBe(0x52);
+    expect(sha256(Buffer.from('abc'))).toBe(sha256('abc'));
   });
 
   it('one path on one server belongs to one target, whichever plugin declares the other', async () => {

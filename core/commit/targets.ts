@@ -1,6 +1,6 @@
 import type { ClusterSnapshotView, DeployedFile, DeployTargetDeclaration, ServerView } from '../../sdk/commit.ts';
 import { PluginError } from '../../sdk/errors.ts';
-import { RenderError, sha256, type RenderedFile } from './render/index.ts';
+import { binaryShown, RenderError, sha256, type RenderedFile } from './render/index.ts';
 
 const TARGET_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 /** An absolute, normalised path of plain segments: never `.`/`..`, no empty segment, nothing to quote. */
@@ -79,17 +79,26 @@ export class DeployTargetRegistry {
         if (problem) throw new RenderError(object, 'path', `${JSON.stringify(path)} ${problem}`);
         const at = `${object} (${String(path)})`;
         if (typeof f.serverId !== 'number' || !servers.has(f.serverId)) throw new RenderError(at, 'serverId', `${String(f.serverId)} is not a server of cluster ${view.cluster.name}`);
-        if (typeof f.content !== 'string' || f.content.includes('\0')) throw new RenderError(at, 'content', 'must be text without NUL characters');
+        const binary = f.content instanceof Uint8Array;
+        if (!binary && (typeof f.content !== 'string' || f.content.includes('\0'))) throw new RenderError(at, 'content', 'must be text without NUL characters, or bytes (a Uint8Array)');
         const secrets = f.secrets ?? [];
         if (!Array.isArray(secrets) || !secrets.every((s) => typeof s === 'string' && s.length > 0)) throw new RenderError(at, 'secrets', 'must be a list of non-empty strings');
+        // Nothing in bytes can be masked, and a sealed binary would need a store of its own: refuse.
+        if (binary && secrets.length) throw new RenderError(at, 'secrets', 'not allowed on a binary file (only text files can have their secrets masked)');
         const name = deployName(f.serverId, path as string);
         const twin = out.get(name);
         if (twin) throw new RenderError(at, 'path', `is rendered twice for server ${f.serverId} (also by ${twin.reload})`);
-        const shown = secrets.length ? masked(f.content, secrets as string[]) : f.content;
-        out.set(name, {
-          name, content: f.content, reload: key, sha256: sha256(f.content), deploy: { target: key, serverId: f.serverId, path: path as string },
-          ...(shown !== f.content ? { shown } : {}),
-        });
+        const deploy = { target: key, serverId: f.serverId, path: path as string };
+        if (binary) {
+          // A copy: the plugin's array may change after render returned.
+          const bytes = Buffer.from(f.content as Uint8Array);
+          const sha = sha256(bytes);
+          out.set(name, { name, content: bytes, reload: key, sha256: sha, deploy, binary: true, shown: binaryShown(bytes.length, sha) });
+          continue;
+        }
+        const text = f.content as string;
+        const shown = secrets.length ? masked(text, secrets as string[]) : text;
+        out.set(name, { name, content: text, reload: key, sha256: sha256(text), deploy, ...(shown !== text ? { shown } : {}) });
       }
     }
     return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : 1));

@@ -9,7 +9,7 @@ import {
 } from './render/common.ts';
 import { DIALPLAN_PATTERN, FEATURE_CODES, orderedRights, outboundRoutes } from './render/dialplan.ts';
 import { parkingOf } from './render/features.ts';
-import { renderCluster, type RenderedFile } from './render/index.ts';
+import { renderCluster, type TextFile } from './render/index.ts';
 import { trunkTransport } from './render/pjsip.ts';
 
 export interface Problem {
@@ -37,7 +37,7 @@ export const ASTERISK_CONTEXTS = ['default', 'parkedcalls'];
  */
 export function validateCluster(
   snapshot: ClusterSnapshotView,
-  files?: readonly RenderedFile[],
+  files?: readonly TextFile[],
   otherClusterMailboxes: ReadonlyMap<string, readonly string[]> = new Map(),
   options: ValidateOptions = {},
 ): Problem[] {

@@ -5,22 +5,12 @@ import type { Acm } from '../app.ts';
 import { parseInput } from '../model/crud-service.ts';
 import { submitBatch, validateBatch } from '../batch/batch.ts';
 import { exportExtensions, importExtensions } from '../batch/csv.ts';
-import { AcmError, ValidationError } from '../../sdk/errors.ts';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../../sdk/errors.ts';
 import type { Principal } from '../../sdk/plugin.ts';
 
 /** Largest CSV body accepted (the JSON/text parser's limit is 20 MB too). */
 export const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
-class PayloadTooLargeError extends AcmError {
-  override readonly status = 413;
-  override readonly type = 'urn:acm:payload-too-large';
-  override readonly title = 'Payload too large';
-}
-class UnsupportedMediaTypeError extends AcmError {
-  override readonly status = 415;
-  override readonly type = 'urn:acm:unsupported-media-type';
-  override readonly title = 'Unsupported media type';
-}
 
 const ImportQuery = z.object({ dryRun: z.enum(['0', '1', 'true', 'false']).optional() });
 const ExportQuery = z.object({ clusterId: z.coerce.number().int().positive().optional() });

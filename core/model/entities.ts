@@ -245,11 +245,18 @@ export const PluginStateSchema = new EntitySchema<PluginState>({
 });
 
 /** A rendered file's content, stored once per distinct content (revisions share unchanged files). */
-export interface ConfigBlob { sha256: string; content: string; size: number }
+/**
+ * One stored file content by the SHA-256 of its bytes. `encoding` null: `content` is the text;
+ * `base64`: a binary file (a deploy target's audio prompt), `content` its bytes in base64.
+ */
+export interface ConfigBlob { sha256: string; content: string; size: number; encoding?: 'base64' | null }
 export const ConfigBlobSchema = new EntitySchema<ConfigBlob>({
   name: 'ConfigBlob',
   tableName: 'config_blobs',
-  properties: { sha256: { type: 'string', length: 64, primary: true }, content: { type: 'text', columnType: 'longtext' }, size: col.int({ nullable: false }) },
+  properties: {
+    sha256: { type: 'string', length: 64, primary: true }, content: { type: 'text', columnType: 'longtext' }, size: col.int({ nullable: false }),
+    encoding: { type: 'string', length: 10, nullable: true },
+  },
 });
 
 /**
@@ -268,9 +275,10 @@ export interface DeployPlace { target: string; serverId: number; path: string }
 
 /**
  * `sha256` is the file as pushed; `shown` (files with secrets) the hash of the masked text in
- * config_blobs, the whole file being in sealed_files. `deploy`: a deploy target's file.
+ * config_blobs, the whole file being in sealed_files. `deploy`: a deploy target's file; `binary`:
+ * its content is bytes (config_blobs holds them base64, `size` counts the bytes).
  */
-export interface RevisionFileRef { name: string; sha256: string; reload: string; size: number; shown?: string; deploy?: DeployPlace }
+export interface RevisionFileRef { name: string; sha256: string; reload: string; size: number; shown?: string; deploy?: DeployPlace; binary?: true }
 
 /**
  * One committed, rendered set of config files for one cluster: the backup. `deployed` = it went

@@ -156,6 +156,11 @@ export function queuesGens(clusterId: number, tenantId: number, queues: number[]
   };
 }
 
+/** The recordings plugin: a tenant's recordings (their audio and its facts come from an upload, never from a PUT). */
+export function recordingsGens(tenants: number[]): Gens {
+  return { tenantId: fc.constantFrom(...tenants), name: name('rec-'), description: text(), language: fc.constantFrom('en', 'fr', 'en_US', 'de_DE') };
+}
+
 export function securityGens(clusterId: number, tenants: number[]): Record<string, Gens> {
   return {
     blacklist: {

@@ -10,19 +10,32 @@ import { withMarker } from './markers.ts';
 
 export { tenantPrefix, RenderError } from './common.ts';
 
-export interface RenderedFile {
+interface FileBase {
   /** Path relative to the Asterisk config dir, e.g. `acm/pjsip.acm.conf`. */
   name: string;
-  content: string;
   /** The module to reload when the file changed (as AMI `Reload` / CLI `module reload` take it). */
   reload: string;
-  /** SHA-256 of the UTF-8 content, hex. */
+  /** SHA-256 of the UTF-8 content (of the bytes for a binary file), hex. */
   sha256: string;
-  /** The text diffs and revision views show when it is not `content`: its secrets masked. */
+  /** The text diffs and revision views show when it is not `content`: its secrets masked, or a binary file's size and hash. */
   shown?: string;
   /** A deploy target's file (core/commit/targets.ts): `reload` is then the target. */
   deploy?: DeployPlace;
 }
+
+/** A config file, or a deploy target's text file. */
+export interface TextFile extends FileBase { content: string; binary?: undefined }
+
+/**
+ * A deploy target's binary file (an audio prompt): pushed and hashed byte for byte, stored
+ * base64 in config_blobs, shown as `binary file, <n> bytes, sha256 <hex>` and never as bytes.
+ */
+export interface BinaryFile extends FileBase { content: Buffer; binary: true; shown: string; deploy: DeployPlace }
+
+export type RenderedFile = TextFile | BinaryFile;
+
+/** The text files of a list (config files are always text; verifiers and validators read them). */
+export const textFiles = <F extends RenderedFile>(files: readonly F[]): Extract<F, TextFile>[] => files.filter((f) => !f.binary) as Extract<F, TextFile>[];
 
 /**
  * The core's own files, with the module that reloads each, the main file that includes it and
@@ -65,8 +78,13 @@ export function sortByReloadOrder(modules: Iterable<string>): string[] {
   return [...new Set(modules)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export function sha256(content: string): string {
-  return createHash('sha256').update(content, 'utf8').digest('hex');
+export function sha256(content: string | Uint8Array): string {
+  return typeof content === 'string' ? createHash('sha256').update(content, 'utf8').digest('hex') : createHash('sha256').update(content).digest('hex');
+}
+
+/** What diffs and revision views show of a binary file: its size and hash, never its bytes. */
+export function binaryShown(bytes: number, sha: string): string {
+  return `binary file, ${bytes} bytes, sha256 ${sha}\n`;
 }
 
 /**
@@ -76,7 +94,7 @@ export function sha256(content: string): string {
  * part the validator and the golden tests use. Throws `UnsafeConfigValueError`/`RenderError`
  * rather than write anything unsafe.
  */
-export function renderCluster(snapshot: ClusterSnapshotView): RenderedFile[] {
+export function renderCluster(snapshot: ClusterSnapshotView): TextFile[] {
   return CORE_FILES.map((f) => {
     const content = withMarker(`file ${f.name}`, f.reload, f.render(snapshot));
     return { name: f.name, content, reload: f.reload, sha256: sha256(content) };

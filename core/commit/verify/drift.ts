@@ -5,7 +5,7 @@ import type { AsteriskConnections } from '../../asterisk/connections.ts';
 import { ClusterSchema, RevisionSchema, ServerSchema, type Revision, type Server } from '../../model/entities.ts';
 import type { SshTransport } from '../../asterisk/ssh-transport.ts';
 import { amiProbe, verifyLoaded } from './index.ts';
-import type { RenderedFile } from '../render/index.ts';
+import { textFiles, type RenderedFile } from '../render/index.ts';
 import { byTarget, type DeployTargetRegistry } from '../targets.ts';
 import { serverView } from '../snapshot.ts';
 
@@ -104,7 +104,7 @@ export async function clusterDrift(deps: DriftDeps, clusterId: number): Promise<
     }
     const client = deps.connections.client(server.id);
     if (client?.connected) {
-      const check = await verifyLoaded(amiProbe(server.name, client), modules, deps.verifiers, files, previous);
+      const check = await verifyLoaded(amiProbe(server.name, client), modules, deps.verifiers, textFiles(files), textFiles(previous));
       row.loaded = check.failures;
       row.restart = check.restart;
     } else {
