@@ -1,5 +1,6 @@
 import { commitValidators, definePlugin, type ClusterSnapshotView } from '../../sdk/index.ts';
 import { conferenceService, type ConferenceTarget } from '../conference/api/index.ts';
+import { recordingsService } from '../recordings/api/index.ts';
 import { queuesService, type QueueTarget } from '../queues/api/index.ts';
 import { announcementResource } from './announcements.ts';
 import type { Destination } from './destination.ts';
@@ -30,6 +31,7 @@ export default definePlugin({
       queue: (id, em) => queuesApi.target(id, em),
       room: async (id, em) => (await ctx.find(conferenceService)?.target(id, em)) ?? null,
       roomsRunning: () => ctx.find(conferenceService) !== undefined,
+      recording: async (tenantId, name, em) => { const r = ctx.find(recordingsService); return r ? r.soundName(tenantId, name, em) : undefined; },
     };
     const hours = ctx.resources.define(hoursResource(look));
     const ivrs = ctx.resources.define(ivrResource(look));
@@ -63,6 +65,6 @@ export default definePlugin({
     };
     ctx.commit.file(inboundFile(data));
     ctx.commit.file(mailboxFile((s) => mailboxes.all(s.cluster.id)));
-    ctx.extend(commitValidators, 'inbound.destinations', inboundValidator(data));
+    ctx.extend(commitValidators, 'inbound.destinations', inboundValidator(data, look));
   },
 });

@@ -1,5 +1,6 @@
 import { objectNames, tenantPrefix, type ClusterSnapshotView, type CommitProblem, type CommitValidator } from '../../sdk/index.ts';
 import { contexts, mailboxContext, resolve, type Destination } from './destination.ts';
+import { promptProblem, type Lookups } from './graph.ts';
 import { localDate } from './hours-time.ts';
 import { rendered, trunkContext, trunkRoutes, type InboundData } from './render.ts';
 
@@ -8,7 +9,7 @@ import { rendered, trunkContext, trunkRoutes, type InboundData } from './render.
  * menu, hours or extension deleted since), and every route can be told apart by the context its
  * trunk's calls land in.
  */
-export function inboundValidator(data: (s: ClusterSnapshotView) => Promise<InboundData>): CommitValidator {
+export function inboundValidator(data: (s: ClusterSnapshotView) => Promise<InboundData>, look: Lookups): CommitValidator {
   return {
     async validate(s) {
       const d = await data(s);
@@ -27,6 +28,11 @@ export function inboundValidator(data: (s: ClusterSnapshotView) => Promise<Inbou
       };
       for (const h of hours) for (const [k, dest] of Object.entries(h.destinations)) check(`business hours ${h.name}`, `destinations.${k}`, dest, h.id);
       for (const a of announcements) check(`announcement ${a.name}`, 'then', a.then);
+      // An uploaded prompt deleted (or its plugin disabled) since: the call would play silence.
+      for (const [object, sound] of [...ivrs.map((i) => [`IVR ${i.name}`, i.prompt]), ...announcements.map((a) => [`announcement ${a.name}`, a.prompt])]) {
+        const why = await promptProblem(s.tenant.id, sound!, look);
+        if (why) problems.push({ object: object!, field: 'prompt', message: why, severity: 'error' });
+      }
       for (const i of ivrs) {
         i.options.forEach((o, n) => check(`IVR ${i.name}`, `options.${n}.destination`, o.destination));
         check(`IVR ${i.name}`, 'invalid', i.invalid);

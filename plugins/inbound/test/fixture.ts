@@ -2,6 +2,7 @@ import type { ClusterSnapshotView, ExtensionView } from '../../../sdk/index.ts';
 import type { Destination } from '../destination.ts';
 import type { Announcement, Hours, Ivr, Mailbox, Route } from '../entities.ts';
 import type { InboundData } from '../render.ts';
+import type { Lookups } from '../graph.ts';
 
 /** One cluster of a tenant (1: the default, plain names; 2: hosted, `t2-`) with every kind of destination. */
 export const snapshot = (tenantId = 1, timezone: string | null = 'America/New_York'): ClusterSnapshotView => ({
@@ -87,3 +88,8 @@ export function extras(tenantId = 1): InboundData {
 }
 
 export const NOW = new Date('2026-12-02T08:00:00Z');
+
+/** The other plugins as the commit validator asks them: no recordings plugin, so only plain sound names pass. */
+export const lookups: Lookups = {
+  queue: async () => null, room: async () => null, roomsRunning: () => true, recording: async () => undefined,
+};

@@ -6,7 +6,7 @@ import { oneOffSeconds, openCondition, weekdaySpec, yearlyCondition } from '../h
 import { mailboxFile, renderMailboxes } from '../mailboxes.ts';
 import { inboundFile, renderInbound } from '../render.ts';
 import { inboundValidator } from '../validate.ts';
-import { data, extras, NOW, snapshot } from './fixture.ts';
+import { data, extras, lookups, NOW, snapshot } from './fixture.ts';
 
 const golden = goldenDir(join(import.meta.dirname, 'golden'));
 
@@ -113,7 +113,7 @@ describe('inbound rendering', () => {
     const d = data();
     d.ivrs = d.ivrs.filter((i) => i.name !== 'sub');
     expect(() => renderInbound(snapshot(), d, NOW)).toThrow('IVR main (digit 9): IVR 2 is not on cluster tpa1');
-    const problems = await inboundValidator(async () => d).validate(snapshot());
+    const problems = await inboundValidator(async () => d, lookups).validate(snapshot());
     expect(problems.filter((p) => p.severity === 'error')).toEqual([{ object: 'IVR main', field: 'options.2.destination', message: 'the destination is gone: IVR 2 is not on cluster tpa1', severity: 'error' }]);
   });
 
@@ -122,18 +122,18 @@ describe('inbound rendering', () => {
     const d = data();
     d.routes = [...d.routes, { ...d.routes[3]!, id: 5, trunkId: 3 }];
     const shared = { ...s, trunks: [...s.trunks, { ...s.trunks[0]!, id: 4, name: 'TELNYX-2' }] };
-    const problems = await inboundValidator(async () => d).validate(shared);
+    const problems = await inboundValidator(async () => d, lookups).validate(shared);
     expect(problems.map((p) => [p.object, p.field, p.severity, p.message.split(':')[0]])).toEqual([
       ['inbound route 1 (DID +15551230000)', 'trunkId', 'error', 'trunk TELNYX-1 shares the context from-telnyx with trunk TELNYX-2'],
       ['inbound route 4 (catch-all)', 'trunkId', 'error', 'trunk TELNYX-1 shares the context from-telnyx with trunk TELNYX-2'],
       ['inbound route 5 (catch-all)', 'did', 'error', 'trunk LEGACY has no context of its own'],
     ]);
-    expect((await inboundValidator(async () => data()).validate(s)).map((p) => [p.object, p.severity])).toEqual([['inbound route 3 (catch-all)', 'warning']]);
-    expect((await inboundValidator(async () => data()).validate(snapshot(1, 'Mars/Olympus'))).filter((p) => p.severity === 'error'))
+    expect((await inboundValidator(async () => data(), lookups).validate(s)).map((p) => [p.object, p.severity])).toEqual([['inbound route 3 (catch-all)', 'warning']]);
+    expect((await inboundValidator(async () => data(), lookups).validate(snapshot(1, 'Mars/Olympus'))).filter((p) => p.severity === 'error'))
       .toEqual([{ object: 'site tampa', field: 'timezone', severity: 'error', message: '"Mars/Olympus" is not an IANA time zone; business hours need one' }]);
     // A group whose context is an IVR's: pbx_config would merge the two.
     const clash = { ...s, groups: [{ id: 1, tenantId: 1, name: 'sales', context: 'ivr-main' }] };
-    expect((await inboundValidator(async () => data()).validate(clash)).filter((p) => p.severity === 'error'))
+    expect((await inboundValidator(async () => data(), lookups).validate(clash)).filter((p) => p.severity === 'error'))
       .toEqual([{ object: 'group sales', field: 'context', severity: 'error', message: 'the context ivr-main is the one acm renders for IVR main; name another' }]);
   });
 });
@@ -206,14 +206,14 @@ describe('announcements, conference rooms, group mailboxes and hours per queue',
     const gone = { ...d, announcements: d.announcements.filter((a) => a.id !== 1), rooms: new Map(), mailboxes: d.mailboxes.filter((m) => m.id !== 1) };
     const s = snapshot();
     const clash = { ...s, extensions: [...s.extensions, { ...s.extensions[0]!, id: 13, extension: '6103', mailbox: '6103@groups' }] };
-    const problems = (await inboundValidator(async () => gone).validate(clash)).filter((p) => p.severity === 'error');
+    const problems = (await inboundValidator(async () => gone, lookups).validate(clash)).filter((p) => p.severity === 'error');
     expect(problems).toEqual([
       { object: 'business hours support', field: 'destinations.closed', severity: 'error', message: 'the destination is gone: announcement 1 is not on cluster tpa1' },
       { object: 'IVR sub', field: 'options.2.destination', severity: 'error', message: 'the destination is gone: conference room 3 is not on cluster tpa1 (or the conference plugin does not run)' },
       { object: 'extension 6103', field: 'mailbox', severity: 'error', message: 'the voicemail context groups is the one acm renders for group mailboxes; name another' },
     ]);
     const noBox = { ...d, mailboxes: d.mailboxes.filter((m) => m.id !== 1) };
-    expect((await inboundValidator(async () => noBox).validate(s)).filter((p) => p.severity === 'error'))
+    expect((await inboundValidator(async () => noBox, lookups).validate(s)).filter((p) => p.severity === 'error'))
       .toEqual([{ object: 'announcement closed', field: 'then', severity: 'error', message: 'the destination is gone: group mailbox 1 is not on cluster tpa1' }]);
   });
 });

@@ -1,8 +1,8 @@
 // @ts-check
 // The inbound page (`#/inbound/<tab>`): routes, IVR menus, business hours, announcements and group mailboxes, each a resource
 // page of the SDK's kit (list, add, change, copy, delete) under a tab. Destinations, menu options
-// and open rules are edited as JSON in the kit's form. Prompts are sound names for now: uploading
-// audio is a later step of issue 14.
+// and open rules are edited as JSON in the kit's form. Prompts are sound names: a system sound
+// (custom/welcome) or an uploaded recording as the Recordings page names it (acm/t<tenant>/<name>).
 import { html } from 'lit';
 import { AcmResourcePage } from 'acm/sdk.js';
 

@@ -14,6 +14,8 @@ const RECORDINGS = {
   columns: [
     { key: 'name', label: 'Name' }, { key: 'description', label: 'Description' }, { key: 'language', label: 'Language' },
     { key: 'durationMs', label: 'Length (s)', format: (r) => (r.durationMs == null ? 'no audio' : (r.durationMs / 1000).toFixed(1)) },
+    // What an IVR menu or announcement names as its prompt (inbound plugin).
+    { key: 'soundName', label: 'Prompt name', sortable: false, format: (r) => (r.durationMs == null ? '' : `acm/t${r.tenantId}/${r.name}`) },
     { key: 'uploadedAt', label: 'Uploaded', format: (r) => (r.uploadedAt ? formatDate(r.uploadedAt) : ''), hidden: true },
   ],
 };
