@@ -276,6 +276,11 @@ export const networkSchema = () => z.string().max(100).superRefine(fromProblem(n
 export const hostSchema = () => z.string().max(253).superRefine(fromProblem(hostProblem));
 export const callerIdSchema = () => z.string().max(200).superRefine(fromProblem(callerIdProblem));
 export const dialNumberSchema = () => z.string().max(32).superRefine(fromProblem(dialNumberProblem));
+/**
+ * A sound file name as Playback, Background and app_queue's announcements take it (no extension).
+ * They take `&` (or `,`/`|` in queues.conf) lists and options after a `,`: one plain name only.
+ */
+export const soundNameSchema = () => z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'a sound file name: letters, digits, _ and -, folders with /').max(80);
 /** Text Asterisk keeps in a buffer of `maxBytes` bytes (plus the NUL). */
 export const utf8Max = (maxBytes: number) => (v: string, ctx: z.RefinementCtx) => {
   if (utf8Bytes(v) > maxBytes) ctx.addIssue({ code: 'custom', message: `at most ${maxBytes} bytes in UTF-8 (Asterisk cuts longer text)` });

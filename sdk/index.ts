@@ -39,6 +39,6 @@ export { columns } from './entity-columns.ts';
 export { ConfWriter, dialplanToken, fileHeader, objectNames, tenantName } from './conf-writer.ts';
 export {
   callerIdProblem, callerIdSchema, dialNumberProblem, dialNumberSchema, hostProblem, hostSchema, ipProblem, ipSchema, networkProblem,
-  networkSchema, parseIp, reservedNameProblem, RESERVED_NAMES, truncateUtf8, uriHost, utf8Bytes, utf8Max,
+  networkSchema, parseIp, reservedNameProblem, RESERVED_NAMES, soundNameSchema, truncateUtf8, uriHost, utf8Bytes, utf8Max,
 } from './asterisk-syntax.ts';
 export type { IpAddress, ReservedKind } from './asterisk-syntax.ts';

@@ -1,7 +1,8 @@
 import { configText, defineResource, dialplanToken, z, type ClusterSnapshotView, type ConfWriter } from '../../sdk/index.ts';
 import { contexts, Destination, destinationApp, type Targets } from './destination.ts';
 import { AnnouncementSchema, type Announcement } from './entities.ts';
-import { destinationProblems, exits, loopProblems, promptProblem, type Lookups } from './graph.ts';
+import { promptProblem } from '../recordings/api/index.ts';
+import { destinationProblems, exits, loopProblems, type Lookups } from './graph.ts';
 import { name, prompt } from './resources.ts';
 
 export const AnnouncementInput = z.strictObject({
@@ -21,7 +22,7 @@ export function announcementResource(look: Lookups) {
     copyDefaults: (a) => ({ name: `${a.name.slice(0, 35)}-copy` }),
     async check(em, a, existing) {
       const problems = await destinationProblems(em, a, exits('announcement', a), look);
-      const sound = await promptProblem(a.tenantId, a.prompt, look, em);
+      const sound = await promptProblem(look.recordings(), a.tenantId, a.prompt, em);
       if (sound) problems.push({ field: 'prompt', message: sound });
       return problems.length ? problems : loopProblems(em, 'announcement', a, existing);
     },

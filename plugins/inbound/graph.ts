@@ -1,4 +1,5 @@
 import type { EntityManager, FieldProblem } from '../../sdk/index.ts';
+import type { RecordingsService } from '../recordings/api/index.ts';
 import { nextNode, type ConferenceTarget, type Destination, type QueueTarget } from './destination.ts';
 import { AnnouncementSchema, HoursSchema, IvrSchema, MailboxSchema, type Announcement, type Hours, type Ivr } from './entities.ts';
 
@@ -8,26 +9,8 @@ export interface Lookups {
   room(id: number, em?: EntityManager): Promise<ConferenceTarget | null>;
   /** Whether the conference plugin (optional) runs. */
   roomsRunning(): boolean;
-  /** The sound name of a tenant's uploaded recording (recordings plugin, optional): null for none, undefined while it does not run. */
-  recording(tenantId: number, name: string, em?: EntityManager): Promise<string | null | undefined>;
-}
-
-/** `acm/t<tenant>/<name>`: where the recordings plugin puts a tenant's uploads, the only prompts under `acm/`. */
-const RECORDING = /^acm\/t(\d+)\/([a-z0-9][a-z0-9_-]{0,39})$/;
-
-/**
- * Why a prompt cannot be played, or null: a prompt under `acm/` is an uploaded recording, which
- * must be this tenant's and have audio (anything else there would play silence, or another
- * tenant's recording).
- */
-export async function promptProblem(tenantId: number, prompt: string, look: Lookups, em?: EntityManager): Promise<string | null> {
-  if (!prompt.startsWith('acm/')) return null;
-  const m = RECORDING.exec(prompt);
-  if (!m) return 'a prompt under acm/ is an uploaded recording: acm/t<tenant id>/<recording name>';
-  if (Number(m[1]) !== tenantId) return `${prompt} is a recording of another tenant`;
-  const sound = await look.recording(tenantId, m[2]!, em);
-  if (sound === undefined) return 'uploaded recordings need the recordings plugin, which is not running';
-  return sound === prompt ? null : `no recording "${m[2]}" with uploaded audio in this tenant`;
+  /** The recordings plugin (optional) while it runs. */
+  recordings(): RecordingsService | undefined;
 }
 
 export type NodeKind = 'ivr' | 'hours' | 'announcement';

@@ -31,7 +31,7 @@ export default definePlugin({
       queue: (id, em) => queuesApi.target(id, em),
       room: async (id, em) => (await ctx.find(conferenceService)?.target(id, em)) ?? null,
       roomsRunning: () => ctx.find(conferenceService) !== undefined,
-      recording: async (tenantId, name, em) => { const r = ctx.find(recordingsService); return r ? r.soundName(tenantId, name, em) : undefined; },
+      recordings: () => ctx.find(recordingsService),
     };
     const hours = ctx.resources.define(hoursResource(look));
     const ivrs = ctx.resources.define(ivrResource(look));

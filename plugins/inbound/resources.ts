@@ -1,7 +1,8 @@
-import { configText, defineResource, z, type FieldProblem } from '../../sdk/index.ts';
+import { configText, defineResource, soundNameSchema, z, type FieldProblem } from '../../sdk/index.ts';
 import { Destination } from './destination.ts';
 import { HoursSchema, IvrSchema, RouteSchema, WEEKDAYS, type Hours, type Ivr, type Route } from './entities.ts';
-import { destinationProblems, exits, loopProblems, promptProblem, type Lookups } from './graph.ts';
+import { promptProblem } from '../recordings/api/index.ts';
+import { destinationProblems, exits, loopProblems, type Lookups } from './graph.ts';
 
 /** Context-name part: these names become `[<prefix>hours-<name>]`, `[<prefix>ivr-<name>]` and `[<prefix>announce-<name>]`. */
 export const name = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower-case letters, digits, - and _, at most 40');
@@ -46,14 +47,8 @@ export const HoursInput = z.strictObject({
   });
 });
 
-/**
- * A sound name as Playback and Background take it. They take `&` lists and options after a `,`:
- * a plain name only. The one check of every prompt (IVR menus, announcements); an uploaded
- * recording is named by its sound name, `acm/t<tenant id>/<name>` (graph.ts promptProblem).
- */
-export function prompt() {
-  return z.string().regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'a sound file name: letters, digits, _ and -, folders with /').max(80);
-}
+/** The one check of every prompt (IVR menus, announcements): a sound name; an uploaded recording is `acm/t<tenant>/<name>` (checked in `check`). */
+export const prompt = soundNameSchema;
 
 const digit = z.string().regex(/^[0-9*#]$/, 'one of 0-9, * and #');
 export const IvrInput = z.strictObject({
@@ -101,7 +96,7 @@ export function ivrResource(look: Lookups) {
     copyDefaults: (i) => ({ name: `${i.name.slice(0, 35)}-copy` }),
     async check(em, i, existing) {
       const problems = await destinationProblems(em, i, exits('ivr', i), look);
-      const sound = await promptProblem(i.tenantId, i.prompt, look, em);
+      const sound = await promptProblem(look.recordings(), i.tenantId, i.prompt, em);
       if (sound) problems.push({ field: 'prompt', message: sound });
       return problems.length ? problems : loopProblems(em, 'ivr', i, existing);
     },

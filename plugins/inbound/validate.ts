@@ -1,6 +1,7 @@
 import { objectNames, tenantPrefix, type ClusterSnapshotView, type CommitProblem, type CommitValidator } from '../../sdk/index.ts';
 import { contexts, mailboxContext, resolve, type Destination } from './destination.ts';
-import { promptProblem, type Lookups } from './graph.ts';
+import { promptProblem } from '../recordings/api/index.ts';
+import type { Lookups } from './graph.ts';
 import { localDate } from './hours-time.ts';
 import { rendered, trunkContext, trunkRoutes, type InboundData } from './render.ts';
 
@@ -30,7 +31,7 @@ export function inboundValidator(data: (s: ClusterSnapshotView) => Promise<Inbou
       for (const a of announcements) check(`announcement ${a.name}`, 'then', a.then);
       // An uploaded prompt deleted (or its plugin disabled) since: the call would play silence.
       for (const [object, sound] of [...ivrs.map((i) => [`IVR ${i.name}`, i.prompt]), ...announcements.map((a) => [`announcement ${a.name}`, a.prompt])]) {
-        const why = await promptProblem(s.tenant.id, sound!, look);
+        const why = await promptProblem(look.recordings(), s.tenant.id, sound!);
         if (why) problems.push({ object: object!, field: 'prompt', message: why, severity: 'error' });
       }
       for (const i of ivrs) {

@@ -91,5 +91,5 @@ export const NOW = new Date('2026-12-02T08:00:00Z');
 
 /** The other plugins as the commit validator asks them: no recordings plugin, so only plain sound names pass. */
 export const lookups: Lookups = {
-  queue: async () => null, room: async () => null, roomsRunning: () => true, recording: async () => undefined,
+  queue: async () => null, room: async () => null, roomsRunning: () => true, recordings: () => undefined,
 };

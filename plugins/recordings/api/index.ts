@@ -37,3 +37,21 @@ export interface RecordingsService {
 }
 
 export const recordingsService = createServiceRef<RecordingsService>('recordings.service');
+
+/** `acm/t<tenant>/<name>`: where this plugin puts a tenant's uploads, the only prompts under `acm/`. */
+const RECORDING = /^acm\/t(\d+)\/([a-z0-9][a-z0-9_-]{0,39})$/;
+
+/**
+ * Why a prompt (a sound name another plugin renders: an IVR menu's, a queue's announcement) cannot
+ * be played, or null. A prompt under `acm/` is an uploaded recording, which must be this tenant's
+ * and have audio: anything else there would play silence, or another tenant's recording. Pass the
+ * service as `ctx.find(recordingsService)` answers it (undefined: this plugin does not run).
+ */
+export async function promptProblem(recordings: RecordingsService | undefined, tenantId: number, prompt: string, em?: EntityManager): Promise<string | null> {
+  if (!prompt.startsWith('acm/')) return null;
+  const m = RECORDING.exec(prompt);
+  if (!m) return 'a prompt under acm/ is an uploaded recording: acm/t<tenant id>/<recording name>';
+  if (Number(m[1]) !== tenantId) return `${prompt} is a recording of another tenant`;
+  if (!recordings) return 'uploaded recordings need the recordings plugin, which is not running';
+  return (await recordings.soundName(tenantId, m[2]!, em)) === prompt ? null : `no recording "${m[2]}" with uploaded audio in this tenant`;
+}
