@@ -24,6 +24,7 @@ export interface Queue {
   announcePosition: string;
   announceHoldTime: string;
   periodicAnnounceFrequency: number;
+  periodicAnnounce?: string | null;
   /** Seconds within which an answered call counts for the service level. */
   serviceLevel: number;
   joinEmpty: string;
@@ -75,6 +76,7 @@ export const QueueSchema = new EntitySchema<Queue>({
     announcePosition: { type: 'string', length: 8, default: 'no' },
     announceHoldTime: { type: 'string', length: 8, default: 'no' },
     periodicAnnounceFrequency: { type: 'integer', default: 0 },
+    periodicAnnounce: { type: 'string', length: 80, nullable: true },
     serviceLevel: { type: 'integer', default: 20 },
     joinEmpty: { type: 'string', length: 8, default: 'yes' },
     leaveWhenEmpty: { type: 'string', length: 8, default: 'no' },

@@ -1,4 +1,5 @@
-import { busSubject, coreServices, definePlugin, NotFoundError, objectNames, type AmiEvent, type RouteContext } from '../../sdk/index.ts';
+import { busSubject, commitValidators, coreServices, definePlugin, NotFoundError, objectNames, type AmiEvent, type CommitProblem, type RouteContext } from '../../sdk/index.ts';
+import { promptProblem, recordingsService } from '../recordings/api/index.ts';
 import { statusTiles } from '../status/api/index.ts';
 import { manifest } from './manifest.ts';
 import { queuesService, type AgentView, type QueuesService } from './api/index.ts';
@@ -26,11 +27,23 @@ export default definePlugin({
     const model = ctx.get(coreServices.model);
     const reasons = () => ctx.settings.pauseReasons;
 
-    const queues = ctx.resources.define(queueResource());
+    const recordings = () => ctx.find(recordingsService);
+    const queues = ctx.resources.define(queueResource(recordings));
     const members = ctx.resources.define(memberResource(queues));
     const ctiHooks = ctx.resources.define(ctiHookResource());
     const data = async (clusterId: number) => ({ queues: await queues.all(clusterId), members: (await members.all(clusterId)) as QueueMember[] });
     for (const file of queueFiles(data, () => ctx.settings.featureCodes, reasons)) ctx.commit.file(file);
+    // A recording deleted since a queue named it: app_queue would announce nothing.
+    ctx.extend(commitValidators, 'queues.announcements', {
+      async validate(s) {
+        const problems: CommitProblem[] = [];
+        for (const q of await queues.all(s.cluster.id)) {
+          const why = q.periodicAnnounce ? await promptProblem(recordings(), q.tenantId, q.periodicAnnounce) : null;
+          if (why) problems.push({ object: `queue ${q.name}`, field: 'periodicAnnounce', message: why, severity: 'error' });
+        }
+        return problems;
+      },
+    });
 
     // --- agents ------------------------------------------------------------------------
     // Asterisk names queues and interfaces; the UI and API act on acm's ids. Refreshed at each resync.

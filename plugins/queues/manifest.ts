@@ -10,6 +10,8 @@ export const manifest = defineManifest({
   contract: 1,
   description: 'ACD queues rendered into queues.conf, static members from groups and extensions, agents who log in, pause with a reason and log out, live.',
   license: 'queues',
+  // An uploaded periodic announcement needs the recordings plugin; without it queues use sound names only.
+  requires: { plugins: [], optional: ['recordings'] },
   permissions: ['queues.queue:read', 'queues.queue:write', 'queues.member:read', 'queues.member:write', 'queues.agent:read', 'queues.agent:write'],
   ui: [{ path: '/queues', title: 'Queues', element: 'acm-queues-page', module: './ui/queues-page.js', permission: 'queues.queue:read',
     menu: { section: 'Configuration', order: 47 } }],

@@ -62,6 +62,7 @@ export function renderQueues(s: ClusterSnapshotView, d: QueueData): string {
       .set('announce-frequency', q.announceFrequency, 'announceFrequency').set('announce-position', q.announcePosition, 'announcePosition')
       .set('announce-holdtime', q.announceHoldTime, 'announceHoldTime')
       .set('periodic-announce-frequency', q.periodicAnnounceFrequency, 'periodicAnnounceFrequency')
+      .set('periodic-announce', q.periodicAnnounce ?? null, 'periodicAnnounce')
       .set('servicelevel', q.serviceLevel, 'serviceLevel').set('joinempty', q.joinEmpty, 'joinEmpty')
       .set('leavewhenempty', q.leaveWhenEmpty, 'leaveWhenEmpty').set('ringinuse', q.ringInUse, 'ringInUse').set('autopause', q.autoPause, 'autoPause');
     // member => interface,penalty,membername,state_interface (app_queue's reload_single_member)

@@ -1,4 +1,5 @@
-import { configText, defineResource, MARKER_PREFIX, notifyTargetProblem, z, type Resource } from '../../sdk/index.ts';
+import { configText, defineResource, MARKER_PREFIX, notifyTargetProblem, soundNameSchema, z, type Resource } from '../../sdk/index.ts';
+import { promptProblem, type RecordingsService } from '../recordings/api/index.ts';
 import { CtiHookSchema, QueueMemberSchema, QueueSchema, type CtiHook, type Queue, type QueueMember } from './entities.ts';
 
 /** app_queue's strategies (apps/app_queue.c `strategies[]`); `linear` needs a restart to change, so acm leaves it out. */
@@ -25,6 +26,8 @@ export const QueueInput = z.strictObject({
   announcePosition: z.enum(['yes', 'no', 'more', 'limit']).default('no'),
   announceHoldTime: z.enum(['yes', 'no', 'once']).default('no'),
   periodicAnnounceFrequency: seconds(3600).default(0),
+  /** What the periodic announcement plays (app_queue's default: queue-periodic-announce); an upload is acm/t<tenant>/<name>. */
+  periodicAnnounce: soundNameSchema().nullable().optional(),
   serviceLevel: seconds(3600).default(20),
   joinEmpty: z.enum(EMPTY_RULES).default('yes'),
   leaveWhenEmpty: z.enum(EMPTY_RULES).default('no'),
@@ -40,12 +43,16 @@ export const MemberInput = z.strictObject({
   penalty: z.number().int().min(0).max(1000).default(0),
 });
 
-export function queueResource() {
+export function queueResource(recordings: () => RecordingsService | undefined) {
   return defineResource<Queue>({
     name: 'queues', singular: 'queue', entity: QueueSchema, input: QueueInput, parent: 'cluster',
     search: ['name', 'number', 'description'], defaultSort: 'number', unique: [['clusterId', 'name'], ['clusterId', 'number']],
     children: [{ entity: QueueMemberSchema, column: 'queueId', label: 'members', cascade: true }],
     copyDefaults: (q) => ({ name: `${q.name.slice(0, 35)}-copy`, number: '' }),
+    async check(em, q) {
+      const why = q.periodicAnnounce ? await promptProblem(recordings(), q.tenantId, q.periodicAnnounce, em) : null;
+      return why ? [{ field: 'periodicAnnounce', message: why }] : [];
+    },
   });
 }
 

@@ -140,7 +140,7 @@ export function queuesGens(clusterId: number, tenantId: number, queues: number[]
       strategy: fc.constantFrom('ringall', 'leastrecent', 'fewestcalls', 'random', 'rrmemory', 'wrandom', 'rrordered'),
       timeout: seconds, retry: seconds, wrapupTime: seconds, maxCallers: fc.integer({ min: 0, max: 500 }), weight: fc.integer({ min: 0, max: 100 }),
       musicClass: name('moh-'), announceFrequency: seconds, announcePosition: fc.constantFrom('yes', 'no', 'more', 'limit'),
-      announceHoldTime: fc.constantFrom('yes', 'no', 'once'), periodicAnnounceFrequency: seconds, serviceLevel: seconds,
+      announceHoldTime: fc.constantFrom('yes', 'no', 'once'), periodicAnnounceFrequency: seconds, periodicAnnounce: fc.stringMatching(/^custom\/[a-z0-9_-]{1,12}$/), serviceLevel: seconds,
       joinEmpty: fc.constantFrom('yes', 'no', 'strict', 'loose'), leaveWhenEmpty: fc.constantFrom('yes', 'no', 'strict', 'loose'),
       ringInUse: fc.boolean(), autoPause: fc.constantFrom('no', 'yes', 'all'),
     },

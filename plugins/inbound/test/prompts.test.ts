@@ -11,7 +11,8 @@ import type { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
  * IVR and announcement prompts that are uploaded recordings (the recordings plugin, through its
  * api/): named by their sound name `acm/t<tenant>/<name>`, accepted only once the tenant's
  * recording has audio, never another tenant's; the commit puts the WAV where Background looks;
- * a recording deleted since is a commit error naming the menu.
+ * a queue's periodic announcement likewise; a recording deleted since is a commit error naming
+ * the menu and the queue.
  */
 
 const I = '/api/plugins/inbound';
@@ -52,6 +53,8 @@ describe('uploaded recordings as prompts', () => {
     }
     const ann = await k.admin.json('POST', `${I}/announcements`, { clusterId: cluster.id, name: 'closed', prompt: 'acm/t1/welcome' });
     expect([ann.status, ann.body.problems]).toEqual([422, [{ field: 'prompt', message: 'no recording "welcome" with uploaded audio in this tenant' }]]);
+    const queue = await k.admin.json('POST', '/api/plugins/queues/queues', { clusterId: cluster.id, name: 'support', number: '602', periodicAnnounce: 'acm/t1/welcome' });
+    expect([queue.status, queue.body.problems]).toEqual([422, [{ field: 'periodicAnnounce', message: 'no recording "welcome" with uploaded audio in this tenant' }]]);
   });
 
   it('takes the uploaded recording: the commit puts the WAV where Background finds acm/t1/welcome', async () => {
@@ -60,6 +63,7 @@ describe('uploaded recordings as prompts', () => {
     const up = await k.admin.fetch(`${R}/recordings/${recording.id}/audio`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: new Uint8Array(readFileSync(file)) });
     expect(up.status).toBe(200);
     const ivr = await k.admin.create(`${I}/ivrs`, menu('acm/t1/welcome'));
+    await k.admin.create('/api/plugins/queues/queues', { clusterId: cluster.id, name: 'support', number: '602', periodicAnnounceFrequency: 30, periodicAnnounce: 'acm/t1/welcome' });
     expect((await k.admin.json('POST', '/api/commit', { clusterId: cluster.id })).status).toBe(200);
     const converted = Buffer.from(await (await k.admin.fetch(`${R}/recordings/${recording.id}/audio`)).arrayBuffer());
     expect(readFileSync(join(sim.fsRoot, '/var/lib/asterisk/sounds/acm/t1/welcome.wav')).equals(converted)).toBe(true);
@@ -67,12 +71,16 @@ describe('uploaded recordings as prompts', () => {
     t.hangup();
     expect(t.steps.find((s) => s.app === 'Background')?.args).toEqual(['acm/t1/welcome']);
     expect(ivr.prompt).toBe('acm/t1/welcome');
+    expect(readFileSync(join(sim.configRoot, 'acm/queues.acm.conf'), 'utf8')).toContain('periodic-announce-frequency = 30\nperiodic-announce = acm/t1/welcome\n');
   });
 
   it('refuses a commit once the recording is deleted, naming the menu', async () => {
     expect((await k.admin.fetch(`${R}/recordings/${recording.id}`, { method: 'DELETE' })).status).toBe(204);
     const res = await k.admin.json('POST', '/api/commit', { clusterId: cluster.id });
     expect(res.status).toBe(422);
-    expect(res.body.problems).toEqual([{ field: 'lon: IVR main (prompt)', message: 'no recording "welcome" with uploaded audio in this tenant (inbound.destinations)' }]);
+    expect(res.body.problems).toEqual([
+      { field: 'lon: IVR main (prompt)', message: 'no recording "welcome" with uploaded audio in this tenant (inbound.destinations)' },
+      { field: 'lon: queue support (periodicAnnounce)', message: 'no recording "welcome" with uploaded audio in this tenant (queues.announcements)' },
+    ]);
   });
 });
