@@ -41,9 +41,9 @@ describe('plugin pages', () => {
     // The shell shows the manifest's sections, in their order.
     expect(menu.map((m) => m.section)).toEqual([...MENU_SECTIONS]);
     const config = menu.find((m) => m.section === 'Configuration')!.links;
-    // Conferences at 45, Queues at 47, Inbound at 48: after the core's fourth entry (Access lists, 40), before Batch (50).
+    // Conferences at 45, Queues at 47, Inbound at 48, Recordings at 49: after the core's fourth entry (Access lists, 40), before Batch (50).
     const from = config.indexOf('Access lists');
-    expect(config.slice(from, from + 5)).toEqual(['Access lists', 'Conferences', 'Queues', 'Inbound', 'Batch']);
+    expect(config.slice(from, from + 6)).toEqual(['Access lists', 'Conferences', 'Queues', 'Inbound', 'Recordings', 'Batch']);
     // No section in the manifest: Status, after the core's pages there; Home first of all.
     const status = menu.find((m) => m.section === 'Status')!.links;
     expect(status[0]).toBe('Home');
