@@ -122,7 +122,8 @@ export function mayDial(lead: DialLead, campaign: Campaign, now: number, history
     const retryAt = last.at + rule.afterMinutes * MINUTE;
     if (retryAt > from) { from = retryAt; reason = 'retry-wait'; detail = `retry ${rule.afterMinutes} min after ${last.outcome}`; }
   }
-  const today = dayOf(wallMs(now, lead.timezone));
+  const wallNow = wallMs(now, lead.timezone);
+  const today = dayOf(wallNow);
   let minDay = -Infinity;
   let todays = 0;
   for (const a of history) if (dayOf(wallMs(a.at, lead.timezone)) === today) todays++;
@@ -132,7 +133,7 @@ export function mayDial(lead: DialLead, campaign: Campaign, now: number, history
     detail = `${todays} of ${rules.maxAttemptsPerDay} attempts made today`;
   }
 
-  if (from === now && minDay === -Infinity && inWindow(wallMs(now, lead.timezone), rules.window)) return { ok: true };
+  if (from === now && minDay === -Infinity && inWindow(wallNow, rules.window)) return { ok: true };
   const nextAt = nextInWindow(from, lead.timezone, rules.window, minDay);
   // DialRulesInput refuses a window with no day; one built by hand is "never", not a throw.
   if (nextAt === undefined) return { ok: false, reason: 'no-calling-hours', detail: 'the campaign has no calling hours' };
