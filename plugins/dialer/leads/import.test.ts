@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importLeads, LIMITS, type ImportResult } from './import.ts';
+import { importLeads, LIMITS, toE164, type ImportResult } from './import.ts';
 
 const NOW = Date.UTC(2026, 11, 2);
 const GB = { defaultCountry: 'GB', now: NOW };
@@ -38,6 +38,16 @@ describe('importLeads: good files', () => {
     const r = ok(importLeads('NUMBER,Name,TimeZone\n020 7946 0958,X,asia/kolkata\n', GB));
     expect(r.skipped).toEqual([]);
     expect(r.leads[0]).toMatchObject({ timezone: 'Asia/Kolkata', timezoneSource: 'column' });
+  });
+});
+
+describe('toE164 (also for loading DNC lists)', () => {
+  it('national and international forms to E.164; prose, extensions, bad countries refused', () => {
+    expect(toE164('020 7946 0958', 'gb')).toEqual({ ok: true, number: '+442079460958', country: 'GB' });
+    expect(toE164('+1 (212) 555-0123', 'GB')).toEqual({ ok: true, number: '+12125550123', country: 'US' });
+    expect(toE164('call +442079460958 now', 'GB')).toMatchObject({ ok: false });
+    expect(toE164('020 7946 0958 x12', 'GB')).toMatchObject({ ok: false, reason: expect.stringMatching(/extension/) });
+    expect(toE164('020 7946 0958', 'ZZ')).toMatchObject({ ok: false, reason: expect.stringMatching(/default country/) });
   });
 });
 

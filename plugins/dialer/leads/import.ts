@@ -85,6 +85,22 @@ export const LeadRowSchema = z.object({
   fields: z.record(z.string(), text(LIMITS.field)),
 }).strict();
 
+export type NumberAnswer = { ok: true; number: string; country?: string } | { ok: false; reason: string };
+
+/**
+ * A phone number as written → E.164, with the campaign's default country for national forms.
+ * The whole text must be the number (no extraction from prose); extensions cannot be dialled.
+ * DNC lists are E.164 sets: load them through this too, so both sides compare alike.
+ */
+export function toE164(raw: string, defaultCountry: string): NumberAnswer {
+  const country = defaultCountry.toUpperCase();
+  if (!isSupportedCountry(country)) return { ok: false, reason: `default country "${defaultCountry}" is not a country code libphonenumber knows` };
+  const phone = parsePhoneNumberFromString(raw, { defaultCountry: country as CountryCode, extract: false });
+  if (!phone || !phone.isValid()) return { ok: false, reason: `"${raw.slice(0, 40)}" is not a valid phone number` };
+  if (phone.ext) return { ok: false, reason: 'the number has an extension, which cannot be dialled' };
+  return { ok: true, number: phone.number, ...(phone.country ? { country: phone.country } : {}) };
+}
+
 type Header = { numberAt: number; nameAt?: number; timezoneAt?: number; custom: { name: string; at: number }[]; width: number };
 
 function readHeader(cells: string[]): Header | string {
@@ -176,9 +192,8 @@ export function importLeads(input: string | Uint8Array, options: ImportOptions):
       continue;
     }
 
-    const phone = parsePhoneNumberFromString(row.data.number, { defaultCountry: country as CountryCode, extract: false });
-    if (!phone || !phone.isValid()) { skip(`"${rawNumber.slice(0, 40)}" is not a valid phone number`); continue; }
-    if (phone.ext) { skip('the number has an extension, which cannot be dialled'); continue; }
+    const phone = toE164(row.data.number, country);
+    if (!phone.ok) { skip(phone.reason); continue; }
     const e164 = phone.number;
     if (dncGlobal.has(e164)) { skip(`${e164} is on the global do-not-call list`); continue; }
     if (dncTenant.has(e164)) { skip(`${e164} is on the tenant's do-not-call list`); continue; }
