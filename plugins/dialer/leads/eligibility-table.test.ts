@@ -96,6 +96,11 @@ describe('mayDial: rules one by one', () => {
     expect(mayDial(ny, NINE_TO_NINE, noon, [machine, { ...machine, at: at('2026-06-10T13:00:00Z') }])).toMatchObject({ reason: 'retries-exhausted' });
   });
 
+  it('a lead whose zone this runtime does not know is never dialled (no throw)', () => {
+    expect(mayDial(lead('Mars/Olympus_Mons'), NINE_TO_NINE, noon, [])).toMatchObject({ ok: false, reason: 'unknown-timezone' });
+    expect(mayDial(lead(''), NINE_TO_NINE, noon, [])).toMatchObject({ ok: false, reason: 'unknown-timezone' });
+  });
+
   it('answered live, unobtainable and in progress are final for now, without nextAt', () => {
     for (const outcome of ['answered', 'unobtainable', 'in-progress'] as const) {
       const v = mayDial(ny, NINE_TO_NINE, noon, [{ at: at('2026-06-01T16:00:00Z'), outcome }]);

@@ -1,6 +1,6 @@
 import { z } from '../../../sdk/index.ts';
 import type { DncLists } from './import.ts';
-import { MINUTE, dayOf, inWindow, nextInWindow, wallMs, type Window } from './local-time.ts';
+import { MINUTE, canonicalZone, dayOf, inWindow, nextInWindow, wallMs, type Window } from './local-time.ts';
 
 /*
  * Whether a lead may be dialled now, and if not, from when.
@@ -85,7 +85,7 @@ export interface DialLead {
 }
 
 export type NotYet = 'retry-wait' | 'daily-limit' | 'outside-hours';
-export type Never = 'dnc-global' | 'dnc-tenant' | 'answered' | 'unobtainable' | 'max-attempts' | 'retries-exhausted' | 'in-progress' | 'no-calling-hours';
+export type Never = 'dnc-global' | 'dnc-tenant' | 'answered' | 'unobtainable' | 'max-attempts' | 'retries-exhausted' | 'in-progress' | 'no-calling-hours' | 'unknown-timezone';
 
 export type Verdict =
   | { ok: true }
@@ -97,6 +97,8 @@ export function mayDial(lead: DialLead, campaign: Campaign, now: number, history
   const { rules, dnc } = campaign;
   if (dnc.global.has(lead.number)) return { ok: false, reason: 'dnc-global', detail: 'on the global do-not-call list' };
   if (dnc.tenant.has(lead.number)) return { ok: false, reason: 'dnc-tenant', detail: "on the tenant's do-not-call list" };
+  // Calling hours cannot be judged in a zone Intl does not know (a lead stored by an older runtime).
+  if (canonicalZone(lead.timezone) === undefined) return { ok: false, reason: 'unknown-timezone', detail: `time zone "${lead.timezone}" is unknown` };
 
   let last: Attempt | undefined;
   const byOutcome = new Map<Outcome, number>();
