@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliContext, startTestKernel, type TestClient, type TestKernel } from '../../../sdk/testing/kernel.ts';
-import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
+import type { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
+import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
 import { recordingsService, type RecordingsService } from '../api/index.ts';
 import { wavInfo } from '../convert.ts';
 
@@ -82,18 +83,10 @@ beforeAll(async () => {
   });
   const site = await k.admin.create('/api/sites', { name: 'lon' });
   cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
-  const stubs = (await k.admin.json('GET', `/api/commit/includes?clusterId=${cluster.id}`)).body as { file: string; content: string }[];
   for (const i of [0, 1]) {
-    const sim = new SimulatedAsterisk();
-    const ports = await sim.start({ systemName: `lon-ast${i + 1}`, configFiles: Object.fromEntries(stubs.map((s) => [s.file, s.content])), authFailDelayMs: 20 });
+    const { sim } = await simulatedServer(k, cluster.id, { name: `lon-ast${i + 1}`, start: { systemName: `lon-ast${i + 1}` } });
     sims.push(sim);
-    await k.admin.create('/api/servers', {
-      clusterId: cluster.id, name: `lon-ast${i + 1}`, host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
-      sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sim.hostKeySha256,
-    });
   }
-  await k.acm.connections.sync();
-  expect(await k.acm.connections.waitConnected(5000)).toBe(2);
 }, 60_000);
 
 afterAll(async () => {
