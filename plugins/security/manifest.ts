@@ -9,6 +9,8 @@ export const SecuritySettings = z.strictObject({
     notifyLevel: z.number().int().min(0).max(16).default(7),
     /** The same alert (source, rule, source IP, location) within this window is counted, not re-sent. */
     dedupSeconds: z.number().int().min(0).max(86_400).default(300),
+    // Earlier versions listed the targets here; a site.yaml that still does is told where they went.
+    targets: z.never({ error: 'notification targets are a resource now: add them with `acm security targets add` or POST /api/plugins/security/targets, then remove routing.targets' }).optional(),
   }).prefault({}),
   asterisk: z.strictObject({
     /** Failed authentications from one address within `windowSeconds` that raise a brute-force alert. */
