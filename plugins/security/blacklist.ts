@@ -53,6 +53,30 @@ async function applyOn(d: BlacklistDeps, action: 'add' | 'remove', row: Security
   }));
 }
 
+/**
+ * Every entry of a cluster onto each enabled server of it, as idempotent adds in one SSH command
+ * per server (and 50 entries): a server added to the cluster, or enabled, holds the list too.
+ */
+export async function syncCluster(d: BlacklistDeps, clusterId: number, rows: readonly SecurityBlacklistRow[]): Promise<void> {
+  const adds = rows.map((row) => { const { address: a, family } = validateBlacklistAddress(row.address); return blacklistCommand('add', a, family, d.chain); });
+  if (!adds.length) return;
+  const servers = (await d.model.servers(clusterId)).filter((s) => s.enabled);
+  await Promise.all(servers.map(async (server) => {
+    let ok = true;
+    for (let i = 0; i < adds.length; i += 50) {
+      const r = await d.ssh.exec(server.id, adds.slice(i, i + 50).map((c) => `{ ${c}; }`).join(' && ')).catch((err: Error) => ({ code: null, stdout: '', stderr: err.message }));
+      if (r.code !== 0) {
+        ok = false;
+        d.logger.warn({ server: server.name, output: (r.stdout + r.stderr).slice(0, 500) }, 'security: blacklist sync refused');
+      }
+    }
+    await d.audit.record({
+      action: 'security.blacklist.sync', target: 'server', targetId: server.id, after: { entries: adds.length, chain: d.chain, ok },
+      username: 'security:sync', userId: null, tenantId: server.tenantId, ip: null,
+    });
+  }));
+}
+
 export function blacklistResource(d: BlacklistDeps) {
   return defineResource<SecurityBlacklistRow>({
     name: 'blacklist', singular: 'blacklist-entry', permission: 'security.blacklist', entity: SecurityBlacklistSchema,

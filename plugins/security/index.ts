@@ -10,7 +10,7 @@ import { SECURITY_EVENTS } from './asterisk-events.ts';
 import { FileTailer } from './tail.ts';
 import { securityService, type SecurityService } from './api/index.ts';
 import { auditSnapshots, type Finding } from './audit.ts';
-import { blacklistResource, EXPIRY_ACTOR } from './blacklist.ts';
+import { blacklistResource, EXPIRY_ACTOR, syncCluster } from './blacklist.ts';
 import { targetResource } from './targets.ts';
 import type { SecurityTargetRow } from './entities.ts';
 
@@ -57,9 +57,25 @@ export default definePlugin({
     const model = ctx.get(coreServices.model);
     // Targets and blacklist: list/get/create/update/delete/copy over HTTP and `acm security targets|blacklist …`.
     const targets = ctx.resources.define(targetResource);
-    const entries = ctx.resources.define(blacklistResource({
-      model, ssh: ctx.get(coreServices.ssh), audit: ctx.get(coreServices.audit), logger: ctx.logger, chain: s.posture.blacklistChain,
-    }));
+    const blacklistDeps = { model, ssh: ctx.get(coreServices.ssh), audit: ctx.get(coreServices.audit), logger: ctx.logger, chain: s.posture.blacklistChain };
+    const entries = ctx.resources.define(blacklistResource(blacklistDeps));
+    // A server written (added, enabled, moved): its cluster's list onto every enabled server, once per burst.
+    const pending = new Map<number, NodeJS.Timeout>();
+    let syncing: Promise<unknown> = Promise.resolve();
+    ctx.bus.subscribe<{ entity: string; clusterIds?: number[] | null }>('acm.*.*.*.model.changed', (m) => {
+      if (m.data.entity !== 'server') return;
+      for (const clusterId of m.data.clusterIds ?? []) {
+        clearTimeout(pending.get(clusterId));
+        const t = setTimeout(() => {
+          pending.delete(clusterId);
+          syncing = syncing.then(async () => syncCluster(blacklistDeps, clusterId, (await entries.all(clusterId)).filter((e) => !e.expiresAt || e.expiresAt.getTime() > Date.now())))
+            .catch((err: Error) => ctx.logger.warn({ err: err.message, clusterId }, 'security: blacklist sync failed'));
+        }, 300);
+        t.unref();
+        pending.set(clusterId, t);
+      }
+    });
+    ctx.lifecycle.onStop(async () => { for (const t of pending.values()) clearTimeout(t); await syncing; });
     /**
      * An alert of a tenant goes to that tenant's targets; one without a tenant (an OSSEC/Wazuh
      * manager's) is the provider's: the first tenant's, where a provider administrator's targets go.

@@ -51,6 +51,8 @@ beforeAll(async () => {
     off: (await post('/api/servers', { clusterId, name: 'a2', host: '10.7.0.2', enabled: false })).id,
     other: (await post('/api/servers', { clusterId: otherClusterId, name: 'b1', host: '10.7.1.1' })).id,
   };
+  // Writing a server syncs its cluster's blacklist after a 300 ms pause: let that pass (nothing to add yet).
+  await new Promise((r) => setTimeout(r, 600));
 }, 60_000);
 
 afterAll(async () => {
@@ -127,6 +129,22 @@ describe('blacklist entries', () => {
     expect((await k.admin.json('GET', `${P}/blacklist/${entry.id}`)).status).toBe(404);
     const audit = (await k.admin.json('GET', '/api/audit?q=security.blacklist-entry.delete&pageSize=5')).body.items as any[];
     expect(audit[0]).toMatchObject({ username: 'security:expiry', before: expect.objectContaining({ address: '192.0.2.44' }) });
+  });
+
+  it('a server added to a cluster, or enabled, gets the entries the cluster already has', async () => {
+    refusing.clear();
+    const from = execs.length;
+    const b2 = await post('/api/servers', { clusterId: otherClusterId, name: 'b2', host: '10.7.1.2' });
+    await until(() => execs.slice(from).some((e) => e.serverId === b2.id), 5000, 'the new server synced');
+    const onNew = execs.slice(from).filter((e) => e.serverId === b2.id).map((e) => e.cmd);
+    expect(onNew).toEqual([expect.stringContaining('ip6tables -w -C BLACKLIST -s 2001:db8::9 -j DROP 2>/dev/null || ip6tables -w -I BLACKLIST -s 2001:db8::9 -j DROP')]);
+    const enabling = execs.length;
+    expect((await k.admin.json('PUT', `/api/servers/${servers.off}`, { enabled: true })).status).toBe(200);
+    await until(() => execs.slice(enabling).some((e) => e.serverId === servers.off), 5000, 'the enabled server synced');
+    expect(execs.slice(enabling).filter((e) => e.serverId === servers.off).map((e) => e.cmd)).toEqual([expect.stringContaining('iptables -w -I BLACKLIST -s 203.0.113.66 -j DROP')]);
+    const audit = (await k.admin.json('GET', '/api/audit?q=security.blacklist.sync&pageSize=20')).body.items as any[];
+    expect(audit.find((a) => a.targetId === String(b2.id))?.after).toEqual({ entries: 1, chain: 'BLACKLIST', ok: true });
+    expect((await k.admin.json('PUT', `/api/servers/${servers.off}`, { enabled: false })).status).toBe(200);
   });
 });
 
