@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedAsterisk, type SimCallTrace } from '../../../sdk/testing/sim/index.ts';
-import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
-import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
+import type { SimCallTrace, SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
+import type { TestKernel } from '../../../sdk/testing/kernel.ts';
+import { inboundKernel } from './harness.ts';
 
 /**
  * Issue 14's destinations through the API and onto the simulated Asterisk: announcements (loops
@@ -36,12 +36,7 @@ const OPEN = '2026-12-02T10:00:00Z';
 const CLOSED = '2026-12-02T19:00:00Z';
 
 beforeAll(async () => {
-  k = await startTestKernel({
-    plugins: ['queues', 'conference', 'inbound'], connectServers: true, connection: { actionTimeoutMs: 3000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
-  });
-  const site = await k.admin.create('/api/sites', { name: 'lon', timezone: 'Europe/London' });
-  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
-  ({ sim } = await simulatedServer(k, cluster.id, { name: 'lon-ast1' }));
+  ({ k, cluster, sim } = await inboundKernel(['queues', 'conference', 'inbound']));
   trunk = await k.admin.create('/api/trunks', { clusterId: cluster.id, name: 'carrier', host: '192.0.2.10', context: 'from-carrier' });
   support = await k.admin.create('/api/plugins/queues/queues', { clusterId: cluster.id, name: 'support', number: '602' });
   // Open from the start: the conference plugin's scheduler puts `open` into AstDB at once.

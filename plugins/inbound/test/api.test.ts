@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedAsterisk, type SimCallTrace } from '../../../sdk/testing/sim/index.ts';
-import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
-import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
+import type { SimCallTrace, SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
+import type { TestKernel } from '../../../sdk/testing/kernel.ts';
+import { inboundKernel } from './harness.ts';
 
 /**
  * The inbound plugin through the API: 422s naming each bad field, a commit onto the SDK's
@@ -26,13 +26,7 @@ const hangup = { type: 'hangup' };
 
 
 beforeAll(async () => {
-  k = await startTestKernel({
-    plugins: ['queues', 'conference', 'inbound'], connectServers: true, connection: { actionTimeoutMs: 3000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
-  });
-  const site = await k.admin.create('/api/sites', { name: 'lon', timezone: 'Europe/London' });
-  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
-  // A server whose main files #tryinclude what acm lists (the plugin's files among them).
-  ({ sim } = await simulatedServer(k, cluster.id, { name: 'lon-ast1' }));
+  ({ k, cluster, sim } = await inboundKernel(['queues', 'conference', 'inbound']));
   trunk = await k.admin.create('/api/trunks', { clusterId: cluster.id, name: 'carrier', host: '192.0.2.10', context: 'from-carrier' });
   await k.admin.create('/api/extensions', { clusterId: cluster.id, name: 'Keith', extension: '6101', secret: 'sip-secret-6101', mailbox: '6101', vmSecret: '4321' });
   queue = await k.admin.create('/api/plugins/queues/queues', { clusterId: cluster.id, name: 'sales', number: '600' });

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
-import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
+import type { TestKernel } from '../../../sdk/testing/kernel.ts';
+import { inboundKernel } from './harness.ts';
 import type { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 
 /**
@@ -24,12 +24,7 @@ let cluster: Record<string, any>;
 let recording: Record<string, any>;
 
 beforeAll(async () => {
-  k = await startTestKernel({
-    plugins: ['queues', 'recordings', 'inbound'], connectServers: true, connection: { actionTimeoutMs: 3000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
-  });
-  const site = await k.admin.create('/api/sites', { name: 'lon', timezone: 'Europe/London' });
-  cluster = await k.admin.create('/api/clusters', { siteId: site.id, name: 'lon' });
-  ({ sim } = await simulatedServer(k, cluster.id, { name: 'lon-ast1' }));
+  ({ k, cluster, sim } = await inboundKernel(['queues', 'recordings', 'inbound']));
   recording = await k.admin.create(`${R}/recordings`, { name: 'welcome', description: 'Front desk greeting' });
 }, 60_000);
 
