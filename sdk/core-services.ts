@@ -249,8 +249,79 @@ export interface OutboxService {
 }
 
 /** Every core service a plugin may ask for, in one place. */
+/** A channel as ARI shows it (the fields acm reads). */
+export interface AriChannelView {
+  id: string;
+  name: string;
+  /** Down, Ring, Ringing, Up, Busy, … */
+  state: string;
+  caller?: { name: string; number: string };
+  dialplan?: { context: string; exten: string; priority: number };
+}
+
+/** One ARI event of one server's Stasis application: Asterisk's JSON, and where it came from. */
+export interface AriEvent {
+  serverId: number;
+  clusterId: number;
+  tenantId: number;
+  /** StasisStart, StasisEnd, ChannelStateChange, ChannelDestroyed, ChannelDtmfReceived, PlaybackFinished, … */
+  type: string;
+  application: string;
+  timestamp: string;
+  channel?: AriChannelView;
+  /** StasisStart: the application's arguments. */
+  args?: string[];
+  /** ChannelDestroyed: the hangup cause (16 normal, 17 busy, 19 no answer, 21 rejected, 34 congestion). */
+  cause?: number;
+  cause_txt?: string;
+  /** ChannelDtmfReceived */
+  digit?: string;
+  /** PlaybackStarted/PlaybackFinished */
+  playback?: { id: string; media_uri: string; state: string; target_uri: string };
+  /** The whole event as received. */
+  raw: Record<string, unknown>;
+}
+
+/** POST /channels: a call placed from Asterisk, into a Stasis application or the dialplan when answered. */
+export interface AriOriginate {
+  /** A dial string, e.g. `PJSIP/+442071234567@carrier-a` (the caller validates it). */
+  endpoint: string;
+  /** Into this Stasis application (with `appArgs`) … */
+  app?: string;
+  appArgs?: string[];
+  /** … or into the dialplan at this place. */
+  dialplan?: { context: string; extension: string; priority?: number };
+  callerId?: string;
+  timeoutSeconds?: number;
+  /** Chosen by the caller, so events that arrive before the reply can be matched. */
+  channelId?: string;
+  variables?: Record<string, string>;
+}
+
+/**
+ * ARI of the servers that have ARI credentials: Stasis applications and call control. Call
+ * control runs on one server; events carry the server they came from.
+ */
+export interface AriService {
+  /** Registers a Stasis application on every such server (and on those that connect later); returns the unsubscribe function. */
+  app(name: string, handler: (e: AriEvent) => void): () => void;
+  /** Servers whose events WebSocket for `app` is up now. */
+  connected(app: string, clusterId?: number): { serverId: number; clusterId: number; name: string }[];
+  originate(serverId: number, call: AriOriginate): Promise<AriChannelView>;
+  answer(serverId: number, channelId: string): Promise<void>;
+  /** Plays media (`sound:acm/t1/greeting`); PlaybackFinished follows. */
+  play(serverId: number, channelId: string, media: string | string[], playbackId?: string): Promise<{ id: string }>;
+  /** Leaves Stasis into the dialplan. */
+  continueInDialplan(serverId: number, channelId: string, to: { context: string; extension: string; priority?: number }): Promise<void>;
+  hangup(serverId: number, channelId: string, reason?: 'normal' | 'busy' | 'congestion' | 'no_answer'): Promise<void>;
+  createBridge(serverId: number, type?: 'mixing' | 'holding'): Promise<{ id: string }>;
+  addToBridge(serverId: number, bridgeId: string, channelIds: string[]): Promise<void>;
+  destroyBridge(serverId: number, bridgeId: string): Promise<void>;
+}
+
 export const coreServices = {
   ami: createServiceRef<AmiService>('core.ami'),
+  ari: createServiceRef<AriService>('core.ari'),
   ssh: createServiceRef<SshService>('core.ssh'),
   model: createServiceRef<ModelService>('core.model'),
   license: createServiceRef<LicenseService>('core.license'),

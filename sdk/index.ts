@@ -13,7 +13,7 @@ export type { ServiceRef, ExtensionPoint } from './refs.ts';
 export { coreServices } from './core-services.ts';
 export { mulberry32 } from './random.ts';
 export type {
-  LicenseInfo, LicenseService, AuditService, AuditRecord, AuditEntry, KernelInfo, AmiEvent, AmiService, SshService, SshSession, SshFileInfo, ModelService,
+  LicenseInfo, LicenseService, AuditService, AuditRecord, AuditEntry, KernelInfo, AmiEvent, AmiService, AriService, AriEvent, AriOriginate, AriChannelView, SshService, SshSession, SshFileInfo, ModelService,
   NotifierService, NotifyChannel, NotifySeverity, NotifyMessage, NotifyResult, NotifyTransports, SmtpSettings, SnmpSettings,
   OutboxService, OutboxInput, OutboxEntryView, OutboxMessage, OutboxStatus,
 } from './core-services.ts';
