@@ -113,6 +113,15 @@ describe('CRUD', () => {
     expect(JSON.stringify(audit.items)).not.toContain('sip-secret-123');
   });
 
+  it('finds changes in the audit log by the number and name people search for, not only by id', async () => {
+    const byNumber = (await k.admin.json('GET', '/api/audit?q=6107')).body;
+    expect(byNumber.items.map((e: { action: string }) => e.action)).toContain('extension.create');
+    expect(byNumber.items.every((e: { label: string }) => e.label.includes('6107'))).toBe(true);
+    expect(byNumber.items[0].label).toBe('6107 Agent 07');
+    const byName = (await k.admin.json('GET', '/api/audit?q=other%20cluster')).body;
+    expect(byName.items.map((e: { label: string }) => e.label)).toEqual(['6100 Other Cluster']);
+  });
+
   it('404s for unknown ids and 422 for a missing parent', async () => {
     expect((await k.admin.json('GET', '/api/trunks/99999')).status).toBe(404);
     const orphan = await k.admin.json('POST', '/api/servers', { clusterId: 99999, name: 'x', host: '127.0.0.13' });

@@ -149,7 +149,7 @@ export function createHttpApp(acm: Acm): Koa {
     const p = need(ctx, 'core.audit:read');
     const q = parseInput(AuditQuery, ctx.query);
     const where: Record<string, unknown> = p.tenantId === null ? {} : { tenantId: p.tenantId };
-    if (q.q) Object.assign(where, containsText(orm, 'AuditEvent', ['username', 'action', 'target', 'targetId'], q.q));
+    if (q.q) Object.assign(where, containsText(orm, 'AuditEvent', ['username', 'action', 'target', 'targetId', 'label'], q.q));
     const [items, total] = await orm.em.fork().findAndCount(AuditEventSchema, where, { orderBy: { id: 'desc' }, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
     ctx.body = { items, total, page: q.page, pageSize: q.pageSize };
   });

@@ -142,7 +142,20 @@ export function recordChange(em: EntityManager, actor: { user: Principal; ip?: s
   em.create(AuditEventSchema, {
     at: new Date(), tenantId: change.tenantId, userId: user.userId, username: user.username, action: `${change.entity}.${change.action}`,
     target: change.entity, targetId: String(change.id), before: change.before ?? null, after: note ? { ...after, note } : after, ip: actor.ip ?? null,
+    label: auditLabel(change.after ?? change.before),
   });
+}
+
+/** The fields an object is known by, in the order people name it: number, then name. */
+const LABEL_FIELDS = ['extension', 'number', 'did', 'name', 'username', 'host'];
+
+/** The object's number and name for the audit log (an id means nothing to someone searching for 6102). */
+export function auditLabel(object: object | null | undefined): string | null {
+  if (!object) return null;
+  const values = LABEL_FIELDS.map((f) => (object as Record<string, unknown>)[f])
+    .filter((v): v is string | number => (typeof v === 'string' && v !== '') || typeof v === 'number');
+  const label = [...new Set(values.map(String))].join(' ');
+  return label ? label.slice(0, 120) : null;
 }
 
 const keyOf = (cols: string[], row: Record<string, any>) => JSON.stringify(cols.map((c) => row[c] ?? null));

@@ -178,6 +178,8 @@ export const ChangeSetEntrySchema = new EntitySchema<ChangeSetEntry>({
 export interface AuditEvent {
   id: number; at: Date; tenantId?: number | null; userId?: number | null; username?: string | null; action: string;
   target?: string | null; targetId?: string | null; before?: unknown; after?: unknown; ip?: string | null;
+  /** What people search the log by: the object's number and name (`6102 Eddie`, `carrier-a`). */
+  label?: string | null;
 }
 export const AuditEventSchema = new EntitySchema<AuditEvent>({
   name: 'AuditEvent',
@@ -185,7 +187,7 @@ export const AuditEventSchema = new EntitySchema<AuditEvent>({
   indexes: [{ properties: ['at'] }],
   properties: {
     id: col.id(), at: col.created(), tenantId: col.ref(), userId: col.ref(), username: col.str(80), action: col.reqStr(80),
-    target: col.str(40), targetId: col.str(40), before: col.json(), after: col.json(), ip: col.str(64),
+    target: col.str(40), targetId: col.str(40), before: col.json(), after: col.json(), ip: col.str(64), label: col.str(120),
   },
 });
 

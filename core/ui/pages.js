@@ -142,7 +142,8 @@ export class AcmAuditPage extends LitElement {
         .columns=${[
           { key: 'at', label: 'When', sortable: false, format: (/** @type {any} */ r) => formatDate(r.at) },
           { key: 'username', label: 'User', sortable: false }, { key: 'action', label: 'Action', sortable: false },
-          { key: 'target', label: 'Object', sortable: false }, { key: 'targetId', label: 'Id', sortable: false },
+          { key: 'target', label: 'Object', sortable: false }, { key: 'label', label: 'Name', sortable: false },
+          { key: 'targetId', label: 'Id', sortable: false, hidden: true },
           { key: 'ip', label: 'From', sortable: false },
           { key: 'after', label: 'Change', sortable: false, hidden: true, format: (/** @type {any} */ r) => (r.after ? JSON.stringify(r.after) : '') },
         ]}></acm-table>`;

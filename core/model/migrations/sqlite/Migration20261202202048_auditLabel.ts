@@ -1,0 +1,13 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261202202048_auditLabel extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`alter table \`audit_events\` add column \`label\` text null;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table \`audit_events\` drop column \`label\`;`);
+  }
+
+}
