@@ -33,9 +33,14 @@ import { PbxState, type Fields } from './state.ts';
 import { DEFAULT_CONFIG_FILES, DEFAULT_QUEUE_FILES, DEFAULT_SYSTEM_NAME, renderQueuesConf } from './defaults.ts';
 import { CallGenerator, type CallGeneratorOptions } from './call-generator.ts';
 import { runCall, type SimCallOptions, type SimCallTrace } from './dialplan-runner.ts';
+import { SimHost } from './host.ts';
+
+/** Each simulator of a process gets its own host values, the same at every run. */
+let hostSeed = 1;
 
 export { PbxState } from './state.ts';
 export { CallGenerator } from './call-generator.ts';
+export { SimHost, type SimDisk } from './host.ts';
 export type { CallGeneratorOptions, CallGeneratorClock } from './call-generator.ts';
 export { trunkDids } from './call-generator-inbound.ts';
 export type { SimCallOptions, SimCallTrace, SimCallStep, SimCallEnd, SimCallResult } from './dialplan-runner.ts';
@@ -121,6 +126,8 @@ export class SimulatedAsterisk {
   /** Tests' SSH command handlers by exact command line; kept across restart(). */
   private readonly execHandlers = new Map<string, SimExecHandler>();
   private clock: () => Date = () => new Date();
+  /** The Linux host (disks, memory, services …) the health collector reads over SSH; kept across restart(). */
+  readonly host = new SimHost(hostSeed++);
   /** The server's local timezone (/etc/localtime) for time conditions without a zone of their own. */
   timezone = 'UTC';
 
@@ -171,7 +178,7 @@ export class SimulatedAsterisk {
       this.ports.ami = await this.ami.start(opts.amiPort ?? 0, host);
       this.ports.ari = await this.ari.start(opts.ariPort ?? 0, host);
       if ((opts.sshPort ?? 0) >= 0) {
-        this.sftp = new SftpServer({ users: this.users.ssh, fsRoot: this.fsRoot, runCli: (c) => this.ami.cli(c), hostKey: this.sshHostKey, exec: this.execHandlers });
+        this.sftp = new SftpServer({ users: this.users.ssh, fsRoot: this.fsRoot, runCli: (c) => this.ami.cli(c), hostKey: this.sshHostKey, exec: this.execHandlers, host: (c) => this.host.answer(c) });
         this.sshHostKey = this.sftp.hostKey;
         this.ports.ssh = await this.sftp.start(opts.sshPort ?? 0, host);
       }

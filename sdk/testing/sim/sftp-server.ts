@@ -1,8 +1,8 @@
 /**
  * Simulated SSH/SFTP target (ssh2 Server): password auth, an SFTP subsystem over a temp
  * directory (virtual `/` = `fsRoot`, so `/etc/asterisk` = `fsRoot/etc/asterisk`), and an exec
- * channel for a few commands (`asterisk -rx '<cli>'`, `sha256sum`, `cat`, `true`) and those a
- * test answers itself (`exec`).
+ * channel for a few commands (`asterisk -rx '<cli>'`, `sha256sum`, `cat`, `true`), the host's
+ * health commands (`host`) and those a test answers itself (`exec`).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -25,8 +25,10 @@ export interface SftpServerOptions {
   runCli: (cmd: string) => string[] | undefined;
   /** The host key (OpenSSH private key) to keep, as a restarted server keeps its own; default: a new one. */
   hostKey?: string;
-  /** Tests' answers to other commands, by exact (trimmed) command line. */
+  /** Tests' answers to commands, by exact (trimmed) command line: before anything else. */
   exec?: ReadonlyMap<string, SimExecHandler>;
+  /** The host's own answers (sim/host.ts: df, /proc, systemctl …), after the tests' ones. */
+  host?: (command: string) => SimExecAnswer | undefined;
 }
 
 export class SftpServer {
@@ -114,6 +116,15 @@ export class SftpServer {
       ch.exit(code);
       ch.end();
     };
+    // A test's answer first: it may make a command the host knows hang or answer garbage.
+    const handler = this.opts.exec?.get(command.trim());
+    if (handler) {
+      void Promise.resolve().then(() => handler(command.trim()))
+        .then((a) => done(a.code, a.stdout ?? '', a.stderr ?? ''), (err: Error) => done(1, '', `${err.message}\n`));
+      return;
+    }
+    const host = this.opts.host?.(command.trim());
+    if (host) return done(host.code, host.stdout ?? '', host.stderr ?? '');
     const m = /^asterisk\s+-rx\s+(['"])(.*)\1\s*$/.exec(command.trim());
     if (m) {
       const out = this.opts.runCli(m[2] ?? '');
@@ -133,12 +144,6 @@ export class SftpServer {
       return;
     }
     if (command.trim() === 'true') return done(0, '');
-    const handler = this.opts.exec?.get(command.trim());
-    if (handler) {
-      void Promise.resolve().then(() => handler(command.trim()))
-        .then((a) => done(a.code, a.stdout ?? '', a.stderr ?? ''), (err: Error) => done(1, '', `${err.message}\n`));
-      return;
-    }
     done(127, '', `sh: 1: ${command.split(/\s+/)[0]}: not found\n`);
   }
 

@@ -31,6 +31,8 @@ export interface SimContact {
   callId: string;
   userAgent: string;
   expiresAt: number;
+  /** What qualify found (PJSIPShowContacts `Status`): NonQualified unless a test says Reachable / Unreachable / Unknown. */
+  status?: 'NonQualified' | 'Reachable' | 'Unreachable' | 'Unknown';
 }
 
 export interface SimChannel {

@@ -39,7 +39,7 @@ export default definePlugin({
 
     ctx.extend(statusTiles, 'itsp-utilization', {
       title: 'ITSP utilization',
-      order: 20,
+      order: 70,
       async render() {
         const rows: TrunkUsage[] = [];
         const connected = ami.connected();

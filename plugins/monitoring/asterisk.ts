@@ -1,0 +1,60 @@
+import type { AmiService } from '../../sdk/index.ts';
+import { humanDuration, type Metric } from './metrics.ts';
+
+/** What the Asterisk round of one server needs to know: which modules must be loaded, which endpoints are trunks. */
+export interface AsteriskExpectations {
+  modules: readonly string[];
+  /** PJSIP endpoint name -> the trunk's name in acm. */
+  trunks: ReadonlyMap<string, string>;
+}
+
+const metric = (key: string, label: string, state: Metric['state'], text: string, value: number | null = null): Metric =>
+  ({ key, group: 'asterisk', label, state, text, value });
+const why = (err: unknown) => (err as Error).message.slice(0, 200);
+
+/**
+ * The Asterisk metrics of one server over AMI: the connection, version and uptime, each module
+ * that must be loaded (ModuleCheck: "Module not loaded" is red), channels, and each trunk's
+ * contacts as qualify sees them (Unreachable: "TRUNK DOWN"). An action that fails leaves its
+ * metric unknown with the reason.
+ */
+export async function asteriskMetrics(ami: AmiService, serverId: number, connected: boolean, want: AsteriskExpectations): Promise<Metric[]> {
+  if (!connected) return [metric('ami', 'AMI', 'red', 'not connected: Asterisk down or AMI refused')];
+  const out: Metric[] = [metric('ami', 'AMI', 'green', 'connected')];
+  const settings = ami.action(serverId, 'CoreSettings').then((r) => metric('version', 'Version', 'green', `Asterisk ${r.AsteriskVersion ?? '?'}`),
+    (err) => metric('version', 'Version', 'unknown', `unknown: CoreSettings: ${why(err)}`));
+  // CoreStatus gives dates in the server's local time; the CLI gives seconds, free of time zones.
+  const uptime = ami.command(serverId, 'core show uptime seconds').then((lines) => {
+    const up = /^System uptime: (\d+)$/.exec(lines.find((l) => l.startsWith('System uptime:'))?.trim() ?? '');
+    const reload = /^Last reload: (\d+)$/.exec(lines.find((l) => l.startsWith('Last reload:'))?.trim() ?? '');
+    if (!up) return [metric('asterisk-uptime', 'Asterisk uptime', 'unknown', `unknown: unreadable ${JSON.stringify(lines.join(' ').slice(0, 60))}`)];
+    return [
+      metric('asterisk-uptime', 'Asterisk uptime', 'green', `up ${humanDuration(Number(up[1]))}`, Number(up[1])),
+      ...(reload ? [metric('last-reload', 'Last reload', 'green', `${humanDuration(Number(reload[1]))} ago`, Number(reload[1]))] : []),
+    ];
+  }, (err) => [metric('asterisk-uptime', 'Asterisk uptime', 'unknown', `unknown: ${why(err)}`)]);
+  const channels = ami.list(serverId, 'CoreShowChannels').then((items) => metric('channels', 'Channels', 'green', `${items.length} channel(s)`, items.length),
+    (err) => metric('channels', 'Channels', 'unknown', `unknown: CoreShowChannels: ${why(err)}`));
+  const modules = want.modules.map((m) => ami.action(serverId, 'ModuleCheck', { Module: m }).then(
+    () => metric(`module:${m}`, `Module ${m}`, 'green', 'loaded', 1),
+    (err) => (/Module not loaded/.test(why(err)) ? metric(`module:${m}`, `Module ${m}`, 'red', 'not loaded', 0) : metric(`module:${m}`, `Module ${m}`, 'unknown', `unknown: ModuleCheck: ${why(err)}`))));
+  const trunks = want.trunks.size
+    ? ami.list(serverId, 'PJSIPShowContacts', {}, ['No Contacts found']).then((items) => trunkMetrics(items, want.trunks),
+      (err) => [...want.trunks.values()].map((t) => metric(`trunk:${t}`, `Trunk ${t}`, 'unknown', `unknown: PJSIPShowContacts: ${why(err)}`)))
+    : Promise.resolve([]);
+  out.push(await settings, ...(await uptime), await channels, ...(await Promise.all(modules)), ...(await trunks));
+  return out;
+}
+
+/** A trunk is down when every contact of it is Unreachable; one Reachable (or not qualified) contact carries calls. */
+function trunkMetrics(items: Record<string, string>[], trunks: ReadonlyMap<string, string>): Metric[] {
+  return [...trunks].map(([endpoint, name]) => {
+    const statuses = items.filter((i) => i.Endpoint === endpoint).map((i) => i.Status ?? '');
+    const key = `trunk:${name}`;
+    if (!statuses.length) return metric(key, `Trunk ${name}`, 'unknown', 'unknown: no contact (not registered, no static contact)');
+    if (statuses.includes('Reachable')) return metric(key, `Trunk ${name}`, 'green', 'reachable', 1);
+    if (statuses.every((s) => s === 'Unreachable')) return metric(key, `Trunk ${name}`, 'red', 'TRUNK DOWN: does not answer OPTIONS', 0);
+    if (statuses.includes('NonQualified')) return metric(key, `Trunk ${name}`, 'green', 'not qualified (no OPTIONS sent)', 1);
+    return metric(key, `Trunk ${name}`, 'unknown', `unknown: contact status ${statuses.join(', ')}`);
+  });
+}

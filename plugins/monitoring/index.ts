@@ -1,0 +1,78 @@
+import { busSubject, coreServices, definePlugin, NotFoundError, visibleTo, type Principal } from '../../sdk/index.ts';
+import { statusTiles } from '../status/api/index.ts';
+import { manifest } from './manifest.ts';
+import { HealthStore } from './history.ts';
+import { Alerts } from './alerts.ts';
+import { clusterRules, Monitor } from './monitor.ts';
+import { healthTile } from './tiles.ts';
+import { registerCli } from './cli.ts';
+
+/**
+ * Server health: every `intervalSeconds` one SSH session per server (disks, memory, load,
+ * uptime, clock, systemd units) and its AMI (modules, channels, trunks), held to thresholds;
+ * the "Asterisk" and "Server status" tiles, 24 h of history, alerts through the core outbox.
+ */
+export default definePlugin({
+  manifest,
+  setup(ctx) {
+    const model = ctx.get(coreServices.model);
+    const outbox = ctx.get(coreServices.outbox);
+    const store = new HealthStore(ctx.settings.intervalSeconds * 1000);
+    const alerts = new Alerts(outbox, () => ctx.settings);
+    ctx.events.toBrowsers({ event: 'health', permission: 'monitoring.health:read' });
+    const monitor = new Monitor({
+      ssh: ctx.get(coreServices.ssh), ami: ctx.get(coreServices.ami), model, kernel: ctx.get(coreServices.kernel), settings: () => ctx.settings, store,
+      async onServer(h, changed, now) {
+        // Browsers (the home page's tiles, the health page) hear of a server whose states moved.
+        if (changed) ctx.bus.publish(busSubject(h, ctx.id, 'health'), h);
+        await alerts.round(h, now).catch((err: Error) => ctx.logger.warn({ err: err.message, server: h.name }, 'health alerts not queued'));
+      },
+    });
+    let running: Promise<unknown> | undefined;
+    const round = async (clusterId?: number) => {
+      const r = monitor.round(Date.now(), clusterId);
+      running = r.catch(() => {});
+      return r;
+    };
+    ctx.jobs.every(ctx.settings.intervalSeconds * 1000, 'monitoring.round', async () => { await round(); });
+    ctx.lifecycle.onStart(() => { void round().catch((err: Error) => ctx.logger.warn({ err: err.message }, 'first health round failed')); });
+    // Stop waits for a round in flight: it reads the model and sends into the outbox.
+    ctx.lifecycle.onStop(async () => { await running; });
+
+    ctx.extend(statusTiles, 'monitoring-asterisk', healthTile(store, 'asterisk', 'Asterisk', 40, (n) => `${n} server(s): Asterisk up, modules loaded, trunks reachable`));
+    ctx.extend(statusTiles, 'monitoring-servers', healthTile(store, 'server', 'Server status', 50, (n) => `${n} server(s) within thresholds, services active`));
+
+    const visible = (user: Principal) => store.all().filter((h) => visibleTo(user, h));
+    const one = (user: Principal, id: number) => {
+      const h = store.get(id);
+      if (!h || !visibleTo(user, h)) throw new NotFoundError(`no health of server ${id}`);
+      return h;
+    };
+    ctx.http.route('GET', '/servers', 'monitoring.health:read', (c) => {
+      const cluster = c.query.clusterId ? Number(c.query.clusterId) : undefined;
+      const items = visible(c.user).filter((h) => cluster === undefined || h.clusterId === cluster);
+      return { items, total: items.length };
+    });
+    ctx.http.route('GET', '/servers/:id', 'monitoring.health:read', (c) => one(c.user, Number(c.params.id)));
+    ctx.http.route('GET', '/servers/:id/history', 'monitoring.health:read', (c) => {
+      const h = one(c.user, Number(c.params.id));
+      const since = c.query.since ? Date.parse(String(c.query.since)) : undefined;
+      return { serverId: h.serverId, metrics: store.historyOf(h.serverId, Date.now(), Number.isNaN(since) ? undefined : since) };
+    });
+    /** The thresholds and units each visible cluster is held to (the site's, with its overrides). */
+    ctx.http.route('GET', '/thresholds', 'monitoring.health:read', async (c) => {
+      const clusters = (await model.clusters()).filter((cl) => visibleTo(c.user, { tenantId: cl.tenantId, siteId: cl.siteId, clusterId: cl.id }));
+      return { intervalSeconds: ctx.settings.intervalSeconds, items: clusters.map((cl) => ({ clusterId: cl.id, cluster: cl.name, ...clusterRules(ctx.settings, cl.name) })) };
+    });
+    ctx.http.route('POST', '/round', 'monitoring.health:write', async (c) => {
+      const cluster = c.query.clusterId ? Number(c.query.clusterId) : undefined;
+      await round(cluster);
+      const items = visible(c.user).filter((h) => cluster === undefined || h.clusterId === cluster);
+      return { items, total: items.length };
+    });
+
+    ctx.cli.commands((group, cli) => registerCli(group, cli.operator, {
+      round, clusters: async () => (await model.clusters()).map((c) => ({ id: c.id, name: c.name })), print: (l) => console.log(l),
+    }));
+  },
+});
