@@ -37,7 +37,7 @@ describe('parsers', () => {
     expect(parseNproc('four\n').ok).toBe(false);
     expect(parseUptime('350735.47 234388.90\n')).toEqual({ ok: true, value: 350735.47 });
     expect(parseUptime('up 4 days\n').ok).toBe(false);
-    expect(parseEpoch('1795419787.123456789\n')).toEqual({ ok: true, value: 1795419787.123456789 });
+    expect(parseEpoch('1795419787.123456789\n')).toEqual({ ok: true, value: Number('1795419787.123456789') });
     expect(parseEpoch('Wed Dec  2 20:30:00 UTC 2026\n').ok).toBe(false);
   });
 
