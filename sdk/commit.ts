@@ -148,6 +148,12 @@ export interface DeployTargetDeclaration {
   reload(server: ServerView, files: readonly DeployedFile[]): Promise<void>;
   /** Proof the server runs `files`: what is wrong (empty: fine). */
   verify?(server: ServerView, files: readonly DeployedFile[]): Promise<VerifyFinding[]>;
+  /**
+   * Files it no longer renders are deleted from their server at the next commit (a deleted
+   * prompt, a retired key). Off by default: a keepalived.conf a half-edited HA group stops
+   * rendering must stay, or the node would lose its VIPs.
+   */
+  prune?: boolean;
 }
 
 /** A declared file as the registry lists it (`acm includes`). */

@@ -5,7 +5,7 @@
  * hashed by `acm verify`, rolled back, and carried as its bytes in a backup.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,5 +125,25 @@ describe('a binary file of a deploy target', () => {
     expect(files.get(`blobs/${sha(SECOND)}`)?.equals(SECOND)).toBe(true);
     const rows = JSON.parse(files.get('db/config_blobs.json')!.toString());
     expect(rows.find((r: any) => r.sha256 === sha(FIRST))).toEqual({ sha256: sha(FIRST), size: FIRST.length, encoding: 'base64' });
+  });
+
+  it('a file a pruning target no longer renders is deleted from every server, and a rollback puts it back', async () => {
+    rmSync(SOURCE);
+    // After the failed commit above every file is pushed again; the deleted ones are among them.
+    const rev = await commit();
+    expect(rev.status).toBe('deployed');
+    expect(rev.files).toEqual(expect.arrayContaining([name(0), name(1)]));
+    for (const i of [0, 1]) expect(existsSync(join(sims[i]!.fsRoot, PATH))).toBe(false);
+    expect((await k.admin.json('GET', `/api/verify?clusterId=${cluster.id}`)).body.clusters[0].servers.map((s: any) => s.status)).toEqual(['ok', 'ok']);
+    expect((await commit()).status).toBe('unchanged');
+    const back = await k.admin.json('POST', `/api/revisions/${first}/rollback`);
+    expect(back.body.revisions[0].status).toBe('deployed');
+    for (const i of [0, 1]) expect(onServer(i).equals(FIRST)).toBe(true);
+  });
+
+  it('a stopped plugin renders nothing, and its files stay on the servers as they are', async () => {
+    expect((await k.admin.json('POST', '/api/plugins/disable', { id: 'binary-target' })).status).toBe(200);
+    expect((await commit()).status).toBe('unchanged');
+    for (const i of [0, 1]) expect(onServer(i).equals(FIRST)).toBe(true);
   });
 });

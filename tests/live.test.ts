@@ -138,4 +138,14 @@ describe('live state', () => {
     const client = k.acm.connections.client((await k.admin.json('GET', '/api/status')).body[0].servers[0].serverId)!;
     expect(client.stats().reconnects).toBeGreaterThanOrEqual(1);
   });
+
+  it('logs in again when the AMI user or secret of a server is changed in place, without a restart', async () => {
+    const status = async () => (await k.admin.json('GET', '/api/status')).body[0].servers.find((x: any) => x.name === 'tpa1-ast2');
+    const { serverId } = await status();
+    expect((await k.admin.json('PUT', `/api/servers/${serverId}`, { amiSecret: 'acmtest-Secret1' })).status).toBe(200);
+    await until(async () => (await status())?.connected, 'the corrected secret to log in');
+    expect((await k.admin.json('PUT', `/api/servers/${serverId}`, { amiUser: 'nobody' })).status).toBe(200);
+    const refused = await until(async () => { const s = await status(); return s && !s.connected && s.lastError ? s : null; }, 'the changed user to be refused');
+    expect(refused.lastError).toMatch(/Authentication failed/);
+  });
 });

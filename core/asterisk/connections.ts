@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from 'pino';
 import type { EventBus } from '../../sdk/bus.ts';
@@ -52,9 +53,13 @@ function coreDate(date?: string, time?: string): string | null {
  * back-off; events go on the bus under the server's subject; status changes are published on
  * `acm.<tenant>.<cluster>.<server>.server.status`.
  */
+const loginOf = (s: Server) => createHash('sha256').update(JSON.stringify([s.amiUser ?? 'acm', s.amiSecret ?? ''])).digest('hex');
+
 export class AsteriskConnections {
   private clients = new Map<number, AmiClient>();
   private statuses = new Map<number, ServerStatus>();
+  /** What each client logged in with (hashed: a second plain copy of the secret helps nobody). */
+  private logins = new Map<number, string>();
 
   constructor(
     private orm: MikroORM,
@@ -75,7 +80,8 @@ export class AsteriskConnections {
     for (const [id] of this.clients) {
       const s = wanted.get(id);
       const st = this.statuses.get(id);
-      if (!s || !st || st.host !== `${s.host}:${s.amiPort}`) await this.drop(id);
+      // A new address or new credentials: a fresh login (the old one may be refused, or revoked).
+      if (!s || !st || st.host !== `${s.host}:${s.amiPort}` || this.logins.get(id) !== loginOf(s)) await this.drop(id);
     }
     for (const s of servers) if (!this.clients.has(s.id)) this.open(s);
   }
@@ -94,6 +100,7 @@ export class AsteriskConnections {
     };
     this.clients.set(s.id, client);
     this.statuses.set(s.id, status);
+    this.logins.set(s.id, loginOf(s));
     client.events.on('connected', () => {
       this.update(s.id, { connected: true, lastError: null });
       void this.refreshCore(s.id);
@@ -158,6 +165,7 @@ export class AsteriskConnections {
     await this.clients.get(id)?.close();
     this.clients.delete(id);
     this.statuses.delete(id);
+    this.logins.delete(id);
   }
 
   async stop(): Promise<void> {

@@ -51,8 +51,9 @@ interface Prepared {
   forced: boolean;
   changed: RenderedFile[];
   /**
-   * Config files the deployed revision had that this one lacks: emptied, never deleted (an
-   * #include may name them). A deploy target's file no longer rendered stays on its server as it is.
+   * Files the deployed revision had that this one lacks. Config files are emptied, never deleted
+   * (an #include may name them); a deploy target's file is deleted only when its target prunes
+   * (and so runs: a stopped plugin renders nothing, and its files stay as they are).
    */
   dropped: string[];
   warnings: FieldProblem[];
@@ -70,6 +71,7 @@ const DEPLOYED: readonly Revision['status'][] = ['deployed', 'restart-required']
  */
 export class CommitService {
   private queues = new Map<number, Promise<unknown>>();
+  private readonly prunes = (target: string) => this.files.targets.prunes(target);
 
   constructor(
     private orm: MikroORM,
@@ -191,7 +193,7 @@ export class CommitService {
     // rollback that could not restore a server leaves it on neither revision. So the next
     // commit pushes and reloads everything instead of answering `unchanged` from the hashes.
     const forced = force || (!!latest && !DEPLOYED.includes(latest.status));
-    return { cluster, changesUpTo, files, deployed, latest: revisionKey(latest), forced, ...changes(files, deployed, forced), warnings: named(warned) };
+    return { cluster, changesUpTo, files, deployed, latest: revisionKey(latest), forced, ...changes(files, deployed, forced, this.prunes), warnings: named(warned) };
   }
 
 
@@ -243,7 +245,7 @@ export class CommitService {
       const deployed = await this.deployedRevision(em2, cluster.id);
       const latest = await this.latestRevision(em2, cluster.id);
       const forced = !!latest && !DEPLOYED.includes(latest.status);
-      const outcome = await this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, latest: revisionKey(latest), forced, ...changes(files, deployed, forced), warnings: [] }, { rollbackOf: target.id });
+      const outcome = await this.deploy(actor, { cluster, changesUpTo: 0, files, deployed, latest: revisionKey(latest), forced, ...changes(files, deployed, forced, this.prunes), warnings: [] }, { rollbackOf: target.id });
       // Verified again, whatever the outcome: what each server holds now.
       return { ...outcome, servers: (await this.drift(cluster.id)).servers };
     });
@@ -271,9 +273,11 @@ export class CommitService {
       ...(opts.allChanges ? {} : { clusterId }),
     }, { orderBy: { id: 'asc' } });
     const changeIds = pending.filter((c) => opts.allChanges || c.clusterId === clusterId).map((c) => c.id);
-    const toWrite = [...p.changed, ...p.dropped.map((name) => {
+    const toWrite: RenderedFile[] = [...p.changed, ...p.dropped.map((name) => {
       const ref = p.deployed!.files.find((f) => f.name === name)!;
-      return { name, content: '', reload: ref.reload, sha256: sha256('') };
+      return ref.deploy
+        ? { name, content: '', reload: ref.reload, sha256: sha256(''), deploy: ref.deploy, removed: true as const }
+        : { name, content: '', reload: ref.reload, sha256: sha256('') };
     })];
     if (!toWrite.length) {
       if (changeIds.length && p.deployed) await em.nativeUpdate(ChangeSetEntrySchema, { id: { $in: changeIds } }, { revisionId: p.deployed.id });
@@ -388,12 +392,16 @@ export class CommitService {
   }
 }
 
-/** What differs from the deployed revision: every file when forced; config files it had that are gone now. */
-function changes(files: RenderedFile[], deployed: Revision | null, forced: boolean): Pick<Prepared, 'changed' | 'dropped'> {
+/**
+ * What differs from the deployed revision: every file when forced; files it had that are gone now
+ * (a deploy target's only when its target `prunes`).
+ */
+function changes(files: RenderedFile[], deployed: Revision | null, forced: boolean, prunes: (target: string) => boolean): Pick<Prepared, 'changed' | 'dropped'> {
   const before = new Map((deployed?.files ?? []).map((f) => [f.name, f.sha256]));
+  const now = new Set(files.map((f) => f.name));
   return {
     changed: forced ? files : files.filter((f) => before.get(f.name) !== f.sha256),
-    dropped: (deployed?.files ?? []).filter((f) => !f.deploy && !files.some((x) => x.name === f.name)).map((f) => f.name),
+    dropped: (deployed?.files ?? []).filter((f) => !now.has(f.name) && (!f.deploy || prunes(f.deploy.target))).map((f) => f.name),
   };
 }
 

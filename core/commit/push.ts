@@ -37,6 +37,16 @@ export class ServerPush {
     }
   }
 
+  /** Deletes files (what they held kept for a restore, like a write's). */
+  async remove(names: string[]): Promise<void> {
+    for (const name of names) {
+      const p = this.path(name);
+      const held = (await this.ssh.exists(p)) ? await this.ssh.readFile(p) : null;
+      if (!this.backup.has(name)) this.backup.set(name, held);
+      if (held !== null) await this.ssh.unlink(p);
+    }
+  }
+
   /** Puts back what the files held before `write` (removing files that did not exist). */
   async restore(): Promise<void> {
     for (const [name, previous] of this.backup) {
@@ -66,10 +76,14 @@ export class TargetPush {
     this.push = new ServerPush(ssh, '/');
   }
 
-  /** Writes the server's files of `changed`, reloads their targets (with `all`, every target it has files of), verifies; answers the findings. */
+  /**
+   * Writes the server's files of `changed` and deletes those `removed`, reloads their targets
+   * (with `all`, every target it has files of), verifies; answers the findings.
+   */
   async apply(changed: readonly RenderedFile[], files: readonly RenderedFile[], all: boolean): Promise<string[]> {
     const mine = changed.filter((f) => f.deploy?.serverId === this.server.id);
-    await this.push.write(mine.map((f) => ({ name: f.deploy!.path, content: f.content })))
+    await this.push.write(mine.filter((f) => !f.removed).map((f) => ({ name: f.deploy!.path, content: f.content })))
+      .then(() => this.push.remove(mine.filter((f) => f.removed).map((f) => f.deploy!.path)))
       .catch((err: Error) => { throw new Error(`${this.server.name}: push failed: ${err.message}`); });
     const now = byTarget(files, this.server.id);
     const keys = all ? [...now.keys()] : [...new Set(mine.map((f) => f.deploy!.target))].sort();

@@ -29,6 +29,16 @@ describe('deploy targets', () => {
     expect(refused(target([]))).toBe('');
     expect(refused(target([]))).toBe('plugin "faxd": deploy target "fax" is declared already');
     expect(r.keys()).toEqual(['faxd.fax']);
+    expect(refused(target([], { name: 'keys', prune: 'yes' as never }))).toMatch(/"keys" prune: must be true or false$/);
+  });
+
+  it('prunes only a target that asks for it, and only while its plugin runs', () => {
+    const r = new DeployTargetRegistry();
+    r.declare('faxd', target([]));
+    r.declare('keys', target([], { name: 'keys', prune: true }));
+    expect([r.prunes('faxd.fax'), r.prunes('keys.keys')]).toEqual([false, true]);
+    r.forget('keys');
+    expect(r.prunes('keys.keys')).toBe(false);
   });
 
   it('checks every path: absolute, normalised, no . or ..', () => {

@@ -44,6 +44,7 @@ export class DeployTargetRegistry {
     if (typeof d.render !== 'function') refuse('needs a render function');
     if (typeof d.reload !== 'function') refuse('needs a reload function');
     if (d.verify !== undefined && typeof d.verify !== 'function') refuse('verify: must be a function');
+    if (d.prune !== undefined && typeof d.prune !== 'boolean') refuse('prune: must be true or false');
     this.targets.set(key, { owner: plugin, declaration: Object.freeze({ ...d }) });
   }
 
@@ -53,6 +54,11 @@ export class DeployTargetRegistry {
 
   keys(): string[] {
     return [...this.targets.keys()].sort();
+  }
+
+  /** Whether the files `key` no longer renders are deleted: its plugin runs and asked for it. */
+  prunes(key: string): boolean {
+    return this.targets.get(key)?.declaration.prune === true;
   }
 
   /**

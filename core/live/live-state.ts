@@ -108,7 +108,8 @@ export class LiveState {
   private trunkStatus = new Map<number, string>();
   private unsub: (() => void)[] = [];
   private timer?: NodeJS.Timeout;
-  stats = { applied: 0, ignored: 0, flushes: 0 };
+  /** `events` counts AMI events; `applied`/`ignored` count extension updates (a DialBegin may update two). */
+  stats = { events: 0, applied: 0, ignored: 0, flushes: 0 };
 
   constructor(private orm: MikroORM, private bus: EventBus, private logger: Logger, private flushEveryMs = 1000) {}
 
@@ -149,6 +150,7 @@ export class LiveState {
 
   /** Applies one AMI event from the bus (`acm.<tenant>.<cluster>.<server>.ami.<Event>`). */
   apply(msg: BusMessage<AmiBusEvent>): void {
+    this.stats.events++;
     // A server publishes under a handful of subjects: read each once.
     const subject = msg.subject;
     let ids = this.subjectIds.get(subject);

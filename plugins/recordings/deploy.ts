@@ -25,6 +25,8 @@ export function soundNameOf(r: Pick<Recording, 'tenantId' | 'name'>): string {
 export function soundsTarget(em: () => EntityManager, soundsDir: () => string): DeployTargetDeclaration {
   return {
     name: 'sounds',
+    // A deleted recording must not stay playable, nor stay on the servers of a tenant that left.
+    prune: true,
     async render(s: ClusterSnapshotView): Promise<DeployFile[]> {
       const m = em();
       const rows = await m.find(RecordingSchema, { tenantId: s.tenant.id, sha256: { $ne: null } }, { orderBy: { name: 'asc' } });

@@ -21,6 +21,8 @@ interface FileBase {
   shown?: string;
   /** A deploy target's file (core/commit/targets.ts): `reload` is then the target. */
   deploy?: DeployPlace;
+  /** A deploy target's file its running plugin no longer renders: deleted from its server (a rollback puts it back). */
+  removed?: true;
 }
 
 /** A config file, or a deploy target's text file. */

@@ -192,22 +192,21 @@ describe('recordings', () => {
     expect(diff).toContain(`+binary file, 4044 bytes, sha256 ${next.body.sha256}\n`);
   });
 
-  it('a deleted recording is no longer rendered: its file stays on the servers, as every deploy target leaves what it no longer renders', async () => {
+  it('a deleted recording is no longer rendered: the next commit deletes its file from every server', async () => {
     const menu = (await service().list(1)).find((r) => r.name === 'menu')!;
     expect((await k.admin.json('DELETE', `${P}/recordings/${menu.id}`)).status).toBe(204);
     expect((await stored(menu.id)).audio).toEqual([]);
     expect(await service().soundName(1, 'menu')).toBeNull();
-    // A file no longer rendered is no change to push: the commit answers unchanged, the deployed revision stays.
-    const deployed = (await k.admin.json('GET', `/api/revisions?clusterId=${cluster.id}`)).body.items[0];
-    expect((await k.admin.json('POST', '/api/commit', {})).body.revisions[0]).toMatchObject({ status: 'unchanged', id: deployed.id });
-    // The next change's revision no longer lists it; the servers keep the file as it is.
-    expect((await uploadJson(welcome.id, toneWav(8000, 1, 0.3))).status).toBe(200);
     const rev = await commit();
     expect(rev.status).toBe('deployed');
+    expect(rev.files.filter((n: string) => n.endsWith('/menu.wav'))).toHaveLength(2);
     const names = (await k.admin.json('GET', `/api/revisions/${rev.id}/files`)).body.map((f: any) => f.name);
     expect(names.filter((n: string) => n.endsWith('/menu.wav'))).toEqual([]);
     expect(names.filter((n: string) => n.endsWith('/welcome.wav'))).toHaveLength(2);
-    for (const sim of sims) expect(existsSync(join(sim.fsRoot, `${SOUNDS}/acm/t1/menu.wav`))).toBe(true);
+    for (const sim of sims) {
+      expect(existsSync(join(sim.fsRoot, `${SOUNDS}/acm/t1/menu.wav`))).toBe(false);
+      expect(existsSync(join(sim.fsRoot, `${SOUNDS}/acm/t1/welcome.wav`))).toBe(true);
+    }
   });
 
   it('another tenant\'s user neither reads nor uploads nor downloads; their own recordings go to their own directory', async () => {
