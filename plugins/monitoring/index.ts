@@ -1,4 +1,4 @@
-import { busSubject, coreServices, definePlugin, NotFoundError, visibleTo, type Principal } from '../../sdk/index.ts';
+import { busSubject, coreServices, definePlugin, ForbiddenError, NotFoundError, visibleTo, type Principal } from '../../sdk/index.ts';
 import { statusTiles } from '../status/api/index.ts';
 import { manifest } from './manifest.ts';
 import { HealthStore } from './history.ts';
@@ -6,6 +6,7 @@ import { Alerts } from './alerts.ts';
 import { clusterRules, Monitor } from './monitor.ts';
 import { healthTile } from './tiles.ts';
 import { registerCli } from './cli.ts';
+import { allowList, NocMetrics } from './prom.ts';
 
 /**
  * Server health: every `intervalSeconds` one SSH session per server (disks, memory, load,
@@ -16,21 +17,28 @@ export default definePlugin({
   manifest,
   setup(ctx) {
     const model = ctx.get(coreServices.model);
+    const ami = ctx.get(coreServices.ami);
     const outbox = ctx.get(coreServices.outbox);
     const store = new HealthStore(ctx.settings.intervalSeconds * 1000);
     const alerts = new Alerts(outbox, () => ctx.settings);
     ctx.events.toBrowsers({ event: 'health', permission: 'monitoring.health:read' });
     const monitor = new Monitor({
-      ssh: ctx.get(coreServices.ssh), ami: ctx.get(coreServices.ami), model, kernel: ctx.get(coreServices.kernel), settings: () => ctx.settings, store,
+      ssh: ctx.get(coreServices.ssh), ami, model, kernel: ctx.get(coreServices.kernel), settings: () => ctx.settings, store,
       async onServer(h, changed, now) {
         // Browsers (the home page's tiles, the health page) hear of a server whose states moved.
         if (changed) ctx.bus.publish(busSubject(h, ctx.id, 'health'), h);
         await alerts.round(h, now).catch((err: Error) => ctx.logger.warn({ err: err.message, server: h.name }, 'health alerts not queued'));
       },
     });
+    const prom = new NocMetrics(ami, model, store);
+    ctx.ami.on('*', (e) => prom.amiEvent(e.serverId));
+    ctx.bus.subscribe<{ clusterId: number; step: string }>('acm.*.*.0.commit.progress', (m) => {
+      prom.commitStep(m.data.clusterId, m.data.step);
+    });
     let running: Promise<unknown> | undefined;
     const round = async (clusterId?: number) => {
-      const r = monitor.round(Date.now(), clusterId);
+      const stop = prom.roundSeconds.startTimer();
+      const r = prom.learn().then(() => monitor.round(Date.now(), clusterId)).finally(() => { if (clusterId === undefined) stop(); });
       running = r.catch(() => {});
       return r;
     };
@@ -69,6 +77,14 @@ export default definePlugin({
       await round(cluster);
       const items = visible(c.user).filter((h) => cluster === undefined || h.clusterId === cluster);
       return { items, total: items.length };
+    });
+
+    // For the NOC's Prometheus: an API token of a user holding monitoring.metrics:read, from the allowed networks.
+    const allowed = allowList(ctx.settings.metricsAllow);
+    ctx.http.route('GET', '/metrics', 'monitoring.metrics:read', async (c) => {
+      if (allowed && !allowed(c.koa.ip)) throw new ForbiddenError(`metrics are not served to ${c.koa.ip}`);
+      c.koa.type = prom.registry.contentType;
+      return prom.registry.metrics();
     });
 
     ctx.cli.commands((group, cli) => registerCli(group, cli.operator, {

@@ -1,4 +1,12 @@
+import { isIP } from 'node:net';
 import { defineManifest, notifyTargetProblem, z } from '../../sdk/index.ts';
+
+function cidrOk(c: string): boolean {
+  const [net, bits, extra] = c.split('/');
+  const v = isIP(net ?? '');
+  if (!v || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 6 ? 128 : 32));
+}
 
 /** A warning and a critical level of one metric (critical beyond warning). */
 const level = (warning: number, critical: number) => z.strictObject({ warning: z.number().min(0), critical: z.number().min(0) })
@@ -60,6 +68,8 @@ export const MonitoringSettings = z.strictObject({
   notify: z.array(Target).max(50).default([]),
   /** A state still bad after this many minutes is said again (0: never). */
   renotifyMinutes: z.number().int().min(0).max(10_080).default(240),
+  /** Addresses `GET …/metrics` answers, as CIDRs (a Prometheus host); empty: any caller with monitoring.metrics:read (an API token). */
+  metricsAllow: z.array(z.string().refine((c) => cidrOk(c), 'an IPv4 or IPv6 network: 10.0.0.0/8, 2001:db8::/32')).max(50).default([]),
 });
 export type MonitoringSettings = z.output<typeof MonitoringSettings>;
 
@@ -69,7 +79,7 @@ export const manifest = defineManifest({
   version: '1.0.0',
   contract: 1,
   description: 'Server status over SSH (disks, memory, load, clock, services) and Asterisk over AMI (modules, channels, trunks): tiles, history, alerts.',
-  permissions: ['monitoring.health:read', 'monitoring.health:write'],
+  permissions: ['monitoring.health:read', 'monitoring.health:write', 'monitoring.metrics:read'],
   ui: [{ path: '/health', title: 'Server health', element: 'acm-health-page', module: './ui/health-page.js', permission: 'monitoring.health:read',
     menu: { section: 'Status', order: 40 } }],
   settings: MonitoringSettings,
