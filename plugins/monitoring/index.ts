@@ -22,18 +22,23 @@ export default definePlugin({
     const store = new HealthStore(ctx.settings.intervalSeconds * 1000);
     const alerts = new Alerts(outbox, () => ctx.settings);
     ctx.events.toBrowsers({ event: 'health', permission: 'monitoring.health:read' });
+    const prom = new NocMetrics(ami, model, store);
+    const events = new Map<number, number>();
+    ctx.ami.on('*', (e) => {
+      prom.amiEvent(e.serverId);
+      events.set(e.serverId, (events.get(e.serverId) ?? 0) + 1);
+    });
+    ctx.bus.subscribe<{ clusterId: number; step: string }>('acm.*.*.0.commit.progress', (m) => {
+      prom.commitStep(m.data.clusterId, m.data.step);
+    });
     const monitor = new Monitor({
       ssh: ctx.get(coreServices.ssh), ami, model, kernel: ctx.get(coreServices.kernel), settings: () => ctx.settings, store,
+      takeEvents(serverId) { const n = events.get(serverId) ?? 0; events.delete(serverId); return n; },
       async onServer(h, changed, now) {
         // Browsers (the home page's tiles, the health page) hear of a server whose states moved.
         if (changed) ctx.bus.publish(busSubject(h, ctx.id, 'health'), h);
         await alerts.round(h, now).catch((err: Error) => ctx.logger.warn({ err: err.message, server: h.name }, 'health alerts not queued'));
       },
-    });
-    const prom = new NocMetrics(ami, model, store);
-    ctx.ami.on('*', (e) => prom.amiEvent(e.serverId));
-    ctx.bus.subscribe<{ clusterId: number; step: string }>('acm.*.*.0.commit.progress', (m) => {
-      prom.commitStep(m.data.clusterId, m.data.step);
     });
     let running: Promise<unknown> | undefined;
     const round = async (clusterId?: number) => {
@@ -47,8 +52,10 @@ export default definePlugin({
     // Stop waits for a round in flight: it reads the model and sends into the outbox.
     ctx.lifecycle.onStop(async () => { await running; });
 
-    ctx.extend(statusTiles, 'monitoring-asterisk', healthTile(store, 'asterisk', 'Asterisk', 40, (n) => `${n} server(s): Asterisk up, modules loaded, trunks reachable`));
-    ctx.extend(statusTiles, 'monitoring-servers', healthTile(store, 'server', 'Server status', 50, (n) => `${n} server(s) within thresholds, services active`));
+    ctx.extend(statusTiles, 'monitoring-asterisk', healthTile(store, (m) => m.group === 'asterisk', 'Asterisk', 40, (n) => `${n} server(s): Asterisk up, modules loaded, trunks reachable`));
+    ctx.extend(statusTiles, 'monitoring-servers', healthTile(store, (m) => m.group === 'server', 'Server status', 50, (n) => `${n} server(s) within thresholds, services active`));
+    // Seed §2.0.6: the stats are collected (AMI poller), cron runs, the database answers.
+    ctx.extend(statusTiles, 'monitoring-reporting', healthTile(store, (m) => m.group === 'reporting' || m.key === 'service:cron', 'Reporting', 60, (n) => `${n} server(s): AMI poller collecting, cron running, MySQL OK`));
 
     const visible = (user: Principal) => store.all().filter((h) => visibleTo(user, h));
     const one = (user: Principal, id: number) => {

@@ -12,7 +12,7 @@ export const worst = (states: Health[]): Health => states.reduce<Health>((w, s) 
 export interface Metric {
   /** `disk:/var`, `memory`, `swap`, `load`, `uptime`, `clock`, `service:asterisk`, `module:app_queue.so`, `trunk:carrier-a` … */
   key: string;
-  group: 'server' | 'asterisk';
+  group: 'server' | 'asterisk' | 'reporting';
   label: string;
   state: Health;
   /** What a person reads: `92% used (warning 80%, critical 90%)`, `unknown: df not found on the server`. */
@@ -24,11 +24,16 @@ export interface Metric {
   critical?: number;
 }
 
+const DATABASE_UNITS = new Set(['mariadb', 'mysql']);
+export const MYSQL_PING = 'mysqladmin --connect-timeout=3 ping';
+
 /** The commands of one host round, by what they measure; `services` is built from the units a site names. */
 export function hostCommands(units: readonly string[]): Record<string, string> {
   return {
     df: 'df -P', meminfo: 'cat /proc/meminfo', loadavg: 'cat /proc/loadavg', nproc: 'nproc', uptime: 'cat /proc/uptime', date: 'date +%s.%N',
     ...(units.length ? { services: `systemctl is-active ${units.join(' ')}` } : {}),
+    // Reporting needs the database where the site runs one; mysqladmin ping needs no credentials.
+    ...(units.some((u) => DATABASE_UNITS.has(u)) ? { mysql: MYSQL_PING } : {}),
   };
 }
 
@@ -98,7 +103,24 @@ export function hostMetrics(r: HostRound, units: readonly string[], t: Threshold
       out.push({ key: `service:${u}`, group: 'server', label: `Service ${u}`, state, value: st === 'active' ? 1 : 0, text: state === 'unknown' ? 'unknown: systemd does not know its state' : st });
     }
   }
+  if (cmds.mysql) out.push(mysqlMetric(r.results.mysql));
   return out;
+}
+
+/**
+ * `mysqladmin ping` exits 0 while the server runs, even when it refuses the login ("Access
+ * denied" on stderr: running, and that is what reporting needs), and 1 when nothing answers.
+ */
+function mysqlMetric(res: CommandResult | undefined): Metric {
+  const key = 'mysql';
+  if (!res) return unknown(key, 'MySQL', `'${MYSQL_PING}' not run`, 'reporting');
+  const out = output(MYSQL_PING, res, [0, 1]);
+  if (!out.ok) return unknown(key, 'MySQL', out.reason, 'reporting');
+  const r = res as { code: number; stdout: string; stderr: string };
+  const error = /^error: '(.*)'$/m.exec(r.stderr)?.[1];
+  if (r.code === 0 && (/mysqld is alive/.test(r.stdout) || error)) return { key, group: 'reporting', label: 'MySQL', state: 'green', value: 1, text: error ? `running (refuses acm's login: ${error})` : 'running' };
+  if (r.code === 1 && error) return { key, group: 'reporting', label: 'MySQL', state: 'red', value: 0, text: `not reachable: ${error}` };
+  return unknown(key, 'MySQL', `mysqladmin ping: unreadable ${JSON.stringify((r.stdout + r.stderr).trim().slice(0, 60))}`, 'reporting');
 }
 
 /** The longest round trip at which the offset means anything: beyond it, the offset is not measured. */

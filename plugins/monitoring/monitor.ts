@@ -3,7 +3,7 @@ import { asteriskMetrics, type AsteriskExpectations } from './asterisk.ts';
 import { collectHost } from './collect.ts';
 import type { HealthStore, ServerHealth } from './history.ts';
 import type { MonitoringSettings, Thresholds } from './manifest.ts';
-import { hostMetrics } from './metrics.ts';
+import { hostMetrics, type Metric } from './metrics.ts';
 
 /** Modules a running plugin needs loaded on every server. */
 const PLUGIN_MODULES: Record<string, string[]> = {
@@ -14,6 +14,8 @@ export interface MonitorDeps {
   ssh: SshService; ami: AmiService; model: ModelService; kernel: KernelInfo;
   settings: () => MonitoringSettings;
   store: HealthStore;
+  /** AMI events of a server since the last call (the count starts again). */
+  takeEvents(serverId: number): number;
   /** After each server's round (alerts, the bus). */
   onServer(h: ServerHealth, changed: boolean, now: number): Promise<void>;
 }
@@ -54,6 +56,17 @@ export class Monitor {
     return out;
   }
 
+  /** The AMI poller at work: events a minute since the server's last round. */
+  private eventRate(serverId: number, amiUp: boolean, now: number): Metric {
+    const events = this.d.takeEvents(serverId);
+    const last = this.d.store.get(serverId)?.at;
+    const base = { key: 'ami-events', group: 'reporting', label: 'AMI events' } as const;
+    if (!amiUp) return { ...base, state: 'red', value: null, text: 'AMI poller not connected: no events collected' };
+    if (last == null || now <= last) return { ...base, state: 'green', value: null, text: 'connected; events counted from now' };
+    const perMinute = Math.round((events / ((now - last) / 60_000)) * 10) / 10;
+    return { ...base, state: 'green', value: perMinute, text: `connected, ${perMinute} events/min` };
+  }
+
   private async server(server: ServerView, cluster: string, amiUp: boolean, expected: Promise<AsteriskExpectations>, now: number): Promise<ServerHealth> {
     const s = this.d.settings();
     const rules = clusterRules(s, cluster);
@@ -63,7 +76,7 @@ export class Monitor {
     ]);
     const { health, changed } = this.d.store.record({
       serverId: server.id, clusterId: server.clusterId, tenantId: server.tenantId, siteId: server.siteId, name: server.name, cluster, at: now,
-      metrics: [...hostMetrics(host, rules.services, rules.thresholds), ...asterisk],
+      metrics: [...hostMetrics(host, rules.services, rules.thresholds), ...asterisk, this.eventRate(server.id, amiUp, now)],
     });
     await this.d.onServer(health, changed, now);
     return health;

@@ -6,14 +6,15 @@ import { SEVERITY, worst, type Metric } from './metrics.ts';
  * A home-page tile over one group of metrics of every server: its worst state, the reasons of
  * the worst servers first, and per server its state and reasons in the details.
  */
-export function healthTile(store: HealthStore, group: Metric['group'], title: string, order: number, okText: (n: number) => string): StatusTileProvider {
+export function healthTile(store: HealthStore, shows: (m: Metric) => boolean, title: string, order: number, okText: (n: number) => string): StatusTileProvider {
   return {
     title, order, link: '/health',
     render() {
       const servers = store.all();
       if (!servers.length) return { state: 'unknown', summary: 'no health round yet (or no enabled servers)' };
-      const rows = servers.map((h) => {
-        const metrics = h.metrics.filter((m) => m.group === group);
+      if (!servers.some((h) => h.metrics.some(shows))) return { state: 'unknown', summary: 'nothing of this kind is checked' };
+      const rows = servers.filter((h) => h.metrics.some(shows)).map((h) => {
+        const metrics = h.metrics.filter(shows);
         const bad = metrics.filter((m) => m.state !== 'green').sort((a, b) => SEVERITY[b.state] - SEVERITY[a.state]);
         return { h, state: worst(metrics.map((m) => m.state)), reasons: bad.map((m) => `${m.label}: ${m.text}`) };
       });

@@ -36,7 +36,10 @@ async function round() {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   const tiles = (await k.admin.json('GET', '/api/plugins/status/tiles')).body as any[];
   const metric = (key: string) => r.body.items[0].metrics.find((m: any) => m.key === key);
-  return { server: r.body.items[0], metric, servers: tiles.find((t) => t.id === 'monitoring-servers'), asterisk: tiles.find((t) => t.id === 'monitoring-asterisk'), tiles };
+  return {
+    server: r.body.items[0], metric, tiles, servers: tiles.find((t) => t.id === 'monitoring-servers'), asterisk: tiles.find((t) => t.id === 'monitoring-asterisk'),
+    reporting: tiles.find((t) => t.id === 'monitoring-reporting'),
+  };
 }
 
 describe('health round on the simulator', () => {
@@ -57,8 +60,11 @@ describe('health round on the simulator', () => {
     expect(r.metric('channels')).toMatchObject({ state: 'green', value: 0 });
     expect(r.servers).toMatchObject({ title: 'Server status', state: 'green', summary: '1 server(s) within thresholds, services active' });
     expect(r.asterisk).toMatchObject({ title: 'Asterisk', state: 'green' });
+    expect(r.reporting).toMatchObject({ title: 'Reporting', state: 'green' });
+    expect(r.metric('mysql')).toMatchObject({ group: 'reporting', state: 'green', text: 'running' });
+    // Seed §2.0: … Asterisk, Server status, Reporting (Routing before, ITSP after: other plugins').
     const order = r.tiles.map((t: any) => t.id);
-    expect(order.indexOf('monitoring-asterisk')).toBe(order.indexOf('monitoring-servers') - 1);
+    expect(order.slice(order.indexOf('monitoring-asterisk'), order.indexOf('monitoring-asterisk') + 3)).toEqual(['monitoring-asterisk', 'monitoring-servers', 'monitoring-reporting']);
   });
 
   it('a disk filling up: orange past the warning, red past critical, green again when freed', async () => {
@@ -185,6 +191,29 @@ describe('health round on the simulator', () => {
     }
     await k.acm.connections.waitConnected(5000);
     expect((await round()).asterisk.state).toBe('green');
+  });
+});
+
+describe('the Reporting tile', () => {
+  it('MariaDB down: red with mysqladmin\'s reason; cron stopped: red; back: green', async () => {
+    sim.host.services.mariadb = 'failed';
+    let r = await round();
+    expect(r.reporting).toMatchObject({ state: 'red', summary: "lon-ast1: MySQL: not reachable: Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)" });
+    sim.host.services.mariadb = 'active';
+    sim.host.services.cron = 'inactive';
+    r = await round();
+    expect(r.reporting).toMatchObject({ state: 'red', summary: 'lon-ast1: Service cron: inactive' });
+    sim.host.services.cron = 'active';
+    expect((await round()).reporting.state).toBe('green');
+  });
+
+  it('counts the AMI events a minute between rounds', async () => {
+    await round();
+    for (let i = 0; i < 30; i++) sim.emit('UserEvent', { UserEvent: 'acm-test' }, 'user');
+    await new Promise((r) => setTimeout(r, 200));
+    const r = await round();
+    expect(r.metric('ami-events').value).toBeGreaterThan(30); // 30 in well under a minute
+    expect(r.metric('ami-events').text).toMatch(/^connected, [\d.]+ events\/min$/);
   });
 });
 

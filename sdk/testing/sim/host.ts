@@ -2,7 +2,8 @@
  * The Linux host under a simulated Asterisk, as the health collector reads it over SSH: disks,
  * memory, load, uptime, clock and systemd units. Seeded, plausible values a test changes in
  * place (a disk filling up, a service stopping, the clock drifting); `answer` replies to exactly
- * the commands `plugins/monitoring` runs, in the format of Debian 12's coreutils, procps and systemd.
+ * the commands `plugins/monitoring` runs, in the format of Debian 12's coreutils, procps, systemd
+ * and MariaDB 10.11.
  */
 import type { SimExecAnswer } from './sftp-server.ts';
 
@@ -68,6 +69,12 @@ export class SimHost {
         const up = (Date.now() - this.bootedAt) / 1000;
         return { code: 0, stdout: `${up.toFixed(2)} ${(up * this.cpus * 0.95).toFixed(2)}\n` };
       }
+      // MariaDB 10.11's mysqladmin, as it answers with the server up and down (the socket gone).
+      case 'mysqladmin --connect-timeout=3 ping':
+        return this.services.mariadb === 'active' ? { code: 0, stdout: 'mysqld is alive\n' } : {
+          code: 1, stderr: "mysqladmin: connect to server at 'localhost' failed\nerror: 'Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)'\n"
+            + "Check that mariadbd is running and that the socket: '/run/mysqld/mysqld.sock' exists!\n",
+        };
       case 'date +%s.%N': {
         const t = Date.now() / 1000 + this.clockOffsetSeconds;
         return { code: 0, stdout: `${t.toFixed(9)}\n` };
