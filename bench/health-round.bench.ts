@@ -8,7 +8,7 @@ import { SftpServer } from '../sdk/testing/sim/sftp-server.ts';
 import { SimHost } from '../sdk/testing/sim/host.ts';
 import type { SshService, SshSession } from '../sdk/index.ts';
 import { collectHost } from '../plugins/monitoring/collect.ts';
-import { hostMetrics } from '../plugins/monitoring/metrics.ts';
+import { hostCommands, hostMetrics } from '../plugins/monitoring/metrics.ts';
 import { HealthStore } from '../plugins/monitoring/history.ts';
 import { MonitoringSettings } from '../plugins/monitoring/manifest.ts';
 import type { Bench, BenchResult } from './harness.ts';
@@ -59,7 +59,7 @@ export const healthRound: Bench = {
       }));
       let unknown = 0;
       const round = await times(() => pool(SERVERS, settings.concurrency, async (i) => {
-        const r = await collectHost(ssh, i, settings.services, settings.timeoutSeconds * 1000);
+        const r = await collectHost(ssh, i, hostCommands(settings.services), settings.timeoutSeconds * 1000);
         unknown += hostMetrics(r, settings.services, settings.thresholds).filter((m) => m.state === 'unknown').length;
       }));
       if (unknown) throw new Error(`${unknown} metrics unknown: the round is not reading the simulator`);
@@ -67,7 +67,7 @@ export const healthRound: Bench = {
 
       // 24 h of history at the default interval: one point per metric and round for every server.
       const rounds = Math.ceil(86_400 / settings.intervalSeconds);
-      const sample = hostMetrics(await collectHost(ssh, 0, settings.services, 10_000), settings.services, settings.thresholds);
+      const sample = hostMetrics(await collectHost(ssh, 0, hostCommands(settings.services), 10_000), settings.services, settings.thresholds);
       global.gc?.();
       const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
       const store = new HealthStore(settings.intervalSeconds * 1000);

@@ -1,14 +1,14 @@
 import type { SshService } from '../../sdk/index.ts';
-import { hostCommands, type HostRound } from './metrics.ts';
+import type { HostRound } from './metrics.ts';
 import type { CommandResult } from './parse.ts';
 
 /**
- * One host round: one SSH connection, the commands on channels of it side by side, all within
+ * One host round: one SSH connection, the commands (by id) on channels of it side by side, all within
  * `timeoutMs` from the start (connect included). A command not answered by then is "no answer";
  * the connection is closed at the deadline, so a hung command does not outlive the round.
  */
-export async function collectHost(ssh: SshService, serverId: number, units: readonly string[], timeoutMs: number): Promise<HostRound> {
-  const cmds = Object.entries(hostCommands(units));
+export async function collectHost(ssh: SshService, serverId: number, commands: Readonly<Record<string, string>>, timeoutMs: number): Promise<HostRound> {
+  const cmds = Object.entries(commands);
   const round: HostRound = { results: {} };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), timeoutMs); });

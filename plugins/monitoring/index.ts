@@ -54,6 +54,7 @@ export default definePlugin({
 
     ctx.extend(statusTiles, 'monitoring-asterisk', healthTile(store, (m) => m.group === 'asterisk', 'Asterisk', 40, (n) => `${n} server(s): Asterisk up, modules loaded, trunks reachable`));
     ctx.extend(statusTiles, 'monitoring-servers', healthTile(store, (m) => m.group === 'server', 'Server status', 50, (n) => `${n} server(s) within thresholds, services active`));
+    ctx.extend(statusTiles, 'monitoring-routing', healthTile(store, (m) => m.group === 'routing', 'Routing', 35, (n) => `${n} server(s): policy routing as declared`));
     // Seed §2.0.6: the stats are collected (AMI poller), cron runs, the database answers.
     ctx.extend(statusTiles, 'monitoring-reporting', healthTile(store, (m) => m.group === 'reporting' || m.key === 'service:cron', 'Reporting', 60, (n) => `${n} server(s): AMI poller collecting, cron running, MySQL OK`));
 

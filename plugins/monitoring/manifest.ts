@@ -63,6 +63,13 @@ export const MonitoringSettings = z.strictObject({
       loadPerCpu: level(1.5, 3).optional(), clockSeconds: level(0.5, 2).optional(),
     }).optional(),
     services: z.array(unit).max(32).optional(),
+    /** Symmetrical routing (seed §2.0.3): per interface, its gateway, the source (the VIP) and the table; checked with `ip rule` and `ip route`. */
+    routes: z.array(z.strictObject({
+      interface: z.string().regex(/^[a-zA-Z0-9_.:-]{1,15}$/, 'an interface name such as eth1'),
+      gateway: z.string().refine((v) => isIP(v) !== 0, 'an IP address'),
+      source: z.string().refine((v) => isIP(v) !== 0, 'an IP address (the VIP)'),
+      table: z.string().regex(/^[a-zA-Z0-9_-]{1,31}$/, 'a routing table name or number'),
+    })).max(16).default([]),
   })).default({}),
   /** Who hears of a metric going orange/red and back (through the core outbox). */
   notify: z.array(Target).max(50).default([]),

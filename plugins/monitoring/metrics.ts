@@ -12,7 +12,7 @@ export const worst = (states: Health[]): Health => states.reduce<Health>((w, s) 
 export interface Metric {
   /** `disk:/var`, `memory`, `swap`, `load`, `uptime`, `clock`, `service:asterisk`, `module:app_queue.so`, `trunk:carrier-a` … */
   key: string;
-  group: 'server' | 'asterisk' | 'reporting';
+  group: 'server' | 'asterisk' | 'reporting' | 'routing';
   label: string;
   state: Health;
   /** What a person reads: `92% used (warning 80%, critical 90%)`, `unknown: df not found on the server`. */

@@ -3,7 +3,8 @@ import { asteriskMetrics, type AsteriskExpectations } from './asterisk.ts';
 import { collectHost } from './collect.ts';
 import type { HealthStore, ServerHealth } from './history.ts';
 import type { MonitoringSettings, Thresholds } from './manifest.ts';
-import { hostMetrics, type Metric } from './metrics.ts';
+import { hostCommands, hostMetrics, type Metric } from './metrics.ts';
+import { ROUTING_COMMANDS, routingMetrics, type DeclaredRoute } from './routing.ts';
 
 /** Modules a running plugin needs loaded on every server. */
 const PLUGIN_MODULES: Record<string, string[]> = {
@@ -21,9 +22,9 @@ export interface MonitorDeps {
 }
 
 /** What a cluster's servers are held to: the site's thresholds and units, with the cluster's overrides. */
-export function clusterRules(s: MonitoringSettings, cluster: string): { thresholds: Thresholds; services: string[] } {
+export function clusterRules(s: MonitoringSettings, cluster: string): { thresholds: Thresholds; services: string[]; routes: DeclaredRoute[] } {
   const o = s.clusters[cluster];
-  return { thresholds: { ...s.thresholds, ...Object.fromEntries(Object.entries(o?.thresholds ?? {}).filter(([, v]) => v)) }, services: o?.services ?? s.services };
+  return { thresholds: { ...s.thresholds, ...Object.fromEntries(Object.entries(o?.thresholds ?? {}).filter(([, v]) => v)) }, services: o?.services ?? s.services, routes: o?.routes ?? [] };
 }
 
 /** Health rounds: every enabled server, a few at a time, each bounded by the timeout. */
@@ -71,12 +72,15 @@ export class Monitor {
     const s = this.d.settings();
     const rules = clusterRules(s, cluster);
     const [host, asterisk] = await Promise.all([
-      collectHost(this.d.ssh, server.id, rules.services, s.timeoutSeconds * 1000),
+      collectHost(this.d.ssh, server.id, { ...hostCommands(rules.services), ...(rules.routes.length ? ROUTING_COMMANDS : {}) }, s.timeoutSeconds * 1000),
       expected.then((e) => asteriskMetrics(this.d.ami, server.id, amiUp, e)),
     ]);
     const { health, changed } = this.d.store.record({
       serverId: server.id, clusterId: server.clusterId, tenantId: server.tenantId, siteId: server.siteId, name: server.name, cluster, at: now,
-      metrics: [...hostMetrics(host, rules.services, rules.thresholds), ...asterisk, this.eventRate(server.id, amiUp, now)],
+      metrics: [
+        ...hostMetrics(host, rules.services, rules.thresholds), ...(rules.routes.length ? routingMetrics(host.results, rules.routes) : []),
+        ...asterisk, this.eventRate(server.id, amiUp, now),
+      ],
     });
     await this.d.onServer(health, changed, now);
     return health;

@@ -20,7 +20,13 @@ beforeAll(async () => {
     plugins: ['status', { id: 'monitoring', settings: {
       intervalSeconds: 3600, timeoutSeconds: 2,
       // lon has no HA (no keepalived) and a small /var it wants warned of early.
-      clusters: { lon: { services: ['asterisk', 'ssh'], thresholds: { diskPercent: { warning: 10, critical: 99 } } } },
+      clusters: {
+        lon: {
+          services: ['asterisk', 'ssh'], thresholds: { diskPercent: { warning: 10, critical: 99 } },
+          // Seed §2.0.3: eth1's gateway on its VLAN, the VIP as the source.
+          routes: [{ interface: 'eth1', gateway: '192.168.19.135', source: '192.168.19.216', table: 'eth1' }],
+        },
+      },
     } }],
     connectServers: true, connection: { actionTimeoutMs: 3000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
   });
@@ -47,6 +53,47 @@ const acm = async (...args: string[]) => {
   }
   return out.join('\n');
 };
+
+const ROUTED_RULES = '0:\tfrom all lookup local\n32765:\tfrom 192.168.19.216 lookup eth1\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n';
+const ROUTED = 'default via 192.168.19.135 dev eth1 table eth1 \n192.168.19.0/24 dev eth1 table eth1 proto kernel scope link src 192.168.19.216 \n';
+
+describe('the Routing tile: the server\'s policy routing against the site\'s declaration', () => {
+  const tile = async () => {
+    const h = (await k.admin.json('POST', '/api/plugins/monitoring/round')).body.items[0];
+    const tiles = (await k.admin.json('GET', '/api/plugins/status/tiles')).body as any[];
+    return { h, tile: tiles.find((t) => t.id === 'monitoring-routing'), order: tiles.map((t) => t.id) };
+  };
+  it('as declared: green, before the Asterisk tile', async () => {
+    sim.host.ipRules = ROUTED_RULES;
+    sim.host.ipRoutes += ROUTED;
+    const { tile: t, h, order } = await tile();
+    expect(t).toMatchObject({ title: 'Routing', state: 'green' });
+    expect(h.metrics.find((m: any) => m.key === 'route:eth1').text).toBe('from 192.168.19.216 via 192.168.19.135 dev eth1 (table eth1)');
+    expect(order.indexOf('monitoring-routing')).toBe(order.indexOf('monitoring-asterisk') - 1);
+  });
+  it('the VIP rule gone, another gateway, no main default: red, each named; restored: green', async () => {
+    const routes = sim.host.ipRoutes;
+    sim.host.ipRules = ROUTED_RULES.replace('32765:\tfrom 192.168.19.216 lookup eth1\n', '');
+    expect((await tile()).tile).toMatchObject({ state: 'red', summary: 'lon-ast1: Routing eth1: no rule from 192.168.19.216 lookup eth1' });
+    sim.host.ipRules = ROUTED_RULES;
+    sim.host.ipRoutes = routes.replace('default via 192.168.19.135 dev eth1 table eth1', 'default via 192.168.19.1 dev eth1 table eth1');
+    expect((await tile()).tile.summary).toBe('lon-ast1: Routing eth1: table eth1: default via 192.168.19.1 dev eth1, declared via 192.168.19.135 dev eth1');
+    sim.host.ipRoutes = routes.replace('default via 192.0.2.1 dev eth0 onlink \n', '');
+    expect((await tile()).tile.summary).toBe('lon-ast1: Default route: no default route in the main table');
+    sim.host.ipRoutes = routes;
+    expect((await tile()).tile.state).toBe('green');
+  });
+  it('ip missing or garbage: unknown with the reason', async () => {
+    const undo = sim.onExec('ip rule show', () => ({ code: 127, stderr: 'sh: 1: ip: not found\n' }));
+    try {
+      expect((await tile()).tile).toMatchObject({ state: 'unknown', summary: 'lon-ast1: Routing eth1: unknown: ip not found on the server' });
+    } finally { undo(); }
+    const undo2 = sim.onExec('ip route show table all', () => ({ code: 0, stdout: 'Segmentation fault\n' }));
+    try {
+      expect((await tile()).tile.summary).toMatch(/^lon-ast1: Default route: unknown: ip route: unreadable line "Segmentation fault"/);
+    } finally { undo2(); }
+  });
+});
 
 describe('a cluster\'s own rules and the CLI', () => {
   it('lon checks only its units and warns of a disk at its own level', async () => {

@@ -37,6 +37,12 @@ export class SimHost {
   /** systemd unit -> what `systemctl is-active` prints; a unit not listed is `inactive`, as systemd says of an unknown one. */
   services: Record<string, string> = { asterisk: 'active', mariadb: 'active', keepalived: 'active', fail2ban: 'active', ssh: 'active', cron: 'active' };
 
+  /** What `ip rule show` prints (iproute2 6.1): the stock rules until a test declares more. */
+  ipRules = '0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n';
+  /** What `ip route show table all` prints. */
+  ipRoutes = 'default via 192.0.2.1 dev eth0 onlink \n192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.11 \n'
+    + 'local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1 \nlocal 192.0.2.11 dev eth0 table local proto kernel scope host src 192.0.2.11 \n';
+
   constructor(seed = 1) {
     const r = random(seed);
     this.disks = [
@@ -64,6 +70,8 @@ export class SimHost {
       case 'df -P': return { code: 0, stdout: this.df() };
       case 'cat /proc/meminfo': return { code: 0, stdout: this.meminfo() };
       case 'cat /proc/loadavg': return { code: 0, stdout: `${this.load.map((x) => x.toFixed(2)).join(' ')} 1/213 48211\n` };
+      case 'ip rule show': return { code: 0, stdout: this.ipRules };
+      case 'ip route show table all': return { code: 0, stdout: this.ipRoutes };
       case 'nproc': return { code: 0, stdout: `${this.cpus}\n` };
       case 'cat /proc/uptime': {
         const up = (Date.now() - this.bootedAt) / 1000;
