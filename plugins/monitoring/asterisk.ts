@@ -15,7 +15,7 @@ const why = (err: unknown) => (err as Error).message.slice(0, 200);
 /**
  * The Asterisk metrics of one server over AMI: the connection, version and uptime, each module
  * that must be loaded (ModuleCheck: "Module not loaded" is red), channels, and each trunk's
- * contacts as qualify sees them (Unreachable: "TRUNK DOWN"). An action that fails leaves its
+ * contacts as qualify sees them (all Unreachable: "TRUNK DOWN"). An action that fails leaves its
  * metric unknown with the reason.
  */
 export async function asteriskMetrics(ami: AmiService, serverId: number, connected: boolean, want: AsteriskExpectations): Promise<Metric[]> {
@@ -38,23 +38,20 @@ export async function asteriskMetrics(ami: AmiService, serverId: number, connect
   const modules = want.modules.map((m) => ami.action(serverId, 'ModuleCheck', { Module: m }).then(
     () => metric(`module:${m}`, `Module ${m}`, 'green', 'loaded', 1),
     (err) => (/Module not loaded/.test(why(err)) ? metric(`module:${m}`, `Module ${m}`, 'red', 'not loaded', 0) : metric(`module:${m}`, `Module ${m}`, 'unknown', `unknown: ModuleCheck: ${why(err)}`))));
-  const trunks = want.trunks.size
-    ? ami.list(serverId, 'PJSIPShowContacts', {}, ['No Contacts found']).then((items) => trunkMetrics(items, want.trunks),
-      (err) => [...want.trunks.values()].map((t) => metric(`trunk:${t}`, `Trunk ${t}`, 'unknown', `unknown: PJSIPShowContacts: ${why(err)}`)))
-    : Promise.resolve([]);
-  out.push(await settings, ...(await uptime), await channels, ...(await Promise.all(modules)), ...(await trunks));
+  // PJSIPShowContacts lists registered contacts only; a trunk's static ones are in PJSIPShowEndpoint (recorded on Asterisk 20).
+  const trunks = [...want.trunks].map(([endpoint, name]) => ami.list(serverId, 'PJSIPShowEndpoint', { Endpoint: endpoint }).then(
+    (items) => trunkMetric(name, items.filter((i) => i.Event === 'ContactStatusDetail').map((i) => i.Status ?? '')),
+    (err) => metric(`trunk:${name}`, `Trunk ${name}`, 'unknown', `unknown: PJSIPShowEndpoint: ${why(err)}`)));
+  out.push(await settings, ...(await uptime), await channels, ...(await Promise.all(modules)), ...(await Promise.all(trunks)));
   return out;
 }
 
 /** A trunk is down when every contact of it is Unreachable; one Reachable (or not qualified) contact carries calls. */
-function trunkMetrics(items: Record<string, string>[], trunks: ReadonlyMap<string, string>): Metric[] {
-  return [...trunks].map(([endpoint, name]) => {
-    const statuses = items.filter((i) => i.Endpoint === endpoint).map((i) => i.Status ?? '');
-    const key = `trunk:${name}`;
-    if (!statuses.length) return metric(key, `Trunk ${name}`, 'unknown', 'unknown: no contact (not registered, no static contact)');
-    if (statuses.includes('Reachable')) return metric(key, `Trunk ${name}`, 'green', 'reachable', 1);
-    if (statuses.every((s) => s === 'Unreachable')) return metric(key, `Trunk ${name}`, 'red', 'TRUNK DOWN: does not answer OPTIONS', 0);
-    if (statuses.includes('NonQualified')) return metric(key, `Trunk ${name}`, 'green', 'not qualified (no OPTIONS sent)', 1);
-    return metric(key, `Trunk ${name}`, 'unknown', `unknown: contact status ${statuses.join(', ')}`);
-  });
+function trunkMetric(name: string, statuses: string[]): Metric {
+  const key = `trunk:${name}`;
+  if (!statuses.length) return metric(key, `Trunk ${name}`, 'unknown', 'unknown: no contact (not registered, no static contact)');
+  if (statuses.includes('Reachable')) return metric(key, `Trunk ${name}`, 'green', 'reachable', 1);
+  if (statuses.every((s) => s === 'Unreachable')) return metric(key, `Trunk ${name}`, 'red', 'TRUNK DOWN: does not answer OPTIONS', 0);
+  if (statuses.includes('NonQualified')) return metric(key, `Trunk ${name}`, 'green', 'not qualified (no OPTIONS sent)', 1);
+  return metric(key, `Trunk ${name}`, 'unknown', `unknown: contact status ${statuses.join(', ')}`);
 }

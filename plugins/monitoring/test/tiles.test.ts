@@ -166,16 +166,15 @@ describe('health round on the simulator', () => {
     await k.admin.create('/api/trunks', { clusterId: cluster.id, name: 'carrier', host: '192.0.2.10', qualify: true });
     const commit = await k.admin.json('POST', '/api/commit', { clusterId: cluster.id });
     expect(commit.status, JSON.stringify(commit.body)).toBe(200);
-    // The trunk's contact as qualify sees it (the simulator does not send OPTIONS itself).
-    expect(sim.state.register('carrier', 'sip:192.0.2.10:5060')).toBe(true);
-    const contact = () => sim.state.contacts.get('carrier')![0]!;
-    contact().status = 'Reachable';
+    // The trunk's static contact as qualify sees it (the simulator sends no OPTIONS itself).
+    const qualify = (status: 'Reachable' | 'Unreachable') => sim.state.qualifyStatus.set('carrier|sip:192.0.2.10', status);
+    qualify('Reachable');
     let r = await round();
     expect(r.metric('trunk:carrier')).toMatchObject({ state: 'green', text: 'reachable' });
-    contact().status = 'Unreachable';
+    qualify('Unreachable');
     r = await round();
     expect(r.asterisk).toMatchObject({ state: 'red', summary: 'lon-ast1: Trunk carrier: TRUNK DOWN: does not answer OPTIONS' });
-    contact().status = 'Reachable';
+    qualify('Reachable');
     expect((await round()).asterisk.state).toBe('green');
   });
 

@@ -84,7 +84,7 @@ export class AmiPjsipActions extends AmiModuleActions {
           ['ObjectType', 'contact'], ['ObjectName', `${c.aor};@${md5(c.uri)}`], ['ViaAddr', c.viaAddr], ['QualifyTimeout', '3.000000'],
           ['Qualify2xxOnly', 'false'], ['CallId', c.callId], ['RegServer', this.state.systemName], ['PruneOnBoot', 'no'], ['Path', ''],
           ['Endpoint', endpoint], ['ViaPort', String(c.viaPort)], ['AuthenticateQualify', 'no'], ['Uri', c.uri], ['QualifyFrequency', '0'],
-          ['UserAgent', c.userAgent], ['ExpirationTime', String(c.expiresAt)], ['OutboundProxy', ''], ['Status', c.status ?? 'NonQualified'],
+          ['UserAgent', c.userAgent], ['ExpirationTime', String(c.expiresAt)], ['OutboundProxy', ''], ['Status', 'NonQualified'],
           ['RoundtripUsec', 'N/A'],
         ] as Fields,
       };

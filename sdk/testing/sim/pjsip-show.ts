@@ -104,7 +104,7 @@ export function endpointDetailItems(state: PbxState, name: string): Array<{ even
         fields: [
           ['AOR', a], ['URI', c.uri], ['UserAgent', reg?.userAgent ?? ''], ['RegExpire', String(reg?.expiresAt ?? 0)],
           ...(reg ? ([['ViaAddress', `${reg.viaAddr}:${reg.viaPort}`], ['CallID', reg.callId]] as Fields) : []),
-          ['Status', 'NonQualified'], ['RoundtripUsec', 'N/A'], ['EndpointName', name], ['ID', `${a}${reg ? ';@' : '@@'}${md5(c.uri)}`],
+          ['Status', state.contactStatus(a, c.uri)], ['RoundtripUsec', 'N/A'], ['EndpointName', name], ['ID', `${a}${reg ? ';@' : '@@'}${md5(c.uri)}`],
           ['AuthenticateQualify', '0'], ['OutboundProxy', ''], ['Path', ''], ['QualifyFrequency', '0'], ['QualifyTimeout', '3.000'], ['Qualify2xxOnly', '0'],
         ],
       });

@@ -31,8 +31,6 @@ export interface SimContact {
   callId: string;
   userAgent: string;
   expiresAt: number;
-  /** What qualify found (PJSIPShowContacts `Status`): NonQualified unless a test says Reachable / Unreachable / Unknown. */
-  status?: 'NonQualified' | 'Reachable' | 'Unreachable' | 'Unknown';
 }
 
 export interface SimChannel {
@@ -185,6 +183,16 @@ export class PbxState extends PbxConfig {
     for (const c of this.contacts.get(aor) ?? []) out.push({ aor, uri: c.uri, permanent: false, reg: c });
     for (const uri of obj.multi.contact ?? []) out.push({ aor, uri, permanent: true });
     return out;
+  }
+
+  /**
+   * What qualify found per contact (`<aor>|<uri>`: PJSIPShowEndpoint's ContactStatusDetail `Status`):
+   * the simulator sends no OPTIONS, so a test says Reachable / Unreachable; NonQualified otherwise.
+   */
+  readonly qualifyStatus = new Map<string, 'Reachable' | 'Unreachable' | 'Unknown'>();
+
+  contactStatus(aor: string, uri: string): string {
+    return this.qualifyStatus.get(`${aor}|${uri}`) ?? 'NonQualified';
   }
 
   endpointContacts(name: string): Array<{ aor: string; uri: string; permanent: boolean; reg?: SimContact }> {

@@ -1,0 +1,46 @@
+/**
+ * The trunk check against what a real Asterisk 20.20.1 answered (tests/fixtures/asterisk20,
+ * recorded with one trunk whose static contact does not answer OPTIONS and one that does):
+ * PJSIPShowContacts lists no static contact at all, so the check reads PJSIPShowEndpoint's
+ * ContactStatusDetail.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AmiService } from '../../../sdk/index.ts';
+import { asteriskMetrics } from '../asterisk.ts';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'tests', 'fixtures', 'asterisk20');
+/** A recorded list answer: its events' headers (the response and the …Complete event left out). */
+function listItems(file: string): Record<string, string>[] {
+  return readFileSync(join(FIXTURES, file), 'utf8').split('\n\n').map((m) => Object.fromEntries(m.split('\n').filter((l) => l.includes(': ') || l.endsWith(':')).map((l) => {
+    const i = l.indexOf(':');
+    return [l.slice(0, i), l.slice(i + 1).trim()];
+  }))).filter((h) => h.Event && !h.Event.endsWith('Complete'));
+}
+
+const recorded: Record<string, string> = { 'carrier-down': 'ami-PJSIPShowEndpoint-trunk-unreachable.txt', 'carrier-up': 'ami-PJSIPShowEndpoint-trunk-reachable.txt' };
+const ami = {
+  action: async (_s: number, name: string) => (name === 'CoreSettings' ? { AsteriskVersion: '20.20.1' } : {}),
+  command: async () => readFileSync(join(FIXTURES, 'cli-core-show-uptime-seconds.txt'), 'utf8').trim().split('\n'),
+  list: async (_s: number, name: string, h: Record<string, string> = {}) => {
+    if (name === 'CoreShowChannels') return [];
+    if (name === 'PJSIPShowEndpoint') return listItems(recorded[h.Endpoint!]!);
+    throw new Error(`unexpected ${name}`);
+  },
+} as unknown as AmiService;
+
+describe('trunks on a real Asterisk 20', () => {
+  it('PJSIPShowContacts has no static contacts: the reason the check does not use it', () => {
+    expect(readFileSync(join(FIXTURES, 'ami-PJSIPShowContacts-static-only.txt'), 'utf8')).toMatch(/^Response: Error\n.*\nMessage: No Contacts found\n/);
+  });
+
+  it('the unanswered trunk is TRUNK DOWN, the answering one green', async () => {
+    const metrics = await asteriskMetrics(ami, 1, true, { modules: [], trunks: new Map([['carrier-down', 'carrier-down'], ['carrier-up', 'carrier-up']]) });
+    expect(metrics.filter((m) => m.key.startsWith('trunk:')).map((m) => [m.key, m.state, m.text])).toEqual([
+      ['trunk:carrier-down', 'red', 'TRUNK DOWN: does not answer OPTIONS'],
+      ['trunk:carrier-up', 'green', 'reachable'],
+    ]);
+    expect(metrics.find((m) => m.key === 'asterisk-uptime')).toMatchObject({ value: 162, text: 'up 2 min' });
+  });
+});
