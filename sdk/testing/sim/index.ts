@@ -11,11 +11,13 @@
  *   simulator does not know (or replaces its answer) and sees the request's headers;
  * - files: `writeConfig`/`readConfig` under /etc/asterisk, `fsRoot` for the rest of the disk
  *   (what acm pushed over SFTP), `createDataDir`/`removeDataDir` under astdatadir;
- * - SSH: `onExec(command, handler)` answers a shell command the simulator does not know
- *   (`systemctl reload-or-restart keepalived`) and counts nothing itself: the handler does;
+ * - SSH: `onExec(command, handler)` answers a shell command (before the simulator's own answers,
+ *   so a known one can hang or print garbage) and counts nothing itself: the handler does;
+ *   `host` (SimHost) is the Linux host the health collector reads: disks, memory, load, clock,
+ *   systemd units, `ip rule`/`ip route`, MariaDB, changed in place;
  * - the running PBX, `state` (PbxState): `newChannel(...)`, `hangup(channel)`, AstDB as `db`
  *   (`/family/key` -> value), `conferences` (ConfBridge rooms -> members), `queues` (app_queue:
- *   members, callers; built from queues.conf), `emitAmi`;
+ *   members, callers; built from queues.conf), `qualifyStatus` (a contact's qualify result), `emitAmi`;
  * - calls: `startCallGenerator`, `stasisStart` (ARI), `call()` (a call through the dialplan,
  *   returning its trace: dialplan-runner.ts);
  * - the clock: `setClock(date | () => Date)` (default real time) and `timezone` (the server's
