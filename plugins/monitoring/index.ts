@@ -40,17 +40,18 @@ export default definePlugin({
         await alerts.round(h, now).catch((err: Error) => ctx.logger.warn({ err: err.message, server: h.name }, 'health alerts not queued'));
       },
     });
-    let running: Promise<unknown> | undefined;
+    const running = new Set<Promise<unknown>>();
     const round = async (clusterId?: number) => {
       const stop = prom.roundSeconds.startTimer();
       const r = prom.learn().then(() => monitor.round(Date.now(), clusterId)).finally(() => { if (clusterId === undefined) stop(); });
-      running = r.catch(() => {});
+      const settled = r.catch(() => {}).finally(() => running.delete(settled));
+      running.add(settled);
       return r;
     };
     ctx.jobs.every(ctx.settings.intervalSeconds * 1000, 'monitoring.round', async () => { await round(); });
     ctx.lifecycle.onStart(() => { void round().catch((err: Error) => ctx.logger.warn({ err: err.message }, 'first health round failed')); });
-    // Stop waits for a round in flight: it reads the model and sends into the outbox.
-    ctx.lifecycle.onStop(async () => { await running; });
+    // Stop waits for the rounds in flight (the job's, one from the API or the CLI): they read the model and write the outbox.
+    ctx.lifecycle.onStop(async () => { await Promise.all(running); });
 
     ctx.extend(statusTiles, 'monitoring-asterisk', healthTile(store, (m) => m.group === 'asterisk', 'Asterisk', 40, (n) => `${n} server(s): Asterisk up, modules loaded, trunks reachable`));
     ctx.extend(statusTiles, 'monitoring-servers', healthTile(store, (m) => m.group === 'server', 'Server status', 50, (n) => `${n} server(s) within thresholds, services active`));
