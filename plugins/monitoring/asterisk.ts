@@ -33,6 +33,8 @@ export async function asteriskMetrics(ami: AmiService, serverId: number, connect
       ...(reload ? [metric('last-reload', 'Last reload', 'green', `${humanDuration(Number(reload[1]))} ago`, Number(reload[1]))] : []),
     ];
   }, (err) => [metric('asterisk-uptime', 'Asterisk uptime', 'unknown', `unknown: ${why(err)}`)]);
+  const backlog = ami.command(serverId, 'core show taskprocessors').then(taskprocessorMetric,
+    (err) => metric('taskprocessors', 'Taskprocessors', 'unknown', `unknown: ${why(err)}`));
   const channels = ami.list(serverId, 'CoreShowChannels').then((items) => metric('channels', 'Channels', 'green', `${items.length} channel(s)`, items.length),
     (err) => metric('channels', 'Channels', 'unknown', `unknown: CoreShowChannels: ${why(err)}`));
   const modules = want.modules.map((m) => ami.action(serverId, 'ModuleCheck', { Module: m }).then(
@@ -42,7 +44,7 @@ export async function asteriskMetrics(ami: AmiService, serverId: number, connect
   const trunks = [...want.trunks].map(([endpoint, name]) => ami.list(serverId, 'PJSIPShowEndpoint', { Endpoint: endpoint }).then(
     (items) => trunkMetric(name, items.filter((i) => i.Event === 'ContactStatusDetail').map((i) => i.Status ?? '')),
     (err) => metric(`trunk:${name}`, `Trunk ${name}`, 'unknown', `unknown: PJSIPShowEndpoint: ${why(err)}`)));
-  out.push(await settings, ...(await uptime), await channels, ...(await Promise.all(modules)), ...(await Promise.all(trunks)));
+  out.push(await settings, ...(await uptime), await channels, await backlog, ...(await Promise.all(modules)), ...(await Promise.all(trunks)));
   return out;
 }
 
@@ -54,4 +56,26 @@ function trunkMetric(name: string, statuses: string[]): Metric {
   if (statuses.every((s) => s === 'Unreachable')) return metric(key, `Trunk ${name}`, 'red', 'TRUNK DOWN: does not answer OPTIONS', 0);
   if (statuses.includes('NonQualified')) return metric(key, `Trunk ${name}`, 'green', 'not qualified (no OPTIONS sent)', 1);
   return metric(key, `Trunk ${name}`, 'unknown', `unknown: contact status ${statuses.join(', ')}`);
+}
+
+/**
+ * `core show taskprocessors` (Asterisk 20: name, processed, in queue, max depth, low and high
+ * water, times): a queue at its high water is a backlog Asterisk itself warns of (red); past the
+ * low water it is on its way (orange).
+ */
+export function taskprocessorMetric(lines: string[]): Metric {
+  const key = 'taskprocessors';
+  const header = lines.findIndex((l) => /^Processor\s+Processed\s+In Queue\s+Max Depth\s+Low water\s+High water/.test(l.trim()));
+  if (header < 0) return metric(key, 'Taskprocessors', 'unknown', `unknown: unreadable ${JSON.stringify(lines.join(' ').trim().slice(0, 60))}`);
+  const rows: { name: string; inQueue: number; low: number; high: number }[] = [];
+  for (const l of lines.slice(header + 1)) {
+    const m = /^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\b/.exec(l.trim());
+    if (m) rows.push({ name: m[1]!, inQueue: Number(m[3]), low: Number(m[5]), high: Number(m[6]) });
+  }
+  if (!rows.length) return metric(key, 'Taskprocessors', 'unknown', 'unknown: no taskprocessor listed');
+  const worst = rows.reduce((a, b) => (b.inQueue / b.high > a.inQueue / a.high ? b : a));
+  const text = `${worst.name}: ${worst.inQueue} queued (low water ${worst.low}, high water ${worst.high})`;
+  if (worst.inQueue >= worst.high) return metric(key, 'Taskprocessors', 'red', `backlog: ${text}`, worst.inQueue);
+  if (worst.inQueue >= worst.low) return metric(key, 'Taskprocessors', 'orange', `filling: ${text}`, worst.inQueue);
+  return metric(key, 'Taskprocessors', 'green', `${rows.length} taskprocessors, none backed up`, worst.inQueue);
 }

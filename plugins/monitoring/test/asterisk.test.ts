@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AmiService } from '../../../sdk/index.ts';
-import { asteriskMetrics } from '../asterisk.ts';
+import { asteriskMetrics, taskprocessorMetric } from '../asterisk.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'tests', 'fixtures', 'asterisk20');
 /** A recorded list answer: its events' headers (the response and the …Complete event left out). */
@@ -22,7 +22,7 @@ function listItems(file: string): Record<string, string>[] {
 const recorded: Record<string, string> = { 'carrier-down': 'ami-PJSIPShowEndpoint-trunk-unreachable.txt', 'carrier-up': 'ami-PJSIPShowEndpoint-trunk-reachable.txt' };
 const ami = {
   action: async (_s: number, name: string) => (name === 'CoreSettings' ? { AsteriskVersion: '20.20.1' } : {}),
-  command: async () => readFileSync(join(FIXTURES, 'cli-core-show-uptime-seconds.txt'), 'utf8').trim().split('\n'),
+  command: async (_s: number, cli: string) => readFileSync(join(FIXTURES, cli === 'core show taskprocessors' ? 'cli-core-show-taskprocessors.txt' : 'cli-core-show-uptime-seconds.txt'), 'utf8').split('\n'),
   list: async (_s: number, name: string, h: Record<string, string> = {}) => {
     if (name === 'CoreShowChannels') return [];
     if (name === 'PJSIPShowEndpoint') return listItems(recorded[h.Endpoint!]!);
@@ -42,5 +42,18 @@ describe('trunks on a real Asterisk 20', () => {
       ['trunk:carrier-up', 'green', 'reachable'],
     ]);
     expect(metrics.find((m) => m.key === 'asterisk-uptime')).toMatchObject({ value: 162, text: 'up 2 min' });
+  });
+});
+
+describe('taskprocessors on a real Asterisk 20', () => {
+  const recorded = readFileSync(join(FIXTURES, 'cli-core-show-taskprocessors.txt'), 'utf8').split('\n');
+  it('an idle server: all 114 read, none backed up', () => {
+    expect(taskprocessorMetric(recorded)).toMatchObject({ state: 'green', text: '114 taskprocessors, none backed up' });
+  });
+  it('a queue past its low water is orange, at its high water red; garbage unknown', () => {
+    const filled = (n: number) => recorded.map((l) => (l.startsWith('app_voicemail ') ? l.replace(/^(app_voicemail\s+\d+\s+)\s{0,9}\d+/, (_, a: string) => `${a}${String(n).padStart(10)}`) : l));
+    expect(taskprocessorMetric(filled(460))).toMatchObject({ state: 'orange', text: 'filling: app_voicemail: 460 queued (low water 450, high water 500)' });
+    expect(taskprocessorMetric(filled(612))).toMatchObject({ state: 'red', value: 612 });
+    expect(taskprocessorMetric(['No such command \'core show taskprocessors\'']).state).toBe('unknown');
   });
 });

@@ -193,6 +193,18 @@ describe('health round on the simulator', () => {
   });
 });
 
+describe('taskprocessor backlogs', () => {
+  it('a queue at its high water turns the Asterisk tile red; drained, green', async () => {
+    const tp = sim.state.taskprocessors.get('stasis/m:manager:core-00000006')!;
+    tp.inQueue = 520;
+    let r = await round();
+    expect(r.asterisk).toMatchObject({ state: 'red', summary: 'lon-ast1: Taskprocessors: backlog: stasis/m:manager:core-00000006: 520 queued (low water 450, high water 500)' });
+    tp.inQueue = 0;
+    r = await round();
+    expect(r.metric('taskprocessors')).toMatchObject({ state: 'green', text: '7 taskprocessors, none backed up' });
+  });
+});
+
 describe('the Reporting tile', () => {
   it('MariaDB down: red with mysqladmin\'s reason; cron stopped: red; back: green', async () => {
     sim.host.services.mariadb = 'failed';

@@ -2,6 +2,7 @@
  * Simulated AMI server (TCP, CRLF framing) answering like the recorded Asterisk 20: the actions.
  * See DIFFERENCES.md for what it knowingly does differently.
  */
+import { renderTaskprocessors } from './taskprocessors.ts';
 import type net from 'node:net';
 import type { AmiMessage } from '../../../core/asterisk/ami-parser.ts';
 import { BUILD_LINE, ASTERISK_VERSION } from './defaults.ts';
@@ -105,6 +106,7 @@ export class AmiServer extends AmiPjsipActions {
       if (!r.ok) return [`The module '${mod}' reported a reload failure`];
       return [`Module '${mod}' reloaded successfully.`];
     }
+    if (c === 'core show taskprocessors') return renderTaskprocessors(this.state.taskprocessors);
     if (c === 'core show uptime seconds') {
       const now = Date.now();
       return [`System uptime: ${Math.floor((now - this.state.startedAt.getTime()) / 1000)}`, `Last reload: ${Math.floor((now - this.state.lastReloadAt.getTime()) / 1000)}`];

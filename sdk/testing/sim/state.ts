@@ -8,6 +8,7 @@ import { parseCallerId } from './pjsip.ts';
 import { dirSource } from './config-parser.ts';
 import { RELOAD_OK, type ReloadAnswer } from './modules.ts';
 import { QueueStore } from './queues.ts';
+import { defaultTaskprocessors } from './taskprocessors.ts';
 import { PbxConfig, soName, type PbxStateOptions } from './state-config.ts';
 
 export type { PbxStateOptions } from './state-config.ts';
@@ -190,6 +191,8 @@ export class PbxState extends PbxConfig {
    * the simulator sends no OPTIONS, so a test says Reachable / Unreachable; NonQualified otherwise.
    */
   readonly qualifyStatus = new Map<string, 'Reachable' | 'Unreachable' | 'Unknown'>();
+  /** `core show taskprocessors`: a test fills a queue (`get('app_voicemail')!.inQueue = 600`). */
+  readonly taskprocessors = defaultTaskprocessors();
 
   contactStatus(aor: string, uri: string): string {
     return this.qualifyStatus.get(`${aor}|${uri}`) ?? 'NonQualified';
