@@ -25,6 +25,8 @@ export const Thresholds = z.strictObject({
   loadPerCpu: level(1.5, 3),
   /** How far the server's clock is from acm's, seconds either way (NTP not working). */
   clockSeconds: level(0.5, 2),
+  /** How far a MariaDB replica is behind its primary (Seconds_Behind_Master), where the server is one. */
+  replicaLagSeconds: level(30, 300),
 }).prefault({});
 export type Thresholds = z.output<typeof Thresholds>;
 

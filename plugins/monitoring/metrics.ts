@@ -1,6 +1,6 @@
 import type { Thresholds } from './manifest.ts';
 import {
-  output, parseDf, parseEpoch, parseIsActive, parseLoadavg, parseMeminfo, parseNproc, parseUptime, type CommandResult, type Parsed,
+  output, parseDf, parseEpoch, parseIsActive, parseLoadavg, parseMeminfo, parseNproc, parseReplicaStatus, parseUptime, type CommandResult, type Parsed,
 } from './parse.ts';
 
 export type Health = 'green' | 'orange' | 'red' | 'unknown';
@@ -26,6 +26,8 @@ export interface Metric {
 
 const DATABASE_UNITS = new Set(['mariadb', 'mysql']);
 export const MYSQL_PING = 'mysqladmin --connect-timeout=3 ping';
+/** Over the local socket, as the SSH user (root on Debian logs in by unix_socket; others need SLAVE MONITOR). */
+export const REPLICA_STATUS = "mysql --connect-timeout=3 -e 'SHOW REPLICA STATUS\\G'";
 
 /** The commands of one host round, by what they measure; `services` is built from the units a site names. */
 export function hostCommands(units: readonly string[]): Record<string, string> {
@@ -33,7 +35,7 @@ export function hostCommands(units: readonly string[]): Record<string, string> {
     df: 'df -P', meminfo: 'cat /proc/meminfo', loadavg: 'cat /proc/loadavg', nproc: 'nproc', uptime: 'cat /proc/uptime', date: 'date +%s.%N',
     ...(units.length ? { services: `systemctl is-active ${units.join(' ')}` } : {}),
     // Reporting needs the database where the site runs one; mysqladmin ping needs no credentials.
-    ...(units.some((u) => DATABASE_UNITS.has(u)) ? { mysql: MYSQL_PING } : {}),
+    ...(units.some((u) => DATABASE_UNITS.has(u)) ? { mysql: MYSQL_PING, replica: REPLICA_STATUS } : {}),
   };
 }
 
@@ -104,7 +106,38 @@ export function hostMetrics(r: HostRound, units: readonly string[], t: Threshold
     }
   }
   if (cmds.mysql) out.push(mysqlMetric(r.results.mysql));
+  const replica = cmds.replica ? replicaMetric(r.results.replica, t.replicaLagSeconds) : null;
+  if (replica) out.push(replica);
   return out;
+}
+
+/**
+ * Replication where the server is a replica (seed 2.0.6): both threads running and the lag within
+ * its levels; a stopped thread is red with MariaDB's own error. A server that is no replica has
+ * no such metric.
+ */
+export function replicaMetric(res: CommandResult | undefined, l: { warning: number; critical: number }): Metric | null {
+  const key = 'replication';
+  const label = 'Replication';
+  if (!res) return unknown(key, label, `'${REPLICA_STATUS}' not run`, 'reporting');
+  if ('error' in res) return unknown(key, label, res.error, 'reporting');
+  if (res.code !== 0) {
+    const error = /^ERROR \d+ \(\w+\)(?: at line \d+)?: (.*)$/m.exec(`${res.stderr}\n${res.stdout}`)?.[1];
+    const out = output('mysql', res);
+    return unknown(key, label, error ? `SHOW REPLICA STATUS: ${error}` : (out.ok ? 'no answer' : out.reason), 'reporting');
+  }
+  const parsed = parseReplicaStatus(res.stdout);
+  if (!parsed.ok) return unknown(key, label, parsed.reason, 'reporting');
+  const f = parsed.value;
+  if (!f) return null;
+  const stopped = [
+    ...(f.Slave_IO_Running === 'Yes' ? [] : [`IO thread ${f.Slave_IO_Running}${f.Last_IO_Error ? `: ${f.Last_IO_Error}` : ''}`]),
+    ...(f.Slave_SQL_Running === 'Yes' ? [] : [`SQL thread ${f.Slave_SQL_Running}${f.Last_SQL_Error ? `: ${f.Last_SQL_Error}` : ''}`]),
+  ];
+  if (stopped.length) return { key, group: 'reporting', label, state: 'red', value: null, text: `replication stopped: ${stopped.join('; ')}` };
+  const lag = Number(f.Seconds_Behind_Master);
+  if (!/^\d+$/.test(f.Seconds_Behind_Master!)) return unknown(key, label, `Seconds_Behind_Master is ${f.Seconds_Behind_Master}`, 'reporting');
+  return { ...levelled(key, label, lag, ' s', l, (v) => `running, ${v} s behind the primary`), group: 'reporting' };
 }
 
 /**

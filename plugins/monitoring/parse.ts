@@ -93,3 +93,20 @@ export function parseIsActive(text: string, units: readonly string[]): Parsed<Re
   }
   return { ok: true, value: Object.fromEntries(units.map((u, i) => [u, lines[i]!])) };
 }
+
+/**
+ * `SHOW REPLICA STATUS\G` as the mysql client prints it: `Name: value` a line under a row header;
+ * no output at all from a server that is no replica (null).
+ */
+export function parseReplicaStatus(text: string): Parsed<Record<string, string> | null> {
+  if (!text.trim()) return { ok: true, value: null };
+  const fields: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s*([A-Za-z_]+): ?(.*)$/.exec(line);
+    if (m) fields[m[1]!] ??= m[2]!.trim();
+  }
+  for (const f of ['Slave_IO_Running', 'Slave_SQL_Running', 'Seconds_Behind_Master']) {
+    if (fields[f] === undefined) return fail(`SHOW REPLICA STATUS: no ${f} in ${JSON.stringify(firstLine(text))}`);
+  }
+  return { ok: true, value: fields };
+}

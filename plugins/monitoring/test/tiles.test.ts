@@ -17,7 +17,8 @@ let cluster: Record<string, any>;
 
 beforeAll(async () => {
   k = await startTestKernel({
-    plugins: ['status', { id: 'monitoring', settings: { intervalSeconds: 3600, timeoutSeconds: 2 } }], connectServers: true,
+    // 15 min rounds: the 24 h history holds ~98 points, every round this file runs (the API test reads them back).
+    plugins: ['status', { id: 'monitoring', settings: { intervalSeconds: 900, timeoutSeconds: 2 } }], connectServers: true,
     connection: { actionTimeoutMs: 3000, keepAliveMs: 0, reconnect: { initialMs: 50, maxMs: 200, factor: 2, jitter: 0 } },
   });
   const site = await k.admin.create('/api/sites', { name: 'lon', timezone: 'Europe/London' });
@@ -216,6 +217,18 @@ describe('the Reporting tile', () => {
     expect(r.reporting).toMatchObject({ state: 'red', summary: 'lon-ast1: Service cron: inactive' });
     sim.host.services.cron = 'active';
     expect((await round()).reporting.state).toBe('green');
+  });
+
+  it('a replica whose IO thread stops turns Reporting red with MariaDB\'s error; running again, green with its lag', async () => {
+    expect((await round()).metric('replication')).toBeUndefined();
+    sim.host.replica = { io: 'No', sql: 'Yes', lagSeconds: null, ioError: "Got fatal error 1236 from master when reading data from binary log: 'Binary log is not open'" };
+    let r = await round();
+    expect(r.reporting).toMatchObject({ state: 'red', summary: "lon-ast1: Replication: replication stopped: IO thread No: Got fatal error 1236 from master when reading data from binary log: 'Binary log is not open'" });
+    sim.host.replica = { io: 'Yes', sql: 'Yes', lagSeconds: 4 };
+    r = await round();
+    expect(r.reporting.state).toBe('green');
+    expect(r.metric('replication').text).toBe('running, 4 s behind the primary (warning 30 s, critical 300 s)');
+    sim.host.replica = null;
   });
 
   it('counts the AMI events a minute between rounds', async () => {

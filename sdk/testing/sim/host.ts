@@ -37,6 +37,13 @@ export class SimHost {
   /** systemd unit -> what `systemctl is-active` prints; a unit not listed is `inactive`, as systemd says of an unknown one. */
   services: Record<string, string> = { asterisk: 'active', mariadb: 'active', keepalived: 'active', fail2ban: 'active', ssh: 'active', cron: 'active' };
 
+  /**
+   * MariaDB replication: null while the server is no replica (the stock host); a test makes it one,
+   * stops a thread with MariaDB's error, or lets it fall behind. `denied`: the SSH user may not ask.
+   */
+  replica: { io: 'Yes' | 'No' | 'Connecting'; sql: 'Yes' | 'No'; lagSeconds: number | null; ioError?: string; sqlError?: string } | null = null;
+  replicaDenied = false;
+
   /** What `ip rule show` prints (iproute2 6.1): the stock rules until a test declares more. */
   ipRules = '0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n';
   /** What `ip route show table all` prints. */
@@ -83,12 +90,29 @@ export class SimHost {
           code: 1, stderr: "mysqladmin: connect to server at 'localhost' failed\nerror: 'Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)'\n"
             + "Check that mariadbd is running and that the socket: '/run/mysqld/mysqld.sock' exists!\n",
         };
+      case "mysql --connect-timeout=3 -e 'SHOW REPLICA STATUS\\G'": return this.replicaStatus();
       case 'date +%s.%N': {
         const t = Date.now() / 1000 + this.clockOffsetSeconds;
         return { code: 0, stdout: `${t.toFixed(9)}\n` };
       }
       default: return undefined;
     }
+  }
+
+  /** As the MariaDB 10.11 client prints it (tests/fixtures/mariadb), the fields the collector reads and their neighbours. */
+  private replicaStatus(): SimExecAnswer {
+    if (this.replicaDenied) {
+      return { code: 1, stdout: '', stderr: 'ERROR 1227 (42000) at line 1: Access denied; you need (at least one of) the SUPER, SLAVE MONITOR privilege(s) for this operation\n' };
+    }
+    const r = this.replica;
+    if (!r) return { code: 0, stdout: '' };
+    const rows: [string, string][] = [
+      ['Slave_IO_State', r.io === 'Yes' ? 'Waiting for master to send event' : ''], ['Master_Host', '192.0.2.10'], ['Master_User', 'repl'],
+      ['Master_Port', '3306'], ['Slave_IO_Running', r.io], ['Slave_SQL_Running', r.sql], ['Last_Errno', '0'], ['Last_Error', ''],
+      ['Seconds_Behind_Master', r.io === 'Yes' && r.sql === 'Yes' && r.lagSeconds !== null ? String(r.lagSeconds) : 'NULL'],
+      ['Last_IO_Errno', r.ioError ? '1236' : '0'], ['Last_IO_Error', r.ioError ?? ''], ['Last_SQL_Errno', r.sqlError ? '1007' : '0'], ['Last_SQL_Error', r.sqlError ?? ''],
+    ];
+    return { code: 0, stdout: `*************************** 1. row ***************************\n${rows.map(([k, v]) => `${k.padStart(30)}: ${v}\n`).join('')}` };
   }
 
   /** A disk by mount point (tests: `sim.host.disk('/var').usedPercent = 95`). */
