@@ -76,6 +76,11 @@ describe('helpers', () => {
     expect(classifyPattern('_91NXXNXXXXXX', '9')).toBe('longdistance');
     expect(classifyPattern('_9011.', '9')).toBe('international');
     expect(classifyPattern('_00.', null)).toBe('international');
+    // Emergency short codes are local, even 112 through a dial prefix and 000 (Australia).
+    expect(classifyPattern('_9112', '9')).toBe('local');
+    expect(classifyPattern('112', null)).toBe('local');
+    expect(classifyPattern('000', null)).toBe('local');
+    expect(classifyPattern('_91XX', '9')).toBe('longdistance');
   });
   it('orders reloads so referenced objects load first', () => {
     expect(sortByReloadOrder(['pbx_config.so', 'app_queue.so', 'res_pjsip.so', 'acl'])).toEqual(['acl', 'res_pjsip.so', 'app_queue.so', 'pbx_config.so']);

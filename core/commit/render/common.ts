@@ -147,11 +147,14 @@ export function patternMatches(pattern: string, number: string): boolean {
 /**
  * Which outbound right a trunk pattern belongs to, judged on the digits dialled after the trunk's
  * dial prefix (North American plan, as the seed used): `011…`, `00…` or `+…` international,
- * `1…` long distance, anything else (7/10-digit, 911, N11) local.
+ * `1…` long distance, anything else (7/10-digit, N11) local. A short code of at most three literal
+ * digits is local whatever it starts with: 112, 911 or 999 are emergency numbers that a group with
+ * only local rights (the hot-desk phones') must be able to dial.
  */
 export function classifyPattern(pattern: string, dialPrefix: string | null | undefined): OutboundRight {
   let body = pattern.startsWith('_') ? pattern.slice(1) : pattern;
   if (dialPrefix && body.startsWith(dialPrefix)) body = body.slice(dialPrefix.length);
+  if (/^[0-9]{1,3}$/.test(body)) return 'local';
   if (/^(011|00|\+)/.test(body)) return 'international';
   if (body.startsWith('1')) return 'longdistance';
   return 'local';
