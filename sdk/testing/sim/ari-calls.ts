@@ -5,7 +5,8 @@
  * trunk). A test decides each callee's outcome with `SimulatedAsterisk.callees`.
  */
 import crypto from 'node:crypto';
-import { ariTimestamp, type PbxState, type SimChannel } from './state.ts';
+import type { PbxState, SimChannel } from './state.ts';
+import { AriBridges } from './ari-bridges.ts';
 
 /** What an originate dials, as the test's `callees` hook sees it. */
 export interface SimDial {
@@ -37,7 +38,7 @@ export interface AriCallHooks {
 
 export type AriReply = { status: number; body: unknown; reason?: string };
 
-interface Call {
+export interface AriCall {
   ch: SimChannel;
   /** The app the channel is subscribed to (it stays subscribed after leaving Stasis). */
   app?: string;
@@ -49,15 +50,6 @@ interface Call {
   variables: Record<string, string>;
 }
 
-interface Bridge {
-  id: string;
-  type: 'mixing' | 'holding';
-  name: string;
-  channels: string[];
-  createdAt: Date;
-  /** An app channel was in it: the app hears BridgeDestroyed. */
-  app?: string;
-}
 
 const FAIL = { busy: [17, 'User busy', 486, 'BUSY'], congestion: [34, 'Circuit/channel congestion', 503, 'CONGESTION'], unallocated: [1, 'Unallocated (unassigned) number', 404, 'NOANSWER'] } as const;
 const REASONS: Record<string, [number, string, number?]> = {
@@ -65,18 +57,20 @@ const REASONS: Record<string, [number, string, number?]> = {
   timeout: [19, 'User alerting, no answer'], rejected: [21, 'Call Rejected'], unallocated: [1, 'Unallocated (unassigned) number'],
   normal_unspecified: [31, 'Normal, unspecified'], answered_elsewhere: [26, 'Answered elsewhere'],
 };
-const msg = (status: number, message: string, reason?: string): AriReply => ({ status, body: { message }, reason });
+export const msg = (status: number, message: string, reason?: string): AriReply => ({ status, body: { message }, reason });
 
 export class AriCalls {
-  private calls = new Map<string, Call>();
-  private bridges = new Map<string, Bridge>();
+  private calls = new Map<string, AriCall>();
+  private readonly bridges: AriBridges;
 
-  constructor(private readonly s: PbxState, private readonly hooks: AriCallHooks) {}
+  constructor(private readonly s: PbxState, private readonly hooks: AriCallHooks) {
+    this.bridges = new AriBridges(s, { call: (id) => this.calls.get(id), emit: (c, e) => this.emit(c, e), channel: (c) => this.channel(c) });
+  }
 
   stop(): void {
     for (const c of this.calls.values()) for (const t of c.timers) clearTimeout(t);
     this.calls.clear();
-    this.bridges.clear();
+    this.bridges.stop();
   }
 
   /** The reply to a call-control request, or undefined for ari-server.ts's own routes. */
@@ -92,29 +86,23 @@ export class AriCalls {
         if (op === 'continue') return this.continueIn(id!, q);
       }
     }
-    if (a === 'bridges') {
-      if (seg.length === 1) return method === 'POST' ? this.createBridge(q) : method === 'GET' ? { status: 200, body: this.listBridges() } : undefined;
-      if (seg.length === 2 && method === 'GET') return this.getBridge(id!);
-      if (seg.length === 2 && method === 'DELETE') return this.destroyBridge(id!);
-      if (seg.length === 3 && method === 'POST' && op === 'addChannel') return this.addChannel(id!, q);
-    }
-    return undefined;
+    return a === 'bridges' ? this.bridges.route(seg, method, q) : undefined;
   }
 
-  private channel(c: Call): Record<string, unknown> {
+  channel(c: AriCall): Record<string, unknown> {
     return this.s.ariChannel(c.ch);
   }
 
-  private emit(c: Call, e: Record<string, unknown>): void {
+  emit(c: AriCall, e: Record<string, unknown>): void {
     if (c.app) this.s.emitAri({ ...e, application: c.app });
   }
 
-  private later(c: Call, ms: number, fn: () => void): void {
+  private later(c: AriCall, ms: number, fn: () => void): void {
     const t = setTimeout(() => { c.timers.delete(t); if (this.calls.has(c.ch.uniqueid)) fn(); }, ms);
     c.timers.add(t);
   }
 
-  private dialEvent(c: Call, dialstatus: string): void {
+  private dialEvent(c: AriCall, dialstatus: string): void {
     this.emit(c, { type: 'Dial', dialstatus, forward: '', dialstring: c.dialstring, peer: this.channel(c) });
   }
 
@@ -148,7 +136,7 @@ export class AriCalls {
     ch.app = 'AppDial2';
     ch.appData = '(Outgoing Line)';
     if (ep) ch.protocolId = crypto.randomUUID();
-    const c: Call = { ch, app, args: [], inStasis: false, pjsip: !!ep, dialstring: resource, timers: new Set(), variables };
+    const c: AriCall = { ch, app, args: [], inStasis: false, pjsip: !!ep, dialstring: resource, timers: new Set(), variables };
     const argText = q.get('appArgs');
     if (argText) c.args = argText.split(',');
     this.calls.set(channelId, c);
@@ -177,7 +165,7 @@ export class AriCalls {
     return { status: 200, body: reply };
   }
 
-  private answered(c: Call, o: SimCalleeOutcome, dialplan?: { context: string; extension: string; priority: number }): void {
+  private answered(c: AriCall, o: SimCalleeOutcome, dialplan?: { context: string; extension: string; priority: number }): void {
     this.s.setChannelState(c.ch, 6);
     this.emit(c, { type: 'ChannelStateChange', channel: this.channel(c) });
     this.dialEvent(c, 'ANSWER');
@@ -205,8 +193,8 @@ export class AriCalls {
   }
 
   /** Leaves Stasis (if in it), then ChannelDestroyed. */
-  private end(c: Call, cause: number, txt: string, techCause?: number): void {
-    if (c.ch.bridgeId) this.leaveBridge(c);
+  private end(c: AriCall, cause: number, txt: string, techCause?: number): void {
+    if (c.ch.bridgeId) this.bridges.leave(c);
     if (c.inStasis) {
       c.inStasis = false;
       this.emit(c, { type: 'StasisEnd', channel: this.channel(c) });
@@ -215,7 +203,7 @@ export class AriCalls {
     this.destroy(c, cause, txt, techCause);
   }
 
-  private destroy(c: Call, cause: number, txt: string, techCause?: number): void {
+  private destroy(c: AriCall, cause: number, txt: string, techCause?: number): void {
     for (const t of c.timers) clearTimeout(t);
     this.calls.delete(c.ch.uniqueid);
     c.ch.app = 'AppDial2';
@@ -224,7 +212,7 @@ export class AriCalls {
     this.s.hangup(c.ch, cause);
   }
 
-  private inStasis(id: string): Call | AriReply {
+  private inStasis(id: string): AriCall | AriReply {
     const c = this.calls.get(id);
     if (c?.inStasis) return c;
     if (c || [...this.s.channels.values()].some((x) => x.uniqueid === id)) return msg(409, 'Channel not in Stasis application');
@@ -267,17 +255,22 @@ export class AriCalls {
   continueIn(id: string, q: URLSearchParams): AriReply {
     const c = this.inStasis(id);
     if (!('ch' in c)) return c;
-    if (c.ch.bridgeId) this.leaveBridge(c);
+    if (c.ch.bridgeId) this.bridges.leave(c);
     c.inStasis = false;
     this.emit(c, { type: 'StasisEnd', channel: this.channel(c) });
     this.toDialplan(c, { context: q.get('context') || c.ch.context, extension: q.get('extension') || c.ch.exten, priority: Number(q.get('priority') || 1) });
     return { status: 204, body: undefined };
   }
 
-  /** The channel runs the simulated dialplan's first step there and waits (until hung up). */
-  private toDialplan(c: Call, to: { context: string; extension: string; priority: number }): void {
+  /**
+   * The channel runs the simulated dialplan there: NoOp, Answer, Set, Verbose go on, Wait(n)
+   * waits, Hangup (or the end of the extension) hangs up with 16; any other application (Queue,
+   * Dial …) keeps the channel there until it is hung up. A missing place: cause 0 at once (recorded).
+   */
+  private toDialplan(c: AriCall, to: { context: string; extension: string; priority: number }): void {
     const found = this.s.dialplan.find(to.context, to.extension, { priority: to.priority });
     if (!found) {
+      if (to.priority > 1) { this.hangupInDialplan(c); return; }
       this.emit(c, { type: 'ChannelVarset', variable: 'STASISSTATUS', value: 'SUCCESS', channel: this.channel(c) });
       c.ch.app = 'AppDial2';
       c.ch.appData = '(Outgoing Line)';
@@ -285,8 +278,19 @@ export class AriCalls {
       this.destroy(c, 0, 'Unknown');
       return;
     }
-    Object.assign(c.ch, { context: to.context, exten: to.extension, priority: found.priority.priority, app: found.priority.app, appData: found.priority.data });
-    this.emit(c, { type: 'ChannelDialplan', dialplan_app: found.priority.app, dialplan_app_data: found.priority.data, channel: this.channel(c) });
+    const { app, data, priority } = found.priority;
+    Object.assign(c.ch, { context: to.context, exten: to.extension, priority, app, appData: data });
+    this.emit(c, { type: 'ChannelDialplan', dialplan_app: app, dialplan_app_data: data, channel: this.channel(c) });
+    const next = () => this.toDialplan(c, { ...to, priority: priority + 1 });
+    const name = app.toLowerCase();
+    if (name === 'hangup') this.hangupInDialplan(c);
+    else if (name === 'wait') this.later(c, Number.parseFloat(data || '0') * 1000, next);
+    else if (['noop', 'answer', 'set', 'verbose'].includes(name)) next();
+  }
+
+  private hangupInDialplan(c: AriCall): void {
+    this.emit(c, { type: 'ChannelVarset', variable: 'STASISSTATUS', value: 'SUCCESS', channel: this.channel(c) });
+    this.destroy(c, 16, 'Normal Clearing');
   }
 
   /** DELETE /channels/{id} of a channel this module placed. */
@@ -319,84 +323,5 @@ export class AriCalls {
   dtmf(id: string, digit: string, durationMs = 100): void {
     const c = this.calls.get(id);
     if (c) this.emit(c, { type: 'ChannelDtmfReceived', digit, duration_ms: durationMs, channel: this.channel(c) });
-  }
-
-  // --- bridges -------------------------------------------------------------------------
-  private bridgeView(b: Bridge): Record<string, unknown> {
-    return {
-      id: b.id, technology: b.type === 'holding' ? 'holding_bridge' : 'simple_bridge', bridge_type: b.type, bridge_class: 'stasis', creator: 'Stasis',
-      name: b.name, channels: [...b.channels], creationtime: ariTimestamp(b.createdAt), video_mode: 'talker',
-    };
-  }
-
-  private listBridges(): unknown[] {
-    return [...this.bridges.values()].map((b) => this.bridgeView(b));
-  }
-
-  private getBridge(id: string): AriReply {
-    const b = this.bridges.get(id);
-    return b ? { status: 200, body: this.bridgeView(b) } : msg(404, 'Bridge not found');
-  }
-
-  /** POST /bridges */
-  createBridge(q: URLSearchParams): AriReply {
-    const type = q.get('type') || 'mixing';
-    const id = q.get('bridgeId') || crypto.randomUUID();
-    if (type !== 'mixing' && type !== 'holding') return msg(500, 'Unable to create bridge. Possible duplicate bridge id \'(null)\'', 'Internal Error');
-    if (this.bridges.has(id)) return msg(409, `Bridge with id '${id}' already exists`);
-    const b: Bridge = { id, type, name: q.get('name') ?? '', channels: [], createdAt: new Date() };
-    this.bridges.set(id, b);
-    return { status: 200, body: this.bridgeView(b) };
-  }
-
-  /** POST /bridges/{id}/addChannel */
-  addChannel(id: string, q: URLSearchParams): AriReply {
-    const b = this.bridges.get(id);
-    if (!b) return msg(404, 'Bridge not found', 'Not found');
-    const ids = q.getAll('channel').flatMap((x) => x.split(',')).filter(Boolean);
-    if (ids.length === 0) return msg(400, 'Missing parameter channel');
-    const calls: Call[] = [];
-    for (const cid of ids) {
-      const c = this.calls.get(cid);
-      if (!c) return msg(400, 'Channel not found');
-      if (!c.inStasis) return msg(422, 'Channel not in Stasis application');
-      calls.push(c);
-    }
-    setImmediate(() => {
-      for (const c of calls) {
-        if (!this.calls.has(c.ch.uniqueid) || c.ch.bridgeId === b.id) continue;
-        if (c.ch.bridgeId) this.leaveBridge(c);
-        c.ch.bridgeId = b.id;
-        b.channels.push(c.ch.uniqueid);
-        b.app ??= c.app;
-        this.emit(c, { type: 'ChannelEnteredBridge', bridge: this.bridgeView(b), channel: this.channel(c) });
-      }
-      if (b.type === 'mixing' && b.channels.length === 2) {
-        const [x, y] = b.channels.map((cid) => this.calls.get(cid)!);
-        this.emit(x!, { type: 'ChannelVarset', variable: 'BRIDGEPEER', value: y!.ch.name, channel: this.channel(x!) });
-        this.emit(y!, { type: 'ChannelVarset', variable: 'BRIDGEPEER', value: x!.ch.name, channel: this.channel(y!) });
-      }
-    });
-    return { status: 204, body: undefined };
-  }
-
-  private leaveBridge(c: Call): void {
-    const b = this.bridges.get(c.ch.bridgeId);
-    c.ch.bridgeId = '';
-    if (!b) return;
-    b.channels = b.channels.filter((x) => x !== c.ch.uniqueid);
-    this.emit(c, { type: 'ChannelLeftBridge', bridge: this.bridgeView(b), channel: this.channel(c) });
-  }
-
-  /** DELETE /bridges/{id}: the channels leave it (last added first), still in Stasis. */
-  destroyBridge(id: string): AriReply {
-    const b = this.bridges.get(id);
-    if (!b) return msg(404, 'Bridge not found', 'Not found');
-    const members = b.channels.map((cid) => this.calls.get(cid)).filter((c): c is Call => !!c);
-    if (b.type === 'mixing' && members.length >= 2) for (const c of members) this.emit(c, { type: 'ChannelVarset', variable: 'BRIDGEPEER', value: '', channel: this.channel(c) });
-    for (const c of members.reverse()) this.leaveBridge(c);
-    this.bridges.delete(id);
-    if (members.length === 0 && b.app) this.s.emitAri({ type: 'BridgeDestroyed', bridge: this.bridgeView(b), application: b.app });
-    return { status: 204, body: undefined };
   }
 }
