@@ -17,6 +17,7 @@ import { MemoryBus } from './bus/memory-bus.ts';
 import { MODEL_CHANGED_SUBJECT } from './bus/subjects.ts';
 import { VENDOR_LICENSE_PUBLIC_KEY } from './licensing/vendor-key.ts';
 import { AsteriskConnections, defaultConnectionOptions, type ConnectionOptions } from './asterisk/connections.ts';
+import { AriConnections, defaultAriConnectionOptions, type AriConnectionOptions } from './asterisk/ari-service.ts';
 import { LiveState } from './live/live-state.ts';
 import { amiService, modelService, sshService } from './services/plugin-services.ts';
 import { createNotifier, notifierSettingsFromEnv, type NotifierSettings } from './services/notifier.ts';
@@ -48,6 +49,8 @@ export interface AcmOptions {
   /** Connect to the Asterisk servers (default true; tests without servers turn it off). */
   connectServers?: boolean;
   connection?: Partial<ConnectionOptions>;
+  /** ARI events sockets and REST timeouts (coreServices.ari). */
+  ari?: Partial<AriConnectionOptions>;
   /** Runs after the database is ready and before servers are connected (the demo seeds here). */
   beforeConnect?: (acm: Acm) => Promise<void>;
   /** Print the generated admin password (first start only). */
@@ -71,6 +74,8 @@ export interface Acm {
   audit: DbAuditService;
   bus: MemoryBus;
   connections: AsteriskConnections;
+  /** ARI of the servers with ARI credentials (coreServices.ari). */
+  ari: AriConnections;
   live: LiveState;
   commits: CommitService;
   /** The notification outbox; `forOwner('core')` for the core's own notifications. */
@@ -143,6 +148,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     const states = await em.find(PluginStateSchema, { site });
     const bus = new MemoryBus();
     const connections = new AsteriskConnections(orm, bus, logger, { ...defaultConnectionOptions, ...opts.connection });
+    const ari = new AriConnections(orm, logger, { ...defaultAriConnectionOptions, ...opts.ari });
     const live = new LiveState(orm, bus, logger);
     const files = new ConfigFileRegistry();
     const crud = new CrudService(orm, license, (m) => bus.publish(MODEL_CHANGED_SUBJECT, m),
@@ -157,6 +163,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
       site, siteConfig, orm, bus, logger, license, audit, files, crud, plugins, version: ACM_VERSION,
       services: {
         [coreServices.ami.id]: amiService(bus, connections),
+        [coreServices.ari.id]: ari.service(),
         [coreServices.ssh.id]: sshService(orm),
         [coreServices.model.id]: modelService(orm),
         [coreServices.notifier.id]: notifier,
@@ -183,16 +190,18 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
       refresh = setTimeout(() => {
         void live.reload().catch((err: Error) => logger.warn({ err: err.message }, 'live state reload failed'));
         if (opts.connectServers !== false) void connections.sync().catch((err: Error) => logger.warn({ err: err.message }, 'server connections sync failed'));
+        if (opts.connectServers !== false) void ari.sync().catch((err: Error) => logger.warn({ err: err.message }, 'ARI connections sync failed'));
       }, 200);
       refresh.unref();
     };
     bus.subscribe<{ entity: string }>(MODEL_CHANGED_SUBJECT, (m) => modelChanged(m.data.entity));
     const commits = new CommitService(orm, files, () => kernel.registrations(commitValidators), connections, bus, logger);
     const acm: Acm = {
-      orm, kernel, license, auth, crud, audit, bus, connections, live, commits, outbox, secrets, logger, site, rootDir,
+      orm, kernel, license, auth, crud, audit, bus, connections, ari, live, commits, outbox, secrets, logger, site, rootDir,
       async close() {
         clearTimeout(refresh);
         await connections.stop();
+        await ari.stop();
         await live.stop();
         await outbox.stop();
         await kernel.stop();
@@ -203,7 +212,10 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     };
     await opts.beforeConnect?.(acm);
     await live.start();
-    if (opts.connectServers !== false) await connections.start();
+    if (opts.connectServers !== false) {
+      await connections.start();
+      await ari.sync();
+    }
     return acm;
   } catch (err) {
     await orm.close(true);

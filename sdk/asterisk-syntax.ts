@@ -263,6 +263,64 @@ export function reservedNameProblem(kind: ReservedKind, name: string, opts: { al
 }
 
 /* ------------------------------------------------------------------------------------------------
+ * ARI. Asterisk takes any channel id (`bad id/with slash` was created: ari-call-errors2.txt) and
+ * splits `app=` and `appArgs=` on commas; the dial string is the channel driver's own syntax,
+ * where `&` adds a second channel, `,` and `)` end a dialplan argument once the value is
+ * substituted there, `${` is evaluated and whitespace or a newline ends nothing cleanly.
+ * ---------------------------------------------------------------------------------------------- */
+
+/** A channel, bridge or playback id acm chooses: 1–128 of letters, digits, `.`, `_`, `-` (Asterisk's uniqueids fit). */
+export const ARI_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** A Stasis application name: 1–80 of letters, digits, `.`, `_`, `-`. */
+export const ARI_APP = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+
+export function ariIdProblem(text: string): string | null {
+  return ARI_ID.test(text) ? null : '1 to 128 letters, digits, ".", "_" or "-", starting with a letter or digit';
+}
+
+export function ariAppProblem(text: string): string | null {
+  return ARI_APP.test(text) ? null : '1 to 80 letters, digits, ".", "_" or "-", starting with a letter or digit';
+}
+
+/**
+ * One channel to dial: `Tech/resource` (`PJSIP/+442071234567@carrier-a`, `PJSIP/6101`,
+ * `Local/s@ctx/n`), the resource of letters, digits and `+*#._@:/-` only, at most 255 bytes.
+ */
+export function dialStringProblem(text: string): string | null {
+  if (utf8Bytes(text) > 255) return 'at most 255 bytes';
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,15}\/[A-Za-z0-9+*#._@:/-]+$/.test(text)) {
+    return 'Tech/resource (e.g. PJSIP/+442071234567@trunk) with letters, digits and +*#._@:/- only: no comma, &, parenthesis, $, quote, space or newline';
+  }
+  return null;
+}
+
+/** A channel variable name set by originate: letters, digits and `_`, not starting with a digit, at most 80. */
+export function channelVariableProblem(name: string, value: string): string | null {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,79}$/.test(name)) return 'the name is 1 to 80 letters, digits or "_", not starting with a digit';
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(value)) return 'the value must not contain control characters (newline, tab, NUL …)';
+  if (utf8Bytes(value) > 1024) return 'the value is at most 1024 bytes';
+  return null;
+}
+
+/**
+ * A media URI ARI plays: `sound:`/`recording:` and a sound file name, `digits:`, `number:`,
+ * `characters:` or `tone:`. An unknown scheme is accepted by ARI (201) and then drops the channel
+ * out of Stasis (ari-call-errors.txt): refused here.
+ */
+export function mediaUriProblem(text: string): string | null {
+  const ok = /^(sound|recording):[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/.test(text) || /^digits:[0-9*#]{1,64}$/.test(text)
+    || /^number:-?[0-9]{1,18}$/.test(text) || /^characters:[A-Za-z0-9]{1,64}$/.test(text) || /^tone:[a-z]{1,32}$/.test(text);
+  return ok ? null : 'sound:<file>, recording:<name>, digits:<0-9*#>, number:<n>, characters:<a-z0-9> or tone:<name>';
+}
+
+/** A dialplan context or extension name acm sends a channel to (no pattern, no `,` `(` `)` `$`). */
+export function dialplanPlaceProblem(kind: 'context' | 'extension', text: string): string | null {
+  const re = kind === 'context' ? /^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}$/ : /^[A-Za-z0-9*#+][A-Za-z0-9*#+_.-]{0,78}$/;
+  return re.test(text) ? null : kind === 'context' ? '1 to 79 letters, digits, "_", "." or "-"' : '1 to 79 letters, digits, *#+ "_", "." or "-" (no pattern)';
+}
+
+/* ------------------------------------------------------------------------------------------------
  * zod builders.
  * ---------------------------------------------------------------------------------------------- */
 

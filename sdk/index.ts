@@ -38,6 +38,7 @@ export { configText, configTextProblem, confValue, confName, UnsafeConfigValueEr
 export { columns } from './entity-columns.ts';
 export { ConfWriter, dialplanToken, fileHeader, objectNames, tenantName } from './conf-writer.ts';
 export {
+  ariAppProblem, ariIdProblem, channelVariableProblem, dialplanPlaceProblem, dialStringProblem, mediaUriProblem,
   callerIdProblem, callerIdSchema, dialNumberProblem, dialNumberSchema, hostProblem, hostSchema, ipProblem, ipSchema, networkProblem,
   networkSchema, parseIp, reservedNameProblem, RESERVED_NAMES, soundNameSchema, truncateUtf8, uriHost, utf8Bytes, utf8Max,
 } from './asterisk-syntax.ts';

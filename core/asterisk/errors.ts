@@ -91,3 +91,38 @@ export class AtomicWriteVerifyError extends SshError {
 export class AriError extends AsteriskError {
   override readonly code: string = 'ARI_ERROR';
 }
+
+/**
+ * ARI answered a call-control request with an error status. `code` says what plugins may act on:
+ * ARI_CHANNEL_GONE (404 of a channel: hung up already), ARI_NOT_FOUND (another 404: a bridge),
+ * ARI_NOT_IN_STASIS (409/422 `Channel not in Stasis application`), ARI_CONFLICT (409: an id in
+ * use), ARI_BAD_REQUEST (400), ARI_REFUSED (500, e.g. `Allocation failed` of a dial string).
+ */
+export class AriHttpError extends AriError {
+  override readonly status: number;
+  override readonly code: string;
+  constructor(readonly serverId: number, readonly method: string, readonly path: string, readonly ariStatus: number, readonly ariMessage: string) {
+    super(`ARI ${method} ${path} on server ${serverId}: ${ariStatus} ${ariMessage}`, { serverId, method, path, ariStatus, ariMessage });
+    const channel = /^\/channels\/[^/]+/.test(path);
+    if (ariStatus === 404) this.code = channel ? 'ARI_CHANNEL_GONE' : 'ARI_NOT_FOUND';
+    else if ((ariStatus === 409 || ariStatus === 422) && /not in Stasis/i.test(ariMessage)) this.code = 'ARI_NOT_IN_STASIS';
+    else if (ariStatus === 400 && /Channel not found/.test(ariMessage)) this.code = 'ARI_CHANNEL_GONE';
+    else this.code = ({ 400: 'ARI_BAD_REQUEST', 409: 'ARI_CONFLICT', 422: 'ARI_BAD_REQUEST' } as Record<number, string>)[ariStatus] ?? 'ARI_REFUSED';
+    this.status = ariStatus === 404 ? 404 : ariStatus === 409 || ariStatus === 422 ? 409 : 502;
+  }
+}
+
+/** An ARI request got no answer in time. */
+export class AriTimeoutError extends AriError {
+  override readonly status = 504;
+  override readonly code = 'ARI_TIMEOUT';
+  constructor(readonly serverId: number, readonly method: string, readonly path: string, readonly timeoutMs: number) {
+    super(`ARI ${method} ${path} on server ${serverId} timed out after ${timeoutMs} ms`, { serverId, method, path, timeoutMs });
+  }
+}
+
+/** The server has no ARI in acm (unknown, disabled, or no ARI user/password) or cannot be reached. */
+export class AriUnavailableError extends AriError {
+  override readonly status = 503;
+  override readonly code = 'ARI_UNAVAILABLE';
+}

@@ -14,9 +14,11 @@ export async function simulatedServer(k: TestKernel, clusterId: number, opts: { 
   try {
     const server = await k.admin.create('/api/servers', {
       clusterId, name: opts.name ?? `sim-${clusterId}-ast1`, host: '127.0.0.1', amiPort: ports.ami, amiUser: 'acmtest', amiSecret: 'acmtest-Secret1',
+      ariPort: ports.ari, ariUser: 'acmari', ariPassword: 'acmari-Secret1',
       sshPort: ports.ssh, sshUser: 'asterisk', sshPassword: 'asterisk-Secret1', sshHostKey: sim.hostKeySha256,
     });
     await k.acm.connections.sync();
+    await k.acm.ari.sync();
     const wanted = k.acm.connections.status().length;
     const connected = await k.acm.connections.waitConnected(5000);
     if (connected < wanted) throw new Error(`simulatedServer: ${connected} of ${wanted} servers connected`);

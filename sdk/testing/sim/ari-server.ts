@@ -8,10 +8,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ASTERISK_VERSION, ENTITY_ID } from './defaults.ts';
 import { ariTimestamp, type PbxState } from './state.ts';
+import { AriCalls, type AriCallHooks, type AriReply } from './ari-calls.ts';
 
 export interface AriServerOptions {
   /** username -> password */
   users: Record<string, string>;
+  calls: AriCallHooks;
 }
 
 interface Op {
@@ -79,8 +81,11 @@ export class AriServer {
   private sockets = new Set<{ ws: WebSocket; apps: string[]; subscribeAll: boolean }>();
   private readonly onAri = (e: Record<string, unknown>) => this.deliver(e);
   port = 0;
+  readonly calls: AriCalls;
 
-  constructor(private readonly state: PbxState, private readonly opts: AriServerOptions) {}
+  constructor(private readonly state: PbxState, private readonly opts: AriServerOptions) {
+    this.calls = new AriCalls(state, opts.calls);
+  }
 
   async start(port: number, host = '127.0.0.1'): Promise<number> {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -97,6 +102,7 @@ export class AriServer {
 
   async stop(): Promise<void> {
     this.state.off('ari', this.onAri);
+    this.calls.stop();
     for (const s of this.sockets) s.ws.terminate();
     this.sockets.clear();
     this.state.ariApps.clear();
@@ -139,8 +145,9 @@ export class AriServer {
     return { Server: `Asterisk/${ASTERISK_VERSION}`, Date: new Date().toUTCString(), 'Cache-Control': 'no-cache, no-store' };
   }
 
-  private send(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  private send(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}, reason?: string): void {
     const text = body === undefined ? '' : json(body);
+    if (reason) res.statusMessage = reason;
     res.writeHead(status, { ...this.baseHeaders(), ...extra, ...(body === undefined ? {} : { 'Content-type': 'application/json' }), 'Content-Length': String(Buffer.byteLength(text)) });
     res.end(text);
   }
@@ -163,13 +170,24 @@ export class AriServer {
     }
     const seg = path.slice('/ari/'.length).split('/').map(decodeURIComponent);
     const method = req.method ?? 'GET';
-    const route = this.route(seg, method, url);
-    if (route === 'not-found') this.send(res, 404, { message: 'Resource not found' });
-    else if (typeof route === 'object' && 'allow' in route) this.send(res, 405, { message: 'Invalid method' }, { Allow: route.allow });
-    else this.send(res, route.status, route.body);
+    const chunks: Buffer[] = [];
+    req.on('data', (d: Buffer) => chunks.push(d));
+    req.on('end', () => {
+      let body: Record<string, unknown> | undefined;
+      try {
+        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> : undefined;
+      } catch {
+        this.send(res, 400, { message: 'Failed to parse request body' });
+        return;
+      }
+      const route = this.calls.route(seg, method, url.searchParams, body) ?? this.route(seg, method, url);
+      if (route === 'not-found') this.send(res, 404, { message: 'Resource not found' });
+      else if (typeof route === 'object' && 'allow' in route) this.send(res, 405, { message: 'Invalid method' }, { Allow: route.allow });
+      else this.send(res, route.status, route.body, {}, route.reason);
+    });
   }
 
-  private route(seg: string[], method: string, url: URL): 'not-found' | { allow: string } | { status: number; body: unknown } {
+  private route(seg: string[], method: string, url: URL): 'not-found' | { allow: string } | AriReply {
     const s = this.state;
     const get = (fn: () => { status: number; body: unknown }) => (method === 'GET' ? fn() : { allow: 'OPTIONS,GET' });
     const [a, b, c, d] = seg;
@@ -199,7 +217,6 @@ export class AriServer {
         return { allow: 'OPTIONS,GET,DELETE' };
       }
     }
-    if (a === 'bridges' && seg.length === 1) return get(() => ({ status: 200, body: [] }));
     if (a === 'sounds' && b && seg.length === 2) return get(() => ({ status: 200, body: { id: b, formats: [{ language: 'en', format: 'gsm' }] } }));
     if (a === 'applications') {
       if (seg.length === 1) return get(() => ({ status: 200, body: [...s.ariApps.keys()].map((n) => this.app(n)) }));

@@ -29,6 +29,7 @@ import path from 'node:path';
 import { AmiServer, type SimAmiUser } from './ami-server.ts';
 import type { SimActionHandler } from './ami-server-core.ts';
 import { AriServer } from './ari-server.ts';
+import type { SimCalleeOutcome, SimDial } from './ari-calls.ts';
 import { SftpServer, type SimExecHandler } from './sftp-server.ts';
 import { SipUdpServer } from './sip-udp.ts';
 import { PbxState, type Fields } from './state.ts';
@@ -49,6 +50,7 @@ export type { SimCallOptions, SimCallTrace, SimCallStep, SimCallEnd, SimCallResu
 export type { SimAmiUser } from './ami-server.ts';
 export type { SimExecAnswer, SimExecHandler } from './sftp-server.ts';
 export type { SimActionAnswer, SimActionHandler, SimActionRequest } from './ami-server-core.ts';
+export type { SimDial, SimCalleeOutcome } from './ari-calls.ts';
 export type { Fields, SimChannel, SimConferenceMember } from './state.ts';
 export { parseConfig, dirSource, mapSource } from './config-parser.ts';
 
@@ -132,6 +134,13 @@ export class SimulatedAsterisk {
   readonly host = new SimHost(hostSeed++);
   /** The server's local timezone (/etc/localtime) for time conditions without a zone of their own. */
   timezone = 'UTC';
+  /**
+   * How the callee of each ARI originate (POST /channels) answers: answer (after N ms, then maybe
+   * hang up), busy, congestion, unallocated or no answer. Default: answers after 10 ms. Kept across restart().
+   */
+  callees: (dial: SimDial) => SimCalleeOutcome = () => ({ outcome: 'answer' });
+  /** How long one media item of an ARI play lasts before PlaybackFinished (ms). */
+  playbackMs = 20;
 
   /** Root of the simulated filesystem; `/etc/asterisk` is `configRoot`. */
   get fsRoot(): string {
@@ -175,7 +184,7 @@ export class SimulatedAsterisk {
     const amiUsers: Record<string, SimAmiUser> = {};
     for (const [u, v] of Object.entries(this.users.ami)) amiUsers[u] = typeof v === 'string' ? { secret: v } : v;
     this.ami = new AmiServer(this.state, { users: amiUsers, authFailDelayMs: opts.authFailDelayMs ?? 1000, timestampEvents: opts.timestampEvents, actionHandlers: this.actionHandlers });
-    this.ari = new AriServer(this.state, { users: this.users.ari });
+    this.ari = new AriServer(this.state, { users: this.users.ari, calls: { callee: (d) => this.callees(d), playbackMs: () => this.playbackMs } });
     try {
       this.ports.ami = await this.ami.start(opts.amiPort ?? 0, host);
       this.ports.ari = await this.ari.start(opts.ariPort ?? 0, host);
@@ -311,6 +320,16 @@ export class SimulatedAsterisk {
     const key = command.trim();
     this.execHandlers.set(key, handler);
     return () => { if (this.execHandlers.get(key) === handler) this.execHandlers.delete(key); };
+  }
+
+  /** The callee of an ARI-placed channel presses `digit`: ChannelDtmfReceived to its app. */
+  ariDtmf(channelId: string, digit: string): void {
+    this.ari.calls.dtmf(channelId, digit);
+  }
+
+  /** Drop every ARI events WebSocket (the listener stays up; clients reconnect). */
+  dropAriWebSockets(): void {
+    this.ari.dropWebSockets();
   }
 
   /** Drop every AMI client connection (the listener stays up). */

@@ -52,6 +52,8 @@ export interface SimChannel {
   answeredAt?: number;
   bridgeId: string;
   endpoint?: string;
+  /** ARI `protocol_id` (a PJSIP channel's SIP Call-ID). */
+  protocolId?: string;
 }
 
 export interface SimConferenceMember {
@@ -295,7 +297,7 @@ export class PbxState extends PbxConfig {
       id: c.uniqueid,
       name: c.name,
       state: CHANNEL_STATE_DESC[c.state] ?? 'Unknown',
-      protocol_id: '',
+      protocol_id: c.protocolId ?? '',
       caller: { name: c.callerIdName, number: c.callerIdNum },
       connected: { name: c.connectedName, number: c.connectedNum },
       accountcode: '',
@@ -306,8 +308,8 @@ export class PbxState extends PbxConfig {
   }
 
   /** Create a channel and emit Newchannel. */
-  newChannel(o: { name: string; endpoint?: string; callerIdNum?: string; callerIdName?: string; context?: string; exten?: string; linkedid?: string; state?: number }): SimChannel {
-    const uniqueid = this.newUniqueid();
+  newChannel(o: { name: string; uniqueid?: string; endpoint?: string; callerIdNum?: string; callerIdName?: string; context?: string; exten?: string; linkedid?: string; state?: number }): SimChannel {
+    const uniqueid = o.uniqueid ?? this.newUniqueid();
     const c: SimChannel = {
       name: o.name,
       uniqueid,
