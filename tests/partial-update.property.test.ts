@@ -137,7 +137,7 @@ beforeAll(async () => {
     fromDomain: 'example.net', host: 'dynamic', insecure: 'port', language: 'fr', md5Secret: 'a'.repeat(32), nat: 'comedia', acl: 'acl-office',
     deny: '0.0.0.0/0', permit: '10.0.0.0/255.0.0.0', mask: '255.255.255.0', pickupGroup: '2', port: '5062', qualify: '2000', restrictCid: 'yes',
     rtpTimeout: '60', rtpHoldTimeout: '300', type: 'peer', disallow: 'all', allow: 'g722,ulaw', musicOnHold: 'moh-jazz', canCallForward: 'no',
-    callLimit: 4, phoneProv: 'yealink', phoneMac: '00:15:65:aa:bb:cc', profile: 'pdesk', protocol: 'sip', encryption: 'yes', fallback: 'Reception',
+    callLimit: 4, phoneProv: 'yealink', phoneMac: '00:15:65:aa:bb:cc', profile: 'pdesk', protocol: 'pjsip', encryption: 'yes', fallback: 'Reception',
     queue: 'q-sales', cfwdSet: 'yes', cfwdTo: '0123456', callbackExtension: '6199', directory: 'no',
   };
   const gens = coreGens(parents);

@@ -159,7 +159,12 @@ export const ExtensionInput = z.strictObject({
   phoneProv: opt(text()),
   phoneMac: opt(z.string().regex(/^([0-9A-Fa-f]{2}[:-]?){5}[0-9A-Fa-f]{2}$/, 'a MAC address')),
   profile: opt(objectName.max(15)),
-  protocol: opt(z.enum(['pjsip', 'sip', 'iax2'])),
+  // Only PJSIP is rendered: chan_sip is gone from Asterisk 20 and an IAX2 extension has no renderer yet, so
+  // both are refused rather than silently rendered as PJSIP endpoints.
+  protocol: opt(z.enum(['pjsip', 'sip', 'iax2']).superRefine((p, ctx) => {
+    if (p === 'sip') ctx.addIssue({ code: 'custom', message: 'sip is not supported: chan_sip was removed in Asterisk 20; use pjsip' });
+    if (p === 'iax2') ctx.addIssue({ code: 'custom', message: 'iax2 extensions are not rendered yet; use pjsip' });
+  })),
   encryption: opt(yesNo),
   fallback: opt(text(80)),
   queue: opt(objectName),
