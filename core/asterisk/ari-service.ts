@@ -112,8 +112,8 @@ export class AriConnections {
   }
 
   /** Per server: is the socket up, with which apps, and the last error. */
-  status(): { serverId: number; name: string; connected: boolean; apps: readonly string[]; lastError: string | null }[] {
-    return [...this.conns.values()].map((c) => ({ serverId: c.server.id, name: c.server.name, connected: c.connected, apps: c.socket.registered, lastError: c.socket.lastError }));
+  status(): { serverId: number; name: string; connected: boolean; apps: readonly string[]; opens: number; lastError: string | null }[] {
+    return [...this.conns.values()].map((c) => ({ serverId: c.server.id, name: c.server.name, connected: c.connected, apps: c.socket.registered, opens: c.socket.opens, lastError: c.socket.lastError }));
   }
 
   async stop(): Promise<void> {
