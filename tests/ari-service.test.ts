@@ -84,7 +84,7 @@ it('originates into the app: StasisStart with the args, play, hangup gives Chann
 it('a busy callee ends with cause 17; hangup with a reason; continue leaves Stasis into the dialplan', async () => {
   sim.callees = (d) => (d.channelId === 'acm-t-busy' ? { outcome: 'busy' } : { outcome: 'answer' });
   await ari.originate(serverId, { endpoint: TRUNK, app: APP, channelId: 'acm-t-busy' });
-  expect(await event('ChannelDestroyed', 'acm-t-busy')).toMatchObject({ cause: 17, cause_txt: 'User busy' });
+  expect(await event('ChannelDestroyed', 'acm-t-busy')).toMatchObject({ cause: 17, cause_txt: 'User busy', tech_cause: 486 });
   expect(seen.some((e) => e.type === 'StasisStart' && e.channel?.id === 'acm-t-busy')).toBe(false);
   await ari.originate(serverId, { endpoint: TRUNK, app: APP, channelId: 'acm-t-2' });
   await event('StasisStart', 'acm-t-2');

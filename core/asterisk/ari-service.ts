@@ -93,6 +93,7 @@ export class AriConnections {
       ...(Array.isArray(raw.args) ? { args: raw.args.map(String) } : {}),
       ...(typeof raw.cause === 'number' ? { cause: raw.cause } : {}),
       ...(typeof raw.cause_txt === 'string' ? { cause_txt: raw.cause_txt } : {}),
+      ...(typeof raw.tech_cause === 'number' ? { tech_cause: raw.tech_cause } : {}),
       ...(typeof raw.digit === 'string' ? { digit: raw.digit } : {}),
       ...(raw.playback && typeof raw.playback === 'object' ? { playback: raw.playback as AriEvent['playback'] } : {}),
     };
