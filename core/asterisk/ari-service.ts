@@ -70,7 +70,8 @@ export class AriConnections {
     conn.socket = new AriEventSocket(target, (raw) => this.dispatch(conn, raw), (up) => {
       conn.connected = up;
       if (up) log.info({ apps: conn.socket.registered }, 'ARI events connected');
-      else log.warn({ err: conn.socket.lastError }, 'ARI events disconnected');
+      // A reopen for a new app set is no failure.
+      else if (conn.socket.lastError) log.warn({ err: conn.socket.lastError }, 'ARI events disconnected');
     }, this.opts);
     this.conns.set(s.id, conn);
     conn.socket.setApps([...this.handlers.keys()]);
