@@ -271,9 +271,15 @@ export interface AriEvent {
   channel?: AriChannelView;
   /** StasisStart: the application's arguments. */
   args?: string[];
-  /** ChannelDestroyed: the hangup cause (16 normal, 17 busy, 19 no answer, 21 rejected, 34 congestion). */
+  /**
+   * ChannelDestroyed (and ChannelHangupRequest): the hangup cause (16 normal, 17 busy, 19 no
+   * answer, 21 rejected, 34 congestion, 1 unallocated; 0 for the `;1` half of a Local channel whose
+   * callee was busy or congested — recorded).
+   */
   cause?: number;
   cause_txt?: string;
+  /** PJSIP: the SIP status behind `cause` (486 busy, 503 congestion, 480 no answer, 404 unallocated). */
+  tech_cause?: number;
   /** ChannelDtmfReceived */
   digit?: string;
   /** PlaybackStarted/PlaybackFinished */
@@ -300,7 +306,12 @@ export interface AriOriginate {
 
 /**
  * ARI of the servers that have ARI credentials: Stasis applications and call control. Call
- * control runs on one server; events carry the server they came from.
+ * control runs on one server; events carry the server they came from. Every argument is checked
+ * before a request (dial string, app name, ids, media URIs, variables, dialplan place: a
+ * ValidationError, 422, naming each field). Failures reject with `err.code`: ARI_CHANNEL_GONE
+ * (the channel hung up already), ARI_NOT_IN_STASIS, ARI_NOT_FOUND (a bridge), ARI_CONFLICT (an id
+ * in use), ARI_BAD_REQUEST, ARI_REFUSED (e.g. `Allocation failed`: no such endpoint),
+ * ARI_TIMEOUT, ARI_UNAVAILABLE (no ARI for that server, or unreachable).
  */
 export interface AriService {
   /** Registers a Stasis application on every such server (and on those that connect later); returns the unsubscribe function. */

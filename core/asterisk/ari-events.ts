@@ -31,6 +31,8 @@ export class AriEventSocket {
   private ping: NodeJS.Timeout | undefined;
   private closed = false;
   lastError: string | null = null;
+  /** Sockets opened so far (a reconnect adds one). */
+  opens = 0;
 
   constructor(
     private readonly target: AriTarget,
@@ -84,6 +86,7 @@ export class AriEventSocket {
     ws.on('open', () => {
       this.attempt = 0;
       this.lastError = null;
+      this.opens++;
       this.openApps = apps;
       this.onState(true);
       if (this.opts.keepAliveMs > 0) {

@@ -70,7 +70,8 @@ export class AriConnections {
     conn.socket = new AriEventSocket(target, (raw) => this.dispatch(conn, raw), (up) => {
       conn.connected = up;
       if (up) log.info({ apps: conn.socket.registered }, 'ARI events connected');
-      else log.warn({ err: conn.socket.lastError }, 'ARI events disconnected');
+      // A reopen for a new app set is no failure.
+      else if (conn.socket.lastError) log.warn({ err: conn.socket.lastError }, 'ARI events disconnected');
     }, this.opts);
     this.conns.set(s.id, conn);
     conn.socket.setApps([...this.handlers.keys()]);
@@ -93,6 +94,7 @@ export class AriConnections {
       ...(Array.isArray(raw.args) ? { args: raw.args.map(String) } : {}),
       ...(typeof raw.cause === 'number' ? { cause: raw.cause } : {}),
       ...(typeof raw.cause_txt === 'string' ? { cause_txt: raw.cause_txt } : {}),
+      ...(typeof raw.tech_cause === 'number' ? { tech_cause: raw.tech_cause } : {}),
       ...(typeof raw.digit === 'string' ? { digit: raw.digit } : {}),
       ...(raw.playback && typeof raw.playback === 'object' ? { playback: raw.playback as AriEvent['playback'] } : {}),
     };
@@ -112,8 +114,8 @@ export class AriConnections {
   }
 
   /** Per server: is the socket up, with which apps, and the last error. */
-  status(): { serverId: number; name: string; connected: boolean; apps: readonly string[]; lastError: string | null }[] {
-    return [...this.conns.values()].map((c) => ({ serverId: c.server.id, name: c.server.name, connected: c.connected, apps: c.socket.registered, lastError: c.socket.lastError }));
+  status(): { serverId: number; name: string; connected: boolean; apps: readonly string[]; opens: number; lastError: string | null }[] {
+    return [...this.conns.values()].map((c) => ({ serverId: c.server.id, name: c.server.name, connected: c.connected, apps: c.socket.registered, opens: c.socket.opens, lastError: c.socket.lastError }));
   }
 
   async stop(): Promise<void> {
