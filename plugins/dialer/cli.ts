@@ -1,12 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { Campaign } from './entities.ts';
 import type { CampaignReport, ImportReport } from './leads/store.ts';
 import type { Progress } from './runner/campaign-runner.ts';
 import type { CampaignAction } from './runner/manager.ts';
 
 export interface DialerCli {
-  list(): Promise<Campaign[]>;
   act(id: number, action: CampaignAction): Promise<unknown>;
   progress(id: number): Promise<Progress>;
   importLeads(id: number, csv: string): Promise<ImportReport>;
@@ -21,19 +19,13 @@ const campaignId = (v: string) => {
 };
 
 /**
- * `acm dialer campaigns|start|pause|stop|status|import|results|report`. A start from the CLI marks
+ * `acm dialer start|pause|stop|status|import|results|report` (`acm dialer campaigns list|get|add|…` and
+ * `acm dialer dnc …` come from the resource kit). A start from the CLI marks
  * the campaign running; the server's runner takes it up at its next tick (and pauses it, with the
  * reason, if no agent is logged in or no server has the dialer's ARI application connected).
  */
 export function registerCli(group: Command, d: DialerCli): void {
   group.description('outbound campaigns: leads, start/pause/stop, progress, results');
-  group.command('campaigns').description('every campaign with its mode and state').option('--json')
-    .action(async (o: { json?: boolean }) => {
-      const rows = await d.list();
-      if (o.json) return d.print(JSON.stringify(rows, null, 2));
-      if (!rows.length) return d.print('no campaigns');
-      for (const c of rows) d.print(`${c.id}  ${c.name}  ${c.mode}  ${c.state}${c.stateReason ? ` (${c.stateReason})` : ''}`);
-    });
   for (const action of ['start', 'pause', 'stop'] as const) {
     group.command(`${action} <id>`).description(`${action} a campaign`)
       .action(async (id: string) => { await d.act(campaignId(id), action); d.print(`campaign ${id}: ${action} asked`); });

@@ -2,7 +2,7 @@ import { busSubject, coreServices, definePlugin, parseInput, ValidationError, z,
 import { queuesService } from '../queues/api/index.ts';
 import { recordingsService } from '../recordings/api/index.ts';
 import { manifest } from './manifest.ts';
-import { dialerEntities, LEAD_STATUSES, LeadSchema, type Campaign } from './entities.ts';
+import { dialerEntities, LEAD_STATUSES, LeadSchema } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { campaignResource, dncResource } from './resources.ts';
 import { campaignReport, importIntoCampaign, resultsCsv } from './leads/store.ts';
@@ -94,7 +94,6 @@ export default definePlugin({
     ctx.http.route('GET', '/campaigns/:id/report', 'dialer.campaign:read', async (c) => campaignReport(ctx.db.em(), (await campaigns.row(c.user, id(c))).id));
 
     ctx.cli.commands((group, cli) => registerCli(group, {
-      list: async () => (await campaigns.list(cli.operator, { pageSize: 1000 })).items as unknown as Campaign[],
       act: (cid, action) => act(cli.operator, cid, action, false),
       progress: async (cid) => manager.progress(await campaigns.row(cli.operator, cid)),
       importLeads: (cid, csv) => importLeadsInto(cli.operator, cid, csv),

@@ -63,7 +63,7 @@ export function campaignResource(queues: () => QueuesService, recordings: () => 
         if (!q || q.tenantId !== c.tenantId) problems.push({ field: 'queueId', message: `no queue ${c.queueId}` });
         else if (q.clusterId !== c.clusterId) problems.push({ field: 'queueId', message: 'the queue is on another cluster than the campaign' });
       }
-      for (const field of ['greeting', 'message', 'voicemailDrop'] as const) {
+      for (const field of ['greeting', 'message', 'voicemailDrop', 'abandonMessage'] as const) {
         const name = c[field];
         const why = name ? await promptProblem(recordings(), c.tenantId, name, em) : null;
         if (why) problems.push({ field, message: why });

@@ -10,6 +10,16 @@ import { isTrunkFailure, outcomeOfCause } from './outcome.ts';
 
 export const STASIS_APP = 'acm-dialer';
 
+/** A lead's result after press-to-transfer: the only trace of an announce call that reached the queue. */
+export const TRANSFERRED = 'answered (to the queue)';
+
+/** The channel an event is about: a playback's is its target (`channel:<id>`), it has no `channel`. */
+export function channelOf(e: AriEvent): string | undefined {
+  if (e.channel?.id) return e.channel.id;
+  const target = e.playback?.target_uri;
+  return target?.startsWith('channel:') ? target.slice('channel:'.length) : undefined;
+}
+
 /** What a runner needs from the plugin: placed here so a test can run it on the simulator. */
 export interface RunnerDeps {
   ari: AriService;
@@ -197,7 +207,7 @@ export class CampaignRunner {
 
   /** An event of one of this campaign's channels. */
   async onEvent(e: AriEvent): Promise<void> {
-    const id = e.channel?.id;
+    const id = channelOf(e);
     const call = id ? this.calls.get(id) : undefined;
     if (!call) return;
     const ari = this.deps.ari;
@@ -280,7 +290,9 @@ export class CampaignRunner {
     const lead = await em.findOneOrFail(LeadSchema, { id: call.leadId });
     const history = (await em.find(AttemptSchema, { leadId: lead.id })).map((a): HistoryEntry => ({ at: a.at.getTime(), outcome: a.outcome }));
     const v = mayDial(lead, { rules: dialRules(this.campaign.rules), dnc: await loadDnc(em, this.campaign.tenantId) }, now, history);
-    const result = outcome === 'answered' && call.phase === 'abandon' ? 'abandoned' : outcome;
+    const result = outcome !== 'answered' ? outcome
+      : call.phase === 'abandon' ? 'abandoned'
+      : call.phase === 'connected' && this.campaign.mode === 'announce' ? TRANSFERRED : outcome;
     if (v.ok) await em.nativeUpdate(LeadSchema, { id: lead.id }, { status: 'pending', result, nextAt: null });
     else if ('nextAt' in v) await em.nativeUpdate(LeadSchema, { id: lead.id }, { status: 'pending', result: `${result}; ${v.detail}`, nextAt: new Date(v.nextAt) });
     else await em.nativeUpdate(LeadSchema, { id: lead.id }, { status: 'done', result: outcome === 'answered' ? result : `${result}; ${v.detail}`, nextAt: null });

@@ -1,7 +1,7 @@
 import { ConflictError, objectNames, type AriEvent, type AriService, type EntityManager, type ModelService } from '../../../sdk/index.ts';
 import type { AgentView as QueueAgent, QueuesService } from '../../queues/api/index.ts';
 import { AttemptSchema, CampaignSchema, LeadSchema, type Campaign, type CampaignState } from '../entities.ts';
-import { CampaignRunner, STASIS_APP, type Progress } from './campaign-runner.ts';
+import { CampaignRunner, channelOf, STASIS_APP, TRANSFERRED, type Progress } from './campaign-runner.ts';
 
 /*
  * The campaigns running in this process. The database row's `state` is the truth: the API acts
@@ -46,7 +46,7 @@ export class DialerManager {
 
   /** Events of the Stasis app: a channel id names its campaign (`dialer-<campaign>-<uuid>`). */
   onEvent(e: AriEvent): void {
-    const m = /^dialer-(\d+)-/.exec(e.channel?.id ?? '');
+    const m = /^dialer-(\d+)-/.exec(channelOf(e) ?? '');
     const runner = m ? this.runners.get(Number(m[1])) : undefined;
     runner?.onEvent(e).catch((err: Error) => this.d.log('dialer event not handled', { err: err.message, type: e.type }));
   }
@@ -173,9 +173,11 @@ export class DialerManager {
     const attempts = await em.find(AttemptSchema, { campaignId: c.id }, { fields: ['outcome', 'abandoned'] });
     const answered = attempts.filter((a) => a.outcome === 'answered');
     const abandoned = answered.filter((a) => a.abandoned).length;
+    // Answered calls of a queue campaign go to the queue unless abandoned; an announce one only on a key press.
+    const connected = c.mode === 'announce' ? await em.count(LeadSchema, { campaignId: c.id, result: TRANSFERRED }) : answered.length - abandoned;
     return {
       campaignId: c.id, tenantId: c.tenantId, clusterId: c.clusterId, state: c.state, stateReason: c.stateReason ?? null,
-      dialled: attempts.length, answered: answered.length, connected: answered.length - abandoned, abandoned,
+      dialled: attempts.length, answered: answered.length, connected, abandoned,
       abandonPercent: answered.length ? Math.round((abandoned / answered.length) * 10_000) / 100 : null,
       inFlight: 0, agentsBusy: 0, agentsFree: 0, leadsLeft, etaSeconds: null,
     };

@@ -23,7 +23,7 @@ const rules = (busyAfter = 1) => ({
 });
 let k: TestKernel;
 let sim: SimulatedAsterisk;
-const ids: Record<string, number> = {};
+const ids = {} as Record<"cluster" | "agent" | "trunk" | "queue" | "ann" | "prog", number>;
 const dialled: string[] = [];
 
 async function commit(): Promise<void> {
@@ -116,15 +116,17 @@ describe('an announce campaign', () => {
     sim.playbackMs = 400;
     sim.callees = (d) => {
       dialled.push(d.resource.split('@')[0]!);
-      if (d.resource.startsWith('+442079460001@')) setTimeout(() => sim.ariDtmf(d.channelId, '1'), 200);
-      return { outcome: 'answer', afterMs: 50, hangupAfterMs: 1500 };
+      const presses = d.resource.startsWith('+442079460001@');
+      if (presses) setTimeout(() => sim.ariDtmf(d.channelId, '1'), 200);
+      // The listener would stay on the line for a minute: acm hangs up after the message.
+      return { outcome: 'answer', afterMs: 50, hangupAfterMs: presses ? 1500 : 60_000 };
     };
     const start = await act(ids.ann, 'start');
     expect(start.status, JSON.stringify(start.body)).toBe(200);
     expect(start.body.state).toBe('running');
     await waitUntil(async () => (await status(ids.ann)).state === 'done' || undefined, 'the campaign done', 15_000);
     const ls = await leads(ids.ann);
-    expect(ls.map((l) => [l.number, l.status, l.result])).toEqual([['+442079460001', 'done', 'answered'], ['+442079460002', 'done', 'answered']]);
+    expect(ls.map((l) => [l.number, l.status, l.result])).toEqual([['+442079460001', 'done', 'answered (to the queue)'], ['+442079460002', 'done', 'answered']]);
     expect(dialled.filter((n) => n.startsWith('+44207946000')).sort()).toEqual(['+442079460001', '+442079460002']);
     const report = (await k.admin.json('GET', `${P}/campaigns/${ids.ann}/report`)).body;
     expect(report).toMatchObject({ attempts: 2, liveAnswered: 2, abandoned: 0, abandonPercent: 0, outcomes: { answered: 2 } });
@@ -132,5 +134,122 @@ describe('an announce campaign', () => {
     const csv = await k.admin.fetch(`${P}/campaigns/${ids.ann}/results.csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect((await csv.text()).split('\n')[0]).toBe('number,name,timezone,status,result,attempts,last_attempt_at,last_outcome,abandoned,plan');
+  });
+});
+
+describe('campaigns to a queue', () => {
+  const agents = async () => (await k.admin.json('GET', `${Q}/agents`)).body.items as Record<string, any>[];
+
+  it('progressive: each answered call goes to the queue while the agent is free', async () => {
+    const login = await k.admin.json('POST', `${Q}/agents/login`, { queueId: ids.queue, extensionId: ids.agent });
+    expect(login.status, JSON.stringify(login.body)).toBe(200);
+    await waitUntil(async () => (await agents()).some((a) => a.interface === 'PJSIP/6101' && a.state === 'available') || undefined, 'the agent available');
+    sim.playbackMs = 50;
+    sim.callees = (d) => { dialled.push(d.resource.split('@')[0]!); return { outcome: 'answer', afterMs: 50, hangupAfterMs: 600 }; };
+    expect((await act(ids.prog, 'start')).status).toBe(200);
+    await waitUntil(async () => (await status(ids.prog)).state === 'done' || undefined, 'the campaign done', 15_000);
+    expect((await leads(ids.prog)).map((l) => [l.status, l.result])).toEqual([['done', 'answered'], ['done', 'answered']]);
+    expect(await status(ids.prog)).toMatchObject({ dialled: 2, answered: 2, connected: 2, abandoned: 0, abandonPercent: 0 });
+  });
+
+  it('an answered call with no free agent hears the abandon message within 2 s and counts as abandoned', async () => {
+    const id = (await campaign('Abandon', { mode: 'progressive', queueId: ids.queue, maxConcurrent: 1 })).id;
+    await importCsv(id, 'number\n+442079460021\n+442079460022\n');
+    // The agent pauses while the first lead's phone rings.
+    sim.callees = (d) => {
+      if (d.resource.startsWith('+442079460022@')) return { outcome: 'answer', afterMs: 50, hangupAfterMs: 600 };
+      void k.admin.json('POST', `${Q}/agents/pause`, { queueId: ids.queue, extensionId: ids.agent, reason: 'break' });
+      return { outcome: 'answer', afterMs: 500, hangupAfterMs: 60_000 };
+    };
+    expect((await act(id, 'start')).status).toBe(200);
+    await waitUntil(async () => (await leads(id))[0]!.status === 'done' || undefined, 'the lead done', 10_000);
+    const [lead, next] = await leads(id);
+    expect(lead).toMatchObject({ status: 'done', result: 'abandoned' });
+    expect(next).toMatchObject({ status: 'pending', attempts: 0 });
+    const report = (await k.admin.json('GET', `${P}/campaigns/${id}/report`)).body;
+    expect(report).toMatchObject({ liveAnswered: 1, abandoned: 1, abandonPercent: 100 });
+    // With the only agent paused the campaign waits for one, saying why.
+    expect(await status(id)).toMatchObject({ state: 'no-agents', stateReason: 'no agent is logged in to the queue' });
+    const [a] = await k.acm.orm.em.fork().find<{ campaignId: number; answeredAt: Date; endedAt: Date; abandoned: boolean }>('DialerAttempt', { campaignId: id });
+    expect(a!.abandoned).toBe(true);
+    const heard = a!.endedAt.getTime() - a!.answeredAt.getTime();
+    // Patience 1.5 s, then the message (50 ms here) and the hang-up: the message started within 2 s of the answer.
+    expect(heard).toBeGreaterThanOrEqual(1400);
+    expect(heard).toBeLessThan(2000 + 50 + 400);
+    // The agent is back: the campaign goes on by itself.
+    expect((await k.admin.json('POST', `${Q}/agents/unpause`, { queueId: ids.queue, extensionId: ids.agent })).status).toBe(200);
+    await waitUntil(async () => (await status(id)).state === 'done' || undefined, 'the campaign done', 10_000);
+    expect((await leads(id))[1]).toMatchObject({ status: 'done', result: 'answered' });
+    expect((await k.admin.json('GET', `${P}/campaigns/${id}/report`)).body).toMatchObject({ liveAnswered: 2, abandoned: 1, abandonPercent: 50 });
+  });
+});
+
+describe('outcomes, compliance and control', () => {
+  it('retries a busy lead after the rule\'s wait and not before', async () => {
+    const id = (await campaign('Busy', { mode: 'announce', message: 'hello-world' })).id;
+    await importCsv(id, 'number\n+442079460031\n');
+    let calls = 0;
+    sim.callees = () => (++calls === 1 ? { outcome: 'busy', afterMs: 30 } : { outcome: 'answer', afterMs: 30, hangupAfterMs: 60_000 });
+    expect((await act(id, 'start')).status).toBe(200);
+    await waitUntil(async () => (await leads(id))[0]!.result?.startsWith('busy') || undefined, 'the busy outcome', 10_000);
+    const [lead] = await leads(id);
+    expect(lead).toMatchObject({ status: 'pending', attempts: 1, result: 'busy; retry 1 min after busy' });
+    const wait = new Date(lead!.nextAt).getTime() - Date.now();
+    expect(wait).toBeGreaterThan(50_000);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(calls).toBe(1);
+    // The minute passes (the row says so): the lead is dialled again and answers.
+    const em = k.acm.orm.em.fork();
+    await em.nativeUpdate('DialerAttempt', { campaignId: id }, { at: new Date(Date.now() - 61_000) });
+    await em.nativeUpdate('DialerLead', { campaignId: id }, { nextAt: new Date(Date.now() - 1000) });
+    await waitUntil(async () => (await status(id)).state === 'done' || undefined, 'the campaign done', 10_000);
+    expect((await leads(id))[0]).toMatchObject({ status: 'done', attempts: 2, result: 'answered' });
+    expect((await k.admin.json('GET', `${P}/campaigns/${id}/report`)).body.outcomes).toEqual({ busy: 1, answered: 1 });
+  });
+
+  it('never dials a number put on the DNC list after the import', async () => {
+    const id = (await campaign('Dnc', { mode: 'announce', message: 'hello-world' })).id;
+    await importCsv(id, 'number\n+442079460041\n+442079460042\n');
+    await k.admin.create(`${P}/dnc`, { number: '+442079460041', note: 'asked by phone' });
+    dialled.length = 0;
+    sim.callees = (d) => { dialled.push(d.resource.split('@')[0]!); return { outcome: 'answer', afterMs: 30, hangupAfterMs: 60_000 }; };
+    expect((await act(id, 'start')).status).toBe(200);
+    await waitUntil(async () => (await status(id)).state === 'done' || undefined, 'the campaign done', 10_000);
+    expect(dialled).toEqual(['+442079460042']);
+    expect((await leads(id)).map((l) => [l.number, l.status, l.result])).toEqual([
+      ['+442079460041', 'never', "on the tenant's do-not-call list"], ['+442079460042', 'done', 'answered'],
+    ]);
+  });
+
+  it('pauses itself when the trunk fails call after call, and dials nothing more until resumed', async () => {
+    const id = (await campaign('Down', { mode: 'announce', message: 'hello-world', maxConcurrent: 1 })).id;
+    await importCsv(id, 'number\n+442079460051\n+442079460052\n+442079460053\n+442079460054\n+442079460055\n');
+    let calls = 0;
+    sim.callees = () => { calls++; return { outcome: 'congestion', afterMs: 20 }; };
+    expect((await act(id, 'start')).status).toBe(200);
+    await waitUntil(async () => (await status(id)).state === 'trunk-down' || undefined, 'the trunk-down pause', 10_000);
+    expect((await status(id)).stateReason).toMatch(/^3 calls in a row failed on the trunk \(cause 34\)/);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(calls).toBe(3);
+    expect((await leads(id)).filter((l) => l.attempts > 0).map((l) => l.result)).toEqual(Array(3).fill('congestion; retry 1 min after congestion'));
+    expect((await act(id, 'stop')).status).toBe(200);
+    expect((await status(id)).state).toBe('stopped');
+  });
+
+  it('is driven by the CLI too: list, start, pause, status', async () => {
+    const id = (await campaign('Cli', { mode: 'announce', message: 'hello-world', maxConcurrent: 1 })).id;
+    await importCsv(id, 'number\n+442079460061\n+442079460062\n');
+    expect(await cli('campaigns', 'list')).toMatch(/Cli/);
+    sim.callees = () => ({ outcome: 'answer', afterMs: 30, hangupAfterMs: 60_000 });
+    sim.playbackMs = 2000;
+    expect(await cli('start', String(id))).toBe(`campaign ${id}: start asked`);
+    // The row says running; the server's next tick takes it up and dials.
+    await waitUntil(async () => (await status(id)).inFlight === 1 || undefined, 'a call up', 5000);
+    expect(await cli('pause', String(id))).toBe(`campaign ${id}: pause asked`);
+    await waitUntil(async () => (await status(id)).state === 'paused' || undefined, 'paused');
+    expect(await cli('status', String(id))).toMatch(/^state paused\n/);
+    await expect(cli('pause', String(id))).rejects.toThrow(/is paused: it cannot pause/);
+    await expect(cli('start', 'x1')).rejects.toThrow(/"x1" is not a campaign id/);
+    sim.playbackMs = 50;
   });
 });
