@@ -12,7 +12,7 @@ export const manifest = defineManifest({
   requires: { plugins: ['queues'], optional: ['recordings'] },
   permissions: ['dialer.campaign:read', 'dialer.campaign:write', 'dialer.dnc:read', 'dialer.dnc:write'],
   ui: [{ path: '/dialer', title: 'Outbound dialer', element: 'acm-dialer-page', module: './ui/dialer-page.js', permission: 'dialer.campaign:read',
-    menu: { section: 'Configuration', order: 48 } }],
+    menu: { section: 'Configuration', order: 51 } }],
   settings: z.strictObject({
     /** Calls up at once over every campaign of a cluster. */
     maxConcurrentPerCluster: z.number().int().min(1).max(10_000).default(200),
