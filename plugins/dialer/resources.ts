@@ -26,7 +26,7 @@ export const CampaignInput = z.strictObject({
   mode: z.enum(CAMPAIGN_MODES),
   queueId: z.number().int().positive().nullable().optional(),
   trunkId: z.number().int().positive(),
-  /** Presented to the callee: `"Name" <number>` or a number (regulators require a number that can be called back). */
+  /** Presented to the callee: `"Name" <number>` or `<number>` (regulators require a number that can be called back). */
   callerId: callerIdSchema(),
   defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 country code (two capitals)').default('GB'),
   maxConcurrent: z.number().int().min(1).max(1000).default(10),
@@ -40,6 +40,9 @@ export const CampaignInput = z.strictObject({
   abandonMessage: soundNameSchema().default('acm-dialer-abandon'),
   transferDigit: z.string().regex(/^[0-9*#]$/, 'one digit, * or #').nullable().optional(),
 }).superRefine((c, ctx) => {
+  // Refused, not accepted and ignored: the runner has no agent-side preview and no answering-machine detection yet.
+  if (c.mode === 'preview') ctx.addIssue({ code: 'custom', path: ['mode'], message: 'preview campaigns are not available yet: use progressive (one call per free agent)' });
+  if (c.voicemailDrop) ctx.addIssue({ code: 'custom', path: ['voicemailDrop'], message: 'a voicemail drop needs answering-machine detection, which the dialer does not do yet' });
   if (c.abandonTarget > c.abandonCap) ctx.addIssue({ code: 'custom', path: ['abandonTarget'], message: 'is over the cap' });
   if (c.mode !== 'announce' && !c.queueId) ctx.addIssue({ code: 'custom', path: ['queueId'], message: `a ${c.mode} campaign needs a queue` });
   if (c.mode === 'announce' && !c.message) ctx.addIssue({ code: 'custom', path: ['message'], message: 'an announce campaign needs a message' });

@@ -97,6 +97,17 @@ describe('leads and the start of a campaign', () => {
     expect(bad.body.problems[0]).toMatchObject({ field: 'csv', message: expect.stringMatching(/number/) });
   });
 
+  it('refuses what the runner would not do: preview mode, a voicemail drop', async () => {
+    const res = await k.admin.json('POST', `${P}/campaigns`, {
+      clusterId: ids.cluster, name: 'Preview', trunkId: ids.trunk, callerId: '<+442079460999>', mode: 'preview', queueId: ids.queue, voicemailDrop: 'hello-world',
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.problems).toEqual([
+      { field: 'mode', message: 'preview campaigns are not available yet: use progressive (one call per free agent)' },
+      { field: 'voicemailDrop', message: 'a voicemail drop needs answering-machine detection, which the dialer does not do yet' },
+    ]);
+  });
+
   it('refuses to start a campaign to a queue with no agent logged in, saying so', async () => {
     ids.prog = (await campaign('Progressive', { mode: 'progressive', queueId: ids.queue, maxConcurrent: 1 })).id;
     await importCsv(ids.prog, 'number\n+442079460011\n+442079460012\n');
