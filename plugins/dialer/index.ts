@@ -10,7 +10,8 @@ import { STASIS_APP } from './runner/campaign-runner.ts';
 import { ACTIONS, DialerManager, writeState, type CampaignAction } from './runner/manager.ts';
 import { registerCli } from './cli.ts';
 
-const ImportBody = z.strictObject({ csv: z.string().min(1, 'the CSV is empty').max(20_000_000, 'at most 20 MB') });
+/** JSON `{ csv }` (the core takes 2 MB of JSON), or the file itself as text/plain (up to 20 MB). */
+const ImportBody = z.strictObject({ csv: z.string().min(1, 'the CSV is empty') });
 const LeadQuery = z.object({
   status: z.enum(LEAD_STATUSES).optional(),
   page: z.coerce.number().int().min(1).default(1),
@@ -77,7 +78,7 @@ export default definePlugin({
         username: user.username, userId: user.userId, tenantId: c.tenantId });
       return report;
     };
-    ctx.http.route('POST', '/campaigns/:id/leads', 'dialer.campaign:write', (c) => importLeadsInto(c.user, id(c), parseInput(ImportBody, c.body).csv));
+    ctx.http.route('POST', '/campaigns/:id/leads', 'dialer.campaign:write', (c) => importLeadsInto(c.user, id(c), typeof c.body === 'string' ? c.body : parseInput(ImportBody, c.body).csv));
     ctx.http.route('GET', '/campaigns/:id/leads', 'dialer.campaign:read', async (c) => {
       const camp = await campaigns.row(c.user, id(c));
       const q = parseInput(LeadQuery, c.query);

@@ -92,6 +92,9 @@ describe('leads and the start of a campaign', () => {
       [6, expect.stringMatching(/do-not-call/)],
     ]);
     expect(r.customFields).toEqual(['plan']);
+    // The file itself as text/plain (past JSON's 2 MB): the same import.
+    const plain = await k.admin.fetch(`${P}/campaigns/${ids.ann}/leads`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'number\n+442079460002\n' });
+    expect(await plain.json()).toMatchObject({ imported: 0, skipped: [{ line: 2, reason: '+442079460002 is already a lead of the campaign' }] });
     const bad = await k.admin.json('POST', `${P}/campaigns/${ids.ann}/leads`, { csv: 'name\nAnn\n' });
     expect(bad.status).toBe(422);
     expect(bad.body.problems[0]).toMatchObject({ field: 'csv', message: expect.stringMatching(/number/) });
