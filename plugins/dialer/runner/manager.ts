@@ -138,7 +138,7 @@ export class DialerManager {
       if (!q) { await pause(`its queue ${c.queueId} no longer exists`); return undefined; }
       queueTarget = { context: q.context, extension: q.number };
     }
-    // A call still marked dialling was cut off (a restart): it is dialled again under the same rules.
+    // A call still marked dialling was cut off (a restart): it rang, so it counts as a no-answer and is retried by the rules.
     await em.nativeUpdate(LeadSchema, { campaignId: c.id, status: 'dialling' }, { status: 'pending', result: 'interrupted (acm restarted)' });
     await em.nativeUpdate(AttemptSchema, { campaignId: c.id, outcome: 'in-progress' }, { outcome: 'no-answer', endedAt: new Date(this.d.now()) });
     // The abandon rate is per campaign day: what today already counted stays counted.

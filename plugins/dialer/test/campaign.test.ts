@@ -267,3 +267,28 @@ describe('outcomes, compliance and control', () => {
     sim.playbackMs = 50;
   });
 });
+
+describe('a restart of acm', () => {
+  it('takes a running campaign up again: the call cut off counts as a no-answer and is retried by the rules', async () => {
+    const id = (await campaign('Restart', { mode: 'announce', message: 'hello-world', maxConcurrent: 1 })).id;
+    await importCsv(id, 'number\n+442079460071\n');
+    let calls = 0;
+    // The first call rings on through the restart; the second answers.
+    sim.callees = () => (++calls === 1 ? { outcome: 'answer', afterMs: 60_000, hangupAfterMs: 1000 } : { outcome: 'answer', afterMs: 30, hangupAfterMs: 60_000 });
+    expect((await act(id, 'start')).status).toBe(200);
+    await waitUntil(async () => (await status(id)).inFlight === 1 || undefined, 'the first call ringing');
+    await k.restart();
+    const ari = k.acm.kernel.container.get(coreServices.ari.id) as AriService;
+    await waitUntil(() => ari.connected('acm-dialer', ids.cluster).length > 0 || undefined, 'the app registered again', 10_000);
+    // The call cut off counts as a no-answer (the phone rang): the lead waits the rule's hour, the campaign runs on.
+    await waitUntil(async () => (await leads(id))[0]!.result === 'retry 60 min after no-answer' || undefined, 'the lead rescheduled');
+    expect(await status(id)).toMatchObject({ state: 'running', leadsLeft: 1 });
+    const em = k.acm.orm.em.fork();
+    await em.nativeUpdate('DialerAttempt', { campaignId: id }, { at: new Date(Date.now() - 61 * 60_000) });
+    await em.nativeUpdate('DialerLead', { campaignId: id }, { nextAt: new Date(Date.now() - 1000) });
+    await waitUntil(async () => (await status(id)).state === 'done' || undefined, 'the campaign done after the restart', 15_000);
+    expect(calls).toBe(2);
+    expect((await leads(id))[0]).toMatchObject({ status: 'done', attempts: 2, result: 'answered' });
+    expect((await k.admin.json('GET', `${P}/campaigns/${id}/report`)).body.outcomes).toEqual({ 'no-answer': 1, answered: 1 });
+  });
+});
