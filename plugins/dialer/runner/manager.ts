@@ -41,6 +41,7 @@ const dayStart = (now: number) => new Date(Math.floor(now / 86_400_000) * 86_400
 
 export class DialerManager {
   private readonly runners = new Map<number, CampaignRunner>();
+  private readonly chains = new Map<number, Promise<void>>();
 
   constructor(private readonly d: ManagerDeps) {}
 
@@ -48,7 +49,12 @@ export class DialerManager {
   onEvent(e: AriEvent): void {
     const m = /^dialer-(\d+)-/.exec(channelOf(e) ?? '');
     const runner = m ? this.runners.get(Number(m[1])) : undefined;
-    runner?.onEvent(e).catch((err: Error) => this.d.log('dialer event not handled', { err: err.message, type: e.type }));
+    if (!runner) return;
+    // One campaign's events are handled in the order Asterisk sent them: a handler waits for the
+    // database, and a ChannelDestroyed must not overtake the StasisStart of its own call.
+    this.chains.set(runner.campaign.id, (this.chains.get(runner.campaign.id) ?? Promise.resolve())
+      .then(() => runner.onEvent(e))
+      .catch((err: Error) => this.d.log('dialer event not handled', { err: err.message, type: e.type })));
   }
 
   /** Live agents of the campaign's queue (none for an announce campaign). */
@@ -121,6 +127,7 @@ export class DialerManager {
     const r = this.runners.get(id);
     if (r) this.d.publish(r.progress());
     this.runners.delete(id);
+    this.chains.delete(id);
   }
 
   private async createRunner(c: Campaign): Promise<CampaignRunner | undefined> {

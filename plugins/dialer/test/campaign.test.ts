@@ -187,9 +187,10 @@ describe('campaigns to a queue', () => {
     const [a] = await k.acm.orm.em.fork().find<{ campaignId: number; answeredAt: Date; endedAt: Date; abandoned: boolean }>('DialerAttempt', { campaignId: id });
     expect(a!.abandoned).toBe(true);
     const heard = a!.endedAt.getTime() - a!.answeredAt.getTime();
-    // Patience 1.5 s, then the message (50 ms here) and the hang-up: the message started within 2 s of the answer.
-    expect(heard).toBeGreaterThanOrEqual(1400);
-    expect(heard).toBeLessThan(2000 + 50 + 400);
+    // Patience 1.5 s, then the message (50 ms here) and the hang-up: the message started within 2 s
+    // of the answer. MariaDB keeps whole seconds (DATETIME), so there 1.55 s reads as 1 or 2 s.
+    expect(heard).toBeGreaterThanOrEqual(1000);
+    expect(heard).toBeLessThan(2500);
     // The agent is back: the campaign goes on by itself.
     expect((await k.admin.json('POST', `${Q}/agents/unpause`, { queueId: ids.queue, extensionId: ids.agent })).status).toBe(200);
     await waitUntil(async () => (await status(id)).state === 'done' || undefined, 'the campaign done', 10_000);
