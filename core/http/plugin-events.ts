@@ -23,8 +23,10 @@ export function forwardPluginEvents(acm: Acm, sockets: ReadonlyMap<WebSocket, Pr
   let queue = Promise.resolve();
   const offModel = acm.bus.subscribe<{ entity: string }>(MODEL_CHANGED_SUBJECT, (m) => { if (m.data.entity === 'cluster') clusters = undefined; });
   const offEvents = acm.bus.subscribe<unknown>('acm.*.*.*.*.*', (msg) => {
+    // Most of the bus is the core's own (every AMI event): out before parsing anything.
+    if (!sockets.size || CORE.has(msg.subject.split('.', 5)[4] ?? '')) return;
     const at = parseSubject(msg.subject);
-    if (!at || CORE.has(at.source)) return;
+    if (!at) return;
     const spec = acm.kernel.registrations(BROWSER_EVENTS).get(`${at.source}.${at.event}`);
     if (!spec) return;
     queue = queue.then(async () => {
