@@ -64,6 +64,18 @@ export default definePlugin({
     for (const action of Object.keys(ACTIONS) as CampaignAction[]) {
       ctx.http.route('POST', `/campaigns/:id/${action}`, 'dialer.campaign:write', (c) => act(c.user, id(c), action, true));
     }
+    const PreviewBody = z.strictObject({ extensionId: z.number().int().positive() });
+    const preview = (step: 'next' | 'dial' | 'skip') => async (c: RouteContext) => {
+      const { extensionId } = parseInput(PreviewBody, c.body);
+      const camp = await campaigns.row(c.user, id(c));
+      const result = await manager.preview(camp, step, extensionId, c.params.leadId ? Number(c.params.leadId) : undefined);
+      if (step !== 'next') await audit.record({ action: `dialer.preview.${step}`, target: 'dialer-lead', targetId: c.params.leadId, after: { extensionId },
+        username: c.user.username, userId: c.user.userId, tenantId: camp.tenantId });
+      return step === 'next' ? { lead: result } : result;
+    };
+    ctx.http.route('POST', '/campaigns/:id/preview/next', 'dialer.campaign:write', preview('next'));
+    ctx.http.route('POST', '/campaigns/:id/preview/:leadId/dial', 'dialer.campaign:write', preview('dial'));
+    ctx.http.route('POST', '/campaigns/:id/preview/:leadId/skip', 'dialer.campaign:write', preview('skip'));
     ctx.http.route('GET', '/campaigns/:id/status', 'dialer.campaign:read', async (c) => manager.progress(await campaigns.row(c.user, id(c))));
     ctx.http.route('GET', '/status', 'dialer.campaign:read', async (c) => {
       const page = await campaigns.list(c.user, { pageSize: 1000 });

@@ -5,7 +5,7 @@ export const manifest = defineManifest({
   title: 'Outbound dialer',
   version: '1.0.0',
   contract: 1,
-  description: 'Outbound campaigns from CSV leads: announce, progressive and predictive dialling through ARI under an abandon-rate cap, DNC lists and calling hours in each lead\'s local time.',
+  description: 'Outbound campaigns from CSV leads: announce, preview, progressive and predictive dialling through ARI under an abandon-rate cap, DNC lists and calling hours in each lead\'s local time.',
   license: 'dialer',
   // Progressive and predictive campaigns send answered calls to a call-centre queue; announce-only ones need no queue.
   // Uploaded greetings and messages are the recordings plugin's.

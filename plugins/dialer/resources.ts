@@ -40,8 +40,7 @@ export const CampaignInput = z.strictObject({
   abandonMessage: soundNameSchema().default('acm-dialer-abandon'),
   transferDigit: z.string().regex(/^[0-9*#]$/, 'one digit, * or #').nullable().optional(),
 }).superRefine((c, ctx) => {
-  // Refused, not accepted and ignored: the runner has no agent-side preview and no answering-machine detection yet.
-  if (c.mode === 'preview') ctx.addIssue({ code: 'custom', path: ['mode'], message: 'preview campaigns are not available yet: use progressive (one call per free agent)' });
+  // Refused, not accepted and ignored: the runner has no answering-machine detection yet.
   if (c.voicemailDrop) ctx.addIssue({ code: 'custom', path: ['voicemailDrop'], message: 'a voicemail drop needs answering-machine detection, which the dialer does not do yet' });
   if (c.abandonTarget > c.abandonCap) ctx.addIssue({ code: 'custom', path: ['abandonTarget'], message: 'is over the cap' });
   if (c.mode !== 'announce' && !c.queueId) ctx.addIssue({ code: 'custom', path: ['queueId'], message: `a ${c.mode} campaign needs a queue` });

@@ -66,6 +66,8 @@ interface Call {
   answeredAt?: number;
   phase: 'ringing' | 'waiting' | 'connected' | 'announce' | 'abandon';
   timer?: NodeJS.Timeout;
+  /** A preview call: the agent who chose the lead takes it. */
+  to?: { context: string; extension: string };
 }
 
 /** How long an answered caller may wait for a free agent: the regulatory message must start within 2 s (Ofcom). */
@@ -127,6 +129,8 @@ export class CampaignRunner {
   private plan(): number {
     const room = Math.max(0, Math.min(this.campaign.maxConcurrent - this.calls.size, this.deps.roomElsewhere()));
     if (this.campaign.mode === 'announce') return room;
+    // Preview: an agent picks each lead and places the call (PreviewDesk); nothing is dialled ahead.
+    if (this.campaign.mode === 'preview') return 0;
     const agents = this.pacingAgents();
     if (agents.length === 0) {
       if (this.state !== 'no-agents') void this.setState('no-agents', 'no agent is logged in to the queue');
@@ -153,16 +157,21 @@ export class CampaignRunner {
     return Math.min(d.dial, room);
   }
 
-  private async dialNext(em: EntityManager, n: number): Promise<void> {
+  /**
+   * Up to `n` leads mayDial allows at this instant (DNC and calling hours judged again now), in
+   * the order they became due; a lead that may not be dialled is rescheduled or closed on the way.
+   */
+  async eligible(em: EntityManager, n: number, skip: (leadId: number) => boolean = () => false): Promise<Lead[]> {
     const now = this.deps.now();
     const dnc = await loadDnc(em, this.campaign.tenantId);
     const rules = { rules: dialRules(this.campaign.rules), dnc };
     const leads = await em.find(LeadSchema, {
       campaignId: this.campaign.id, status: 'pending', $or: [{ nextAt: null }, { nextAt: { $lte: new Date(now) } }],
     }, { orderBy: { nextAt: 'asc', id: 'asc' }, limit: n * 4 + 10 });
-    let placed = 0;
+    const out: Lead[] = [];
     for (const lead of leads) {
-      if (placed >= n || this.state !== 'running') break;
+      if (out.length >= n) break;
+      if (skip(lead.id)) continue;
       const history = (await em.find(AttemptSchema, { leadId: lead.id })).map((a): HistoryEntry => ({ at: a.at.getTime(), outcome: a.outcome }));
       const v = mayDial(lead, rules, now, history);
       if (!v.ok) {
@@ -170,11 +179,21 @@ export class CampaignRunner {
         else await em.nativeUpdate(LeadSchema, { id: lead.id }, { status: lead.attempts ? 'done' : 'never', result: v.detail, nextAt: null });
         continue;
       }
+      out.push(lead);
+    }
+    return out;
+  }
+
+  private async dialNext(em: EntityManager, n: number): Promise<void> {
+    let placed = 0;
+    for (const lead of await this.eligible(em, n)) {
+      if (placed >= n || this.state !== 'running') break;
       if (await this.originate(em, lead)) placed++;
     }
   }
 
-  private async originate(em: EntityManager, lead: Lead): Promise<boolean> {
+  /** Places a call to the lead; `to`: where the answered call goes instead of the campaign's queue (a preview agent). */
+  async originate(em: EntityManager, lead: Lead, to?: Call['to']): Promise<boolean> {
     // The number was normalised at import; checked again as the dial string Asterisk will parse.
     const bad = dialNumberProblem(lead.number);
     if (bad) { await em.nativeUpdate(LeadSchema, { id: lead.id }, { status: 'never', result: bad }); return false; }
@@ -188,7 +207,7 @@ export class CampaignRunner {
     } as Attempt);
     await em.flush();
     await em.nativeUpdate(LeadSchema, { id: lead.id }, { status: 'dialling', attempts: lead.attempts + 1, nextAt: null });
-    const call: Call = { channelId, attemptId: attempt.id, leadId: lead.id, serverId: server.serverId, placedAt: at.getTime(), phase: 'ringing' };
+    const call: Call = { channelId, attemptId: attempt.id, leadId: lead.id, serverId: server.serverId, placedAt: at.getTime(), phase: 'ringing', ...(to ? { to } : {}) };
     this.calls.set(channelId, call);
     this.counts.dialled++;
     try {
@@ -223,7 +242,8 @@ export class CampaignRunner {
           await ari.play(call.serverId, call.channelId, media, `${call.channelId}-msg`);
           return;
         }
-        await this.connectOrWait(call);
+        if (call.to) await this.connect(call, call.to);
+        else await this.connectOrWait(call);
         return;
       }
       case 'ChannelDtmfReceived':
@@ -261,8 +281,10 @@ export class CampaignRunner {
   }
 
   private async toQueue(call: Call): Promise<void> {
-    const target = this.deps.queueTarget;
-    if (!target) return;
+    if (this.deps.queueTarget) await this.connect(call, this.deps.queueTarget);
+  }
+
+  private async connect(call: Call, target: { context: string; extension: string }): Promise<void> {
     clearTimeout(call.timer);
     call.phase = 'connected';
     this.counts.connected++;

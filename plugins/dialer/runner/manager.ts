@@ -1,6 +1,7 @@
 import { ConflictError, objectNames, type AriEvent, type AriService, type EntityManager, type ModelService } from '../../../sdk/index.ts';
 import type { AgentView as QueueAgent, QueuesService } from '../../queues/api/index.ts';
-import { AttemptSchema, CampaignSchema, LeadSchema, type Campaign, type CampaignState } from '../entities.ts';
+import { AttemptSchema, CampaignSchema, LeadSchema, type Campaign, type CampaignState, type Lead } from '../entities.ts';
+import { PreviewDesk } from './preview.ts';
 import { CampaignRunner, channelOf, STASIS_APP, TRANSFERRED, type Progress } from './campaign-runner.ts';
 
 /*
@@ -42,6 +43,7 @@ const dayStart = (now: number) => new Date(Math.floor(now / 86_400_000) * 86_400
 export class DialerManager {
   private readonly runners = new Map<number, CampaignRunner>();
   private readonly chains = new Map<number, Promise<void>>();
+  private readonly desks = new Map<number, PreviewDesk>();
 
   constructor(private readonly d: ManagerDeps) {}
 
@@ -96,6 +98,29 @@ export class DialerManager {
     return this.progress(next);
   }
 
+  /**
+   * A preview agent's step: the next lead for them, or dial / skip the lead they hold. The agent
+   * is an extension logged in to the campaign's queue and free; the call rings their extension.
+   */
+  async preview(c: Campaign, step: 'next' | 'dial' | 'skip', extensionId: number, leadId?: number): Promise<Lead | null | { ok: true }> {
+    if (c.mode !== 'preview') throw new ConflictError(`campaign ${c.name} is a ${c.mode} campaign, not a preview one`);
+    const r = this.runners.get(c.id);
+    if (!r || r.state !== 'running') throw new ConflictError(`campaign ${c.name} is ${r?.state ?? c.state}: start it first`);
+    const agent = this.agents(c).find((a) => a.extensionId === extensionId);
+    if (!agent) throw new ConflictError(`extension ${extensionId} is not logged in to the queue of campaign ${c.name}`);
+    const em = this.d.em();
+    let desk = this.desks.get(c.id);
+    if (!desk) this.desks.set(c.id, desk = new PreviewDesk(r, this.d.now));
+    if (step === 'next') return desk.next(em, extensionId);
+    if (step === 'skip') { await desk.skip(em, leadId!, extensionId); return { ok: true }; }
+    if (agent.state !== 'available') throw new ConflictError(`the agent is ${agent.state}: a preview call rings only a free agent`);
+    const s = await this.d.model.snapshot(c.clusterId);
+    const ext = s.extensions.find((e) => e.id === extensionId);
+    if (!ext) throw new ConflictError(`extension ${extensionId} is not on the campaign's cluster`);
+    await desk.dial(em, leadId!, extensionId, { context: objectNames.internal(s.tenant), extension: ext.extension });
+    return { ok: true };
+  }
+
   /** Each tick: runners follow the rows, then each running one dials what its pacing allows. */
   async tick(): Promise<void> {
     const em = this.d.em();
@@ -128,6 +153,7 @@ export class DialerManager {
     if (r) this.d.publish(r.progress());
     this.runners.delete(id);
     this.chains.delete(id);
+    this.desks.delete(id);
   }
 
   private async createRunner(c: Campaign): Promise<CampaignRunner | undefined> {

@@ -100,13 +100,12 @@ describe('leads and the start of a campaign', () => {
     expect(bad.body.problems[0]).toMatchObject({ field: 'csv', message: expect.stringMatching(/number/) });
   });
 
-  it('refuses what the runner would not do: preview mode, a voicemail drop', async () => {
+  it('refuses what the runner would not do: a voicemail drop (no answering-machine detection)', async () => {
     const res = await k.admin.json('POST', `${P}/campaigns`, {
-      clusterId: ids.cluster, name: 'Preview', trunkId: ids.trunk, callerId: '<+442079460999>', mode: 'preview', queueId: ids.queue, voicemailDrop: 'hello-world',
+      clusterId: ids.cluster, name: 'Drop', trunkId: ids.trunk, callerId: '<+442079460999>', mode: 'progressive', queueId: ids.queue, voicemailDrop: 'hello-world',
     });
     expect(res.status).toBe(422);
     expect(res.body.problems).toEqual([
-      { field: 'mode', message: 'preview campaigns are not available yet: use progressive (one call per free agent)' },
       { field: 'voicemailDrop', message: 'a voicemail drop needs answering-machine detection, which the dialer does not do yet' },
     ]);
   });
@@ -196,6 +195,36 @@ describe('campaigns to a queue', () => {
     await waitUntil(async () => (await status(id)).state === 'done' || undefined, 'the campaign done', 10_000);
     expect((await leads(id))[1]).toMatchObject({ status: 'done', result: 'answered' });
     expect((await k.admin.json('GET', `${P}/campaigns/${id}/report`)).body).toMatchObject({ liveAnswered: 2, abandoned: 1, abandonPercent: 50 });
+  });
+});
+
+describe('a preview campaign', () => {
+  const step = (id: number, path: string, extensionId = ids.agent) => k.admin.json('POST', `${P}/campaigns/${id}/preview/${path}`, { extensionId });
+
+  it('dials nothing by itself; the agent gets a lead held for them, calls it (it rings their extension) or skips it', async () => {
+    const id = (await campaign('Preview', { mode: 'preview', queueId: ids.queue })).id;
+    await importCsv(id, 'number,name,plan\n+442079460081,Ann,gold\n+442079460082,Bob,silver\n');
+    dialled.length = 0;
+    sim.callees = (d) => { dialled.push(d.resource.split('@')[0]!); return { outcome: 'answer', afterMs: 30, hangupAfterMs: 600 }; };
+    expect((await act(id, 'start')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(dialled).toEqual([]);
+    const first = await step(id, 'next');
+    expect(first.body.lead).toMatchObject({ number: '+442079460081', name: 'Ann', fields: { plan: 'gold' } });
+    // Not held for this agent: refused.
+    expect((await step(id, `${first.body.lead.id + 1}/dial`)).body.detail).toMatch(/is not held for this agent/);
+    expect((await step(id, 'next', 999_999)).body.detail).toMatch(/extension 999999 is not logged in to the queue of campaign Preview/);
+    expect((await step(id, `${first.body.lead.id}/dial`)).status).toBe(200);
+    await waitUntil(async () => (await leads(id))[0]!.status === 'done' || undefined, 'the preview call done', 10_000);
+    expect(dialled).toEqual(['+442079460081']);
+    expect((await leads(id))[0]).toMatchObject({ status: 'done', result: 'answered' });
+    const second = await step(id, 'next');
+    expect(second.body.lead).toMatchObject({ number: '+442079460082' });
+    expect((await step(id, `${second.body.lead.id}/skip`)).status).toBe(200);
+    expect((await leads(id))[1]).toMatchObject({ status: 'done', result: 'skipped by the agent in preview' });
+    expect(dialled).toEqual(['+442079460081']);
+    await waitUntil(async () => (await status(id)).state === 'done' || undefined, 'the campaign done');
+    expect((await step(id, 'next')).body.detail).toMatch(/is done: start it first/);
   });
 });
 
