@@ -1,6 +1,8 @@
-import { definePlugin } from '../../sdk/index.ts';
+import { definePlugin, visibleTo } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
-import { faxEntities } from './entities.ts';
+import { faxEntities, FaxJobSchema } from './entities.ts';
+import { FaxResults } from './result.ts';
+import { recordReceived } from './inbound.ts';
 import { migrations } from './migrations/index.ts';
 import { faxNumberResource, faxSenderResource } from './resources.ts';
 import { renderFaxDialplan } from './render.ts';
@@ -8,7 +10,8 @@ import { renderFaxDialplan } from './render.ts';
 /**
  * The fax gateway (issue 16), first part: fax DIDs per cluster and the senders allowed per
  * tenant, the job table, and the rendered inbound (ReceiveFAX) and outbound (SendFAX) contexts.
- * E-mail to fax, fax to e-mail and the queue runner are not built yet.
+ * Received faxes are logged as jobs from their AMI events. E-mail to fax, fax to e-mail and the
+ * queue runner are not built yet.
  */
 export default definePlugin({
   manifest,
@@ -21,6 +24,21 @@ export default definePlugin({
       name: 'acm/extensions-fax.conf', reload: 'pbx_config.so', includeFrom: 'extensions.conf',
       note: 'acm renders the contexts acm-fax-in (fax DIDs: ReceiveFAX) and acm-fax-out (SendFAX for Originate), t<id>- prefixed for other tenants.',
       render: async (s) => renderFaxDialplan(s, await numbers.all(s.cluster.id), ctx.settings.spoolDir),
+    });
+
+    const results = new FaxResults();
+    for (const name of ['Newexten', 'VarSet', 'SendFAX', 'ReceiveFAX', 'Hangup']) {
+      ctx.ami.on(name, (e) => {
+        const o = results.handle(e);
+        if (o) recordReceived(ctx.db.em(), ctx.settings.spoolDir, o, e).catch((err: unknown) => ctx.logger.warn({ err }, 'fax: a received fax could not be logged'));
+      });
+    }
+
+    ctx.http.route('GET', '/jobs', 'fax.job:read', async (c) => {
+      const where = c.user.tenantId === null ? {} : { tenantId: c.user.tenantId };
+      const rows = await ctx.db.em().find(FaxJobSchema, where, { orderBy: { id: 'desc' }, limit: 500 });
+      const items = rows.filter((r) => visibleTo(c.user, { tenantId: r.tenantId, clusterId: r.clusterId ?? undefined }));
+      return { items, total: items.length, page: 1, pageSize: items.length };
     });
   },
 });

@@ -11,7 +11,7 @@ export const manifest = defineManifest({
   contract: 1,
   description: 'Fax numbers per tenant: inbound faxes received into the spool (ReceiveFAX), outbound faxes sent through an Originate into SendFAX.',
   license: 'fax',
-  permissions: ['fax.number:read', 'fax.number:write', 'fax.sender:read', 'fax.sender:write'],
+  permissions: ['fax.number:read', 'fax.number:write', 'fax.sender:read', 'fax.sender:write', 'fax.job:read'],
   settings: z.strictObject({
     /** Where Asterisk writes received and reads outgoing TIFFs: `<spoolDir>/t<tenant>/…`. */
     spoolDir: dir.default('/var/spool/asterisk/fax'),

@@ -3,11 +3,14 @@
  * field a 422, tenant isolation), and the rendered ReceiveFAX/SendFAX contexts deployed by a
  * commit to a simulated Asterisk 20, whose dialplan then holds them.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterSnapshotView } from '../../../sdk/index.ts';
 import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import type { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
+import { waitUntil } from '../../../sdk/testing/wait.ts';
 import { renderFaxDialplan } from '../render.ts';
 import type { FaxNumber } from '../entities.ts';
 
@@ -61,6 +64,39 @@ describe('fax numbers and senders', () => {
     expect(out).toContain('ReceiveFAX(${ACM_FAX_FILE})');
     expect(out).toContain('+15551230001');
     expect((sim.ami.cli('dialplan show acm-fax-out') ?? []).join('\n')).toContain('SendFAX(${ACM_FAX_FILE})');
+  });
+});
+
+/**
+ * The receiving side of the recorded Asterisk 20 fax (tests/fixtures/asterisk20/ami-ev-fax.txt,
+ * channel ;2), sent by the simulated server as recorded but with the spool file acm-fax-in names.
+ * The simulator does not run ReceiveFAX itself yet: this replays what Asterisk sent.
+ */
+function recordedReceive(file: string): [string, [string, string][]][] {
+  const text = readFileSync(join(import.meta.dirname, '../../../tests/fixtures/asterisk20/ami-ev-fax.txt'), 'utf8');
+  return text.split(/\r\n\r\n/).filter((b) => b.startsWith('Event: ')).map((b) => b.split('\r\n').map((l) => {
+    const i = l.indexOf(':');
+    const [k, v] = [l.slice(0, i), l.slice(i + 1).replace(/^ /, '')];
+    return [k, (k === 'FileName' || k === 'AppData') && v.includes('rx-') ? file : v] as [string, string];
+  })).filter((f) => f.some(([k, v]) => k === 'Channel' && v.endsWith(';2')))
+    .map((f) => [f[0]![1], f.slice(1).filter(([k]) => k !== 'Privilege')]);
+}
+
+describe('received faxes', () => {
+  it('a fax received on a DID is logged as a job of its tenant with the caller, pages and status', async () => {
+    for (const [name, fields] of recordedReceive('/var/spool/asterisk/fax/t1/in-15551230001-acm-ast20-1795420672.167.tif')) sim.state.emitAmi(name, 'call', fields);
+    const jobs = await waitUntil(async () => { const b = (await k.admin.json('GET', `${P}/jobs`)).body; return b.items.length ? b.items : null; }, 'the received fax logged');
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ tenantId: 1, clusterId: ids.cluster, direction: 'in', status: 'received', remoteNumber: '5550100', localNumber: '15551230001', pages: 1, faxStatus: 'SUCCESS', faxError: null });
+    const other = k.client();
+    expect(await other.login('other', 'other-Password-1')).toBe(200);
+    expect((await other.json('GET', `${P}/jobs`)).body.items).toEqual([]);
+  });
+
+  it('a file naming another tenant than the server\'s is not logged', async () => {
+    for (const [name, fields] of recordedReceive('/var/spool/asterisk/fax/t2/in-15551230001-x.tif')) sim.state.emitAmi(name, 'call', fields.map(([k, v]) => [k, k === 'Uniqueid' ? 'other-1' : v]));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await k.admin.json('GET', `${P}/jobs`)).body.items).toHaveLength(1);
   });
 });
 
