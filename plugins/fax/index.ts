@@ -1,6 +1,7 @@
-import { definePlugin, visibleTo } from '../../sdk/index.ts';
+import { definePlugin } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
-import { faxEntities, FaxJobSchema } from './entities.ts';
+import { faxEntities } from './entities.ts';
+import { listJobs, registerCli } from './jobs.ts';
 import { FaxResults } from './result.ts';
 import { recordReceived } from './inbound.ts';
 import { migrations } from './migrations/index.ts';
@@ -35,10 +36,9 @@ export default definePlugin({
     }
 
     ctx.http.route('GET', '/jobs', 'fax.job:read', async (c) => {
-      const where = c.user.tenantId === null ? {} : { tenantId: c.user.tenantId };
-      const rows = await ctx.db.em().find(FaxJobSchema, where, { orderBy: { id: 'desc' }, limit: 500 });
-      const items = rows.filter((r) => visibleTo(c.user, { tenantId: r.tenantId, clusterId: r.clusterId ?? undefined }));
+      const items = await listJobs(ctx.db.em(), c.user);
       return { items, total: items.length, page: 1, pageSize: items.length };
     });
+    ctx.cli.commands((group, cli) => registerCli(group, cli.operator, () => ctx.db.em(), (l) => console.log(l)));
   },
 });

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterSnapshotView } from '../../../sdk/index.ts';
-import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { Command } from 'commander';
+import { cliContext, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import type { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
 import { waitUntil } from '../../../sdk/testing/wait.ts';
@@ -97,6 +98,22 @@ describe('received faxes', () => {
     for (const [name, fields] of recordedReceive('/var/spool/asterisk/fax/t2/in-15551230001-x.tif')) sim.state.emitAmi(name, 'call', fields.map(([k, v]) => [k, k === 'Uniqueid' ? 'other-1' : v]));
     await new Promise((r) => setTimeout(r, 300));
     expect((await k.admin.json('GET', `${P}/jobs`)).body.items).toHaveLength(1);
+  });
+});
+
+describe('acm fax list', () => {
+  it('prints the log as the API has it', async () => {
+    const out: string[] = [];
+    const orig = console.log;
+    console.log = (line: string) => out.push(line);
+    try {
+      const group = new Command('fax').exitOverride();
+      for (const r of k.acm.kernel.cliRegistrars().filter((x) => x.id === 'fax')) r.register(group, cliContext());
+      await group.parseAsync(['list', '--json'], { from: 'user' });
+    } finally {
+      console.log = orig;
+    }
+    expect(JSON.parse(out.join('\n'))).toMatchObject([{ direction: 'in', status: 'received', localNumber: '15551230001', pages: 1 }]);
   });
 });
 
