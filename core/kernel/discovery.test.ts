@@ -21,6 +21,7 @@ describe('plugin discovery', () => {
   it('finds the repository\'s plugins, the dialer among them', async () => {
     const found = await discoverPlugins(resolve(import.meta.dirname, '../..'), 'demo');
     expect(found.map((p) => p.manifest.id)).toContain('dialer');
+    expect(found.map((p) => p.manifest.id)).toContain('fax');
     expect(found.length).toBeGreaterThan(3);
   });
 });
