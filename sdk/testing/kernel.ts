@@ -1,3 +1,4 @@
+import { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,6 +112,24 @@ export interface ServiceBinding<T> { ref: ServiceRef<T>; impl: T }
 /** What `acm <plugin-id> …` hands a plugin's commands (the core's console operator), to run them in a test. */
 export function cliContext(): CliContext {
   return { operator: cliOperator() };
+}
+
+/**
+ * Runs `acm <pluginId> …args` in the test's kernel, as the console operator, and answers what
+ * the command printed (console.log lines joined with newlines); a failing command rejects.
+ */
+export async function runPluginCli(k: TestKernel, pluginId: string, ...args: string[]): Promise<string> {
+  const out: string[] = [];
+  const orig = console.log;
+  console.log = (line: string) => out.push(line);
+  try {
+    const group = new Command(pluginId).exitOverride();
+    for (const r of k.acm.kernel.cliRegistrars().filter((x) => x.id === pluginId)) r.register(group, cliContext());
+    await group.parseAsync(args, { from: 'user' });
+  } finally {
+    console.log = orig;
+  }
+  return out.join('\n');
 }
 
 /** Pairs a service ref with a test's implementation, type-checked against the ref. */

@@ -2,7 +2,7 @@ import type { Outcome } from '../leads/eligibility.ts';
 
 /*
  * A call that never reached Stasis (never answered) ends with ChannelDestroyed and its Q.850
- * cause, as Asterisk 20 reports it for an originated channel (../shared/asterisk20 ARI
+ * cause, as Asterisk 20 reports it for an originated channel (tests/fixtures/asterisk20/ari-call-*
  * recordings: 17 busy, 19 no answer after the originate timeout, 34 congestion).
  */
 export function outcomeOfCause(cause: number | undefined): Exclude<Outcome, 'answered' | 'in-progress'> {

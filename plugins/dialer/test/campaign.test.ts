@@ -6,10 +6,9 @@
  * regulatory message within 2 s), retries after busy, a number put on the DNC list after the
  * import never dialled, the trunk going down mid-campaign, pause/stop, the CLI and the results.
  */
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coreServices, type AriService } from '../../../sdk/index.ts';
-import { cliContext, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { runPluginCli, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
 import type { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { waitUntil } from '../../../sdk/testing/wait.ts';
@@ -41,19 +40,7 @@ const importCsv = async (id: number, csv: string) => {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as Record<string, any>;
 };
-const cli = async (...args: string[]) => {
-  const out: string[] = [];
-  const orig = console.log;
-  console.log = (line: string) => out.push(line);
-  try {
-    const group = new Command('dialer').exitOverride();
-    for (const r of k.acm.kernel.cliRegistrars().filter((x) => x.id === 'dialer')) r.register(group, cliContext());
-    await group.parseAsync(args, { from: 'user' });
-  } finally {
-    console.log = orig;
-  }
-  return out.join('\n');
-};
+const cli = (...args: string[]) => runPluginCli(k, 'dialer', ...args);
 
 beforeAll(async () => {
   k = await startTestKernel({

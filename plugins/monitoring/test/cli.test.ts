@@ -3,10 +3,9 @@
  * and a server whose states move reaching browsers over /api/events (the home page reloads its
  * tiles on it; the health page replaces the server's row).
  */
-import { Command } from 'commander';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliContext, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { runPluginCli, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
 import type { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { until } from '../../../sdk/testing/notify.ts';
@@ -40,19 +39,7 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-const acm = async (...args: string[]) => {
-  const out: string[] = [];
-  const orig = console.log;
-  console.log = (line: string) => out.push(line);
-  try {
-    const group = new Command('monitoring').exitOverride();
-    for (const r of k.acm.kernel.cliRegistrars().filter((x) => x.id === 'monitoring')) r.register(group, cliContext());
-    await group.parseAsync(args, { from: 'user' });
-  } finally {
-    console.log = orig;
-  }
-  return out.join('\n');
-};
+const acm = (...args: string[]) => runPluginCli(k, 'monitoring', ...args);
 
 const ROUTED_RULES = '0:\tfrom all lookup local\n32765:\tfrom 192.168.19.216 lookup eth1\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n';
 const ROUTED = 'default via 192.168.19.135 dev eth1 table eth1 \n192.168.19.0/24 dev eth1 table eth1 proto kernel scope link src 192.168.19.216 \n';

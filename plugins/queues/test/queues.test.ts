@@ -5,10 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
-import { cliContext, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { runPluginCli, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { waitUntil } from '../../../sdk/testing/wait.ts';
 import { webhookReceiver, type WebhookReceiver } from '../../../sdk/testing/notify.ts';
 import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
@@ -150,19 +149,7 @@ describe('agents', () => {
 });
 
 describe('acm queues summary', () => {
-  const run = async (...args: string[]) => {
-    const out: string[] = [];
-    const orig = console.log;
-    console.log = (line: string) => out.push(line);
-    try {
-      const group = new Command('queues').exitOverride();
-      for (const r of k.acm.kernel.cliRegistrars().filter((x) => x.id === 'queues')) r.register(group, cliContext());
-      await group.parseAsync(args, { from: 'user' });
-    } finally {
-      console.log = orig;
-    }
-    return out.join('\n');
-  };
+  const run = (...args: string[]) => runPluginCli(k, 'queues', ...args);
 
   it('prints each queue of a cluster, live from QueueStatus: calls waiting, service level, agents; --json the API\'s rows', async () => {
     // A caller in the committed dialplan: 600 of the queues context is ussales.
