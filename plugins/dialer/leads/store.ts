@@ -8,9 +8,12 @@ import { importLeads, type DncLists, type SkippedRow } from './import.ts';
  * against, the per-lead results file and the campaign report.
  */
 
-/** The tenant's DNC numbers and the global ones (kept by the provider's tenant, `global`). */
-export async function loadDnc(em: EntityManager, tenantId: number): Promise<DncLists> {
-  const rows = await em.find(DncSchema, { $or: [{ tenantId }, { global: true }] });
+/**
+ * The tenant's DNC numbers and the global ones (kept by the provider's tenant, `global`); with
+ * `numbers`, only those of them (a register such as the TPS holds millions: a dial reads its few).
+ */
+export async function loadDnc(em: EntityManager, tenantId: number, numbers?: readonly string[]): Promise<DncLists> {
+  const rows = await em.find(DncSchema, { $or: [{ tenantId }, { global: true }], ...(numbers ? { number: { $in: [...numbers] } } : {}) });
   return {
     tenant: new Set(rows.filter((r) => r.tenantId === tenantId).map((r) => r.number)),
     global: new Set(rows.filter((r) => r.global).map((r) => r.number)),

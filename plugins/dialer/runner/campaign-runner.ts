@@ -163,11 +163,10 @@ export class CampaignRunner {
    */
   async eligible(em: EntityManager, n: number, skip: (leadId: number) => boolean = () => false): Promise<Lead[]> {
     const now = this.deps.now();
-    const dnc = await loadDnc(em, this.campaign.tenantId);
-    const rules = { rules: dialRules(this.campaign.rules), dnc };
     const leads = await em.find(LeadSchema, {
       campaignId: this.campaign.id, status: 'pending', $or: [{ nextAt: null }, { nextAt: { $lte: new Date(now) } }],
     }, { orderBy: { nextAt: 'asc', id: 'asc' }, limit: n * 4 + 10 });
+    const rules = { rules: dialRules(this.campaign.rules), dnc: await loadDnc(em, this.campaign.tenantId, leads.map((l) => l.number)) };
     const out: Lead[] = [];
     for (const lead of leads) {
       if (out.length >= n) break;
@@ -311,7 +310,7 @@ export class CampaignRunner {
     // Where the lead stands now: the same rules as the next dial (retry wait, limits, done).
     const lead = await em.findOneOrFail(LeadSchema, { id: call.leadId });
     const history = (await em.find(AttemptSchema, { leadId: lead.id })).map((a): HistoryEntry => ({ at: a.at.getTime(), outcome: a.outcome }));
-    const v = mayDial(lead, { rules: dialRules(this.campaign.rules), dnc: await loadDnc(em, this.campaign.tenantId) }, now, history);
+    const v = mayDial(lead, { rules: dialRules(this.campaign.rules), dnc: await loadDnc(em, this.campaign.tenantId, [lead.number]) }, now, history);
     const result = outcome !== 'answered' ? outcome
       : call.phase === 'abandon' ? 'abandoned'
       : call.phase === 'connected' && this.campaign.mode === 'announce' ? TRANSFERRED : outcome;

@@ -107,6 +107,9 @@ describe('leads and the start of a campaign', () => {
     const empty = (await campaign('Empty', { mode: 'announce', message: 'hello-world' })).id;
     expect((await act(empty, 'start')).body.detail).toMatch(/no lead left to dial/);
     expect((await act(empty, 'pause')).status).toBe(409);
+    // Every campaign the caller sees, with its state.
+    const all = (await k.admin.json('GET', `${P}/status`)).body.items as Record<string, any>[];
+    expect(all.map((p) => [p.campaignId, p.state]).sort()).toEqual([[ids.ann, 'idle'], [ids.prog, 'idle'], [empty, 'idle']].sort());
   });
 });
 
