@@ -228,6 +228,23 @@ export interface CommitValidator {
 /** Plugin checks run at every commit, after the core's own validation. */
 export const commitValidators = createExtensionPoint<CommitValidator>('core.commitValidators');
 
+/**
+ * What a plugin adds to how the core's dialplan rings an extension (hot desk: the phone a user
+ * logged in at; the core owns `exten => 6109,1,Dial(…)`). For each extension with steps the core
+ * renders `Set(ACM_DIAL=PJSIP/<endpoint>)`, the steps of every hook (by key), then
+ * `Dial(${ACM_DIAL},…)` and the voicemail as before; a step may change `ACM_DIAL`. A step is one
+ * application call `App(args)`: no label, no `;`, no line break (anything else refuses the commit,
+ * naming the hook). Values a step reads at run time (AstDB, channel variables) go through FILTER().
+ * A forwarded extension rings its forward target and takes no steps.
+ */
+export interface ExtensionDialHook {
+  /** Steps per extension id of the cluster (extensions left out ring as before). */
+  steps(snapshot: ClusterSnapshotView): ReadonlyMap<number, readonly string[]> | Promise<ReadonlyMap<number, readonly string[]>>;
+}
+
+/** `ctx.extend(extensionDialHooks, '<plugin>.<name>', hook)`. */
+export const extensionDialHooks = createExtensionPoint<ExtensionDialHook>('core.extensionDial');
+
 /** The default tenant (an enterprise install) keeps plain object and context names. */
 export const DEFAULT_TENANT_ID = 1;
 

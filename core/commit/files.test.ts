@@ -6,6 +6,7 @@ import { ConfigFileRegistry } from './files.ts';
 import { renderCluster, renderIncludeStubs } from './render/index.ts';
 import { markerName } from './render/markers.ts';
 import { CORE_VERIFIERS } from './verify/index.ts';
+import { SimulatedAsterisk } from '../../sdk/testing/sim/index.ts';
 
 const CORE_NAMES = ['acm/acl.acm.conf', 'acm/extensions.acm.conf', 'acm/musiconhold.acm.conf', 'acm/pjsip.acm.conf', 'acm/res_parking.acm.conf', 'acm/voicemail.acm.conf'];
 const queueVerifier: ModuleVerifier = { verify: async () => [] };
@@ -158,5 +159,53 @@ describe('a site module replacing one renderer', () => {
     expect(() => files.replaceRenderer('site-queues', [], 'acm/queues.conf', () => '')).toThrow(
       'site module "site-queues": cannot replace the renderer of "acm/queues.conf": it belongs to plugin "queues", which the module does not require');
     expect(files.list().find((f) => f.name === 'acm/queues.conf')!.renderedBy).toBe('queues');
+  });
+});
+
+describe('extension dial hooks', () => {
+  const dialplanOf = async (files: ConfigFileRegistry) => (await files.render(tpa1())).find((f) => f.name === 'acm/extensions.acm.conf')!.content;
+
+  it('run their steps before the core rings an extension, which rings ${ACM_DIAL}, and a call dials what a step set', async () => {
+    const files = new ConfigFileRegistry();
+    const plain = await dialplanOf(files);
+    expect(plain).toContain('exten => 6101,1,Dial(PJSIP/6101,20)');
+    expect(files.renderedByCore('acm/extensions.acm.conf')).toBe(true);
+    files.useDialHooks(() => new Map([
+      ['b.second', { steps: () => new Map([[12, ['ExecIf($["${ACM_X}" != ""]?Set(ACM_DIAL=PJSIP/${ACM_X}))']]]) }],
+      ['a.first', { steps: async () => new Map([[12, ['Set(ACM_DIAL=${ACM_DIAL}&PJSIP/5811)']]]) }],
+    ]));
+    // Its text depends on the plugins now: never reused from a render of the snapshot alone.
+    expect(files.renderedByCore('acm/extensions.acm.conf')).toBe(false);
+    const text = await dialplanOf(files);
+    expect(text).toContain([
+      'exten => 6101,1,Set(ACM_DIAL=PJSIP/6101)',
+      ' same => n,Set(ACM_DIAL=${ACM_DIAL}&PJSIP/5811)',
+      ' same => n,ExecIf($["${ACM_X}" != ""]?Set(ACM_DIAL=PJSIP/${ACM_X}))',
+      ' same => n,Dial(${ACM_DIAL},20)',
+      ' same => n,GotoIf($["${DIALSTATUS}" = "BUSY"]?busy)',
+    ].join('\n'));
+    // Other extensions ring as before.
+    expect(text).toContain('exten => 6201,1,Dial(PJSIP/6201,20)');
+
+    const sim = new SimulatedAsterisk();
+    await sim.start({ sshPort: -1, configFiles: { 'extensions.conf': '#include acm/extensions.acm.conf\n', 'acm/extensions.acm.conf': text, 'pjsip.conf': '[6102]\ntype = endpoint\ncontext = internal\n' } });
+    try {
+      const t = sim.call({ from: { endpoint: '6102' }, exten: '6101' });
+      t.hangup();
+      expect(t.steps.find((st) => st.app === 'Dial')?.args).toEqual(['PJSIP/6101&PJSIP/5811', '20']);
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('refuse the commit for a step that is not one application call, and name the hook', async () => {
+    for (const step of ['Set(X=1)\nexten => 9,1,Dial(PJSIP/evil)', 'NoOp(a) ; comment', 'n(label),NoOp()', 'Set(X=1);x', 'Goto(6101,1', 'NoOp(a))', 'NoOp((a)']) {
+      const files = new ConfigFileRegistry();
+      files.useDialHooks(() => new Map([['hotdesk.ring-phone', { steps: () => new Map([[12, [step]]]) }]]));
+      await expect(files.render(tpa1()), step).rejects.toThrow(/dial step of hotdesk\.ring-phone is not one application call/);
+    }
+    const files = new ConfigFileRegistry();
+    files.useDialHooks(() => new Map([['x.broken', { steps: () => { throw new Error('no table'); } }]]));
+    await expect(files.render(tpa1())).rejects.toThrow('the dial hook x.broken failed: no table');
   });
 });

@@ -1,8 +1,9 @@
-import type { ClusterSnapshotView, ConfigFileDeclaration, ConfigFileEntry, ConfigRenderer, ModuleVerifier } from '../../sdk/commit.ts';
+import type { ClusterSnapshotView, ConfigFileDeclaration, ConfigFileEntry, ConfigRenderer, ExtensionDialHook, ModuleVerifier } from '../../sdk/commit.ts';
 import { PluginError } from '../../sdk/errors.ts';
 import { UnsafeConfigValueError } from '../../sdk/config-text.ts';
 import { toPluginView } from './snapshot.ts';
 import { CORE_FILES, RenderError, sha256, type TextFile } from './render/index.ts';
+import { DIALPLAN_FILE, renderDialplan, type DialStep } from './render/dialplan.ts';
 import { withMarker } from './render/markers.ts';
 import { CORE_VERIFIERS } from './verify/index.ts';
 import { DeployTargetRegistry } from './targets.ts';
@@ -33,15 +34,41 @@ export class ConfigFileRegistry {
   private entries = new Map<string, Entry>();
   /** The plugins' files outside Asterisk's config dir (`ctx.commit.target`), forgotten with their plugin too. */
   readonly targets = new DeployTargetRegistry();
+  /** The plugins' extension dial hooks (sdk/commit.ts), by key: the kernel's registrations. */
+  private dialHooks: () => ReadonlyMap<string, ExtensionDialHook> = () => new Map();
 
   constructor() {
     for (const f of CORE_FILES) {
       const verify = CORE_VERIFIERS[f.reload];
+      const render = f.name === DIALPLAN_FILE ? (s: ClusterSnapshotView) => this.renderDialplan(s) : f.render;
       this.entries.set(f.name, {
         owner: CORE_OWNER,
-        declaration: { name: f.name, reload: f.reload, includeFrom: f.main, render: f.render, ...(verify ? { verify } : {}), ...(f.note ? { note: f.note } : {}) },
+        declaration: { name: f.name, reload: f.reload, includeFrom: f.main, render, ...(verify ? { verify } : {}), ...(f.note ? { note: f.note } : {}) },
       });
     }
+  }
+
+  /** Where the dial hooks come from (the kernel is built after the registry). */
+  useDialHooks(hooks: () => ReadonlyMap<string, ExtensionDialHook>): void {
+    this.dialHooks = hooks;
+  }
+
+  /** The core's dialplan with the steps plugins add before an extension rings. */
+  private async renderDialplan(s: ClusterSnapshotView): Promise<string> {
+    const steps = new Map<number, DialStep[]>();
+    for (const [hook, h] of [...this.dialHooks().entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      let mine: ReadonlyMap<number, readonly string[]>;
+      try {
+        mine = await h.steps(s);
+      } catch (err) {
+        throw new RenderError(`file ${DIALPLAN_FILE}`, undefined, `the dial hook ${hook} failed: ${(err as Error).message}`);
+      }
+      for (const [id, list] of mine) {
+        if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) throw new RenderError(`file ${DIALPLAN_FILE}`, undefined, `the dial hook ${hook} gave extension ${id} no list of steps`);
+        steps.set(id, [...(steps.get(id) ?? []), ...list.map((step) => ({ hook, step }))]);
+      }
+    }
+    return renderDialplan(s, steps);
   }
 
   /** Adds a plugin's file; throws a PluginError naming the plugin and what is wrong. */
@@ -113,6 +140,7 @@ export class ConfigFileRegistry {
   /** True for a file the core renders itself: its text depends on the cluster's snapshot only. */
   renderedByCore(name: string): boolean {
     const e = this.entries.get(name);
+    if (name === DIALPLAN_FILE && this.dialHooks().size) return false;
     return !!e && e.owner === CORE_OWNER && !e.replaced;
   }
 

@@ -55,7 +55,27 @@ export function outboundRoutes(s: ClusterSnapshotView): OutboundRoute[] {
  * `dialplanToken` (numbers and object names only; see common.ts), and no caller-controlled channel
  * data except through `channelData` (FILTER).
  */
-export function renderDialplan(s: ClusterSnapshotView): string {
+/** Steps plugins run before an extension rings (sdk/commit.ts `ExtensionDialHook`), per extension id, each with its hook. */
+export interface DialStep { readonly hook: string; readonly step: string }
+export type DialSteps = ReadonlyMap<number, readonly DialStep[]>;
+
+/**
+ * One application call: `App(args)`, one line, no comment (`;` starts one in extensions.conf),
+ * its parentheses balanced with the application's own closing last (`n(x),App()` is two things).
+ */
+export function isDialStep(step: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+  const m = /^[A-Za-z][A-Za-z0-9_]*\(([^;\x00-\x1f\x7f]*)\)$/.exec(step);
+  if (!m) return false;
+  let depth = 0;
+  for (const ch of m[1]!) {
+    depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+export function renderDialplan(s: ClusterSnapshotView, dialSteps: DialSteps = new Map()): string {
   const t = s.tenant;
   const w = new ConfWriter(RESERVED_SECTIONS.extensions);
   fileHeader(w, s, 'extensions.conf contexts');
@@ -66,7 +86,7 @@ export function renderDialplan(s: ClusterSnapshotView): string {
   w.blank().comment(`extensions of cluster ${s.cluster.name}`);
   w.section(internal);
   for (const e of [...s.extensions].sort(byExtension)) {
-    renderExtension(w, t, e, e.groupId ? groups.get(e.groupId) : undefined);
+    renderExtension(w, t, e, e.groupId ? groups.get(e.groupId) : undefined, dialSteps.get(e.id) ?? []);
   }
   w.blank().comment('feature codes');
   w.raw(`exten => *97,1,VoiceMailMain(${channelData('CALLERID(num)', MAILBOX_CHARS)}@${names.context(t, 'default', 'voicemail context')})`);
@@ -97,7 +117,7 @@ export function renderDialplan(s: ClusterSnapshotView): string {
   return w.toString();
 }
 
-function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: GroupView | undefined): void {
+function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: GroupView | undefined, steps: readonly DialStep[]): void {
   const num = dialplanToken(e.extension, 'extension');
   const endpoint = names.endpoint(t, e);
   const vm = voicemailBox(t, e);
@@ -113,7 +133,17 @@ function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: 
     w.same('n,Hangup()');
     return;
   }
-  w.raw(`exten => ${num},1,Dial(PJSIP/${endpoint},${RING_TIMEOUT})`);
+  if (steps.length) {
+    // ACM_DIAL is set here first, so nothing the caller's channel brought in is dialled.
+    w.raw(`exten => ${num},1,Set(ACM_DIAL=PJSIP/${endpoint})`);
+    for (const { hook, step } of steps) {
+      if (!isDialStep(step)) throw new RenderError(`extension ${num}`, undefined, `dial step of ${hook} is not one application call App(args) without ";": "${step.slice(0, 60)}"`);
+      w.same(`n,${step}`);
+    }
+    w.same(`n,Dial(\${ACM_DIAL},${RING_TIMEOUT})`);
+  } else {
+    w.raw(`exten => ${num},1,Dial(PJSIP/${endpoint},${RING_TIMEOUT})`);
+  }
   if (mailbox) {
     // DIALSTATUS is set by Dial from a fixed list of words: not caller data.
     w.same('n,GotoIf($["${DIALSTATUS}" = "BUSY"]?busy)');
