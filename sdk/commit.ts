@@ -230,17 +230,22 @@ export const commitValidators = createExtensionPoint<CommitValidator>('core.comm
 
 /**
  * What a plugin adds to how the core's dialplan rings an extension (hot desk: the phone a user
- * logged in at; the core owns `exten => 6109,1,Dial(…)`). For each extension with steps the core
- * renders `Set(ACM_DIAL=PJSIP/<endpoint>)`, the steps of every hook (by key), then
- * `Dial(${ACM_DIAL},…)` and the voicemail as before; a step may change `ACM_DIAL`. A step is one
- * application call `App(args)`: no label, no `;`, no line break (anything else refuses the commit,
- * naming the hook). Values a step reads at run time (AstDB, channel variables) go through FILTER().
- * A forwarded extension rings its forward target and takes no steps.
+ * logged in at; roaming: another site when the local phone is offline); the core owns
+ * `exten => 6109,1,Dial(…)`. For an extension with `steps` the core renders
+ * `Set(ACM_DIAL=PJSIP/<endpoint>)`, the steps of every hook (by key), then `Dial(${ACM_DIAL},…)`;
+ * a step may change `ACM_DIAL`. `unavailable` steps run after the Dial when it found no device
+ * (`DIALSTATUS` CHANUNAVAIL or CONGESTION), before the voicemail. A step is one application call
+ * `App(args)`: no label, no `;`, no line break (anything else refuses the commit, naming the hook).
+ * Values a step reads at run time (AstDB, channel variables) go through FILTER(). A forwarded
+ * extension rings its forward target and takes no steps.
  */
 export interface ExtensionDialHook {
-  /** Steps per extension id of the cluster (extensions left out ring as before). */
-  steps(snapshot: ClusterSnapshotView): ReadonlyMap<number, readonly string[]> | Promise<ReadonlyMap<number, readonly string[]>>;
+  /** Steps before the Dial, per extension id of the cluster (extensions left out ring as before). */
+  steps?(snapshot: ClusterSnapshotView): DialStepsById | Promise<DialStepsById>;
+  /** Steps when the Dial found no device, per extension id. */
+  unavailable?(snapshot: ClusterSnapshotView): DialStepsById | Promise<DialStepsById>;
 }
+export type DialStepsById = ReadonlyMap<number, readonly string[]>;
 
 /** `ctx.extend(extensionDialHooks, '<plugin>.<name>', hook)`. */
 export const extensionDialHooks = createExtensionPoint<ExtensionDialHook>('core.extensionDial');

@@ -20,7 +20,7 @@ export type {
 export { ACM_ENTERPRISE_OID, hostPort, notifyTargetProblem } from './notify.ts';
 export { commitValidators, extensionDialHooks, tenantPrefix, DEFAULT_TENANT_ID, MARKER_PREFIX } from './commit.ts';
 export type {
-  ConfigFileDeclaration, ConfigFileEntry, DeployFile, DeployedFile, DeployTargetDeclaration, ConfigRenderer, CommitProblem, CommitValidator, ExtensionDialHook, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
+  ConfigFileDeclaration, ConfigFileEntry, DeployFile, DeployedFile, DeployTargetDeclaration, ConfigRenderer, CommitProblem, CommitValidator, ExtensionDialHook, DialStepsById, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
   ExtensionView, TrunkView, AclView, ConfigSection, LoadedStateProbe, ProbeItem, VerifyInput, VerifyFinding, ModuleVerifier,
 } from './commit.ts';
 export { busSubject, parseSubject, subjectProblem, CORE_BUS_SOURCES } from './bus.ts';

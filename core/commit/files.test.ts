@@ -198,6 +198,32 @@ describe('extension dial hooks', () => {
     }
   });
 
+  it('run unavailable steps only when the Dial found no device, then the voicemail as before', async () => {
+    const files = new ConfigFileRegistry();
+    files.useDialHooks(() => new Map([['roaming.other-site', { unavailable: () => new Map([[12, ['Dial(IAX2/acm-b/6101,30)']], [16, ['Dial(IAX2/acm-b/6301,30)']]]) }]]));
+    const text = await dialplanOf(files);
+    expect(text).toContain([
+      'exten => 6101,1,Dial(PJSIP/6101,20)',
+      ' same => n,GotoIf($["${DIALSTATUS}" != "CHANUNAVAIL" & "${DIALSTATUS}" != "CONGESTION"]?dialled)',
+      ' same => n,Dial(IAX2/acm-b/6101,30)',
+      ' same => n(dialled),GotoIf($["${DIALSTATUS}" = "BUSY"]?busy)',
+      ' same => n,VoiceMail(6101@default,u)',
+    ].join('\n'));
+    // No mailbox: the label is on the hang-up.
+    expect(text).toContain(' same => n,Dial(IAX2/acm-b/6301,30)\n same => n(dialled),Hangup()\n');
+
+    const sim = new SimulatedAsterisk();
+    await sim.start({ sshPort: -1, configFiles: { 'extensions.conf': '#include acm/extensions.acm.conf\n', 'acm/extensions.acm.conf': text, 'pjsip.conf': '[6102]\ntype = endpoint\ncontext = internal\n[6101]\ntype = endpoint\n' } });
+    try {
+      // 6101 has no contact: the other site is dialled.
+      const t = sim.call({ from: { endpoint: '6102' }, exten: '6101' });
+      t.hangup();
+      expect(t.steps.filter((st) => st.app === 'Dial').map((st) => st.args[0])).toEqual(['PJSIP/6101', 'IAX2/acm-b/6101']);
+    } finally {
+      await sim.stop();
+    }
+  });
+
   it('refuse the commit for a step that is not one application call, and name the hook', async () => {
     for (const step of ['Set(X=1)\nexten => 9,1,Dial(PJSIP/evil)', 'NoOp(a) ; comment', 'n(label),NoOp()', 'Set(X=1);x', 'Goto(6101,1', 'NoOp(a))', 'NoOp((a)']) {
       const files = new ConfigFileRegistry();

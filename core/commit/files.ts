@@ -3,7 +3,7 @@ import { PluginError } from '../../sdk/errors.ts';
 import { UnsafeConfigValueError } from '../../sdk/config-text.ts';
 import { toPluginView } from './snapshot.ts';
 import { CORE_FILES, RenderError, sha256, type TextFile } from './render/index.ts';
-import { DIALPLAN_FILE, renderDialplan, type DialStep } from './render/dialplan.ts';
+import { DIALPLAN_FILE, renderDialplan, type DialSteps } from './render/dialplan.ts';
 import { withMarker } from './render/markers.ts';
 import { CORE_VERIFIERS } from './verify/index.ts';
 import { DeployTargetRegistry } from './targets.ts';
@@ -53,19 +53,23 @@ export class ConfigFileRegistry {
     this.dialHooks = hooks;
   }
 
-  /** The core's dialplan with the steps plugins add before an extension rings. */
+  /** The core's dialplan with the steps plugins add where an extension rings. */
   private async renderDialplan(s: ClusterSnapshotView): Promise<string> {
-    const steps = new Map<number, DialStep[]>();
+    const steps: DialSteps = { before: new Map(), unavailable: new Map() };
     for (const [hook, h] of [...this.dialHooks().entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      let mine: ReadonlyMap<number, readonly string[]>;
-      try {
-        mine = await h.steps(s);
-      } catch (err) {
-        throw new RenderError(`file ${DIALPLAN_FILE}`, undefined, `the dial hook ${hook} failed: ${(err as Error).message}`);
-      }
-      for (const [id, list] of mine) {
-        if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) throw new RenderError(`file ${DIALPLAN_FILE}`, undefined, `the dial hook ${hook} gave extension ${id} no list of steps`);
-        steps.set(id, [...(steps.get(id) ?? []), ...list.map((step) => ({ hook, step }))]);
+      for (const when of ['before', 'unavailable'] as const) {
+        const fn = when === 'before' ? h.steps : h.unavailable;
+        if (!fn) continue;
+        let mine: ReadonlyMap<number, readonly string[]>;
+        try {
+          mine = await fn.call(h, s);
+        } catch (err) {
+          throw new RenderError(`file ${DIALPLAN_FILE}`, undefined, `the dial hook ${hook} failed: ${(err as Error).message}`);
+        }
+        for (const [id, list] of mine) {
+          if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) throw new RenderError(`file ${DIALPLAN_FILE}`, undefined, `the dial hook ${hook} gave extension ${id} no list of steps`);
+          steps[when].set(id, [...(steps[when].get(id) ?? []), ...list.map((step) => ({ hook, step }))]);
+        }
       }
     }
     return renderDialplan(s, steps);

@@ -57,7 +57,7 @@ export function outboundRoutes(s: ClusterSnapshotView): OutboundRoute[] {
  */
 /** Steps plugins run before an extension rings (sdk/commit.ts `ExtensionDialHook`), per extension id, each with its hook. */
 export interface DialStep { readonly hook: string; readonly step: string }
-export type DialSteps = ReadonlyMap<number, readonly DialStep[]>;
+export interface DialSteps { readonly before: Map<number, DialStep[]>; readonly unavailable: Map<number, DialStep[]> }
 
 /**
  * One application call: `App(args)`, one line, no comment (`;` starts one in extensions.conf),
@@ -75,7 +75,7 @@ export function isDialStep(step: string): boolean {
   return depth === 0;
 }
 
-export function renderDialplan(s: ClusterSnapshotView, dialSteps: DialSteps = new Map()): string {
+export function renderDialplan(s: ClusterSnapshotView, dialSteps: DialSteps = { before: new Map(), unavailable: new Map() }): string {
   const t = s.tenant;
   const w = new ConfWriter(RESERVED_SECTIONS.extensions);
   fileHeader(w, s, 'extensions.conf contexts');
@@ -86,7 +86,7 @@ export function renderDialplan(s: ClusterSnapshotView, dialSteps: DialSteps = ne
   w.blank().comment(`extensions of cluster ${s.cluster.name}`);
   w.section(internal);
   for (const e of [...s.extensions].sort(byExtension)) {
-    renderExtension(w, t, e, e.groupId ? groups.get(e.groupId) : undefined, dialSteps.get(e.id) ?? []);
+    renderExtension(w, t, e, e.groupId ? groups.get(e.groupId) : undefined, dialSteps.before.get(e.id) ?? [], dialSteps.unavailable.get(e.id) ?? []);
   }
   w.blank().comment('feature codes');
   w.raw(`exten => *97,1,VoiceMailMain(${channelData('CALLERID(num)', MAILBOX_CHARS)}@${names.context(t, 'default', 'voicemail context')})`);
@@ -117,7 +117,7 @@ export function renderDialplan(s: ClusterSnapshotView, dialSteps: DialSteps = ne
   return w.toString();
 }
 
-function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: GroupView | undefined, steps: readonly DialStep[]): void {
+function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: GroupView | undefined, steps: readonly DialStep[], unavailable: readonly DialStep[]): void {
   const num = dialplanToken(e.extension, 'extension');
   const endpoint = names.endpoint(t, e);
   const vm = voicemailBox(t, e);
@@ -133,25 +133,31 @@ function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: 
     w.same('n,Hangup()');
     return;
   }
+  const addStep = ({ hook, step }: DialStep) => {
+    if (!isDialStep(step)) throw new RenderError(`extension ${num}`, undefined, `dial step of ${hook} is not one application call App(args) without ";": "${step.slice(0, 60)}"`);
+    w.same(`n,${step}`);
+  };
   if (steps.length) {
     // ACM_DIAL is set here first, so nothing the caller's channel brought in is dialled.
     w.raw(`exten => ${num},1,Set(ACM_DIAL=PJSIP/${endpoint})`);
-    for (const { hook, step } of steps) {
-      if (!isDialStep(step)) throw new RenderError(`extension ${num}`, undefined, `dial step of ${hook} is not one application call App(args) without ";": "${step.slice(0, 60)}"`);
-      w.same(`n,${step}`);
-    }
+    steps.forEach(addStep);
     w.same(`n,Dial(\${ACM_DIAL},${RING_TIMEOUT})`);
   } else {
     w.raw(`exten => ${num},1,Dial(PJSIP/${endpoint},${RING_TIMEOUT})`);
   }
+  if (unavailable.length) {
+    w.same('n,GotoIf($["${DIALSTATUS}" != "CHANUNAVAIL" & "${DIALSTATUS}" != "CONGESTION"]?dialled)');
+    unavailable.forEach(addStep);
+  }
+  const label = unavailable.length ? '(dialled)' : '';
   if (mailbox) {
     // DIALSTATUS is set by Dial from a fixed list of words: not caller data.
-    w.same('n,GotoIf($["${DIALSTATUS}" = "BUSY"]?busy)');
+    w.same(`n${label},GotoIf($["\${DIALSTATUS}" = "BUSY"]?busy)`);
     w.same(`n,VoiceMail(${mailbox},u)`);
     w.same('n,Hangup()');
     w.same(`n(busy),VoiceMail(${mailbox},b)`);
   }
-  w.same('n,Hangup()');
+  w.same(mailbox ? 'n,Hangup()' : `n${label},Hangup()`);
 }
 
 function renderRoute(w: ConfWriter, t: TenantView, route: OutboundRoute): void {
