@@ -48,9 +48,14 @@ export class ConfWriter {
     return this;
   }
 
-  /** `[name]`, `[name](!)` for a template or `[name](tpl)` to inherit from one. */
-  section(name: string, opts: { template?: boolean; inherits?: string } = {}): this {
-    confName(name, 'section');
+  /**
+   * `[name]`, `[name](!)` for a template or `[name](tpl)` to inherit from one. `eid`: the name is
+   * a DUNDi entity id (`02:ac:00:00:00:01`, dundi.conf peers), six hex bytes.
+   */
+  section(name: string, opts: { template?: boolean; inherits?: string; eid?: boolean } = {}): this {
+    if (opts.eid) {
+      if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(name)) throw new UnsafeConfigValueError('section', `"${name.slice(0, 30)}" is not an entity id`);
+    } else confName(name, 'section');
     if (this.reserved.includes(name)) throw new UnsafeConfigValueError('section', `"${name}" is reserved by the main config file`);
     let header = `[${name}]`;
     if (opts.template) header += '(!)';

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { Principal } from '../../sdk/index.ts';
+import { keyView, type KeyManager } from './keys.ts';
+
+export interface CliDeps {
+  keys: KeyManager;
+  print(line: string): void;
+}
+
+/**
+ * `acm roaming keys list|rotate|activate`; links, roamers and standard numbers have the resource
+ * kit's commands (`acm roaming links add --clusterId 1 --peerClusterId 2` …).
+ */
+export function registerCli(group: Command, operator: Principal, d: CliDeps): void {
+  group.description('inter-site links, roaming extensions, standard numbers and their keys');
+  const keys = group.command('keys').description('RSA keys of the linked clusters (res_crypto)');
+  keys.command('list').description('every key: cluster, state, fingerprint (the Sum `keys show` prints) and age').option('--json')
+    .action(async (o: { json?: boolean }) => {
+      const rows = (await d.keys.list()).map((k) => keyView(k));
+      if (o.json) return d.print(JSON.stringify(rows, null, 2));
+      if (!rows.length) return d.print('no keys: link two clusters first');
+      for (const k of rows) d.print(`cluster ${k.clusterId}  key ${k.id}  ${k.state.padEnd(8)}  ${k.fingerprint}  ${k.ageDays} day(s)`);
+    });
+  keys.command('rotate <clusterId>').description('a new key for the cluster, accepted by its peers from the next commit; it still signs with the old one')
+    .action(async (clusterId: string) => {
+      const k = await d.keys.rotate({ user: operator }, Number(clusterId));
+      d.print(`key ${k.id} of cluster ${k.clusterId} is next (${k.fingerprint}): commit, then acm roaming keys activate ${k.clusterId}`);
+    });
+  keys.command('activate <clusterId>').description('the cluster signs with its next key from the next commit; the old one stays accepted until the following rotation')
+    .action(async (clusterId: string) => {
+      const k = await d.keys.activate({ user: operator }, Number(clusterId));
+      d.print(`key ${k.id} of cluster ${k.clusterId} is active (${k.fingerprint}): commit to switch`);
+    });
+}

@@ -1,0 +1,104 @@
+import { commitValidators, coreServices, definePlugin, extensionDialHooks, NotFoundError, type ClusterSnapshotView, type RouteContext } from '../../sdk/index.ts';
+import { manifest } from './manifest.ts';
+import { roamingEntities } from './entities.ts';
+import { migrations } from './migrations/index.ts';
+import { KeyManager, keyView } from './keys.ts';
+import { loadPlan, type RoamingPlan } from './plan.ts';
+import { fallbackStep, keyFiles, renderDundi, renderIax, renderRoamingDialplan } from './render.ts';
+import { dundiVerifier, iaxVerifier, verifyKeys } from './verify.ts';
+import { linkResource, roamerResource, standardNumberResource } from './resources.ts';
+import { registerCli } from './cli.ts';
+
+/**
+ * Roaming: the clusters of a tenant find each other's numbers. Linked clusters are IAX2 friends
+ * signing with RSA keys acm makes and rotates; DUNDi answers which cluster has a roaming
+ * extension or a standard number; the dialplan looks up numbers that live elsewhere and, for a
+ * local number another site also answers, tries there when the local phone cannot take the call.
+ */
+export default definePlugin({
+  manifest,
+  entities: roamingEntities,
+  migrations,
+  setup(ctx) {
+    const model = ctx.get(coreServices.model);
+    const ami = ctx.get(coreServices.ami);
+    const ssh = ctx.get(coreServices.ssh);
+    const keys = new KeyManager(ctx.db);
+    const settings = () => ctx.settings;
+
+    const links = ctx.resources.define(linkResource(async (w) => {
+      if (w.after) await keys.ensure(w.actor, w.after.tenantId, [w.after.clusterId, w.after.peerClusterId]);
+    }));
+    ctx.resources.define(roamerResource());
+    ctx.resources.define(standardNumberResource());
+
+    // One plan per cluster snapshot: every file, the target, the hook and the validator of one commit share it.
+    const plans = new WeakMap<ClusterSnapshotView, Promise<RoamingPlan>>();
+    const plan = (s: ClusterSnapshotView) => {
+      let p = plans.get(s);
+      if (!p) {
+        p = loadPlan({ model, em: () => ctx.db.em() }, s);
+        plans.set(s, p);
+      }
+      return p;
+    };
+
+    ctx.commit.file({
+      name: 'acm/iax-roaming.conf', reload: 'chan_iax2.so', includeFrom: 'iax.conf', verify: iaxVerifier,
+      render: async (s) => renderIax(s, await plan(s), settings()),
+    });
+    ctx.commit.file({
+      name: 'acm/dundi-roaming.conf', reload: 'pbx_dundi.so', includeFrom: 'dundi.conf', verify: dundiVerifier,
+      note: 'pbx_dundi reads only the first [general] and [mappings]: dundi.conf holds nothing but this include',
+      render: async (s) => renderDundi(s, await plan(s), settings()),
+    });
+    ctx.commit.file({
+      name: 'acm/extensions-roaming.conf', reload: 'pbx_config.so', includeFrom: 'extensions.conf',
+      render: async (s) => renderRoamingDialplan(s, await plan(s), settings()),
+    });
+    ctx.commit.target({
+      name: 'keys',
+      prune: true,
+      render: async (s) => keyFiles(s, await plan(s), settings()),
+      // res_crypto refuses a private key others may read; the push writes files 0644.
+      async reload(server, files) {
+        const secret = files.filter((f) => f.path.endsWith('.key')).map((f) => `'${f.path}'`);
+        if (secret.length) {
+          const r = await ssh.exec(server.id, `chmod 0600 ${secret.join(' ')}`);
+          if (r.code !== 0) throw new Error(`chmod of the private keys on ${server.name} failed: ${(r.stderr || r.stdout).trim().slice(0, 200)}`);
+        }
+        await ami.command(server.id, 'module reload res_crypto.so');
+      },
+      verify: (server, files) => verifyKeys({ command: (cli) => ami.command(server.id, cli) }, files),
+    });
+    ctx.extend(extensionDialHooks, 'roaming.other-sites', {
+      async unavailable(s) {
+        const p = await plan(s);
+        if (!p.self.signsWith) return new Map();
+        return new Map([...p.fallback].map(([extensionId, num]) => [extensionId, [fallbackStep(s, num)]]));
+      },
+    });
+    ctx.extend(commitValidators, 'roaming.plan', {
+      async validate(s) {
+        return (await plan(s)).problems.map((p) => ({ ...p, severity: 'error' as const }));
+      },
+    });
+
+    // --- keys ----------------------------------------------------------------------------
+    /** Clusters the caller sees through the links list (a key is seen with its cluster's links). */
+    const visibleClusters = async (c: RouteContext) => {
+      const page = await links.list(c.user, { pageSize: 1000 });
+      return new Set(page.items.flatMap((l) => [l.clusterId as number, l.peerClusterId as number]));
+    };
+    ctx.http.route('GET', '/keys', 'roaming.key:read', async (c) => ({ items: (await keys.list(await visibleClusters(c))).map((k) => keyView(k)) }));
+    const keyAction = (act: 'rotate' | 'activate') => async (c: RouteContext) => {
+      const clusterId = Number(c.params.cluster);
+      if (!(await visibleClusters(c)).has(clusterId)) throw new NotFoundError(`no linked cluster ${c.params.cluster}`);
+      return keys[act]({ user: c.user, ip: c.koa.ip }, clusterId);
+    };
+    ctx.http.route('POST', '/keys/:cluster/rotate', 'roaming.key:write', keyAction('rotate'));
+    ctx.http.route('POST', '/keys/:cluster/activate', 'roaming.key:write', keyAction('activate'));
+
+    ctx.cli.commands((group, cli) => registerCli(group, cli.operator, { keys, print: (l) => console.log(l) }));
+  },
+});
