@@ -1,6 +1,5 @@
-import { commitValidators, coreServices, definePlugin, extensionDialHooks, NotFoundError, type ClusterSnapshotView, type RouteContext } from '../../sdk/index.ts';
+import { busSubject, commitValidators, coreServices, definePlugin, extensionDialHooks, NotFoundError, type ClusterSnapshotView, type RouteContext } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
-import { roamingEntities } from './entities.ts';
 import { migrations } from './migrations/index.ts';
 import { KeyManager, keyView } from './keys.ts';
 import { loadPlan, type RoamingPlan } from './plan.ts';
@@ -8,6 +7,10 @@ import { fallbackStep, keyFiles, renderDundi, renderIax, renderRoamingDialplan }
 import { dundiVerifier, iaxVerifier, verifyKeys } from './verify.ts';
 import { linkResource, roamerResource, standardNumberResource } from './resources.ts';
 import { registerCli } from './cli.ts';
+import { LinkBoard } from './live.ts';
+import { LinkSchema, roamingEntities } from './entities.ts';
+import { entityId } from './names.ts';
+import { statusTiles } from '../status/api/index.ts';
 
 /**
  * Roaming: the clusters of a tenant find each other's numbers. Linked clusters are IAX2 friends
@@ -98,6 +101,35 @@ export default definePlugin({
     };
     ctx.http.route('POST', '/keys/:cluster/rotate', 'roaming.key:write', keyAction('rotate'));
     ctx.http.route('POST', '/keys/:cluster/activate', 'roaming.key:write', keyAction('activate'));
+
+    // --- live: the links as each server sees them ------------------------------------------------
+    const board = new LinkBoard(ami);
+    const pollLinks = async () => {
+      const [tenants, clusters, rows] = await Promise.all([model.tenants(), model.clusters(), ctx.db.em().find(LinkSchema, {})]);
+      const byId = new Map(clusters.map((x) => [x.id, x]));
+      const tenantById = new Map(tenants.map((t) => [t.id, t]));
+      const linked = new Map<number, typeof clusters>();
+      for (const l of rows) {
+        for (const [a, b] of [[l.clusterId, l.peerClusterId], [l.peerClusterId, l.clusterId]] as const) {
+          const peer = byId.get(b);
+          if (peer) linked.set(a, [...(linked.get(a) ?? []), peer]);
+        }
+      }
+      const changed = await board.poll((id) => tenantById.get(byId.get(id)?.tenantId ?? -1), linked, entityId);
+      for (const r of changed) {
+        const cl = byId.get(r.clusterId);
+        if (cl) ctx.bus.publish(busSubject({ tenantId: cl.tenantId, clusterId: cl.id, serverId: r.serverId }, ctx.id, 'link'), r);
+      }
+    };
+    ctx.events.toBrowsers({ event: 'link', permission: 'roaming.link:read' });
+    ctx.lifecycle.onStart(() => { pollLinks().catch((err: Error) => ctx.logger.warn({ err: err.message }, 'link status not read')); });
+    ctx.jobs.every(30_000, 'roaming.links', pollLinks);
+    ctx.http.route('GET', '/links/status', 'roaming.link:read', async (c) => {
+      const visible = await visibleClusters(c);
+      if (c.query.refresh === '1') await pollLinks();
+      return { items: board.list(visible) };
+    });
+    ctx.extend(statusTiles, 'roaming.links', { title: 'Inter-site links', order: 25, link: '/roaming', render: () => board.tile() });
 
     ctx.cli.commands((group, cli) => registerCli(group, cli.operator, { keys, print: (l) => console.log(l) }));
   },
