@@ -1,5 +1,6 @@
 import type { AmiService } from '../../sdk/index.ts';
 import { humanDuration, type Metric } from './metrics.ts';
+import type { LinkStatus } from '../roaming/api/index.ts';
 
 /** What the Asterisk round of one server needs to know: which modules must be loaded, which endpoints are trunks. */
 export interface AsteriskExpectations {
@@ -78,4 +79,13 @@ export function taskprocessorMetric(lines: string[]): Metric {
   if (worst.inQueue >= worst.high) return metric(key, 'Taskprocessors', 'red', `backlog: ${text}`, worst.inQueue);
   if (worst.inQueue >= worst.low) return metric(key, 'Taskprocessors', 'orange', `filling: ${text}`, worst.inQueue);
   return metric(key, 'Taskprocessors', 'green', `${rows.length} taskprocessors, none backed up`, worst.inQueue);
+}
+
+/** Each inter-site link of the server (roaming): red unless chan_iax2 and pbx_dundi both qualify the peer OK. */
+export function linkMetrics(links: readonly LinkStatus[]): Metric[] {
+  return links.map((l) => {
+    const up = l.iax === 'OK' && l.dundi === 'OK';
+    const text = `IAX ${l.iax === 'OK' ? 'UP' : l.iax}${l.iaxMs === null ? '' : ` (${l.iaxMs} ms)`} / DUNDI ${l.dundi === 'OK' ? 'UP' : l.dundi}`;
+    return metric(`link:${l.peerClusterId}`, `Link to cluster ${l.peerClusterId}`, up ? 'green' : 'red', text, up ? 1 : 0);
+  });
 }

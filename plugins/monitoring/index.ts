@@ -7,6 +7,7 @@ import { clusterRules, Monitor } from './monitor.ts';
 import { healthTile } from './tiles.ts';
 import { registerCli } from './cli.ts';
 import { allowList, NocMetrics } from './prom.ts';
+import { roamingService } from '../roaming/api/index.ts';
 
 /**
  * Server health: every `intervalSeconds` one SSH session per server (disks, memory, load,
@@ -33,6 +34,7 @@ export default definePlugin({
     });
     const monitor = new Monitor({
       ssh: ctx.get(coreServices.ssh), ami, model, kernel: ctx.get(coreServices.kernel), settings: () => ctx.settings, store,
+      links: (serverId) => ctx.find(roamingService)?.links(serverId),
       takeEvents(serverId) { const n = events.get(serverId) ?? 0; events.delete(serverId); return n; },
       async onServer(h, changed, now) {
         // Browsers (the home page's tiles, the health page) hear of a server whose states moved.

@@ -88,6 +88,8 @@ export const manifest = defineManifest({
   version: '1.0.0',
   contract: 1,
   description: 'Server status over SSH (disks, memory, load, clock, services) and Asterisk over AMI (modules, channels, trunks): tiles, history, alerts.',
+  // IAX2/DUNDi link states join the Asterisk tile while the roaming plugin runs.
+  requires: { plugins: [], optional: ['roaming'] },
   permissions: ['monitoring.health:read', 'monitoring.health:write', 'monitoring.metrics:read'],
   ui: [{ path: '/health', title: 'Server health', element: 'acm-health-page', module: './ui/health-page.js', permission: 'monitoring.health:read',
     menu: { section: 'Status', order: 40 } }],

@@ -1,5 +1,6 @@
 import { objectNames, type AmiService, type KernelInfo, type ModelService, type ServerView, type SshService } from '../../sdk/index.ts';
-import { asteriskMetrics, type AsteriskExpectations } from './asterisk.ts';
+import { asteriskMetrics, linkMetrics, type AsteriskExpectations } from './asterisk.ts';
+import type { LinkStatus } from '../roaming/api/index.ts';
 import { collectHost } from './collect.ts';
 import type { HealthStore, ServerHealth } from './history.ts';
 import type { MonitoringSettings, Thresholds } from './manifest.ts';
@@ -19,6 +20,8 @@ export interface MonitorDeps {
   takeEvents(serverId: number): number;
   /** After each server's round (alerts, the bus). */
   onServer(h: ServerHealth, changed: boolean, now: number): Promise<void>;
+  /** The server's inter-site links as the roaming plugin last saw them (undefined: roaming not running). */
+  links?(serverId: number): LinkStatus[] | undefined;
 }
 
 /** What a cluster's servers are held to: the site's thresholds and units, with the cluster's overrides. */
@@ -79,7 +82,7 @@ export class Monitor {
       serverId: server.id, clusterId: server.clusterId, tenantId: server.tenantId, siteId: server.siteId, name: server.name, cluster, at: now,
       metrics: [
         ...hostMetrics(host, rules.services, rules.thresholds), ...(rules.routes.length ? routingMetrics(host.results, rules.routes) : []),
-        ...asterisk, this.eventRate(server.id, amiUp, now),
+        ...asterisk, ...(amiUp ? linkMetrics(this.d.links?.(server.id) ?? []) : []), this.eventRate(server.id, amiUp, now),
       ],
     });
     await this.d.onServer(health, changed, now);

@@ -11,6 +11,7 @@ import { LinkBoard } from './live.ts';
 import { LinkSchema, roamingEntities } from './entities.ts';
 import { entityId } from './names.ts';
 import { statusTiles } from '../status/api/index.ts';
+import { roamingService } from './api/index.ts';
 
 /**
  * Roaming: the clusters of a tenant find each other's numbers. Linked clusters are IAX2 friends
@@ -130,6 +131,8 @@ export default definePlugin({
       return { items: board.list(visible) };
     });
     ctx.extend(statusTiles, 'roaming.links', { title: 'Inter-site links', order: 25, link: '/roaming', render: () => board.tile() });
+
+    ctx.provide(roamingService, { links: (serverId) => board.list().filter((r) => serverId === undefined || r.serverId === serverId) });
 
     ctx.cli.commands((group, cli) => registerCli(group, cli.operator, { keys, print: (l) => console.log(l) }));
   },

@@ -1,18 +1,9 @@
 import type { AmiService, ClusterView, TenantView } from '../../sdk/index.ts';
 import { peerName } from './names.ts';
+import type { LinkStatus } from './api/index.ts';
 
-/** What one server says of its link to one peer cluster. */
-export interface LinkStatus {
-  serverId: number;
-  server: string;
-  clusterId: number;
-  peerClusterId: number;
-  /** chan_iax2's and pbx_dundi's qualify status words: OK, LAGGED, UNREACHABLE, UNKNOWN; `missing` when the peer is not loaded at all. */
-  iax: string;
-  dundi: string;
-  iaxMs: number | null;
-  dundiMs: number | null;
-}
+export type { LinkStatus };
+
 
 const STATUS = /(OK|LAGGED|UNREACHABLE|UNKNOWN|Unmonitored)(?:\s*\((\d+) ms\))?/;
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AmiService } from '../../../sdk/index.ts';
-import { asteriskMetrics, taskprocessorMetric } from '../asterisk.ts';
+import { asteriskMetrics, linkMetrics, taskprocessorMetric } from '../asterisk.ts';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'tests', 'fixtures', 'asterisk20');
 /** A recorded list answer: its events' headers (the response and the …Complete event left out). */
@@ -55,5 +55,12 @@ describe('taskprocessors on a real Asterisk 20', () => {
     expect(taskprocessorMetric(filled(460))).toMatchObject({ state: 'orange', text: 'filling: app_voicemail: 460 queued (low water 450, high water 500)' });
     expect(taskprocessorMetric(filled(612))).toMatchObject({ state: 'red', value: 612 });
     expect(taskprocessorMetric(['No such command \'core show taskprocessors\'']).state).toBe('unknown');
+  });
+
+  it('inter-site links (roaming): green only when IAX2 and DUNDi both qualify the peer', () => {
+    const link = { serverId: 1, server: 'a', clusterId: 1, peerClusterId: 2, iaxMs: 3, dundiMs: 1 };
+    expect(linkMetrics([{ ...link, iax: 'OK', dundi: 'OK' }])).toEqual([{ key: 'link:2', group: 'asterisk', label: 'Link to cluster 2', state: 'green', text: 'IAX UP (3 ms) / DUNDI UP', value: 1 }]);
+    expect(linkMetrics([{ ...link, iax: 'OK', dundi: 'UNREACHABLE' }])[0]).toMatchObject({ state: 'red', text: 'IAX UP (3 ms) / DUNDI UNREACHABLE' });
+    expect(linkMetrics([{ ...link, iax: 'missing', iaxMs: null, dundi: 'OK' }])[0]).toMatchObject({ state: 'red', text: 'IAX missing / DUNDI UP' });
   });
 });
