@@ -71,7 +71,9 @@ export default definePlugin({
           const r = await ssh.exec(server.id, `chmod 0600 ${secret.join(' ')}`);
           if (r.code !== 0) throw new Error(`chmod of the private keys on ${server.name} failed: ${(r.stderr || r.stdout).trim().slice(0, 200)}`);
         }
-        await ami.command(server.id, 'module reload res_crypto.so');
+        // Asterisk answers the reload in words (and success even for a key it then refused: verify reads `keys show`).
+        const out = (await ami.command(server.id, 'module reload res_crypto.so').catch((err: Error) => [err.message])).join(' ');
+        if (!/reloaded successfully/.test(out)) throw new Error(`res_crypto.so did not reload on ${server.name}: ${out.slice(0, 200)}`);
       },
       verify: (server, files) => verifyKeys({ command: (cli) => ami.command(server.id, cli) }, files),
     });

@@ -93,6 +93,8 @@ export class AmiServer extends AmiPjsipActions {
     const mod = moduleCli(this.state, c, cmd);
     if (mod !== undefined) return mod ?? undefined;
     if (c === 'core show version') return [BUILD_LINE];
+    const roaming = this.state.node ? this.state.roaming.cli(this.state.node, c) : undefined;
+    if (roaming) return roaming;
     if (c === 'pjsip show endpoints') return renderPjsipShowEndpoints(this.state);
     if (c === 'dialplan reload') {
       this.state.reloadModule('pbx_config.so');

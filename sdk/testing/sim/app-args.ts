@@ -69,6 +69,9 @@ function strsep(s: string | undefined, delims: string): [string | undefined, str
 /** Argument count (AST_DECLARE_APP_ARGS) of the applications acm's dialplan uses, from their sources. */
 const STANDARD_ARGS: Record<string, number> = {
   dial: 4, // app_dial.c: peers, timeout, options, url
+  return: 1, // app_stack.c return_exec: the value, taken whole
+  dundiquery: 3, // pbx_dundi.c dundi_query_read: number, context, options
+  dundiresult: 2, // pbx_dundi.c dundi_result_read: id, resultnum
   voicemail: 2, // app_voicemail.c vm_exec: mailboxes, options
   voicemailmain: 2, // app_voicemail.c vm_execmain: mailbox@context, options
   confbridge: 4, // app_confbridge.c: conference, bridge profile, user profile, menu profile
@@ -113,6 +116,17 @@ export function applicationArgs(app: string, data: string): string[] {
       const [expr = '', rest = ''] = separateArgs(data, 2, { delim: '?' });
       const [t = '', f = ''] = separateArgs(rest, 2, { delim: ':' });
       return [expr, t, f];
+    }
+    case 'gosub': { // app_stack.c gosub_exec: label up to the first '(', then the arguments up to the last ')', split on ','
+      const open = data.indexOf('(');
+      if (open < 0) return [data];
+      const close = data.lastIndexOf(')');
+      return [data.slice(0, open), ...separateArgs(data.slice(open + 1, close > open ? close : undefined), Number.MAX_SAFE_INTEGER)];
+    }
+    case 'gosubif': { // app_stack.c gosubif_exec: NONSTANDARD_RAW_ARGS on '?', then the labels on ':'
+      const [cond = '', rest = ''] = separateArgs(data, 2, { delim: '?' });
+      const [t = '', f = ''] = separateArgs(rest, 2, { delim: ':' });
+      return [cond, t, f];
     }
     case 'set': { // pbx_builtins.c pbx_builtin_setvar: name=value, the value taken whole
       const [varName, value] = strsep(data, '=');

@@ -155,5 +155,5 @@ export const LOADED_MODULES = [
   'res_pjsip.so', 'pbx_config.so', 'app_queue.so', 'app_confbridge.so', 'app_voicemail.so', 'res_ari.so',
   'res_stasis.so', 'chan_pjsip.so', 'res_musiconhold.so', 'res_parking.so', 'cdr_manager.so', 'cel_manager.so',
   'manager', 'http', 'logger', 'cdr', 'cel', 'dnsmgr', 'extconfig', 'enum', 'acl', 'rtp', 'features', 'udptl',
-  'indications', 'dsp', 'ccss', 'plc',
+  'indications', 'dsp', 'ccss', 'plc', 'chan_iax2.so', 'pbx_dundi.so', 'res_crypto.so',
 ];

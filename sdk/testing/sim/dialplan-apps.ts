@@ -17,6 +17,9 @@ export type AppOutcome =
   /** Digits typed during Background/WaitExten, to match as an extension (of `context`, else the current one). */
   | { kind: 'digits'; digits: string; context?: string }
   | { kind: 'timeout' }
+  /** Gosub: push a frame, set ARG1…ARGn (app_stack.c), go to `target` (`[[context,]exten,]priority`). */
+  | { kind: 'gosub'; target: string; args: string[] }
+  | { kind: 'return'; value: string }
   /** The call ends; `blocking`: the application is still running (the call stays up). */
   | { kind: 'end'; end: SimCallEnd; blocking?: boolean };
 
@@ -113,6 +116,8 @@ function dial(call: RunningCall, args: string[]): AppOutcome {
   const peers = (args[0] ?? '').split('&').filter(Boolean);
   if (peers.length === 0) return FAIL; // "Dial requires an argument"
   call.result.dial = args[0];
+  const iax = /^IAX2\/([^/]+)\/(.+)$/i.exec(args[0] ?? '');
+  if (iax && peers.length === 1) return dialIax(call, iax[1]!, iax[2]!);
   if (call.opts.dialStatus && call.opts.dialStatus !== 'ANSWER') {
     setVar(call, 'DIALSTATUS', call.opts.dialStatus);
     return NEXT;
@@ -165,6 +170,9 @@ export function runApp(call: RunningCall, app: string, data: string): AppOutcome
   const name = app.toLowerCase();
   if (name === 'set') return set(call, data);
   if (name === 'gotoiftime') return gotoIfTime(call, data);
+  if (name === 'gosub') return gosub(data);
+  if (name === 'gosubif') return gosubIf(data);
+  if (name === 'return') return { kind: 'return', value: data };
   const args = applicationArgs(app, data);
   switch (name) {
     case 'noop':
@@ -250,3 +258,40 @@ export function runApp(call: RunningCall, app: string, data: string): AppOutcome
       throw new Error(`application ${app} has no model in dialplan-apps.ts`);
   }
 }
+
+/** `label(args)` (app_stack.c): the label, then the arguments (app-args.ts). */
+function gosub(data: string): AppOutcome {
+  const [target = '', ...args] = applicationArgs('Gosub', data);
+  return { kind: 'gosub', target: target.trim(), args };
+}
+
+/** `cond?labeliftrue(args):labeliffalse(args)`: no label for the branch taken is a no-op. */
+function gosubIf(data: string): AppOutcome {
+  if (!data.includes('?')) return FAIL; // "GosubIf requires an argument: GosubIf(cond?label1(args):label2(args)"
+  const [cond = '', yes = '', no = ''] = applicationArgs('GosubIf', data);
+  const pick = checkCondition(cond) ? yes : no;
+  return pick.trim() ? gosub(pick) : NEXT;
+}
+
+/**
+ * Dial(IAX2/<peer>/<number>) to another simulated server (roaming.ts): the far call's trace is
+ * the caller's `remote`. It rings or is answered there: Dial blocks as for a phone; the far side
+ * hangs up without answering: CONGESTION and the dialplan goes on (recorded: the roaming loop
+ * takes the next answer).
+ */
+function dialIax(call: RunningCall, peer: string, num: string): AppOutcome {
+  const node = call.state.node;
+  const r = node ? call.state.roaming.dial(node, peer, num, call.data.callerId) : { status: 'CHANUNAVAIL' as const };
+  if (!r.trace) {
+    setVar(call, 'DIALSTATUS', r.status);
+    return NEXT;
+  }
+  call.remote = r.trace;
+  if (!isBlocking(r.trace)) {
+    setVar(call, 'DIALSTATUS', 'CONGESTION');
+    return NEXT;
+  }
+  call.cleanup.push(() => r.trace!.hangup());
+  return { kind: 'end', end: 'dial', blocking: true };
+}
+const isBlocking = (t: { ended: SimCallEnd }) => ['dial', 'queue', 'voicemail', 'voicemailmain', 'confbridge'].includes(t.ended);

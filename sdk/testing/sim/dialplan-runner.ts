@@ -76,6 +76,8 @@ export interface SimCallTrace {
   channel?: SimChannel;
   /** Hang up a call that ended in an application that was still running (queue, dial…). */
   hangup(): void;
+  /** The far server's trace when a Dial went over IAX2 to another simulator (roaming). */
+  remote?: SimCallTrace;
 }
 
 /** What an application model sees of the running call. */
@@ -94,6 +96,8 @@ export interface RunningCall {
   now(): Date;
   /** The server's timezone. */
   readonly zone: string;
+  /** Set by a Dial that went to another simulated server. */
+  remote?: SimCallTrace;
 }
 
 export const MAX_STEPS = 500;
@@ -141,6 +145,24 @@ export function runCall(state: PbxState, o: SimCallOptions, clock: () => Date, z
   let ctx = context0;
   let exten = o.exten;
   let prio = 1;
+  /** Gosub frames (app_stack.c): where Return goes, and the ARGn values the frame hid. */
+  const stack: { ctx: string; exten: string; prio: number; saved: Record<string, string | undefined> }[] = [];
+  const dundi = new Map<string, string[]>();
+  call.data.functions = {
+    // func DUNDIQUERY(number[,context[,options]]): an id for DUNDIRESULT; the answers sorted by weight.
+    DUNDIQUERY: (args) => {
+      const [number = '', context = 'e164'] = applicationArgs('DUNDIQUERY', args);
+      const id = String(state.roaming.nextQueryId());
+      const answers = state.node && state.loadedModules.has('pbx_dundi.so') ? state.roaming.lookup(state.node, number, context) : [];
+      dundi.set(id, answers.map((a) => `${a.tech}/${a.dest}`));
+      return id;
+    },
+    DUNDIRESULT: (args) => {
+      const [id = '', which = '1'] = applicationArgs('DUNDIRESULT', args);
+      const answers = dundi.get(id) ?? [];
+      return which === 'getnum' ? String(answers.length) : answers[Number(which) - 1] ?? '';
+    },
+  };
   const goTo = (c: string, e: string, p: number) => { ctx = c; exten = e; prio = p; };
   /** An extension that does not exist: `i` (INVALID_EXTEN), else the channel hangs up. */
   const invalid = (bad: string): SimCallEnd | undefined => {
@@ -183,6 +205,25 @@ export function runCall(state: PbxState, o: SimCallOptions, clock: () => Date, z
           const e = invalid(out.digits);
           if (e) return { end: e };
         }
+      } else if (out.kind === 'gosub') {
+        const t = parseGoto(out.target, ctx, exten);
+        const n = /^\d+$/.test(t.priority) ? Number(t.priority) : state.dialplan.find(t.context, t.exten, { label: t.priority }, timingTrue)?.priority.priority;
+        // "Attempt to reach a non-existent destination for Gosub": the application fails.
+        if (n === undefined || !state.dialplan.find(t.context, t.exten, { priority: n }, timingTrue)) return { end: 'hangup' };
+        const vars = call.data.vars;
+        const names = ['ARGC', ...Array.from({ length: Math.max(out.args.length, Number(vars.ARGC ?? 0)) }, (_, i) => `ARG${i + 1}`)];
+        stack.push({ ctx, exten, prio: prio + 1, saved: Object.fromEntries(names.map((v) => [v, vars[v]])) });
+        for (const v of names) delete vars[v];
+        out.args.forEach((a, i) => { vars[`ARG${i + 1}`] = a; });
+        vars.ARGC = String(out.args.length);
+        goTo(t.context, t.exten, n);
+      } else if (out.kind === 'return') {
+        const frame = stack.pop();
+        if (!frame) return { end: 'hangup' }; // "Return without Gosub: stack is empty"
+        const vars = call.data.vars;
+        for (const [v, value] of Object.entries(frame.saved)) { if (value === undefined) delete vars[v]; else vars[v] = value; }
+        vars.GOSUB_RETVAL = out.value;
+        goTo(frame.ctx, frame.exten, frame.prio);
       } else if (out.kind === 'timeout') {
         if (!exists(ctx, 't')) return { end: 'timeout' }; // "Timeout but no rule 't' or 'e' in context"
         goTo(ctx, 't', 1);
@@ -200,7 +241,7 @@ export function runCall(state: PbxState, o: SimCallOptions, clock: () => Date, z
     state.hangup(chan, result.cause ?? 16, { destination: o.exten });
   };
   if (!blocking) hangupNow();
-  return { steps, ended: end, result, played, vars: { ...call.data.vars }, channel: chan, hangup: blocking ? hangupNow : () => {} };
+  return { steps, ended: end, result, played, vars: { ...call.data.vars }, channel: chan, hangup: blocking ? hangupNow : () => {}, ...(call.remote ? { remote: call.remote } : {}) };
 }
 
 /** pbx_parseable_goto: `[[context,]exten,]priority` (an empty context or exten keeps the current one). */

@@ -37,6 +37,7 @@ import { DEFAULT_CONFIG_FILES, DEFAULT_QUEUE_FILES, DEFAULT_SYSTEM_NAME, renderQ
 import { CallGenerator, type CallGeneratorOptions } from './call-generator.ts';
 import { runCall, type SimCallOptions, type SimCallTrace } from './dialplan-runner.ts';
 import { SimHost } from './host.ts';
+import { joinNetwork, leaveNetwork, type RoamingNode } from './roaming.ts';
 
 /** Each simulator of a process gets its own host values, the same at every run. */
 let hostSeed = 1;
@@ -98,6 +99,11 @@ export interface SimOptions {
   timestampEvents?: boolean;
   /** Host names the simulated resolver knows: name -> addresses (default none; see DIFFERENCES.md). */
   hosts?: Record<string, string[]>;
+  /**
+   * Addresses this server has on the network of simulated servers (default `[host]`): where
+   * other simulators' IAX2 and DUNDi peers reach it (`host =` in iax.conf/dundi.conf).
+   */
+  addresses?: string[];
 }
 
 /** Ports after start. `ssh`/`sip` are 0 when disabled. */
@@ -130,6 +136,8 @@ export class SimulatedAsterisk {
   /** Tests' SSH command handlers by exact command line; kept across restart(). */
   private readonly execHandlers = new Map<string, SimExecHandler>();
   private clock: () => Date = () => new Date();
+  /** This server on the simulated network (roaming.ts) while started. */
+  private node: RoamingNode | undefined;
   /** The Linux host (disks, memory, services …) the health collector reads over SSH; kept across restart(). */
   readonly host = new SimHost(hostSeed++);
   /** The server's local timezone (/etc/localtime) for time conditions without a zone of their own. */
@@ -179,6 +187,17 @@ export class SimulatedAsterisk {
     for (const [k, v] of this.astDb) this.state.db.set(k, v);
     this.astDb.clear();
     this.state.loadAll();
+    const state = this.state;
+    this.node = {
+      get roaming() { return state.roaming; },
+      addresses: opts.addresses ?? [host],
+      loaded: (m) => state.loadedModules.has(m),
+      exists: (c, e) => state.dialplan.find(c, e, { priority: 1 }) !== undefined,
+      call: (o) => this.call(o),
+      now: () => this.clock(),
+    };
+    state.node = this.node;
+    joinNetwork(this.node);
     const regs = opts.registrations ?? { '6101': 'sip:6101@127.0.0.1:5071' };
     for (const [aor, uri] of Object.entries(regs)) this.state.register(aor, uri, { callId: 'acm-cff47095@127.0.0.1', userAgent: 'acm-sipreg-test/0.1' });
     const amiUsers: Record<string, SimAmiUser> = {};
@@ -214,6 +233,8 @@ export class SimulatedAsterisk {
   }
 
   private async stopServers(): Promise<void> {
+    if (this.node) leaveNetwork(this.node);
+    this.node = undefined;
     for (const g of this.generators) g.stop();
     this.generators.clear();
     await Promise.allSettled([this.ami?.stop(), this.ari?.stop(), this.sftp?.stop(), this.sip?.stop()]);
@@ -370,6 +391,11 @@ export class SimulatedAsterisk {
    */
   setClock(clock?: Date | (() => Date)): void {
     this.clock = clock === undefined ? () => new Date() : clock instanceof Date ? () => new Date(clock.getTime()) : clock;
+  }
+
+  /** A CLI command as `asterisk -rx` runs it: its output lines, or undefined for a command Asterisk does not know. */
+  cli(command: string): string[] | undefined {
+    return this.ami.cli(command);
   }
 
   /** Run a call through the loaded dialplan (dialplan-runner.ts): a call in, a trace out. */

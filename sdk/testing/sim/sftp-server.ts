@@ -143,6 +143,13 @@ export class SftpServer {
       }
       return;
     }
+    // chmod <octal mode> 'path' …: what a deploy target's reload runs (roaming: private keys 0600).
+    const chmod = /^chmod\s+([0-7]{3,4})((?:\s+'[^']+')+)\s*$/.exec(command.trim());
+    if (chmod) {
+      const paths = [...chmod[2]!.matchAll(/'([^']+)'/g)].map((x) => x[1]!);
+      const missing = paths.filter((p) => { try { fs.chmodSync(this.real(p), parseInt(chmod[1]!, 8)); return false; } catch { return true; } });
+      return missing.length ? done(1, '', missing.map((p) => `chmod: cannot access '${p}': No such file or directory\n`).join('')) : done(0, '');
+    }
     if (command.trim() === 'true') return done(0, '');
     done(127, '', `sh: 1: ${command.split(/\s+/)[0]}: not found\n`);
   }

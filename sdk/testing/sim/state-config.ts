@@ -11,6 +11,7 @@ import { Dialplan } from './dialplan.ts';
 import { PjsipStore } from './pjsip.ts';
 import { LOADED_MODULES } from './defaults.ts';
 import { ModuleConfigs, RELOAD_ERROR, RELOAD_OK, type ReloadAnswer } from './modules.ts';
+import { SimRoaming, type RoamingNode } from './roaming.ts';
 
 /** Where the simulated Asterisk's files are and what its resolver knows. */
 export interface PbxStateOptions {
@@ -33,12 +34,18 @@ export class PbxConfig extends EventEmitter {
   lastReloadAt = new Date();
   /** Log lines (what Asterisk would have logged, `LEVEL file.c: message`), for tests and debugging. */
   readonly log: string[] = [];
+  /** chan_iax2, pbx_dundi and res_crypto (roaming.ts). */
+  readonly roaming: SimRoaming;
+  /** This server on the network of simulated servers (set while it is started). */
+  node?: RoamingNode;
 
   constructor(readonly systemName: string, readonly configRoot: string, opts: PbxStateOptions = {}) {
     super();
     this.pjsip = new PjsipStore(opts.hosts ?? {});
     const fsRoot = opts.fsRoot ?? path.resolve(configRoot, '..', '..');
     this.modules = new ModuleConfigs(configRoot, fsRoot, opts.astDataDir ?? '/var/lib/asterisk', this.log);
+    // res_crypto reads `<astkeydir>/keys`; astkeydir is astvarlibdir (/var/lib/asterisk) by default.
+    this.roaming = new SimRoaming(configRoot, path.join(fsRoot, opts.astDataDir ?? '/var/lib/asterisk', 'keys'), this.log);
   }
 
   // --- config ------------------------------------------------------------------------
@@ -57,6 +64,9 @@ export class PbxConfig extends EventEmitter {
       // comes back gets its contacts back, and a new endpoint naming it takes them over.
       return { ok: true, message: 'Module Reloaded', status: 0 };
     }
+    if (mod === 'chan_iax2.so') { this.roaming.loadIax(); return RELOAD_OK; }
+    if (mod === 'pbx_dundi.so') { this.roaming.loadDundi(); return RELOAD_OK; }
+    if (mod === 'res_crypto.so') { this.roaming.loadKeys(); return RELOAD_OK; }
     if (mod === 'pbx_config.so') {
       const rep = this.dialplan.reload(dirSource(this.configRoot));
       this.log.push(...rep.log);
@@ -82,6 +92,9 @@ export class PbxConfig extends EventEmitter {
     }
     const dp = this.dialplan.reload(dirSource(this.configRoot));
     this.log.push(...dp.log);
+    this.roaming.loadKeys();
+    this.roaming.loadIax();
+    this.roaming.loadDundi();
     const declined = this.modules.boot();
     if (dp.rejected) {
       this.log.push('ERROR loader.c: pbx_config declined to load.');

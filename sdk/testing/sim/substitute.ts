@@ -22,6 +22,8 @@ export interface ChannelData {
   endpoint?: string;
   /** The server's clock, for `${EPOCH}` (default real time). */
   now?: () => Date;
+  /** Functions the running call provides itself (DUNDIQUERY, DUNDIRESULT: their state lives on the channel). */
+  functions?: Record<string, (args: string) => string>;
 }
 
 const MAX_DEPTH = 15; // MAX_VARIABLE_SUB_RECURSE_DEPTH
@@ -129,6 +131,7 @@ function callFunction(call: string, chan: ChannelData): string | undefined {
       return filterChars(args.slice(0, comma), args.slice(comma + 1));
     }
     default:
+      if (chan.functions?.[fname]) return chan.functions[fname](args);
       throw new Error(`dialplan function ${fname} has no model in substitute.ts`);
   }
 }
