@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import type { Principal } from '../../sdk/index.ts';
 import { keyView, type KeyManager } from './keys.ts';
+import type { LinkStatus } from './api/index.ts';
 
 export interface CliDeps {
   keys: KeyManager;
+  /** Asks every connected server for its IAX2 and DUNDi peers now. */
+  links(): Promise<LinkStatus[]>;
   print(line: string): void;
 }
 
@@ -13,6 +16,13 @@ export interface CliDeps {
  */
 export function registerCli(group: Command, operator: Principal, d: CliDeps): void {
   group.description('inter-site links, roaming extensions, standard numbers and their keys');
+  group.command('status').description('each inter-site link as every connected server sees it: IAX2 and DUNDi qualify states').option('--json')
+    .action(async (o: { json?: boolean }) => {
+      const rows = await d.links();
+      if (o.json) return d.print(JSON.stringify(rows, null, 2));
+      if (!rows.length) return d.print('no linked cluster connected');
+      for (const r of rows) d.print(`${r.server.padEnd(16)} → cluster ${String(r.peerClusterId).padEnd(4)} IAX ${r.iax.padEnd(11)} DUNDI ${r.dundi}`);
+    });
   const keys = group.command('keys').description('RSA keys of the linked clusters (res_crypto)');
   keys.command('list').description('every key: cluster, state, fingerprint (the Sum `keys show` prints) and age').option('--json')
     .action(async (o: { json?: boolean }) => {

@@ -127,7 +127,7 @@ export default definePlugin({
     ctx.events.toBrowsers({ event: 'link', permission: 'roaming.link:read' });
     ctx.lifecycle.onStart(() => { pollLinks().catch((err: Error) => ctx.logger.warn({ err: err.message }, 'link status not read')); });
     ctx.jobs.every(30_000, 'roaming.links', pollLinks);
-    ctx.http.route('GET', '/links/status', 'roaming.link:read', async (c) => {
+    ctx.http.route('GET', '/link-status', 'roaming.link:read', async (c) => {
       const visible = await visibleClusters(c);
       if (c.query.refresh === '1') await pollLinks();
       return { items: board.list(visible) };
@@ -136,6 +136,6 @@ export default definePlugin({
 
     ctx.provide(roamingService, { links: (serverId) => board.list().filter((r) => serverId === undefined || r.serverId === serverId) });
 
-    ctx.cli.commands((group, cli) => registerCli(group, cli.operator, { keys, print: (l) => console.log(l) }));
+    ctx.cli.commands((group, cli) => registerCli(group, cli.operator, { keys, links: async () => { await pollLinks(); return board.list(); }, print: (l) => console.log(l) }));
   },
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
+import { runPluginCli, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
 import type { SimCallTrace, SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 
@@ -106,6 +106,15 @@ describe('roaming across three clusters', () => {
     expect((sims.ams!.cli('iax2 show users') ?? []).join('\n')).toMatch(/^acm-tpa1\s/m);
   });
 
+  it('every server sees its links up, IAX2 and DUNDi (API, CLI)', async () => {
+    const rows = (await k.admin.json('GET', `${R}/link-status?refresh=1`)).body.items as { server: string; peerClusterId: number; iax: string; dundi: string }[];
+    expect(rows.map((r) => `${r.server}>${r.peerClusterId}:${r.iax}/${r.dundi}`).sort()).toEqual([
+      `ams-ast1>${c.tpa1!.id}:OK/OK`, `ams-ast1>${c.tpa2!.id}:OK/OK`, `tpa1-ast1>${c.ams!.id}:OK/OK`, `tpa1-ast1>${c.tpa2!.id}:OK/OK`, `tpa2-ast1>${c.ams!.id}:OK/OK`, `tpa2-ast1>${c.tpa1!.id}:OK/OK`,
+    ].sort());
+    expect(await runPluginCli(k, 'roaming', 'status')).toMatch(new RegExp(`^ams-ast1 +→ cluster ${c.tpa1!.id} +IAX OK +DUNDI OK$`, 'm'));
+    expect(await runPluginCli(k, 'roaming', 'keys', 'list')).toMatch(/^cluster \d+ {2}key \d+ {2}active {4}[0-9a-f]{32} {2}0 day\(s\)$/m);
+  });
+
   it('a roaming extension of another cluster is reached over DUNDi and IAX2', () => {
     expect(call('ams', '6102')).toEqual(['IAX2/acm-tpa1/6102', 'PJSIP/6102']);
     expect(call('tpa2', '6179')).toEqual(['IAX2/acm-ams/6179', 'PJSIP/6179']);
@@ -182,5 +191,9 @@ describe('roaming across three clusters', () => {
   it('with tpa2 down, a standard number goes to the next site', async () => {
     await sims.tpa2!.stop();
     expect(call('ams', '5200')).toEqual(['IAX2/acm-tpa1/5200', 'PJSIP/5200']);
+    const res = await k.admin.json('GET', `${R}/link-status?refresh=1`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const rows = res.body.items as { server: string; peerClusterId: number; iax: string; dundi: string }[];
+    expect(rows.filter((r) => r.server === 'ams-ast1').map((r) => `${r.peerClusterId}:${r.iax}/${r.dundi}`).sort()).toEqual([`${c.tpa1!.id}:OK/OK`, `${c.tpa2!.id}:UNREACHABLE/UNREACHABLE`].sort());
   });
 });
