@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import type { Principal } from '../../sdk/index.ts';
 import { keyView, type KeyManager } from './keys.ts';
 import type { LinkStatus } from './api/index.ts';
+import type { ReportRow } from './report.ts';
 
 export interface CliDeps {
   keys: KeyManager;
+  report(query: Record<string, unknown>): Promise<{ items: ReportRow[]; total: number }>;
   /** Asks every connected server for its IAX2 and DUNDi peers now. */
   links(): Promise<LinkStatus[]>;
   print(line: string): void;
@@ -16,6 +18,18 @@ export interface CliDeps {
  */
 export function registerCli(group: Command, operator: Principal, d: CliDeps): void {
   group.description('inter-site links, roaming extensions, standard numbers and their keys');
+  group.command('report').description('numbers on several clusters or sites: group, cluster, roam flag, voicemail, name; duplicate voicemail and name mismatches flagged')
+    .option('--site <id>').option('--cluster <id>').option('--group <id>').option('--flagged', 'only numbers with a flag').option('--json')
+    .action(async (o: { site?: string; cluster?: string; group?: string; flagged?: boolean; json?: boolean }) => {
+      const r = await d.report({ siteId: o.site, clusterId: o.cluster, groupId: o.group, ...(o.flagged ? { flagged: 'true' } : {}), pageSize: '1000' });
+      if (o.json) return d.print(JSON.stringify(r, null, 2));
+      if (!r.items.length) return d.print('no number is on more than one cluster or site');
+      const rows = [['NUMBER', 'NAME', 'GROUP', 'CLUSTER', 'SITE', 'ROAM', 'VOICEMAIL', 'FLAGS'],
+        ...r.items.map((x) => [x.number, x.name, x.group ?? '-', x.cluster, x.site, x.roaming ? 'yes' : x.standard ? 'standard' : 'no', x.mailbox ?? '-', x.flags.join(',') || '-'])];
+      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+      for (const row of rows) d.print(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+      if (r.total > r.items.length) d.print(`(${r.items.length} of ${r.total})`);
+    });
   group.command('status').description('each inter-site link as every connected server sees it: IAX2 and DUNDi qualify states').option('--json')
     .action(async (o: { json?: boolean }) => {
       const rows = await d.links();

@@ -1,4 +1,4 @@
-import { busSubject, commitValidators, coreServices, definePlugin, extensionDialHooks, NotFoundError, type ClusterSnapshotView, type RouteContext } from '../../sdk/index.ts';
+import { busSubject, parseInput, visibleClusters as clustersOf, commitValidators, coreServices, definePlugin, extensionDialHooks, NotFoundError, type ClusterSnapshotView, type RouteContext } from '../../sdk/index.ts';
 import { manifest } from './manifest.ts';
 import { migrations } from './migrations/index.ts';
 import { KeyManager, keyView } from './keys.ts';
@@ -8,7 +8,8 @@ import { dundiVerifier, iaxVerifier, verifyKeys } from './verify.ts';
 import { linkResource, roamerResource, standardNumberResource } from './resources.ts';
 import { registerCli } from './cli.ts';
 import { LinkBoard } from './live.ts';
-import { LinkSchema, roamingEntities } from './entities.ts';
+import { LinkSchema, RoamerSchema, roamingEntities, StandardNumberSchema } from './entities.ts';
+import { ReportQuery, roamingReport } from './report.ts';
 import { entityId } from './names.ts';
 import { statusTiles } from '../status/api/index.ts';
 import { roamingService } from './api/index.ts';
@@ -134,8 +135,21 @@ export default definePlugin({
     });
     ctx.extend(statusTiles, 'roaming.links', { title: 'Inter-site links', order: 25, link: '/roaming', render: () => board.tile() });
 
+    // --- the roaming view (seed §3.0.6) ----------------------------------------------------------
+    const report = async (user: RouteContext['user'], query: unknown) => {
+      const q = parseInput(ReportQuery, query);
+      const clusters = clustersOf(user, await model.clusters());
+      const snapshots = await Promise.all(clusters.map((x) => model.snapshot(x.id)));
+      const em = ctx.db.em();
+      const tenants = [...new Set(clusters.map((x) => x.tenantId))];
+      const roamers = new Set((await em.find(RoamerSchema, { tenantId: { $in: tenants } })).map((r) => r.extensionId));
+      const standard = new Map((await em.find(StandardNumberSchema, { tenantId: { $in: tenants } })).map((n) => [n.number, n.clusterIds]));
+      return roamingReport(snapshots, roamers, standard, q);
+    };
+    ctx.http.route('GET', '/report', 'roaming.roamer:read', (c) => report(c.user, c.query));
+
     ctx.provide(roamingService, { links: (serverId) => board.list().filter((r) => serverId === undefined || r.serverId === serverId) });
 
-    ctx.cli.commands((group, cli) => registerCli(group, cli.operator, { keys, links: async () => { await pollLinks(); return board.list(); }, print: (l) => console.log(l) }));
+    ctx.cli.commands((group, cli) => registerCli(group, cli.operator, { keys, report: (query) => report(cli.operator, query), links: async () => { await pollLinks(); return board.list(); }, print: (l) => console.log(l) }));
   },
 });

@@ -196,4 +196,16 @@ describe('roaming across three clusters', () => {
     const rows = res.body.items as { server: string; peerClusterId: number; iax: string; dundi: string }[];
     expect(rows.filter((r) => r.server === 'ams-ast1').map((r) => `${r.peerClusterId}:${r.iax}/${r.dundi}`).sort()).toEqual([`${c.tpa1!.id}:OK/OK`, `${c.tpa2!.id}:UNREACHABLE/UNREACHABLE`].sort());
   });
+
+  it('the roaming report flags a number whose extensions differ in name or both hold a mailbox (API, CLI)', async () => {
+    await k.admin.create('/api/extensions', { clusterId: c.tpa2!.id, name: 'Eddle', extension: '6179', secret: 'Secret-6179-x2', mailbox: '6179' });
+    await k.admin.json('PUT', `/api/extensions/${ext['ams/6179']!.id}`, { name: 'Eddie' });
+    const r = (await k.admin.json('GET', `${R}/report?flagged=true`)).body;
+    expect(r.items.map((x: any) => `${x.number}@${x.cluster}:${x.name}:${x.roaming}:${x.flags.join('+')}`)).toEqual([
+      '6179@ams:Eddie:true:duplicate-voicemail+name-mismatch', '6179@tpa2:Eddle:false:duplicate-voicemail+name-mismatch',
+    ]);
+    expect((await k.admin.json('GET', `${R}/report?clusterId=${c.tpa1!.id}`)).body.items.map((x: any) => `${x.number}:${x.standard}`)).toEqual(['5200:true']);
+    expect((await k.admin.json('GET', `${R}/report?siteId=abc`)).status).toBe(422);
+    expect(await runPluginCli(k, 'roaming', 'report', '--flagged')).toMatch(/^6179 +Eddle +- +tpa2 +tampa +no +6179 +duplicate-voicemail,name-mismatch$/m);
+  });
 });
