@@ -82,6 +82,22 @@ describe('the demo enterprise', () => {
     expect(Object.keys(tiles.find((t) => t.id === 'queues')?.details ?? {})).toEqual(expect.arrayContaining(['ussales', 'uksales', 'techsupport']));
   });
 
+  it('dials across sites: a roaming user on another cluster, over DUNDi and IAX2 with the keys acm made', async () => {
+    const sfo = demo!.simulators.get('sfo-ast1')!;
+    const t = sfo.call({ context: 'internal', exten: '6102', callerId: { num: '5201' } });
+    expect(t.result.dial).toBe('IAX2/acm-tpa1/6102');
+    // 6102 forwards to 6109 on its home cluster.
+    expect(t.remote?.steps.map((x) => `${x.context}:${x.app}`).slice(0, 3)).toEqual(['roaming-in:Set', 'roaming-in:Goto', 'internal:Dial']);
+    t.hangup();
+    const rows = (await k.admin.json('GET', '/api/plugins/roaming/report?flagged=true&pageSize=100')).body.items as any[];
+    expect(rows.filter((r) => r.number === '5200').map((r) => `${r.cluster}:${r.name}:${r.standard}:${r.flags.join('+')}`)).toEqual([
+      // 5200 has a mailbox on tpa1 and another on sfo: the caller's message lands on whichever answered.
+      'sfo:Development Desk:true:duplicate-voicemail+name-mismatch', 'tpa1:Eddie Chissem:true:duplicate-voicemail+name-mismatch', 'tpa2:Eddie Chissem:true:name-mismatch',
+    ]);
+    const tile = ((await k.admin.json('GET', '/api/plugins/status/tiles')).body as { id: string; state: string }[]).find((x) => x.id === 'roaming.links');
+    expect(tile).toBeDefined();
+  });
+
   it('has live status moving', async () => {
     const changes: unknown[] = [];
     const off = k.acm.bus.subscribe('acm.*.*.*.live.extension', (m) => changes.push(m.data));

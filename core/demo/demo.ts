@@ -8,6 +8,7 @@ import { applySeed, DEMO_SEED_PRINCIPAL, loadSeedFile, type SeedCounts } from '.
 import { startDemoHa } from './ha.ts';
 import { startDemoQueues } from './queues.ts';
 import { startDemoInbound } from './inbound.ts';
+import { startDemoRoaming } from './roaming.ts';
 
 /** The simulators start as a site's servers would: hand-written main files that include acm's. */
 const mainFiles = (stubs: { file: string; content: string }[]) => Object.fromEntries(stubs.map((s) => [s.file, `; ${s.file}: hand-written by the site\n${s.content}`]));
@@ -40,7 +41,10 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
     for (const cluster of seed.clusters) {
       for (const server of cluster.servers) {
         const sim = new SimulatedAsterisk();
-        const p = await sim.start({ systemName: server.name, registrations: {}, queues: {}, configFiles: MAIN_FILES, hosts });
+        // The primary holds the cluster's VIP: there other clusters' IAX2 and DUNDi reach it (roaming).
+        const primary = server.role === 'primary' || cluster.servers.length === 1;
+        const addresses = primary && cluster.vip ? [cluster.vip] : [];
+        const p = await sim.start({ systemName: server.name, registrations: {}, queues: {}, configFiles: MAIN_FILES, hosts, addresses });
         simulators.set(server.name, sim);
         ports.set(server.name, { host: '127.0.0.1', amiPort: p.ami, ariPort: p.ari, sshPort: p.ssh, ...(sim.hostKeySha256 ? { sshHostKey: sim.hostKeySha256 } : {}) });
       }
@@ -54,6 +58,7 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
     const haGroups = await startDemoHa(acm, seed.haGroups, simulators);
     await startDemoQueues(acm, seed.queues);
     await startDemoInbound(acm, seed.inbound);
+    await startDemoRoaming(acm, seed.roaming);
     let n = 0;
     for (const cluster of seed.clusters) {
       const primary = cluster.servers.find((s) => s.role === 'primary') ?? cluster.servers[0];

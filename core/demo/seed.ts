@@ -49,6 +49,17 @@ const QueueSeed = z.looseObject({
 });
 
 /**
+ * The roaming plugin's data, with names where its API takes ids: links between every pair of
+ * the tenant's clusters (`links: all`) or the pairs named, the roaming extensions by cluster and
+ * number, and standard numbers answered on clusters in order.
+ */
+const RoamingSeed = z.strictObject({
+  links: z.union([z.literal('all'), z.array(z.tuple([objectName, objectName]))]).default([]),
+  roamers: z.array(z.strictObject({ cluster: objectName, extension: z.string().min(1).max(20) })).default([]),
+  standardNumbers: z.array(z.strictObject({ number: z.string().min(1).max(20), name: z.string().min(1).max(40), clusters: z.array(objectName).min(1) })).default([]),
+});
+
+/**
  * The inbound plugin's business hours and routes: their fields go to its API as they are, with
  * names where the API takes ids: a destination `{ type: queue, queue: <name> }` or `{ type:
  * hours, hours: <name> }`; `cluster` (hours: where its queues are) and a route's `trunk`.
@@ -78,6 +89,7 @@ const FileShape = z.strictObject({
   haGroups: z.array(z.unknown()).default([]),
   queues: z.array(z.unknown()).default([]),
   inbound: InboundShape.default({ hours: [], routes: [] }),
+  roaming: RoamingSeed.default({ links: [], roamers: [], standardNumbers: [] }),
 });
 
 export type SiteSeed = z.output<typeof SiteSeed>;
@@ -92,6 +104,7 @@ export type QueueSeed = z.output<typeof QueueSeed>;
 export type InboundDestinationSeed = z.output<typeof InboundDestinationSeed>;
 export type InboundHoursSeed = z.output<typeof InboundHoursSeed>;
 export type InboundRouteSeed = z.output<typeof InboundRouteSeed>;
+export type RoamingSeed = z.output<typeof RoamingSeed>;
 
 /** A checked demo seed; `extensionDefaults` are already merged into each extension. */
 export interface DemoSeed {
@@ -104,6 +117,7 @@ export interface DemoSeed {
   haGroups: HaGroupSeed[];
   queues: QueueSeed[];
   inbound: { hours: InboundHoursSeed[]; routes: InboundRouteSeed[] };
+  roaming: RoamingSeed;
 }
 
 export interface SeedCounts { sites: number; clusters: number; servers: number; groups: number; extensions: number; trunks: number; acls: number }
@@ -181,6 +195,7 @@ export function parseSeed(data: unknown, source = 'seed'): DemoSeed {
       hours: each(InboundHoursSeed, file.inbound.hours, 'inbound.hours', ['name']),
       routes: each(InboundRouteSeed, file.inbound.routes, 'inbound.routes', ['cluster', 'did']),
     },
+    roaming: file.roaming,
   };
   if (errors.length) throw new SeedError(`${source}: ${errors.join('\n')}`);
   crossCheck(seed, errors);
@@ -234,6 +249,12 @@ function crossCheck(seed: DemoSeed, errors: string[]): void {
       if ('extension' in m && !extensions.has(`${q.cluster}/${m.extension}`)) errors.push(`${where}.members[${j}]: extension: no extension ${m.extension} on ${q.cluster}`);
     });
   });
+  const r = seed.roaming;
+  if (r.links !== 'all') r.links.forEach((pair, i) => pair.forEach((c) => { if (!clusters.has(c)) errors.push(`roaming.links[${i}]: no cluster "${c}" in the seed`); }));
+  r.roamers.forEach((x, i) => { if (!extensions.has(`${x.cluster}/${x.extension}`)) errors.push(`roaming.roamers[${i}]: no extension ${x.extension} on ${x.cluster}`); });
+  r.standardNumbers.forEach((n, i) => n.clusters.forEach((c) => {
+    if (!extensions.has(`${c}/${n.number}`)) errors.push(`roaming.standardNumbers[${i}] (${n.number}): no extension ${n.number} on ${c} to answer it`);
+  }));
   dupes('business hours', seed.inbound.hours.map((h) => h.name));
   const queues = new Set(seed.queues.map((q) => `${q.cluster}/${q.name}`));
   const hours = new Set(seed.inbound.hours.map((h) => h.name));
