@@ -128,7 +128,7 @@ export function renderHotdesk(s: ClusterSnapshotView, phones: readonly HotdeskPh
       .same(`n,UserEvent(HotdeskLogin,Phone: \${ACM_HDP},User: ${num})`)
       .same('n,Playback(agent-loginok)')
       .same('n,Hangup()')
-      .same('n(refused),Playback(extension-in-use)') // "in use": the user or the phone has a session
+      .same('n(refused),Playback(agent-alreadyon)') // the user or the phone has a session already
       .same('n,Hangup()');
   }
   // Any other extension after the code (unknown, or without a mailbox): said so, nothing written.
@@ -136,8 +136,9 @@ export function renderHotdesk(s: ClusterSnapshotView, phones: readonly HotdeskPh
   w.raw(`exten => ${codes.logout},1,Set(ACM_HDP=${phoneVar})`)
     .same(`n,Set(ACM_HD=\${FILTER(${DIGITS},\${DB(${FAMILY}/phone/\${ACM_HDP})})})`)
     .same('n,GotoIf($["${ACM_HDP}" = "" | "${ACM_HD}" = ""]?done)')
-    .same(`n,Set(ACM_HDX=\${DB_DELETE(${FAMILY}/phone/\${ACM_HDP})})`)
-    .same(`n,Set(ACM_HDX=\${DB_DELETE(${FAMILY}/user/${p}\${ACM_HD})})`)
+    // DB_DELETE answers the value it deleted: kept out of the way (FILTERed, never read).
+    .same(`n,Set(ACM_HDX=\${FILTER(${ENDPOINT_CHARS},\${DB_DELETE(${FAMILY}/phone/\${ACM_HDP})})})`)
+    .same(`n,Set(ACM_HDX=\${FILTER(${ENDPOINT_CHARS},\${DB_DELETE(${FAMILY}/user/${p}\${ACM_HD})})})`)
     .same('n,UserEvent(HotdeskLogout,Phone: ${ACM_HDP},User: ${ACM_HD})')
     .same('n(done),Playback(agent-loggedoff)')
     .same('n,Hangup()');

@@ -160,7 +160,7 @@ describe('log-in and log-out', () => {
     await waitUntil(async () => (await k.admin.json('GET', `${P}/sessions`)).body.items.some((s: any) => s.user === '6109' && s.source === 'phone'), 'the session from the UserEvent');
     expect(callFrom('5812', '13055550100').cid).toBe('6109');
     // Someone else at the phone: refused while it is in use.
-    expect(callFrom('5812', '*806102', ['8642']).t.played).toEqual(['extension-in-use']);
+    expect(callFrom('5812', '*806102', ['8642']).t.played).toEqual(['agent-alreadyon']);
     const out = callFrom('5812', '*81');
     expect(out.t.played).toEqual(['agent-loggedoff']);
     expect(db()).toEqual({});
