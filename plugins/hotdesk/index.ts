@@ -68,7 +68,13 @@ export default definePlugin({
       return n;
     };
     ctx.http.route('POST', '/resync', 'hotdesk.session:write', async () => ({ sessions: await resyncAll() }));
-    ctx.lifecycle.onStart(() => { resyncAll().catch((err: Error) => ctx.logger.warn({ err: err.message }, 'hot-desk sessions not resynced')); });
+    // A server that (re)connects gets acm's sessions again: after a rebuild its AstDB is empty, and a
+    // log-in made while it was away (an HA standby) never reached it. Servers connect after start.
+    ctx.bus.subscribe<{ serverId?: number; clusterId?: number; connected?: boolean }>('acm.*.*.*.server.status', (m) => {
+      const { serverId, clusterId, connected } = m.data ?? {};
+      if (!connected || !serverId || !clusterId) return;
+      sessions.resync(clusterId, serverId).catch((err: Error) => ctx.logger.warn({ err: err.message, serverId }, 'hot-desk sessions not resynced'));
+    });
 
     // --- status views (the seed's two tables) --------------------------------------------------
     /** Endpoints with a contact on some server of the cluster (PJSIPShowContacts). */

@@ -1,5 +1,5 @@
 import { callerIdSchema, configTextProblem, defineResource, z } from '../../sdk/index.ts';
-import { HotdeskPhoneSchema, type HotdeskPhone } from './entities.ts';
+import { HotdeskPhoneSchema, HotdeskSessionSchema, type HotdeskPhone } from './entities.ts';
 
 /** A desk's location as people write it: letters, digits, spaces and . , - / # ' ( ), at most 80. */
 export const DESK = /^[\p{L}\p{N}][\p{L}\p{N} .,/#'()-]{0,79}$/u;
@@ -17,6 +17,8 @@ export function phoneResource(sessionsOf: (phoneId: number) => Promise<number>) 
   return defineResource<HotdeskPhone>({
     name: 'phones', singular: 'phone', entity: HotdeskPhoneSchema, input: PhoneInput, parent: 'cluster',
     search: ['desk', 'emergencyCallerId'], filters: ['extensionId'], unique: [['clusterId', 'extensionId']], defaultSort: 'desk',
+    // A phone someone is logged in at is not deleted (409): log out first.
+    children: [{ entity: HotdeskSessionSchema, column: 'phoneId', label: 'logged-in users' }],
     copyDefaults: () => ({ extensionId: 0 }),
     async check(_em, p, existing, refs) {
       const e = await refs.find('extension', p.extensionId);

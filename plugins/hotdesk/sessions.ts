@@ -101,10 +101,11 @@ export class Sessions {
     const em = this.d.em();
     const busy = await em.findOne(HotdeskSessionSchema, { $or: [{ phoneId: p.id }, { userExtensionId: ue.id }] });
     if (busy) {
-      const at = s.extensions.find((x) => x.id === (busy.phoneId === p.id ? busy.userExtensionId : undefined));
+      const busyPhone = (await this.d.phones.all(s.cluster.id)).find((q) => q.id === busy.phoneId);
+      const other = s.extensions.find((x) => x.id === (busy.phoneId === p.id ? busy.userExtensionId : busyPhone?.extensionId));
       throw new ConflictError(busy.phoneId === p.id && busy.userExtensionId === ue.id ? `${b.user} is logged in at ${b.phone} already`
-        : busy.phoneId === p.id ? `phone ${b.phone} is in use by ${at?.extension ?? `extension ${busy.userExtensionId}`}: log out first`
-          : `${b.user} is logged in at another phone (hot-desk phone ${busy.phoneId}): log out first`);
+        : busy.phoneId === p.id ? `phone ${b.phone} is in use by ${other?.extension ?? `extension ${busy.userExtensionId}`}: log out first`
+          : `${b.user} is logged in at another phone (${other?.extension ?? `hot-desk phone ${busy.phoneId}`}): log out first`);
     }
     const servers = this.servers(s.cluster.id);
     const k = this.keys(s, pe, ue);

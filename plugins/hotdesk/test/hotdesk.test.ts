@@ -105,6 +105,18 @@ describe('log-in and log-out', () => {
     expect(callFrom('6102', '6102').dial).toBe('PJSIP/6102'); // others ring as before
     const s = (await k.admin.json('GET', `${P}/sessions`)).body.items;
     expect(s).toEqual([expect.objectContaining({ user: '6109', phone: '5812', source: 'api' })]);
+    const del = await k.admin.json('DELETE', `${P}/phones/${ids.phone}`);
+    expect([del.status, JSON.stringify(del.body)]).toEqual([409, expect.stringMatching(/logged-in users/)]);
+  });
+
+  it('puts the sessions back into a server\'s AstDB after it lost them (a rebuilt server), and after an acm restart', async () => {
+    sim.state.db.clear();
+    expect((await k.admin.json('POST', `${P}/resync`, {})).body).toEqual({ sessions: 1 });
+    expect(db()).toEqual({ '/acm-hotdesk/phone/5812': '6109', '/acm-hotdesk/user/6109': '5812' });
+    sim.state.db.clear();
+    await k.restart();
+    await waitUntil(() => Object.keys(db()).length === 2, 'the resync at start');
+    expect(callFrom('5812', '13055550100').cid).toBe('6109');
   });
 
   it('refuses an unknown extension, a phone that is no hot-desk phone, a user of another cluster and a user or phone in use, with typed errors', async () => {
@@ -120,7 +132,7 @@ describe('log-in and log-out', () => {
     r = await login('5811', '5812');
     expect(r.body.problems).toEqual([{ field: 'user', message: 'extension 5811 is a hot-desk phone, not a user' }]);
     r = await login('6109', '5811');
-    expect([r.status, JSON.stringify(r.body)]).toEqual([409, expect.stringMatching(/6109 is logged in at another phone/)]);
+    expect([r.status, JSON.stringify(r.body)]).toEqual([409, expect.stringMatching(/6109 is logged in at another phone \(5812\): log out first/)]);
     r = await login('6102', '5812');
     expect([r.status, JSON.stringify(r.body)]).toEqual([409, expect.stringMatching(/phone 5812 is in use by 6109/)]);
     r = await k.admin.json('POST', `${P}/login`, { clusterId: ids.cluster, user: '61;09', phone: '5812' });
