@@ -11,6 +11,7 @@ import { SimulatedAsterisk } from '../../../sdk/testing/sim/index.ts';
 import { runPluginCli, startTestKernel, type TestKernel } from '../../../sdk/testing/kernel.ts';
 import { simulatedServer } from '../../../sdk/testing/sim-server.ts';
 import { waitUntil } from '../../../sdk/testing/wait.ts';
+import WebSocket from 'ws';
 
 const P = '/api/plugins/hotdesk';
 let k: TestKernel;
@@ -177,6 +178,25 @@ describe('log-in and log-out', () => {
     expect(out.t.played).toEqual(['agent-loggedoff']);
     expect(db()).toEqual({});
     await waitUntil(async () => (await k.admin.json('GET', `${P}/sessions`)).body.items.length === 0, 'the session ended by the UserEvent');
+  });
+
+  it('tells browsers over /api/events who is logged in where after each log-in and log-out', async () => {
+    const token = (await k.admin.json('POST', '/api/auth/tokens', { name: 'ws' })).body.token as string;
+    const msgs: any[] = [];
+    const ws = new WebSocket(`${k.url.replace('http', 'ws')}/api/events?token=${token}`);
+    ws.on('message', (d) => msgs.push(JSON.parse(String(d))));
+    const plugin = () => msgs.filter((m) => m.type === 'plugin' && m.plugin === 'hotdesk');
+    try {
+      await waitUntil(() => msgs.some((m) => m.type === 'hello'), 'the hello message');
+      await k.admin.json('POST', `${P}/login`, { clusterId: ids.cluster, user: '6102', phone: '5811' });
+      await waitUntil(() => plugin().length === 1, 'the sessions event');
+      expect(plugin()[0]).toMatchObject({ event: 'sessions', tenantId: 1, clusterId: ids.cluster, data: { clusterId: ids.cluster, sessions: [{ phoneId: ids.phone1, userExtensionId: ids['6102'] }] } });
+      await k.admin.json('POST', `${P}/logout`, { clusterId: ids.cluster, user: '6102' });
+      await waitUntil(() => plugin().length === 2, 'the event after the log-out');
+      expect(plugin()[1].data.sessions).toEqual([]);
+    } finally {
+      ws.close();
+    }
   });
 
   it('logs everybody out at the set time of day (the site\'s timezone), once a day', async () => {
