@@ -136,6 +136,7 @@ export default definePlugin({
       if (!at) return 0;
       let n = 0;
       for (const cl of await model.clusters()) {
+        if (!(await sessions.all(cl.id)).length) continue; // nobody to log out: no snapshot to read
         const tz = (await model.snapshot(cl.id)).site.timezone ?? 'UTC';
         const due = autoLogoutDue(now, at, tz, last.get(cl.id));
         if (!due) continue;

@@ -141,9 +141,10 @@ describe('log-in and log-out', () => {
   });
 
   it('the status views: phones (desk, registered, in use by whom) and users (phone, caller ID, group, account code, cluster)', async () => {
+    expect(sim.state.register('5811', 'sip:5811@127.0.0.1:5071')).toBe(true);
     const phones = (await k.admin.json('GET', `${P}/status/phones`)).body.items;
     expect(phones.find((p: any) => p.extension === '5812')).toMatchObject({ desk: 'Desk 17, 2nd floor', cluster: 'tpa1', group: 'hotdesk', registered: false, inUseBy: { extension: '6109', name: 'George Lopez' } });
-    expect(phones.find((p: any) => p.extension === '5811')).toMatchObject({ inUseBy: null });
+    expect(phones.find((p: any) => p.extension === '5811')).toMatchObject({ desk: 'Desk 13', registered: true, inUseBy: null });
     const users = (await k.admin.json('GET', `${P}/status/users`)).body.items;
     expect(users.find((u: any) => u.extension === '6109')).toMatchObject({ phone: '5812', callerIdName: 'George Lopez', callerIdNumber: '6109', group: 'USSales', accountCode: 'USSales', cluster: 'tpa1' });
     expect(users.map((u: any) => u.extension)).toEqual(['6102', '6109']); // the phones are no users
