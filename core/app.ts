@@ -24,7 +24,7 @@ import { createNotifier, notifierSettingsFromEnv, type NotifierSettings } from '
 import { Outbox, type OutboxPolicy } from './services/outbox.ts';
 import { PluginBound } from './kernel/plugin-bound.ts';
 import { coreServices, type NotifierService } from '../sdk/core-services.ts';
-import { commitValidators, extensionDialHooks } from '../sdk/commit.ts';
+import { commitValidators, extensionContexts, extensionDialHooks } from '../sdk/commit.ts';
 import { ConfigFileRegistry } from './commit/files.ts';
 import { CommitService } from './commit/commit-service.ts';
 import { loadKeyring } from './crypto/keyring-file.ts';
@@ -196,6 +196,7 @@ export async function createAcm(opts: AcmOptions = {}): Promise<Acm> {
     };
     bus.subscribe<{ entity: string }>(MODEL_CHANGED_SUBJECT, (m) => modelChanged(m.data.entity));
     files.useDialHooks(() => kernel.registrations(extensionDialHooks));
+    files.useContextHooks(() => kernel.registrations(extensionContexts));
     const commits = new CommitService(orm, files, () => kernel.registrations(commitValidators), connections, bus, logger);
     const acm: Acm = {
       orm, kernel, license, auth, crud, audit, bus, connections, ari, live, commits, outbox, secrets, logger, site, rootDir,

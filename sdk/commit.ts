@@ -250,6 +250,22 @@ export type DialStepsById = ReadonlyMap<number, readonly string[]>;
 /** `ctx.extend(extensionDialHooks, '<plugin>.<name>', hook)`. */
 export const extensionDialHooks = createExtensionPoint<ExtensionDialHook>('core.extensionDial');
 
+/**
+ * The context an extension's endpoint calls from (pjsip `context`), given by a plugin instead of
+ * the core's (the extension's own, its group's, or internal): hot desk gives its phones a context
+ * of its own, which the plugin renders in a file of its own. Per extension id of the cluster; a
+ * context is a plain name (letters, digits, `_`, `-`; the plugin adds the tenant prefix) and one
+ * extension takes one hook's context: anything else, or a hook that throws, refuses the commit,
+ * naming the hook. The context must exist in the plugin's dialplan, or the phone calls nowhere.
+ */
+export interface ExtensionContextHook {
+  contexts(snapshot: ClusterSnapshotView): ExtensionContextsById | Promise<ExtensionContextsById>;
+}
+export type ExtensionContextsById = ReadonlyMap<number, string>;
+
+/** `ctx.extend(extensionContexts, '<plugin>.<name>', hook)`. */
+export const extensionContexts = createExtensionPoint<ExtensionContextHook>('core.extensionContext');
+
 /** The default tenant (an enterprise install) keeps plain object and context names. */
 export const DEFAULT_TENANT_ID = 1;
 

@@ -18,9 +18,9 @@ export type {
   OutboxService, OutboxInput, OutboxEntryView, OutboxMessage, OutboxStatus,
 } from './core-services.ts';
 export { ACM_ENTERPRISE_OID, hostPort, notifyTargetProblem } from './notify.ts';
-export { commitValidators, extensionDialHooks, tenantPrefix, DEFAULT_TENANT_ID, MARKER_PREFIX } from './commit.ts';
+export { commitValidators, extensionContexts, extensionDialHooks, tenantPrefix, DEFAULT_TENANT_ID, MARKER_PREFIX } from './commit.ts';
 export type {
-  ConfigFileDeclaration, ConfigFileEntry, DeployFile, DeployedFile, DeployTargetDeclaration, ConfigRenderer, CommitProblem, CommitValidator, ExtensionDialHook, DialStepsById, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
+  ConfigFileDeclaration, ConfigFileEntry, DeployFile, DeployedFile, DeployTargetDeclaration, ConfigRenderer, CommitProblem, CommitValidator, ExtensionDialHook, DialStepsById, ExtensionContextHook, ExtensionContextsById, ClusterSnapshotView, TenantView, SiteView, ClusterView, ServerView, GroupView,
   ExtensionView, TrunkView, AclView, ConfigSection, LoadedStateProbe, ProbeItem, VerifyInput, VerifyFinding, ModuleVerifier,
 } from './commit.ts';
 export { busSubject, parseSubject, subjectProblem, CORE_BUS_SOURCES } from './bus.ts';

@@ -235,3 +235,34 @@ describe('extension dial hooks', () => {
     await expect(files.render(tpa1())).rejects.toThrow('the dial hook x.broken failed: no table');
   });
 });
+
+describe('extension context hooks', () => {
+  const pjsipOf = async (files: ConfigFileRegistry) => (await files.render(tpa1())).find((f) => f.name === 'acm/pjsip.acm.conf')!.content;
+  const endpoint = (text: string, name: string) => text.slice(text.indexOf(`[${name}]`)).split('\n\n')[0]!;
+
+  it('give an extension\'s endpoint the context a plugin names instead of the core\'s; other endpoints keep theirs', async () => {
+    const files = new ConfigFileRegistry();
+    const plain = await pjsipOf(files);
+    expect(files.renderedByCore('acm/pjsip.acm.conf')).toBe(true);
+    files.useContextHooks(() => new Map([['hotdesk.phones', { contexts: async () => new Map([[12, 'hotdesk-6101']]) }]]));
+    expect(files.renderedByCore('acm/pjsip.acm.conf')).toBe(false);
+    const text = await pjsipOf(files);
+    expect(endpoint(text, '6101')).toContain('context = hotdesk-6101');
+    expect(endpoint(plain, '6101')).not.toContain('hotdesk');
+    expect(endpoint(text, '6201')).toBe(endpoint(plain, '6201'));
+  });
+
+  it('refuse the commit for a context that is not a plain name, two hooks on one extension, or a hook that throws, naming the hook', async () => {
+    for (const bad of ['hotdesk\n[evil]', 'a;b', 'x,y', '', 'a)']) {
+      const files = new ConfigFileRegistry();
+      files.useContextHooks(() => new Map([['hotdesk.phones', { contexts: () => new Map([[12, bad]]) }]]));
+      await expect(files.render(tpa1()), bad).rejects.toThrow(/context hook hotdesk\.phones gave extension 12 no plain context name/);
+    }
+    const twice = new ConfigFileRegistry();
+    twice.useContextHooks(() => new Map([['a.one', { contexts: () => new Map([[12, 'one']]) }], ['b.two', { contexts: () => new Map([[12, 'two']]) }]]));
+    await expect(twice.render(tpa1())).rejects.toThrow('the context hooks a.one and b.two both give extension 12 a context');
+    const broken = new ConfigFileRegistry();
+    broken.useContextHooks(() => new Map([['x.broken', { contexts: () => { throw new Error('no table'); } }]]));
+    await expect(broken.render(tpa1())).rejects.toThrow('the context hook x.broken failed: no table');
+  });
+});

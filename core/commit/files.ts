@@ -1,9 +1,10 @@
-import type { ClusterSnapshotView, ConfigFileDeclaration, ConfigFileEntry, ConfigRenderer, ExtensionDialHook, ModuleVerifier } from '../../sdk/commit.ts';
+import type { ClusterSnapshotView, ConfigFileDeclaration, ConfigFileEntry, ConfigRenderer, ExtensionContextHook, ExtensionDialHook, ModuleVerifier } from '../../sdk/commit.ts';
 import { PluginError } from '../../sdk/errors.ts';
 import { UnsafeConfigValueError } from '../../sdk/config-text.ts';
 import { toPluginView } from './snapshot.ts';
 import { CORE_FILES, RenderError, sha256, type TextFile } from './render/index.ts';
 import { DIALPLAN_FILE, renderDialplan, type DialSteps } from './render/dialplan.ts';
+import { PJSIP_FILE, renderPjsip } from './render/pjsip.ts';
 import { withMarker } from './render/markers.ts';
 import { CORE_VERIFIERS } from './verify/index.ts';
 import { DeployTargetRegistry } from './targets.ts';
@@ -36,11 +37,14 @@ export class ConfigFileRegistry {
   readonly targets = new DeployTargetRegistry();
   /** The plugins' extension dial hooks (sdk/commit.ts), by key: the kernel's registrations. */
   private dialHooks: () => ReadonlyMap<string, ExtensionDialHook> = () => new Map();
+  /** The plugins' extension context hooks (sdk/commit.ts), by key. */
+  private contextHooks: () => ReadonlyMap<string, ExtensionContextHook> = () => new Map();
 
   constructor() {
     for (const f of CORE_FILES) {
       const verify = CORE_VERIFIERS[f.reload];
-      const render = f.name === DIALPLAN_FILE ? (s: ClusterSnapshotView) => this.renderDialplan(s) : f.render;
+      const render = f.name === DIALPLAN_FILE ? (s: ClusterSnapshotView) => this.renderDialplan(s)
+        : f.name === PJSIP_FILE ? (s: ClusterSnapshotView) => this.renderPjsip(s) : f.render;
       this.entries.set(f.name, {
         owner: CORE_OWNER,
         declaration: { name: f.name, reload: f.reload, includeFrom: f.main, render, ...(verify ? { verify } : {}), ...(f.note ? { note: f.note } : {}) },
@@ -51,6 +55,33 @@ export class ConfigFileRegistry {
   /** Where the dial hooks come from (the kernel is built after the registry). */
   useDialHooks(hooks: () => ReadonlyMap<string, ExtensionDialHook>): void {
     this.dialHooks = hooks;
+  }
+
+  /** Where the context hooks come from. */
+  useContextHooks(hooks: () => ReadonlyMap<string, ExtensionContextHook>): void {
+    this.contextHooks = hooks;
+  }
+
+  /** The core's pjsip.conf with the endpoint contexts plugins give (one hook per extension, plain names). */
+  private async renderPjsip(s: ClusterSnapshotView): Promise<string> {
+    const contexts = new Map<number, { hook: string; context: string }>();
+    for (const [hook, h] of [...this.contextHooks().entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      let mine: ReadonlyMap<number, string>;
+      try {
+        mine = await h.contexts(s);
+      } catch (err) {
+        throw new RenderError(`file ${PJSIP_FILE}`, undefined, `the context hook ${hook} failed: ${(err as Error).message}`);
+      }
+      for (const [id, context] of mine) {
+        if (typeof context !== 'string' || !/^[A-Za-z0-9_-]{1,79}$/.test(context)) {
+          throw new RenderError(`file ${PJSIP_FILE}`, undefined, `the context hook ${hook} gave extension ${id} no plain context name: "${String(context).slice(0, 60)}"`);
+        }
+        const had = contexts.get(id);
+        if (had) throw new RenderError(`file ${PJSIP_FILE}`, undefined, `the context hooks ${had.hook} and ${hook} both give extension ${id} a context`);
+        contexts.set(id, { hook, context });
+      }
+    }
+    return renderPjsip(s, new Map([...contexts].map(([id, c]) => [id, c.context])));
   }
 
   /** The core's dialplan with the steps plugins add where an extension rings. */
@@ -145,6 +176,7 @@ export class ConfigFileRegistry {
   renderedByCore(name: string): boolean {
     const e = this.entries.get(name);
     if (name === DIALPLAN_FILE && this.dialHooks().size) return false;
+    if (name === PJSIP_FILE && this.contextHooks().size) return false;
     return !!e && e.owner === CORE_OWNER && !e.replaced;
   }
 

@@ -71,7 +71,8 @@ export function trunkTransport(tr: TrunkView): string {
   return `transport-${tr.transport || 'udp'}`;
 }
 
-export function renderPjsip(s: ClusterSnapshotView): string {
+/** `contexts`: endpoint contexts plugins give instead of the core's, by extension id (core/commit/files.ts checks them). */
+export function renderPjsip(s: ClusterSnapshotView, contexts: ReadonlyMap<number, string> = new Map()): string {
   const w = new ConfWriter(RESERVED_SECTIONS.pjsip);
   const t = s.tenant;
   fileHeader(w, s, 'pjsip.conf objects');
@@ -97,12 +98,12 @@ export function renderPjsip(s: ClusterSnapshotView): string {
       .set('allow', DEFAULT_CODECS.join(','));
   }
 
-  for (const e of [...s.extensions].sort(byExtension)) renderExtension(w, t, e, e.groupId ? groups.get(e.groupId) : undefined);
+  for (const e of [...s.extensions].sort(byExtension)) renderExtension(w, t, e, e.groupId ? groups.get(e.groupId) : undefined, contexts.get(e.id));
   for (const tr of [...s.trunks].sort(byName)) renderTrunk(w, t, tr);
   return w.toString();
 }
 
-function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: GroupView | undefined): void {
+function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: GroupView | undefined, context?: string): void {
   const obj = `extension ${e.extension}`;
   if (e.groupId && !group) throw new RenderError(obj, 'groupId', `group ${e.groupId} is not in the snapshot`);
   const name = names.endpoint(t, e);
@@ -112,7 +113,8 @@ function renderExtension(w: ConfWriter, t: TenantView, e: ExtensionView, group: 
   w.blank().comment(source);
   if (group) w.section(name, { inherits: names.groupTemplate(t, group) });
   else w.section(name).set('type', 'endpoint');
-  if (e.context || !group) w.set('context', extensionContext(t, e, group));
+  if (context) w.set('context', confName(context, 'context'));
+  else if (e.context || !group) w.set('context', extensionContext(t, e, group));
   const cidProblem = e.callerId ? configTextProblem(e.callerId) ?? callerIdProblem(e.callerId) : null;
   if (cidProblem) throw new UnsafeConfigValueError('callerId', cidProblem);
   w.set('callerid', e.callerId || callerIdFromName(e), 'callerId');

@@ -85,6 +85,7 @@ const STANDARD_ARGS: Record<string, number> = {
   removequeuemember: 2, // rqm_exec: queuename, interface
   pausequeuemember: 4, // pqm_exec: queuename, interface, options, reason
   unpausequeuemember: 4, // upqm_exec: queuename, interface, options, reason
+  userevent: 101, // app_userevent.c userevent_exec: eventname, extra[100]
 };
 
 /**
@@ -127,6 +128,11 @@ export function applicationArgs(app: string, data: string): string[] {
       const [cond = '', rest = ''] = separateArgs(data, 2, { delim: '?' });
       const [t = '', f = ''] = separateArgs(rest, 2, { delim: ':' });
       return [cond, t, f];
+    }
+    case 'vmauthenticate': { // app_voicemail.c vmauthenticate: strsep on ',' for the mailbox, then the options
+      const [user, r1] = strsep(data, ',');
+      const [options] = strsep(r1, ',');
+      return [user ?? '', options ?? ''];
     }
     case 'set': { // pbx_builtins.c pbx_builtin_setvar: name=value, the value taken whole
       const [varName, value] = strsep(data, '=');

@@ -10,6 +10,7 @@ import { buildTiming, checkTiming } from './timing.ts';
 import { EMPTY } from './queues-config.ts';
 import { joinQueue, leaveQueue, ringMember } from './call-generator.ts';
 import type { SimQueue } from './queues.ts';
+import { setFunction, userEvent, vmAuthenticate } from './dialplan-apps-hotdesk.ts';
 
 export type AppOutcome =
   | { kind: 'next' }
@@ -58,6 +59,8 @@ function set(call: RunningCall, data: string): AppOutcome {
     setVar(call, name.replace(/^_{1,2}/, ''), value);
     return NEXT;
   }
+  const hotdesk = setFunction(call, fn[1]!, fn[2]!, value);
+  if (hotdesk) return hotdesk;
   const field = fn[2]!.trim().toLowerCase();
   if (fn[1]!.toUpperCase() !== 'CALLERID' || !['name', 'num', 'number'].includes(field)) throw new Error(`Set(${name}=…): writing ${fn[1]} has no model in dialplan-apps.ts`);
   if (field === 'name') { call.data.callerId.name = value; call.chan.callerIdName = value; } else { call.data.callerId.num = value; call.chan.callerIdNum = value; }
@@ -249,6 +252,8 @@ export function runApp(call: RunningCall, app: string, data: string): AppOutcome
       call.answer();
       call.result.conference = args[0];
       return { kind: 'end', end: 'confbridge', blocking: true };
+    case 'vmauthenticate': return vmAuthenticate(call, data);
+    case 'userevent': return userEvent(call, data);
     case 'addqueuemember':
     case 'removequeuemember':
     case 'pausequeuemember':

@@ -60,6 +60,8 @@ export interface SimCallResult {
   conference?: string;
   /** Progress() ran: early media before (or instead of) an answer. */
   progress?: boolean;
+  /** The account code Set(CHANNEL(accountcode)=…) gave the channel. */
+  accountCode?: string;
   /** Hangup cause (ended 'hangup'). */
   cause?: number;
 }
@@ -137,7 +139,7 @@ export function runCall(state: PbxState, o: SimCallOptions, clock: () => Date, z
   const cleanup: Array<() => void> = [];
   const call: RunningCall = {
     state, chan, opts: o, played, result, cleanup, zone,
-    data: { exten: o.exten, context: context0, callerId: { num: cid.num, name: cid.name }, vars: { ...o.vars }, db, endpoint: ep, now: at },
+    data: { exten: o.exten, context: context0, callerId: { num: cid.num, name: cid.name }, vars: { ...o.vars }, db, dbDeleted: (k) => { state.db.delete(`/${k}`); }, endpoint: ep, now: at },
     takeDigits: () => digits.shift(),
     answer: () => { if (chan.state !== 6) state.setChannelState(chan, 6); },
     now: at,

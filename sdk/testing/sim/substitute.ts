@@ -3,10 +3,12 @@
  * `pbx_substitute_variables_helper_full_location`), for the variables and functions acm's
  * dialplan uses: `${EXTEN}` (with `:offset:length`), `${CONTEXT}`, channel variables, `${EPOCH}`,
  * `${CALLERID(num|name|all)}`, `${CONNECTEDLINE(num|name|all)}`, `${FILTER(allowed,string)}`,
- * `${DB(family/key)}`, and `$[…]` expressions with `|`, `&`, comparisons, `+`, `-`.
+ * `${DB(family/key)}`, `${DB_DELETE(family/key)}`, and `$[…]` expressions with `|`, `&`, comparisons, `+`, `-`.
  * A value is copied into the result as it is and never substituted again. Buffer limits
  * (VAR_BUF_SIZE) are not modelled. Anything else throws rather than guess.
  */
+
+import { dbDelete } from './dialplan-apps-hotdesk.ts';
 
 /** What the dialplan can read from a channel. Caller-controlled: caller ID, connected line, exten. */
 export interface ChannelData {
@@ -18,6 +20,8 @@ export interface ChannelData {
   vars?: Record<string, string>;
   /** AstDB, keyed `family/key`. */
   db?: Record<string, string>;
+  /** A key DB_DELETE removed (the runner deletes it from the server's AstDB too). */
+  dbDeleted?: (key: string) => void;
   /** The PJSIP endpoint the channel came from (`CHANNEL(endpoint)`). */
   endpoint?: string;
   /** The server's clock, for `${EPOCH}` (default real time). */
@@ -120,6 +124,7 @@ function callFunction(call: string, chan: ChannelData): string | undefined {
       return partyField(chan.connectedLine, args);
     case 'DB':
       return chan.db?.[args];
+    case 'DB_DELETE': return dbDelete(chan.db, args, chan.dbDeleted);
     case 'CHANNEL':
       // func_channel.c / chan_pjsip: only the item acm's dialplan reads is modelled.
       if (args.trim().toLowerCase() !== 'endpoint') throw new Error(`CHANNEL(${args}) has no model in substitute.ts`);
