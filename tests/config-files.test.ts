@@ -87,7 +87,7 @@ describe('plugin files in the registry', () => {
   });
 
   it('acm includes prints the plugin files too', async () => {
-    // The CLI runs this repository's demo site, where the conference, queues and inbound plugins are enabled.
+    // The CLI runs this repository's demo site, where the conference, queues, inbound, hotdesk and roaming plugins are enabled.
     const db = await testDatabase();
     cleanups.push(() => db.drop());
     const site = JSON.parse((await runAcm(db, ['sites', 'add', '--set', 'name=lon', '--json'])).stdout);
@@ -98,9 +98,10 @@ describe('plugin files in the registry', () => {
     const byFile = Object.fromEntries(stubs.flatMap((s, i) => (i % 2 ? [] : [[s, stubs[i + 1]!]])));
     expect(byFile['confbridge.conf']).toMatch(/^#tryinclude acm\/confbridge\.conf$/m);
     expect(byFile['extensions.conf']!.match(/^#tryinclude .*$/gm)).toEqual([
-      '#tryinclude acm/extensions.acm.conf', '#tryinclude acm/extensions-conference.conf', '#tryinclude acm/extensions-inbound.conf',
-      '#tryinclude acm/extensions-queues.conf',
+      '#tryinclude acm/extensions.acm.conf', '#tryinclude acm/extensions-conference.conf', '#tryinclude acm/extensions-hotdesk.conf',
+      '#tryinclude acm/extensions-inbound.conf', '#tryinclude acm/extensions-queues.conf', '#tryinclude acm/extensions-roaming.conf',
     ]);
+    expect(byFile['dundi.conf']).toMatch(/^#tryinclude acm\/dundi-roaming\.conf$/m);
     expect(byFile['queues.conf']).toMatch(/^#tryinclude acm\/queues\.acm\.conf$/m);
     expect((await runAcm(db, ['includes', '--cluster', 'nowhere'])).code).not.toBe(0);
   }, 60_000);
