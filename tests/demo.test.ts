@@ -98,6 +98,14 @@ describe('the demo enterprise', () => {
     expect(tile).toBeDefined();
   });
 
+  it('has the three Tampa hot-desk phones, George Lopez (6109) logged in at desk 17', async () => {
+    const phones = (await k.admin.json('GET', '/api/plugins/hotdesk/status/phones')).body.items as any[];
+    expect(phones.map((p) => p.desk)).toEqual(['desk 13', 'desk 17', 'desk 18']);
+    expect(phones.map((p) => p.inUseBy?.extension ?? null)).toEqual([null, '6109', null]);
+    const tpa1 = demo!.simulators.get('tpa1-ast1')!;
+    expect([...tpa1.state.db.values()]).toContain('6109');
+  });
+
   it('has live status moving', async () => {
     const changes: unknown[] = [];
     const off = k.acm.bus.subscribe('acm.*.*.*.live.extension', (m) => changes.push(m.data));

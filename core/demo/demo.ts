@@ -9,6 +9,7 @@ import { startDemoHa } from './ha.ts';
 import { startDemoQueues } from './queues.ts';
 import { startDemoInbound } from './inbound.ts';
 import { startDemoRoaming } from './roaming.ts';
+import { loginDemoHotdesk, startDemoHotdesk } from './hotdesk.ts';
 
 /** The simulators start as a site's servers would: hand-written main files that include acm's. */
 const mainFiles = (stubs: { file: string; content: string }[]) => Object.fromEntries(stubs.map((s) => [s.file, `; ${s.file}: hand-written by the site\n${s.content}`]));
@@ -59,6 +60,7 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
     await startDemoQueues(acm, seed.queues);
     await startDemoInbound(acm, seed.inbound);
     await startDemoRoaming(acm, seed.roaming);
+    await startDemoHotdesk(acm, seed.hotdesk);
     let n = 0;
     for (const cluster of seed.clusters) {
       const primary = cluster.servers.find((s) => s.role === 'primary') ?? cluster.servers[0];
@@ -81,7 +83,10 @@ export async function startDemo(acm: Acm, rootDir: string, opts: { stepMs?: numb
           const servers = await acm.orm.em.fork().find(ServerSchema, { clusterId: c.id });
           for (const s of servers) for (const [name, body] of Object.entries(files)) simulators.get(s.name)?.writeConfig(name, body);
         }
-        return acm.commits.commit({ user: DEMO_SEED_PRINCIPAL }, clusters.map((c) => c.id), { force: true, allChanges: true });
+        const outcomes = await acm.commits.commit({ user: DEMO_SEED_PRINCIPAL }, clusters.map((c) => c.id), { force: true, allChanges: true });
+        // The seed's hot-desk log-ins go into each server's AstDB now that they run acm's dialplan.
+        await loginDemoHotdesk(acm, seed.hotdesk);
+        return outcomes;
       },
       async stop() {
         await Promise.all([...simulators.values()].map((s) => s.stop()));

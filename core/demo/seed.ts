@@ -53,6 +53,11 @@ const QueueSeed = z.looseObject({
  * the tenant's clusters (`links: all`) or the pairs named, the roaming extensions by cluster and
  * number, and standard numbers answered on clusters in order.
  */
+const HotdeskSeed = z.strictObject({
+  phones: z.array(z.strictObject({ cluster: objectName, extension: z.string().min(1).max(20), desk: z.string().min(1).max(80), emergencyCallerId: z.string().min(1).max(80) })).default([]),
+  sessions: z.array(z.strictObject({ cluster: objectName, user: z.string().min(1).max(20), phone: z.string().min(1).max(20) })).default([]),
+});
+
 const RoamingSeed = z.strictObject({
   links: z.union([z.literal('all'), z.array(z.tuple([objectName, objectName]))]).default([]),
   roamers: z.array(z.strictObject({ cluster: objectName, extension: z.string().min(1).max(20) })).default([]),
@@ -90,6 +95,7 @@ const FileShape = z.strictObject({
   queues: z.array(z.unknown()).default([]),
   inbound: InboundShape.default({ hours: [], routes: [] }),
   roaming: RoamingSeed.default({ links: [], roamers: [], standardNumbers: [] }),
+  hotdesk: HotdeskSeed.default({ phones: [], sessions: [] }),
 });
 
 export type SiteSeed = z.output<typeof SiteSeed>;
@@ -105,6 +111,7 @@ export type InboundDestinationSeed = z.output<typeof InboundDestinationSeed>;
 export type InboundHoursSeed = z.output<typeof InboundHoursSeed>;
 export type InboundRouteSeed = z.output<typeof InboundRouteSeed>;
 export type RoamingSeed = z.output<typeof RoamingSeed>;
+export type HotdeskSeed = z.output<typeof HotdeskSeed>;
 
 /** A checked demo seed; `extensionDefaults` are already merged into each extension. */
 export interface DemoSeed {
@@ -118,6 +125,7 @@ export interface DemoSeed {
   queues: QueueSeed[];
   inbound: { hours: InboundHoursSeed[]; routes: InboundRouteSeed[] };
   roaming: RoamingSeed;
+  hotdesk: HotdeskSeed;
 }
 
 export interface SeedCounts { sites: number; clusters: number; servers: number; groups: number; extensions: number; trunks: number; acls: number }
@@ -196,6 +204,7 @@ export function parseSeed(data: unknown, source = 'seed'): DemoSeed {
       routes: each(InboundRouteSeed, file.inbound.routes, 'inbound.routes', ['cluster', 'did']),
     },
     roaming: file.roaming,
+    hotdesk: file.hotdesk,
   };
   if (errors.length) throw new SeedError(`${source}: ${errors.join('\n')}`);
   crossCheck(seed, errors);
@@ -251,6 +260,7 @@ function crossCheck(seed: DemoSeed, errors: string[]): void {
   });
   const r = seed.roaming;
   if (r.links !== 'all') r.links.forEach((pair, i) => pair.forEach((c) => { if (!clusters.has(c)) errors.push(`roaming.links[${i}]: no cluster "${c}" in the seed`); }));
+  seed.hotdesk.phones.forEach((p, i) => { if (!extensions.has(`${p.cluster}/${p.extension}`)) errors.push(`hotdesk.phones[${i}]: no extension ${p.extension} on ${p.cluster}`); });
   r.roamers.forEach((x, i) => { if (!extensions.has(`${x.cluster}/${x.extension}`)) errors.push(`roaming.roamers[${i}]: no extension ${x.extension} on ${x.cluster}`); });
   r.standardNumbers.forEach((n, i) => n.clusters.forEach((c) => {
     if (!extensions.has(`${c}/${n.number}`)) errors.push(`roaming.standardNumbers[${i}] (${n.number}): no extension ${n.number} on ${c} to answer it`);
